@@ -1,0 +1,1 @@
+package dev.dea; public final class Main { public static void main(String[] a){} }

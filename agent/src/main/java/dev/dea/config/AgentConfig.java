@@ -1,0 +1,57 @@
+package dev.dea.config;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The agent's whole configuration, read once from the environment by {@link ConfigLoader}.
+ * {@code db} is empty when no {@code DB_*} variable is set: the agent then runs on an
+ * embedded demo database. {@code toString()} never renders a token or a password.
+ */
+public record AgentConfig(
+        String host,
+        int port,
+        String token,
+        Optional<String> previousToken,
+        boolean tokenGenerated,
+        Optional<URI> coreLogicUrl,
+        Optional<URI> publicUrl,
+        Optional<String> agentId,
+        Optional<DbConfig> db,
+        SqlLimits sql,
+        CacheConfig cache,
+        SchemaConfig schema,
+        long maxRequestBytes) {
+
+    public AgentConfig {
+        requireNonNull(host, "host");
+        requireNonNull(token, "token");
+        requireNonNull(previousToken, "previousToken");
+        requireNonNull(coreLogicUrl, "coreLogicUrl");
+        requireNonNull(publicUrl, "publicUrl");
+        requireNonNull(agentId, "agentId");
+        requireNonNull(db, "db");
+        requireNonNull(sql, "sql");
+        requireNonNull(cache, "cache");
+        requireNonNull(schema, "schema");
+    }
+
+    /** Tokens accepted on requests: the current one, then the previous one during a rotation. */
+    public List<String> acceptedTokens() {
+        return previousToken.map(p -> List.of(token, p)).orElseGet(() -> List.of(token));
+    }
+
+    public AgentConfig withDb(DbConfig newDb) {
+        return new AgentConfig(host, port, token, previousToken, tokenGenerated, coreLogicUrl, publicUrl, agentId,
+                Optional.of(newDb), sql, cache, schema, maxRequestBytes);
+    }
+
+    @Override
+    public String toString() {
+        return "AgentConfig[listen=" + host + ":" + port + ", db=" + db.map(Object::toString).orElse("embedded demo")
+                + ", cache=" + cache.dir() + ", token=<redacted>]";
+    }
+}

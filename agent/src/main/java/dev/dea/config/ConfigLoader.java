@@ -1,0 +1,286 @@
+package dev.dea.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@link AgentConfig} from environment variables, with an optional {@code .env}
+ * file underneath (a real environment variable wins). Every value is validated up
+ * front and all problems are reported together in one {@link ConfigException}.
+ */
+public final class ConfigLoader {
+    static final int MIN_TOKEN_LENGTH = 16;
+    private static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
+    private static final Pattern SIZE = Pattern.compile("(?i)\\s*(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib|tb|tib)?\\s*");
+
+    private final Map<String, String> env;
+    private final List<String> problems = new ArrayList<>();
+
+    private ConfigLoader(Map<String, String> env) {
+        this.env = env;
+    }
+
+    /** The process environment over {@code .env} in the working directory, if present. */
+    public static AgentConfig fromEnvironment() {
+        Map<String, String> merged = new HashMap<>(readDotEnv(Path.of(".env")));
+        merged.putAll(System.getenv());
+        return load(merged);
+    }
+
+    public static AgentConfig load(Map<String, String> env) {
+        return new ConfigLoader(env).build();
+    }
+
+    static Map<String, String> readDotEnv(Path file) {
+        Map<String, String> values = new HashMap<>();
+        if (!Files.isRegularFile(file)) {
+            return values;
+        }
+        try {
+            for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String line = raw.strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                if (line.startsWith("export ")) {
+                    line = line.substring("export ".length()).strip();
+                }
+                int eq = line.indexOf('=');
+                if (eq <= 0) {
+                    continue;
+                }
+                String key = line.substring(0, eq).strip();
+                String value = line.substring(eq + 1).strip();
+                if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
+                        || value.startsWith("'") && value.endsWith("'"))) {
+                    value = value.substring(1, value.length() - 1);
+                }
+                values.put(key, value);
+            }
+        } catch (IOException e) {
+            throw new ConfigException(List.of(".env could not be read: " + e.getMessage()));
+        }
+        return values;
+    }
+
+    private AgentConfig build() {
+        String host = string("AGENT_HOST", "0.0.0.0");
+        int port = integer("AGENT_PORT", 8001, 0, 65535);
+        Optional<DbConfig> db = db();
+
+        Optional<String> token = optional("AGENT_SECRET_TOKEN");
+        boolean generated = false;
+        if (token.isEmpty()) {
+            if (db.isPresent()) {
+                problems.add("AGENT_SECRET_TOKEN is required when a database is configured (DB_HOST is set); "
+                        + "use a random string of at least " + MIN_TOKEN_LENGTH + " characters");
+            }
+            generated = true;
+        }
+        token.ifPresent(t -> checkToken("AGENT_SECRET_TOKEN", t));
+        Optional<String> previous = optional("AGENT_PREVIOUS_TOKEN");
+        previous.ifPresent(t -> checkToken("AGENT_PREVIOUS_TOKEN", t));
+
+        Optional<URI> core = url("CORE_LOGIC_URL");
+        Optional<URI> publicUrl = url("AGENT_PUBLIC_URL");
+        Optional<String> agentId = optional("AGENT_ID");
+
+        SqlLimits sql = new SqlLimits(
+                Duration.ofSeconds(integer("SQL_TIMEOUT_SECONDS", 30, 1, 86_400)),
+                Duration.ofSeconds(integer("SQL_LOCK_TIMEOUT_SECONDS", 5, 1, 3_600)),
+                Duration.ofSeconds(integer("SQL_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS", 60, 1, 86_400)),
+                longValue("SQL_MAX_ROWS", 1_000_000, 1, 1_000_000_000L),
+                integer("SQL_FETCH_SIZE", 5_000, 10, 1_000_000),
+                integer("PREVIEW_MAX_ROWS", 1_000, 1, 100_000),
+                list("SQL_DENY_FUNCTIONS"),
+                list("SQL_DENY_TABLES"));
+
+        CacheConfig cache = new CacheConfig(
+                Path.of(string("CACHE_DIR", "data/cache")).toAbsolutePath().normalize(),
+                Duration.ofHours(integer("CACHE_TTL_HOURS", 24, 1, 24 * 365)),
+                size("CACHE_MAX_BYTES", 10L << 30),
+                size("FRAME_MAX_BYTES", 1L << 30));
+        if (cache.maxFrameBytes() > cache.maxBytes()) {
+            problems.add("FRAME_MAX_BYTES (" + cache.maxFrameBytes() + ") must not exceed CACHE_MAX_BYTES (" + cache.maxBytes() + ")");
+        }
+
+        SchemaConfig schema = new SchemaConfig(
+                Duration.ofSeconds(integer("SCHEMA_CACHE_TTL_SECONDS", 300, 0, 86_400)),
+                longValue("PROFILE_SAMPLE_ABOVE_ROWS", 1_000_000, 1, Long.MAX_VALUE),
+                integer("PROFILE_SAMPLE_ROWS", 100_000, 100, 100_000_000));
+
+        long maxRequestBytes = size("MAX_REQUEST_BYTES", 10L << 20);
+
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new AgentConfig(host, port, token.orElseGet(ConfigLoader::generateToken), previous, generated,
+                core, publicUrl, agentId, db, sql, cache, schema, maxRequestBytes);
+    }
+
+    private Optional<DbConfig> db() {
+        boolean anyDb = env.keySet().stream().anyMatch(k -> k.startsWith("DB_") && !blank(env.get(k)));
+        if (!anyDb) {
+            return Optional.empty();
+        }
+        String dialect = string("DB_DIALECT", "postgresql").toLowerCase(Locale.ROOT);
+        if (!dialect.equals("postgresql") && !dialect.equals("postgres")) {
+            problems.add("DB_DIALECT '" + dialect + "' is not supported; use 'postgresql'");
+        }
+        String host = required("DB_HOST", "the database server's host name or address");
+        int port = integer("DB_PORT", 5432, 1, 65535);
+        String user = required("DB_USER", "the database user the agent connects as");
+        String name = required("DB_NAME", "the database to connect to");
+        String password = env.getOrDefault("DB_PASSWORD", "");
+        String ssl = string("DB_SSL_MODE", "prefer").toLowerCase(Locale.ROOT);
+        if (!SSL_MODES.contains(ssl)) {
+            problems.add("DB_SSL_MODE '" + ssl + "' is not one of " + new java.util.TreeSet<>(SSL_MODES));
+        }
+        Optional<String> role = optional("DB_READONLY_ROLE");
+        role.ifPresent(r -> {
+            if (!IDENTIFIER.matcher(r).matches()) {
+                problems.add("DB_READONLY_ROLE '" + r + "' is not a plain SQL identifier");
+            }
+        });
+        String searchPath = string("DB_SEARCH_PATH", "public");
+        for (String part : searchPath.split(",")) {
+            if (!IDENTIFIER.matcher(part.strip()).matches()) {
+                problems.add("DB_SEARCH_PATH must be a comma-separated list of schema names, got '" + searchPath + "'");
+                break;
+            }
+        }
+        int pool = integer("DB_POOL_SIZE", 10, 1, 200);
+        return Optional.of(new DbConfig("postgresql", host, port, user, password, name, ssl, role, searchPath, pool));
+    }
+
+    private void checkToken(String key, String token) {
+        if (token.length() < MIN_TOKEN_LENGTH) {
+            problems.add(key + " is too short (" + token.length() + " characters); use at least " + MIN_TOKEN_LENGTH);
+        }
+        if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            problems.add(key + " must be printable ASCII without spaces (it travels in an HTTP header)");
+        }
+    }
+
+    private String required(String key, String what) {
+        String v = env.get(key);
+        if (blank(v)) {
+            problems.add(key + " is required when a database is configured: " + what);
+            return "";
+        }
+        return v.strip();
+    }
+
+    private Optional<String> optional(String key) {
+        String v = env.get(key);
+        return blank(v) ? Optional.empty() : Optional.of(v.strip());
+    }
+
+    private String string(String key, String def) {
+        return optional(key).orElse(def);
+    }
+
+    private int integer(String key, int def, int min, int max) {
+        return (int) longValue(key, def, min, max);
+    }
+
+    private long longValue(String key, long def, long min, long max) {
+        Optional<String> v = optional(key);
+        if (v.isEmpty()) {
+            return def;
+        }
+        try {
+            long parsed = Long.parseLong(v.get());
+            if (parsed < min || parsed > max) {
+                problems.add(key + " must be between " + min + " and " + max + ", got " + parsed);
+                return def;
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            problems.add(key + " must be a whole number, got '" + v.get() + "'");
+            return def;
+        }
+    }
+
+    private long size(String key, long def) {
+        Optional<String> v = optional(key);
+        if (v.isEmpty()) {
+            return def;
+        }
+        var m = SIZE.matcher(v.get());
+        if (!m.matches()) {
+            problems.add(key + " must be a size such as 1048576, 512MB or 10GB, got '" + v.get() + "'");
+            return def;
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+        int shift = switch (unit.charAt(0)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            case 't' -> 40;
+            default -> 0;
+        };
+        if (n <= 0 || n > (Long.MAX_VALUE >> shift)) {
+            problems.add(key + " must be a positive size, got '" + v.get() + "'");
+            return def;
+        }
+        return n << shift;
+    }
+
+    private Set<String> list(String key) {
+        Set<String> out = new LinkedHashSet<>();
+        optional(key).ifPresent(v -> {
+            for (String item : v.split(",")) {
+                if (!item.isBlank()) {
+                    out.add(item.strip().toLowerCase(Locale.ROOT));
+                }
+            }
+        });
+        return out;
+    }
+
+    private Optional<URI> url(String key) {
+        Optional<String> v = optional(key);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = new URI(v.get());
+            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
+                problems.add(key + " must be an http:// or https:// URL, got '" + v.get() + "'");
+                return Optional.empty();
+            }
+            return Optional.of(uri);
+        } catch (java.net.URISyntaxException e) {
+            problems.add(key + " is not a valid URL: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String generateToken() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

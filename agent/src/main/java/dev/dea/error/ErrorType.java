@@ -1,0 +1,30 @@
+package dev.dea.error;
+
+/**
+ * Stable, machine-readable error codes. The {@code name()} is the wire value of
+ * {@code detail.type}; renaming a constant is a breaking API change.
+ */
+public enum ErrorType {
+    VALIDATION_ERROR(400),
+    UNAUTHORIZED(401),
+    NOT_FOUND(404),
+    METHOD_NOT_ALLOWED(405),
+    PAYLOAD_TOO_LARGE(413),
+    UNSUPPORTED_MEDIA_TYPE(415),
+    SQL_REJECTED(400),
+    SQL_ERROR(400),
+    TIMEOUT(400),
+    RESULT_TOO_LARGE(400),
+    DB_UNAVAILABLE(503),
+    INTERNAL(500);
+
+    private final int httpStatus;
+
+    ErrorType(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.dea.frame;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Streaming statistics of one column, in bounded memory: distinct values and value
+ * counts are tracked exactly up to {@link #DISTINCT_LIMIT} values, after which the
+ * distinct count is reported as a lower bound ({@code distinct_count_exact: false}).
+ * Not thread-safe: one accumulator belongs to one writer.
+ */
+public final class ColumnStats {
+    static final int DISTINCT_LIMIT = 10_000;
+    private static final int TOP_VALUES = 5;
+
+    private final ColumnKind kind;
+    private long count;
+    private long nulls;
+    private long nanCount;
+    private Comparable<Object> min;
+    private Comparable<Object> max;
+    // Welford's running mean and variance, stable for long streams.
+    private long numericCount;
+    private double mean;
+    private double m2;
+    private final Map<Object, long[]> counts = new HashMap<>();
+    private boolean countsOverflowed;
+
+    public ColumnStats(ColumnKind kind) {
+        this.kind = java.util.Objects.requireNonNull(kind, "kind");
+    }
+
+    public ColumnKind kind() {
+        return kind;
+    }
+
+    public long nullCount() {
+        return nulls;
+    }
+
+    @SuppressWarnings("unchecked")
+    public void accept(Object value) {
+        count++;
+        if (value == null) {
+            nulls++;
+            return;
+        }
+        switch (value) {
+            case Double d when d.isNaN() -> {
+                nanCount++;
+                track(value);
+                return;
+            }
+            case Number n when kind.isNumeric() -> addNumeric(n instanceof BigDecimal b ? b.doubleValue() : n.doubleValue());
+            default -> {
+            }
+        }
+        if (kind.isOrdered() && value instanceof Comparable<?> c && !(value instanceof String && kind != ColumnKind.STRING)) {
+            Comparable<Object> cmp = (Comparable<Object>) c;
+            if (min == null || cmp.compareTo(min) < 0) {
+                min = cmp;
+            }
+            if (max == null || cmp.compareTo(max) > 0) {
+                max = cmp;
+            }
+        }
+        track(value);
+    }
+
+    private void addNumeric(double x) {
+        if (Double.isInfinite(x)) {
+            return;
+        }
+        numericCount++;
+        double delta = x - mean;
+        mean += delta / numericCount;
+        m2 += delta * (x - mean);
+    }
+
+    private void track(Object value) {
+        Object key = switch (value) {
+            case byte[] b -> java.util.HexFormat.of().formatHex(b, 0, Math.min(b.length, 64));
+            case Object[] a -> java.util.Arrays.deepToString(a);
+            case FrameValues.RawJson j -> j.json();
+            // 1.0 and 1.00 are one value to a reader of the stats.
+            case BigDecimal d -> d.stripTrailingZeros();
+            default -> value;
+        };
+        long[] c = counts.get(key);
+        if (c != null) {
+            c[0]++;
+        } else if (counts.size() < DISTINCT_LIMIT) {
+            counts.put(key, new long[] {1});
+        } else {
+            countsOverflowed = true;
+        }
+    }
+
+    /** The stats as rendered in {@code result_schema[].stats}; keys absent where meaningless. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("count", count);
+        out.put("null_count", nulls);
+        out.put("distinct_count", (long) counts.size());
+        out.put("distinct_count_exact", !countsOverflowed);
+        if (nanCount > 0) {
+            out.put("nan_count", nanCount);
+        }
+        if (min != null) {
+            out.put("min", min);
+            out.put("max", max);
+        }
+        if (kind.isNumeric() && numericCount > 0) {
+            out.put("mean", mean);
+            out.put("std", numericCount > 1 ? Math.sqrt(m2 / (numericCount - 1)) : null);
+        }
+        if (!kind.isNumeric() && kind != ColumnKind.TIMESTAMP && kind != ColumnKind.TIMESTAMPTZ && !counts.isEmpty()) {
+            out.put("top_values", topValues());
+        }
+        return out;
+    }
+
+    private List<Map<String, Object>> topValues() {
+        List<Map.Entry<Object, long[]>> entries = new ArrayList<>(counts.entrySet());
+        entries.sort(Comparator.comparingLong((Map.Entry<Object, long[]> e) -> -e.getValue()[0])
+                .thenComparing(e -> String.valueOf(e.getKey())));
+        List<Map<String, Object>> top = new ArrayList<>();
+        for (int i = 0; i < Math.min(TOP_VALUES, entries.size()); i++) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("value", entries.get(i).getKey());
+            item.put("count", entries.get(i).getValue()[0]);
+            top.add(item);
+        }
+        return top;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.dea.frame;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAccessor;
+import java.util.Base64;
+import java.util.Collection;
+
+/**
+ * The one JSON encoding of frame values, used on disk, in previews and in exports, so
+ * a value looks the same wherever it appears. Java values come from {@link JdbcFrames}
+ * (or, later, from a sandbox result): Long, Double, Boolean, String, BigDecimal,
+ * LocalDate, LocalDateTime, OffsetDateTime, LocalTime/OffsetTime, {@link RawJson},
+ * byte[], Object[] (arrays), or null.
+ */
+public final class FrameValues {
+    private FrameValues() {
+    }
+
+    /** Marker for text that is already valid JSON (json/jsonb columns), written verbatim. */
+    public record RawJson(String json) {
+        public RawJson {
+            java.util.Objects.requireNonNull(json, "json");
+        }
+    }
+
+    public static void write(JsonGenerator g, Object value) throws IOException {
+        switch (value) {
+            case null -> g.writeNull();
+            case Long l -> g.writeNumber(l);
+            case Integer i -> g.writeNumber(i);
+            case Short s -> g.writeNumber(s);
+            case Double d -> writeDouble(g, d);
+            case Float f -> writeDouble(g, f.doubleValue());
+            case Boolean b -> g.writeBoolean(b);
+            case String s -> g.writeString(s);
+            // Decimals travel as strings: a JSON number would be rounded to a double by most readers.
+            case BigDecimal d -> g.writeString(d.toPlainString());
+            case BigInteger i -> g.writeString(i.toString());
+            case LocalDate d -> g.writeString(formatDate(d));
+            case LocalDateTime t -> g.writeString(formatTimestamp(t));
+            case OffsetDateTime t -> g.writeString(formatTimestampTz(t));
+            case RawJson j -> g.writeRawValue(j.json());
+            case byte[] b -> g.writeString(Base64.getEncoder().encodeToString(b));
+            case Object[] array -> {
+                g.writeStartArray();
+                for (Object element : array) {
+                    write(g, element);
+                }
+                g.writeEndArray();
+            }
+            case Collection<?> list -> {
+                g.writeStartArray();
+                for (Object element : list) {
+                    write(g, element);
+                }
+                g.writeEndArray();
+            }
+            case TemporalAccessor t -> g.writeString(t.toString());
+            default -> g.writeString(value.toString());
+        }
+    }
+
+    private static void writeDouble(JsonGenerator g, double d) throws IOException {
+        // NaN and infinities are not JSON numbers; strings keep the document valid and the value exact.
+        if (Double.isNaN(d)) {
+            g.writeString("NaN");
+        } else if (d == Double.POSITIVE_INFINITY) {
+            g.writeString("Infinity");
+        } else if (d == Double.NEGATIVE_INFINITY) {
+            g.writeString("-Infinity");
+        } else {
+            g.writeNumber(d);
+        }
+    }
+
+    // PostgreSQL's 'infinity' dates arrive from pgjdbc as MAX/MIN; ISO-8601 has no spelling for them.
+    public static String formatDate(LocalDate d) {
+        if (d.equals(LocalDate.MAX)) {
+            return "infinity";
+        }
+        if (d.equals(LocalDate.MIN)) {
+            return "-infinity";
+        }
+        return d.toString();
+    }
+
+    public static String formatTimestamp(LocalDateTime t) {
+        if (t.equals(LocalDateTime.MAX)) {
+            return "infinity";
+        }
+        if (t.equals(LocalDateTime.MIN)) {
+            return "-infinity";
+        }
+        // toString() drops ":00" seconds; the formatter always writes them, so values sort and parse uniformly.
+        return DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t);
+    }
+
+    public static String formatTimestampTz(OffsetDateTime t) {
+        if (t.equals(OffsetDateTime.MAX)) {
+            return "infinity";
+        }
+        if (t.equals(OffsetDateTime.MIN)) {
+            return "-infinity";
+        }
+        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t);
+    }
+}

@@ -1,0 +1,172 @@
+package dev.dea.frame;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns a PostgreSQL result set into frame columns and rows of the Java values
+ * {@link FrameValues} encodes. Decoding is chosen once per column, not per value.
+ */
+public final class JdbcFrames {
+    private final List<FrameColumn> columns;
+    private final Reader[] readers;
+
+    private JdbcFrames(List<FrameColumn> columns, Reader[] readers) {
+        this.columns = List.copyOf(columns);
+        this.readers = readers;
+    }
+
+    @FunctionalInterface
+    private interface Reader {
+        Object read(ResultSet rs, int index) throws SQLException;
+    }
+
+    public static JdbcFrames of(ResultSetMetaData meta) throws SQLException {
+        int n = meta.getColumnCount();
+        List<FrameColumn> columns = new ArrayList<>(n);
+        Reader[] readers = new Reader[n];
+        for (int i = 1; i <= n; i++) {
+            String typeName = meta.getColumnTypeName(i);
+            ColumnKind kind = kindOf(typeName, meta.getColumnType(i));
+            columns.add(new FrameColumn(meta.getColumnLabel(i), kind, describeType(meta, i, typeName)));
+            readers[i - 1] = readerFor(kind);
+        }
+        return new JdbcFrames(columns, readers);
+    }
+
+    public List<FrameColumn> columns() {
+        return columns;
+    }
+
+    public Object[] readRow(ResultSet rs) throws SQLException {
+        Object[] row = new Object[readers.length];
+        for (int i = 0; i < readers.length; i++) {
+            row[i] = readers[i].read(rs, i + 1);
+        }
+        return row;
+    }
+
+    static ColumnKind kindOf(String pgTypeName, int jdbcType) {
+        String t = pgTypeName == null ? "" : pgTypeName.toLowerCase(Locale.ROOT);
+        if (t.startsWith("_") || jdbcType == java.sql.Types.ARRAY) {
+            return ColumnKind.ARRAY;
+        }
+        return switch (t) {
+            case "int2", "int4", "int8", "oid", "xid" -> t.equals("xid") ? ColumnKind.STRING : ColumnKind.INT64;
+            case "float4", "float8" -> ColumnKind.FLOAT64;
+            case "numeric" -> ColumnKind.DECIMAL;
+            case "bool" -> ColumnKind.BOOL;
+            case "date" -> ColumnKind.DATE;
+            case "timestamp" -> ColumnKind.TIMESTAMP;
+            case "timestamptz" -> ColumnKind.TIMESTAMPTZ;
+            case "time", "timetz" -> ColumnKind.TIME;
+            case "json", "jsonb" -> ColumnKind.JSON;
+            case "bytea" -> ColumnKind.BYTES;
+            default -> ColumnKind.STRING;
+        };
+    }
+
+    private static String describeType(ResultSetMetaData meta, int i, String typeName) throws SQLException {
+        if ("numeric".equals(typeName)) {
+            int precision = meta.getPrecision(i);
+            int scale = meta.getScale(i);
+            // pgjdbc reports precision 1000 (or 0) for an unconstrained numeric.
+            if (precision > 0 && precision < 1000) {
+                return "numeric(" + precision + "," + scale + ")";
+            }
+        }
+        return typeName;
+    }
+
+    private static Reader readerFor(ColumnKind kind) {
+        return switch (kind) {
+            case INT64 -> (rs, i) -> {
+                long v = rs.getLong(i);
+                return rs.wasNull() ? null : v;
+            };
+            case FLOAT64 -> (rs, i) -> {
+                double v = rs.getDouble(i);
+                return rs.wasNull() ? null : v;
+            };
+            case BOOL -> (rs, i) -> {
+                boolean v = rs.getBoolean(i);
+                return rs.wasNull() ? null : v;
+            };
+            case DECIMAL -> JdbcFrames::readDecimal;
+            case DATE -> (rs, i) -> rs.getObject(i, LocalDate.class);
+            case TIMESTAMP -> (rs, i) -> rs.getObject(i, LocalDateTime.class);
+            case TIMESTAMPTZ -> (rs, i) -> rs.getObject(i, OffsetDateTime.class);
+            case TIME -> JdbcFrames::readTime;
+            case JSON -> (rs, i) -> {
+                String json = rs.getString(i);
+                return json == null ? null : new FrameValues.RawJson(json);
+            };
+            case BYTES -> ResultSet::getBytes;
+            case ARRAY -> JdbcFrames::readArray;
+            case STRING -> ResultSet::getString;
+        };
+    }
+
+    private static Object readDecimal(ResultSet rs, int i) throws SQLException {
+        String text = rs.getString(i);
+        if (text == null) {
+            return null;
+        }
+        // numeric has a NaN (and since PG 14, infinities) that BigDecimal cannot hold; keep their text.
+        char c = text.isEmpty() ? ' ' : text.charAt(text.length() - 1);
+        if (c == 'N' || c == 'y') {
+            return text;
+        }
+        return new java.math.BigDecimal(text);
+    }
+
+    private static Object readTime(ResultSet rs, int i) throws SQLException {
+        String text = rs.getString(i);
+        if (text == null) {
+            return null;
+        }
+        // PostgreSQL's time text is already ISO-8601 ("13:45:00", "13:45:00.5+02"); normalise plain times only.
+        try {
+            return LocalTime.parse(text).toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return text;
+        }
+    }
+
+    private static Object readArray(ResultSet rs, int i) throws SQLException {
+        Array array = rs.getArray(i);
+        if (array == null) {
+            return null;
+        }
+        try {
+            return normaliseArray((Object[]) array.getArray());
+        } finally {
+            array.free();
+        }
+    }
+
+    private static Object[] normaliseArray(Object[] elements) {
+        Object[] out = new Object[elements.length];
+        for (int k = 0; k < elements.length; k++) {
+            Object e = elements[k];
+            out[k] = switch (e) {
+                case null -> null;
+                case Object[] nested -> normaliseArray(nested);
+                case java.sql.Date d -> d.toLocalDate();
+                case java.sql.Timestamp ts -> ts.toLocalDateTime();
+                case org.postgresql.util.PGobject pg -> pg.getValue();
+                default -> e;
+            };
+        }
+        return out;
+    }
+}
