@@ -1,1 +1,90 @@
-package dev.dea; public final class Main { public static void main(String[] a){} }
+package dev.dea;
+
+import dev.dea.cache.FrameCache;
+import dev.dea.config.AgentConfig;
+import dev.dea.config.ConfigException;
+import dev.dea.config.ConfigLoader;
+import dev.dea.db.Database;
+import dev.dea.demo.DemoDatabase;
+import dev.dea.execute.ExecutionService;
+import dev.dea.http.HttpApi;
+import dev.dea.profile.ProfileService;
+import dev.dea.schema.SchemaService;
+import dev.dea.sql.SqlGuard;
+import io.javalin.Javalin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.TimeZone;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Entry point and the one place where the agent is wired together, leaf-first. */
+public final class Main {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        // Values are rendered from the database's own offsets; the JVM's zone must not leak into them.
+        TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
+        AgentConfig config;
+        try {
+            config = ConfigLoader.fromEnvironment();
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Optional<DemoDatabase> demo = Optional.empty();
+        try {
+            if (config.db().isEmpty()) {
+                log.info("No DB_* variables set: starting the embedded demo database");
+                demo = Optional.of(DemoDatabase.start());
+                config = config.withDb(demo.get().dbConfig());
+            }
+            Services services = buildServices(config);
+            Javalin app = createApp(services).start(config.host(), config.port());
+            Optional<DemoDatabase> demoToClose = demo;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                log.info("Shutting down");
+                app.stop();
+                services.close();
+                demoToClose.ifPresent(DemoDatabase::close);
+            }, "dea-shutdown"));
+            log.info("Data Execution Agent {} listening on {}:{} ({})", Services.VERSION, config.host(), app.port(), config);
+            Banner.print(config, app.port(), demo.isPresent());
+        } catch (RuntimeException e) {
+            demo.ifPresent(DemoDatabase::close);
+            log.error("The agent could not start: {}", e.getMessage(), e);
+            System.exit(1);
+        }
+    }
+
+    /** Builds every service leaf-first. The config must name a database. */
+    public static Services buildServices(AgentConfig config) {
+        var dbConfig = config.db().orElseThrow(() -> new IllegalArgumentException("config has no database"));
+        Database database = new Database(dbConfig, config.sql());
+        FrameCache cache = null;
+        try {
+            SqlGuard guard = new SqlGuard(config.sql().extraDeniedFunctions(), config.sql().extraDeniedTables());
+            cache = new FrameCache(config.cache());
+            SchemaService schema = new SchemaService(database, config.schema(), Clock.systemUTC());
+            ProfileService profiles = new ProfileService(database, schema, config.schema());
+            ExecutionService execution = new ExecutionService(database, guard, cache);
+            return new Services(config, database, guard, cache, schema, profiles, execution, new AtomicBoolean());
+        } catch (RuntimeException e) {
+            if (cache != null) {
+                cache.close();
+            }
+            database.close();
+            throw e;
+        }
+    }
+
+    public static Javalin createApp(Services services) {
+        return HttpApi.create(services);
+    }
+}

@@ -135,7 +135,10 @@ public final class ConfigLoader {
     }
 
     private Optional<DbConfig> db() {
-        boolean anyDb = env.keySet().stream().anyMatch(k -> k.startsWith("DB_") && !blank(env.get(k)));
+        // Only the variables that name a database switch the demo off: a copied .env.example
+        // (with DB_PORT, DB_SSL_MODE... filled in) must still start the demo.
+        boolean anyDb = java.util.stream.Stream.of("DB_HOST", "DB_USER", "DB_NAME", "DB_PASSWORD")
+                .anyMatch(k -> !blank(env.get(k)));
         if (!anyDb) {
             return Optional.empty();
         }

@@ -16,6 +16,7 @@ public enum ErrorType {
     TIMEOUT(400),
     RESULT_TOO_LARGE(400),
     DB_UNAVAILABLE(503),
+    NOT_IMPLEMENTED(501),
     INTERNAL(500);
 
     private final int httpStatus;

@@ -17,6 +17,8 @@ import java.util.Map;
 public final class ColumnStats {
     static final int DISTINCT_LIMIT = 10_000;
     private static final int TOP_VALUES = 5;
+    /** Stats are metadata: a long text value is shown by its prefix, so one huge cell cannot bloat every response. */
+    static final int MAX_RENDERED_CHARS = 200;
 
     private final ColumnKind kind;
     private long count;
@@ -82,11 +84,25 @@ public final class ColumnStats {
         m2 += delta * (x - mean);
     }
 
+    /** A long value in the distinct map, held by prefix and hash so 10,000 of them stay small. */
+    private record Clipped(String prefix, int length, int hash) {
+        @Override
+        public String toString() {
+            return prefix + "…";
+        }
+    }
+
+    private static Object clip(String s) {
+        return s.length() <= MAX_RENDERED_CHARS ? s : new Clipped(s.substring(0, MAX_RENDERED_CHARS), s.length(), s.hashCode());
+    }
+
     private void track(Object value) {
         Object key = switch (value) {
-            case byte[] b -> java.util.HexFormat.of().formatHex(b, 0, Math.min(b.length, 64));
-            case Object[] a -> java.util.Arrays.deepToString(a);
-            case FrameValues.RawJson j -> j.json();
+            case String s -> clip(s);
+            case byte[] b -> b.length <= MAX_RENDERED_CHARS / 2 ? java.util.HexFormat.of().formatHex(b)
+                    : new Clipped(java.util.HexFormat.of().formatHex(b, 0, MAX_RENDERED_CHARS / 2), b.length, java.util.Arrays.hashCode(b));
+            case Object[] a -> clip(java.util.Arrays.deepToString(a));
+            case FrameValues.RawJson j -> clip(j.json());
             // 1.0 and 1.00 are one value to a reader of the stats.
             case BigDecimal d -> d.stripTrailingZeros();
             default -> value;
@@ -112,8 +128,8 @@ public final class ColumnStats {
             out.put("nan_count", nanCount);
         }
         if (min != null) {
-            out.put("min", min);
-            out.put("max", max);
+            out.put("min", render(min));
+            out.put("max", render(max));
         }
         if (kind.isNumeric() && numericCount > 0) {
             out.put("mean", mean);
@@ -125,6 +141,13 @@ public final class ColumnStats {
         return out;
     }
 
+    private static Object render(Object value) {
+        if (value instanceof String s && s.length() > MAX_RENDERED_CHARS) {
+            return s.substring(0, MAX_RENDERED_CHARS) + "…";
+        }
+        return value instanceof Clipped c ? c.toString() : value;
+    }
+
     private List<Map<String, Object>> topValues() {
         List<Map.Entry<Object, long[]>> entries = new ArrayList<>(counts.entrySet());
         entries.sort(Comparator.comparingLong((Map.Entry<Object, long[]> e) -> -e.getValue()[0])
@@ -132,7 +155,7 @@ public final class ColumnStats {
         List<Map<String, Object>> top = new ArrayList<>();
         for (int i = 0; i < Math.min(TOP_VALUES, entries.size()); i++) {
             Map<String, Object> item = new LinkedHashMap<>();
-            item.put("value", entries.get(i).getKey());
+            item.put("value", render(entries.get(i).getKey()));
             item.put("count", entries.get(i).getValue()[0]);
             top.add(item);
         }

@@ -6,7 +6,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,13 +54,14 @@ public final class JdbcFrames {
         return row;
     }
 
-    static ColumnKind kindOf(String pgTypeName, int jdbcType) {
+    /** The one mapping from a PostgreSQL type name to a logical kind; profiles use it too. */
+    public static ColumnKind kindOf(String pgTypeName, int jdbcType) {
         String t = pgTypeName == null ? "" : pgTypeName.toLowerCase(Locale.ROOT);
         if (t.startsWith("_") || jdbcType == java.sql.Types.ARRAY) {
             return ColumnKind.ARRAY;
         }
         return switch (t) {
-            case "int2", "int4", "int8", "oid", "xid" -> t.equals("xid") ? ColumnKind.STRING : ColumnKind.INT64;
+            case "int2", "int4", "int8", "oid" -> ColumnKind.INT64;
             case "float4", "float8" -> ColumnKind.FLOAT64;
             case "numeric" -> ColumnKind.DECIMAL;
             case "bool" -> ColumnKind.BOOL;
@@ -105,7 +105,8 @@ public final class JdbcFrames {
             case DATE -> (rs, i) -> rs.getObject(i, LocalDate.class);
             case TIMESTAMP -> (rs, i) -> rs.getObject(i, LocalDateTime.class);
             case TIMESTAMPTZ -> (rs, i) -> rs.getObject(i, OffsetDateTime.class);
-            case TIME -> JdbcFrames::readTime;
+            // PostgreSQL's time text is already ISO-8601 ("13:45:00", "13:45:00.5+02").
+            case TIME -> ResultSet::getString;
             case JSON -> (rs, i) -> {
                 String json = rs.getString(i);
                 return json == null ? null : new FrameValues.RawJson(json);
@@ -127,19 +128,6 @@ public final class JdbcFrames {
             return text;
         }
         return new java.math.BigDecimal(text);
-    }
-
-    private static Object readTime(ResultSet rs, int i) throws SQLException {
-        String text = rs.getString(i);
-        if (text == null) {
-            return null;
-        }
-        // PostgreSQL's time text is already ISO-8601 ("13:45:00", "13:45:00.5+02"); normalise plain times only.
-        try {
-            return LocalTime.parse(text).toString();
-        } catch (java.time.format.DateTimeParseException e) {
-            return text;
-        }
     }
 
     private static Object readArray(ResultSet rs, int i) throws SQLException {

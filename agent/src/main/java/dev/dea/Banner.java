@@ -1,0 +1,35 @@
+package dev.dea;
+
+import dev.dea.config.AgentConfig;
+
+/**
+ * What a person starting the agent by hand needs: where it listens, the generated
+ * token (printed to the console once, never logged) and calls to try.
+ */
+final class Banner {
+    private Banner() {
+    }
+
+    static void print(AgentConfig config, int port, boolean demo) {
+        String base = "http://localhost:" + port;
+        String token = config.tokenGenerated() ? config.token() : "$AGENT_SECRET_TOKEN";
+        StringBuilder sb = new StringBuilder("\n");
+        sb.append("  Data Execution Agent is up on ").append(base).append(demo ? " (embedded demo database)" : "").append('\n');
+        if (config.tokenGenerated()) {
+            sb.append("  Generated token (shown once; set AGENT_SECRET_TOKEN to choose your own):\n    ")
+                    .append(config.token()).append('\n');
+        }
+        sb.append("\n  Try:\n");
+        sb.append("    curl -s ").append(base).append("/health\n");
+        sb.append("    curl -s -H 'Authorization: Bearer ").append(token).append("' ").append(base).append("/schema\n");
+        String table = demo ? "orders" : "<table>";
+        sb.append("    curl -s -H 'Authorization: Bearer ").append(token).append("' ").append(base)
+                .append("/schema/").append(table).append("/profile\n");
+        String sql = demo ? "SELECT status, count(*) AS n, sum(shipping_cost) AS shipping FROM orders GROUP BY status ORDER BY n DESC"
+                : "SELECT 1 AS one";
+        sb.append("    curl -s -H 'Authorization: Bearer ").append(token).append("' -H 'Content-Type: application/json' \\\n")
+                .append("         -d '{\"language\":\"sql\",\"code\":\"").append(sql).append("\"}' ").append(base).append("/execute\n");
+        System.out.println(sb);
+        System.out.flush();
+    }
+}

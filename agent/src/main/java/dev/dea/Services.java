@@ -1,0 +1,63 @@
+package dev.dea;
+
+import dev.dea.cache.FrameCache;
+import dev.dea.config.AgentConfig;
+import dev.dea.db.Database;
+import dev.dea.execute.ExecutionService;
+import dev.dea.profile.ProfileService;
+import dev.dea.schema.SchemaService;
+import dev.dea.sql.SqlGuard;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Every long-lived service of one agent, built leaf-first by {@link Main#buildServices}
+ * and closed in reverse order. The HTTP layer and the tests receive this record.
+ */
+public record Services(
+        AgentConfig config,
+        Database database,
+        SqlGuard guard,
+        FrameCache cache,
+        SchemaService schema,
+        ProfileService profiles,
+        ExecutionService execution,
+        AtomicBoolean closed) implements AutoCloseable {
+
+    public static final String VERSION = Services.class.getPackage().getImplementationVersion() != null
+            ? Services.class.getPackage().getImplementationVersion() : "dev";
+    private static final Logger log = LoggerFactory.getLogger(Services.class);
+
+    public Services {
+        requireNonNull(config, "config");
+        requireNonNull(database, "database");
+        requireNonNull(guard, "guard");
+        requireNonNull(cache, "cache");
+        requireNonNull(schema, "schema");
+        requireNonNull(profiles, "profiles");
+        requireNonNull(execution, "execution");
+        requireNonNull(closed, "closed");
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        // Reverse of construction: nothing may use the pool after the cache and services are gone.
+        closeQuietly("frame cache", cache);
+        closeQuietly("database", database);
+    }
+
+    private static void closeQuietly(String what, AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            log.warn("Closing the {} failed: {}", what, e.getMessage());
+        }
+    }
+}

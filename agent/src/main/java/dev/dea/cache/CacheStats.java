@@ -1,0 +1,14 @@
+package dev.dea.cache;
+
+/**
+ * A consistent snapshot of the cache.
+ *
+ * @param frames    frames currently visible
+ * @param bytes     their size on disk (rows files plus meta.json files); frames being
+ *                  written are not counted until committed
+ * @param evictions frames removed by TTL or size eviction since the cache was opened
+ *                  (explicit deletes are not evictions)
+ * @param maxBytes  the configured size limit
+ */
+public record CacheStats(int frames, long bytes, long evictions, long maxBytes) {
+}

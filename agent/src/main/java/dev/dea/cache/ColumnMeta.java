@@ -1,0 +1,30 @@
+package dev.dea.cache;
+
+import dev.dea.frame.ColumnKind;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One column of a cached frame as meta.json records it.
+ *
+ * @param name       column label (may repeat within a frame, may be empty)
+ * @param kind       logical kind, which fixes the JSON encoding of the values
+ * @param sourceType the type as the producer named it, e.g. {@code numeric(10,2)}
+ * @param dtype      the pandas dtype the column gets when loaded: {@code kind.pandasDtype(nullCount > 0)}
+ * @param stats      {@link dev.dea.frame.ColumnStats#toMap()} in its JSON form: temporal and decimal
+ *                   values are their wire strings, integers are {@code Long}; "std" may map to null
+ */
+public record ColumnMeta(String name, ColumnKind kind, String sourceType, String dtype, Map<String, Object> stats) {
+    public ColumnMeta {
+        requireNonNull(name, "name");
+        requireNonNull(kind, "kind");
+        requireNonNull(sourceType, "sourceType");
+        requireNonNull(dtype, "dtype");
+        // Not Map.copyOf: stats legitimately hold null values ("std" of a single value).
+        stats = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(stats, "stats")));
+    }
+}

@@ -1,0 +1,179 @@
+package dev.dea.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.dea.config.DbConfig;
+import dev.dea.config.SqlLimits;
+import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The client's PostgreSQL, reached only through {@link #readOnly}: every unit of work
+ * runs in a READ ONLY transaction with statement, lock and idle timeouts, a pinned
+ * search_path and (optionally) a read-only role, and is always rolled back. The pool
+ * starts even when the database is down, so the agent can report it and recover
+ * without a restart.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final DbConfig config;
+    private final SqlLimits limits;
+    private final HikariDataSource pool;
+    private final String sessionSettings;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public Database(DbConfig config, SqlLimits limits) {
+        this.config = requireNonNull(config, "config");
+        this.limits = requireNonNull(limits, "limits");
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("dea-db");
+        hc.setJdbcUrl(config.jdbcUrl());
+        hc.setUsername(config.user());
+        hc.setPassword(config.password());
+        hc.setMaximumPoolSize(config.poolSize());
+        hc.setMinimumIdle(Math.min(2, config.poolSize()));
+        hc.setConnectionTimeout(5_000);
+        hc.setValidationTimeout(2_000);
+        hc.setMaxLifetime(30 * 60_000);
+        // Start without the database: /health reports it, requests get 503 until it is back.
+        hc.setInitializationFailTimeout(-1);
+        hc.setAutoCommit(false);
+        hc.setReadOnly(true);
+        hc.addDataSourceProperty("sslmode", config.sslMode());
+        hc.addDataSourceProperty("ApplicationName", "data-execution-agent");
+        hc.addDataSourceProperty("connectTimeout", "5");
+        hc.addDataSourceProperty("socketTimeout", "0");
+        hc.addDataSourceProperty("tcpKeepAlive", "true");
+        // Session-level defaults under the per-transaction SET LOCALs: if a statement ever ended the
+        // agent's transaction (e.g. a smuggled COMMIT), whatever runs next is still read-only and bounded.
+        hc.addDataSourceProperty("options", sessionOptions(config, limits));
+        this.pool = new HikariDataSource(hc);
+        this.sessionSettings = buildSessionSettings(config, limits.lockTimeout(), limits.idleInTransactionTimeout());
+        log.info("Database pool started for {} (pool size {}, read-only role {})", config, config.poolSize(),
+                config.readOnlyRole().orElse("none"));
+    }
+
+    public DbConfig config() {
+        return config;
+    }
+
+    public SqlLimits limits() {
+        return limits;
+    }
+
+    /** Runs {@code work} in a rolled-back READ ONLY transaction with the configured statement timeout. */
+    public <T> T readOnly(SqlWork<T> work) {
+        return readOnly(limits.statementTimeout(), work);
+    }
+
+    public <T> T readOnly(Duration statementTimeout, SqlWork<T> work) {
+        if (closed.get()) {
+            throw new AgentException(ErrorType.DB_UNAVAILABLE, "The agent is shutting down");
+        }
+        Connection c;
+        try {
+            c = pool.getConnection();
+        } catch (SQLException e) {
+            throw new AgentException(ErrorType.DB_UNAVAILABLE,
+                    "The database is unavailable: " + SqlErrors.firstLine(e.getMessage()), Map.of(), e);
+        }
+        try {
+            try (Statement s = c.createStatement()) {
+                // One round trip: pgjdbc opens the READ ONLY transaction (readOnly + autocommit off) before it.
+                s.execute("SET LOCAL statement_timeout = " + statementTimeout.toMillis() + "; " + sessionSettings);
+            }
+            return work.run(c);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e, statementTimeout);
+        } finally {
+            release(c);
+        }
+    }
+
+    private void release(Connection c) {
+        try {
+            // Nothing a statement did survives: the transaction is rolled back and SET LOCALs go with it.
+            c.rollback();
+        } catch (SQLException e) {
+            log.debug("Rollback failed, evicting the connection: {}", e.getMessage());
+            pool.evictConnection(c);
+        } finally {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                log.debug("Closing a pooled connection failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    public DbHealth health() {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.setQueryTimeout(3);
+            try (ResultSet rs = s.executeQuery("SELECT current_setting('server_version')")) {
+                rs.next();
+                String version = rs.getString(1);
+                c.rollback();
+                return DbHealth.up(version);
+            }
+        } catch (SQLException e) {
+            return DbHealth.down(SqlErrors.firstLine(e.getMessage()));
+        }
+    }
+
+    static String sessionOptions(DbConfig config, SqlLimits limits) {
+        return "-c default_transaction_read_only=on"
+                + " -c statement_timeout=" + limits.statementTimeout().toMillis()
+                + " -c lock_timeout=" + limits.lockTimeout().toMillis()
+                + " -c idle_in_transaction_session_timeout=" + limits.idleInTransactionTimeout().toMillis()
+                + " -c TimeZone=UTC"
+                + " -c search_path=" + config.searchPath().replace(" ", "");
+    }
+
+    static String buildSessionSettings(DbConfig config, Duration lockTimeout, Duration idleTimeout) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("SET LOCAL lock_timeout = ").append(lockTimeout.toMillis()).append("; ");
+        sb.append("SET LOCAL idle_in_transaction_session_timeout = ").append(idleTimeout.toMillis()).append("; ");
+        // search_path and role were validated as plain identifiers by the config loader.
+        sb.append("SET LOCAL search_path = ").append(quotePath(config.searchPath())).append("; ");
+        // The JVM's zone reaches the session as a startup parameter; timestamptz must render in UTC regardless.
+        sb.append("SET LOCAL TimeZone = 'UTC'");
+        config.readOnlyRole().ifPresent(role -> sb.append("; SET LOCAL ROLE ").append(quoteIdent(role)));
+        return sb.toString();
+    }
+
+    private static String quotePath(String path) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : path.split(",")) {
+            if (!sb.isEmpty()) {
+                sb.append(", ");
+            }
+            sb.append(quoteIdent(part.strip()));
+        }
+        return sb.toString();
+    }
+
+    public static String quoteIdent(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            log.info("Closing database pool");
+            pool.close();
+        }
+    }
+}

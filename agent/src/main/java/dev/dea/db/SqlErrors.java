@@ -1,0 +1,62 @@
+package dev.dea.db;
+
+import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Maps driver and pool exceptions onto the agent's error types; the caller's SQL mistakes stay 400s. */
+final class SqlErrors {
+    private SqlErrors() {
+    }
+
+    static AgentException translate(SQLException e, Duration statementTimeout) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (e instanceof SQLTransientConnectionException || state.startsWith("08") || state.equals("57P01")
+                || state.equals("57P02") || state.equals("57P03") || state.equals("53300")) {
+            return new AgentException(ErrorType.DB_UNAVAILABLE,
+                    "The database is unavailable: " + firstLine(e.getMessage()), Map.of(), e);
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        if (!state.isEmpty()) {
+            details.put("sqlstate", state);
+        }
+        if (e instanceof PSQLException pe && pe.getServerErrorMessage() != null) {
+            ServerErrorMessage sem = pe.getServerErrorMessage();
+            if (sem.getPosition() > 0) {
+                details.put("position", sem.getPosition());
+            }
+            if (sem.getHint() != null) {
+                details.put("hint", sem.getHint());
+            }
+            if (state.equals("57014")) {
+                return new AgentException(ErrorType.TIMEOUT, "The statement exceeded the time limit of "
+                        + statementTimeout.toSeconds() + " s and was cancelled", details, e);
+            }
+            if (state.equals("55P03")) {
+                return new AgentException(ErrorType.TIMEOUT, "The statement waited too long for a lock: "
+                        + sem.getMessage(), details, e);
+            }
+            return new AgentException(ErrorType.SQL_ERROR, sem.getMessage(), details, e);
+        }
+        if (state.equals("57014")) {
+            return new AgentException(ErrorType.TIMEOUT, "The statement exceeded the time limit of "
+                    + statementTimeout.toSeconds() + " s and was cancelled", details, e);
+        }
+        return new AgentException(ErrorType.SQL_ERROR, firstLine(e.getMessage()), details, e);
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

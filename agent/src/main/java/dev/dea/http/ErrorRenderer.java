@@ -1,0 +1,64 @@
+package dev.dea.http;
+
+import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one place where failures become HTTP responses, in the seed's shape
+ * {@code {"detail": {"type": ..., "message": ..., ...}}}. Unexpected exceptions are
+ * logged with the request id and rendered as INTERNAL without a stack trace.
+ */
+final class ErrorRenderer {
+    private static final Logger log = LoggerFactory.getLogger(ErrorRenderer.class);
+
+    private ErrorRenderer() {
+    }
+
+    static void render(Context ctx, AgentException e) {
+        if (e.type() == ErrorType.INTERNAL) {
+            log.error("Internal error on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
+        } else if (e.type().httpStatus() >= 500) {
+            log.warn("{} on {} {} (request {}): {}", e.type(), ctx.method(), ctx.path(), RequestIds.of(ctx), e.getMessage());
+        }
+        write(ctx, e.type(), e.getMessage(), e.details());
+    }
+
+    static void renderJavalin(Context ctx, HttpResponseException e) {
+        ErrorType type = switch (e.getStatus()) {
+            case 401 -> ErrorType.UNAUTHORIZED;
+            case 404 -> ErrorType.NOT_FOUND;
+            case 405 -> ErrorType.METHOD_NOT_ALLOWED;
+            case 413 -> ErrorType.PAYLOAD_TOO_LARGE;
+            case 415 -> ErrorType.UNSUPPORTED_MEDIA_TYPE;
+            default -> e.getStatus() >= 500 ? ErrorType.INTERNAL : ErrorType.VALIDATION_ERROR;
+        };
+        write(ctx, type, e.getMessage() == null || e.getMessage().isBlank() ? type.name() : e.getMessage(), Map.of());
+    }
+
+    static void renderUnexpected(Context ctx, Exception e) {
+        log.error("Unexpected error on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
+        write(ctx, ErrorType.INTERNAL, "Internal error; see the agent log for request " + RequestIds.of(ctx), Map.of());
+    }
+
+    private static final String RENDERED = "dea.errorRendered";
+
+    static boolean rendered(Context ctx) {
+        return Boolean.TRUE.equals(ctx.attribute(RENDERED));
+    }
+
+    static void write(Context ctx, ErrorType type, String message, Map<String, Object> details) {
+        ctx.attribute(RENDERED, Boolean.TRUE);
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("type", type.name());
+        detail.put("message", message);
+        detail.putAll(details);
+        ctx.status(type.httpStatus()).json(Map.of("detail", detail));
+    }
+}

@@ -1,0 +1,33 @@
+package dev.dea.http;
+
+import dev.dea.Services;
+import dev.dea.db.DbHealth;
+import io.javalin.http.Context;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code GET /health}: unauthenticated liveness for load balancers and the platform. */
+final class HealthRoutes {
+    private final Services services;
+
+    HealthRoutes(Services services) {
+        this.services = services;
+    }
+
+    void health(Context ctx) {
+        DbHealth db = services.database().health();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", db.reachable() ? "ok" : "unavailable");
+        body.put("db_dialect", services.database().config().dialect());
+        body.put("version", Services.VERSION);
+        Map<String, Object> database = new LinkedHashMap<>();
+        database.put("status", db.reachable() ? "up" : "down");
+        db.serverVersion().ifPresent(v -> database.put("server_version", v));
+        db.reason().ifPresent(r -> database.put("reason", r));
+        body.put("database", database);
+        var cache = services.cache().stats();
+        body.put("cache", Map.of("frames", cache.frames(), "bytes", cache.bytes(), "max_bytes", cache.maxBytes()));
+        ctx.status(db.reachable() ? 200 : 503).json(body);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.dea.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * Reads request bodies with a size bound and turns every malformed input into a
+ * specific 400/413 message: routes never see a half-parsed body and callers never see
+ * a stack trace.
+ */
+final class JsonBodies {
+    private final ObjectMapper mapper;
+    private final long maxBytes;
+
+    JsonBodies(ObjectMapper mapper, long maxBytes) {
+        this.mapper = mapper;
+        this.maxBytes = maxBytes;
+    }
+
+    JsonNode object(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBytes) {
+            throw tooLarge();
+        }
+        byte[] body;
+        try (InputStream in = ctx.req().getInputStream()) {
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        } catch (IOException e) {
+            throw AgentException.validation("The request body could not be read: " + e.getMessage());
+        }
+        if (body.length > maxBytes) {
+            throw tooLarge();
+        }
+        if (body.length == 0) {
+            throw AgentException.validation("The request body is empty; send a JSON object");
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw AgentException.validation("The request body is not valid JSON: " + e.getOriginalMessage()
+                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        } catch (IOException e) {
+            throw AgentException.validation("The request body could not be read: " + e.getMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw AgentException.validation("The request body must be a JSON object");
+        }
+        return node;
+    }
+
+    private AgentException tooLarge() {
+        return new AgentException(ErrorType.PAYLOAD_TOO_LARGE,
+                "The request body exceeds the limit of " + maxBytes + " bytes (MAX_REQUEST_BYTES)");
+    }
+
+    static String requiredString(JsonNode body, String field, int maxLength) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            throw AgentException.validation("Field '" + field + "' is required");
+        }
+        if (!v.isTextual()) {
+            throw AgentException.validation("Field '" + field + "' must be a string, got " + describe(v));
+        }
+        String s = v.textValue();
+        if (s.isBlank()) {
+            throw AgentException.validation("Field '" + field + "' must not be blank");
+        }
+        if (s.length() > maxLength) {
+            throw new AgentException(ErrorType.PAYLOAD_TOO_LARGE,
+                    "Field '" + field + "' is " + s.length() + " characters; the limit is " + maxLength);
+        }
+        return s;
+    }
+
+    static Optional<Integer> optionalInt(JsonNode body, String field, int min, int max) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw AgentException.validation("Field '" + field + "' must be an integer, got " + describe(v));
+        }
+        int i = v.intValue();
+        if (i < min || i > max) {
+            throw AgentException.validation("Field '" + field + "' must be between " + min + " and " + max + ", got " + i);
+        }
+        return Optional.of(i);
+    }
+
+    static String describe(JsonNode v) {
+        return switch (v.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT, POJO -> "an object";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case STRING -> "a string";
+            case NULL, MISSING -> "null";
+            case BINARY -> "binary";
+        };
+    }
+}

@@ -1,0 +1,74 @@
+package dev.dea.profile;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One column's statistics as the passes fill them in. Mutable and confined to the request
+ * thread; {@link #toProfile()} freezes it into the immutable record.
+ */
+final class ColumnAccumulator {
+    final ColumnFacts facts;
+    final StatKind kind;
+
+    Long nullCount;
+    Long nonNull;
+    Long distinct;
+    Long finite;
+    Object min;
+    Object max;
+    /** Histogram range in the kind's bucketing unit: Long (integers, epoch days), BigDecimal, Double (floats, epoch seconds). */
+    Object low;
+    Object high;
+    Object mean;
+    Object stddev;
+    Quantiles quantiles;
+    Long minLength;
+    Double avgLength;
+    Long maxLength;
+    List<HistogramBucket> histogram;
+    final List<TopValue> topValues = new ArrayList<>();
+    final List<Object> examples = new ArrayList<>();
+    /** The column's statistics query failed; only its null count is known. */
+    boolean failed;
+    boolean wantTopValues;
+    boolean wantExamples;
+    private final List<String> notes = new ArrayList<>();
+
+    ColumnAccumulator(ColumnFacts facts) {
+        this.facts = requireNonNull(facts, "facts");
+        this.kind = facts.statKind();
+    }
+
+    void note(String note) {
+        notes.add(note);
+    }
+
+    boolean isUnique() {
+        return distinct != null && nonNull != null && nonNull > 0 && distinct.longValue() == nonNull.longValue();
+    }
+
+    ColumnProfile toProfile() {
+        return new ColumnProfile(
+                facts.name(),
+                facts.type(),
+                facts.columnKind().wireName(),
+                Optional.ofNullable(nullCount),
+                Optional.ofNullable(distinct),
+                Optional.ofNullable(min),
+                Optional.ofNullable(max),
+                Optional.ofNullable(mean),
+                Optional.ofNullable(stddev),
+                Optional.ofNullable(quantiles),
+                Optional.ofNullable(histogram),
+                wantTopValues && !topValues.isEmpty() ? Optional.of(topValues) : Optional.empty(),
+                wantExamples && !examples.isEmpty() ? Optional.of(examples) : Optional.empty(),
+                Optional.ofNullable(minLength),
+                Optional.ofNullable(avgLength),
+                Optional.ofNullable(maxLength),
+                notes.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", notes)));
+    }
+}

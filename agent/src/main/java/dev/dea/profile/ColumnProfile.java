@@ -1,0 +1,59 @@
+package dev.dea.profile;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Statistics of one column; only those meaningful for its type are present, and {@code note}
+ * says why others are missing or how to read them. Numbers are JSON numbers except exact
+ * decimals (numeric min/max/quantiles as strings) and non-finite values ("NaN", "Infinity").
+ * Dates and timestamps are ISO-8601 strings.
+ */
+@JsonInclude(JsonInclude.Include.NON_ABSENT)
+@JsonPropertyOrder({"name", "type", "kind", "null_count", "distinct_count", "min", "max", "mean", "stddev",
+        "quantiles", "histogram", "top_values", "distinct_examples", "min_length", "avg_length", "max_length", "note"})
+public record ColumnProfile(
+        @JsonProperty("name") String name,
+        @JsonProperty("type") String type,
+        @JsonProperty("kind") String kind,
+        @JsonProperty("null_count") Optional<Long> nullCount,
+        @JsonProperty("distinct_count") Optional<Long> distinctCount,
+        @JsonProperty("min") Optional<Object> min,
+        @JsonProperty("max") Optional<Object> max,
+        @JsonProperty("mean") Optional<Object> mean,
+        @JsonProperty("stddev") Optional<Object> stddev,
+        @JsonProperty("quantiles") Optional<Quantiles> quantiles,
+        @JsonProperty("histogram") Optional<List<HistogramBucket>> histogram,
+        @JsonProperty("top_values") Optional<List<TopValue>> topValues,
+        @JsonProperty("distinct_examples") Optional<List<Object>> distinctExamples,
+        @JsonProperty("min_length") Optional<Long> minLength,
+        @JsonProperty("avg_length") Optional<Double> avgLength,
+        @JsonProperty("max_length") Optional<Long> maxLength,
+        @JsonProperty("note") Optional<String> note) {
+
+    public ColumnProfile {
+        requireNonNull(name, "name");
+        requireNonNull(type, "type");
+        requireNonNull(kind, "kind");
+        requireNonNull(nullCount, "nullCount");
+        requireNonNull(distinctCount, "distinctCount");
+        requireNonNull(min, "min");
+        requireNonNull(max, "max");
+        requireNonNull(mean, "mean");
+        requireNonNull(stddev, "stddev");
+        requireNonNull(quantiles, "quantiles");
+        histogram = requireNonNull(histogram, "histogram").map(List::copyOf);
+        topValues = requireNonNull(topValues, "topValues").map(List::copyOf);
+        distinctExamples = requireNonNull(distinctExamples, "distinctExamples").map(List::copyOf);
+        requireNonNull(minLength, "minLength");
+        requireNonNull(avgLength, "avgLength");
+        requireNonNull(maxLength, "maxLength");
+        requireNonNull(note, "note");
+    }
+}

@@ -1,0 +1,171 @@
+package dev.dea.sql;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import dev.dea.error.AgentException;
+import dev.dea.error.SqlRejectedException;
+import net.sf.jsqlparser.statement.Block;
+import net.sf.jsqlparser.statement.Commit;
+import net.sf.jsqlparser.statement.ResetStatement;
+import net.sf.jsqlparser.statement.RollbackStatement;
+import net.sf.jsqlparser.statement.SavepointStatement;
+import net.sf.jsqlparser.statement.SetStatement;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.Statements;
+import net.sf.jsqlparser.statement.select.Select;
+import org.postgresql.core.NativeQuery;
+import org.postgresql.core.Parser;
+
+/**
+ * The first line of defence in front of PostgreSQL: lets through one read query and
+ * nothing else. Three independent readings of the text must agree before a statement
+ * passes: the PostgreSQL driver's statement splitter, a lexer following PostgreSQL's own
+ * scanner ({@link PgLexer}) and JSqlParser's full parse. A disagreement is itself a reason
+ * to refuse, because it means one of them is not seeing what PostgreSQL will execute.
+ * PostgreSQL's read-only, rolled-back transaction stays the backstop for writes; this guard
+ * is what stops side effects a read-only transaction allows (see docs/sql-guard.md).
+ */
+public final class SqlGuard {
+
+    /** Longer text is refused before any parsing, which bounds the work of all three readers. */
+    static final int MAX_SQL_BYTES = 1024 * 1024;
+    static final Duration DEFAULT_PARSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final DenyList denyList;
+    private final StatementParser parser;
+
+    /**
+     * {@code extra*} are lower-case names from configuration, added to the built-in
+     * deny-lists. Function entries may use {@code *} as a wildcard ({@code pg_sleep*});
+     * table entries may be {@code table}, {@code schema.table} or {@code schema.*}.
+     */
+    public SqlGuard(Set<String> extraDeniedFunctions, Set<String> extraDeniedTables) {
+        this(extraDeniedFunctions, extraDeniedTables, DEFAULT_PARSE_TIMEOUT);
+    }
+
+    SqlGuard(Set<String> extraDeniedFunctions, Set<String> extraDeniedTables, Duration parseTimeout) {
+        this.denyList = new DenyList(extraDeniedFunctions, extraDeniedTables);
+        this.parser = new StatementParser(parseTimeout);
+    }
+
+    /**
+     * Returns the statement to execute, or throws {@link SqlRejectedException} naming the
+     * rule broken, or a VALIDATION_ERROR for missing, blank or oversized text. Thread-safe.
+     */
+    public GuardedStatement check(String sql) {
+        validateText(sql);
+
+        int driverStatements = countDriverStatements(sql);
+        if (driverStatements == 0) {
+            throw reject("empty_statement", "the SQL contains no statement, only whitespace, comments or semicolons");
+        }
+        if (driverStatements > 1) {
+            throw reject("multiple_statements",
+                    "only one statement per request is allowed; found " + driverStatements);
+        }
+
+        PgLexer.Result lexed = PgLexer.lex(sql);
+        if (lexed.problem() != null) {
+            throw parseError(lexed.problem());
+        }
+        TextRules.checkLeadingKeyword(lexed.tokens());
+        TextRules.checkDataModifyingCte(lexed.tokens());
+        TextRules.checkSelectInto(lexed.tokens());
+        TextRules.checkLockingClause(lexed.tokens());
+
+        Statements statements;
+        try {
+            statements = parser.parse(sql);
+        } catch (StatementParser.Failure e) {
+            throw parseError(e.getMessage());
+        }
+        if (statements.size() != 1) {
+            throw reject("statement_count_mismatch", "the statement boundaries are ambiguous: the PostgreSQL driver "
+                    + "sees 1 statement but the SQL parser sees " + statements.size());
+        }
+        Statement statement = statements.get(0);
+        checkStatementType(statement);
+
+        AstScan scan = AstScan.scan(statement, denyList);
+        AstScan.Violation violation = scan.violation();
+        if (violation != null) {
+            throw reject(violation.rule().code, violation.message());
+        }
+        TextRules.auditNames(lexed.tokens(), scan, denyList);
+        return new GuardedStatement(sql, scan.relations(), scan.functions());
+    }
+
+    /** Effective function deny-list (built-in plus configured), sorted. */
+    public Set<String> deniedFunctions() {
+        return denyList.functions();
+    }
+
+    /** Effective table deny-list (built-in plus configured), sorted. */
+    public Set<String> deniedTables() {
+        return denyList.tables();
+    }
+
+    private static void validateText(String sql) {
+        if (sql == null) {
+            throw AgentException.validation("sql is required");
+        }
+        if (sql.isBlank()) {
+            throw AgentException.validation("sql must not be blank");
+        }
+        // Every char is at least one UTF-8 byte, so the cheap test settles most cases.
+        if (sql.length() > MAX_SQL_BYTES || sql.getBytes(StandardCharsets.UTF_8).length > MAX_SQL_BYTES) {
+            throw AgentException.validation("sql must not be longer than " + MAX_SQL_BYTES + " bytes");
+        }
+    }
+
+    /**
+     * Statements as pgjdbc would send them. Fragments holding only comments do not count:
+     * "SELECT 1; -- done" is one statement to PostgreSQL too.
+     */
+    private static int countDriverStatements(String sql) {
+        List<NativeQuery> queries;
+        try {
+            queries = Parser.parseJdbcSql(sql, true, false, true, false, false);
+        } catch (SQLException | RuntimeException e) {
+            throw parseError("the PostgreSQL driver could not split it ("
+                    + StatementParser.firstLine(String.valueOf(e.getMessage())) + ")");
+        }
+        int count = 0;
+        for (NativeQuery query : queries) {
+            String text = query.nativeSql;
+            if (text != null && !text.isBlank() && !PgLexer.isBlankOrComment(text)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    // The leading-keyword check normally answers first; this covers what it let through.
+    private static void checkStatementType(Statement statement) {
+        if (statement instanceof Select) {
+            return;
+        }
+        if (statement instanceof Commit || statement instanceof RollbackStatement
+                || statement instanceof SavepointStatement || statement instanceof Block) {
+            throw reject("transaction_control", TextRules.TRANSACTION_MESSAGE);
+        }
+        if (statement instanceof SetStatement || statement instanceof ResetStatement) {
+            throw reject("set_statement", TextRules.SET_MESSAGE);
+        }
+        throw reject("not_a_query", "only read queries are allowed; found "
+                + statement.getClass().getSimpleName().toUpperCase(Locale.ROOT));
+    }
+
+    static SqlRejectedException reject(String rule, String message) {
+        return new SqlRejectedException(rule, message);
+    }
+
+    private static SqlRejectedException parseError(String reason) {
+        return reject("parse_error", "the guard could not parse the statement: " + reason);
+    }
+}

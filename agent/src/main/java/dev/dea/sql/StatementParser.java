@@ -1,0 +1,104 @@
+package dev.dea.sql;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import net.sf.jsqlparser.JSQLParserException;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.statement.Statements;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * JSqlParser, configured for PostgreSQL's lexical rules and bounded in time. The parse runs
+ * on a pool thread so that a pathological input is abandoned at the deadline (JSqlParser
+ * checks its interrupt flag and stops) instead of holding the request thread.
+ */
+final class StatementParser {
+
+    /** Why the text could not be parsed, short enough for an error message. */
+    static final class Failure extends Exception {
+        Failure(String reason, Throwable cause) {
+            super(reason, cause);
+        }
+    }
+
+    // Deep but legal nesting recurses deeply in the generated parser; a large stack turns
+    // what would be a StackOverflowError on a request thread into an ordinary parse.
+    private static final long PARSER_STACK_BYTES = 16L * 1024 * 1024;
+    private static final int MAX_REASON_LENGTH = 300;
+    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
+
+    private static final ExecutorService PARSER_THREADS = new ThreadPoolExecutor(
+            0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+            task -> {
+                Thread t = new Thread(null, task, "sql-guard-parser-" + THREAD_NUMBER.incrementAndGet(),
+                        PARSER_STACK_BYTES);
+                t.setDaemon(true);
+                return t;
+            });
+
+    private final Duration timeout;
+
+    StatementParser(Duration timeout) {
+        this.timeout = requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("parse timeout must be positive");
+        }
+    }
+
+    Statements parse(String sql) throws Failure {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            // JSqlParser may retry with its slower "complex" mode; the retry only gets what
+            // is left of the budget, so the whole parse stays within the timeout.
+            return CCJSqlParserUtil.parseStatements(sql, PARSER_THREADS, parser -> parser
+                    .withTimeOut(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())))
+                    .withDollarQuotedStringTags(true)
+                    .withBackslashEscapeCharacter(false)
+                    .withHashLineComments(false)
+                    .withSquareBracketQuotation(false)
+                    .withDoubleQuotedStrings(false)
+                    .withUnsupportedStatements(false));
+        } catch (JSQLParserException e) {
+            throw new Failure(reason(e), e);
+        } catch (RuntimeException e) {
+            throw new Failure(firstLine(e.toString()), e);
+        }
+    }
+
+    private String reason(JSQLParserException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return "parsing took longer than " + timeout.toMillis() + " ms";
+            }
+            if (t instanceof StackOverflowError) {
+                return "the statement is nested too deeply";
+            }
+            if (t instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                return "parsing was interrupted";
+            }
+        }
+        Throwable innermost = e;
+        while (innermost.getCause() != null && innermost.getCause() != innermost) {
+            innermost = innermost.getCause();
+        }
+        String message = innermost.getMessage() != null ? innermost.getMessage() : e.getMessage();
+        return message == null ? innermost.getClass().getSimpleName() : firstLine(message);
+    }
+
+    static String firstLine(String message) {
+        String line = message.strip().lines().findFirst().orElse("").strip();
+        if (line.startsWith("net.sf.jsqlparser.parser.")) {
+            int colon = line.indexOf(": ");
+            line = colon >= 0 ? line.substring(colon + 2) : line;
+        }
+        return line.length() > MAX_REASON_LENGTH ? line.substring(0, MAX_REASON_LENGTH) + "..." : line;
+    }
+}

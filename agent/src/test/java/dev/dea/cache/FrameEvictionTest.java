@@ -1,0 +1,184 @@
+package dev.dea.cache;
+
+import dev.dea.config.CacheConfig;
+import dev.dea.frame.ColumnKind;
+import dev.dea.frame.FrameColumn;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FrameEvictionTest {
+    private static final Duration TTL = Duration.ofHours(1);
+
+    @TempDir
+    Path dir;
+    @TempDir
+    Path scratch;
+
+    /** A clock the test moves by hand. */
+    static final class ManualClock implements InstantSource {
+        private volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+    }
+
+    @Test
+    void frameNotAccessedForTheTtlExpires() {
+        ManualClock clock = new ManualClock();
+        try (FrameCache cache = new FrameCache(config(dir, 1L << 30), clock)) {
+            String key = write(cache, 10).key();
+
+            clock.advance(Duration.ofMinutes(50));
+            assertThat(cache.find(key)).isPresent();
+            clock.advance(Duration.ofMinutes(50));
+            // 100 minutes old, but accessed 50 minutes ago: still alive.
+            assertThat(cache.find(key)).isPresent();
+            clock.advance(TTL.plusMillis(1));
+
+            assertThat(cache.find(key)).isEmpty();
+            assertThat(cache.stats()).isEqualTo(new CacheStats(0, 0, 1, 1L << 30));
+            assertThat(dir.resolve("frames")).isEmptyDirectory();
+        }
+    }
+
+    @Test
+    void evictRemovesOnlyExpiredFrames() {
+        ManualClock clock = new ManualClock();
+        try (FrameCache cache = new FrameCache(config(dir, 1L << 30), clock)) {
+            String stale = write(cache, 10).key();
+            String fresh = write(cache, 10).key();
+            clock.advance(Duration.ofMinutes(40));
+            cache.find(fresh);
+            clock.advance(Duration.ofMinutes(40));
+
+            assertThat(cache.evict()).isEqualTo(1);
+
+            assertThat(cache.find(stale)).isEmpty();
+            assertThat(cache.find(fresh)).isPresent();
+            assertThat(cache.evict()).isZero();
+            assertThat(cache.stats().evictions()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void leastRecentlyAccessedFrameGoesFirstWhenOverTheSizeLimit() {
+        long frameBytes = measureFrameBytes();
+        ManualClock clock = new ManualClock();
+        try (FrameCache cache = new FrameCache(config(dir, 3 * frameBytes + frameBytes / 2), clock)) {
+            String a = write(cache, 100).key();
+            clock.advance(Duration.ofSeconds(1));
+            String b = write(cache, 100).key();
+            clock.advance(Duration.ofSeconds(1));
+            String c = write(cache, 100).key();
+            clock.advance(Duration.ofSeconds(1));
+            cache.find(a);
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(cache.stats().bytes()).isEqualTo(3 * frameBytes);
+
+            String d = write(cache, 100).key();
+
+            assertThat(cache.find(b)).isEmpty();
+            assertThat(cache.find(a)).isPresent();
+            assertThat(cache.find(c)).isPresent();
+            assertThat(cache.find(d)).isPresent();
+            assertThat(cache.stats()).isEqualTo(new CacheStats(3, 3 * frameBytes, 1, 3 * frameBytes + frameBytes / 2));
+
+            // A frame three times the size pushes out the two least recently accessed of a, c, d.
+            clock.advance(Duration.ofSeconds(1));
+            cache.find(d);
+            clock.advance(Duration.ofSeconds(1));
+            String big = write(cache, 300).key();
+            assertThat(cache.find(a)).isEmpty();
+            assertThat(cache.find(c)).isEmpty();
+            assertThat(cache.find(d)).isPresent();
+            assertThat(cache.find(big)).isPresent();
+        }
+    }
+
+    @Test
+    void justCommittedFrameStaysEvenIfItAloneExceedsTheLimit() {
+        try (FrameCache cache = new FrameCache(config(dir, 100))) {
+            String old = write(cache, 100).key();
+            String key = write(cache, 100).key();
+
+            assertThat(cache.find(old)).isEmpty();
+            assertThat(cache.find(key)).isPresent();
+            assertThat(cache.stats().frames()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void lastAccessSurvivesARestartThroughTheMetaFileTime() throws IOException {
+        String stale;
+        String fresh;
+        try (FrameCache cache = new FrameCache(config(dir, 1L << 30))) {
+            stale = write(cache, 5).key();
+            fresh = write(cache, 5).key();
+        }
+        Instant twoHoursAgo = Instant.now().minus(Duration.ofHours(2));
+        Files.setLastModifiedTime(dir.resolve("frames").resolve(stale).resolve("meta.json"), FileTime.from(twoHoursAgo));
+
+        try (FrameCache cache = new FrameCache(config(dir, 1L << 30))) {
+            assertThat(cache.find(stale)).isEmpty();
+            assertThat(cache.find(fresh)).isPresent();
+            assertThat(dir.resolve("frames").resolve(stale)).doesNotExist();
+        }
+    }
+
+    @Test
+    void accessIsWrittenToTheMetaFileTimeAtMostEveryFewSeconds() throws IOException {
+        ManualClock clock = new ManualClock();
+        try (FrameCache cache = new FrameCache(config(dir, 1L << 30), clock)) {
+            String key = write(cache, 5).key();
+            Path meta = dir.resolve("frames").resolve(key).resolve("meta.json");
+            FileTime written = Files.getLastModifiedTime(meta);
+
+            clock.advance(Duration.ofMillis(FrameCache.TOUCH_INTERVAL_MILLIS - 1));
+            cache.find(key);
+            assertThat(Files.getLastModifiedTime(meta)).isEqualTo(written);
+
+            clock.advance(Duration.ofMillis(1));
+            cache.find(key);
+            assertThat(Files.getLastModifiedTime(meta).toInstant()).isEqualTo(clock.instant());
+        }
+    }
+
+    private long measureFrameBytes() {
+        try (FrameCache probe = new FrameCache(config(scratch, 1L << 30), new ManualClock())) {
+            write(probe, 100);
+            return probe.stats().bytes();
+        }
+    }
+
+    private static CacheConfig config(Path dir, long maxBytes) {
+        return new CacheConfig(dir, TTL, maxBytes, 1L << 20);
+    }
+
+    static FrameMeta write(FrameCache cache, int rows) {
+        try (FrameWriter w = cache.create(List.of(new FrameColumn("n", ColumnKind.INT64, "int8")),
+                Provenance.sql("SELECT n", Optional.empty()))) {
+            for (int i = 0; i < rows; i++) {
+                w.append(new Object[] {1_000_000L + i});
+            }
+            return w.commit();
+        }
+    }
+}

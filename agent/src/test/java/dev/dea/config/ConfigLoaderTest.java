@@ -1,0 +1,104 @@
+package dev.dea.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+    private static final String TOKEN = "0123456789abcdef0123";
+
+    private static Map<String, String> db(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(Map.of("DB_HOST", "db.internal", "DB_USER", "reader", "DB_NAME", "analytics",
+                "AGENT_SECRET_TOKEN", TOKEN));
+        env.putAll(extra);
+        return env;
+    }
+
+    @Test
+    void startsInDemoModeWithAGeneratedTokenWhenNoDatabaseIsNamed() {
+        AgentConfig config = ConfigLoader.load(Map.of("DB_PORT", "5432", "DB_SSL_MODE", "prefer", "DB_DIALECT", "postgresql"));
+        assertThat(config.db()).isEmpty();
+        assertThat(config.tokenGenerated()).isTrue();
+        assertThat(config.token()).hasSizeGreaterThanOrEqualTo(32);
+        assertThat(config.port()).isEqualTo(8001);
+    }
+
+    @Test
+    void readsTheSeedVariablesAndDefaults() {
+        AgentConfig config = ConfigLoader.load(db(Map.of("DB_PASSWORD", "s3cret", "DB_SSL_MODE", "require",
+                "CORE_LOGIC_URL", "https://platform.example.com", "AGENT_ID", "agt-1", "SQL_TIMEOUT_SECONDS", "12",
+                "CACHE_MAX_BYTES", "512MB", "FRAME_MAX_BYTES", "64mb", "SQL_DENY_FUNCTIONS", "My_Func, other*")));
+        DbConfig db = config.db().orElseThrow();
+        assertThat(db.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:5432/analytics");
+        assertThat(db.sslMode()).isEqualTo("require");
+        assertThat(config.sql().statementTimeout()).isEqualTo(Duration.ofSeconds(12));
+        assertThat(config.sql().maxRows()).isEqualTo(1_000_000);
+        assertThat(config.sql().extraDeniedFunctions()).containsExactlyInAnyOrder("my_func", "other*");
+        assertThat(config.cache().maxBytes()).isEqualTo(512L << 20);
+        assertThat(config.cache().maxFrameBytes()).isEqualTo(64L << 20);
+        assertThat(config.coreLogicUrl()).hasValueSatisfying(u -> assertThat(u.getHost()).isEqualTo("platform.example.com"));
+        assertThat(config.tokenGenerated()).isFalse();
+    }
+
+    @Test
+    void reportsEveryProblemAtOnce() {
+        Map<String, String> env = new HashMap<>(Map.of("DB_HOST", "db", "AGENT_SECRET_TOKEN", "short",
+                "AGENT_PORT", "99999", "DB_SSL_MODE", "sometimes", "SQL_MAX_ROWS", "lots", "CORE_LOGIC_URL", "ftp://x",
+                "CACHE_MAX_BYTES", "ten gigs", "DB_READONLY_ROLE", "x; DROP", "DB_DIALECT", "oracle"));
+        assertThatThrownBy(() -> ConfigLoader.load(env))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("AGENT_SECRET_TOKEN is too short"))
+                        .anySatisfy(p -> assertThat(p).startsWith("AGENT_PORT must be between"))
+                        .anySatisfy(p -> assertThat(p).startsWith("DB_SSL_MODE 'sometimes'"))
+                        .anySatisfy(p -> assertThat(p).startsWith("SQL_MAX_ROWS must be a whole number"))
+                        .anySatisfy(p -> assertThat(p).startsWith("CORE_LOGIC_URL must be an http"))
+                        .anySatisfy(p -> assertThat(p).startsWith("CACHE_MAX_BYTES must be a size"))
+                        .anySatisfy(p -> assertThat(p).startsWith("DB_READONLY_ROLE"))
+                        .anySatisfy(p -> assertThat(p).startsWith("DB_DIALECT 'oracle'"))
+                        .anySatisfy(p -> assertThat(p).startsWith("DB_USER is required"))
+                        .anySatisfy(p -> assertThat(p).startsWith("DB_NAME is required")))
+                .hasMessageContaining("problems");
+    }
+
+    @Test
+    void requiresATokenWhenARealDatabaseIsConfigured() {
+        Map<String, String> env = db(Map.of());
+        env.remove("AGENT_SECRET_TOKEN");
+        assertThatThrownBy(() -> ConfigLoader.load(env)).hasMessageContaining("AGENT_SECRET_TOKEN is required");
+    }
+
+    @Test
+    void neverRendersSecretsInToString() {
+        AgentConfig config = ConfigLoader.load(db(Map.of("DB_PASSWORD", "pa55word-very-secret")));
+        assertThat(config.toString()).doesNotContain(TOKEN).doesNotContain("pa55word-very-secret");
+        assertThat(config.db().orElseThrow().toString()).doesNotContain("pa55word-very-secret");
+    }
+
+    @Test
+    void acceptsThePreviousTokenDuringRotation() {
+        AgentConfig config = ConfigLoader.load(db(Map.of("AGENT_PREVIOUS_TOKEN", "previous-token-123456")));
+        assertThat(config.acceptedTokens()).containsExactly(TOKEN, "previous-token-123456");
+    }
+
+    @Test
+    void readsDotEnvWithQuotesCommentsAndExport(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve(".env");
+        Files.writeString(file, "# comment\nexport DB_HOST=\"db.example\"\nDB_USER='u'\n\nDB_NAME = n\nBROKEN LINE\n");
+        assertThat(ConfigLoader.readDotEnv(file)).containsEntry("DB_HOST", "db.example").containsEntry("DB_USER", "u")
+                .containsEntry("DB_NAME", "n").hasSize(3);
+    }
+
+    @Test
+    void rejectsAFrameLimitAboveTheCacheLimit() {
+        assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("CACHE_MAX_BYTES", "1MB", "FRAME_MAX_BYTES", "2MB"))))
+                .hasMessageContaining("FRAME_MAX_BYTES");
+    }
+}

@@ -1,0 +1,149 @@
+package dev.dea.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dea.Main;
+import dev.dea.Services;
+import dev.dea.config.AgentConfig;
+import dev.dea.config.ConfigLoader;
+import dev.dea.config.DbConfig;
+import io.javalin.Javalin;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real agent for end-to-end tests: real PostgreSQL, real HTTP on a free port, a
+ * temporary cache directory, wired by the same {@link Main#buildServices} and
+ * {@link Main#createApp} as production.
+ */
+public final class AgentHarness implements AutoCloseable {
+    public static final String TOKEN = "test-token-0123456789abcdef";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path cacheDir;
+    private final Services services;
+    private final Javalin app;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private AgentHarness(Path cacheDir, Services services, Javalin app) {
+        this.cacheDir = cacheDir;
+        this.services = services;
+        this.app = app;
+    }
+
+    public static AgentHarness start(String database) {
+        return start(TestPostgres.config(database), Map.of());
+    }
+
+    public static AgentHarness start(DbConfig db, Map<String, String> extraEnv) {
+        try {
+            Path cacheDir = Files.createTempDirectory("dea-cache-");
+            Map<String, String> env = new HashMap<>();
+            env.put("AGENT_SECRET_TOKEN", TOKEN);
+            env.put("AGENT_PORT", "0");
+            env.put("AGENT_HOST", "127.0.0.1");
+            env.put("DB_HOST", db.host());
+            env.put("DB_PORT", String.valueOf(db.port()));
+            env.put("DB_USER", db.user());
+            env.put("DB_PASSWORD", db.password());
+            env.put("DB_NAME", db.name());
+            env.put("DB_SSL_MODE", "disable");
+            env.put("CACHE_DIR", cacheDir.toString());
+            env.putAll(extraEnv);
+            AgentConfig config = ConfigLoader.load(env);
+            Services services = Main.buildServices(config);
+            Javalin app = Main.createApp(services).start(config.host(), 0);
+            return new AgentHarness(cacheDir, services, app);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    public Path cacheDir() {
+        return cacheDir;
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + app.port() + path);
+    }
+
+    public record Reply(int status, HttpResponse<String> raw) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(raw.body());
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (" + status + "): " + raw.body(), e);
+            }
+        }
+
+        public String body() {
+            return raw.body();
+        }
+
+        public String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+
+        public String errorType() {
+            return json().path("detail").path("type").asText();
+        }
+    }
+
+    public Reply get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN).GET().build());
+    }
+
+    public Reply delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN).DELETE().build());
+    }
+
+    public Reply post(String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    public Reply sql(String sql) {
+        try {
+            return post("/execute", JSON.writeValueAsString(Map.of("language", "sql", "code", sql)));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Reply send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response);
+        } catch (IOException e) {
+            throw new IllegalStateException("request failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        services.close();
+        try (var files = Files.walk(cacheDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover temp dir is harmless
+        }
+    }
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Runs the core benchmarks once and writes docs/benchmarks.md.
+#   (a) POST /execute of a 100,000 x 8 query vs psql COPY of the same query to /dev/null
+#   (b) point queries from 16 concurrent clients: agent requests/s vs pgbench -S -c 16 TPS
+#   (c) exact profile of a 1,000,000 x 10 table vs one sequential scan reading every column
+#   (d) the agent's peak RSS while a 1,000,000-row result streams into the cache
+# Needs: the machine's PostgreSQL at 127.0.0.1:5432 (user postgres), curl, jq, pgbench, wrk
+# (installed from Debian if missing). Takes about 3 minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres
+DB=dea_bench
+PORT=18001
+TOKEN=bench-token-$(date +%s)-0123456789
+RUNS=${RUNS:-7}
+OUT=docs/benchmarks.md
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+JAVA_HOME="$(./dea java)"
+./dea build
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2}'; }
+now_ms() { date +%s%N | awk '{printf "%.1f", $1 / 1000000}'; }
+
+echo "== preparing data in $DB" >&2
+psql -qX -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+psql -qX -d $DB -v ON_ERROR_STOP=1 -f bench/data.sql >/dev/null
+pgbench -q -i -s 10 $DB >/dev/null 2>&1
+psql -qX -d $DB -c "VACUUM ANALYZE"
+
+CACHE=$(mktemp -d)
+LOG=$(mktemp)
+echo "== starting the agent (-Xmx256m), log in $LOG" >&2
+AGENT_SECRET_TOKEN=$TOKEN AGENT_PORT=$PORT AGENT_HOST=127.0.0.1 DB_HOST=127.0.0.1 DB_USER=postgres DB_NAME=$DB \
+DB_SSL_MODE=disable DB_POOL_SIZE=16 CACHE_DIR=$CACHE PROFILE_SAMPLE_ABOVE_ROWS=100000000 SQL_TIMEOUT_SECONDS=300 \
+CACHE_MAX_BYTES=20GB FRAME_MAX_BYTES=2GB LOG_LEVEL=WARN \
+    "$JAVA_HOME/bin/java" -Xmx256m -XX:+UseSerialGC -jar agent/target/agent.jar >"$LOG" 2>&1 &
+AGENT_PID=$!
+trap 'kill $AGENT_PID 2>/dev/null || true; rm -rf "$CACHE"' EXIT
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
+curl -sf "http://127.0.0.1:$PORT/health" >/dev/null || { cat "$LOG"; echo "agent did not start" >&2; exit 1; }
+
+execute() { # $1 = SQL; prints total seconds
+    curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+        -d "{\"language\":\"sql\",\"code\":\"$1\"}" "http://127.0.0.1:$PORT/execute"
+}
+
+echo "== (a) 100k x 8 end to end" >&2
+QA="SELECT * FROM wide_100k"
+execute "$QA" >/dev/null; execute "$QA" >/dev/null   # warm-up (JIT, buffers)
+A_AGENT=$(for _ in $(seq $RUNS); do execute "$QA"; done | awk '{print $1 * 1000}' | median)
+A_PSQL=$(for _ in $(seq $RUNS); do s=$(now_ms); psql -qX -d $DB -c "COPY ($QA) TO STDOUT" >/dev/null; e=$(now_ms); echo "$e - $s" | bc; done | median)
+
+echo "== (b) 16 concurrent clients" >&2
+export BENCH_TOKEN=$TOKEN BENCH_ACCOUNTS=1000000
+wrk -t2 -c16 -d5s -s bench/small_query.lua "http://127.0.0.1:$PORT/execute" >/dev/null 2>&1   # warm-up
+B_WRK=$(wrk -t2 -c16 -d20s -s bench/small_query.lua "http://127.0.0.1:$PORT/execute")
+B_AGENT=$(echo "$B_WRK" | awk '/Requests\/sec/ {print $2}')
+B_AGENT_P50=$(echo "$B_WRK" | awk -F'[ =]' '/p50_ms/ {print $2}')
+B_NON200=$(echo "$B_WRK" | awk -F= '/non_200/ {print $2}')
+B_PGB=$(pgbench -S -c 16 -j 2 -T 20 -n $DB 2>/dev/null | awk '/^tps/ {print $3; exit}')
+
+echo "== (c) exact profile of 1M x 10" >&2
+profile() { curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/schema/big_1m/profile"; }
+SAMPLED=$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/schema/big_1m/profile" | jq -r .sampled)
+C_AGENT=$(for _ in 1 2 3; do profile; done | awk '{print $1 * 1000}' | median)
+SCAN="SELECT count(id), count(k), count(amount), count(score), count(name), count(hash), count(day), count(at), count(flag), count(small) FROM big_1m"
+C_SCAN=$(for _ in 1 2 3; do s=$(now_ms); psql -qX -d $DB -c "SET max_parallel_workers_per_gather = 0" -c "$SCAN" >/dev/null; e=$(now_ms); echo "$e - $s" | bc; done | median)
+
+echo "== (d) RSS while 1M rows stream into the cache" >&2
+RSS_BEFORE=$(awk '/VmRSS/ {print $2}' /proc/$AGENT_PID/status)
+PEAK=0
+( execute "SELECT * FROM big_1m" > "$CACHE/d.time" ) &
+REQ=$!
+while kill -0 $REQ 2>/dev/null; do
+    r=$(awk '/VmRSS/ {print $2}' /proc/$AGENT_PID/status); (( r > PEAK )) && PEAK=$r; sleep 0.05
+done
+D_TIME=$(awk '{print $1 * 1000}' "$CACHE/d.time")
+HWM=$(awk '/VmHWM/ {print $2}' /proc/$AGENT_PID/status)
+
+ratio() { echo "scale=2; $1 / $2" | bc; }
+A_RATIO=$(ratio "$A_AGENT" "$A_PSQL")
+B_PCT=$(echo "scale=1; 100 * $B_AGENT / $B_PGB" | bc)
+C_RATIO=$(ratio "$C_AGENT" "$C_SCAN")
+PEAK_MB=$((PEAK / 1024)); HWM_MB=$((HWM / 1024)); BEFORE_MB=$((RSS_BEFORE / 1024))
+verdict() { if [ "$(echo "$1" | bc)" = 1 ]; then echo "met"; else echo "**not met**"; fi; }
+
+cat > "$OUT" <<MD
+# Benchmarks
+
+One run of \`bench/run.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, PostgreSQL
+$(psql -tAX -d postgres -c 'SHOW server_version'), agent on $("$JAVA_HOME/bin/java" -version 2>&1 | head -1 | tr -d '"') with
+\`-Xmx256m -XX:+UseSerialGC\`. Client, agent and PostgreSQL share the same 2 cores, as do the baselines'
+clients. Times are medians ($RUNS runs for (a), 3 for (c)).
+
+| | agent | baseline | ratio | goal | |
+| --- | --- | --- | --- | --- | --- |
+| (a) \`POST /execute\` of \`$QA\` (100,000 x 8), end to end incl. frame write + 1,000-row preview | ${A_AGENT} ms | \`psql COPY (...) TO STDOUT > /dev/null\`: ${A_PSQL} ms | ${A_RATIO}x | <= 2x | $(verdict "$A_RATIO <= 2") |
+| (b) point query \`SELECT abalance FROM pgbench_accounts WHERE aid = ?\`, 16 clients (wrk -t2 -c16, 20 s) | ${B_AGENT} req/s (p50 ${B_AGENT_P50} ms, non-200: ${B_NON200}) | \`pgbench -S -c 16 -j 2 -T 20\`: ${B_PGB} TPS | ${B_PCT} % | >= 40 % | $(verdict "$B_PCT >= 40") |
+| (c) exact profile \`GET /schema/big_1m/profile\` (1,000,000 x 10, sampled: ${SAMPLED}) | ${C_AGENT} ms | one sequential scan reading every column, no parallel workers: ${C_SCAN} ms | ${C_RATIO}x | <= 3x | $(verdict "$C_RATIO <= 3") |
+| (d) agent RSS while \`SELECT * FROM big_1m\` (1,000,000 rows) streams into the cache (${D_TIME} ms) | peak ${PEAK_MB} MB sampled every 50 ms; VmHWM ${HWM_MB} MB (idle before: ${BEFORE_MB} MB) | | | <= 512 MB | $(verdict "$HWM_MB <= 512") |
+
+Reproduce with \`bash bench/run.sh\` (about 3 minutes; it creates the database \`$DB\`).
+MD
+cat "$OUT"
