@@ -23,7 +23,10 @@ final class ErrorRenderer {
 
     static void render(Context ctx, AgentException e) {
         if (e.type() == ErrorType.INTERNAL) {
-            log.error("Internal error on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
+            // The detail (paths, causes) is for the operator's log, not for the caller.
+            log.error("Internal error on {} {} (request {}): {}", ctx.method(), ctx.path(), RequestIds.of(ctx), e.getMessage(), e);
+            write(ctx, ErrorType.INTERNAL, internalMessage(ctx), Map.of());
+            return;
         } else if (e.type().httpStatus() >= 500) {
             log.warn("{} on {} {} (request {}): {}", e.type(), ctx.method(), ctx.path(), RequestIds.of(ctx), e.getMessage());
         }
@@ -44,7 +47,11 @@ final class ErrorRenderer {
 
     static void renderUnexpected(Context ctx, Exception e) {
         log.error("Unexpected error on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
-        write(ctx, ErrorType.INTERNAL, "Internal error; see the agent log for request " + RequestIds.of(ctx), Map.of());
+        write(ctx, ErrorType.INTERNAL, internalMessage(ctx), Map.of());
+    }
+
+    private static String internalMessage(Context ctx) {
+        return "Internal error; see the agent log for request " + RequestIds.of(ctx);
     }
 
     private static final String RENDERED = "dea.errorRendered";

@@ -75,4 +75,24 @@ class FramesApiIT {
         assertThat(agent.services().cache().stats().frames()).isEqualTo(before);
         assertThat(agent.sql("SELECT 1").status()).isEqualTo(200);
     }
+
+    @Test
+    void aBrokenCacheDiskIsAnInternalErrorWithoutDetailsAndHealsWhenFixed() throws Exception {
+        java.nio.file.Path tmp = agent.cacheDir().resolve("tmp");
+        java.nio.file.Path aside = agent.cacheDir().resolve("tmp-aside");
+        java.nio.file.Files.move(tmp, aside);
+        java.nio.file.Files.writeString(tmp, "not a directory");
+        try {
+            var r = agent.sql("SELECT 1 AS one");
+            assertThat(r.status()).isEqualTo(500);
+            assertThat(r.errorType()).isEqualTo("INTERNAL");
+            assertThat(r.json().path("detail").path("message").asText())
+                    .isEqualTo("Internal error; see the agent log for request " + r.header("X-Request-Id"));
+            assertThat(r.body()).doesNotContain(agent.cacheDir().toString()).doesNotContain("Exception");
+        } finally {
+            java.nio.file.Files.delete(tmp);
+            java.nio.file.Files.move(aside, tmp);
+        }
+        assertThat(agent.sql("SELECT 1 AS one").status()).isEqualTo(200);
+    }
 }
