@@ -57,6 +57,8 @@ public final class FrameCache implements AutoCloseable {
     private final Object lock = new Object();
     private long totalBytes;
     private final AtomicLong evictions = new AtomicLong();
+    /** Guarded by {@link #lock}. */
+    private long lastTtlScan;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private static final class Entry {
@@ -220,7 +222,7 @@ public final class FrameCache implements AutoCloseable {
      * @return the number of frames evicted
      */
     public int evict() {
-        return evict(null);
+        return evict(null, true);
     }
 
     public CacheStats stats() {
@@ -261,7 +263,7 @@ public final class FrameCache implements AutoCloseable {
             totalBytes += diskBytes;
         }
         log.debug("Committed frame {}: {} rows, {} bytes", meta.key(), meta.rowCount(), meta.bytes());
-        evict(meta.key());
+        evict(meta.key(), false);
     }
 
     void discardTemp(Path dir) {
@@ -270,13 +272,23 @@ public final class FrameCache implements AutoCloseable {
 
     // ---- internals ----
 
-    private int evict(String keep) {
+    /**
+     * Evicts expired frames, then least recently used ones while over the size limit. After a
+     * commit the TTL scan runs at most every {@link #ttlScanIntervalMillis()}: a scan of every
+     * frame on every commit made small queries quadratic in the number of cached frames
+     * (bench (b)); lookups already treat an expired frame as absent in between.
+     */
+    private int evict(String keep, boolean forceTtlScan) {
         List<String> victims = new ArrayList<>();
         int expired = 0;
         long freed = 0;
         synchronized (lock) {
             long now = clock.millis();
-            for (Map.Entry<String, Entry> en : index.entrySet()) {
+            boolean scanTtl = forceTtlScan || now - lastTtlScan >= ttlScanIntervalMillis();
+            if (scanTtl) {
+                lastTtlScan = now;
+            }
+            for (Map.Entry<String, Entry> en : scanTtl ? index.entrySet() : java.util.Set.<Map.Entry<String, Entry>>of()) {
                 if (!en.getKey().equals(keep) && expired(en.getValue(), now) && remove(en.getKey(), en.getValue())) {
                     victims.add(en.getKey());
                     freed += en.getValue().diskBytes;
@@ -312,6 +324,10 @@ public final class FrameCache implements AutoCloseable {
                     victims.size(), freed, expired, victims.size() - expired, s.frames(), s.bytes());
         }
         return victims.size();
+    }
+
+    private long ttlScanIntervalMillis() {
+        return Math.max(1_000, Math.min(config.ttl().toMillis() / 10, 60_000));
     }
 
     private boolean expired(Entry e, long now) {

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -32,7 +33,7 @@ public final class Database implements AutoCloseable {
     private final DbConfig config;
     private final SqlLimits limits;
     private final HikariDataSource pool;
-    private final String sessionSettings;
+    private final String transactionSettingsSql;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public Database(DbConfig config, SqlLimits limits) {
@@ -61,7 +62,7 @@ public final class Database implements AutoCloseable {
         // agent's transaction (e.g. a smuggled COMMIT), whatever runs next is still read-only and bounded.
         hc.addDataSourceProperty("options", sessionOptions(config, limits));
         this.pool = new HikariDataSource(hc);
-        this.sessionSettings = buildSessionSettings(config, limits.lockTimeout(), limits.idleInTransactionTimeout());
+        this.transactionSettingsSql = transactionSettingsSql(config, limits);
         log.info("Database pool started for {} (pool size {}, read-only role {})", config, config.poolSize(),
                 config.readOnlyRole().orElse("none"));
     }
@@ -91,9 +92,13 @@ public final class Database implements AutoCloseable {
                     "The database is unavailable: " + SqlErrors.firstLine(e.getMessage()), Map.of(), e);
         }
         try {
-            try (Statement s = c.createStatement()) {
-                // One round trip: pgjdbc opens the READ ONLY transaction (readOnly + autocommit off) before it.
-                s.execute("SET LOCAL statement_timeout = " + statementTimeout.toMillis() + "; " + sessionSettings);
+            // One prepared statement (server-side after a few uses) is the SET LOCAL of every setting:
+            // set_config(..., true) is transaction-local. pgjdbc opens the READ ONLY transaction first.
+            try (PreparedStatement ps = c.prepareStatement(transactionSettingsSql)) {
+                ps.setString(1, Long.toString(statementTimeout.toMillis()));
+                try (ResultSet ignored = ps.executeQuery()) {
+                    // the values are the settings themselves
+                }
             }
             return work.run(c);
         } catch (SQLException e) {
@@ -142,16 +147,21 @@ public final class Database implements AutoCloseable {
                 + " -c search_path=" + config.searchPath().replace(" ", "");
     }
 
-    static String buildSessionSettings(DbConfig config, Duration lockTimeout, Duration idleTimeout) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("SET LOCAL lock_timeout = ").append(lockTimeout.toMillis()).append("; ");
-        sb.append("SET LOCAL idle_in_transaction_session_timeout = ").append(idleTimeout.toMillis()).append("; ");
-        // search_path and role were validated as plain identifiers by the config loader.
-        sb.append("SET LOCAL search_path = ").append(quotePath(config.searchPath())).append("; ");
+    /** Per-transaction settings; the values are validated numbers and identifiers, quoted as literals. */
+    static String transactionSettingsSql(DbConfig config, SqlLimits limits) {
+        StringBuilder sb = new StringBuilder("SELECT set_config('statement_timeout', ?, true)");
+        sb.append(", set_config('lock_timeout', '").append(limits.lockTimeout().toMillis()).append("', true)");
+        sb.append(", set_config('idle_in_transaction_session_timeout', '")
+                .append(limits.idleInTransactionTimeout().toMillis()).append("', true)");
+        sb.append(", set_config('search_path', ").append(quoteLiteral(quotePath(config.searchPath()))).append(", true)");
         // The JVM's zone reaches the session as a startup parameter; timestamptz must render in UTC regardless.
-        sb.append("SET LOCAL TimeZone = 'UTC'");
-        config.readOnlyRole().ifPresent(role -> sb.append("; SET LOCAL ROLE ").append(quoteIdent(role)));
+        sb.append(", set_config('TimeZone', 'UTC', true)");
+        config.readOnlyRole().ifPresent(role -> sb.append(", set_config('role', ").append(quoteLiteral(role)).append(", true)"));
         return sb.toString();
+    }
+
+    private static String quoteLiteral(String value) {
+        return "'" + value.replace("'", "''") + "'";
     }
 
     private static String quotePath(String path) {
@@ -160,7 +170,9 @@ public final class Database implements AutoCloseable {
             if (!sb.isEmpty()) {
                 sb.append(", ");
             }
-            sb.append(quoteIdent(part.strip()));
+            String name = part.strip();
+            // Lower-case names need no quotes (and SHOW search_path then reads as configured).
+            sb.append(name.matches("[a-z_][a-z0-9_$]*") ? name : quoteIdent(name));
         }
         return sb.toString();
     }

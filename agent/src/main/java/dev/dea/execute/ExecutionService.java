@@ -56,18 +56,26 @@ public final class ExecutionService {
                     JdbcFrames frames = JdbcFrames.of(rs.getMetaData());
                     List<FrameColumn> columns = frames.columns();
                     try (FrameWriter writer = cache.create(columns, provenance)) {
-                        long rows = 0;
-                        while (rs.next()) {
-                            if (rows == limits.maxRows()) {
-                                writer.markTruncated();
-                                break;
+                        boolean truncated = false;
+                        try (RowPipeline pipeline = new RowPipeline(writer)) {
+                            long rows = 0;
+                            while (rs.next()) {
+                                if (rows == limits.maxRows()) {
+                                    truncated = true;
+                                    break;
+                                }
+                                Object[] row = frames.readRow(rs);
+                                pipeline.append(row);
+                                if (preview.size() < previewRows) {
+                                    preview.add(row);
+                                }
+                                rows++;
                             }
-                            Object[] row = frames.readRow(rs);
-                            writer.append(row);
-                            if (preview.size() < previewRows) {
-                                preview.add(row);
-                            }
-                            rows++;
+                            pipeline.finish();
+                        }
+                        // Only now, with the pipeline drained, does this thread own the writer again.
+                        if (truncated) {
+                            writer.markTruncated();
                         }
                         return writer.commit();
                     }

@@ -30,7 +30,7 @@ public final class ColumnStats {
     private long numericCount;
     private double mean;
     private double m2;
-    private final Map<Object, long[]> counts = new HashMap<>();
+    private final Map<Object, Counter> counts = new HashMap<>();
     private boolean countsOverflowed;
 
     public ColumnStats(ColumnKind kind) {
@@ -71,7 +71,9 @@ public final class ColumnStats {
                 max = cmp;
             }
         }
-        track(value);
+        if (!countsOverflowed) {
+            track(value);
+        }
     }
 
     private void addNumeric(double x) {
@@ -98,22 +100,43 @@ public final class ColumnStats {
 
     private void track(Object value) {
         Object key = switch (value) {
-            case String s -> clip(s);
+            case String str -> clip(str);
             case byte[] b -> b.length <= MAX_RENDERED_CHARS / 2 ? java.util.HexFormat.of().formatHex(b)
                     : new Clipped(java.util.HexFormat.of().formatHex(b, 0, MAX_RENDERED_CHARS / 2), b.length, java.util.Arrays.hashCode(b));
             case Object[] a -> clip(java.util.Arrays.deepToString(a));
             case FrameValues.RawJson j -> clip(j.json());
             // 1.0 and 1.00 are one value to a reader of the stats.
             case BigDecimal d -> d.stripTrailingZeros();
+            // Temporal objects hash poorly (date and time hashes XOR into few buckets): key them by an
+            // epoch number instead, and keep the value itself for rendering.
+            case java.time.LocalDate d -> d.toEpochDay();
+            case java.time.LocalDateTime t -> epochMicros(t.toEpochSecond(java.time.ZoneOffset.UTC), t.getNano());
+            case java.time.OffsetDateTime t -> epochMicros(t.toEpochSecond(), t.getNano());
             default -> value;
         };
-        long[] c = counts.get(key);
+        Counter c = counts.get(key);
         if (c != null) {
-            c[0]++;
+            c.count++;
         } else if (counts.size() < DISTINCT_LIMIT) {
-            counts.put(key, new long[] {1});
+            counts.put(key, new Counter(value instanceof String || value instanceof byte[] || value instanceof Object[]
+                    || value instanceof FrameValues.RawJson ? key : value));
         } else {
+            // From here on the column is known to be high-cardinality: distinct_count is a lower bound and
+            // top values describe the rows seen so far, so tracking further values is wasted work.
             countsOverflowed = true;
+        }
+    }
+
+    private static long epochMicros(long epochSecond, int nano) {
+        return epochSecond * 1_000_000L + nano / 1_000;
+    }
+
+    private static final class Counter {
+        final Object value;
+        long count = 1;
+
+        Counter(Object value) {
+            this.value = value;
         }
     }
 
@@ -149,14 +172,13 @@ public final class ColumnStats {
     }
 
     private List<Map<String, Object>> topValues() {
-        List<Map.Entry<Object, long[]>> entries = new ArrayList<>(counts.entrySet());
-        entries.sort(Comparator.comparingLong((Map.Entry<Object, long[]> e) -> -e.getValue()[0])
-                .thenComparing(e -> String.valueOf(e.getKey())));
+        List<Counter> counters = new ArrayList<>(counts.values());
+        counters.sort(Comparator.comparingLong((Counter c) -> -c.count).thenComparing(c -> String.valueOf(c.value)));
         List<Map<String, Object>> top = new ArrayList<>();
-        for (int i = 0; i < Math.min(TOP_VALUES, entries.size()); i++) {
+        for (int i = 0; i < Math.min(TOP_VALUES, counters.size()); i++) {
             Map<String, Object> item = new LinkedHashMap<>();
-            item.put("value", render(entries.get(i).getKey()));
-            item.put("count", entries.get(i).getValue()[0]);
+            item.put("value", render(counters.get(i).value));
+            item.put("count", counters.get(i).count);
             top.add(item);
         }
         return top;

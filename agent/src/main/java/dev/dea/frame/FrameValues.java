@@ -89,7 +89,8 @@ public final class FrameValues {
         if (d.equals(LocalDate.MIN)) {
             return "-infinity";
         }
-        return d.toString();
+        StringBuilder sb = new StringBuilder(10);
+        return appendDate(sb, d) ? sb.toString() : d.toString();
     }
 
     public static String formatTimestamp(LocalDateTime t) {
@@ -99,8 +100,13 @@ public final class FrameValues {
         if (t.equals(LocalDateTime.MIN)) {
             return "-infinity";
         }
-        // toString() drops ":00" seconds; the formatter always writes them, so values sort and parse uniformly.
-        return DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t);
+        // toString() drops ":00" seconds; these always write them, so values sort and parse uniformly.
+        StringBuilder sb = new StringBuilder(26);
+        if (!appendDate(sb, t.toLocalDate())) {
+            return DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t);
+        }
+        appendTime(sb.append('T'), t.getHour(), t.getMinute(), t.getSecond(), t.getNano());
+        return sb.toString();
     }
 
     public static String formatTimestampTz(OffsetDateTime t) {
@@ -110,6 +116,58 @@ public final class FrameValues {
         if (t.equals(OffsetDateTime.MIN)) {
             return "-infinity";
         }
-        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t);
+        StringBuilder sb = new StringBuilder(32);
+        int offset = t.getOffset().getTotalSeconds();
+        if (!appendDate(sb, t.toLocalDate()) || offset % 60 != 0) {
+            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t);
+        }
+        appendTime(sb.append('T'), t.getHour(), t.getMinute(), t.getSecond(), t.getNano());
+        if (offset == 0) {
+            return sb.append('Z').toString();
+        }
+        int abs = Math.abs(offset) / 60;
+        sb.append(offset < 0 ? '-' : '+');
+        pad2(sb, abs / 60).append(':');
+        return pad2(sb, abs % 60).toString();
+    }
+
+    // Hand-written ISO-8601 printing: DateTimeFormatter was the largest cost of writing a
+    // timestamp column (bench (a)). Output is identical to ISO_LOCAL_DATE_TIME / ISO_OFFSET_DATE_TIME
+    // for years 0000-9999; other years fall back to the formatter.
+    private static boolean appendDate(StringBuilder sb, LocalDate d) {
+        int year = d.getYear();
+        if (year < 0 || year > 9999) {
+            return false;
+        }
+        sb.append((char) ('0' + year / 1000)).append((char) ('0' + year / 100 % 10))
+                .append((char) ('0' + year / 10 % 10)).append((char) ('0' + year % 10)).append('-');
+        pad2(sb, d.getMonthValue()).append('-');
+        pad2(sb, d.getDayOfMonth());
+        return true;
+    }
+
+    private static void appendTime(StringBuilder sb, int hour, int minute, int second, int nano) {
+        pad2(sb, hour).append(':');
+        pad2(sb, minute).append(':');
+        pad2(sb, second);
+        if (nano > 0) {
+            // Minimal fraction digits, as ISO_LOCAL_TIME prints them (".5", ".678", ".000001").
+            int digits = 9;
+            int n = nano;
+            while (n % 10 == 0) {
+                n /= 10;
+                digits--;
+            }
+            sb.append('.');
+            String frac = Integer.toString(n);
+            for (int i = frac.length(); i < digits; i++) {
+                sb.append('0');
+            }
+            sb.append(frac);
+        }
+    }
+
+    private static StringBuilder pad2(StringBuilder sb, int v) {
+        return sb.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
     }
 }

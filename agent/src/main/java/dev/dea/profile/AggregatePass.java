@@ -17,15 +17,41 @@ import java.util.Optional;
 
 /**
  * The first pass: one wide aggregate query computing, for every column at once, counts,
- * distinct counts, min/max, mean, stddev, quartiles and lengths. PostgreSQL allows at most
- * 1664 output columns, so very wide tables are split over several such queries.
+ * min/max, mean, stddev and lengths, and in {@link Mode#EXACT} also distinct counts and
+ * quartiles. PostgreSQL allows at most 1664 output columns, so very wide tables are split over
+ * several such queries.
+ *
+ * <p>{@link Mode#FAST} leaves out everything that sorts (count(DISTINCT), percentiles) and every
+ * per-aggregate FILTER, so that the query is a plain aggregate PostgreSQL can run in parallel.
+ * NaN and infinities sort at the ends, so finite extremes prove a column has none; a column whose
+ * extremes are not finite is computed again, alone with the others like it, with the FILTERs.
  */
 final class AggregatePass {
     private static final Logger log = LoggerFactory.getLogger(AggregatePass.class);
     private static final int MAX_OUTPUTS = 1_500;
     private static final String QUARTILES = "ARRAY[0.25, 0.5, 0.75]";
+    static final String QUANTILES_EXACT = "exact";
 
     private AggregatePass() {
+    }
+
+    enum Mode {
+        /** Exact distinct counts and quartiles, finite-only statistics via FILTER: sorts every column. */
+        EXACT(true, true, true),
+        /** No sorts, no FILTER: a plain (parallel) aggregate; see the class comment. */
+        FAST(false, false, false),
+        /** FAST's statistics with FILTERs, for the columns FAST found non-finite values in. */
+        FILTERED(false, false, true);
+
+        final boolean distinct;
+        final boolean quantiles;
+        final boolean filter;
+
+        Mode(boolean distinct, boolean quantiles, boolean filter) {
+            this.distinct = distinct;
+            this.quantiles = quantiles;
+            this.filter = filter;
+        }
     }
 
     @FunctionalInterface
@@ -39,11 +65,29 @@ final class AggregatePass {
     /** Runs the pass over {@code source} (a FROM item aliased {@code src}); returns the rows it saw. */
     static long run(Connection c, String source, List<ColumnAccumulator> columns, int serverMajor)
             throws SQLException {
+        return run(c, source, columns, serverMajor, Mode.EXACT);
+    }
+
+    static long run(Connection c, String source, List<ColumnAccumulator> columns, int serverMajor, Mode mode)
+            throws SQLException {
+        long rows = runOnce(c, source, columns, serverMajor, mode);
+        if (mode == Mode.FAST) {
+            List<ColumnAccumulator> nonFinite = columns.stream().filter(col -> col.nonFiniteExtremes).toList();
+            if (!nonFinite.isEmpty()) {
+                nonFinite.forEach(col -> col.nonFiniteExtremes = false);
+                runOnce(c, source, nonFinite, serverMajor, Mode.FILTERED);
+            }
+        }
+        return rows;
+    }
+
+    private static long runOnce(Connection c, String source, List<ColumnAccumulator> columns, int serverMajor,
+                                Mode mode) throws SQLException {
         List<List<Planned>> chunks = new ArrayList<>();
         List<Planned> chunk = new ArrayList<>();
         int outputs = 0;
         for (ColumnAccumulator col : columns) {
-            Planned p = plan(col, serverMajor);
+            Planned p = plan(col, serverMajor, mode);
             if (!chunk.isEmpty() && outputs + p.outputs().size() > MAX_OUTPUTS) {
                 chunks.add(chunk);
                 chunk = new ArrayList<>();
@@ -81,6 +125,7 @@ final class AggregatePass {
             }
         }
         sql.append("\nFROM ").append(source);
+        log.debug("Aggregate pass:\n{}", sql);
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.toString())) {
             rs.next();
             int index = 2;
@@ -103,23 +148,40 @@ final class AggregatePass {
         });
     }
 
-    private static Planned plan(ColumnAccumulator col, int serverMajor) {
+    private static Planned plan(ColumnAccumulator col, int serverMajor, Mode mode) {
         ColumnFacts f = col.facts;
         String e = f.expr();
-        boolean filtered = col.kind.hasNonFinite();
+        boolean nonFinite = col.kind.hasNonFinite();
+        boolean filtered = nonFinite && mode.filter;
+        // FAST: one boolean saying whether both extremes are finite (then every value is).
+        boolean finiteFlag = nonFinite && !mode.filter;
         String filter = filtered ? " FILTER (WHERE " + f.finiteCondition(serverMajor) + ")" : "";
         List<String> out = new ArrayList<>();
         out.add("count(" + e + ")");
-        out.add(f.orderable() ? "count(DISTINCT " + e + ")" : "count(DISTINCT (" + e + ")::text)");
+        if (mode.distinct) {
+            out.add(f.orderable() ? "count(DISTINCT " + e + ")" : "count(DISTINCT (" + e + ")::text)");
+        }
         if (filtered) {
             out.add("count(" + e + ")" + filter);
         }
+        if (finiteFlag) {
+            String d = col.kind == StatKind.FLOAT ? "(" + e + ")::float8" : e;
+            out.add("(" + f.finiteCondition(serverMajor, "min(" + d + ")") + ") AND ("
+                    + f.finiteCondition(serverMajor, "max(" + d + ")") + ")");
+        }
+        if (col.kind == StatKind.BOOL && !mode.distinct) {
+            out.add("count(*) FILTER (WHERE " + e + ")");
+        }
         int common = out.size();
+        // Exact mode keeps numeric arithmetic; the others use float8 for the spread (six digits are shown).
+        String spread = mode.distinct ? e : "(" + e + ")::float8";
         Reader extra = switch (col.kind) {
             case INTEGER -> {
                 out.addAll(List.of("min(" + e + ")::text", "max(" + e + ")::text", "avg(" + e + ")::text",
-                        "stddev_samp(" + e + ")::text",
-                        "percentile_cont(" + QUARTILES + ") WITHIN GROUP (ORDER BY (" + e + ")::float8)"));
+                        "stddev_samp(" + spread + ")::text"));
+                if (mode.quantiles) {
+                    out.add("percentile_cont(" + QUARTILES + ") WITHIN GROUP (ORDER BY (" + e + ")::float8)");
+                }
                 yield (rs, i) -> {
                     String min = rs.getString(i);
                     if (min != null) {
@@ -127,13 +189,18 @@ final class AggregatePass {
                         col.max = col.high = Long.parseLong(rs.getString(i + 1));
                     }
                     readMoments(col, rs, i + 2);
-                    col.quantiles = doubles(ProfileValues.array(rs.getArray(i + 4)));
+                    if (mode.quantiles) {
+                        col.quantiles = doubles(ProfileValues.array(rs.getArray(i + 4)));
+                        col.quantilesMethod = QUANTILES_EXACT;
+                    }
                 };
             }
             case DECIMAL -> {
                 out.addAll(List.of(agg("min", e, filter) + "::text", agg("max", e, filter) + "::text",
-                        agg("avg", e, filter) + "::text", agg("stddev_samp", e, filter) + "::text",
-                        "(percentile_disc(" + QUARTILES + ") WITHIN GROUP (ORDER BY " + e + ")" + filter + ")::text[]"));
+                        agg("avg", e, filter) + "::text", agg("stddev_samp", spread, filter) + "::text"));
+                if (mode.quantiles) {
+                    out.add("(percentile_disc(" + QUARTILES + ") WITHIN GROUP (ORDER BY " + e + ")" + filter + ")::text[]");
+                }
                 yield (rs, i) -> {
                     String min = rs.getString(i);
                     if (min != null) {
@@ -144,17 +211,22 @@ final class AggregatePass {
                         col.high = new BigDecimal(max);
                     }
                     readMoments(col, rs, i + 2);
-                    Object[] q = ProfileValues.array(rs.getArray(i + 4));
-                    if (q != null && q.length == 3 && q[0] != null) {
-                        col.quantiles = new Quantiles(q[0], q[1], q[2]);
+                    if (mode.quantiles) {
+                        Object[] q = ProfileValues.array(rs.getArray(i + 4));
+                        if (q != null && q.length == 3 && q[0] != null) {
+                            col.quantiles = new Quantiles(q[0], q[1], q[2]);
+                            col.quantilesMethod = QUANTILES_EXACT;
+                        }
                     }
                 };
             }
             case FLOAT -> {
                 String d = "(" + e + ")::float8";
                 out.addAll(List.of(agg("min", d, filter) + "::text", agg("max", d, filter) + "::text",
-                        agg("avg", d, filter) + "::text", agg("stddev_samp", d, filter) + "::text",
-                        "percentile_cont(" + QUARTILES + ") WITHIN GROUP (ORDER BY " + d + ")" + filter));
+                        agg("avg", d, filter) + "::text", agg("stddev_samp", d, filter) + "::text"));
+                if (mode.quantiles) {
+                    out.add("percentile_cont(" + QUARTILES + ") WITHIN GROUP (ORDER BY " + d + ")" + filter);
+                }
                 yield (rs, i) -> {
                     String min = rs.getString(i);
                     if (min != null) {
@@ -166,7 +238,10 @@ final class AggregatePass {
                         col.max = ProfileValues.number(high);
                     }
                     readMoments(col, rs, i + 2);
-                    col.quantiles = doubles(ProfileValues.array(rs.getArray(i + 4)));
+                    if (mode.quantiles) {
+                        col.quantiles = doubles(ProfileValues.array(rs.getArray(i + 4)));
+                        col.quantilesMethod = QUANTILES_EXACT;
+                    }
                 };
             }
             case DATE, TIMESTAMP, TIMESTAMPTZ -> {
@@ -174,9 +249,14 @@ final class AggregatePass {
                 boolean date = col.kind == StatKind.DATE;
                 String min = agg("min", e, filter);
                 String max = agg("max", e, filter);
-                out.addAll(List.of(min, max,
-                        date ? min + " - DATE '1970-01-01'" : "extract(epoch FROM " + min + ")::float8",
-                        date ? max + " - DATE '1970-01-01'" : "extract(epoch FROM " + max + ")::float8"));
+                String minUnit = date ? min + " - DATE '1970-01-01'" : "extract(epoch FROM " + min + ")::float8";
+                String maxUnit = date ? max + " - DATE '1970-01-01'" : "extract(epoch FROM " + max + ")::float8";
+                if (finiteFlag) {
+                    // Subtracting an infinite date is an error: only finite extremes are converted.
+                    minUnit = "CASE WHEN isfinite(" + min + ") THEN " + minUnit + " END";
+                    maxUnit = "CASE WHEN isfinite(" + max + ") THEN " + maxUnit + " END";
+                }
+                out.addAll(List.of(min, max, minUnit, maxUnit));
                 Class<?> type = switch (col.kind) {
                     case DATE -> LocalDate.class;
                     case TIMESTAMP -> LocalDateTime.class;
@@ -227,10 +307,24 @@ final class AggregatePass {
             };
         };
         Reader reader = (rs, i) -> {
-            col.nonNull = rs.getLong(i);
+            int at = i;
+            col.nonNull = rs.getLong(at++);
             col.nullCount = rs.getLong(1) - col.nonNull;
-            col.distinct = rs.getLong(i + 1);
-            col.finite = filtered ? rs.getLong(i + 2) : col.nonNull;
+            if (mode.distinct) {
+                col.distinct = rs.getLong(at++);
+            }
+            col.finite = filtered ? rs.getLong(at++) : col.nonNull;
+            if (finiteFlag) {
+                boolean finite = rs.getBoolean(at++);
+                if (!rs.wasNull() && !finite) {
+                    // Extremes are NaN or infinite: FILTERED computes this column again.
+                    col.nonFiniteExtremes = true;
+                    return;
+                }
+            }
+            if (col.kind == StatKind.BOOL && !mode.distinct) {
+                col.trueCount = rs.getLong(at++);
+            }
             extra.read(rs, i + common);
         };
         return new Planned(col, out, reader);

@@ -32,6 +32,14 @@ final class ColumnAccumulator {
     List<HistogramBucket> histogram;
     final List<TopValue> topValues = new ArrayList<>();
     final List<Object> examples = new ArrayList<>();
+    /** How {@link #quantiles} were obtained: "exact", "histogram" or "pg_stats". */
+    String quantilesMethod;
+    /** {@link #distinct} is PostgreSQL's estimate (pg_stats), not a count. */
+    boolean distinctEstimated;
+    /** Rows where a boolean column is true (fast pass only). */
+    Long trueCount;
+    /** The fast aggregate found NaN or infinite extremes: the finite statistics need a filtered pass. */
+    boolean nonFiniteExtremes;
     /** The column's statistics query failed; only its null count is known. */
     boolean failed;
     boolean wantTopValues;
@@ -58,11 +66,13 @@ final class ColumnAccumulator {
                 facts.columnKind().wireName(),
                 Optional.ofNullable(nullCount),
                 Optional.ofNullable(distinct),
+                distinct != null && distinctEstimated ? Optional.of(true) : Optional.empty(),
                 Optional.ofNullable(min),
                 Optional.ofNullable(max),
                 Optional.ofNullable(mean),
                 Optional.ofNullable(stddev),
                 Optional.ofNullable(quantiles),
+                quantiles == null ? Optional.empty() : Optional.ofNullable(quantilesMethod),
                 Optional.ofNullable(histogram),
                 wantTopValues && !topValues.isEmpty() ? Optional.of(topValues) : Optional.empty(),
                 wantExamples && !examples.isEmpty() ? Optional.of(examples) : Optional.empty(),

@@ -82,7 +82,11 @@ record ColumnFacts(
 
     /** Whether a value compares as finite; {@code "true"} for kinds that cannot be NaN or infinite. */
     String finiteCondition(int serverMajorVersion) {
-        String e = expr();
+        return finiteCondition(serverMajorVersion, expr());
+    }
+
+    /** {@link #finiteCondition(int)} for any expression of this column's type, such as {@code min(col)}. */
+    String finiteCondition(int serverMajorVersion, String e) {
         return switch (statKind()) {
             case FLOAT -> "(" + e + ")::float8 NOT IN ('NaN', 'Infinity', '-Infinity')";
             // numeric gained infinities in PostgreSQL 14; the literal is an error before that.

@@ -14,21 +14,29 @@ import static java.util.Objects.requireNonNull;
  * says why others are missing or how to read them. Numbers are JSON numbers except exact
  * decimals (numeric min/max/quantiles as strings) and non-finite values ("NaN", "Infinity").
  * Dates and timestamps are ISO-8601 strings.
+ *
+ * <p>{@code distinct_count_estimated} is present (true) when {@code distinct_count} is PostgreSQL's
+ * estimate from its planner statistics rather than a count. {@code quantiles_method} says how the
+ * quartiles were obtained: {@code exact} (percentiles over every value), {@code pg_stats}
+ * (interpolated in PostgreSQL's sampled statistics of the last ANALYZE) or {@code histogram}
+ * (interpolated in the exact equal-width histogram).
  */
 @JsonInclude(JsonInclude.Include.NON_ABSENT)
-@JsonPropertyOrder({"name", "type", "kind", "null_count", "distinct_count", "min", "max", "mean", "stddev",
-        "quantiles", "histogram", "top_values", "distinct_examples", "min_length", "avg_length", "max_length", "note"})
+@JsonPropertyOrder({"name", "type", "kind", "null_count", "distinct_count", "distinct_count_estimated", "min", "max", "mean", "stddev",
+        "quantiles", "quantiles_method", "histogram", "top_values", "distinct_examples", "min_length", "avg_length", "max_length", "note"})
 public record ColumnProfile(
         @JsonProperty("name") String name,
         @JsonProperty("type") String type,
         @JsonProperty("kind") String kind,
         @JsonProperty("null_count") Optional<Long> nullCount,
         @JsonProperty("distinct_count") Optional<Long> distinctCount,
+        @JsonProperty("distinct_count_estimated") Optional<Boolean> distinctCountEstimated,
         @JsonProperty("min") Optional<Object> min,
         @JsonProperty("max") Optional<Object> max,
         @JsonProperty("mean") Optional<Object> mean,
         @JsonProperty("stddev") Optional<Object> stddev,
         @JsonProperty("quantiles") Optional<Quantiles> quantiles,
+        @JsonProperty("quantiles_method") Optional<String> quantilesMethod,
         @JsonProperty("histogram") Optional<List<HistogramBucket>> histogram,
         @JsonProperty("top_values") Optional<List<TopValue>> topValues,
         @JsonProperty("distinct_examples") Optional<List<Object>> distinctExamples,
@@ -43,11 +51,13 @@ public record ColumnProfile(
         requireNonNull(kind, "kind");
         requireNonNull(nullCount, "nullCount");
         requireNonNull(distinctCount, "distinctCount");
+        requireNonNull(distinctCountEstimated, "distinctCountEstimated");
         requireNonNull(min, "min");
         requireNonNull(max, "max");
         requireNonNull(mean, "mean");
         requireNonNull(stddev, "stddev");
         requireNonNull(quantiles, "quantiles");
+        requireNonNull(quantilesMethod, "quantilesMethod");
         histogram = requireNonNull(histogram, "histogram").map(List::copyOf);
         topValues = requireNonNull(topValues, "topValues").map(List::copyOf);
         distinctExamples = requireNonNull(distinctExamples, "distinctExamples").map(List::copyOf);

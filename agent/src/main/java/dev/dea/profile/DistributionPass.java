@@ -18,6 +18,8 @@ import java.util.Map;
 final class DistributionPass {
     static final int TOP_VALUES = 10;
     static final int EXAMPLES = 5;
+    /** Rows read to find {@link #EXAMPLES} distinct values in a column not known to be unique. */
+    static final int EXAMPLE_WINDOW = 1_000;
     /** Beyond this many distinct values a number or date is continuous: its histogram says more. */
     static final long MAX_DISTINCT_FOR_NUMERIC_TOP_VALUES = 100;
     /** Sets per query: bounds the memory of one aggregation on very wide tables. */
@@ -26,7 +28,16 @@ final class DistributionPass {
     private DistributionPass() {
     }
 
-    private record GroupSet(ColumnAccumulator col, String keyExpr, Histograms.Plan histogram) {
+    /** One grouping set; {@code countDistinct} makes its number of groups the column's (exact) distinct count. */
+    record GroupSet(ColumnAccumulator col, String keyExpr, Histograms.Plan histogram, boolean countDistinct) {
+        GroupSet(ColumnAccumulator col, String keyExpr, Histograms.Plan histogram) {
+            this(col, keyExpr, histogram, false);
+        }
+
+        static GroupSet values(ColumnAccumulator col, boolean countDistinct) {
+            String e = col.facts.expr();
+            return new GroupSet(col, col.facts.groupable() ? e : "(" + e + ")::text", null, countDistinct);
+        }
     }
 
     static void run(Connection c, String source, List<ColumnAccumulator> columns, int serverMajor)
@@ -38,8 +49,7 @@ final class DistributionPass {
             if (col.wantExamples && col.isUnique() && !col.wantTopValues) {
                 uniqueWithExamples.add(col);
             } else if (col.wantTopValues || col.wantExamples) {
-                String e = col.facts.expr();
-                sets.add(new GroupSet(col, col.facts.groupable() ? e : "(" + e + ")::text", null));
+                sets.add(GroupSet.values(col, false));
             }
             if (col.kind.hasHistogram() && col.finite != null && col.finite > 0) {
                 var plan = Histograms.plan(col.kind, col.low, col.high, col.facts.expr(),
@@ -51,6 +61,12 @@ final class DistributionPass {
                 }
             }
         }
+        runGrouped(c, source, sets);
+        runExamples(c, source, uniqueWithExamples, false);
+    }
+
+    /** The grouping sets, {@value #SETS_PER_QUERY} to a query; a failed query is retried set by set. */
+    static void runGrouped(Connection c, String source, List<GroupSet> sets) throws SQLException {
         for (int from = 0; from < sets.size(); from += SETS_PER_QUERY) {
             List<GroupSet> part = sets.subList(from, Math.min(sets.size(), from + SETS_PER_QUERY));
             if (Savepoints.attempt(c, () -> grouped(c, source, part)).isPresent()) {
@@ -61,12 +77,19 @@ final class DistributionPass {
                 }
             }
         }
-        for (int from = 0; from < uniqueWithExamples.size(); from += SETS_PER_QUERY) {
-            List<ColumnAccumulator> part = uniqueWithExamples.subList(from,
-                    Math.min(uniqueWithExamples.size(), from + SETS_PER_QUERY));
-            if (Savepoints.attempt(c, () -> examples(c, source, part)).isPresent()) {
+    }
+
+    /**
+     * Examples read with {@code LIMIT} instead of a grouping; {@code mayRepeat} is for columns not
+     * known to be unique: the examples are then the distinct values among the first rows read.
+     */
+    static void runExamples(Connection c, String source, List<ColumnAccumulator> columns, boolean mayRepeat)
+            throws SQLException {
+        for (int from = 0; from < columns.size(); from += SETS_PER_QUERY) {
+            List<ColumnAccumulator> part = columns.subList(from, Math.min(columns.size(), from + SETS_PER_QUERY));
+            if (Savepoints.attempt(c, () -> examples(c, source, part, mayRepeat)).isPresent()) {
                 for (ColumnAccumulator col : part) {
-                    Savepoints.attempt(c, () -> examples(c, source, List.of(col))).ifPresent(e -> col.note(
+                    Savepoints.attempt(c, () -> examples(c, source, List.of(col), mayRepeat)).ifPresent(e -> col.note(
                             "examples could not be read: " + Savepoints.reason(e)));
                 }
             }
@@ -105,9 +128,10 @@ final class DistributionPass {
                     .append(set.histogram() != null ? "(k" + i + ")::text" : display("k" + i, set.col().kind));
         }
         // Ranked twice: by frequency for top values, by a hash of the value for unbiased examples.
-        String sql = "SELECT g, v, n, top_rank, example_rank FROM (\n"
+        String sql = "SELECT g, v, n, top_rank, example_rank, groups FROM (\n"
                 + "  SELECT g, v, n, row_number() OVER (PARTITION BY g ORDER BY n DESC, v) AS top_rank,\n"
-                + "         row_number() OVER (PARTITION BY g ORDER BY md5(v), v) AS example_rank\n"
+                + "         row_number() OVER (PARTITION BY g ORDER BY md5(v), v) AS example_rank,\n"
+                + "         count(*) OVER (PARTITION BY g) AS groups\n"
                 + "  FROM (SELECT " + which + " END AS g, " + value + " END AS v, count(*) AS n\n"
                 + "        FROM (SELECT " + keys + " FROM " + source + ") AS keyed\n"
                 + "        GROUP BY GROUPING SETS (" + setList + ")) AS grouped\n"
@@ -118,7 +142,8 @@ final class DistributionPass {
         List<Object[]> rows = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
-                rows.add(new Object[] {rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getInt(5)});
+                rows.add(new Object[] {rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
+                        rs.getLong(6)});
             }
         }
         Map<Integer, Map<Integer, Long>> bucketCounts = new HashMap<>();
@@ -133,6 +158,10 @@ final class DistributionPass {
                 continue;
             }
             ColumnAccumulator col = set.col();
+            if (set.countDistinct()) {
+                col.distinct = (Long) row[5];
+                col.distinctEstimated = false;
+            }
             // A value seen once is not a "top" value; bool and enum list every value regardless.
             if (col.wantTopValues && (Integer) row[3] <= TOP_VALUES && (n > 1 || col.kind.alwaysTopValues())) {
                 col.topValues.add(new TopValue(ProfileValues.typed(col.kind, v), n));
@@ -162,13 +191,16 @@ final class DistributionPass {
         return "left(" + text + ", " + (ProfileValues.MAX_DISPLAY_CHARS + 1) + ")";
     }
 
-    private static void examples(Connection c, String source, List<ColumnAccumulator> columns) throws SQLException {
+    private static void examples(Connection c, String source, List<ColumnAccumulator> columns, boolean mayRepeat)
+            throws SQLException {
         StringBuilder sql = new StringBuilder();
         for (int i = 0; i < columns.size(); i++) {
             String e = columns.get(i).facts.expr();
-            sql.append(i == 0 ? "" : "\nUNION ALL\n").append("(SELECT ").append(i).append(" AS g, ")
-                    .append(display(e, columns.get(i).kind)).append(" AS v FROM ").append(source)
-                    .append(" WHERE ").append(e).append(" IS NOT NULL LIMIT ").append(EXAMPLES).append(')');
+            String read = "SELECT " + display(e, columns.get(i).kind) + " AS v FROM " + source + " WHERE " + e
+                    + " IS NOT NULL LIMIT " + (mayRepeat ? EXAMPLE_WINDOW : EXAMPLES);
+            sql.append(i == 0 ? "" : "\nUNION ALL\n").append("(SELECT ").append(i).append(" AS g, v FROM (")
+                    .append(mayRepeat ? "SELECT DISTINCT v FROM (" + read + ") AS firsts" : read)
+                    .append(") AS ex LIMIT ").append(EXAMPLES).append(')');
         }
         List<Object[]> rows = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.toString())) {

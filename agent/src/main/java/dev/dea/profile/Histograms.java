@@ -87,6 +87,85 @@ final class Histograms {
         });
     }
 
+    /**
+     * The same buckets as {@link #plan}, counted without grouping: {@code bucketSql} is the 0-based
+     * bucket of a value (integer arithmetic for integers and dates, {@code width_bucket} over the
+     * inner bounds otherwise; NULL for NULL), for one packed {@code sum} per column (see {@link #packedSum}).
+     */
+    record Packed(Plan plan, String bucketSql) {
+    }
+
+    static Optional<Packed> packed(StatKind kind, Object low, Object high, String expr) {
+        return plan(kind, low, high, expr, "true").map(plan -> {
+            List<Object> bounds = plan.bounds();
+            String bucket = switch (kind) {
+                case INTEGER -> {
+                    long lo = (Long) low;
+                    long width = ((Long) bounds.get(1)) - lo;
+                    // x - lo cannot overflow when the whole span fits in a bigint.
+                    boolean fits = BigInteger.valueOf((Long) high).subtract(BigInteger.valueOf(lo)).bitLength() < 63;
+                    yield fits ? "((" + expr + ")::int8 - (" + lo + ")) / " + width
+                            : "width_bucket((" + expr + ")::numeric, '" + arrayLiteral(bounds, plan.buckets()) + "'::numeric[])";
+                }
+                case DATE -> {
+                    long width = LocalDate.parse((String) bounds.get(1)).toEpochDay() - (Long) low;
+                    yield "((" + expr + ") - DATE '" + bounds.get(0) + "') / " + width;
+                }
+                case DECIMAL -> {
+                    // Exact edges, not the doubles shown: the ones width_bucket(x, lo, hi, 10) would use.
+                    BigDecimal lo = (BigDecimal) low;
+                    BigDecimal step = ((BigDecimal) high).subtract(lo).divide(BigDecimal.TEN);
+                    List<Object> edges = new ArrayList<>();
+                    for (int i = 0; i <= plan.buckets(); i++) {
+                        edges.add(lo.add(step.multiply(BigDecimal.valueOf(i))).toPlainString());
+                    }
+                    yield "width_bucket(" + expr + ", '" + arrayLiteral(edges, plan.buckets()) + "'::numeric[])";
+                }
+                case FLOAT -> "width_bucket((" + expr + ")::float8, '" + arrayLiteral(bounds, plan.buckets())
+                        + "'::float8[])";
+                case TIMESTAMP -> "width_bucket(" + expr + ", '" + arrayLiteral(bounds, plan.buckets()) + "'::timestamp[])";
+                case TIMESTAMPTZ -> "width_bucket(" + expr + ", '" + arrayLiteral(bounds, plan.buckets())
+                        + "'::timestamptz[])";
+                default -> throw new IllegalArgumentException("no histogram for " + kind);
+            };
+            return new Packed(plan, bucket);
+        });
+    }
+
+    /** The inner bounds 1 .. buckets-1 as an array literal: width_bucket then yields the 0-based bucket. */
+    private static String arrayLiteral(List<Object> bounds, int buckets) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 1; i < buckets; i++) {
+            sb.append(i == 1 ? "" : ",").append('"').append(bounds.get(i)).append('"');
+        }
+        return sb.append('}').toString();
+    }
+
+    /**
+     * SQL summing, over rows, {@code 10^(digits * bucket)}: one aggregate carries every bucket's
+     * count in its own {@code digits} decimal digits (a count never exceeds the rows, which fit).
+     */
+    static String packedSum(String bucketSql, int buckets, int digits) {
+        StringBuilder powers = new StringBuilder("{");
+        for (int i = 0; i < buckets; i++) {
+            powers.append(i == 0 ? "" : ",").append("1e").append(digits * i);
+        }
+        return "('" + powers.append('}') + "'::numeric[])[(" + bucketSql + ") + 1]";
+    }
+
+    /** The counts of {@link #packedSum}'s total. */
+    static Map<Integer, Long> unpack(BigInteger total, int buckets, int digits) {
+        BigInteger base = BigInteger.TEN.pow(digits);
+        Map<Integer, Long> counts = new java.util.HashMap<>();
+        BigInteger rest = total;
+        for (int i = 0; i < buckets; i++) {
+            BigInteger[] qr = rest.divideAndRemainder(base);
+            counts.put(i, qr[1].longValueExact());
+            rest = qr[0];
+        }
+        return counts;
+    }
+
     /** The buckets with their counts; buckets no row fell into are listed with 0. */
     static List<HistogramBucket> buckets(Plan plan, Map<Integer, Long> counts) {
         List<HistogramBucket> out = new ArrayList<>();

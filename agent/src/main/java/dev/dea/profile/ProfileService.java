@@ -28,36 +28,93 @@ import static java.util.Objects.requireNonNull;
  * above. A fixed REPEATABLE seed makes every pass see the same sample. Views and foreign tables
  * cannot be TABLESAMPLEd; above the threshold they are profiled on their first rows ({@code LIMIT}),
  * which bounds the cost but may be biased, and the response says so.
+ *
+ * <p><b>Small tables</b> (read in full, at most {@link #FAST_ABOVE_ROWS} rows by the planner's estimate,
+ * or sampled) get every statistic exactly: one wide aggregate pass with {@code count(DISTINCT)} and
+ * percentiles, then one {@code GROUPING SETS} pass for top values, examples and histograms.
+ *
+ * <p><b>Large tables read in full</b> avoid everything that sorts, and read the table at most three
+ * times (see {@link AggregatePass.Mode#FAST} and {@link FastDistribution}):
+ * <ol>
+ *   <li>a plain (parallel) aggregate: row count, null counts, min, max, mean, stddev, lengths and
+ *   boolean counts, all exact (a column with NaN or infinite values gets one more, filtered, aggregate);</li>
+ *   <li>a plain (parallel) aggregate of cumulative bucket counts: exact histograms;</li>
+ *   <li>a hashed {@code GROUPING SETS} over the columns with a manageable number of distinct values
+ *   whose top values are shown (exact distinct counts, top values and examples), with {@code work_mem}
+ *   raised by {@code SET LOCAL} for that transaction only.</li>
+ * </ol>
+ * What is then estimated is labelled: {@code distinct_count_estimated: true} marks a distinct count
+ * taken from {@code pg_stats} (the last ANALYZE) instead of counted, and {@code quantiles_method} says
+ * whether quartiles are {@code exact}, interpolated in {@code pg_stats} ({@code "pg_stats"}) or in the
+ * exact histogram ({@code "histogram"}, when the table has no statistics). Estimated quartiles are
+ * rounded to six significant digits. Columns with too many distinct values for the grouping show no
+ * top values (their note says so) and their examples are distinct values among the first rows read.
+ * Row count, null counts, min, max, mean, stddev, lengths and histogram counts are always exact
+ * when the table is read in full.
  */
 public final class ProfileService {
     private static final Logger log = LoggerFactory.getLogger(ProfileService.class);
     static final long SYSTEM_SAMPLE_ABOVE_ROWS = 1_000_000;
+    /** Tables read in full above this many (estimated) rows are profiled without sorting; see the class comment. */
+    static final long FAST_ABOVE_ROWS = 50_000;
     private static final int SAMPLE_SEED = 42;
 
     private final Database db;
     private final SchemaService schema;
     private final SchemaConfig config;
+    private final long fastAboveRows;
 
     public ProfileService(Database db, SchemaService schema, SchemaConfig config) {
+        this(db, schema, config, FAST_ABOVE_ROWS);
+    }
+
+    /** {@code fastAboveRows}: tests move the line between the exact and the fast profile. */
+    ProfileService(Database db, SchemaService schema, SchemaConfig config, long fastAboveRows) {
         this.db = requireNonNull(db, "db");
         this.schema = requireNonNull(schema, "schema");
         this.config = requireNonNull(config, "config");
+        this.fastAboveRows = fastAboveRows;
     }
 
     public TableProfile profile(String tableName) {
+        return profileCounted(tableName).profile();
+    }
+
+    /** A profile and the number of SQL statements it issued (catalog reads included). */
+    record Counted(TableProfile profile, int statements) {
+    }
+
+    Counted profileCounted(String tableName) {
         TableInfo table = schema.resolve(tableName);
         int serverMajor = schema.schema().serverMajorVersion();
         long started = System.nanoTime();
-        TableProfile profile = db.readOnly(c -> build(c, table, serverMajor, started));
-        log.debug("Profiled {} ({} columns, sampled {}) in {} ms", table.qualifiedName(), profile.columns().size(),
-                profile.sampled(), profile.elapsedMs());
-        return profile;
+        int[] statements = new int[1];
+        TableProfile profile = db.readOnly(c -> build(counting(c, statements), table, serverMajor, started));
+        log.debug("Profiled {} ({} columns, sampled {}) in {} ms with {} statements", table.qualifiedName(),
+                profile.columns().size(), profile.sampled(), profile.elapsedMs(), statements[0]);
+        return new Counted(profile, statements[0]);
+    }
+
+    /** The connection, counting the statements created on it (each pass runs one per statement object). */
+    private static Connection counting(Connection c, int[] count) {
+        return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    String name = method.getName();
+                    if (name.equals("createStatement") || name.equals("prepareStatement")) {
+                        count[0]++;
+                    }
+                    try {
+                        return method.invoke(c, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /** The FROM item every pass reads; {@code method} is empty when the relation is read in full. */
     private record Source(String sql, Optional<String> method, Optional<Double> percent, long limit, long estimate) {
-        static Source exact(String relation) {
-            return new Source(relation + " AS src", Optional.empty(), Optional.empty(), 0, 0);
+        static Source exact(String relation, long estimate) {
+            return new Source(relation + " AS src", Optional.empty(), Optional.empty(), 0, estimate);
         }
 
         boolean isSystemSample() {
@@ -76,6 +133,13 @@ public final class ProfileService {
         }
         String relation = Database.quoteIdent(table.schema()) + "." + Database.quoteIdent(table.name());
         Source source = chooseSource(c, table, relation, rel.columns());
+        if (source.method().isEmpty() && source.estimate() > fastAboveRows) {
+            long rows = AggregatePass.run(c, source.sql(), columns, serverMajor, AggregatePass.Mode.FAST);
+            FastDistribution.run(c, source.sql(), table, columns, rows, serverMajor);
+            columns.forEach(ProfileService::annotate);
+            return new TableProfile(table.qualifiedName(), table.kind().wireName(), rows, false, Optional.empty(),
+                    elapsedMs(started), Optional.empty(), columns.stream().map(ColumnAccumulator::toProfile).toList());
+        }
         long rows = AggregatePass.run(c, source.sql(), columns, serverMajor);
         if (source.isSystemSample() && rows == 0 && source.estimate() > 0) {
             // Whole-block sampling can miss every block of a table the estimate overrated; rows won't.
@@ -115,7 +179,7 @@ public final class ProfileService {
                 : ProfileCatalog.plannerEstimate(c, relation);
         long rows = estimate.orElse(0);
         if (rows <= config.profileSampleAboveRows()) {
-            return Source.exact(relation);
+            return Source.exact(relation, rows);
         }
         long target = Math.max(1, config.profileSampleRows());
         if (!tableSample) {
@@ -127,7 +191,7 @@ public final class ProfileService {
         }
         double percent = samplePercent(target, rows);
         if (percent >= 100) {
-            return Source.exact(relation);
+            return Source.exact(relation, rows);
         }
         return tableSample(relation, rows >= SYSTEM_SAMPLE_ABOVE_ROWS ? "SYSTEM" : "BERNOULLI", percent, rows);
     }
