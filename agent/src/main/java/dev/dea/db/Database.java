@@ -35,6 +35,7 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final String transactionSettingsSql;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean lastHealthy = new AtomicBoolean(true);
 
     public Database(DbConfig config, SqlLimits limits) {
         this.config = requireNonNull(config, "config");
@@ -131,10 +132,18 @@ public final class Database implements AutoCloseable {
                 rs.next();
                 String version = rs.getString(1);
                 c.rollback();
+                if (!lastHealthy.getAndSet(true)) {
+                    log.info("Database reachable again (server {})", version);
+                }
                 return DbHealth.up(version);
             }
         } catch (SQLException e) {
-            return DbHealth.down(SqlErrors.firstLine(e.getMessage()));
+            String reason = SqlErrors.healthReason(e);
+            // /health is polled often: log the driver's full message once per transition, not per probe.
+            if (lastHealthy.getAndSet(false)) {
+                log.warn("Database became unreachable ({}): {}", reason, SqlErrors.firstLine(e.getMessage()));
+            }
+            return DbHealth.down(reason);
         }
     }
 

@@ -52,6 +52,26 @@ final class SqlErrors {
         return new AgentException(ErrorType.SQL_ERROR, firstLine(e.getMessage()), details, e);
     }
 
+    /**
+     * A reason safe to show on the unauthenticated /health: a category, never the driver's
+     * text, which can name internal hosts and users.
+     */
+    static String healthReason(SQLException e) {
+        SQLException root = e;
+        if (e.getCause() instanceof SQLException cause && e instanceof SQLTransientConnectionException) {
+            root = cause;
+        }
+        String state = root.getSQLState() == null ? "" : root.getSQLState();
+        return switch (state) {
+            case "28000", "28P01" -> "authentication failed";
+            case "3D000" -> "database does not exist";
+            case "53300" -> "too many connections";
+            case "57P03" -> "database is starting up or shutting down";
+            default -> state.startsWith("08") || e instanceof SQLTransientConnectionException
+                    ? "cannot connect to the database" : "database error (SQLSTATE " + (state.isEmpty() ? "unknown" : state) + ")";
+        };
+    }
+
     static String firstLine(String message) {
         if (message == null) {
             return "unknown error";

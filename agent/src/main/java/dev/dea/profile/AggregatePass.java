@@ -72,9 +72,9 @@ final class AggregatePass {
             throws SQLException {
         long rows = runOnce(c, source, columns, serverMajor, mode);
         if (mode == Mode.FAST) {
-            List<ColumnAccumulator> nonFinite = columns.stream().filter(col -> col.nonFiniteExtremes).toList();
+            List<ColumnAccumulator> nonFinite = columns.stream().filter(col -> col.rerun).toList();
             if (!nonFinite.isEmpty()) {
-                nonFinite.forEach(col -> col.nonFiniteExtremes = false);
+                nonFinite.forEach(col -> col.rerun = false);
                 runOnce(c, source, nonFinite, serverMajor, Mode.FILTERED);
             }
         }
@@ -173,12 +173,13 @@ final class AggregatePass {
             out.add("count(*) FILTER (WHERE " + e + ")");
         }
         int common = out.size();
-        // Exact mode keeps numeric arithmetic; the others use float8 for the spread (six digits are shown).
-        String spread = mode.distinct ? e : "(" + e + ")::float8";
+        // Exact mode keeps numeric arithmetic for integers; the others use float8 for mean and spread
+        // (both are shown to six digits), one shared transition instead of two numeric ones.
+        String moments = mode.distinct ? e : "(" + e + ")::float8";
         Reader extra = switch (col.kind) {
             case INTEGER -> {
-                out.addAll(List.of("min(" + e + ")::text", "max(" + e + ")::text", "avg(" + e + ")::text",
-                        "stddev_samp(" + spread + ")::text"));
+                out.addAll(List.of("min(" + e + ")::text", "max(" + e + ")::text", "avg(" + moments + ")::text",
+                        "stddev_samp(" + moments + ")::text"));
                 if (mode.quantiles) {
                     out.add("percentile_cont(" + QUARTILES + ") WITHIN GROUP (ORDER BY (" + e + ")::float8)");
                 }
@@ -197,7 +198,7 @@ final class AggregatePass {
             }
             case DECIMAL -> {
                 out.addAll(List.of(agg("min", e, filter) + "::text", agg("max", e, filter) + "::text",
-                        agg("avg", e, filter) + "::text", agg("stddev_samp", spread, filter) + "::text"));
+                        agg("avg", e, filter) + "::text", agg("stddev_samp", e, filter) + "::text"));
                 if (mode.quantiles) {
                     out.add("(percentile_disc(" + QUARTILES + ") WITHIN GROUP (ORDER BY " + e + ")" + filter + ")::text[]");
                 }
@@ -280,6 +281,26 @@ final class AggregatePass {
                     case TSVECTOR -> "length(" + e + ")";
                     default -> "cardinality(" + e + ")";
                 };
+                if (col.kind == StatKind.TEXT && !mode.filter) {
+                    // char_length walks the string, octet_length does not: char_length once, for the mean;
+                    // equal means prove every value is one byte per character, so octet extremes are the
+                    // character extremes. Otherwise FILTERED computes this column again.
+                    String bytes = "octet_length(" + e + ")";
+                    out.addAll(List.of("min(" + bytes + ")", "avg(" + len + ")::float8", "max(" + bytes + ")",
+                            "avg(" + len + ")::text = avg(" + bytes + ")::text"));
+                    yield (rs, i) -> {
+                        long min = rs.getLong(i);
+                        if (!rs.wasNull()) {
+                            if (!rs.getBoolean(i + 3)) {
+                                col.rerun = true;
+                                return;
+                            }
+                            col.minLength = min;
+                            col.avgLength = ProfileValues.round(rs.getDouble(i + 1), 2);
+                            col.maxLength = rs.getLong(i + 2);
+                        }
+                    };
+                }
                 out.addAll(List.of("min(" + len + ")", "avg(" + len + ")::float8", "max(" + len + ")"));
                 yield (rs, i) -> {
                     long min = rs.getLong(i);
@@ -318,7 +339,7 @@ final class AggregatePass {
                 boolean finite = rs.getBoolean(at++);
                 if (!rs.wasNull() && !finite) {
                     // Extremes are NaN or infinite: FILTERED computes this column again.
-                    col.nonFiniteExtremes = true;
+                    col.rerun = true;
                     return;
                 }
             }

@@ -38,8 +38,8 @@ final class ColumnAccumulator {
     boolean distinctEstimated;
     /** Rows where a boolean column is true (fast pass only). */
     Long trueCount;
-    /** The fast aggregate found NaN or infinite extremes: the finite statistics need a filtered pass. */
-    boolean nonFiniteExtremes;
+    /** The fast aggregate could not finish this column (NaN or infinite extremes, multi-byte text): FILTERED reruns it. */
+    boolean rerun;
     /** The column's statistics query failed; only its null count is known. */
     boolean failed;
     boolean wantTopValues;

@@ -186,7 +186,7 @@ final class DistributionPass {
      * SQL for a value's display text, cut one character past the limit so that Java can mark the
      * cut. Dates and timestamps go through to_json, which writes ISO 8601 whatever the DateStyle.
      */
-    private static String display(String expr, StatKind kind) {
+    static String display(String expr, StatKind kind) {
         String text = kind.isTemporal() ? "(to_json(" + expr + ") #>> '{}')" : "(" + expr + ")::text";
         return "left(" + text + ", " + (ProfileValues.MAX_DISPLAY_CHARS + 1) + ")";
     }

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,11 +40,15 @@ import java.util.Optional;
 final class FastDistribution {
     private static final Logger log = LoggerFactory.getLogger(FastDistribution.class);
     /** Above this many (estimated) distinct values a column is not grouped: its hash table costs too much. */
-    static final long GROUP_DISTINCT_LIMIT = 100_000;
+    static final long GROUP_DISTINCT_LIMIT = 10_000;
     /** The grouping's memory: hashed, not sorted, for up to a few hundred thousand groups. */
     static final String GROUPING_WORK_MEM = "64MB";
     static final String QUANTILES_PG_STATS = "pg_stats";
     static final String QUANTILES_HISTOGRAM = "histogram";
+    /** Columns with at most this many (estimated) values are grouped jointly in the histogram pass ... */
+    static final long JOINT_COLUMN_LIMIT = 1_000;
+    /** ... as long as the product of their estimates, an upper bound on the groups, stays below this. */
+    static final double JOINT_GROUPS_LIMIT = 20_000;
 
     private FastDistribution() {
     }
@@ -57,8 +62,20 @@ final class FastDistribution {
                     int serverMajor) throws SQLException {
         Map<String, ColumnStats> stats = readStats(c, table);
         List<DistributionPass.GroupSet> sets = new ArrayList<>();
+        List<ColumnAccumulator> joint = new ArrayList<>();
         List<ColumnAccumulator> examples = new ArrayList<>();
+        double jointGroups = 1;
+        // Fewest values first, so that the joint grouping takes as many columns as it can.
+        List<ColumnAccumulator> byEstimate = new ArrayList<>(columns);
+        Map<ColumnAccumulator, Long> estimates = new HashMap<>();
         for (ColumnAccumulator col : columns) {
+            if (col.nonNull != null && col.nonNull > 0) {
+                estimates.put(col, estimate(stats.get(col.facts.name()), rows, col.nonNull));
+            }
+        }
+        byEstimate.sort(java.util.Comparator.comparing(col -> estimates.get(col) == null ? Long.MAX_VALUE
+                : estimates.get(col)));
+        for (ColumnAccumulator col : byEstimate) {
             if (col.failed || col.nonNull == null) {
                 continue;
             }
@@ -75,15 +92,19 @@ final class FastDistribution {
                 col.note(col.kind == StatKind.BYTES ? "bytea: lengths are in bytes; values are not shown"
                         : "tsvector: lengths are lexeme counts; values are not shown, ordered or averaged");
             }
-            ColumnStats s = stats.get(col.facts.name());
-            Long estimate = estimate(s, rows, col.nonNull);
+            Long estimate = estimates.get(col);
             boolean showable = col.kind != StatKind.BYTES && col.kind != StatKind.TSVECTOR;
             boolean continuous = col.kind.isNumeric() || col.kind.isTemporal();
             boolean topCandidate = showable && (col.kind.alwaysTopValues() || !continuous || estimate == null
                     || estimate <= DistributionPass.MAX_DISTINCT_FOR_NUMERIC_TOP_VALUES);
             boolean group = estimate == null
                     || topCandidate && estimate <= GROUP_DISTINCT_LIMIT && estimate < col.nonNull;
-            if (group) {
+            if (group && estimate != null && estimate <= JOINT_COLUMN_LIMIT
+                    && jointGroups * estimate <= JOINT_GROUPS_LIMIT) {
+                jointGroups *= estimate;
+                col.wantTopValues = topCandidate;
+                joint.add(col);
+            } else if (group) {
                 col.wantTopValues = topCandidate;
                 sets.add(DistributionPass.GroupSet.values(col, true));
             } else {
@@ -98,7 +119,7 @@ final class FastDistribution {
                 }
             }
         }
-        histograms(c, source, columns, serverMajor);
+        histogramsAndJoint(c, source, columns, joint, rows, serverMajor);
         if (!sets.isEmpty()) {
             try (Statement s = c.createStatement()) {
                 // SET LOCAL: the read-only transaction is rolled back, and the setting with it.
@@ -107,13 +128,12 @@ final class FastDistribution {
                         + GROUPING_WORK_MEM + "')");
             }
             DistributionPass.runGrouped(c, source, sets);
-            for (DistributionPass.GroupSet set : sets) {
-                ColumnAccumulator col = set.col();
-                boolean continuous = col.kind.isNumeric() || col.kind.isTemporal();
-                if (continuous && col.distinct != null
-                        && col.distinct > DistributionPass.MAX_DISTINCT_FOR_NUMERIC_TOP_VALUES) {
-                    col.wantTopValues = false;
-                }
+        }
+        for (ColumnAccumulator col : columns) {
+            boolean continuous = col.kind.isNumeric() || col.kind.isTemporal();
+            if (continuous && !col.distinctEstimated && col.distinct != null
+                    && col.distinct > DistributionPass.MAX_DISTINCT_FOR_NUMERIC_TOP_VALUES) {
+                col.wantTopValues = false;
             }
         }
         DistributionPass.runExamples(c, source, examples, true);
@@ -171,59 +191,123 @@ final class FastDistribution {
         return stats;
     }
 
-    /** Every histogram in one plain aggregate of cumulative counts; a failing column is retried alone. */
-    private static void histograms(Connection c, String source, List<ColumnAccumulator> columns, int serverMajor)
+    /**
+     * Every histogram as one packed sum per column, in one aggregate that also groups by the
+     * low-cardinality columns ({@code joint}) when there are any: their value counts are then the
+     * sums over the groups, and the histograms the sums of the groups' sums. Without grouping the
+     * aggregate runs in parallel; with it, PostgreSQL can still aggregate partially in parallel.
+     */
+    private static void histogramsAndJoint(Connection c, String source, List<ColumnAccumulator> columns,
+                                           List<ColumnAccumulator> joint, long rows, int serverMajor)
             throws SQLException {
-        Map<ColumnAccumulator, Histograms.Cumulative> plans = new java.util.LinkedHashMap<>();
+        Map<ColumnAccumulator, Histograms.Packed> plans = new java.util.LinkedHashMap<>();
         for (ColumnAccumulator col : columns) {
             if (!col.kind.hasHistogram() || col.failed || col.finite == null || col.finite == 0) {
                 continue;
             }
-            Optional<Histograms.Cumulative> plan = Histograms.cumulative(col.kind, col.low, col.high, col.facts.expr());
+            Optional<Histograms.Packed> plan = Histograms.packed(col.kind, col.low, col.high, col.facts.expr());
             if (plan.isPresent()) {
                 plans.put(col, plan.get());
             } else if (col.low != null) {
                 col.histogram = Histograms.single(col.kind, col.low, col.finite);
             }
         }
-        if (plans.isEmpty()) {
+        if (plans.isEmpty() && joint.isEmpty()) {
             return;
         }
-        if (Savepoints.attempt(c, () -> cumulative(c, source, plans, serverMajor)).isPresent()) {
+        int digits = Long.toString(Math.max(rows, 1)).length();
+        if (Savepoints.attempt(c, () -> packed(c, source, plans, joint, digits, serverMajor)).isPresent()) {
             for (var entry : plans.entrySet()) {
-                Savepoints.attempt(c, () -> cumulative(c, source, Map.of(entry.getKey(), entry.getValue()), serverMajor))
-                        .ifPresent(e -> entry.getKey().note("histogram could not be computed: " + Savepoints.reason(e)));
+                Savepoints.attempt(c, () -> packed(c, source, Map.of(entry.getKey(), entry.getValue()), List.of(),
+                        digits, serverMajor)).ifPresent(e -> entry.getKey().note("histogram could not be computed: "
+                        + Savepoints.reason(e)));
+            }
+            for (ColumnAccumulator col : joint) {
+                Savepoints.attempt(c, () -> packed(c, source, Map.of(), List.of(col), digits, serverMajor))
+                        .ifPresent(e -> col.note("top values could not be computed: " + Savepoints.reason(e)));
             }
         }
     }
 
-    private static void cumulative(Connection c, String source, Map<ColumnAccumulator, Histograms.Cumulative> plans,
-                                   int serverMajor) throws SQLException {
+    private static void packed(Connection c, String source, Map<ColumnAccumulator, Histograms.Packed> plans,
+                               List<ColumnAccumulator> joint, int digits, int serverMajor) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT count(*)");
+        List<String> keys = new ArrayList<>();
+        for (ColumnAccumulator col : joint) {
+            String key = col.facts.groupable() ? col.facts.expr() : "(" + col.facts.expr() + ")::text";
+            keys.add(key);
+            // The display text (cut) and, to tell apart values whose display is the same, a hash of the whole.
+            sql.append(",\n  ").append(DistributionPass.display(key, col.kind)).append(", md5((").append(key)
+                    .append(")::text)");
+        }
         for (var entry : plans.entrySet()) {
             ColumnAccumulator col = entry.getKey();
+            String value = Histograms.packedSum(entry.getValue().bucketSql(), entry.getValue().plan().buckets(), digits);
             // Only a column with NaN or infinities needs its finite test: those values are outside every bucket.
-            String finite = col.finite < col.nonNull ? " AND " + col.facts.finiteCondition(serverMajor) : "";
-            for (String below : entry.getValue().below()) {
-                sql.append(",\n  count(*) FILTER (WHERE ").append(below).append(finite).append(')');
+            if (col.finite < col.nonNull) {
+                value = "CASE WHEN " + col.facts.finiteCondition(serverMajor) + " THEN " + value + " END";
             }
+            sql.append(",\n  sum(").append(value).append(')');
         }
         sql.append("\nFROM ").append(source);
+        if (!keys.isEmpty()) {
+            sql.append("\nGROUP BY ").append(String.join(", ", keys));
+        }
         log.debug("Histogram pass:\n{}", sql);
-        Map<ColumnAccumulator, List<HistogramBucket>> result = new HashMap<>();
+        List<Map<String, Object[]>> values = new ArrayList<>();
+        joint.forEach(col -> values.add(new HashMap<>()));
+        BigInteger[] sums = new BigInteger[plans.size()];
+        java.util.Arrays.fill(sums, BigInteger.ZERO);
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.toString())) {
-            rs.next();
-            int index = 2;
-            for (var entry : plans.entrySet()) {
-                long[] cumulative = new long[entry.getValue().below().size()];
-                for (int i = 0; i < cumulative.length; i++) {
-                    cumulative[i] = rs.getLong(index++);
+            while (rs.next()) {
+                long n = rs.getLong(1);
+                int index = 2;
+                for (int j = 0; j < joint.size(); j++, index += 2) {
+                    String display = rs.getString(index);
+                    if (display != null) {
+                        Object[] seen = values.get(j).computeIfAbsent(rs.getString(index + 1),
+                                k -> new Object[] {display, 0L});
+                        seen[1] = (Long) seen[1] + n;
+                    }
                 }
-                Histograms.Cumulative plan = entry.getValue();
-                result.put(entry.getKey(), Histograms.buckets(plan.plan(), plan.counts(cumulative, entry.getKey().finite)));
+                for (int h = 0; h < sums.length; h++, index++) {
+                    BigDecimal sum = rs.getBigDecimal(index);
+                    if (sum != null) {
+                        sums[h] = sums[h].add(sum.toBigIntegerExact());
+                    }
+                }
             }
         }
-        result.forEach((col, buckets) -> col.histogram = buckets);
+        int h = 0;
+        for (var entry : plans.entrySet()) {
+            Histograms.Plan plan = entry.getValue().plan();
+            entry.getKey().histogram = Histograms.buckets(plan, Histograms.unpack(sums[h++], plan.buckets(), digits));
+        }
+        for (int j = 0; j < joint.size(); j++) {
+            ColumnAccumulator col = joint.get(j);
+            List<Object[]> seen = new ArrayList<>(values.get(j).entrySet().stream()
+                    .map(e -> new Object[] {e.getValue()[0], e.getValue()[1], e.getKey()}).toList());
+            col.distinct = (long) seen.size();
+            col.distinctEstimated = false;
+            // As the grouping pass orders them: by count then value for top values, by hash for examples.
+            seen.sort((a, b) -> {
+                int byCount = Long.compare((Long) b[1], (Long) a[1]);
+                return byCount != 0 ? byCount : ((String) a[0]).compareTo((String) b[0]);
+            });
+            if (col.wantTopValues) {
+                for (Object[] v : seen.subList(0, Math.min(DistributionPass.TOP_VALUES, seen.size()))) {
+                    if ((Long) v[1] > 1 || col.kind.alwaysTopValues()) {
+                        col.topValues.add(new TopValue(ProfileValues.typed(col.kind, (String) v[0]), (Long) v[1]));
+                    }
+                }
+            }
+            if (col.wantExamples) {
+                seen.sort((a, b) -> ((String) a[2]).compareTo((String) b[2]));
+                for (Object[] v : seen.subList(0, Math.min(DistributionPass.EXAMPLES, seen.size()))) {
+                    col.examples.add(ProfileValues.typed(col.kind, (String) v[0]));
+                }
+            }
+        }
     }
 
     /** Estimated quartiles of a number column, from pg_stats when it has them, else from the exact histogram. */

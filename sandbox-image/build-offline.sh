@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Build dea-sandbox:latest without any container registry: debootstrap a Debian bookworm
+# root file system, install Debian's Python data stack into it, add the runner and
+# `docker import` the tree. The Dockerfile next to this script is the registry-based
+# equivalent (pip-pinned versions; this build gets Debian's, see docs/sandbox-protocol.md).
+#
+# Usage: build-offline.sh [--force]
+#   --force   rebuild even if an image with the same content hash exists
+# Env:    DEA_SANDBOX_CACHE (default /var/cache/dea-sandbox), DEA_DEBIAN_MIRROR,
+#         DEA_SANDBOX_IMAGE (default dea-sandbox)
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+RUNNER_DIR="$HERE/runner"
+CACHE=${DEA_SANDBOX_CACHE:-/var/cache/dea-sandbox}
+MIRROR=${DEA_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+SUITE=bookworm
+IMAGE=${DEA_SANDBOX_IMAGE:-dea-sandbox}
+PACKAGES=(python3 python3-pandas python3-numpy python3-scipy python3-matplotlib)
+RUNNER_FILES=(runner.py dea_frames.py sandbox_io.py sandbox_sql.py sandbox_encode.py)
+SANDBOX_UID=10001
+# Bump when this script changes the image in a way the hash below cannot see.
+RECIPE_VERSION=1
+
+say() { echo "build-offline: $*"; }
+die() { echo "build-offline: ERROR: $*" >&2; exit 1; }
+
+FORCE=0
+for arg in "$@"; do
+    case "$arg" in
+        --force) FORCE=1 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        *) die "unknown argument: $arg (use --force or --help)" ;;
+    esac
+done
+
+[ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap and chroot need it)"
+command -v docker >/dev/null || die "docker not found; run sandbox-image/setup-docker.sh first"
+docker info >/dev/null 2>&1 || die "docker engine not reachable; run sandbox-image/setup-docker.sh first"
+for f in "${RUNNER_FILES[@]}"; do
+    [ -f "$RUNNER_DIR/$f" ] || die "runner file missing: $RUNNER_DIR/$f"
+done
+
+START=$(date +%s.%N)
+elapsed() { python3 -c "import sys; print('%.1f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$START" "$(date +%s.%N)"; }
+
+PROTOCOL=$(sed -n 's/^PROTOCOL_VERSION = \([0-9]\+\).*/\1/p' "$RUNNER_DIR/runner.py")
+[ -n "$PROTOCOL" ] || die "PROTOCOL_VERSION not found in runner.py"
+PKG_HASH=$(printf '%s\n' "$SUITE" "$MIRROR" "${PACKAGES[@]}" | sha256sum | cut -c1-16)
+CONTENT_HASH=$( (printf '%s\n' "recipe $RECIPE_VERSION" "$PKG_HASH"; cd "$RUNNER_DIR" && cat "${RUNNER_FILES[@]}") \
+    | sha256sum | cut -c1-16)
+VERSION="p$PROTOCOL-$CONTENT_HASH"
+
+if [ "$FORCE" -eq 0 ]; then
+    existing=$(docker image inspect --format '{{index .Config.Labels "dev.dea.sandbox.content-hash"}}' \
+        "$IMAGE:latest" 2>/dev/null || true)
+    if [ "$existing" = "$CONTENT_HASH" ]; then
+        say "$IMAGE:latest is up to date (content hash $CONTENT_HASH); use --force to rebuild"
+        docker tag "$IMAGE:latest" "$IMAGE:$VERSION"
+        exit 0
+    fi
+fi
+
+mkdir -p "$CACHE"
+# A second build on the same cache would race on the same directories.
+exec 9>"$CACHE/.lock"
+flock -n 9 || die "another build holds $CACHE/.lock"
+
+# Stage 1: the bare minbase tree, reused across package list changes.
+MINBASE_TAR="$CACHE/minbase-$SUITE.tar"
+if [ ! -f "$MINBASE_TAR" ]; then
+    command -v debootstrap >/dev/null || { say "installing debootstrap"; apt-get install -y -qq debootstrap >/dev/null; }
+    say "debootstrap --variant=minbase $SUITE (cold, a few minutes)"
+    tmp="$CACHE/minbase.tmp"
+    rm -rf "$tmp"
+    debootstrap --variant=minbase "$SUITE" "$tmp" "$MIRROR" >"$CACHE/debootstrap.log" 2>&1 \
+        || die "debootstrap failed; see $CACHE/debootstrap.log"
+    tar -C "$tmp" -cf "$MINBASE_TAR.tmp" . && mv "$MINBASE_TAR.tmp" "$MINBASE_TAR"
+    rm -rf "$tmp"
+    say "minbase cached in $MINBASE_TAR ($(elapsed)s)"
+fi
+
+# Stage 2: minbase + Python packages, stripped; keyed by the package list.
+ROOTFS_TAR="$CACHE/rootfs-$PKG_HASH.tar"
+if [ ! -f "$ROOTFS_TAR" ]; then
+    tmp="$CACHE/rootfs.tmp"
+    rm -rf "$tmp" && mkdir -p "$tmp"
+    tar -C "$tmp" -xf "$MINBASE_TAR"
+    cleanup_mounts() { umount "$tmp/proc" 2>/dev/null || true; }
+    trap cleanup_mounts EXIT
+    mount -t proc proc "$tmp/proc"
+    cp /etc/resolv.conf "$tmp/etc/resolv.conf"
+    say "installing ${PACKAGES[*]} in the chroot"
+    # --no-install-recommends keeps optional GUI backends/fonts out; Agg needs none.
+    chroot "$tmp" /bin/sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends ${PACKAGES[*]}" >"$CACHE/apt.log" 2>&1 \
+        || die "package installation failed; see $CACHE/apt.log"
+    chroot "$tmp" dpkg-query -W -f '${Package}=${Version}\n' "${PACKAGES[@]}" >"$CACHE/versions-$PKG_HASH.txt"
+    # Prove the stack imports before paying for the image.
+    chroot "$tmp" env MPLBACKEND=Agg HOME=/tmp python3 -c \
+        'import pandas, numpy, scipy, matplotlib.pyplot' || die "python stack does not import in the chroot"
+    chroot "$tmp" groupadd -g "$SANDBOX_UID" sandbox
+    chroot "$tmp" useradd -u "$SANDBOX_UID" -g "$SANDBOX_UID" -d /work -M -s /usr/sbin/nologin sandbox
+    umount "$tmp/proc"
+    trap - EXIT
+    # The image is network-less and never runs apt; docs/man/locales/tests are dead weight.
+    rm -rf "$tmp"/var/lib/apt/lists/* "$tmp"/var/cache/apt/* "$tmp"/var/cache/debconf/*-old \
+        "$tmp"/usr/share/doc/* "$tmp"/usr/share/man/* "$tmp"/usr/share/info/* \
+        "$tmp"/usr/share/lintian "$tmp"/var/log/* "$tmp"/etc/resolv.conf
+    find "$tmp"/usr/share/locale -mindepth 1 -maxdepth 1 ! -name 'locale.alias' -exec rm -rf {} +
+    find "$tmp"/usr/lib/python3/dist-packages -type d -name tests -prune -exec rm -rf {} +
+    # /dev is provided by the container runtime.
+    rm -rf "$tmp"/dev/*
+    : >"$tmp/etc/resolv.conf"
+    tar -C "$tmp" -cf "$ROOTFS_TAR.tmp" . && mv "$ROOTFS_TAR.tmp" "$ROOTFS_TAR"
+    rm -rf "$tmp"
+    say "provisioned root fs cached in $ROOTFS_TAR ($(elapsed)s)"
+else
+    say "reusing cached root fs $ROOTFS_TAR"
+fi
+
+# Stage 3: add the runner and import. Appending to a copy of the cached tar avoids
+# unpacking ~400 MB again.
+WORK_TAR="$CACHE/image.tmp.tar"
+STAGE="$CACHE/overlay.tmp"
+rm -rf "$STAGE" && mkdir -p "$STAGE/opt/dea/runner" "$STAGE/work"
+cp "${RUNNER_FILES[@]/#/$RUNNER_DIR/}" "$STAGE/opt/dea/runner/"
+chmod 0755 "$STAGE/opt" "$STAGE/opt/dea" "$STAGE/opt/dea/runner"
+chmod 0644 "$STAGE"/opt/dea/runner/*
+chown "$SANDBOX_UID:$SANDBOX_UID" "$STAGE/work"
+chmod 0700 "$STAGE/work"
+cp "$ROOTFS_TAR" "$WORK_TAR"
+tar -C "$STAGE" -rf "$WORK_TAR" ./opt/dea ./work
+rm -rf "$STAGE"
+
+say "docker import as $IMAGE:$VERSION"
+docker import \
+    --change "USER $SANDBOX_UID" \
+    --change "WORKDIR /work" \
+    --change "ENV PYTHONDONTWRITEBYTECODE=1 MPLBACKEND=Agg HOME=/tmp PYTHONUNBUFFERED=1 PYTHONPATH=/opt/dea/runner" \
+    --change 'ENTRYPOINT ["python3", "/opt/dea/runner/runner.py"]' \
+    --change "LABEL dev.dea.sandbox.protocol=$PROTOCOL dev.dea.sandbox.content-hash=$CONTENT_HASH dev.dea.sandbox.version=$VERSION dev.dea.sandbox.build=offline-debian-$SUITE" \
+    --message "dea sandbox $VERSION (offline debootstrap build)" \
+    "$WORK_TAR" "$IMAGE:$VERSION" >/dev/null
+rm -f "$WORK_TAR"
+docker tag "$IMAGE:$VERSION" "$IMAGE:latest"
+
+SIZE=$(docker image inspect --format '{{.Size}}' "$IMAGE:latest")
+say "built $IMAGE:latest = $IMAGE:$VERSION in $(elapsed)s, size $((SIZE / 1000000)) MB"
+[ -f "$CACHE/versions-$PKG_HASH.txt" ] && say "packages: $(tr '\n' ' ' <"$CACHE/versions-$PKG_HASH.txt")"
