@@ -4,8 +4,9 @@
 # `docker import` the tree. The Dockerfile next to this script is the registry-based
 # equivalent (pip-pinned versions; this build gets Debian's, see docs/sandbox-protocol.md).
 #
-# Usage: build-offline.sh [--force]
-#   --force   rebuild even if an image with the same content hash exists
+# Usage: build-offline.sh [--force] [--rootfs-only]
+#   --force        rebuild even if an image with the same content hash exists
+#   --rootfs-only  only fill the cache (debootstrap + packages), e.g. to pre-warm CI
 # Env:    DEA_SANDBOX_CACHE (default /var/cache/dea-sandbox), DEA_DEBIAN_MIRROR,
 #         DEA_SANDBOX_IMAGE (default dea-sandbox)
 set -euo pipefail
@@ -18,6 +19,16 @@ SUITE=bookworm
 IMAGE=${DEA_SANDBOX_IMAGE:-dea-sandbox}
 PACKAGES=(python3 python3-pandas python3-numpy python3-scipy python3-matplotlib)
 RUNNER_FILES=(runner.py dea_frames.py sandbox_io.py sandbox_sql.py sandbox_encode.py)
+# scipy's Debian package depends on pythran (an ahead-of-time compiler), which drags in
+# gcc, g++, boost headers and python3-dev: ~500 MB nothing imports at run time. Tk is only
+# for GUI backends. They are force-removed after installation (the image never runs apt).
+BUILD_ONLY_PACKAGES=(python3-pythran python3-beniget python3-gast libxsimd-dev libboost1.74-dev libboost-dev
+    g++ g++-12 gcc gcc-12 cpp cpp-12 libgcc-12-dev libstdc++-12-dev binutils binutils-x86-64-linux-gnu
+    binutils-common libbinutils libctf0 libctf-nobfd0 libgprofng0 libopenblas-dev libopenblas-pthread-dev
+    libpython3-dev libpython3-all-dev libpython3.11-dev python3-dev python3-all-dev python3.11-dev python3-all
+    libc6-dev libc-dev-bin linux-libc-dev libcrypt-dev libnsl-dev libtirpc-dev libexpat1-dev zlib1g-dev
+    libasan8 libtsan2 liblsan0 libubsan1 libitm1 libcc1-0 libisl23 libmpc3 libmpfr6 libjansson4 rpcsvc-proto
+    python3-sympy python3-mpmath unicode-data python3-tk tk8.6-blt2.5 blt libtk8.6 libtcl8.6 libjs-sphinxdoc)
 SANDBOX_UID=10001
 # Bump when this script changes the image in a way the hash below cannot see.
 RECIPE_VERSION=1
@@ -26,10 +37,12 @@ say() { echo "build-offline: $*"; }
 die() { echo "build-offline: ERROR: $*" >&2; exit 1; }
 
 FORCE=0
+ROOTFS_ONLY=0
 for arg in "$@"; do
     case "$arg" in
         --force) FORCE=1 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        --rootfs-only) ROOTFS_ONLY=1 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
         *) die "unknown argument: $arg (use --force or --help)" ;;
     esac
 done
@@ -37,16 +50,17 @@ done
 [ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap and chroot need it)"
 command -v docker >/dev/null || die "docker not found; run sandbox-image/setup-docker.sh first"
 docker info >/dev/null 2>&1 || die "docker engine not reachable; run sandbox-image/setup-docker.sh first"
-for f in "${RUNNER_FILES[@]}"; do
-    [ -f "$RUNNER_DIR/$f" ] || die "runner file missing: $RUNNER_DIR/$f"
-done
 
 START=$(date +%s.%N)
 elapsed() { python3 -c "import sys; print('%.1f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$START" "$(date +%s.%N)"; }
 
+PKG_HASH=$(printf '%s\n' "$SUITE" "$MIRROR" "${PACKAGES[@]}" -- "${BUILD_ONLY_PACKAGES[@]}" | sha256sum | cut -c1-16)
+if [ "$ROOTFS_ONLY" -eq 0 ]; then
+for f in "${RUNNER_FILES[@]}"; do
+    [ -f "$RUNNER_DIR/$f" ] || die "runner file missing: $RUNNER_DIR/$f"
+done
 PROTOCOL=$(sed -n 's/^PROTOCOL_VERSION = \([0-9]\+\).*/\1/p' "$RUNNER_DIR/runner.py")
 [ -n "$PROTOCOL" ] || die "PROTOCOL_VERSION not found in runner.py"
-PKG_HASH=$(printf '%s\n' "$SUITE" "$MIRROR" "${PACKAGES[@]}" | sha256sum | cut -c1-16)
 CONTENT_HASH=$( (printf '%s\n' "recipe $RECIPE_VERSION" "$PKG_HASH"; cd "$RUNNER_DIR" && cat "${RUNNER_FILES[@]}") \
     | sha256sum | cut -c1-16)
 VERSION="p$PROTOCOL-$CONTENT_HASH"
@@ -59,6 +73,7 @@ if [ "$FORCE" -eq 0 ]; then
         docker tag "$IMAGE:latest" "$IMAGE:$VERSION"
         exit 0
     fi
+fi
 fi
 
 mkdir -p "$CACHE"
@@ -96,9 +111,21 @@ if [ ! -f "$ROOTFS_TAR" ]; then
         apt-get install -y -qq --no-install-recommends ${PACKAGES[*]}" >"$CACHE/apt.log" 2>&1 \
         || die "package installation failed; see $CACHE/apt.log"
     chroot "$tmp" dpkg-query -W -f '${Package}=${Version}\n' "${PACKAGES[@]}" >"$CACHE/versions-$PKG_HASH.txt"
-    # Prove the stack imports before paying for the image.
-    chroot "$tmp" env MPLBACKEND=Agg HOME=/tmp python3 -c \
-        'import pandas, numpy, scipy, matplotlib.pyplot' || die "python stack does not import in the chroot"
+    installed=$(chroot "$tmp" dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' "${BUILD_ONLY_PACKAGES[@]}" \
+        2>/dev/null | awk '$1 == "ii" {print $2}' | tr '\n' ' ')
+    if [ -n "$installed" ]; then
+        say "removing build-only dependencies: $installed"
+        # shellcheck disable=SC2086
+        chroot "$tmp" dpkg --purge --force-depends $installed >>"$CACHE/apt.log" 2>&1 \
+            || die "removing build-only packages failed; see $CACHE/apt.log"
+    fi
+    # Prove the stack still works (after the removals above) before paying for the image.
+    chroot "$tmp" env MPLBACKEND=Agg HOME=/tmp python3 -c '
+import io, pandas, numpy, scipy.stats, scipy.optimize, scipy.interpolate, matplotlib.pyplot as plt
+assert abs(scipy.stats.norm.cdf(0) - 0.5) < 1e-12
+scipy.optimize.minimize(lambda x: (x[0] - 1) ** 2, [0.0])
+plt.plot([1, 2]); plt.savefig(io.BytesIO(), format="png")
+' || die "python stack does not work in the chroot"
     chroot "$tmp" groupadd -g "$SANDBOX_UID" sandbox
     chroot "$tmp" useradd -u "$SANDBOX_UID" -g "$SANDBOX_UID" -d /work -M -s /usr/sbin/nologin sandbox
     umount "$tmp/proc"
@@ -117,6 +144,11 @@ if [ ! -f "$ROOTFS_TAR" ]; then
     say "provisioned root fs cached in $ROOTFS_TAR ($(elapsed)s)"
 else
     say "reusing cached root fs $ROOTFS_TAR"
+fi
+
+if [ "$ROOTFS_ONLY" -eq 1 ]; then
+    say "root fs ready in $ROOTFS_TAR ($(elapsed)s); --rootfs-only: no image built"
+    exit 0
 fi
 
 # Stage 3: add the runner and import. Appending to a copy of the cached tar avoids

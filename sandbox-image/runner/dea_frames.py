@@ -53,7 +53,7 @@ import os
 import numpy as np
 import pandas as pd
 
-__all__ = ["load_frame", "FrameFormatError", "FORMAT_VERSION"]
+__all__ = ["load_frame", "read_meta", "frame_from_lines", "FrameFormatError", "FORMAT_VERSION"]
 
 FORMAT = "dea-frame"
 FORMAT_VERSION = 1
@@ -81,6 +81,30 @@ def load_frame(path) -> pd.DataFrame:
     gc.disable()
     try:
         return _build(meta, _read_rows(os.path.join(os.fspath(path), ROWS_FILE), meta))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def frame_from_lines(meta: dict, lines) -> pd.DataFrame:
+    """Build the DataFrame for ``meta`` (meta.json content) from its rows.jsonl lines.
+
+    ``lines`` is an iterable of bytes, each one row's JSON array with or without its
+    trailing ``\\n`` (the sandbox receives frames line by line over stdin, not as files).
+    Only ``columns`` and ``row_count`` of ``meta`` are used; the number of lines must
+    equal ``row_count``.
+    """
+    chunks = [line[:-1] if line.endswith(b"\n") else line for line in lines]
+    if len(chunks) != meta["row_count"]:
+        raise FrameFormatError("got %d rows, meta records %d" % (len(chunks), meta["row_count"]))
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        # Same single C-level parse as _read_rows: one JSON array of all rows.
+        rows = json.loads(b"[" + b",".join(chunks) + b"]") if chunks else []
+        if len(rows) != len(chunks):
+            raise FrameFormatError("a row line does not hold exactly one JSON array")
+        return _build(meta, rows)
     finally:
         if gc_was_enabled:
             gc.enable()

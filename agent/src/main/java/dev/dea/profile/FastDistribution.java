@@ -19,22 +19,25 @@ import java.util.Optional;
 
 /**
  * What follows {@link AggregatePass.Mode#FAST} on a large table read in full: distinct counts,
- * top values, examples, histograms and quartiles at the cost of at most two more scans.
+ * top values, examples, histograms and quartiles at the cost of one more scan, two when some
+ * column needs a grouping of its own.
  *
  * <ul>
- *   <li>Histograms: one plain aggregate of {@code count(*) FILTER (WHERE col < bound)} per inner
- *   bucket bound (PostgreSQL runs it in parallel); exact.</li>
- *   <li>Distinct counts, top values and examples: one hashed {@code GROUPING SETS} scan, under a
- *   raised {@code work_mem}, over the columns PostgreSQL's statistics ({@code pg_stats}) say have at
- *   most {@value #GROUP_DISTINCT_LIMIT} distinct values and whose top values are shown (text,
- *   enums, arrays, and numbers or dates with at most
- *   {@value DistributionPass#MAX_DISTINCT_FOR_NUMERIC_TOP_VALUES} values); their distinct counts
- *   are exact. Columns without statistics are grouped too, whatever their size.</li>
- *   <li>Every other column's distinct count is the {@code pg_stats} estimate, marked as such;
- *   booleans are counted exactly by the first pass. Examples of columns left out of the grouping
- *   are distinct values among the first rows read.</li>
+ *   <li>Histograms: one aggregate with, per column, a single {@code sum} of {@code 10^(digits * bucket)}
+ *   whose decimal digits carry the bucket counts ({@link Histograms#packedSum}); exact. Parallel.</li>
+ *   <li>Columns whose top values are shown (text, enums, arrays, and numbers or dates with at most
+ *   {@value DistributionPass#MAX_DISTINCT_FOR_NUMERIC_TOP_VALUES} values) and that {@code pg_stats}
+ *   says have at most {@value #JOINT_COLUMN_LIMIT} values are grouped jointly in that same aggregate
+ *   ({@code GROUP BY} all of them, while the product of their estimates stays under
+ *   {@value #JOINT_GROUPS_LIMIT}): exact distinct counts, top values and examples.</li>
+ *   <li>Such columns with up to {@value #GROUP_DISTINCT_LIMIT} values, and columns without statistics,
+ *   go through one hashed {@code GROUPING SETS} scan under a raised {@code work_mem} (SET LOCAL); exact.</li>
+ *   <li>Every other column's distinct count is the {@code pg_stats} estimate, labelled
+ *   {@code distinct_count_estimated}; booleans are counted exactly by the first pass. Their examples
+ *   are distinct values among the first rows read; text with more values than the grouping takes
+ *   shows no top values, and its note says so.</li>
  *   <li>Quartiles of numbers are interpolated in {@code pg_stats} (most common values and
- *   histogram bounds), or else in the exact histogram, and say which.</li>
+ *   histogram bounds), or else in the exact histogram, and {@code quantiles_method} says which.</li>
  * </ul>
  */
 final class FastDistribution {

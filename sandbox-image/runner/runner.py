@@ -1,0 +1,208 @@
+"""Sandbox runner: serve exactly one execute request of the data execution agent.
+
+Protocol: docs/sandbox-protocol.md. In short: newline-delimited JSON on the private
+protocol channel (stdin/stdout as the agent sees them); `ready` once pandas is imported
+(the warm pool waits for it), one `execute` with its input rows, any number of
+`sql`/`sql_result` round trips, one `result` with the result rows; then exit.
+
+Exit status: 0 whenever a `result` was sent, also for user errors; 2 for a protocol or
+internal failure (a `fatal` message is attempted first so the agent can log why).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+PROTOCOL_VERSION = 1
+USER_FILENAME = "<user_code>"
+DEFAULT_OUTPUT_LIMIT = 64 * 1024
+DEFAULT_MAX_RESULT_ROWS = 1_000_000
+DEFAULT_MAX_ARTIFACT_BYTES = 10 * 1024 * 1024
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import sandbox_io  # noqa: E402  (must run before the heavy imports so their noise is captured)
+
+CHANNEL = sandbox_io.Channel()
+
+import base64  # noqa: E402
+import builtins  # noqa: E402
+import io  # noqa: E402
+import linecache  # noqa: E402
+import platform  # noqa: E402
+import struct  # noqa: E402
+import traceback  # noqa: E402
+
+# The warm pool keeps runners blocked on stdin with these already imported: importing
+# pandas + matplotlib is most of a cold start.
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+import dea_frames  # noqa: E402
+import sandbox_encode  # noqa: E402
+import sandbox_sql  # noqa: E402
+
+
+def _int_field(request, name, default):
+    value = request.get(name, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise sandbox_io.ProtocolError("%s must be a non-negative integer" % name)
+    return value
+
+
+def read_inputs(request) -> dict:
+    inputs = request.get("inputs", [])
+    if not isinstance(inputs, list):
+        raise sandbox_io.ProtocolError("inputs must be a list")
+    frames = {}
+    for item in inputs:
+        try:
+            name, meta = item["name"], item["meta"]
+            count = int(meta["row_count"])
+        except (KeyError, TypeError, ValueError):
+            raise sandbox_io.ProtocolError("an input needs name and meta.row_count") from None
+        lines = CHANNEL.read_lines(count)
+        try:
+            frames[name] = dea_frames.frame_from_lines(meta, lines)
+        except (dea_frames.FrameFormatError, ValueError, KeyError, TypeError) as e:
+            raise sandbox_io.ProtocolError("input %r: %s" % (name, e)) from None
+    return frames
+
+
+def user_error(exc: BaseException, code: str, error_type="EXECUTION_ERROR") -> dict:
+    """The error object for an exception raised by (or while compiling) the user code."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == USER_FILENAME]
+    line = frames[-1].lineno if frames else None
+    if isinstance(exc, SyntaxError) and exc.filename == USER_FILENAME:
+        line = exc.lineno
+    text = "".join(traceback.format_exception_only(type(exc), exc))
+    if frames:
+        text = "Traceback (most recent call last):\n" + "".join(traceback.format_list(frames)) + text
+    error = {"type": error_type, "exception": type(exc).__name__, "message": str(exc),
+             "line": line, "traceback": text}
+    # pd.read_sql wraps our exception in its DatabaseError; the agent wants the original.
+    cause = exc
+    while cause is not None and not isinstance(cause, sandbox_sql.AgentSqlError):
+        cause = cause.__cause__ or cause.__context__
+    if cause is not None:
+        error["sql_error"] = {"type": cause.error_type, "message": cause.message, "query": cause.query}
+    return error
+
+
+def collect_figures(max_bytes: int):
+    artifacts, total, truncated = [], 0, False
+    for number in plt.get_fignums():
+        figure = plt.figure(number)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        data = buffer.getvalue()
+        if total + len(data) > max_bytes:
+            truncated = True
+            continue
+        total += len(data)
+        # IHDR always follows the 8-byte signature: width and height are big-endian at 16..24.
+        width, height = struct.unpack(">II", data[16:24])
+        artifacts.append({"name": "figure-%d.png" % number, "media_type": "image/png",
+                          "width": width, "height": height,
+                          "data_base64": base64.b64encode(data).decode("ascii")})
+    plt.close("all")
+    return artifacts, truncated
+
+
+def execute(request) -> tuple:
+    """(result message, row lines) for one execute request."""
+    code = request.get("code")
+    if not isinstance(code, str):
+        raise sandbox_io.ProtocolError("execute.code must be a string")
+    output_limit = _int_field(request, "output_limit_bytes", DEFAULT_OUTPUT_LIMIT)
+    max_rows = _int_field(request, "max_result_rows", DEFAULT_MAX_RESULT_ROWS)
+    max_artifact_bytes = _int_field(request, "max_artifact_bytes", DEFAULT_MAX_ARTIFACT_BYTES)
+    inputs = read_inputs(request)
+
+    client = sandbox_sql.SqlClient(CHANNEL)
+    namespace = {
+        "__name__": "__main__", "__builtins__": builtins,
+        "pd": pd, "np": np, "plt": plt, "input_data": inputs,
+        "sql": sandbox_sql.make_sql(client), "conn": sandbox_sql.Connection(client),
+        "AgentSqlError": sandbox_sql.AgentSqlError,
+    }
+    # Lets tracebacks (and inspect) show the user's source lines.
+    linecache.cache[USER_FILENAME] = (len(code), None, code.splitlines(True), USER_FILENAME)
+    CHANNEL.reset_capture(output_limit)
+
+    message = {"type": "result"}
+    rows = ()
+    try:
+        compiled = compile(code, USER_FILENAME, "exec")
+    except (SyntaxError, ValueError) as e:
+        message.update(status="error", error=user_error(e, code, "SYNTAX_ERROR"))
+        compiled = None
+    if compiled is not None:
+        try:
+            exec(compiled, namespace)
+        except BaseException as e:  # noqa: B036 - SystemExit/KeyboardInterrupt from user code are user errors
+            message.update(status="error", error=user_error(e, code))
+        else:
+            message.update(finish(namespace, max_rows, max_artifact_bytes))
+            rows = message.pop("_rows", ())
+    if client.fatal is not None:
+        raise sandbox_io.ProtocolError("sql exchange failed: %s" % client.fatal)
+    message.update(CHANNEL.finish_capture())
+    message["sql_queries"] = client.queries
+    return message, rows
+
+
+def finish(namespace, max_rows, max_artifact_bytes) -> dict:
+    if "result_df" not in namespace:
+        return {"status": "error", "error": {"type": "NO_RESULT", "exception": None, "line": None,
+                                             "message": "the code did not assign result_df", "traceback": None}}
+    try:
+        frame = sandbox_encode.to_frame(namespace["result_df"])
+        if len(frame) > max_rows:
+            raise sandbox_encode.ResultError(
+                "RESULT_TOO_LARGE", "result_df has %d rows, the limit is %d" % (len(frame), max_rows))
+        columns, rows = sandbox_encode.encode_frame(frame)
+        artifacts, artifacts_truncated = collect_figures(max_artifact_bytes)
+    except sandbox_encode.ResultError as e:
+        return {"status": "error", "error": {"type": e.error_type, "exception": None, "line": None,
+                                             "message": str(e), "traceback": None}}
+    except Exception as e:
+        # e.g. a user object whose __str__ raises, or a figure that fails to render.
+        return {"status": "error", "error": {"type": "INVALID_RESULT", "exception": type(e).__name__,
+                                             "message": str(e), "line": None,
+                                             "traceback": traceback.format_exc()}}
+    return {"status": "ok", "frame": {"columns": columns, "row_count": len(frame)},
+            "artifacts": artifacts, "artifacts_truncated": artifacts_truncated, "_rows": rows}
+
+
+def main() -> int:
+    try:
+        CHANNEL.send({"type": "ready", "protocol": PROTOCOL_VERSION, "python": platform.python_version(),
+                      "pandas": pd.__version__, "numpy": np.__version__, "matplotlib": matplotlib.__version__})
+        request = CHANNEL.read_message()
+        if request["type"] != "execute":
+            raise sandbox_io.ProtocolError("expected an execute message, got %r" % request["type"])
+        message, rows = execute(request)
+        CHANNEL.send(message, rows)
+        return 0
+    except BaseException as e:  # noqa: B036 - anything here is the runner's failure, report it
+        try:
+            CHANNEL.send({"type": "fatal", "error": {
+                "type": "PROTOCOL_ERROR" if isinstance(e, sandbox_io.ProtocolError) else "INTERNAL",
+                "exception": type(e).__name__, "message": str(e), "traceback": traceback.format_exc()}})
+        except Exception:
+            pass
+        return 2
+
+
+if __name__ == "__main__":
+    code = main()
+    CHANNEL.flush_std()
+    # os._exit: user threads (non-daemon) or atexit hooks from user code must not keep the
+    # container alive or write after the result.
+    os._exit(code)

@@ -1,0 +1,123 @@
+"""A minimal agent side of the sandbox protocol, for the tests and the timing script.
+
+Not shipped in the image. The runner command comes from DEA_RUNNER_CMD (shell syntax),
+so the same tests drive a local ``python3 runner.py`` or a ``docker run -i ... image``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import threading
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_CMD = ["/usr/bin/python3", os.path.join(HERE, "runner.py")]
+
+
+def runner_command():
+    cmd = os.environ.get("DEA_RUNNER_CMD")
+    return shlex.split(cmd) if cmd else list(DEFAULT_CMD)
+
+
+def line(values) -> bytes:
+    """One row line exactly as the Java FrameWriter writes it (compact, UTF-8, raw non-ASCII)."""
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+class Session:
+    """One runner process: wait for ready, send one execute, answer sql, read the result."""
+
+    def __init__(self, cmd=None, timeout=120):
+        self.stderr_file = tempfile.TemporaryFile()
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+        self.proc = subprocess.Popen(cmd or runner_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.stderr_file, env=env)
+        # A hung runner must fail the test, not the whole suite.
+        self.timer = threading.Timer(timeout, self.proc.kill)
+        self.timer.start()
+        self.ready = None
+
+    def read_message(self) -> dict:
+        raw = self.proc.stdout.readline()
+        if not raw:
+            raise EOFError("runner closed stdout; stderr: %s" % self.stderr())
+        return json.loads(raw)
+
+    def wait_ready(self) -> dict:
+        self.ready = self.read_message()
+        if self.ready.get("type") != "ready":
+            raise AssertionError("expected ready, got %r" % self.ready)
+        return self.ready
+
+    def send(self, message: dict, rows=()):
+        data = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+        self.proc.stdin.write(data + b"".join(rows))
+        self.proc.stdin.flush()
+
+    def execute(self, code, inputs=(), sql_handler=None, **limits):
+        """(result message, parsed result rows, sql queries seen, exit code).
+
+        ``inputs`` is a list of (name, meta, row lines); ``sql_handler(query)`` returns
+        ("ok", meta, row lines) or ("error", type, message).
+        """
+        if self.ready is None:
+            self.wait_ready()
+        request = {"type": "execute", "code": code,
+                   "inputs": [{"name": name, "meta": meta} for name, meta, _ in inputs]}
+        request.update(limits)
+        self.send(request, [row for _, _, rows in inputs for row in rows])
+        queries = []
+        while True:
+            message = self.read_message()
+            if message["type"] == "sql":
+                queries.append(message["query"])
+                answer = sql_handler(message["query"]) if sql_handler else ("error", "SQL_REJECTED", "no sql here")
+                if answer[0] == "ok":
+                    self.send({"type": "sql_result", "id": message["id"], "meta": answer[1]}, answer[2])
+                else:
+                    self.send({"type": "sql_error", "id": message["id"],
+                               "error": {"type": answer[1], "message": answer[2]}})
+                continue
+            break
+        rows = []
+        if message["type"] == "result" and message["status"] == "ok":
+            rows = [json.loads(self.proc.stdout.readline()) for _ in range(message["frame"]["row_count"])]
+        rest = self.proc.stdout.read()
+        code_ = self.proc.wait()
+        self.timer.cancel()
+        if rest:
+            raise AssertionError("runner wrote after the result: %r" % rest[:200])
+        return message, rows, queries, code_
+
+    def stderr(self) -> str:
+        self.stderr_file.seek(0)
+        return self.stderr_file.read().decode("utf-8", "replace")
+
+    def close(self):
+        self.timer.cancel()
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        self.stderr_file.close()
+
+
+def run(code, inputs=(), sql_handler=None, **limits):
+    session = Session()
+    try:
+        return session.execute(code, inputs, sql_handler, **limits)
+    finally:
+        session.close()
+
+
+if __name__ == "__main__":
+    # Ad-hoc use: runner_client.py 'result_df = pd.DataFrame({"a": [1]})'
+    print(json.dumps(run(sys.argv[1])[:2], indent=1))

@@ -1,0 +1,173 @@
+"""The runner's private protocol channel and the capture of everything else on fd 0/1/2.
+
+User code runs in the same process as the protocol, so the channel must survive
+anything it does: print(), os.write(1, ...), a C extension writing to stderr, or a
+subprocess inheriting the descriptors. We therefore move the protocol to private
+descriptors and point fds 0/1/2 at /dev/null and at pipes drained by threads, which keep
+only the first ``limit`` bytes. Pipes instead of files: a flood costs neither memory nor
+tmpfs space (a full /tmp would turn the user's print() into an ENOSPC error).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import threading
+
+TRUNCATION_MARKER = "\n[output truncated: %d more bytes]"
+# Until the request says otherwise; import-time noise is discarded anyway.
+DEFAULT_LIMIT = 1 << 20
+
+
+class ProtocolError(Exception):
+    """The agent sent something that does not follow the protocol."""
+
+
+class _Drain(threading.Thread):
+    """Reads one pipe to EOF, keeping the first ``limit`` bytes and counting the rest."""
+
+    def __init__(self, read_fd: int, name: str):
+        super().__init__(name="drain-" + name, daemon=True)
+        self.read_fd = read_fd
+        self.limit = DEFAULT_LIMIT
+        self.kept = bytearray()
+        self.dropped = 0
+        self.lock = threading.Lock()
+
+    def run(self):
+        while True:
+            try:
+                chunk = os.read(self.read_fd, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            with self.lock:
+                room = self.limit - len(self.kept)
+                if room > 0:
+                    self.kept += chunk[:room]
+                self.dropped += max(0, len(chunk) - max(room, 0))
+
+    def reset(self, limit: int):
+        with self.lock:
+            self.limit = limit
+            self.kept = bytearray()
+            self.dropped = 0
+
+    def text(self):
+        """(captured text, truncated?) — the kept bytes decoded, plus a marker if cut."""
+        with self.lock:
+            data, dropped = bytes(self.kept), self.dropped
+        # The cut may split a UTF-8 sequence; "replace" turns only that tail into U+FFFD.
+        text = data.decode("utf-8", errors="replace")
+        if dropped:
+            return text + TRUNCATION_MARKER % dropped, True
+        return text, False
+
+
+class Channel:
+    """Newline-delimited JSON over the private descriptors; installs the capture."""
+
+    def __init__(self):
+        self.out_fd = os.dup(1)
+        in_fd = os.dup(0)
+        os.set_inheritable(self.out_fd, False)
+        os.set_inheritable(in_fd, False)
+        self._in = io.open(in_fd, "rb", buffering=1 << 16)
+        self._write_lock = threading.Lock()
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+        self.drains = {}
+        for fd, name in ((1, "stdout"), (2, "stderr")):
+            r, w = os.pipe()
+            os.dup2(w, fd)
+            os.close(w)
+            drain = _Drain(r, name)
+            drain.start()
+            self.drains[name] = drain
+        # line_buffering + write_through: a print() reaches the pipe at once, so stdout and
+        # os.write(1) output interleave in program order.
+        sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8",
+                                      errors="backslashreplace", line_buffering=True, write_through=True)
+        sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8",
+                                      errors="backslashreplace", line_buffering=True, write_through=True)
+        sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
+
+    # -- agent -> runner ---------------------------------------------------------------
+
+    def read_line(self) -> bytes:
+        line = self._in.readline()
+        if not line:
+            raise ProtocolError("stdin closed by the agent")
+        if not line.endswith(b"\n"):
+            raise ProtocolError("stdin ended inside a line")
+        return line
+
+    def read_message(self) -> dict:
+        line = self.read_line()
+        try:
+            message = json.loads(line)
+        except ValueError as e:
+            raise ProtocolError("not a JSON line: %s" % e) from None
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            raise ProtocolError("a message must be a JSON object with a string \"type\"")
+        return message
+
+    def read_lines(self, count: int) -> list:
+        return [self.read_line() for _ in range(count)]
+
+    # -- runner -> agent ---------------------------------------------------------------
+
+    def send(self, message: dict, rows=()):
+        """One message line, then the already-encoded row lines (bytes ending in \\n)."""
+        data = json.dumps(message, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        with self._write_lock:
+            self._write(data.encode("utf-8") + b"\n")
+            batch = []
+            size = 0
+            for row in rows:
+                batch.append(row)
+                size += len(row)
+                if size >= 1 << 16:
+                    self._write(b"".join(batch))
+                    batch, size = [], 0
+            if batch:
+                self._write(b"".join(batch))
+
+    def _write(self, data: bytes):
+        view = memoryview(data)
+        while view:
+            written = os.write(self.out_fd, view)
+            view = view[written:]
+
+    # -- capture -----------------------------------------------------------------------
+
+    def reset_capture(self, limit: int):
+        self.flush_std()
+        for drain in self.drains.values():
+            drain.reset(limit)
+
+    def flush_std(self):
+        for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+
+    def finish_capture(self, timeout: float = 2.0) -> dict:
+        """Close our write ends and collect both streams (stdout, stderr, truncation flags)."""
+        self.flush_std()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for fd in (1, 2):
+            os.dup2(devnull, fd)
+        os.close(devnull)
+        out = {}
+        for name, drain in self.drains.items():
+            # A background process of the user code may still hold the pipe open; we do not
+            # wait for it beyond the timeout, we report what has arrived.
+            drain.join(timeout)
+            out[name], out[name + "_truncated"] = drain.text()
+        return out

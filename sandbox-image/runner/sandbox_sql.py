@@ -1,0 +1,222 @@
+"""SQL callbacks from user code: ``sql(query)`` and a DB-API-2-like ``conn``.
+
+The container has no network and no credentials, so every query travels back to the
+agent over the protocol channel; the agent runs it through its SQL guard and answers
+with a frame (same encoding as inputs) or an error. ``conn`` exists so that
+``pd.read_sql(query, conn)`` works: pandas treats any non-SQLAlchemy connection as a
+DBAPI2 connection (cursor().execute / description / fetchall / close, con.rollback on
+failure), so the cursor hands out the Python objects a PostgreSQL driver would.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import decimal
+import json
+import threading
+
+from dea_frames import FrameFormatError, frame_from_lines
+
+_INFINITIES = ("infinity", "-infinity")
+
+
+class AgentSqlError(Exception):
+    """The agent refused or failed the query (e.g. SQL_REJECTED by its guard)."""
+
+    def __init__(self, error_type: str, message: str, query: str):
+        super().__init__("%s: %s" % (error_type, message))
+        self.error_type = error_type
+        self.message = message
+        self.query = query
+
+
+class SqlClient:
+    """Sends ``sql`` requests and reads the matching answer, one query at a time."""
+
+    def __init__(self, channel):
+        self.channel = channel
+        self.next_id = 1
+        # User code may call sql() from several threads; the channel carries one exchange at a time.
+        self.lock = threading.Lock()
+        self.queries = 0
+        # A broken exchange must end the run even if the user code swallows the exception.
+        self.fatal = None
+
+    def query(self, query):
+        """(meta, row lines) of the agent's answer; raises AgentSqlError on sql_error."""
+        if not isinstance(query, str):
+            raise TypeError("sql() takes the query as a str, not %s" % type(query).__name__)
+        with self.lock:
+            if self.fatal is not None:
+                raise RuntimeError("the agent channel is broken: %s" % self.fatal)
+            request_id = self.next_id
+            self.next_id += 1
+            self.queries += 1
+            try:
+                self.channel.send({"type": "sql", "id": request_id, "query": query})
+                reply = self.channel.read_message()
+                if reply.get("id") != request_id:
+                    raise ValueError("answer for id %r while waiting for %d" % (reply.get("id"), request_id))
+                if reply["type"] == "sql_error":
+                    error = reply.get("error") or {}
+                    raise AgentSqlError(str(error.get("type", "SQL_ERROR")), str(error.get("message", "")), query)
+                if reply["type"] != "sql_result":
+                    raise ValueError("expected sql_result or sql_error, got %r" % reply["type"])
+                meta = reply["meta"]
+                return meta, self.channel.read_lines(int(meta["row_count"]))
+            except AgentSqlError:
+                raise
+            except Exception as e:
+                self.fatal = "%s: %s" % (type(e).__name__, e)
+                raise RuntimeError("the agent channel is broken: %s" % self.fatal) from None
+
+    def frame(self, query):
+        meta, lines = self.query(query)
+        try:
+            return frame_from_lines(meta, lines)
+        except (FrameFormatError, ValueError, KeyError, TypeError) as e:
+            self.fatal = "bad sql_result frame: %s" % e
+            raise RuntimeError("the agent channel is broken: %s" % self.fatal) from None
+
+
+def make_sql(client: SqlClient):
+    def sql(query: str):
+        """Run ``query`` through the agent's SQL guard; the rows as a DataFrame.
+
+        Dtypes follow docs/frame-format.md. Raises AgentSqlError if the agent refuses it.
+        """
+        return client.frame(query)
+    return sql
+
+
+# -- DB-API 2 ---------------------------------------------------------------------------
+
+class Error(Exception):
+    pass
+
+
+class NotSupportedError(Error):
+    pass
+
+
+def _timestamp(value, tz):
+    if value is None or value in _INFINITIES:
+        return None
+    try:
+        t = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None   # years outside 1..9999, as in dea_frames
+    return t.astimezone(datetime.timezone.utc) if tz else t
+
+
+def _date(value):
+    if value is None or value in _INFINITIES:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+# What psycopg2 would hand out for each kind; pandas infers dtypes from these objects.
+_PY = {
+    "int64": lambda v: v,
+    "float64": lambda v: None if v is None else float(v),
+    "bool": lambda v: v,
+    "string": lambda v: v,
+    "decimal": lambda v: None if v is None else decimal.Decimal(v),
+    "date": _date,
+    "timestamp": lambda v: _timestamp(v, False),
+    "timestamptz": lambda v: _timestamp(v, True),
+    "time": lambda v: v,
+    "json": lambda v: v,
+    "bytes": lambda v: None if v is None else base64.b64decode(v),
+    "array": lambda v: v,
+}
+
+
+class Cursor:
+    arraysize = 1
+
+    def __init__(self, client: SqlClient):
+        self._client = client
+        self._rows = []
+        self._pos = 0
+        self.description = None
+        self.rowcount = -1
+
+    def execute(self, operation, parameters=None):
+        if parameters:
+            raise NotSupportedError("query parameters are not supported; the agent's SQL guard takes literal SQL")
+        meta, lines = self._client.query(operation)
+        columns = meta["columns"]
+        converters = [_PY[c["kind"]] for c in columns]
+        rows = json.loads(b"[" + b",".join(l.rstrip(b"\n") for l in lines) + b"]") if lines else []
+        self._rows = [tuple(f(v) for f, v in zip(converters, row)) for row in rows]
+        self._pos = 0
+        self.rowcount = len(self._rows)
+        self.description = [(c["name"], c.get("source_type", c["kind"]), None, None, None, None, None)
+                            for c in columns]
+        return self
+
+    def fetchone(self):
+        if self._pos >= len(self._rows):
+            return None
+        self._pos += 1
+        return self._rows[self._pos - 1]
+
+    def fetchmany(self, size=None):
+        size = self.arraysize if size is None else size
+        out = self._rows[self._pos:self._pos + size]
+        self._pos += len(out)
+        return out
+
+    def fetchall(self):
+        out = self._rows[self._pos:]
+        self._pos = len(self._rows)
+        return out
+
+    def __iter__(self):
+        while True:
+            row = self.fetchone()
+            if row is None:
+                return
+            yield row
+
+    def close(self):
+        self._rows = []
+
+    def setinputsizes(self, sizes):
+        pass
+
+    def setoutputsize(self, size, column=None):
+        pass
+
+
+class Connection:
+    """Read-only: commit/rollback are no-ops because the agent runs each query on its own."""
+
+    Error = Error
+    NotSupportedError = NotSupportedError
+
+    def __init__(self, client: SqlClient):
+        self._client = client
+
+    def cursor(self):
+        return Cursor(self._client)
+
+    def commit(self):
+        pass
+
+    def rollback(self):
+        pass
+
+    def close(self):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

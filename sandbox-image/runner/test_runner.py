@@ -1,0 +1,358 @@
+"""End-to-end tests of runner.py over the real protocol (stdlib unittest).
+
+    /usr/bin/python3 -m unittest -v test_runner                     # local runner
+    DEA_RUNNER_CMD='docker run -i --rm ... dea-sandbox:latest' \\
+        /usr/bin/python3 -m unittest -v test_runner                  # in the image
+
+The test process itself needs no pandas: it only speaks JSON lines to the runner.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import unittest
+
+from runner_client import Session, line, run
+
+KINDS = ["int64", "float64", "bool", "string", "decimal", "date", "timestamp", "timestamptz", "time", "json",
+         "bytes", "array"]
+NAMES = ["i", "f", "b", "s", "d", "dt", "ts", "tz", "t", "j", "by", "arr"]
+SOURCE = ["int8", "float8", "bool", "text", "numeric", "date", "timestamp", "timestamptz", "timetz", "jsonb",
+          "bytea", "_int4"]
+# The rows of FrameRoundTripTest.writeAllKinds, as FrameValues encodes them.
+ALL_ROWS = [
+    [1, 1.5, True, "plain", "12345678901234567890.123456789", "2024-02-29", "2024-01-02T03:04:05.123456",
+     "2024-01-02T03:04:05+02:00", "13:45:00", {"a": [1, 2.5, None], "b": "x\ny"}, "AAH/", [1, None, 3]],
+    [None] * 12,
+    [-9223372036854775808, "NaN", False, "", "-0.10", "infinity", "2024-01-02T03:04:00", "2024-06-01T00:00:00Z",
+     "13:45:00.5+02", 12345678901234567890.0, "", []],
+    [9223372036854775807, "Infinity", True, "quote \" comma , newline \n cr \r end", "1000", "0001-01-01",
+     "1999-12-31T23:59:59", "2024-01-02T10:04:05.5+01:30", "00:00:00", "text", "YQ==", [["a", "b"], ["c", None]]],
+    [0, "-Infinity", False, "unicode é 中文 🎉 \u2028 sep", "0", "1970-01-01", "1970-01-01T00:00:00", "infinity",
+     None, [], None, None],
+    [-7, 0.1, None, "\"", None, None, None, None, None, None, None, [None]],
+]
+ALL_DTYPES = ["Int64", "float64", "boolean", "object", "object", "object", "datetime64[ns]",
+              "datetime64[ns, UTC]", "object", "object", "object", "object"]
+
+
+def meta(names, kinds, dtypes, row_count, sources=None):
+    """A meta.json as the agent sends it (stats and provenance do not matter to the runner)."""
+    return {"format": "dea-frame", "format_version": 1, "key": "0b7e2c1a-4f3d-4c2b-9a8e-1d2c3b4a5f60",
+            "columns": [{"name": n, "kind": k, "source_type": s, "dtype": d, "stats": {}}
+                        for n, k, s, d in zip(names, kinds, sources or kinds, dtypes)],
+            "row_count": row_count, "truncated": False}
+
+
+def all_kinds_input(name="all"):
+    return name, meta(NAMES, KINDS, ALL_DTYPES, len(ALL_ROWS), SOURCE), [line(r) for r in ALL_ROWS]
+
+
+def small_input(name="small"):
+    rows = [[1, True, 1.0, 10], [2, False, 1e300, 20]]
+    return name, meta(["n", "ok", "x", "n"], ["int64", "bool", "float64", "int64"],
+                      ["int64", "bool", "float64", "int64"], 2), [line(r) for r in rows]
+
+
+def describe_code(frame_expr):
+    # Printed as one JSON line so the test can check dtypes and Python values in the sandbox.
+    return f"""
+import json
+def _d(v):
+    return type(v).__name__ + ":" + str(v)
+_f = {frame_expr}
+print(json.dumps([[str(_f.iloc[:, i].dtype), [_d(v) for v in _f.iloc[:, i]]] for i in range(_f.shape[1])]))
+"""
+
+
+class RunnerTest(unittest.TestCase):
+    def assert_ok(self, message, exit_code):
+        self.assertEqual(0, exit_code)
+        self.assertEqual("ok", message["status"], message.get("error"))
+
+    def assert_error(self, message, exit_code, error_type):
+        self.assertEqual(0, exit_code)
+        self.assertEqual("error", message["status"])
+        self.assertEqual(error_type, message["error"]["type"], message["error"])
+        return message["error"]
+
+    def test_ready_line_reports_versions(self):
+        session = Session()
+        try:
+            ready = session.wait_ready()
+        finally:
+            session.close()
+        self.assertEqual(1, ready["protocol"])
+        self.assertTrue(ready["python"].startswith("3."))
+        self.assertIn("pandas", ready)
+
+    def test_inputs_of_every_kind_load_with_documented_dtypes_and_round_trip(self):
+        code = describe_code('input_data["all"]') + """
+small = input_data["small"]
+assert list(small.columns) == ["n", "ok", "x", "n"], small.columns
+assert [str(t) for t in small.dtypes] == ["int64", "bool", "float64", "int64"]
+result_df = input_data["all"]
+"""
+        message, rows, _, code_ = run(code, [all_kinds_input(), small_input()])
+        self.assert_ok(message, code_)
+        described = json.loads(message["stdout"])
+        self.assertEqual(ALL_DTYPES, [d for d, _ in described])
+        values = dict(zip(NAMES, (v for _, v in described)))
+        self.assertEqual(["int64:1", "NAType:<NA>", "int64:-9223372036854775808", "int64:9223372036854775807",
+                          "int64:0", "int64:-7"], values["i"])
+        self.assertEqual(["Decimal:12345678901234567890.123456789", "NoneType:None", "Decimal:-0.10",
+                          "Decimal:1000", "Decimal:0", "NoneType:None"], values["d"])
+        self.assertEqual("Timestamp:2024-01-02 08:34:05.500000+00:00", values["tz"][3])
+        self.assertEqual("bytes:b'\\x00\\x01\\xff'", values["by"][0])
+        self.assertEqual("str:unicode é 中文 🎉 \u2028 sep", values["s"][4])
+
+        columns = message["frame"]["columns"]
+        self.assertEqual(NAMES, [c["name"] for c in columns])
+        # time and array values are plain str/list in pandas: they come back as string/json.
+        self.assertEqual(["int64", "float64", "bool", "string", "decimal", "date", "timestamp", "timestamptz",
+                          "string", "json", "bytes", "json"], [c["kind"] for c in columns])
+        self.assertEqual(ALL_DTYPES, [c["dtype"] for c in columns])
+        self.assertEqual(6, len(rows))
+        self.assertEqual([1, 1.5, True, "plain", "12345678901234567890.123456789", "2024-02-29",
+                          "2024-01-02T03:04:05.123456", "2024-01-02T01:04:05Z", "13:45:00",
+                          {"a": [1, 2.5, None], "b": "x\ny"}, "AAH/", [1, None, 3]], rows[0])
+        # float64 NULL loads as NaN and is sent back as NaN: the documented lossy corner.
+        self.assertEqual([None, "NaN"] + [None] * 10, rows[1])
+        self.assertEqual([-9223372036854775808, "NaN", False, "", "-0.10", None, "2024-01-02T03:04:00",
+                          "2024-06-01T00:00:00Z", "13:45:00.5+02", 12345678901234567890.0, "", []], rows[2])
+        self.assertEqual(ALL_ROWS[3][:5] + ["0001-01-01", "1999-12-31T23:59:59", "2024-01-02T08:34:05.5Z",
+                                            "00:00:00", "text", "YQ==", [["a", "b"], ["c", None]]], rows[3])
+        self.assertEqual([0, "-Infinity", False, "unicode é 中文 🎉 \u2028 sep", "0", "1970-01-01",
+                          "1970-01-01T00:00:00", None, None, [], None, None], rows[4])
+        self.assertEqual([-7, 0.1, None, "\"", None, None, None, None, None, None, None, [None]], rows[5])
+
+    def test_empty_input_keeps_dtypes(self):
+        code = describe_code('input_data["e"]') + 'result_df = input_data["e"]'
+        message, rows, _, code_ = run(code, [("e", meta(NAMES, KINDS, [d.replace("Int64", "int64").replace(
+            "boolean", "bool") for d in ALL_DTYPES], 0, SOURCE), [])])
+        self.assert_ok(message, code_)
+        self.assertEqual(["int64", "float64", "bool", "object", "object", "object", "datetime64[ns]",
+                          "datetime64[ns, UTC]", "object", "object", "object", "object"],
+                         [d for d, _ in json.loads(message["stdout"])])
+        self.assertEqual(0, message["frame"]["row_count"])
+        self.assertEqual([], rows)
+
+    def test_result_types_map_to_kinds(self):
+        code = """
+import datetime, decimal
+result_df = pd.DataFrame({
+    "i32": pd.Series([1, 2, 3], dtype="int32"),
+    "u8": pd.Series([1, 2, 255], dtype="uint8"),
+    "nullable": pd.array([1, None, 3], dtype="Int64"),
+    "f32": pd.Series([0.5, float("nan"), float("inf")], dtype="float32"),
+    "bools": pd.array([True, None, False], dtype="boolean"),
+    "cat": pd.Categorical(["x", "y", None]),
+    "berlin": pd.to_datetime(["2024-01-01 12:00", None, "2024-07-01 12:00:00.000000001"]).tz_localize("Europe/Berlin"),
+    "dates": [datetime.date(2024, 2, 29), None, datetime.date(1, 1, 1)],
+    "aware": [datetime.datetime(2024, 1, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=1))), None,
+              datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)],
+    "decimals": [decimal.Decimal("-0.10"), decimal.Decimal("NaN"), decimal.Decimal("1E-21")],
+    "mixed": [1, "a", None],
+    "js": [{"k": [1, float("nan")]}, [1, 2], None],
+    "delta": pd.to_timedelta(["1 day", None, "2h"]),
+    "raw": [b"\\x00", None, bytearray(b"ab")],
+    "objint": pd.Series([1, None, 2**62], dtype=object),
+})
+"""
+        message, rows, _, code_ = run(code)
+        self.assert_ok(message, code_)
+        kinds = {c["name"]: (c["kind"], c["dtype"]) for c in message["frame"]["columns"]}
+        self.assertEqual({
+            "i32": ("int64", "int64"), "u8": ("int64", "int64"), "nullable": ("int64", "Int64"),
+            "f32": ("float64", "float64"), "bools": ("bool", "boolean"), "cat": ("string", "object"),
+            "berlin": ("timestamptz", "datetime64[ns, UTC]"), "dates": ("date", "object"),
+            "aware": ("timestamptz", "datetime64[ns, UTC]"), "decimals": ("decimal", "object"),
+            "mixed": ("string", "object"), "js": ("json", "object"), "delta": ("string", "object"),
+            "raw": ("bytes", "object"), "objint": ("int64", "Int64")}, kinds)
+        names = [c["name"] for c in message["frame"]["columns"]]
+        cols = {n: [r[i] for r in rows] for i, n in enumerate(names)}
+        self.assertEqual([1, None, 3], cols["nullable"])
+        self.assertEqual([0.5, "NaN", "Infinity"], cols["f32"])
+        self.assertEqual([True, None, False], cols["bools"])
+        self.assertEqual(["2024-01-01T11:00:00Z", None, "2024-07-01T10:00:00.000000001Z"], cols["berlin"])
+        self.assertEqual(["2024-02-29", None, "0001-01-01"], cols["dates"])
+        self.assertEqual(["2024-01-01T00:00:00Z", None, "2024-01-01T00:00:00Z"], cols["aware"])
+        self.assertEqual(["-0.10", "NaN", "0.000000000000000000001"], cols["decimals"])
+        self.assertEqual(["1", "a", None], cols["mixed"])
+        self.assertEqual([{"k": [1, None]}, [1, 2], None], cols["js"])
+        self.assertEqual(["1 days 00:00:00", None, "0 days 02:00:00"], cols["delta"])
+        self.assertEqual(["AA==", None, "YWI="], cols["raw"])
+        self.assertEqual([1, None, 2**62], cols["objint"])
+
+    def test_grouped_index_becomes_columns(self):
+        code = 'result_df = pd.DataFrame({"k": ["a", "b", "a"], "v": [1, 2, 3]}).groupby("k").sum()'
+        message, rows, _, code_ = run(code)
+        self.assert_ok(message, code_)
+        self.assertEqual(["k", "v"], [c["name"] for c in message["frame"]["columns"]])
+        self.assertEqual([["a", 4], ["b", 2]], rows)
+
+    def test_sql_and_read_sql_are_answered_by_the_agent(self):
+        def agent(query):
+            if "orders" in query:
+                return "ok", meta(["id", "amount", "at"], ["int64", "decimal", "timestamptz"],
+                                  ["int64", "object", "datetime64[ns, UTC]"], 2), \
+                    [line([1, "12.50", "2024-01-02T03:04:05+02:00"]), line([2, "-0.10", "2024-06-01T00:00:00Z"])]
+            return "ok", meta(["n"], ["int64"], ["Int64"], 2), [line([7]), line([None])]
+        code = """
+a = sql("SELECT id, amount, at FROM orders")
+assert str(a["at"].dtype) == "datetime64[ns, UTC]", a.dtypes
+b = pd.read_sql("SELECT n FROM t", conn)
+print(str(b["n"].dtype), type(a["amount"][0]).__name__)
+c = pd.read_sql("SELECT * FROM orders", conn)
+print(str(c["at"].dtype), type(c["amount"][0]).__name__, conn.cursor().execute("SELECT 1").description[0][0])
+result_df = a.assign(n=b["n"])
+"""
+        message, rows, queries, code_ = run(code, sql_handler=agent)
+        self.assert_ok(message, code_)
+        self.assertEqual(["SELECT id, amount, at FROM orders", "SELECT n FROM t", "SELECT * FROM orders",
+                          "SELECT 1"], queries)
+        self.assertEqual("float64 Decimal\ndatetime64[ns, UTC] float n\n", message["stdout"])
+        # read_sql's coerce_float turns Decimals into floats, as with psycopg2.
+        self.assertEqual(4, message["sql_queries"])
+        self.assertEqual([[1, "12.50", "2024-01-02T01:04:05Z", 7.0], [2, "-0.10", "2024-06-01T00:00:00Z", "NaN"]],
+                         rows)
+
+    def test_sql_error_surfaces_as_exception_at_the_user_line(self):
+        code = "x = 1\n\ndf = sql('DELETE FROM orders')\nresult_df = df\n"
+        message, _, queries, code_ = run(code, sql_handler=lambda q: ("error", "SQL_REJECTED", "not a SELECT"))
+        error = self.assert_error(message, code_, "EXECUTION_ERROR")
+        self.assertEqual("AgentSqlError", error["exception"])
+        self.assertEqual(3, error["line"])
+        self.assertEqual({"type": "SQL_REJECTED", "message": "not a SELECT", "query": "DELETE FROM orders"},
+                         error["sql_error"])
+        self.assertEqual(["DELETE FROM orders"], queries)
+
+    def test_sql_error_can_be_caught_and_read_sql_wraps_it(self):
+        code = """
+try:
+    sql("DROP TABLE x")
+except AgentSqlError as e:
+    print("caught", e.error_type)
+result_df = pd.read_sql("DROP TABLE y", conn)
+"""
+        message, _, _, code_ = run(code, sql_handler=lambda q: ("error", "SQL_REJECTED", "nope"))
+        error = self.assert_error(message, code_, "EXECUTION_ERROR")
+        self.assertEqual("caught SQL_REJECTED\n", message["stdout"])
+        self.assertEqual(6, error["line"])
+        self.assertEqual("SQL_REJECTED", error["sql_error"]["type"])
+
+    def test_user_exception_reports_user_line_and_only_user_frames(self):
+        code = "import math\n\ndef f(x):\n    return x / 0\n\ny = 2\nresult_df = f(y)\n"
+        message, _, _, code_ = run(code)
+        error = self.assert_error(message, code_, "EXECUTION_ERROR")
+        self.assertEqual("ZeroDivisionError", error["exception"])
+        self.assertEqual("division by zero", error["message"])
+        self.assertEqual(4, error["line"])
+        self.assertIn("line 7", error["traceback"])
+        self.assertIn("return x / 0", error["traceback"])
+        self.assertNotIn("runner", error["traceback"])
+
+    def test_exception_inside_pandas_points_at_user_line(self):
+        message, _, _, code_ = run("df = pd.DataFrame({'a': [1]})\nresult_df = df['missing']\n")
+        error = self.assert_error(message, code_, "EXECUTION_ERROR")
+        self.assertEqual(("KeyError", 2), (error["exception"], error["line"]))
+        self.assertNotIn("pandas/", error["traceback"])
+
+    def test_syntax_error(self):
+        message, _, _, code_ = run("x = 1\nresult_df = (\n")
+        error = self.assert_error(message, code_, "SYNTAX_ERROR")
+        self.assertEqual("SyntaxError", error["exception"])
+        self.assertIn(error["line"], (2, 3))
+
+    def test_output_flood_is_truncated_without_corrupting_the_channel(self):
+        code = """
+import os, sys
+print('{"type":"result","status":"ok"}')
+for i in range(20000):
+    print("line", i)
+for _ in range(200):
+    os.write(1, b"x" * 50000 + b"\\n")
+    os.write(2, b"e" * 50000)
+sys.stderr.write("tail")
+print(repr(sys.stdin.read()))
+result_df = pd.DataFrame({"ok": [True]})
+"""
+        message, rows, _, code_ = run(code, output_limit_bytes=1000)
+        self.assert_ok(message, code_)
+        self.assertEqual([[True]], rows)
+        self.assertTrue(message["stdout_truncated"])
+        self.assertTrue(message["stderr_truncated"])
+        self.assertTrue(message["stdout"].startswith('{"type":"result","status":"ok"}\nline 0\n'))
+        head, marker = message["stdout"][:1000], message["stdout"][1000:]
+        self.assertRegex(marker, r"^\n\[output truncated: \d+ more bytes\]$")
+        self.assertEqual("e" * 1000, message["stderr"][:1000])
+
+    def test_small_output_is_kept_whole(self):
+        message, _, _, code_ = run("print('a')\nimport sys\nprint('b', file=sys.stderr)\nresult_df = 1")
+        self.assert_ok(message, code_)
+        self.assertEqual(("a\n", "b\n", False, False), (message["stdout"], message["stderr"],
+                                                         message["stdout_truncated"], message["stderr_truncated"]))
+
+    def test_matplotlib_figures_become_png_artifacts(self):
+        code = """
+fig, ax = plt.subplots(figsize=(4, 3), dpi=50)
+ax.plot([1, 2, 3], [1, 4, 9])
+plt.figure()
+result_df = pd.DataFrame({"a": [1]})
+"""
+        message, _, _, code_ = run(code)
+        self.assert_ok(message, code_)
+        artifacts = message["artifacts"]
+        self.assertEqual(["figure-1.png", "figure-2.png"], [a["name"] for a in artifacts])
+        self.assertEqual((200, 150), (artifacts[0]["width"], artifacts[0]["height"]))
+        self.assertEqual((640, 480), (artifacts[1]["width"], artifacts[1]["height"]))
+        self.assertEqual(b"\x89PNG\r\n\x1a\n", base64.b64decode(artifacts[0]["data_base64"])[:8])
+        self.assertEqual("image/png", artifacts[0]["media_type"])
+
+    def test_series_and_scalars_are_wrapped(self):
+        cases = [
+            ("result_df = pd.Series([1, 2])", ["value"], [[1], [2]]),
+            ("result_df = pd.Series([1.5], name='price')", ["price"], [[1.5]]),
+            ("result_df = pd.Series({'a': 1, 'b': 2}, name='n')", ["index", "n"], [["a", 1], ["b", 2]]),
+            ("result_df = 42", ["value"], [[42]]),
+            ("result_df = np.float64(0.25)", ["value"], [[0.25]]),
+            ("result_df = 'text'", ["value"], [["text"]]),
+        ]
+        for code, names, expected in cases:
+            with self.subTest(code=code):
+                message, rows, _, code_ = run(code)
+                self.assert_ok(message, code_)
+                self.assertEqual(names, [c["name"] for c in message["frame"]["columns"]])
+                self.assertEqual(expected, rows)
+
+    def test_missing_or_invalid_result(self):
+        for code, error_type in [("x = 1", "NO_RESULT"), ("result_df = None", "NO_RESULT"),
+                                 ("result_df = {'a': 1}", "INVALID_RESULT")]:
+            with self.subTest(code=code):
+                message, _, _, code_ = run(code)
+                self.assert_error(message, code_, error_type)
+
+    def test_result_over_max_rows(self):
+        message, _, _, code_ = run("result_df = pd.DataFrame({'a': range(10)})", max_result_rows=5)
+        self.assertIn("10 rows", self.assert_error(message, code_, "RESULT_TOO_LARGE")["message"])
+
+    def test_sys_exit_in_user_code_is_a_user_error(self):
+        message, _, _, code_ = run("import sys\nsys.exit(3)")
+        self.assertEqual("SystemExit", self.assert_error(message, code_, "EXECUTION_ERROR")["exception"])
+
+    def test_protocol_violation_exits_non_zero_with_fatal(self):
+        session = Session()
+        try:
+            session.wait_ready()
+            session.proc.stdin.write(b"this is not json\n")
+            session.proc.stdin.close()
+            message = session.read_message()
+            self.assertEqual(("fatal", "PROTOCOL_ERROR"), (message["type"], message["error"]["type"]))
+            self.assertEqual(2, session.proc.wait())
+        finally:
+            session.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
