@@ -89,7 +89,7 @@ verdict() { if [ "$(echo "$1" | bc)" = 1 ]; then echo "met"; else echo "**not me
 cat > "$OUT" <<MD
 # Benchmarks
 
-One run of \`bench/run.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, PostgreSQL
+One run of \`bench/run.sh\` at commit $(git rev-parse --short HEAD) on $(date -u +%Y-%m-%d), $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, PostgreSQL
 $(psql -tAX -d postgres -c 'SHOW server_version'), agent on $("$JAVA_HOME/bin/java" -version 2>&1 | head -1 | tr -d '"') with
 \`-Xmx256m -XX:+UseSerialGC\`. Client, agent and PostgreSQL share the same 2 cores, as do the baselines'
 clients. Times are medians ($RUNS runs for (a), 3 for (c)).
@@ -102,5 +102,7 @@ clients. Times are medians ($RUNS runs for (a), 3 for (c)).
 | (d) agent RSS while \`SELECT * FROM big_1m\` (1,000,000 rows) streams into the cache (${D_TIME} ms) | peak ${PEAK_MB} MB sampled every 50 ms; VmHWM ${HWM_MB} MB (idle before: ${BEFORE_MB} MB) | | | <= 512 MB | $(verdict "$HWM_MB <= 512") |
 
 Reproduce with \`bash bench/run.sh\` (about 3 minutes; it creates the database \`$DB\`).
+
 MD
+cat bench/notes.md >> "$OUT"
 cat "$OUT"
