@@ -24,6 +24,7 @@ public record AgentConfig(
         SqlLimits sql,
         CacheConfig cache,
         SchemaConfig schema,
+        SandboxConfig sandbox,
         long maxRequestBytes) {
 
     public AgentConfig {
@@ -37,6 +38,7 @@ public record AgentConfig(
         requireNonNull(sql, "sql");
         requireNonNull(cache, "cache");
         requireNonNull(schema, "schema");
+        requireNonNull(sandbox, "sandbox");
     }
 
     /** Tokens accepted on requests: the current one, then the previous one during a rotation. */
@@ -46,7 +48,7 @@ public record AgentConfig(
 
     public AgentConfig withDb(DbConfig newDb) {
         return new AgentConfig(host, port, token, previousToken, tokenGenerated, coreLogicUrl, publicUrl, agentId,
-                Optional.of(newDb), sql, cache, schema, maxRequestBytes);
+                Optional.of(newDb), sql, cache, schema, sandbox, maxRequestBytes);
     }
 
     @Override

@@ -127,11 +127,24 @@ public final class ConfigLoader {
 
         long maxRequestBytes = size("MAX_REQUEST_BYTES", 10L << 20);
 
+        SandboxConfig sandbox = new SandboxConfig(
+                string("SANDBOX_IMAGE", "dea-sandbox:latest"),
+                Duration.ofSeconds(integer("SANDBOX_TIMEOUT_SECONDS", 100, 1, 3_600)),
+                integer("SANDBOX_MEMORY_MB", 256, 64, 65_536),
+                decimal("SANDBOX_CPUS", 0.5, 0.05, 64),
+                integer("SANDBOX_PIDS_LIMIT", 64, 8, 4_096),
+                integer("SANDBOX_MAX_CONCURRENT", 2, 1, 256),
+                integer("SANDBOX_QUEUE_SIZE", 16, 0, 10_000),
+                integer("SANDBOX_POOL_SIZE", 2, 0, 64),
+                optional("SANDBOX_RUNTIME"),
+                size("SANDBOX_OUTPUT_LIMIT_BYTES", 1L << 20),
+                integer("SANDBOX_TMPFS_MB", 64, 1, 4_096));
+
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new AgentConfig(host, port, token.orElseGet(ConfigLoader::generateToken), previous, generated,
-                core, publicUrl, agentId, db, sql, cache, schema, maxRequestBytes);
+                core, publicUrl, agentId, db, sql, cache, schema, sandbox, maxRequestBytes);
     }
 
     private Optional<DbConfig> db() {
@@ -217,6 +230,24 @@ public final class ConfigLoader {
             return parsed;
         } catch (NumberFormatException e) {
             problems.add(key + " must be a whole number, got '" + v.get() + "'");
+            return def;
+        }
+    }
+
+    private double decimal(String key, double def, double min, double max) {
+        Optional<String> v = optional(key);
+        if (v.isEmpty()) {
+            return def;
+        }
+        try {
+            double parsed = Double.parseDouble(v.get());
+            if (!(parsed >= min && parsed <= max)) {
+                problems.add(key + " must be between " + min + " and " + max + ", got " + v.get());
+                return def;
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            problems.add(key + " must be a number such as 0.5, got '" + v.get() + "'");
             return def;
         }
     }
