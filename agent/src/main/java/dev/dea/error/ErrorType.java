@@ -15,6 +15,14 @@ public enum ErrorType {
     SQL_ERROR(400),
     TIMEOUT(400),
     RESULT_TOO_LARGE(400),
+    /** The sandboxed code raised; details carry the exception type, message and the line in the user's code. */
+    EXECUTION_ERROR(400),
+    /** The sandbox was killed by the kernel's OOM killer at its memory limit. */
+    MEMORY_LIMIT(400),
+    /** More executions than the sandbox limits admit; retry after {@code Retry-After} seconds. */
+    TOO_MANY_REQUESTS(429),
+    /** No Docker engine, or no sandbox image; the message says what to do. */
+    SANDBOX_UNAVAILABLE(503),
     DB_UNAVAILABLE(503),
     NOT_IMPLEMENTED(501),
     INTERNAL(500);
