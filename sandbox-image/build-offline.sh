@@ -56,24 +56,24 @@ elapsed() { python3 -c "import sys; print('%.1f' % (float(sys.argv[2]) - float(s
 
 PKG_HASH=$(printf '%s\n' "$SUITE" "$MIRROR" "${PACKAGES[@]}" -- "${BUILD_ONLY_PACKAGES[@]}" | sha256sum | cut -c1-16)
 if [ "$ROOTFS_ONLY" -eq 0 ]; then
-for f in "${RUNNER_FILES[@]}"; do
-    [ -f "$RUNNER_DIR/$f" ] || die "runner file missing: $RUNNER_DIR/$f"
-done
-PROTOCOL=$(sed -n 's/^PROTOCOL_VERSION = \([0-9]\+\).*/\1/p' "$RUNNER_DIR/runner.py")
-[ -n "$PROTOCOL" ] || die "PROTOCOL_VERSION not found in runner.py"
-CONTENT_HASH=$( (printf '%s\n' "recipe $RECIPE_VERSION" "$PKG_HASH"; cd "$RUNNER_DIR" && cat "${RUNNER_FILES[@]}") \
-    | sha256sum | cut -c1-16)
-VERSION="p$PROTOCOL-$CONTENT_HASH"
+    for f in "${RUNNER_FILES[@]}"; do
+        [ -f "$RUNNER_DIR/$f" ] || die "runner file missing: $RUNNER_DIR/$f"
+    done
+    PROTOCOL=$(sed -n 's/^PROTOCOL_VERSION = \([0-9]\+\).*/\1/p' "$RUNNER_DIR/runner.py")
+    [ -n "$PROTOCOL" ] || die "PROTOCOL_VERSION not found in runner.py"
+    CONTENT_HASH=$( (printf '%s\n' "recipe $RECIPE_VERSION" "$PKG_HASH"; cd "$RUNNER_DIR" && cat "${RUNNER_FILES[@]}") \
+        | sha256sum | cut -c1-16)
+    VERSION="p$PROTOCOL-$CONTENT_HASH"
 
-if [ "$FORCE" -eq 0 ]; then
-    existing=$(docker image inspect --format '{{index .Config.Labels "dev.dea.sandbox.content-hash"}}' \
-        "$IMAGE:latest" 2>/dev/null || true)
-    if [ "$existing" = "$CONTENT_HASH" ]; then
-        say "$IMAGE:latest is up to date (content hash $CONTENT_HASH); use --force to rebuild"
-        docker tag "$IMAGE:latest" "$IMAGE:$VERSION"
-        exit 0
+    if [ "$FORCE" -eq 0 ]; then
+        existing=$(docker image inspect --format '{{index .Config.Labels "dev.dea.sandbox.content-hash"}}' \
+            "$IMAGE:latest" 2>/dev/null || true)
+        if [ "$existing" = "$CONTENT_HASH" ]; then
+            say "$IMAGE:latest is up to date (content hash $CONTENT_HASH); use --force to rebuild"
+            docker tag "$IMAGE:latest" "$IMAGE:$VERSION"
+            exit 0
+        fi
     fi
-fi
 fi
 
 mkdir -p "$CACHE"
@@ -141,6 +141,8 @@ plt.plot([1, 2]); plt.savefig(io.BytesIO(), format="png")
     : >"$tmp/etc/resolv.conf"
     tar -C "$tmp" -cf "$ROOTFS_TAR.tmp" . && mv "$ROOTFS_TAR.tmp" "$ROOTFS_TAR"
     rm -rf "$tmp"
+    # Older package lists' trees are ~400 MB each and never used again.
+    find "$CACHE" -maxdepth 1 -name 'rootfs-*.tar' ! -name "rootfs-$PKG_HASH.tar" -delete
     say "provisioned root fs cached in $ROOTFS_TAR ($(elapsed)s)"
 else
     say "reusing cached root fs $ROOTFS_TAR"

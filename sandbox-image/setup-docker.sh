@@ -38,7 +38,13 @@ if [ -x /usr/bin/runsc ]; then
     say "runsc present"
 else
     # gVisor is optional: without it the sandbox still runs under runc, so only warn.
-    apt_install runsc || true
+    # apt_install would abort the script; runsc missing from the mirror must not.
+    if [ "$apt_updated" -eq 0 ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq || true
+        apt_updated=1
+    fi
+    say "installing runsc"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends runsc >/dev/null || true
     [ -x /usr/bin/runsc ] || say "WARNING: runsc could not be installed; only runc will be available"
 fi
 

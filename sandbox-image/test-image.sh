@@ -34,7 +34,7 @@ failed=0
 for runtime in $DEA_TEST_RUNTIMES; do
     echo "== $IMAGE with --runtime $runtime"
     # The test process only speaks JSON to the runner; it needs no pandas itself.
-    if ! (cd "$HERE/runner" && DEA_RUNNER_CMD="$BASE --runtime $runtime $IMAGE" \
+    if ! (cd "$HERE/runner" && PYTHONDONTWRITEBYTECODE=1 DEA_RUNNER_CMD="$BASE --runtime $runtime $IMAGE" \
             "$PYTHON" -m unittest -v test_runner); then
         echo "test-image: FAILED with --runtime $runtime" >&2
         failed=1

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_CMD = ["/usr/bin/python3", os.path.join(HERE, "runner.py")]
@@ -86,6 +87,7 @@ class Session:
         rows = []
         if message["type"] == "result" and message["status"] == "ok":
             rows = [json.loads(self.proc.stdout.readline()) for _ in range(message["frame"]["row_count"])]
+        self.result_at = time.perf_counter()
         rest = self.proc.stdout.read()
         code_ = self.proc.wait()
         self.timer.cancel()
