@@ -46,13 +46,17 @@ def to_frame(value) -> pd.DataFrame:
         raise ResultError("INVALID_RESULT", "result_df must be a DataFrame, a Series or a scalar, not %s"
                           % type(value).__name__)
     index = frame.index
-    # A meaningful index (groupby keys, set_index) is data the user expects to see.
-    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
-        try:
-            frame = frame.reset_index()
-        except ValueError:
-            frame = frame.reset_index(drop=True)   # index name collides with a column
-    return frame
+    positional = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+    # An unnamed integer index is what filtering or sorting leaves behind: row positions, not
+    # data, so it is dropped. A named index (groupby keys, set_index) or one of other values
+    # (value_counts) is data the user expects to see, so it becomes columns.
+    leftover_positions = all(name is None for name in index.names) and pdt.is_integer_dtype(index.dtype)
+    if positional or leftover_positions:
+        return frame.reset_index(drop=True) if not positional else frame
+    try:
+        return frame.reset_index()
+    except ValueError:
+        return frame.reset_index(drop=True)   # index name collides with a column
 
 
 def _fmt_ns_time(seconds_text: str, nanos: int) -> str:

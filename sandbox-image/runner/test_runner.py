@@ -192,6 +192,21 @@ result_df = pd.DataFrame({
         self.assertEqual(["k", "v"], [c["name"] for c in message["frame"]["columns"]])
         self.assertEqual([["a", 4], ["b", 2]], rows)
 
+    def test_row_positions_left_by_filtering_are_not_data(self):
+        code = ('df = pd.DataFrame({"v": [3, 1, 2, 5]})\n'
+                'result_df = df[df["v"] > 1].sort_values("v")')
+        message, rows, _, code_ = run(code)
+        self.assert_ok(message, code_)
+        self.assertEqual(["v"], [c["name"] for c in message["frame"]["columns"]])
+        self.assertEqual([[2], [3], [5]], rows)
+
+    def test_value_counts_keeps_its_values(self):
+        code = 'result_df = pd.Series(["x", "y", "x"], name="k").value_counts()'
+        message, rows, _, code_ = run(code)
+        self.assert_ok(message, code_)
+        self.assertEqual(["index", "k"], [c["name"] for c in message["frame"]["columns"]])
+        self.assertEqual([["x", 2], ["y", 1]], rows)
+
     def test_sql_and_read_sql_are_answered_by_the_agent(self):
         def agent(query):
             if "orders" in query:

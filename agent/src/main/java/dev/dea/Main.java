@@ -7,6 +7,9 @@ import dev.dea.config.ConfigLoader;
 import dev.dea.db.Database;
 import dev.dea.demo.DemoDatabase;
 import dev.dea.execute.ExecutionService;
+import dev.dea.execute.InlineFrames;
+import dev.dea.execute.SqlRunner;
+import dev.dea.sandbox.SandboxService;
 import dev.dea.http.HttpApi;
 import dev.dea.profile.ProfileService;
 import dev.dea.schema.SchemaService;
@@ -68,14 +71,22 @@ public final class Main {
         var dbConfig = config.db().orElseThrow(() -> new IllegalArgumentException("config has no database"));
         Database database = new Database(dbConfig, config.sql());
         FrameCache cache = null;
+        SandboxService sandbox = null;
         try {
             SqlGuard guard = new SqlGuard(config.sql().extraDeniedFunctions(), config.sql().extraDeniedTables());
             cache = new FrameCache(config.cache());
             SchemaService schema = new SchemaService(database, config.schema(), Clock.systemUTC());
             ProfileService profiles = new ProfileService(database, schema, config.schema());
-            ExecutionService execution = new ExecutionService(database, guard, cache);
-            return new Services(config, database, guard, cache, schema, profiles, execution, new AtomicBoolean());
+            SqlRunner sqlRunner = new SqlRunner(database, guard, cache);
+            // sql() inside sandboxed code takes the same guarded, read-only path as /execute.
+            sandbox = new SandboxService(config.sandbox(), cache, sqlRunner::frame);
+            ExecutionService execution = new ExecutionService(sqlRunner, sandbox, cache);
+            return new Services(config, database, guard, cache, schema, profiles, sqlRunner, sandbox,
+                    new InlineFrames(cache), execution, new AtomicBoolean());
         } catch (RuntimeException e) {
+            if (sandbox != null) {
+                sandbox.close();
+            }
             if (cache != null) {
                 cache.close();
             }

@@ -4,6 +4,9 @@ import dev.dea.cache.FrameCache;
 import dev.dea.config.AgentConfig;
 import dev.dea.db.Database;
 import dev.dea.execute.ExecutionService;
+import dev.dea.execute.InlineFrames;
+import dev.dea.execute.SqlRunner;
+import dev.dea.sandbox.SandboxService;
 import dev.dea.profile.ProfileService;
 import dev.dea.schema.SchemaService;
 import dev.dea.sql.SqlGuard;
@@ -25,6 +28,9 @@ public record Services(
         FrameCache cache,
         SchemaService schema,
         ProfileService profiles,
+        SqlRunner sqlRunner,
+        SandboxService sandbox,
+        InlineFrames inlineFrames,
         ExecutionService execution,
         AtomicBoolean closed) implements AutoCloseable {
 
@@ -39,6 +45,9 @@ public record Services(
         requireNonNull(cache, "cache");
         requireNonNull(schema, "schema");
         requireNonNull(profiles, "profiles");
+        requireNonNull(sqlRunner, "sqlRunner");
+        requireNonNull(sandbox, "sandbox");
+        requireNonNull(inlineFrames, "inlineFrames");
         requireNonNull(execution, "execution");
         requireNonNull(closed, "closed");
     }
@@ -48,7 +57,8 @@ public record Services(
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        // Reverse of construction: nothing may use the pool after the cache and services are gone.
+        // Reverse of construction: sandboxes first (their containers are removed), then the cache, then the pool.
+        closeQuietly("sandbox", sandbox);
         closeQuietly("frame cache", cache);
         closeQuietly("database", database);
     }

@@ -24,7 +24,6 @@ public enum ErrorType {
     /** No Docker engine, or no sandbox image; the message says what to do. */
     SANDBOX_UNAVAILABLE(503),
     DB_UNAVAILABLE(503),
-    NOT_IMPLEMENTED(501),
     INTERNAL(500);
 
     private final int httpStatus;

@@ -1,36 +1,48 @@
 package dev.dea.execute;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.dea.sandbox.Artifact;
+import dev.dea.sandbox.SandboxOutcome;
 
 import java.util.List;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * The seed's {@code EnrichedExecutionResult}: {@code status}, {@code metadata},
- * {@code data} (a preview of the rows) and the {@code cache_key} a later step chains on.
+ * {@code data} (a preview of the rows) and the {@code cache_key} a later step chains on;
+ * Python runs add {@code stdout}, {@code stderr} and {@code artifacts} at the top level.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record ExecutionResult(String status, Metadata metadata, Data data, String cacheKey) {
+@JsonInclude(JsonInclude.Include.NON_ABSENT)
+public record ExecutionResult(String status, Metadata metadata, Data data, String cacheKey,
+                              @JsonUnwrapped Optional<PythonOutput> python) {
     public ExecutionResult {
         requireNonNull(status, "status");
         requireNonNull(metadata, "metadata");
         requireNonNull(data, "data");
         requireNonNull(cacheKey, "cacheKey");
+        requireNonNull(python, "python");
     }
 
     /**
      * {@code truncated}: {@code data.rows} holds fewer rows than {@code row_count}.
      * {@code max_rows_reached}: the query returned more than SQL_MAX_ROWS rows and the
-     * frame keeps only the first {@code row_count}.
+     * frame keeps only the first {@code row_count}. {@code parent_keys}: the frames a
+     * Python step read.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Metadata(double executionTimeMs, long rowCount, int previewRowCount, boolean truncated,
-                           boolean maxRowsReached, List<ResultColumn> resultSchema, List<String> tablesRead) {
+                           boolean maxRowsReached, List<ResultColumn> resultSchema, List<String> tablesRead,
+                           List<String> parentKeys) {
         public Metadata {
             resultSchema = List.copyOf(resultSchema);
             tablesRead = List.copyOf(tablesRead);
+            parentKeys = List.copyOf(parentKeys);
         }
     }
 
@@ -39,6 +51,21 @@ public record ExecutionResult(String status, Metadata metadata, Data data, Strin
         public Data {
             columns = List.copyOf(columns);
             requireNonNull(rows, "rows");
+        }
+    }
+
+    /** What a Python step printed and drew; each stream is cut at SANDBOX_OUTPUT_LIMIT_BYTES. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record PythonOutput(String stdout, String stderr, boolean stdoutTruncated, boolean stderrTruncated,
+                               List<Artifact> artifacts) {
+        public PythonOutput {
+            requireNonNull(stdout, "stdout");
+            requireNonNull(stderr, "stderr");
+            artifacts = List.copyOf(artifacts);
+        }
+
+        static PythonOutput of(SandboxOutcome o) {
+            return new PythonOutput(o.stdout(), o.stderr(), o.stdoutTruncated(), o.stderrTruncated(), o.artifacts());
         }
     }
 }

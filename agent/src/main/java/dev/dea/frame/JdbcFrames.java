@@ -60,8 +60,9 @@ public final class JdbcFrames {
         if (t.startsWith("_") || jdbcType == java.sql.Types.ARRAY) {
             return ColumnKind.ARRAY;
         }
-        return switch (t) {
-            case "int2", "int4", "int8", "oid" -> ColumnKind.INT64;
+        ColumnKind byName = switch (t) {
+            // pgjdbc names a column with a sequence default "serial"/"bigserial", not int4/int8.
+            case "int2", "int4", "int8", "oid", "smallserial", "serial", "bigserial" -> ColumnKind.INT64;
             case "float4", "float8" -> ColumnKind.FLOAT64;
             case "numeric" -> ColumnKind.DECIMAL;
             case "bool" -> ColumnKind.BOOL;
@@ -71,6 +72,20 @@ public final class JdbcFrames {
             case "time", "timetz" -> ColumnKind.TIME;
             case "json", "jsonb" -> ColumnKind.JSON;
             case "bytea" -> ColumnKind.BYTES;
+            default -> null;
+        };
+        if (byName != null) {
+            return byName;
+        }
+        // Names the switch does not know still carry the driver's type code; BIT is left out
+        // on purpose (PostgreSQL's bit strings share it with bool).
+        return switch (jdbcType) {
+            case java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT -> ColumnKind.INT64;
+            case java.sql.Types.REAL, java.sql.Types.DOUBLE, java.sql.Types.FLOAT -> ColumnKind.FLOAT64;
+            case java.sql.Types.NUMERIC, java.sql.Types.DECIMAL -> ColumnKind.DECIMAL;
+            case java.sql.Types.DATE -> ColumnKind.DATE;
+            case java.sql.Types.TIMESTAMP -> ColumnKind.TIMESTAMP;
+            case java.sql.Types.TIMESTAMP_WITH_TIMEZONE -> ColumnKind.TIMESTAMPTZ;
             default -> ColumnKind.STRING;
         };
     }

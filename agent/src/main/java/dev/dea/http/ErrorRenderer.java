@@ -62,6 +62,9 @@ final class ErrorRenderer {
 
     static void write(Context ctx, ErrorType type, String message, Map<String, Object> details) {
         ctx.attribute(RENDERED, Boolean.TRUE);
+        if (details.get("retry_after_seconds") instanceof Number seconds) {
+            ctx.header("Retry-After", String.valueOf(seconds.longValue()));
+        }
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("type", type.name());
         detail.put("message", message);

@@ -28,6 +28,16 @@ final class HealthRoutes {
         body.put("database", database);
         var cache = services.cache().stats();
         body.put("cache", Map.of("frames", cache.frames(), "bytes", cache.bytes(), "max_bytes", cache.maxBytes()));
+        // The sandbox is reported, not required: SQL keeps working without Docker.
+        var sandbox = services.sandbox().status();
+        Map<String, Object> sb = new LinkedHashMap<>();
+        sb.put("status", sandbox.engineReachable() && sandbox.imagePresent() ? "up" : "unavailable");
+        sandbox.reason().ifPresent(r -> sb.put("reason", r));
+        sb.put("runtime", sandbox.runtime());
+        sb.put("running", sandbox.running());
+        sb.put("queued", sandbox.queued());
+        sb.put("pooled", sandbox.pooled());
+        body.put("sandbox", sb);
         ctx.status(db.reachable() ? 200 : 503).json(body);
     }
 }

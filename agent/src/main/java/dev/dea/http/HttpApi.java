@@ -51,6 +51,7 @@ public final class HttpApi {
             config.routes.post("/schema/refresh", schema::refresh);
             config.routes.get("/schema/{table}/profile", schema::profile);
             config.routes.post("/execute", execute::execute);
+            config.routes.post("/execute-on-data", execute::executeOnData);
             config.routes.get("/frames/{key}", frames::describe);
             config.routes.get("/frames/{key}/data", frames::data);
             config.routes.delete("/frames/{key}", frames::delete);

@@ -111,6 +111,17 @@ class SqlExecutionIT {
     }
 
     @Test
+    void serialColumnsAreIntegers() {
+        // pgjdbc names the type of a column with a sequence default "serial", not "int4".
+        var r = agent.sql("SELECT payment_id, rental_id FROM payment ORDER BY payment_id LIMIT 3");
+        JsonNode schema = r.json().path("metadata").path("result_schema");
+        assertThat(schema.get(0).path("sql_type").asText()).isEqualTo("serial");
+        assertThat(schema.get(0).path("kind").asText()).isEqualTo("int64");
+        assertThat(schema.get(0).path("type").asText()).isEqualTo("int64");
+        assertThat(r.json().path("data").path("rows").get(0).get(0).isIntegralNumber()).isTrue();
+    }
+
+    @Test
     void rejectsWritesWithTheRuleName() {
         var r = agent.sql("WITH d AS (DELETE FROM rental RETURNING *) SELECT count(*) FROM d");
         assertThat(r.status()).isEqualTo(400);

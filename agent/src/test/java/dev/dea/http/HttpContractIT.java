@@ -120,13 +120,6 @@ class HttpContractIT {
     }
 
     @Test
-    void pythonSaysItIsNotAvailableYet() {
-        var r = agent.post("/execute", "{\"language\":\"python\",\"code\":\"result_df = 1\"}");
-        assertThat(r.status()).isEqualTo(501);
-        assertThat(r.errorType()).isEqualTo("NOT_IMPLEMENTED");
-    }
-
-    @Test
     void oversizedBodiesAre413() {
         String big = "{\"language\":\"sql\",\"code\":\"select '" + "x".repeat(70_000) + "'\"}";
         var r = agent.post("/execute", big);

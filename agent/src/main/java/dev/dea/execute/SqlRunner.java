@@ -1,0 +1,94 @@
+package dev.dea.execute;
+
+import dev.dea.cache.FrameCache;
+import dev.dea.cache.FrameMeta;
+import dev.dea.cache.FrameWriter;
+import dev.dea.cache.Provenance;
+import dev.dea.config.SqlLimits;
+import dev.dea.db.Database;
+import dev.dea.frame.JdbcFrames;
+import dev.dea.sql.GuardedStatement;
+import dev.dea.sql.SqlGuard;
+
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Guarded SQL into a cached frame: the one path for {@code /execute} SQL and for the
+ * {@code sql()} calls sandboxed code makes. Rows stream from a server-side cursor into
+ * the frame file; only the preview the caller asks for is held in memory.
+ */
+public final class SqlRunner {
+    private final Database database;
+    private final SqlGuard guard;
+    private final FrameCache cache;
+    private final SqlLimits limits;
+
+    public SqlRunner(Database database, SqlGuard guard, FrameCache cache) {
+        this.database = requireNonNull(database, "database");
+        this.guard = requireNonNull(guard, "guard");
+        this.cache = requireNonNull(cache, "cache");
+        this.limits = database.limits();
+    }
+
+    /** What a run produced: the frame, the guard's view of the statement, the first rows. */
+    public record SqlRun(FrameMeta frame, GuardedStatement statement, List<Object[]> preview) {
+        public SqlRun {
+            requireNonNull(frame, "frame");
+            requireNonNull(statement, "statement");
+            preview = List.copyOf(preview);
+        }
+    }
+
+    /** For the sandbox's {@code sql()} callback: the frame only. */
+    public FrameMeta frame(String sql, Optional<String> requestId) {
+        return run(sql, 0, requestId).frame();
+    }
+
+    public SqlRun run(String sql, int previewRows, Optional<String> requestId) {
+        GuardedStatement statement = guard.check(sql);
+        Provenance provenance = new Provenance("sql", sql, List.of(), requestId);
+        List<Object[]> preview = new java.util.ArrayList<>(Math.min(previewRows, 1024));
+        FrameMeta meta = database.readOnly(connection -> {
+            try (Statement st = connection.createStatement()) {
+                st.setFetchSize(limits.fetchSize());
+                // The original text is executed, never a re-printed parse tree.
+                if (!st.execute(statement.sql())) {
+                    throw new IllegalStateException("A guarded read query returned no result set");
+                }
+                try (ResultSet rs = st.getResultSet()) {
+                    JdbcFrames frames = JdbcFrames.of(rs.getMetaData());
+                    try (FrameWriter writer = cache.create(frames.columns(), provenance)) {
+                        boolean truncated = false;
+                        try (RowPipeline pipeline = new RowPipeline(writer)) {
+                            long rows = 0;
+                            while (rs.next()) {
+                                if (rows == limits.maxRows()) {
+                                    truncated = true;
+                                    break;
+                                }
+                                Object[] row = frames.readRow(rs);
+                                pipeline.append(row);
+                                if (preview.size() < previewRows) {
+                                    preview.add(row);
+                                }
+                                rows++;
+                            }
+                            pipeline.finish();
+                        }
+                        // Only now, with the pipeline drained, does this thread own the writer again.
+                        if (truncated) {
+                            writer.markTruncated();
+                        }
+                        return writer.commit();
+                    }
+                }
+            }
+        });
+        return new SqlRun(meta, statement, preview);
+    }
+}

@@ -1,0 +1,269 @@
+package dev.dea.sandbox;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ulimit;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.dea.config.SandboxConfig;
+import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The Docker engine as the sandbox sees it: one lazily built client, hardened container
+ * creation, reaping by label, and errors that say what to do. A failed connection drops
+ * the client, so an engine that restarts is picked up by the next call instead of a
+ * dead connection pool being reused forever.
+ */
+final class DockerEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
+
+    static final String LABEL = "dev.dea.sandbox";
+    static final String INSTANCE_LABEL = "dev.dea.sandbox.instance";
+    static final String SETUP_HINT = "run sandbox-image/setup-docker.sh";
+    static final String BUILD_HINT = "build the image with sandbox-image/build-offline.sh";
+    /** The image's unprivileged user (build-offline.sh / Dockerfile create it). */
+    static final String SANDBOX_USER = "10001:10001";
+    private static final long MIB = 1024L * 1024L;
+
+    private final SandboxConfig config;
+    private final String instanceId;
+    private final URI host;
+    private final Duration responseTimeout;
+    private DockerClient client;
+
+    DockerEngine(SandboxConfig config, String instanceId) {
+        this.config = requireNonNull(config, "config");
+        this.instanceId = requireNonNull(instanceId, "instanceId");
+        this.host = DefaultDockerClientConfig.createDefaultConfigBuilder().build().getDockerHost();
+        // Longer than any execution: an attach stream is silent while user code runs.
+        this.responseTimeout = config.timeout().plusSeconds(60);
+    }
+
+    URI host() {
+        return host;
+    }
+
+    String instanceId() {
+        return instanceId;
+    }
+
+    String runtimeName() {
+        return config.runtime().orElse("runc");
+    }
+
+    /** Runs one engine call; a transport failure becomes SANDBOX_UNAVAILABLE and drops the client. */
+    <T> T call(String what, Function<DockerClient, T> call) {
+        DockerClient c = client();
+        try {
+            return call.apply(c);
+        } catch (DockerException e) {
+            throw e;   // the engine answered; callers decide what a status means
+        } catch (RuntimeException e) {
+            if (e instanceof AgentException) {
+                throw e;
+            }
+            invalidate(c);
+            throw unavailable("Docker engine at " + host + " is not reachable (" + what + ": " + rootMessage(e)
+                    + "); " + SETUP_HINT, e);
+        }
+    }
+
+    /** Empty if the engine answers a ping, else why not. */
+    Optional<String> ping() {
+        try {
+            call("ping", c -> {
+                c.pingCmd().exec();
+                return null;
+            });
+            return Optional.empty();
+        } catch (AgentException | DockerException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    boolean imagePresent() {
+        try {
+            call("inspect image", c -> c.inspectImageCmd(config.image()).exec());
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    AgentException imageMissing() {
+        return unavailable("The sandbox image " + config.image() + " is not present on the Docker engine at "
+                + host + "; " + BUILD_HINT, null);
+    }
+
+    /** Creates (not starts) one hardened, labelled container; returns its id. */
+    String create() {
+        long memory = config.memoryMb() * MIB;
+        long tmpfsBytes = config.tmpfsMb() * MIB;
+        HostConfig host = HostConfig.newHostConfig()
+                .withNetworkMode("none")
+                .withReadonlyRootfs(true)
+                .withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,nodev,size=" + config.tmpfsMb() + "m,mode=1777"))
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"))
+                .withPidsLimit((long) config.pidsLimit())
+                .withMemory(memory)
+                // Equal to the memory limit: no swap, so a memory bomb dies fast instead of thrashing.
+                .withMemorySwap(memory)
+                .withNanoCPUs(Math.round(config.cpus() * 1e9))
+                .withUlimits(List.of(new Ulimit("nofile", 256L, 256L), new Ulimit("fsize", tmpfsBytes, tmpfsBytes)))
+                // Off: the exit code and OOMKilled must be inspected before the container goes.
+                .withAutoRemove(false);
+        config.runtime().ifPresent(host::withRuntime);
+        try {
+            return call("create container", c -> c.createContainerCmd(config.image())
+                    .withName("dea-sandbox-" + java.util.UUID.randomUUID().toString().substring(0, 13))
+                    .withLabels(Map.of(LABEL, "true", INSTANCE_LABEL, instanceId))
+                    .withUser(SANDBOX_USER)
+                    .withHostName("sandbox")
+                    .withNetworkDisabled(true)
+                    .withEnv(List.of())
+                    .withTty(false)
+                    .withStdinOpen(true)
+                    .withStdInOnce(true)
+                    .withAttachStdin(true)
+                    .withAttachStdout(true)
+                    .withAttachStderr(true)
+                    .withHostConfig(host)
+                    .exec().getId());
+        } catch (NotFoundException e) {
+            throw imageMissing();
+        } catch (DockerException e) {
+            String runtimeHint = config.runtime().isPresent() && e.getMessage() != null
+                    && e.getMessage().contains("runtime") ? " (is the runtime " + runtimeName()
+                    + " configured in /etc/docker/daemon.json? " + SETUP_HINT + ")" : "";
+            throw unavailable("The Docker engine refused to create a sandbox container: " + rootMessage(e)
+                    + runtimeHint, e);
+        }
+    }
+
+    void start(String id) {
+        call("start container", c -> c.startContainerCmd(id).exec());
+    }
+
+    InspectContainerResponse.ContainerState state(String id) {
+        return call("inspect container", c -> c.inspectContainerCmd(id).exec().getState());
+    }
+
+    /** Force-removes a container (killing it if it runs); false if it was already gone. */
+    boolean remove(String id) {
+        try {
+            call("remove container", c -> c.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        } catch (DockerException e) {
+            // 409 "removal already in progress" also means it goes away.
+            log.debug("Removing sandbox container {}: {}", id, e.getMessage());
+            return e.getHttpStatus() == 409;
+        }
+    }
+
+    /** All sandbox containers (any state) carrying our base label. */
+    List<Container> listLabelled() {
+        return call("list containers", c -> c.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(LABEL, "true")).exec());
+    }
+
+    /**
+     * Removes labelled containers that no live service in this JVM owns: leftovers of a
+     * crashed agent. Several agents sharing one engine must not do this (they would reap
+     * each other's running sandboxes); one agent per engine is the deployment model.
+     */
+    int reapLeftovers(Set<String> liveInstances) {
+        int removed = 0;
+        for (Container c : listLabelled()) {
+            String owner = c.getLabels() == null ? null : c.getLabels().get(INSTANCE_LABEL);
+            if (owner != null && liveInstances.contains(owner)) {
+                continue;
+            }
+            if (remove(c.getId())) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    DockerClient client() {
+        synchronized (this) {
+            if (client == null) {
+                DefaultDockerClientConfig clientConfig = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+                ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                        .dockerHost(clientConfig.getDockerHost())
+                        .sslConfig(clientConfig.getSSLConfig())
+                        .maxConnections(Math.max(16, config.maxConcurrent() * 2 + 8))
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .responseTimeout(responseTimeout)
+                        .build();
+                client = DockerClientImpl.getInstance(clientConfig, http);
+            }
+            return client;
+        }
+    }
+
+    private void invalidate(DockerClient dead) {
+        synchronized (this) {
+            if (client == dead) {
+                client = null;
+            }
+        }
+        closeQuietly(dead);
+    }
+
+    @Override
+    public void close() {
+        DockerClient c;
+        synchronized (this) {
+            c = client;
+            client = null;
+        }
+        if (c != null) {
+            closeQuietly(c);
+        }
+    }
+
+    private static void closeQuietly(DockerClient c) {
+        try {
+            c.close();
+        } catch (IOException | RuntimeException e) {
+            log.debug("Closing the Docker client: {}", e.toString());
+        }
+    }
+
+    static AgentException unavailable(String message, Throwable cause) {
+        return new AgentException(ErrorType.SANDBOX_UNAVAILABLE, message, Map.of(), cause);
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m.strip());
+    }
+}

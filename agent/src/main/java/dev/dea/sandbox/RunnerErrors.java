@@ -1,0 +1,115 @@
+package dev.dea.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns what the runner or the engine reported into the AgentException a client sees,
+ * saying what happened (exit code, OOM kill, the runner's own words) rather than just
+ * "it failed".
+ */
+final class RunnerErrors {
+    /** SIGKILL: with our own kill excluded (timeouts are flagged), the kernel's OOM killer. */
+    private static final long EXIT_SIGKILL = 137;
+
+    private RunnerErrors() {
+    }
+
+    /** An error result: the code raised, did not set result_df, or returned something unusable. */
+    static AgentException userError(JsonNode error, String stdout, String stderr) {
+        String kind = error.path("type").asText("EXECUTION_ERROR");
+        Optional<String> exception = RunnerExchange.text(error.path("exception"));
+        String message = error.path("message").asText("");
+        Map<String, Object> details = new LinkedHashMap<>();
+        exception.ifPresent(e -> details.put("exception", e));
+        if (error.path("line").canConvertToInt()) {
+            details.put("line", error.path("line").intValue());
+        }
+        RunnerExchange.text(error.path("traceback")).ifPresent(t -> details.put("traceback", t));
+        details.put("stdout", stdout);
+        details.put("stderr", stderr);
+        if (!"EXECUTION_ERROR".equals(kind)) {
+            details.put("error", kind);
+        }
+        JsonNode sqlError = error.path("sql_error");
+        if (sqlError.isObject()) {
+            Map<String, Object> sql = new LinkedHashMap<>();
+            sql.put("type", sqlError.path("type").asText());
+            sql.put("message", sqlError.path("message").asText());
+            details.put("sql_error", sql);
+        }
+        if ("RESULT_TOO_LARGE".equals(kind)) {
+            return new AgentException(ErrorType.RESULT_TOO_LARGE, message, details, null);
+        }
+        // Python's MemoryError is the allocator refusing under the cgroup limit, the OOM kill's milder twin.
+        if (exception.filter("MemoryError"::equals).isPresent()) {
+            return new AgentException(ErrorType.MEMORY_LIMIT,
+                    "The code ran out of memory (MemoryError) within the sandbox memory limit", details, null);
+        }
+        String text = exception.map(e -> e + ": " + message).orElse(message);
+        return new AgentException(ErrorType.EXECUTION_ERROR, text, details, null);
+    }
+
+    /** The runner reported its own failure before exiting. */
+    static AgentException fatal(JsonNode error) {
+        String kind = error.path("type").asText("INTERNAL");
+        String message = "The sandbox runner failed (" + kind + "): "
+                + error.path("exception").asText("error") + ": " + error.path("message").asText("");
+        Map<String, Object> details = new LinkedHashMap<>();
+        RunnerExchange.text(error.path("traceback")).ifPresent(t -> details.put("traceback", t));
+        // A protocol error is a disagreement between this agent and the image, not the user's fault.
+        ErrorType type = "PROTOCOL_ERROR".equals(kind) ? ErrorType.INTERNAL : ErrorType.EXECUTION_ERROR;
+        return new AgentException(type, message, details, null);
+    }
+
+    static AgentException timeout(Duration limit) {
+        return new AgentException(ErrorType.TIMEOUT, "The code did not finish within the sandbox time limit of "
+                + limit.toSeconds() + " s (SANDBOX_TIMEOUT_SECONDS); the container was killed",
+                Map.of("timeout_seconds", limit.toSeconds()), null);
+    }
+
+    /**
+     * The runner's stream ended (or broke) without a result. The container's final state
+     * tells an OOM kill from a crash.
+     */
+    static AgentException died(Optional<InspectContainerResponse.ContainerState> state, String what, String stderrTail,
+                               int memoryMb, String containerId) {
+        Long exitCode = state.map(InspectContainerResponse.ContainerState::getExitCodeLong).orElse(null);
+        boolean oomKilled = state.map(s -> Boolean.TRUE.equals(s.getOOMKilled())).orElse(false);
+        Map<String, Object> details = new LinkedHashMap<>();
+        if (exitCode != null) {
+            details.put("exit_code", exitCode);   // AgentException details hold no nulls
+        }
+        details.put("oom_killed", oomKilled);
+        if (!stderrTail.isEmpty()) {
+            details.put("runner_stderr", stderrTail);
+        }
+        if (oomKilled || (exitCode != null && exitCode == EXIT_SIGKILL)) {
+            return new AgentException(ErrorType.MEMORY_LIMIT, "The code exceeded the sandbox memory limit of "
+                    + memoryMb + " MB (SANDBOX_MEMORY_MB) and was killed (exit code " + exitCode
+                    + ", OOMKilled " + oomKilled + ")", details, null);
+        }
+        String diagnosis = "The sandbox ended without a result: " + what + "; container " + containerId
+                + (state.isPresent() ? " exited with code " + exitCode + ", OOMKilled " + oomKilled
+                        + Optional.ofNullable(state.get().getError()).filter(e -> !e.isBlank()).map(e -> ", engine error: " + e).orElse("")
+                        : " (its final state is unknown)")
+                + (stderrTail.isEmpty() ? "" : "; runner stderr: " + lastLines(stderrTail, 5));
+        return new AgentException(ErrorType.EXECUTION_ERROR, diagnosis, details, null);
+    }
+
+    private static String lastLines(String text, int n) {
+        String[] lines = text.split("\n");
+        StringBuilder sb = new StringBuilder();
+        for (int i = Math.max(0, lines.length - n); i < lines.length; i++) {
+            sb.append(sb.isEmpty() ? "" : " | ").append(lines[i].strip());
+        }
+        return sb.length() > 1000 ? sb.substring(sb.length() - 1000) : sb.toString();
+    }
+}

@@ -1,0 +1,271 @@
+package dev.dea.sandbox;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dea.cache.ColumnMeta;
+import dev.dea.cache.FrameCache;
+import dev.dea.cache.FrameMeta;
+import dev.dea.cache.FrameWriter;
+import dev.dea.cache.Provenance;
+import dev.dea.error.AgentException;
+import dev.dea.frame.ColumnKind;
+import dev.dea.frame.FrameColumn;
+import dev.dea.frame.WireValues;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The agent's side of the runner protocol (docs/sandbox-protocol.md, runner.py) for one
+ * execution: wait for {@code ready}, send {@code execute} with the input rows, answer
+ * {@code sql} requests, then turn the {@code result} into a cached frame. Rows are
+ * streamed file-to-pipe and pipe-to-frame-writer; no frame is held in memory.
+ */
+final class RunnerExchange {
+    private static final Logger log = LoggerFactory.getLogger(RunnerExchange.class);
+    static final int PROTOCOL_VERSION = 1;
+    /** A row, a result message with figures (10 MB PNGs as base64) or output all fit well below this. */
+    private static final int MAX_LINE_BYTES = 256 << 20;
+    private static final long MAX_ARTIFACT_BYTES = 10L << 20;
+
+    static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE).maxNumberLength(1_000_000).build())
+            .build();
+    private static final ObjectMapper JSON = JsonMapper.builder(FACTORY).build();
+
+    /** One input frame: its name in input_data, its metadata and its open rows file. */
+    record Input(String name, FrameMeta meta, InputStream rows) {
+    }
+
+    /** What a successful run produced. */
+    record Result(FrameMeta frame, String stdout, String stderr, boolean stdoutTruncated, boolean stderrTruncated,
+                  List<Artifact> artifacts) {
+    }
+
+    /** The runner sent a protocol-level failure or broke the protocol. */
+    static final class ProtocolException extends IOException {
+        ProtocolException(String message) {
+            super(message);
+        }
+    }
+
+    private final SandboxJob job;
+    private final FrameCache cache;
+    private final SqlCallback sql;
+    private final long outputLimitBytes;
+    private final LineReader in;
+    private final OutputStream out;
+    private final Runnable onReady;
+
+    RunnerExchange(SandboxJob job, FrameCache cache, SqlCallback sql, long outputLimitBytes, InputStream stdout,
+                   OutputStream stdin, Runnable onReady) {
+        this.job = job;
+        this.cache = cache;
+        this.sql = sql;
+        this.outputLimitBytes = outputLimitBytes;
+        this.in = new LineReader(stdout, MAX_LINE_BYTES);
+        this.out = new BufferedOutputStream(stdin, 1 << 16);
+        this.onReady = onReady;
+    }
+
+    /**
+     * Runs the exchange. AgentException for results the code produced (user errors,
+     * RESULT_TOO_LARGE); IOException when the runner went away or broke the protocol (the
+     * caller diagnoses the container).
+     */
+    Result run(List<Input> inputs, List<String> parentKeys) throws IOException {
+        JsonNode ready = readMessage();
+        if (!"ready".equals(ready.path("type").asText())) {
+            throw new ProtocolException("expected a ready message, got " + ready.path("type").asText("?"));
+        }
+        if (ready.path("protocol").asInt(-1) != PROTOCOL_VERSION) {
+            throw new ProtocolException("the runner speaks protocol " + ready.path("protocol")
+                    + ", this agent " + PROTOCOL_VERSION + "; rebuild the image (sandbox-image/build-offline.sh)");
+        }
+        onReady.run();
+        sendExecute(inputs);
+        while (true) {
+            JsonNode message = readMessage();
+            String type = message.path("type").asText();
+            switch (type) {
+                case "sql" -> answerSql(message);
+                case "result" -> {
+                    return result(message, parentKeys);
+                }
+                case "fatal" -> throw RunnerErrors.fatal(message.path("error"));
+                default -> throw new ProtocolException("unexpected runner message type '" + type + "'");
+            }
+        }
+    }
+
+    private void sendExecute(List<Input> inputs) throws IOException {
+        ObjectNode execute = JSON.createObjectNode();
+        execute.put("type", "execute");
+        execute.put("code", job.code());
+        ArrayNode list = execute.putArray("inputs");
+        for (Input input : inputs) {
+            ObjectNode item = list.addObject();
+            item.put("name", input.name());
+            item.set("meta", runnerMeta(input.meta()));
+        }
+        execute.put("output_limit_bytes", outputLimitBytes);
+        execute.put("max_artifact_bytes", MAX_ARTIFACT_BYTES);
+        writeMessage(execute);
+        for (Input input : inputs) {
+            // rows.jsonl lines are exactly the protocol's row lines: copy bytes, parse nothing.
+            input.rows().transferTo(out);
+        }
+        out.flush();
+    }
+
+    private void answerSql(JsonNode message) throws IOException {
+        JsonNode id = message.path("id");
+        String query = message.path("query").asText("");
+        FrameMeta result;
+        InputStream rows;
+        try {
+            result = sql.runSql(query, job.requestId());
+            rows = openRows(result.key());
+        } catch (AgentException e) {
+            log.debug("sql() from sandboxed code failed: {}", e.type());
+            ObjectNode error = JSON.createObjectNode();
+            error.put("type", "sql_error");
+            error.set("id", id);
+            error.putObject("error").put("type", e.type().name()).put("message", e.getMessage());
+            writeMessage(error);
+            out.flush();
+            return;
+        }
+        try (rows) {
+            ObjectNode answer = JSON.createObjectNode();
+            answer.put("type", "sql_result");
+            answer.set("id", id);
+            answer.set("meta", runnerMeta(result));
+            writeMessage(answer);
+            rows.transferTo(out);
+            out.flush();
+        }
+    }
+
+    private InputStream openRows(String key) {
+        try {
+            return Files.newInputStream(cache.dataFile(key));
+        } catch (NoSuchFileException e) {
+            throw AgentException.notFound("Frame " + key + " was evicted while being read");
+        } catch (IOException e) {
+            throw AgentException.internal("Cannot read frame " + key, e);
+        }
+    }
+
+    private Result result(JsonNode message, List<String> parentKeys) throws IOException {
+        String stdout = message.path("stdout").asText("");
+        String stderr = message.path("stderr").asText("");
+        boolean stdoutTruncated = message.path("stdout_truncated").asBoolean(false);
+        boolean stderrTruncated = message.path("stderr_truncated").asBoolean(false);
+        if (!"ok".equals(message.path("status").asText())) {
+            throw RunnerErrors.userError(message.path("error"), stdout, stderr);
+        }
+        JsonNode frame = message.path("frame");
+        List<FrameColumn> columns = new ArrayList<>();
+        for (JsonNode c : frame.path("columns")) {
+            ColumnKind kind;
+            try {
+                kind = ColumnKind.fromWireName(c.path("kind").asText());
+            } catch (IllegalArgumentException e) {
+                throw new ProtocolException("result column of unknown kind " + c.path("kind"));
+            }
+            columns.add(new FrameColumn(c.path("name").asText(""), kind, c.path("source_type").asText(kind.wireName())));
+        }
+        long rowCount = frame.path("row_count").asLong(-1);
+        if (rowCount < 0) {
+            throw new ProtocolException("result without frame.row_count");
+        }
+        FrameMeta meta;
+        try (FrameWriter writer = cache.create(columns, Provenance.python(job.code(), parentKeys, job.requestId()))) {
+            ColumnKind[] kinds = columns.stream().map(FrameColumn::kind).toArray(ColumnKind[]::new);
+            for (long r = 0; r < rowCount; r++) {
+                writer.append(decodeRow(in.readLine(), kinds));
+            }
+            meta = writer.commit();
+        }
+        List<Artifact> artifacts = new ArrayList<>();
+        for (JsonNode a : message.path("artifacts")) {
+            artifacts.add(new Artifact(a.path("name").asText("artifact"), a.path("media_type").asText("application/octet-stream"),
+                    a.path("width").asInt(0), a.path("height").asInt(0), a.path("data_base64").asText("")));
+        }
+        return new Result(meta, stdout, stderr, stdoutTruncated, stderrTruncated, artifacts);
+    }
+
+    private static Object[] decodeRow(byte[] line, ColumnKind[] kinds) throws IOException {
+        Object[] row = new Object[kinds.length];
+        try (JsonParser p = FACTORY.createParser(line)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new ProtocolException("a result row is not a JSON array");
+            }
+            for (int i = 0; i < kinds.length; i++) {
+                if (p.nextToken() == JsonToken.END_ARRAY) {
+                    throw new ProtocolException("a result row has " + i + " values, expected " + kinds.length);
+                }
+                row[i] = WireValues.read(p, kinds[i]);
+            }
+            if (p.nextToken() != JsonToken.END_ARRAY) {
+                throw new ProtocolException("a result row has more than " + kinds.length + " values");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("a result row does not match its column kinds: " + e.getMessage());
+        }
+        return row;
+    }
+
+    /** What runner.py reads of a frame's meta: columns (name, kind, source_type, dtype) and row_count. */
+    private static ObjectNode runnerMeta(FrameMeta meta) {
+        ObjectNode node = JSON.createObjectNode();
+        ArrayNode columns = node.putArray("columns");
+        for (ColumnMeta c : meta.columns()) {
+            columns.addObject().put("name", c.name()).put("kind", c.kind().wireName())
+                    .put("source_type", c.sourceType()).put("dtype", c.dtype());
+        }
+        node.put("row_count", meta.rowCount());
+        return node;
+    }
+
+    private JsonNode readMessage() throws IOException {
+        byte[] line = in.readLine();
+        JsonNode node;
+        try {
+            node = JSON.readTree(line);
+        } catch (IOException e) {
+            throw new ProtocolException("the runner sent a line that is not JSON");
+        }
+        if (node == null || !node.isObject() || !node.path("type").isTextual()) {
+            throw new ProtocolException("the runner sent a message without a type");
+        }
+        return node;
+    }
+
+    private void writeMessage(JsonNode message) throws IOException {
+        out.write(JSON.writeValueAsBytes(message));
+        out.write('\n');
+    }
+
+    static Optional<String> text(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode() ? Optional.empty() : Optional.of(node.asText());
+    }
+}

@@ -1,0 +1,198 @@
+package dev.dea.sandbox;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Frame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One created, attached and started sandbox container, used for exactly one execution.
+ * stdout (the protocol) and stderr (runner diagnostics) arrive multiplexed on the attach
+ * stream and are separated here; {@link #close()} removes the container whatever state
+ * it is in.
+ */
+final class SandboxContainer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SandboxContainer.class);
+    /** Enough for a traceback of the runner itself; the user's stderr travels in the protocol. */
+    private static final int STDERR_TAIL_BYTES = 16 * 1024;
+    private static final int STDIN_BUFFER = 1 << 20;
+    private static final int STDOUT_BUFFER = 4 << 20;
+
+    private final DockerEngine engine;
+    private final String id;
+    private final BytePipe stdin = new BytePipe(STDIN_BUFFER);
+    private final BytePipe stdout = new BytePipe(STDOUT_BUFFER);
+    private final byte[] stderrTail = new byte[STDERR_TAIL_BYTES];
+    private long stderrBytes;
+    private final Attach attach = new Attach();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private SandboxContainer(DockerEngine engine, String id) {
+        this.engine = engine;
+        this.id = id;
+    }
+
+    /** Creates, attaches (before starting, so no output is missed) and starts a container. */
+    static SandboxContainer launch(DockerEngine engine, long attachTimeoutMillis) {
+        String id = engine.create();
+        SandboxContainer container = new SandboxContainer(engine, id);
+        try {
+            engine.call("attach container", c -> c.attachContainerCmd(id)
+                    .withStdIn(container.stdin.inputStream())
+                    .withStdOut(true)
+                    .withStdErr(true)
+                    .withFollowStream(true)
+                    .withLogs(false)
+                    .exec(container.attach));
+            if (!container.attach.awaitStarted(attachTimeoutMillis, TimeUnit.MILLISECONDS)) {
+                throw DockerEngine.unavailable("The Docker engine at " + engine.host()
+                        + " did not open the attach stream of a sandbox container in time", null);
+            }
+            engine.start(id);
+            return container;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            container.close();
+            throw DockerEngine.unavailable("Interrupted while starting a sandbox container", e);
+        } catch (RuntimeException e) {
+            container.close();
+            throw e;
+        }
+    }
+
+    String id() {
+        return id;
+    }
+
+    String shortId() {
+        return id.substring(0, Math.min(12, id.length()));
+    }
+
+    /** The runner's stdin: the protocol towards the runner. Closing it ends the stream. */
+    OutputStream stdin() {
+        return stdin.outputStream();
+    }
+
+    /** The runner's stdout: only protocol lines (the runner captures everything else). */
+    InputStream stdout() {
+        return stdout.inputStream();
+    }
+
+    /** Makes both protocol directions fail at once, e.g. at the time limit. */
+    void abortStreams(String why) {
+        IOException cause = new IOException(why);
+        stdout.fail(cause);
+        stdin.fail(cause);
+    }
+
+    /** The last bytes the runner wrote to its real stderr (not the user's, which is captured). */
+    String stderrTail() {
+        synchronized (stderrTail) {
+            int n = (int) Math.min(stderrBytes, STDERR_TAIL_BYTES);
+            byte[] out = new byte[n];
+            int start = (int) ((stderrBytes - n) % STDERR_TAIL_BYTES);
+            for (int i = 0; i < n; i++) {
+                out[i] = stderrTail[(start + i) % STDERR_TAIL_BYTES];
+            }
+            return new String(out, StandardCharsets.UTF_8).strip();
+        }
+    }
+
+    /**
+     * The container's final state, waiting up to {@code waitMillis} for it to stop (the
+     * attach stream can end a moment before the engine records the exit).
+     */
+    Optional<InspectContainerResponse.ContainerState> finalState(long waitMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        try {
+            while (true) {
+                InspectContainerResponse.ContainerState s = engine.state(id);
+                if (!Boolean.TRUE.equals(s.getRunning()) || System.nanoTime() > deadline) {
+                    return Optional.of(s);
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            log.debug("Inspecting sandbox container {}: {}", shortId(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Removes the container (killing it if needed) and releases the streams. Idempotent;
+     * synchronized so a second caller (the owner after the watchdog) returns only once the
+     * container is really gone.
+     */
+    @Override
+    public synchronized void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        stdin.close();
+        try {
+            engine.remove(id);
+        } catch (RuntimeException e) {
+            // Engine gone: the label lets the next start (or close()) reap it.
+            log.warn("Could not remove sandbox container {}: {}", shortId(), e.getMessage());
+        }
+        abortStreams("sandbox container closed");
+        try {
+            attach.close();
+        } catch (IOException | RuntimeException e) {
+            log.debug("Closing the attach stream of {}: {}", shortId(), e.toString());
+        }
+    }
+
+    private final class Attach extends ResultCallback.Adapter<Frame> {
+        @Override
+        public void onNext(Frame frame) {
+            byte[] payload = frame.getPayload();
+            if (payload == null || payload.length == 0) {
+                return;
+            }
+            switch (frame.getStreamType()) {
+                case STDOUT, RAW -> {
+                    try {
+                        // Blocks while the protocol reader is behind: back-pressure instead of buffering a frame.
+                        stdout.write(payload, 0, payload.length);
+                    } catch (IOException e) {
+                        // The reader gave up (timeout, close); the rest of the output is not wanted.
+                    }
+                }
+                case STDERR -> {
+                    synchronized (stderrTail) {
+                        for (byte b : payload) {
+                            stderrTail[(int) (stderrBytes++ % STDERR_TAIL_BYTES)] = b;
+                        }
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            stdout.fail(new IOException("attach stream failed: " + DockerEngine.rootMessage(throwable), throwable));
+            super.onError(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            stdout.close();
+            super.onComplete();
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.dea.sandbox;
+
+import dev.dea.cache.FrameMeta;
+
+import java.util.Optional;
+
+/**
+ * Runs a query the sandboxed code asked for ({@code sql(...)}, {@code pd.read_sql(q, conn)})
+ * through the agent's SQL path and returns the cached result frame, whose rows are
+ * streamed back to the sandbox. Throws {@link dev.dea.error.AgentException} (e.g.
+ * SQL_REJECTED), which the code sees as an {@code AgentSqlError}.
+ */
+@FunctionalInterface
+public interface SqlCallback {
+    FrameMeta runSql(String sql, Optional<String> requestId);
+}

@@ -1,0 +1,87 @@
+package dev.dea.sandbox;
+
+import dev.dea.cache.FrameCache;
+import dev.dea.cache.FrameMeta;
+import dev.dea.cache.FrameWriter;
+import dev.dea.cache.Provenance;
+import dev.dea.config.CacheConfig;
+import dev.dea.config.SandboxConfig;
+import dev.dea.config.SqlLimits;
+import dev.dea.db.Database;
+import dev.dea.execute.SqlRunner;
+import dev.dea.frame.FrameColumn;
+import dev.dea.sql.SqlGuard;
+import dev.dea.testing.TestPostgres;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Real everything: a frame cache in a temp dir, Pagila in the local PostgreSQL behind the
+ * real SQL guard, and the Docker engine with the offline-built image. A missing engine or
+ * image fails the run with what to do; it never skips.
+ */
+final class SandboxFixture implements AutoCloseable {
+    final Path dir;
+    final FrameCache cache;
+    final Database database;
+    final SqlRunner sql;
+
+    SandboxFixture() throws IOException {
+        dir = Files.createTempDirectory("dea-sandbox-it");
+        cache = new FrameCache(new CacheConfig(dir.resolve("cache"), Duration.ofHours(1), 1L << 30, 64L << 20));
+        database = new Database(TestPostgres.config(TestPostgres.pagila()), new SqlLimits(Duration.ofSeconds(30),
+                Duration.ofSeconds(5), Duration.ofSeconds(60), 10_000, 1_000, 100, Set.of(), Set.of()));
+        sql = new SqlRunner(database, new SqlGuard(Set.of(), Set.of()), cache);
+    }
+
+    SqlCallback sqlCallback() {
+        return sql::frame;
+    }
+
+    static SandboxConfig config(Duration timeout, int maxConcurrent, int queueSize, Optional<String> runtime) {
+        return new SandboxConfig("dea-sandbox:latest", timeout, 256, 1.0, 64, maxConcurrent, queueSize, 0, runtime,
+                4096, 16);
+    }
+
+    SandboxService service(SandboxConfig config) {
+        SandboxService service = new SandboxService(config, cache, sqlCallback());
+        SandboxStatus status = service.status();
+        assertThat(status.reason()).as("the sandbox backend must be usable for these tests (CI runs "
+                + "sandbox-image/setup-docker.sh and build-offline.sh)").isEmpty();
+        assertThat(status.usable()).isTrue();
+        return service;
+    }
+
+    FrameMeta frame(List<FrameColumn> columns, List<Object[]> rows) {
+        try (FrameWriter w = cache.create(columns, Provenance.sql("test", Optional.empty()))) {
+            rows.forEach(w::append);
+            return w.commit();
+        }
+    }
+
+    /** Containers of {@code service} that still exist, in any state. */
+    static long containersOf(SandboxService service, SandboxConfig config) {
+        try (DockerEngine engine = new DockerEngine(config, "probe")) {
+            return engine.listLabelled().stream()
+                    .filter(c -> service.instanceId().equals(c.getLabels().get(DockerEngine.INSTANCE_LABEL)))
+                    .count();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        cache.close();
+        database.close();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

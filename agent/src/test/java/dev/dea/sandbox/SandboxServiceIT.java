@@ -1,0 +1,283 @@
+package dev.dea.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dea.cache.ColumnMeta;
+import dev.dea.cache.FrameMeta;
+import dev.dea.config.SandboxConfig;
+import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
+import dev.dea.frame.ColumnKind;
+import dev.dea.frame.FrameColumn;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** The sandbox end to end: real engine, real image, real PostgreSQL; no mocks. */
+class SandboxServiceIT {
+    private static SandboxFixture fixture;
+    private static SandboxConfig config;
+    private static SandboxService service;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fixture = new SandboxFixture();
+        config = SandboxFixture.config(Duration.ofSeconds(5), 4, 4, Optional.empty());
+        service = fixture.service(config);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        service.close();
+        service.close();   // idempotent
+        assertThat(SandboxFixture.containersOf(service, config)).isZero();
+        fixture.close();
+    }
+
+    @AfterEach
+    void noContainerLeft() {
+        assertThat(SandboxFixture.containersOf(service, config)).as("containers left by the test").isZero();
+    }
+
+    private static SandboxOutcome run(String code, Map<String, String> inputs) {
+        return service.execute(new SandboxJob(code, inputs, Optional.of("req-1")));
+    }
+
+    private static AgentException fails(String code) {
+        return catchThrowableOfType(AgentException.class, () -> run(code, Map.of()));
+    }
+
+    @Test
+    void joinsTwoInputsAndKeepsTypesAndNulls() {
+        FrameMeta payments = fixture.frame(List.of(new FrameColumn("id", ColumnKind.INT64, "int8"),
+                        new FrameColumn("amount", ColumnKind.DECIMAL, "numeric"), new FrameColumn("day", ColumnKind.DATE, "date"),
+                        new FrameColumn("at", ColumnKind.TIMESTAMP, "timestamp"), new FrameColumn("note", ColumnKind.STRING, "text")),
+                List.of(new Object[] {1L, new BigDecimal("12.50"), LocalDate.of(2024, 2, 29), LocalDateTime.of(2024, 1, 2, 3, 4, 5), "a"},
+                        new Object[] {2L, new BigDecimal("-0.10"), null, null, null},
+                        new Object[] {3L, null, LocalDate.of(2023, 1, 1), LocalDateTime.of(2024, 1, 2, 3, 4, 5, 678_000_000), ""}));
+        FrameMeta names = fixture.frame(List.of(new FrameColumn("id", ColumnKind.INT64, "int8"),
+                        new FrameColumn("name", ColumnKind.STRING, "text")),
+                List.of(new Object[] {1L, "Ada"}, new Object[] {2L, "Grace"}, new Object[] {3L, "Linus"}));
+        Map<String, String> inputs = new LinkedHashMap<>();
+        inputs.put("payments", payments.key());
+        inputs.put("names", names.key());
+        SandboxOutcome out = run("""
+                p = input_data["payments"]
+                n = input_data["names"]
+                print(p.dtypes.to_dict())
+                result_df = p.merge(n, on="id").sort_values("id").reset_index(drop=True)
+                """, inputs);
+        FrameMeta frame = out.frame();
+        assertThat(frame.rowCount()).isEqualTo(3);
+        assertThat(frame.columns().stream().map(ColumnMeta::name)).containsExactly("id", "amount", "day", "at", "note", "name");
+        assertThat(frame.columns().stream().map(ColumnMeta::kind)).containsExactly(ColumnKind.INT64, ColumnKind.DECIMAL,
+                ColumnKind.DATE, ColumnKind.TIMESTAMP, ColumnKind.STRING, ColumnKind.STRING);
+        assertThat(frame.columns().get(1).stats().get("null_count")).isEqualTo(1L);
+        assertThat(frame.provenance().kind()).isEqualTo("python");
+        assertThat(frame.provenance().parentKeys()).containsExactly(payments.key(), names.key());
+        assertThat(frame.provenance().requestId()).contains("req-1");
+        List<JsonNode> rows = fixture.cache.previewRows(frame.key(), 10);
+        assertThat(rows.get(0).toString()).isEqualTo("[1,\"12.50\",\"2024-02-29\",\"2024-01-02T03:04:05\",\"a\",\"Ada\"]");
+        assertThat(rows.get(1).toString()).isEqualTo("[2,\"-0.10\",null,null,null,\"Grace\"]");
+        assertThat(rows.get(2).toString()).isEqualTo("[3,null,\"2023-01-01\",\"2024-01-02T03:04:05.678\",\"\",\"Linus\"]");
+        assertThat(out.stdout()).contains("'amount': dtype('O')");
+        assertThat(out.stdoutTruncated()).isFalse();
+        assertThat(out.elapsedMs()).isPositive();
+    }
+
+    @Test
+    void wrapsSeriesAndScalarsAndRendersFigures() {
+        SandboxOutcome scalar = run("result_df = 42", Map.of());
+        assertThat(scalar.frame().columns().get(0).name()).isEqualTo("value");
+        assertThat(fixture.cache.previewRows(scalar.frame().key(), 5).get(0).toString()).isEqualTo("[42]");
+        SandboxOutcome series = run("""
+                plt.plot([1, 2, 3])
+                result_df = pd.Series([1.5, None], name="x")
+                """, Map.of());
+        assertThat(series.frame().columns().get(0).kind()).isEqualTo(ColumnKind.FLOAT64);
+        List<JsonNode> rows = fixture.cache.previewRows(series.frame().key(), 5);
+        assertThat(rows.get(0).toString()).isEqualTo("[1.5]");
+        assertThat(rows.get(1).toString()).isEqualTo("[\"NaN\"]");
+        assertThat(series.artifacts()).hasSize(1);
+        assertThat(series.artifacts().get(0).mediaType()).isEqualTo("image/png");
+        assertThat(series.artifacts().get(0).width()).isPositive();
+    }
+
+    @Test
+    void answersSqlAndReadSqlThroughTheGuard() {
+        SandboxOutcome out = run("""
+                films = sql("SELECT film_id, title, rental_rate FROM film ORDER BY film_id LIMIT 5")
+                n = pd.read_sql("SELECT count(*) AS n FROM film", conn)
+                result_df = films.assign(total=int(n["n"][0]))
+                """, Map.of());
+        assertThat(out.frame().rowCount()).isEqualTo(5);
+        assertThat(out.frame().columns().get(2).kind()).as("numeric stays exact").isEqualTo(ColumnKind.DECIMAL);
+        JsonNode first = fixture.cache.previewRows(out.frame().key(), 1).get(0);
+        assertThat(first.get(0).asLong()).isEqualTo(1);
+        assertThat(first.get(3).asLong()).isEqualTo(1000);
+    }
+
+    @Test
+    void rejectedSqlSurfacesAsAnExecutionError() {
+        AgentException e = fails("result_df = sql(\"DELETE FROM film\")");
+        assertThat(e.type()).isEqualTo(ErrorType.EXECUTION_ERROR);
+        assertThat(e.getMessage()).contains("AgentSqlError").contains("SQL_REJECTED");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sqlError = (Map<String, Object>) e.details().get("sql_error");
+        assertThat(sqlError.get("type")).isEqualTo("SQL_REJECTED");
+    }
+
+    @Test
+    void userExceptionsCarryTheUserLine() {
+        AgentException e = fails("""
+                x = 1
+                print("before")
+                y = x / 0
+                result_df = y
+                """);
+        assertThat(e.type()).isEqualTo(ErrorType.EXECUTION_ERROR);
+        assertThat(e.getMessage()).isEqualTo("ZeroDivisionError: division by zero");
+        assertThat(e.details()).containsEntry("exception", "ZeroDivisionError").containsEntry("line", 3);
+        assertThat((String) e.details().get("traceback")).contains("line 3");
+        assertThat((String) e.details().get("stdout")).contains("before");
+    }
+
+    @Test
+    void unknownInputIsNotFound() {
+        AgentException e = catchThrowableOfType(AgentException.class, () -> run("result_df = 1",
+                Map.of("x", "00000000-0000-4000-8000-000000000000")));
+        assertThat(e.type()).isEqualTo(ErrorType.NOT_FOUND);
+        assertThat(e.getMessage()).contains("00000000-0000-4000-8000-000000000000");
+    }
+
+    @Test
+    void infiniteLoopTimesOut() {
+        long t0 = System.nanoTime();
+        AgentException e = fails("while True:\n    pass\n");
+        assertThat(e.type()).isEqualTo(ErrorType.TIMEOUT);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void memoryBombHitsTheMemoryLimit() {
+        AgentException e = fails("""
+                chunks = []
+                while True:
+                    chunks.append(bytearray(8 * 1024 * 1024))
+                """);
+        assertThat(e.type()).as(e.getMessage()).isEqualTo(ErrorType.MEMORY_LIMIT);
+    }
+
+    @Test
+    void forkBombDoesNotHurtTheAgent() {
+        AgentException e = fails("""
+                import os
+                while True:
+                    os.fork()
+                """);
+        assertThat(e.type()).as(e.getMessage()).isIn(ErrorType.EXECUTION_ERROR, ErrorType.TIMEOUT);
+        assertThat(run("result_df = 1", Map.of()).frame().rowCount()).isEqualTo(1);
+    }
+
+    @Test
+    void hasNoNetwork() {
+        SandboxOutcome out = run("""
+                import socket
+                outcomes = []
+                for host, port in [("127.0.0.1", 5432), ("172.17.0.1", 5432), ("1.1.1.1", 53)]:
+                    try:
+                        socket.create_connection((host, port), timeout=2).close()
+                        outcomes.append("connected")
+                    except OSError as e:
+                        outcomes.append(type(e).__name__)
+                result_df = pd.DataFrame({"outcome": outcomes})
+                """, Map.of());
+        assertThat(fixture.cache.previewRows(out.frame().key(), 5).toString()).doesNotContain("connected");
+    }
+
+    @Test
+    void rootFilesystemIsReadOnlyAndTmpIsWritable() {
+        SandboxOutcome out = run("""
+                import os
+                with open("/tmp/ok.txt", "w") as f:
+                    f.write("x")
+                errors = []
+                for path in ["/opt/x", "/work/x", "/etc/x"]:
+                    try:
+                        open(path, "w").close()
+                        errors.append("written")
+                    except OSError as e:
+                        errors.append(type(e).__name__)
+                result_df = pd.DataFrame({"error": errors, "uid": os.getuid()})
+                """, Map.of());
+        String rows = fixture.cache.previewRows(out.frame().key(), 5).toString();
+        assertThat(rows).doesNotContain("written").contains("10001");
+    }
+
+    @Test
+    void floodedStdoutIsTruncatedWithAMarker() {
+        SandboxOutcome out = run("""
+                for i in range(100000):
+                    print("line", i)
+                result_df = 1
+                """, Map.of());
+        assertThat(out.stdoutTruncated()).isTrue();
+        assertThat(out.stdout()).contains("[output truncated");
+        assertThat(out.stdout().length()).isLessThan(5000);
+    }
+
+    @Test
+    void overCapacityIsTooManyRequests() throws Exception {
+        SandboxConfig tight = SandboxFixture.config(Duration.ofSeconds(10), 1, 0, Optional.empty());
+        try (SandboxService small = fixture.service(tight)) {
+            List<Thread> threads = new ArrayList<>();
+            List<Object> results = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int i = 0; i < 4; i++) {
+                Thread t = Thread.ofVirtual().start(() -> {
+                    try {
+                        results.add(small.execute(new SandboxJob("import time\ntime.sleep(2)\nresult_df = 1", Map.of(),
+                                Optional.empty())));
+                    } catch (AgentException e) {
+                        results.add(e);
+                    }
+                });
+                threads.add(t);
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            List<AgentException> rejected = results.stream().filter(AgentException.class::isInstance)
+                    .map(AgentException.class::cast).toList();
+            assertThat(rejected).isNotEmpty().allSatisfy(e -> {
+                assertThat(e.type()).isEqualTo(ErrorType.TOO_MANY_REQUESTS);
+                assertThat(e.details()).containsKey("retry_after_seconds");
+            });
+            assertThat(results).anyMatch(SandboxOutcome.class::isInstance);
+            assertThat(small.status().running()).isZero();
+            small.close();
+            assertThat(SandboxFixture.containersOf(small, tight)).isZero();
+        }
+    }
+
+    @Test
+    void measuresAColdTrivialExecution() {
+        long t0 = System.nanoTime();
+        run("result_df = 1", Map.of());
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("cold trivial execution: " + ms + " ms");
+        assertThat(ms).isLessThan(30_000);
+    }
+}
