@@ -221,6 +221,14 @@ public final class FrameCache implements AutoCloseable {
      *
      * @return the number of frames evicted
      */
+    /**
+     * The cache's root directory. At most one agent holds it (a file lock), which makes it a
+     * safe identity for resources the agent owns elsewhere, such as its sandbox containers.
+     */
+    public java.nio.file.Path directory() {
+        return config.dir();
+    }
+
     public int evict() {
         return evict(null, true);
     }

@@ -39,6 +39,8 @@ final class DockerEngine implements AutoCloseable {
 
     static final String LABEL = "dev.dea.sandbox";
     static final String INSTANCE_LABEL = "dev.dea.sandbox.instance";
+    /** The agent that owns a container: a digest of host and cache directory (see {@link #ownerOf}). */
+    static final String OWNER_LABEL = "dev.dea.sandbox.owner";
     static final String SETUP_HINT = "run sandbox-image/setup-docker.sh";
     static final String BUILD_HINT = "build the image with sandbox-image/build-offline.sh";
     /** The image's unprivileged user (build-offline.sh / Dockerfile create it). */
@@ -47,11 +49,13 @@ final class DockerEngine implements AutoCloseable {
 
     private final SandboxConfig config;
     private final String instanceId;
+    private final String owner;
     private final URI host;
     private final Duration responseTimeout;
     private DockerClient client;
 
-    DockerEngine(SandboxConfig config, String instanceId) {
+    DockerEngine(SandboxConfig config, String instanceId, String owner) {
+        this.owner = requireNonNull(owner, "owner");
         this.config = requireNonNull(config, "config");
         this.instanceId = requireNonNull(instanceId, "instanceId");
         this.host = DefaultDockerClientConfig.createDefaultConfigBuilder().build().getDockerHost();
@@ -137,7 +141,7 @@ final class DockerEngine implements AutoCloseable {
         try {
             return call("create container", c -> c.createContainerCmd(config.image())
                     .withName("dea-sandbox-" + java.util.UUID.randomUUID().toString().substring(0, 13))
-                    .withLabels(Map.of(LABEL, "true", INSTANCE_LABEL, instanceId))
+                    .withLabels(Map.of(LABEL, "true", INSTANCE_LABEL, instanceId, OWNER_LABEL, owner))
                     .withUser(SANDBOX_USER)
                     .withHostName("sandbox")
                     .withNetworkDisabled(true)
@@ -190,13 +194,36 @@ final class DockerEngine implements AutoCloseable {
     }
 
     /**
-     * Removes labelled containers that no live service in this JVM owns: leftovers of a
-     * crashed agent. Several agents sharing one engine must not do this (they would reap
-     * each other's running sandboxes); one agent per engine is the deployment model.
+     * The owner label of an agent. Its frame cache directory is held by exactly one live agent
+     * (a file lock), so host + directory names one agent at a time: a restarted agent finds its
+     * crashed predecessor's containers, and agents sharing an engine never reap each other's.
+     */
+    static String ownerOf(java.nio.file.Path cacheDirectory) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "unknown-host";
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((host + "\n" + cacheDirectory.toAbsolutePath().normalize()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the JDK", e);
+        }
+    }
+
+    /**
+     * Removes this owner's containers that no live service in this JVM runs: leftovers of a
+     * crashed predecessor on the same cache directory. Containers of other owners (other
+     * agents, other test JVMs) are never touched.
      */
     int reapLeftovers(Set<String> liveInstances) {
         int removed = 0;
-        for (Container c : listLabelled()) {
+        List<Container> mine = call("list containers", c -> c.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(LABEL, "true", OWNER_LABEL, owner)).exec());
+        for (Container c : mine) {
             String owner = c.getLabels() == null ? null : c.getLabels().get(INSTANCE_LABEL);
             if (owner != null && liveInstances.contains(owner)) {
                 continue;

@@ -7,7 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -35,6 +34,12 @@ final class SandboxContainer implements AutoCloseable {
     private long stderrBytes;
     private final Attach attach = new Attach();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Owned here, not by one exchange: the ready line may be read long before the execute. */
+    private final LineReader lines = new LineReader(stdout.inputStream(), RunnerExchange.MAX_LINE_BYTES);
+    private volatile boolean streamEnded;
+    /** Told when the attach stream ends, e.g. a pooled runner killed while idle. */
+    private volatile Runnable onStreamEnd = () -> { };
+    private volatile long readyAtNanos;
 
     private SandboxContainer(DockerEngine engine, String id) {
         this.engine = engine;
@@ -82,9 +87,32 @@ final class SandboxContainer implements AutoCloseable {
         return stdin.outputStream();
     }
 
-    /** The runner's stdout: only protocol lines (the runner captures everything else). */
-    InputStream stdout() {
-        return stdout.inputStream();
+    /** The runner's stdout as protocol lines (the runner captures everything else). */
+    LineReader lines() {
+        return lines;
+    }
+
+    /** Reads the runner's ready line; the container is then blocked on stdin until an execute. */
+    void awaitReady() throws IOException {
+        RunnerExchange.awaitReady(lines);
+        readyAtNanos = System.nanoTime();
+    }
+
+    /** {@link System#nanoTime()} when the runner became ready; 0 before. */
+    long readyAtNanos() {
+        return readyAtNanos;
+    }
+
+    /** The attach stream ended or failed: the runner is gone (or going). */
+    boolean streamEnded() {
+        return streamEnded;
+    }
+
+    void onStreamEnd(Runnable listener) {
+        this.onStreamEnd = listener;
+        if (streamEnded) {
+            listener.run();
+        }
     }
 
     /** Makes both protocol directions fail at once, e.g. at the time limit. */
@@ -155,6 +183,15 @@ final class SandboxContainer implements AutoCloseable {
         }
     }
 
+    private void ended() {
+        streamEnded = true;
+        try {
+            onStreamEnd.run();
+        } catch (RuntimeException e) {
+            log.debug("Stream-end listener of {}: {}", shortId(), e.toString());
+        }
+    }
+
     private final class Attach extends ResultCallback.Adapter<Frame> {
         @Override
         public void onNext(Frame frame) {
@@ -186,12 +223,14 @@ final class SandboxContainer implements AutoCloseable {
         @Override
         public void onError(Throwable throwable) {
             stdout.fail(new IOException("attach stream failed: " + DockerEngine.rootMessage(throwable), throwable));
+            ended();
             super.onError(throwable);
         }
 
         @Override
         public void onComplete() {
             stdout.close();
+            ended();
             super.onComplete();
         }
     }

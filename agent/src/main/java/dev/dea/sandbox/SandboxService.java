@@ -20,10 +20,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static java.util.Objects.requireNonNull;
@@ -33,6 +37,11 @@ import static java.util.Objects.requireNonNull;
  * per execution, used once and removed (success, error, timeout or shutdown). Every
  * container carries this instance's label, so {@link #close()} and a later agent's start
  * can find and reap what was left behind. Thread-safe; {@link #execute} blocks the caller.
+ *
+ * <p>With {@code poolSize > 0} a {@link WarmPool} keeps that many containers started and
+ * ready ahead of requests. They are the same one-use containers, only started earlier:
+ * each serves one execution and is removed, so no state (files, memory, processes) ever
+ * passes from one execution to the next.
  */
 public final class SandboxService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SandboxService.class);
@@ -52,12 +61,31 @@ public final class SandboxService implements AutoCloseable {
     private final Set<SandboxContainer> active = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean reaped = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean reapWarned = new AtomicBoolean();
+    private final ExecutorService remover;
+    private final WarmPool pool;
+    private final AtomicLong servedFromPool = new AtomicLong();
+    private final AtomicLong servedCold = new AtomicLong();
+    private volatile Served lastServed;
+
+    /** Which container served the latest execution (tests). */
+    record Served(String containerId, boolean fromPool, long readyAtNanos) {
+    }
+
+    /** Pool counters since start (tests, debugging). */
+    record PoolStats(int pooled, long launchedForPool, long servedFromPool, long servedCold, long replacedDead,
+                     long recycledIdle) {
+    }
 
     public SandboxService(SandboxConfig config, FrameCache cache, SqlCallback sql) {
+        this(config, cache, sql, WarmPool.MAX_IDLE);
+    }
+
+    SandboxService(SandboxConfig config, FrameCache cache, SqlCallback sql, Duration poolMaxIdle) {
         this.config = requireNonNull(config, "config");
         this.cache = requireNonNull(cache, "cache");
         this.sql = requireNonNull(sql, "sql");
-        this.engine = new DockerEngine(config, instanceId);
+        this.engine = new DockerEngine(config, instanceId, DockerEngine.ownerOf(cache.directory()));
         // A slot-holder may wait for its container as long as an execution may take.
         this.admission = new Admission(config.maxConcurrent(), config.queueSize(), config.timeout().plus(STARTUP_LIMIT));
         this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
@@ -66,11 +94,20 @@ public final class SandboxService implements AutoCloseable {
             return t;
         });
         watchdog.setRemoveOnCancelPolicy(true);
+        this.remover = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sandbox-remover-" + instanceId.substring(0, 8));
+            t.setDaemon(true);
+            return t;
+        });
         LIVE_INSTANCES.add(instanceId);
         reapLeftovers();
-        log.info("Sandbox service {} ready: image {}, runtime {}, timeout {}, memory {} MB, cpus {}, {} slots + {} queued",
+        // After the reap: the pool's containers carry our live label and must not race with it.
+        this.pool = new WarmPool(Math.max(0, config.poolSize()), poolMaxIdle, instanceId.substring(0, 8),
+                this::launchReady, id -> Boolean.TRUE.equals(engine.state(id).getRunning()), this::removeLater);
+        log.info("Sandbox service {} ready: image {}, runtime {}, timeout {}, memory {} MB, cpus {}, {} slots + {} "
+                + "queued, {} warm (recycled after {} idle)",
                 instanceId, config.image(), engine.runtimeName(), config.timeout(), config.memoryMb(), config.cpus(),
-                config.maxConcurrent(), config.queueSize());
+                config.maxConcurrent(), config.queueSize(), config.poolSize(), poolMaxIdle);
     }
 
     /** This service's id, the value of every container's {@code dev.dea.sandbox.instance} label. */
@@ -105,9 +142,6 @@ public final class SandboxService implements AutoCloseable {
                 FrameMeta meta = cache.get(e.getValue());
                 inputs.add(new RunnerExchange.Input(e.getKey(), meta, openRows(meta.key())));
             }
-            if (!reaped.get()) {
-                reapLeftovers();
-            }
             return runInContainer(job, inputs, started);
         } finally {
             for (RunnerExchange.Input input : inputs) {
@@ -121,36 +155,85 @@ public final class SandboxService implements AutoCloseable {
     }
 
     private SandboxOutcome runInContainer(SandboxJob job, List<RunnerExchange.Input> inputs, long started) {
-        SandboxContainer container = SandboxContainer.launch(engine, ATTACH_TIMEOUT_MILLIS);
+        Optional<SandboxContainer> warm = pool.take();
+        SandboxContainer container = warm.isPresent() ? warm.get() : launchReady();
+        (warm.isPresent() ? servedFromPool : servedCold).incrementAndGet();
         active.add(container);
         if (closed.get()) {
-            // close() ran between launch and registration; it must not leak.
+            // close() ran between taking and registering; it must not leak.
             container.close();
         }
+        lastServed = new Served(container.id(), warm.isPresent(), container.readyAtNanos());
+        long taken = System.nanoTime();
         AtomicReference<String> expired = new AtomicReference<>();
-        AtomicReference<ScheduledFuture<?>> timer = new AtomicReference<>(
-                watchdog.schedule(() -> expire(container, expired, "startup"), STARTUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS));
-        // The code's time limit starts once the runner has imported pandas: a cold start is not the user's time.
-        Runnable onReady = () -> {
-            ScheduledFuture<?> old = timer.getAndSet(watchdog.schedule(() -> expire(container, expired, "timeout"),
-                    config.timeout().toMillis(), TimeUnit.MILLISECONDS));
-            old.cancel(false);
-            log.debug("Sandbox {} ready after {} ms", container.shortId(), (System.nanoTime() - started) / 1_000_000);
-        };
+        // The code's time limit starts with the execute message: a container start is not the user's time.
+        ScheduledFuture<?> timer = watchdog.schedule(() -> expire(container, expired, "timeout"),
+                config.timeout().toMillis(), TimeUnit.MILLISECONDS);
         List<String> parentKeys = inputs.stream().map(i -> i.meta().key()).toList();
-        RunnerExchange exchange = new RunnerExchange(job, cache, sql, config.outputLimitBytes(), container.stdout(),
-                container.stdin(), onReady);
+        RunnerExchange exchange = new RunnerExchange(job, cache, sql, config.outputLimitBytes(), container.lines(),
+                container.stdin());
+        boolean ok = false;
         try {
             RunnerExchange.Result r = exchange.run(inputs, parentKeys);
             double elapsedMs = (System.nanoTime() - started) / 1e6;
-            log.debug("Sandbox {} produced frame {} ({} rows) in {} ms", container.shortId(), r.frame().key(),
-                    r.frame().rowCount(), Math.round(elapsedMs));
+            log.debug("Sandbox {} ({}) produced frame {} ({} rows) in {} ms: {} ms to a ready runner, {} ms exchange",
+                    container.shortId(), warm.isPresent() ? "pooled" : "cold", r.frame().key(), r.frame().rowCount(),
+                    Math.round(elapsedMs), (taken - started) / 1_000_000, (System.nanoTime() - taken) / 1_000_000);
+            ok = true;
             return new SandboxOutcome(r.frame(), r.stdout(), r.stderr(), r.stdoutTruncated(), r.stderrTruncated(),
                     r.artifacts(), elapsedMs);
         } catch (IOException | AgentException e) {
             throw diagnose(e, container, expired.get());
         } finally {
-            timer.get().cancel(false);
+            timer.cancel(false);
+            if (ok) {
+                // The runner exits after its result; removing it (~50 ms of engine time) need not delay the answer.
+                removeLater(container);
+            } else {
+                container.close();
+                active.remove(container);
+            }
+        }
+    }
+
+    /**
+     * Creates, attaches and starts a container and reads the runner's ready line, within
+     * {@link #STARTUP_LIMIT}. Used by requests when the pool is empty and by the pool's refill.
+     */
+    private SandboxContainer launchReady() {
+        if (!reaped.get()) {
+            reapLeftovers();
+        }
+        long t0 = System.nanoTime();
+        SandboxContainer container = SandboxContainer.launch(engine, ATTACH_TIMEOUT_MILLIS);
+        if (closed.get()) {
+            container.close();
+            throw DockerEngine.unavailable("The sandbox service is shutting down", null);
+        }
+        AtomicReference<String> expired = new AtomicReference<>();
+        ScheduledFuture<?> timer = watchdog.schedule(() -> expire(container, expired, "startup"),
+                STARTUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            container.awaitReady();
+            log.debug("Sandbox {} ready after {} ms", container.shortId(), (System.nanoTime() - t0) / 1_000_000);
+            return container;
+        } catch (IOException e) {
+            AgentException failure = diagnose(e, container, expired.get());
+            container.close();
+            throw failure;
+        } finally {
+            timer.cancel(false);
+        }
+    }
+
+    /** Removes a container off the caller's path; inline if the service is closing. */
+    private void removeLater(SandboxContainer container) {
+        try {
+            remover.execute(() -> {
+                container.close();
+                active.remove(container);
+            });
+        } catch (RejectedExecutionException e) {
             container.close();
             active.remove(container);
         }
@@ -202,7 +285,7 @@ public final class SandboxService implements AutoCloseable {
             }
         }
         return new SandboxStatus(engineProblem.isEmpty(), image, engine.runtimeName(), admission.running(),
-                admission.queued(), 0, reason);
+                admission.queued(), pool.pooled(), reason);
     }
 
     /** Stops accepting work, removes every container this instance created. Idempotent. */
@@ -210,6 +293,14 @@ public final class SandboxService implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        pool.close();
+        remover.shutdown();
+        try {
+            // Used containers already exited; let their removals finish before the sweep and the client close.
+            remover.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         watchdog.shutdownNow();
         for (SandboxContainer c : active) {
@@ -233,6 +324,20 @@ public final class SandboxService implements AutoCloseable {
                 active.size(), swept);
     }
 
+    Served lastServed() {
+        return lastServed;
+    }
+
+    PoolStats poolStats() {
+        return new PoolStats(pool.pooled(), pool.launched(), servedFromPool.get(), servedCold.get(),
+                pool.replacedDead(), pool.recycledIdle());
+    }
+
+    /** Ids of the idle pooled containers (tests). */
+    List<String> pooledIds() {
+        return pool.ids();
+    }
+
     private void reapLeftovers() {
         try {
             int removed = engine.reapLeftovers(Set.copyOf(LIVE_INSTANCES));
@@ -243,8 +348,13 @@ public final class SandboxService implements AutoCloseable {
                 log.debug("No leftover sandbox containers");
             }
         } catch (RuntimeException e) {
-            // Not fatal: the agent starts without Docker and reports it in status(); retried on first use.
-            log.warn("Could not look for leftover sandbox containers: {}", e.getMessage());
+            // Not fatal: the agent starts without Docker and reports it in status(); retried before the next
+            // container start (the pool retries with backoff, hence warned about once).
+            if (reapWarned.compareAndSet(false, true)) {
+                log.warn("Could not look for leftover sandbox containers: {}", e.getMessage());
+            } else {
+                log.debug("Could not look for leftover sandbox containers: {}", e.getMessage());
+            }
         }
     }
 

@@ -69,10 +69,29 @@ final class SandboxFixture implements AutoCloseable {
 
     /** Containers of {@code service} that still exist, in any state. */
     static long containersOf(SandboxService service, SandboxConfig config) {
-        try (DockerEngine engine = new DockerEngine(config, "probe")) {
+        try (DockerEngine engine = new DockerEngine(config, "probe", "probe")) {
             return engine.listLabelled().stream()
                     .filter(c -> service.instanceId().equals(c.getLabels().get(DockerEngine.INSTANCE_LABEL)))
                     .count();
+        }
+    }
+
+    /** Waits until {@code service} has exactly {@code expected} containers; fails with the last count. */
+    static void awaitContainers(SandboxService service, SandboxConfig config, long expected, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        long n;
+        while ((n = containersOf(service, config)) != expected && System.nanoTime() < deadline) {
+            sleep(100);
+        }
+        assertThat(n).as("containers of the service").isEqualTo(expected);
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
