@@ -75,8 +75,8 @@ final class JsonBodies {
             throw AgentException.validation("Field '" + field + "' must not be blank");
         }
         if (s.length() > maxLength) {
-            throw new AgentException(ErrorType.PAYLOAD_TOO_LARGE,
-                    "Field '" + field + "' is " + s.length() + " characters; the limit is " + maxLength);
+            // The body was within MAX_REQUEST_BYTES (else 413): this is a field the caller made too long.
+            throw AgentException.validation("Field '" + field + "' is " + s.length() + " characters; the limit is " + maxLength);
         }
         return s;
     }

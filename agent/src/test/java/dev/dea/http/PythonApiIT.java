@@ -132,8 +132,11 @@ class PythonApiIT {
     }
 
     @Test
-    void missingCodeIs400() {
+    void missingOrOversizedCodeIs400() {
         assertThat(agent.post("/execute-on-data", "{\"cache_keys\":{}}").errorType()).isEqualTo("VALIDATION_ERROR");
+        var oversized = agent.post("/execute-on-data", "{\"code\":\"" + "x".repeat(1_000_001) + "\"}");
+        assertThat(oversized.status()).isEqualTo(400);
+        assertThat(oversized.json().path("detail").path("message").asText()).contains("'code'").contains("limit");
         assertThat(agent.post("/execute-on-data", "{\"code\":\"x\",\"cache_keys\":[1]}").errorType()).isEqualTo("VALIDATION_ERROR");
     }
 
