@@ -29,6 +29,12 @@ final class Banner {
                 : "SELECT 1 AS one";
         sb.append("    curl -s -H 'Authorization: Bearer ").append(token).append("' -H 'Content-Type: application/json' \\\n")
                 .append("         -d '{\"language\":\"sql\",\"code\":\"").append(sql).append("\"}' ").append(base).append("/execute\n");
+        if (demo) {
+            sb.append("    curl -s -H 'Authorization: Bearer ").append(token).append("' -H 'Content-Type: application/json' \\\n")
+                    .append("         -d '{\"language\":\"python\",\"code\":\"df = sql(\\\"SELECT segment, lifetime_value FROM customers\\\")\\n")
+                    .append("result_df = df.groupby(\\\"segment\\\")[\\\"lifetime_value\\\"].agg([\\\"count\\\", \\\"min\\\", \\\"max\\\"])\"}' ")
+                    .append(base).append("/execute\n");
+        }
         System.out.println(sb);
         System.out.flush();
     }

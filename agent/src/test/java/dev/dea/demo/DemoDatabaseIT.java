@@ -51,6 +51,13 @@ class DemoDatabaseIT {
     }
 
     @Test
+    void spreadsCustomersOverEverySegment() {
+        var r = agent.sql("SELECT count(DISTINCT segment) AS segments, count(DISTINCT country) AS countries FROM customers");
+        assertThat(r.json().path("data").path("rows").get(0).get(0).asInt()).isEqualTo(3);
+        assertThat(r.json().path("data").path("rows").get(0).get(1).asInt()).isEqualTo(8);
+    }
+
+    @Test
     void runsEveryStatementAsTheReadOnlyRole() {
         var r = agent.sql("SELECT current_user AS who");
         assertThat(r.json().path("data").path("rows").get(0).get(0).asText()).isEqualTo(DemoDatabase.READER);
