@@ -173,6 +173,15 @@ class SandboxServiceIT {
     }
 
     @Test
+    void sleepingPastTheTimeoutIsKilled() {
+        // An idle process uses no CPU: only the wall clock can stop it.
+        long t0 = System.nanoTime();
+        AgentException e = fails("import time\ntime.sleep(3600)\nresult_df = 1\n");
+        assertThat(e.type()).isEqualTo(ErrorType.TIMEOUT);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
     void memoryBombHitsTheMemoryLimit() {
         AgentException e = fails("""
                 chunks = []
