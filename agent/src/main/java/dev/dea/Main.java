@@ -1,5 +1,7 @@
 package dev.dea;
 
+import dev.dea.audit.AuditConfig;
+import dev.dea.audit.AuditLog;
 import dev.dea.cache.FrameCache;
 import dev.dea.config.AgentConfig;
 import dev.dea.config.ConfigException;
@@ -72,6 +74,7 @@ public final class Main {
         Database database = new Database(dbConfig, config.sql());
         FrameCache cache = null;
         SandboxService sandbox = null;
+        AuditLog audit = null;
         try {
             SqlGuard guard = new SqlGuard(config.sql().extraDeniedFunctions(), config.sql().extraDeniedTables());
             cache = new FrameCache(config.cache());
@@ -80,10 +83,14 @@ public final class Main {
             SqlRunner sqlRunner = new SqlRunner(database, guard, cache);
             // sql() inside sandboxed code takes the same guarded, read-only path as /execute.
             sandbox = new SandboxService(config.sandbox(), cache, sqlRunner::frame);
-            ExecutionService execution = new ExecutionService(sqlRunner, sandbox, cache);
+            audit = new AuditLog(AuditConfig.from(config.audit()));
+            ExecutionService execution = new ExecutionService(sqlRunner, sandbox, cache, audit);
             return new Services(config, database, guard, cache, schema, profiles, sqlRunner, sandbox,
-                    new InlineFrames(cache), execution, new AtomicBoolean());
+                    new InlineFrames(cache), audit, execution, new AtomicBoolean());
         } catch (RuntimeException e) {
+            if (audit != null) {
+                audit.close();
+            }
             if (sandbox != null) {
                 sandbox.close();
             }

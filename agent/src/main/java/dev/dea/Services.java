@@ -1,5 +1,6 @@
 package dev.dea;
 
+import dev.dea.audit.AuditLog;
 import dev.dea.cache.FrameCache;
 import dev.dea.config.AgentConfig;
 import dev.dea.db.Database;
@@ -31,6 +32,7 @@ public record Services(
         SqlRunner sqlRunner,
         SandboxService sandbox,
         InlineFrames inlineFrames,
+        AuditLog audit,
         ExecutionService execution,
         AtomicBoolean closed) implements AutoCloseable {
 
@@ -48,6 +50,7 @@ public record Services(
         requireNonNull(sqlRunner, "sqlRunner");
         requireNonNull(sandbox, "sandbox");
         requireNonNull(inlineFrames, "inlineFrames");
+        requireNonNull(audit, "audit");
         requireNonNull(execution, "execution");
         requireNonNull(closed, "closed");
     }
@@ -59,6 +62,7 @@ public record Services(
         }
         // Reverse of construction: sandboxes first (their containers are removed), then the cache, then the pool.
         closeQuietly("sandbox", sandbox);
+        closeQuietly("audit log", audit);
         closeQuietly("frame cache", cache);
         closeQuietly("database", database);
     }

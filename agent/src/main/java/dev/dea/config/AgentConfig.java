@@ -25,6 +25,8 @@ public record AgentConfig(
         CacheConfig cache,
         SchemaConfig schema,
         SandboxConfig sandbox,
+        PlatformConfig platform,
+        AuditSettings audit,
         long maxRequestBytes) {
 
     public AgentConfig {
@@ -39,6 +41,8 @@ public record AgentConfig(
         requireNonNull(cache, "cache");
         requireNonNull(schema, "schema");
         requireNonNull(sandbox, "sandbox");
+        requireNonNull(platform, "platform");
+        requireNonNull(audit, "audit");
     }
 
     /** Tokens accepted on requests: the current one, then the previous one during a rotation. */
@@ -48,7 +52,7 @@ public record AgentConfig(
 
     public AgentConfig withDb(DbConfig newDb) {
         return new AgentConfig(host, port, token, previousToken, tokenGenerated, coreLogicUrl, publicUrl, agentId,
-                Optional.of(newDb), sql, cache, schema, sandbox, maxRequestBytes);
+                Optional.of(newDb), sql, cache, schema, sandbox, platform, audit, maxRequestBytes);
     }
 
     @Override

@@ -140,11 +140,23 @@ public final class ConfigLoader {
                 size("SANDBOX_OUTPUT_LIMIT_BYTES", 1L << 20),
                 integer("SANDBOX_TMPFS_MB", 64, 1, 4_096));
 
+        String registrationPath = string("REGISTRATION_PATH", "/api/v1/agents/register");
+        if (!registrationPath.startsWith("/")) {
+            problems.add("REGISTRATION_PATH must start with '/', got '" + registrationPath + "'");
+        }
+        PlatformConfig platform = new PlatformConfig(registrationPath,
+                Duration.ofSeconds(integer("HEARTBEAT_INTERVAL_SECONDS", 30, 1, 3_600)));
+        AuditSettings audit = new AuditSettings(
+                Path.of(string("AUDIT_LOG_PATH", "data/audit/audit.log")).toAbsolutePath().normalize(),
+                size("AUDIT_MAX_FILE_BYTES", 100L << 20),
+                integer("AUDIT_MAX_FILES", 10, 1, 1_000),
+                bool("AUDIT_INCLUDE_CODE", true));
+
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new AgentConfig(host, port, token.orElseGet(ConfigLoader::generateToken), previous, generated,
-                core, publicUrl, agentId, db, sql, cache, schema, sandbox, maxRequestBytes);
+                core, publicUrl, agentId, db, sql, cache, schema, sandbox, platform, audit, maxRequestBytes);
     }
 
     private Optional<DbConfig> db() {
@@ -232,6 +244,21 @@ public final class ConfigLoader {
             problems.add(key + " must be a whole number, got '" + v.get() + "'");
             return def;
         }
+    }
+
+    private boolean bool(String key, boolean def) {
+        Optional<String> v = optional(key);
+        if (v.isEmpty()) {
+            return def;
+        }
+        return switch (v.get().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> {
+                problems.add(key + " must be true or false, got '" + v.get() + "'");
+                yield def;
+            }
+        };
     }
 
     private double decimal(String key, double def, double min, double max) {

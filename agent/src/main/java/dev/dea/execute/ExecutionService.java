@@ -1,11 +1,15 @@
 package dev.dea.execute;
 
+import dev.dea.audit.AuditEvent;
+import dev.dea.audit.AuditLog;
 import dev.dea.cache.FrameCache;
 import dev.dea.cache.FrameMeta;
+import dev.dea.error.AgentException;
 import dev.dea.sandbox.SandboxJob;
 import dev.dea.sandbox.SandboxOutcome;
 import dev.dea.sandbox.SandboxService;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,41 +19,81 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The executions a caller can ask for: SQL, Python on the database, Python on cached
- * frames. Each one becomes a cached frame and an {@link ExecutionResult}.
+ * frames. Each one becomes a cached frame and an {@link ExecutionResult}, and one line of
+ * the audit trail, written before the caller gets an answer, whatever the outcome.
  */
 public final class ExecutionService {
     private final SqlRunner sql;
     private final SandboxService sandbox;
     private final FrameCache cache;
+    private final AuditLog audit;
 
-    public ExecutionService(SqlRunner sql, SandboxService sandbox, FrameCache cache) {
+    public ExecutionService(SqlRunner sql, SandboxService sandbox, FrameCache cache, AuditLog audit) {
         this.sql = requireNonNull(sql, "sql");
         this.sandbox = requireNonNull(sandbox, "sandbox");
         this.cache = requireNonNull(cache, "cache");
+        this.audit = requireNonNull(audit, "audit");
     }
 
-    public ExecutionResult executeSql(String code, int previewRows, Optional<String> requestId) {
+    public ExecutionResult executeSql(String code, int previewRows, ExecutionContext context) {
         long started = System.nanoTime();
-        SqlRunner.SqlRun run = sql.run(code, previewRows, requestId);
-        FrameMeta meta = run.frame();
-        return new ExecutionResult("success",
-                metadata(meta, elapsedMs(started), run.preview().size(), List.copyOf(new TreeSet<>(run.statement().tables()))),
-                new ExecutionResult.Data(meta.columns().stream().map(c -> c.name()).toList(), run.preview()),
-                meta.key(), Optional.empty());
+        try {
+            SqlRunner.SqlRun run = sql.run(code, previewRows, Optional.of(context.requestId()));
+            FrameMeta meta = run.frame();
+            List<String> tables = List.copyOf(new TreeSet<>(run.statement().tables()));
+            ExecutionResult result = new ExecutionResult("success",
+                    metadata(meta, elapsedMs(started), run.preview().size(), tables),
+                    new ExecutionResult.Data(meta.columns().stream().map(c -> c.name()).toList(), run.preview()),
+                    meta.key(), Optional.empty());
+            record(context, "sql", code, tables, Optional.empty(), meta.rowCount(), started, List.of(), Optional.of(meta.key()));
+            return result;
+        } catch (AgentException e) {
+            throw recorded(e, context, "sql", code, List.of(), started);
+        }
     }
 
     /** Python with {@code input_data} from cached frames (name -> key); an empty map for {@code /execute}. */
-    public ExecutionResult executePython(String code, Map<String, String> inputKeys, int previewRows, Optional<String> requestId) {
+    public ExecutionResult executePython(String code, Map<String, String> inputKeys, int previewRows, ExecutionContext context) {
         long started = System.nanoTime();
-        // Unknown keys fail here, naming the key, before a container is started.
-        inputKeys.values().forEach(cache::get);
-        SandboxOutcome outcome = sandbox.execute(new SandboxJob(code, inputKeys, requestId));
-        FrameMeta meta = outcome.frame();
-        List<?> rows = cache.previewRows(meta.key(), previewRows);
-        return new ExecutionResult("success",
-                metadata(meta, elapsedMs(started), rows.size(), List.of()),
-                new ExecutionResult.Data(meta.columns().stream().map(c -> c.name()).toList(), rows),
-                meta.key(), Optional.of(ExecutionResult.PythonOutput.of(outcome)));
+        List<String> keysRead = List.copyOf(inputKeys.values());
+        try {
+            // Unknown keys fail here, naming the key, before a container is started.
+            inputKeys.values().forEach(cache::get);
+            SandboxOutcome outcome = sandbox.execute(new SandboxJob(code, inputKeys, Optional.of(context.requestId())));
+            FrameMeta meta = outcome.frame();
+            List<?> rows = cache.previewRows(meta.key(), previewRows);
+            ExecutionResult result = new ExecutionResult("success",
+                    metadata(meta, elapsedMs(started), rows.size(), List.of()),
+                    new ExecutionResult.Data(meta.columns().stream().map(c -> c.name()).toList(), rows),
+                    meta.key(), Optional.of(ExecutionResult.PythonOutput.of(outcome)));
+            record(context, "python", code, List.of(), Optional.empty(), meta.rowCount(), started, keysRead, Optional.of(meta.key()));
+            return result;
+        } catch (AgentException e) {
+            throw recorded(e, context, "python", code, keysRead, started);
+        }
+    }
+
+    private AgentException recorded(AgentException e, ExecutionContext context, String language, String code,
+                                    List<String> keysRead, long started) {
+        try {
+            record(context, language, code, List.of(), Optional.of(e), 0, started, keysRead, Optional.empty());
+        } catch (RuntimeException auditFailure) {
+            e.addSuppressed(auditFailure);
+        }
+        return e;
+    }
+
+    private void record(ExecutionContext context, String language, String code, List<String> tables,
+                        Optional<AgentException> failure, long rows, long started, List<String> keysRead,
+                        Optional<String> keyWritten) {
+        String outcome = failure.map(e -> switch (e.type()) {
+            case SQL_REJECTED -> "rejected";
+            case TIMEOUT -> "timeout";
+            default -> "error";
+        }).orElse("success");
+        audit.append(new AuditEvent(Instant.now(), context.requestId(), context.callerAddress(), language,
+                AuditLog.sha256(code), Optional.of(code), tables, outcome, failure.map(e -> e.type().name()),
+                rows, elapsedMs(started), keysRead, keyWritten));
     }
 
     private static ExecutionResult.Metadata metadata(FrameMeta meta, double elapsedMs, int previewRows, List<String> tables) {

@@ -3,6 +3,7 @@ package dev.dea.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dea.Services;
 import dev.dea.error.AgentException;
+import dev.dea.execute.ExecutionContext;
 import io.javalin.http.Context;
 
 import java.util.Iterator;
@@ -33,12 +34,12 @@ final class ExecuteRoutes {
         JsonNode body = bodies.object(ctx);
         String language = JsonBodies.requiredString(body, "language", 32).strip().toLowerCase(Locale.ROOT);
         int preview = previewRows(body);
-        Optional<String> requestId = Optional.of(RequestIds.of(ctx));
+        ExecutionContext context = context(ctx);
         switch (language) {
             case "sql" -> ctx.json(services.execution().executeSql(JsonBodies.requiredString(body, "code", MAX_CODE_CHARS),
-                    preview, requestId));
+                    preview, context));
             case "python" -> ctx.json(services.execution().executePython(JsonBodies.requiredString(body, "code", MAX_CODE_CHARS),
-                    Map.of(), preview, requestId));
+                    Map.of(), preview, context));
             default -> throw AgentException.validation("Field 'language' must be 'sql' or 'python', got '"
                     + abbreviate(language) + "'");
         }
@@ -79,7 +80,11 @@ final class ExecuteRoutes {
         if (inputs.size() > MAX_INPUTS) {
             throw AgentException.validation("A step may read at most " + MAX_INPUTS + " frames, got " + inputs.size());
         }
-        ctx.json(services.execution().executePython(code, inputs, preview, requestId));
+        ctx.json(services.execution().executePython(code, inputs, preview, context(ctx)));
+    }
+
+    private static ExecutionContext context(Context ctx) {
+        return new ExecutionContext(RequestIds.of(ctx), ctx.ip());
     }
 
     private String checkName(String name, Map<String, String> inputs) {

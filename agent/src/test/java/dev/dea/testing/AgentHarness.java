@@ -59,6 +59,7 @@ public final class AgentHarness implements AutoCloseable {
             env.put("DB_NAME", db.name());
             env.put("DB_SSL_MODE", "disable");
             env.put("CACHE_DIR", cacheDir.toString());
+            env.put("AUDIT_LOG_PATH", Files.createTempDirectory("dea-audit-").resolve("audit.log").toString());
             // Most tests never run Python: no warm containers unless a test asks for them.
             env.put("SANDBOX_POOL_SIZE", "0");
             env.putAll(extraEnv);

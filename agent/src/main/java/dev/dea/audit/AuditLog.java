@@ -1,0 +1,285 @@
+package dev.dea.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The audit trail: one JSON line per execution, appended to {@link AuditConfig#path()}.
+ *
+ * <p><b>Durability.</b> {@link #append} writes the whole line with one {@link FileChannel}
+ * write (looping only on a short write) and then calls {@code force(false)} (fdatasync)
+ * before returning, so a line that was acknowledged survives a crash of the process and of
+ * the machine. This costs one disk sync per execution, which is small next to the SQL or
+ * Python run it records; an audit trail that loses its last lines on power loss is worth less
+ * than that latency.
+ *
+ * <p><b>Failure.</b> Any I/O failure surfaces as an {@link UncheckedIOException}; the line is
+ * then not in the file (a partial write is truncated away, or the torn tail is terminated on
+ * the next open so the following line starts clean). Appending after {@link #close()} throws
+ * {@link IllegalStateException}. Nothing is ever dropped silently.
+ *
+ * <p><b>Threads.</b> Safe for any number of threads; lines are serialised outside the lock
+ * and written under it, so they never interleave. A thread whose interrupt flag is set can
+ * still append (the flag is cleared for the write and restored), so a timed-out, interrupted
+ * execution is still audited. One {@code AuditLog} per path per machine: two processes
+ * appending to and rotating the same file are not coordinated.
+ *
+ * <p><b>Rotation.</b> When a line would take the file beyond {@link AuditConfig#maxFileBytes()},
+ * {@code audit.log.<n>} becomes {@code audit.log.<n+1>} (the one at {@code maxFiles} is deleted),
+ * {@code audit.log} becomes {@code audit.log.1}, and the line starts a new {@code audit.log}.
+ * A line is never split; one larger than the limit goes alone into a fresh file.
+ */
+public final class AuditLog implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte NEWLINE = '\n';
+
+    private final AuditConfig config;
+    private final Path path;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    // Guarded by lock.
+    private FileChannel channel;   // null after a failure or a half-done rotation: reopened on demand
+    private long size;             // bytes in the current file
+    private boolean closed;
+    private long appended;
+
+    /** Opens (creating directories and the file) and appends to whatever the file already holds. */
+    public AuditLog(AuditConfig config) {
+        this.config = requireNonNull(config, "config");
+        this.path = config.path().toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(path.getParent());
+            open();
+            syncDirectory();   // a newly created file's directory entry
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open audit log " + path, e);
+        }
+        log.info("Audit log open at {} ({} bytes already there; rotating at {} bytes, keeping {} rotated files; code {})",
+                path, size, config.maxFileBytes(), config.maxFiles(), config.includeCode() ? "included" : "omitted");
+    }
+
+    /** Lowercase hex SHA-256 of the code's UTF-8 bytes. */
+    public static String sha256(String code) {
+        requireNonNull(code, "code");
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(digest.digest(code.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    public AuditConfig config() {
+        return config;
+    }
+
+    /** The current file (absolute); rotated files sit next to it with suffixes {@code .1}, {@code .2}, ... */
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Writes the event as one line and syncs it to disk before returning.
+     *
+     * @throws UncheckedIOException  when the line could not be written (it is then not in the file)
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public void append(AuditEvent event) {
+        byte[] line = encode(requireNonNull(event, "event"));
+        boolean interrupted = Thread.interrupted();   // an interrupt would close the channel mid-write
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("audit log is closed: " + path);
+            }
+            if (channel == null || !channel.isOpen()) {
+                reopen();
+            }
+            if (size > 0 && size + line.length > config.maxFileBytes()) {
+                rotate();
+            }
+            write(line);
+            appended++;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write audit line to " + path, e);
+        } finally {
+            lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Idempotent. Every appended line is already on disk; this only releases the file. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closeChannel();
+            log.info("Audit log closed at {} after {} lines", path, appended);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // --- encoding ---
+
+    byte[] encode(AuditEvent e) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("time", e.time().toString());
+        n.put("request_id", e.requestId());
+        n.put("caller_address", e.callerAddress());
+        n.put("language", e.language());
+        n.put("code_sha256", e.codeSha256());
+        if (config.includeCode()) {
+            n.put("code", e.code().orElse(null));
+        }
+        strings(n.putArray("tables_touched"), e.tablesTouched());
+        n.put("outcome", e.outcome());
+        n.put("error_type", e.errorType().orElse(null));
+        n.put("rows", e.rows());
+        n.put("duration_ms", e.durationMs());
+        strings(n.putArray("cache_keys_read"), e.cacheKeysRead());
+        n.put("cache_key_written", e.cacheKeyWritten().orElse(null));
+        try {
+            // Compact output escapes every control character, so the only newline is ours.
+            byte[] json = JSON.writeValueAsBytes(n);
+            byte[] line = new byte[json.length + 1];
+            System.arraycopy(json, 0, line, 0, json.length);
+            line[json.length] = NEWLINE;
+            return line;
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("cannot encode audit event", ex);
+        }
+    }
+
+    private static void strings(ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+
+    // --- file handling, all under lock ---
+
+    private void write(byte[] line) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(line);
+        long before = size;
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(false);
+        } catch (IOException e) {
+            // The caller is told the line is not recorded, so take back whatever part of it landed.
+            try {
+                channel.truncate(before);
+                size = before;
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+                closeChannel();   // the next append reopens and terminates a torn tail
+            }
+            throw e;
+        }
+        size += line.length;
+    }
+
+    private void rotate() throws IOException {
+        closeChannel();
+        Files.deleteIfExists(rotated(config.maxFiles()));
+        for (int i = config.maxFiles() - 1; i >= 1; i--) {
+            Path from = rotated(i);
+            if (Files.exists(from)) {
+                Files.move(from, rotated(i + 1), StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        if (Files.exists(path)) {
+            Files.move(path, rotated(1), StandardCopyOption.ATOMIC_MOVE);
+        }
+        open();
+        syncDirectory();   // makes the renames and the new file's entry durable
+        log.info("Audit log rotated: {} -> {}", path.getFileName(), rotated(1).getFileName());
+    }
+
+    private Path rotated(int n) {
+        return path.resolveSibling(path.getFileName() + "." + n);
+    }
+
+    private void reopen() throws IOException {
+        closeChannel();
+        open();
+        log.warn("Audit log {} reopened after an earlier failure or interrupt", path);
+    }
+
+    private void open() throws IOException {
+        FileChannel opened = FileChannel.open(path,
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        try {
+            long existing = opened.size();
+            if (existing > 0 && lastByte() != NEWLINE) {
+                // A crash mid-line left a torn tail: end it so the next line parses on its own.
+                opened.write(ByteBuffer.wrap(new byte[] {NEWLINE}));
+                opened.force(false);
+                existing++;
+                log.warn("Audit log {} ended in a partial line; terminated it", path);
+            }
+            channel = opened;
+            size = existing;
+        } catch (IOException | RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+    }
+
+    private byte lastByte() throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "r")) {
+            file.seek(file.length() - 1);
+            return file.readByte();
+        }
+    }
+
+    private void syncDirectory() {
+        // Makes the renames durable; Linux supports syncing a directory, some platforms do not.
+        try (FileChannel dir = FileChannel.open(path.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | RuntimeException e) {
+            log.debug("Cannot sync directory {}: {}", path.getParent(), e.toString());
+        }
+    }
+
+    private void closeChannel() {
+        FileChannel c = channel;
+        channel = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                log.warn("Closing audit log {} failed: {}", path, e.toString());
+            }
+        }
+    }
+}
