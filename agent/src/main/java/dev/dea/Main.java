@@ -13,6 +13,7 @@ import dev.dea.execute.InlineFrames;
 import dev.dea.execute.SqlRunner;
 import dev.dea.sandbox.SandboxService;
 import dev.dea.http.HttpApi;
+import dev.dea.platform.PlatformClient;
 import dev.dea.profile.ProfileService;
 import dev.dea.schema.SchemaService;
 import dev.dea.sql.SqlGuard;
@@ -52,9 +53,13 @@ public final class Main {
             }
             Services services = buildServices(config);
             Javalin app = createApp(services).start(config.host(), config.port());
+            // Registered only once the API is up: the platform may call back right away.
+            Optional<PlatformClient> platform = startPlatformLink(config, services);
             Optional<DemoDatabase> demoToClose = demo;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 log.info("Shutting down");
+                // Deregister first, so the platform stops sending work the agent would refuse.
+                platform.ifPresent(PlatformClient::close);
                 app.stop();
                 services.close();
                 demoToClose.ifPresent(DemoDatabase::close);
@@ -100,6 +105,19 @@ public final class Main {
             database.close();
             throw e;
         }
+    }
+
+    static Optional<PlatformClient> startPlatformLink(AgentConfig config, Services services) {
+        if (config.coreLogicUrl().isEmpty()) {
+            log.info("CORE_LOGIC_URL is not set: not registering with a platform");
+            return Optional.empty();
+        }
+        PlatformClient client = new PlatformClient(
+                PlatformClient.spec(config, config.platform().registrationPath(), config.platform().heartbeatInterval(),
+                        services.database().config().dialect(), HealthReport.capabilities(services)),
+                () -> HealthReport.of(services).body(), Clock.systemUTC());
+        client.start();
+        return Optional.of(client);
     }
 
     public static Javalin createApp(Services services) {

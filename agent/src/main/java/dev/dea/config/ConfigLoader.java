@@ -100,6 +100,12 @@ public final class ConfigLoader {
         Optional<URI> core = url("CORE_LOGIC_URL");
         Optional<URI> publicUrl = url("AGENT_PUBLIC_URL");
         Optional<String> agentId = optional("AGENT_ID");
+        agentId.ifPresent(id -> {
+            // It becomes a path segment of the platform's heartbeat URL.
+            if (!id.matches("[A-Za-z0-9][A-Za-z0-9._~-]{0,127}")) {
+                problems.add("AGENT_ID may hold only letters, digits, '.', '_', '~' and '-' (at most 128), got '" + id + "'");
+            }
+        });
 
         SqlLimits sql = new SqlLimits(
                 Duration.ofSeconds(integer("SQL_TIMEOUT_SECONDS", 30, 1, 86_400)),
@@ -141,8 +147,8 @@ public final class ConfigLoader {
                 integer("SANDBOX_TMPFS_MB", 64, 1, 4_096));
 
         String registrationPath = string("REGISTRATION_PATH", "/api/v1/agents/register");
-        if (!registrationPath.startsWith("/")) {
-            problems.add("REGISTRATION_PATH must start with '/', got '" + registrationPath + "'");
+        if (!registrationPath.startsWith("/") || registrationPath.contains("?") || registrationPath.contains("#")) {
+            problems.add("REGISTRATION_PATH must be a path starting with '/' (no query or fragment), got '" + registrationPath + "'");
         }
         PlatformConfig platform = new PlatformConfig(registrationPath,
                 Duration.ofSeconds(integer("HEARTBEAT_INTERVAL_SECONDS", 30, 1, 3_600)));

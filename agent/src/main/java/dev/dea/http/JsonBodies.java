@@ -25,19 +25,24 @@ final class JsonBodies {
         this.maxBytes = maxBytes;
     }
 
+    /** Excess read and dropped before a 413, so the client is not cut off mid-send and sees the answer. */
+    static final long DRAIN_LIMIT = 8L << 20;
+
     JsonNode object(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
-        if (declared > maxBytes) {
-            throw tooLarge();
-        }
         byte[] body;
         try (InputStream in = ctx.req().getInputStream()) {
+            if (declared > maxBytes) {
+                drain(in);
+                throw tooLarge();
+            }
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (body.length > maxBytes) {
+                drain(in);
+                throw tooLarge();
+            }
         } catch (IOException e) {
             throw AgentException.validation("The request body could not be read: " + e.getMessage());
-        }
-        if (body.length > maxBytes) {
-            throw tooLarge();
         }
         if (body.length == 0) {
             throw AgentException.validation("The request body is empty; send a JSON object");
@@ -55,6 +60,16 @@ final class JsonBodies {
             throw AgentException.validation("The request body must be a JSON object");
         }
         return node;
+    }
+
+    private static void drain(InputStream in) throws IOException {
+        // Beyond the drain limit the connection is simply closed: reading gigabytes to be polite is a DoS vector.
+        long left = DRAIN_LIMIT;
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+            left -= n;
+        }
     }
 
     private AgentException tooLarge() {

@@ -1,0 +1,67 @@
+package dev.dea;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The agent's state as a JSON-ready map: served by {@code GET /health} and sent with each
+ * platform heartbeat, so both say the same thing. The database decides {@code status};
+ * the sandbox is reported, not required (SQL keeps working without Docker).
+ */
+public final class HealthReport {
+    private HealthReport() {
+    }
+
+    public record Report(boolean healthy, Map<String, Object> body) {
+    }
+
+    public static Report of(Services services) {
+        var db = services.database().health();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", db.reachable() ? "ok" : "unavailable");
+        body.put("db_dialect", services.database().config().dialect());
+        body.put("version", Services.VERSION);
+        Map<String, Object> database = new LinkedHashMap<>();
+        database.put("status", db.reachable() ? "up" : "down");
+        db.serverVersion().ifPresent(v -> database.put("server_version", v));
+        db.reason().ifPresent(r -> database.put("reason", r));
+        body.put("database", database);
+        var cache = services.cache().stats();
+        body.put("cache", Map.of("frames", cache.frames(), "bytes", cache.bytes(), "max_bytes", cache.maxBytes()));
+        var sandbox = services.sandbox().status();
+        Map<String, Object> sb = new LinkedHashMap<>();
+        sb.put("status", sandbox.engineReachable() && sandbox.imagePresent() ? "up" : "unavailable");
+        sandbox.reason().ifPresent(r -> sb.put("reason", r));
+        sb.put("runtime", sandbox.runtime());
+        sb.put("running", sandbox.running());
+        sb.put("queued", sandbox.queued());
+        sb.put("pooled", sandbox.pooled());
+        body.put("sandbox", sb);
+        return new Report(db.reachable(), body);
+    }
+
+    /** What the platform may rely on, sent at registration. */
+    public static Map<String, Object> capabilities(Services services) {
+        var config = services.config();
+        Map<String, Object> sql = new LinkedHashMap<>();
+        sql.put("timeout_seconds", config.sql().statementTimeout().toSeconds());
+        sql.put("max_rows", config.sql().maxRows());
+        sql.put("max_preview_rows", config.sql().maxPreviewRows());
+        Map<String, Object> python = new LinkedHashMap<>();
+        python.put("timeout_seconds", config.sandbox().timeout().toSeconds());
+        python.put("memory_mb", config.sandbox().memoryMb());
+        python.put("cpus", config.sandbox().cpus());
+        python.put("max_concurrent", config.sandbox().maxConcurrent());
+        python.put("pool_size", config.sandbox().poolSize());
+        python.put("runtime", services.sandbox().status().runtime());
+        Map<String, Object> caps = new LinkedHashMap<>();
+        caps.put("endpoints", List.of("GET /health", "GET /schema", "POST /schema/refresh", "GET /schema/{table}/profile",
+                "POST /execute", "POST /execute-on-data", "GET /frames/{key}", "GET /frames/{key}/data", "DELETE /frames/{key}"));
+        caps.put("languages", List.of("sql", "python"));
+        caps.put("sql", sql);
+        caps.put("python", python);
+        caps.put("max_request_bytes", config.maxRequestBytes());
+        return caps;
+    }
+}
