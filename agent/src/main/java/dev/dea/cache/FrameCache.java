@@ -225,6 +225,20 @@ public final class FrameCache implements AutoCloseable {
      * The cache's root directory. At most one agent holds it (a file lock), which makes it a
      * safe identity for resources the agent owns elsewhere, such as its sandbox containers.
      */
+    /**
+     * Opens a frame's rows file for streaming. Open promptly after {@link #get}: an open file
+     * stays readable if the frame is evicted meanwhile, a frame evicted before is NOT_FOUND.
+     */
+    public java.io.InputStream openRows(String key) {
+        try {
+            return java.nio.file.Files.newInputStream(dataFile(key));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw AgentException.notFound("Frame " + key + " was evicted while being read");
+        } catch (IOException e) {
+            throw AgentException.internal("Cannot read frame " + key, e);
+        }
+    }
+
     public java.nio.file.Path directory() {
         return config.dir();
     }

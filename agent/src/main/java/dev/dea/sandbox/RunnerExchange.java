@@ -25,8 +25,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -154,7 +153,7 @@ final class RunnerExchange {
         InputStream rows;
         try {
             result = sql.runSql(query, job.requestId());
-            rows = openRows(result.key());
+            rows = cache.openRows(result.key());
         } catch (AgentException e) {
             log.debug("sql() from sandboxed code failed: {}", e.type());
             ObjectNode error = JSON.createObjectNode();
@@ -173,16 +172,6 @@ final class RunnerExchange {
             writeMessage(answer);
             rows.transferTo(out);
             out.flush();
-        }
-    }
-
-    private InputStream openRows(String key) {
-        try {
-            return Files.newInputStream(cache.dataFile(key));
-        } catch (NoSuchFileException e) {
-            throw AgentException.notFound("Frame " + key + " was evicted while being read");
-        } catch (IOException e) {
-            throw AgentException.internal("Cannot read frame " + key, e);
         }
     }
 

@@ -9,9 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,7 +138,7 @@ public final class SandboxService implements AutoCloseable {
             // readable even if the frame is evicted meanwhile.
             for (Map.Entry<String, String> e : job.inputKeys().entrySet()) {
                 FrameMeta meta = cache.get(e.getValue());
-                inputs.add(new RunnerExchange.Input(e.getKey(), meta, openRows(meta.key())));
+                inputs.add(new RunnerExchange.Input(e.getKey(), meta, cache.openRows(meta.key())));
             }
             return runInContainer(job, inputs, started);
         } finally {
@@ -361,16 +359,6 @@ public final class SandboxService implements AutoCloseable {
     private void requireOpen() {
         if (closed.get()) {
             throw DockerEngine.unavailable("The sandbox service is closed", null);
-        }
-    }
-
-    private InputStream openRows(String key) {
-        try {
-            return Files.newInputStream(cache.dataFile(key));
-        } catch (NoSuchFileException e) {
-            throw AgentException.notFound("Frame " + key + " was evicted while being read");
-        } catch (IOException e) {
-            throw AgentException.internal("Cannot read frame " + key, e);
         }
     }
 }
