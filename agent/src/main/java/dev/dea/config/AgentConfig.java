@@ -27,6 +27,7 @@ public record AgentConfig(
         SandboxConfig sandbox,
         PlatformConfig platform,
         AuditSettings audit,
+        AuthLimits authLimits,
         long maxRequestBytes) {
 
     public AgentConfig {
@@ -43,6 +44,7 @@ public record AgentConfig(
         requireNonNull(sandbox, "sandbox");
         requireNonNull(platform, "platform");
         requireNonNull(audit, "audit");
+        requireNonNull(authLimits, "authLimits");
     }
 
     /** Tokens accepted on requests: the current one, then the previous one during a rotation. */
@@ -52,7 +54,7 @@ public record AgentConfig(
 
     public AgentConfig withDb(DbConfig newDb) {
         return new AgentConfig(host, port, token, previousToken, tokenGenerated, coreLogicUrl, publicUrl, agentId,
-                Optional.of(newDb), sql, cache, schema, sandbox, platform, audit, maxRequestBytes);
+                Optional.of(newDb), sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes);
     }
 
     @Override

@@ -132,6 +132,9 @@ public final class ConfigLoader {
                 integer("PROFILE_SAMPLE_ROWS", 100_000, 100, 100_000_000));
 
         long maxRequestBytes = size("MAX_REQUEST_BYTES", 10L << 20);
+        AuthLimits authLimits = new AuthLimits(integer("AUTH_FAILURE_LIMIT", 10, 1, 10_000),
+                Duration.ofSeconds(integer("AUTH_FAILURE_WINDOW_SECONDS", 60, 1, 86_400)),
+                Duration.ofSeconds(integer("AUTH_BLOCK_SECONDS", 300, 1, 86_400)));
 
         SandboxConfig sandbox = new SandboxConfig(
                 string("SANDBOX_IMAGE", "dea-sandbox:latest"),
@@ -162,7 +165,7 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return new AgentConfig(host, port, token.orElseGet(ConfigLoader::generateToken), previous, generated,
-                core, publicUrl, agentId, db, sql, cache, schema, sandbox, platform, audit, maxRequestBytes);
+                core, publicUrl, agentId, db, sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes);
     }
 
     private Optional<DbConfig> db() {

@@ -20,21 +20,27 @@ final class BearerAuth {
 
     private final List<byte[]> acceptedDigests;
     private final Set<String> publicPaths;
+    private final AuthThrottle throttle;
 
-    BearerAuth(List<String> acceptedTokens, Set<String> publicPaths) {
+    BearerAuth(List<String> acceptedTokens, Set<String> publicPaths, AuthThrottle throttle) {
         this.acceptedDigests = acceptedTokens.stream().map(BearerAuth::digest).toList();
         this.publicPaths = Set.copyOf(publicPaths);
+        this.throttle = throttle;
     }
 
     void check(Context ctx) {
         if (publicPaths.contains(ctx.path())) {
             return;
         }
+        String address = ctx.ip();
+        throttle.checkAllowed(address);
         String header = ctx.header("Authorization");
         if (header == null || header.isBlank()) {
+            throttle.recordFailure(address);
             throw new AgentException(ErrorType.UNAUTHORIZED, "Missing Authorization header; send 'Authorization: Bearer <token>'");
         }
         if (!header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+            throttle.recordFailure(address);
             throw new AgentException(ErrorType.UNAUTHORIZED, "Authorization must use the Bearer scheme");
         }
         byte[] presented = digest(header.substring(PREFIX.length()).strip());
@@ -43,8 +49,10 @@ final class BearerAuth {
             ok |= MessageDigest.isEqual(accepted, presented);
         }
         if (!ok) {
+            throttle.recordFailure(address);
             throw new AgentException(ErrorType.UNAUTHORIZED, "Invalid token");
         }
+        throttle.recordSuccess(address);
     }
 
     private static byte[] digest(String token) {

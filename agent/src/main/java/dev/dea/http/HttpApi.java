@@ -26,7 +26,9 @@ public final class HttpApi {
     public static Javalin create(Services services) {
         ObjectMapper mapper = FrameJson.newMapper();
         JsonBodies bodies = new JsonBodies(mapper, services.config().maxRequestBytes());
-        BearerAuth auth = new BearerAuth(services.config().acceptedTokens(), Set.of("/health"));
+        var limits = services.config().authLimits();
+        BearerAuth auth = new BearerAuth(services.config().acceptedTokens(), Set.of("/health"),
+                new AuthThrottle(limits.failureLimit(), limits.window(), limits.block(), java.time.Clock.systemUTC()));
         HealthRoutes health = new HealthRoutes(services);
         SchemaRoutes schema = new SchemaRoutes(services);
         ExecuteRoutes execute = new ExecuteRoutes(services, bodies);
