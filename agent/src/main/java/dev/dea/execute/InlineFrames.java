@@ -8,7 +8,7 @@ import dev.dea.cache.Provenance;
 import dev.dea.error.AgentException;
 import dev.dea.frame.ColumnKind;
 import dev.dea.frame.FrameColumn;
-import dev.dea.frame.FrameValues;
+import dev.dea.frame.WireValues;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -72,7 +72,8 @@ public final class InlineFrames {
             for (JsonNode row : rows) {
                 Object[] values = new Object[width];
                 for (int c = 0; c < width; c++) {
-                    values[c] = value(row.get(c), frameColumns.get(c).kind());
+                    // Plain JSON of the inferred kinds is already the wire encoding of those kinds.
+                    values[c] = WireValues.read(row.get(c), frameColumns.get(c).kind());
                 }
                 writer.append(values);
             }
@@ -102,18 +103,5 @@ public final class InlineFrames {
         }
         // A column of only NULLs has no evidence; object (str) is what pandas would give it.
         return kind == null ? ColumnKind.STRING : kind;
-    }
-
-    private static Object value(JsonNode v, ColumnKind kind) {
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        return switch (kind) {
-            case INT64 -> v.longValue();
-            case FLOAT64 -> v.doubleValue();
-            case BOOL -> v.booleanValue();
-            case STRING -> v.textValue();
-            default -> new FrameValues.RawJson(v.toString());
-        };
     }
 }
