@@ -1,12 +1,13 @@
 package dev.dea.profile;
 
+import dev.dea.frame.FrameValues;
+
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.sql.Array;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /** Turns database text into JSON-safe values: no bare NaN or Infinity ever reaches the response. */
@@ -74,9 +75,9 @@ final class ProfileValues {
         return t.toInstant().toString();
     }
 
-    /** Timestamps without a time zone, seconds always shown: 2022-01-02T00:00:00. */
+    /** Timestamps without a time zone, seconds always shown: 2022-01-02T00:00:00, as in result frames. */
     static String iso(LocalDateTime t) {
-        return t.format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+        return FrameValues.formatTimestamp(t);
     }
 
     static Object[] array(Array array) throws SQLException {
