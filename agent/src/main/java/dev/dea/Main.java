@@ -90,7 +90,7 @@ public final class Main {
             sandbox = new SandboxService(config.sandbox(), cache, sqlRunner::frame);
             audit = new AuditLog(AuditConfig.from(config.audit()));
             ExecutionService execution = new ExecutionService(sqlRunner, sandbox, cache, audit);
-            return new Services(config, database, guard, cache, schema, profiles, sqlRunner, sandbox,
+            return new Services(config, database, cache, schema, profiles, sqlRunner, sandbox,
                     new InlineFrames(cache), audit, execution, new AtomicBoolean());
         } catch (RuntimeException e) {
             if (audit != null) {

@@ -10,7 +10,6 @@ import dev.dea.execute.SqlRunner;
 import dev.dea.sandbox.SandboxService;
 import dev.dea.profile.ProfileService;
 import dev.dea.schema.SchemaService;
-import dev.dea.sql.SqlGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +24,6 @@ import static java.util.Objects.requireNonNull;
 public record Services(
         AgentConfig config,
         Database database,
-        SqlGuard guard,
         FrameCache cache,
         SchemaService schema,
         ProfileService profiles,
@@ -43,7 +41,6 @@ public record Services(
     public Services {
         requireNonNull(config, "config");
         requireNonNull(database, "database");
-        requireNonNull(guard, "guard");
         requireNonNull(cache, "cache");
         requireNonNull(schema, "schema");
         requireNonNull(profiles, "profiles");

@@ -57,7 +57,7 @@ public final class ExecutionService {
         long started = System.nanoTime();
         List<String> keysRead = List.copyOf(inputKeys.values());
         try {
-            // Unknown keys fail here, naming the key, before a container is started.
+            // Unknown keys fail here, naming the key, before the request waits for a sandbox slot.
             inputKeys.values().forEach(cache::get);
             SandboxOutcome outcome = sandbox.execute(new SandboxJob(code, inputKeys, Optional.of(context.requestId())));
             FrameMeta meta = outcome.frame();
