@@ -5,7 +5,7 @@ import dev.dea.config.DbConfig;
 import dev.dea.config.SqlLimits;
 import dev.dea.error.AgentException;
 import dev.dea.testing.AgentHarness;
-import dev.dea.testing.TcpProxy;
+import dev.dea.testing.SocketProxy;
 import dev.dea.testing.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,7 +112,7 @@ class DatabaseIT {
 
     @Test
     void reportsAnOutageAndRecoversWithoutARestart() throws Exception {
-        try (TcpProxy proxy = new TcpProxy(TestPostgres.config(scratch).port())) {
+        try (SocketProxy proxy = SocketProxy.tcp(TestPostgres.config(scratch).port())) {
             DbConfig base = TestPostgres.config(TestPostgres.pagila());
             DbConfig viaProxy = new DbConfig(base.dialect(), "127.0.0.1", proxy.port(), base.user(), base.password(),
                     base.name(), base.sslMode(), Optional.empty(), "public", 4);

@@ -2,7 +2,7 @@ package dev.dea.http;
 
 import dev.dea.testing.AgentHarness;
 import dev.dea.testing.TestPostgres;
-import dev.dea.testing.UnixSocketProxy;
+import dev.dea.testing.SocketProxy;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -57,7 +57,7 @@ class SandboxResilienceIT {
     @Test
     void pythonWorksAgainWhenTheEngineReturnsWithoutARestart() throws Exception {
         String previous = System.getProperty("DOCKER_HOST");
-        try (UnixSocketProxy engine = new UnixSocketProxy(Path.of("/var/run/docker.sock"))) {
+        try (SocketProxy engine = SocketProxy.unix(Path.of("/var/run/docker.sock"))) {
             // docker-java reads DOCKER_HOST from system properties too.
             System.setProperty("DOCKER_HOST", engine.dockerHost());
             try (AgentHarness agent = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()), Map.of())) {
