@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,7 +198,7 @@ final class Histograms {
         long micros = Math.round(value * 1_000_000d);
         Instant instant = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
         return kind == StatKind.TIMESTAMPTZ
-                ? instant.toString()
+                ? ProfileValues.iso(OffsetDateTime.ofInstant(instant, ZoneOffset.UTC))
                 : ProfileValues.iso(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
     }
 }

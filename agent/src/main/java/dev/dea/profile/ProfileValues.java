@@ -8,6 +8,7 @@ import java.sql.Array;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
 /** Turns database text into JSON-safe values: no bare NaN or Infinity ever reaches the response. */
@@ -70,9 +71,14 @@ final class ProfileValues {
         }
     }
 
-    /** Timestamps with a time zone as UTC instants, seconds always shown: 2022-01-02T00:00:00Z. */
+    /**
+     * Timestamps with a time zone as UTC instants, seconds always shown: 2022-01-02T00:00:00Z,
+     * printed by the frames' own printer so a profile and a result frame spell an instant alike.
+     */
     static String iso(OffsetDateTime t) {
-        return t.toInstant().toString();
+        // pgjdbc's +-infinity (MAX/MIN) cannot move to UTC; the printer spells them itself.
+        return FrameValues.formatTimestampTz(t.equals(OffsetDateTime.MAX) || t.equals(OffsetDateTime.MIN)
+                ? t : t.withOffsetSameInstant(ZoneOffset.UTC));
     }
 
     /** Timestamps without a time zone, seconds always shown: 2022-01-02T00:00:00, as in result frames. */

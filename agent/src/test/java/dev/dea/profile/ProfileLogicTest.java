@@ -1,10 +1,12 @@
 package dev.dea.profile;
 
+import dev.dea.frame.FrameValues;
 import dev.dea.frame.ColumnKind;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,6 +84,15 @@ class ProfileLogicTest {
         assertThat(ProfileValues.typed(StatKind.TEXT, "y".repeat(200))).isEqualTo("y".repeat(200));
         assertThat(ProfileValues.iso(LocalDateTime.parse("2021-06-01T13:00"))).isEqualTo("2021-06-01T13:00:00");
         assertThat(ProfileValues.iso(OffsetDateTime.parse("2022-01-02T00:00+02:00"))).isEqualTo("2022-01-01T22:00:00Z");
+    }
+
+    @Test
+    void spellsInstantsLikeResultFrames() {
+        OffsetDateTime halfSecond = OffsetDateTime.parse("2022-01-02T00:00:00.5+01:00");
+        assertThat(ProfileValues.iso(halfSecond)).isEqualTo("2022-01-01T23:00:00.5Z")
+                .isEqualTo(FrameValues.formatTimestampTz(halfSecond.withOffsetSameInstant(ZoneOffset.UTC)));
+        assertThat(ProfileValues.iso(OffsetDateTime.MAX)).isEqualTo("infinity");
+        assertThat(ProfileValues.iso(OffsetDateTime.MIN)).isEqualTo("-infinity");
     }
 
     @Test
