@@ -1,6 +1,7 @@
 package dev.dea;
 
 import dev.dea.config.AgentConfig;
+import dev.dea.config.AuthSettings;
 
 /**
  * What a person starting the agent by hand needs: where it listens, the generated
@@ -21,6 +22,14 @@ final class Banner {
         }
         sb.append("\n  Try:\n");
         sb.append("    curl -s ").append(base).append("/health\n");
+        if (config.auth().mode() == AuthSettings.Mode.HMAC) {
+            // Bearer examples would only earn 401s: show a signed call instead.
+            sb.append("    curl -s -H @<(./dea sign --method GET --path /schema) ").append(base).append("/schema\n");
+            sb.append("  (AUTH_MODE=hmac: requests are signed with AGENT_HMAC_SECRET, see docs/request-signing.md)\n");
+            System.out.println(sb);
+            System.out.flush();
+            return;
+        }
         sb.append("    curl -s -H 'Authorization: Bearer ").append(token).append("' ").append(base).append("/schema\n");
         String table = demo ? "orders" : "<table>";
         sb.append("    curl -s -H 'Authorization: Bearer ").append(token).append("' ").append(base)

@@ -2,6 +2,7 @@ package dev.dea;
 
 import dev.dea.audit.AuditConfig;
 import dev.dea.audit.AuditLog;
+import dev.dea.auth.SignCommand;
 import dev.dea.cache.FrameCache;
 import dev.dea.config.AgentConfig;
 import dev.dea.config.ConfigException;
@@ -22,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.TimeZone;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,6 +36,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("sign")) {
+            System.exit(SignCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err, System.getenv()));
+        }
         // Values are rendered from the database's own offsets; the JVM's zone must not leak into them.
         TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
         AgentConfig config;

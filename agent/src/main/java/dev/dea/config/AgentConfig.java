@@ -9,7 +9,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * The agent's whole configuration, read once from the environment by {@link ConfigLoader}.
  * {@code db} is empty when no {@code DB_*} variable is set: the agent then runs on an
- * embedded demo database. {@code toString()} never renders a token or a password.
+ * embedded demo database. {@code toString()} never renders a token, a password or an HMAC secret.
  */
 public record AgentConfig(
         String host,
@@ -28,7 +28,8 @@ public record AgentConfig(
         PlatformConfig platform,
         AuditSettings audit,
         AuthLimits authLimits,
-        long maxRequestBytes) {
+        long maxRequestBytes,
+        AuthSettings auth) {
 
     public AgentConfig {
         requireNonNull(host, "host");
@@ -45,6 +46,7 @@ public record AgentConfig(
         requireNonNull(platform, "platform");
         requireNonNull(audit, "audit");
         requireNonNull(authLimits, "authLimits");
+        requireNonNull(auth, "auth");
     }
 
     /** Tokens accepted on requests: the current one, then the previous one during a rotation. */
@@ -54,12 +56,13 @@ public record AgentConfig(
 
     public AgentConfig withDb(DbConfig newDb) {
         return new AgentConfig(host, port, token, previousToken, tokenGenerated, coreLogicUrl, publicUrl, agentId,
-                Optional.of(newDb), sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes);
+                Optional.of(newDb), sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
+                auth);
     }
 
     @Override
     public String toString() {
         return "AgentConfig[listen=" + host + ":" + port + ", db=" + db.map(Object::toString).orElse("embedded demo")
-                + ", cache=" + cache.dir() + ", token=<redacted>]";
+                + ", cache=" + cache.dir() + ", token=<redacted>, auth=" + auth + "]";
     }
 }

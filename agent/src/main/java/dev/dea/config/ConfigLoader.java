@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     static final int MIN_TOKEN_LENGTH = 16;
+    static final int MIN_HMAC_SECRET_LENGTH = 32;
     private static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
     private static final Pattern SIZE = Pattern.compile("(?i)\\s*(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib|tb|tib)?\\s*");
@@ -160,12 +161,14 @@ public final class ConfigLoader {
                 size("AUDIT_MAX_FILE_BYTES", 100L << 20),
                 integer("AUDIT_MAX_FILES", 10, 1, 1_000),
                 bool("AUDIT_INCLUDE_CODE", true));
+        AuthSettings auth = auth();
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new AgentConfig(host, port, token.orElseGet(ConfigLoader::generateToken), previous, generated,
-                core, publicUrl, agentId, db, sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes);
+                core, publicUrl, agentId, db, sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
+                auth);
     }
 
     private Optional<DbConfig> db() {
@@ -204,6 +207,45 @@ public final class ConfigLoader {
         }
         int pool = integer("DB_POOL_SIZE", 10, 1, 200);
         return Optional.of(new DbConfig("postgresql", host, port, user, password, name, ssl, role, searchPath, pool));
+    }
+
+    private AuthSettings auth() {
+        String modeName = string("AUTH_MODE", "bearer").toLowerCase(Locale.ROOT);
+        AuthSettings.Mode mode = switch (modeName) {
+            case "bearer" -> AuthSettings.Mode.BEARER;
+            case "hmac" -> AuthSettings.Mode.HMAC;
+            default -> {
+                problems.add("AUTH_MODE must be 'bearer' or 'hmac', got '" + modeName + "'");
+                yield AuthSettings.Mode.BEARER;
+            }
+        };
+        Optional<String> secret = optional("AGENT_HMAC_SECRET");
+        Optional<String> previous = optional("AGENT_PREVIOUS_HMAC_SECRET");
+        if (mode == AuthSettings.Mode.HMAC && secret.isEmpty()) {
+            problems.add("AGENT_HMAC_SECRET is required when AUTH_MODE=hmac; use a random string of at least "
+                    + MIN_HMAC_SECRET_LENGTH + " characters (e.g. openssl rand -hex 32)");
+        }
+        secret.ifPresent(s -> checkHmacSecret("AGENT_HMAC_SECRET", s));
+        previous.ifPresent(s -> checkHmacSecret("AGENT_PREVIOUS_HMAC_SECRET", s));
+        Duration maxAge = Duration.ofSeconds(integer("HMAC_MAX_AGE_SECONDS", 300, 10, 3_600));
+        int nonceCacheSize = integer("HMAC_NONCE_CACHE_SIZE", 100_000, 100, 10_000_000);
+        if (mode == AuthSettings.Mode.HMAC && secret.isEmpty()) {
+            // Reported above; the record needs a value to be built while the other problems are collected.
+            return new AuthSettings(AuthSettings.Mode.BEARER, Optional.empty(), Optional.empty(), maxAge, nonceCacheSize);
+        }
+        // In bearer mode the secrets are validated (a typo should not wait for the switch) but not kept.
+        return mode == AuthSettings.Mode.HMAC
+                ? new AuthSettings(mode, secret, previous, maxAge, nonceCacheSize)
+                : new AuthSettings(mode, Optional.empty(), Optional.empty(), maxAge, nonceCacheSize);
+    }
+
+    private void checkHmacSecret(String key, String secret) {
+        if (secret.length() < MIN_HMAC_SECRET_LENGTH) {
+            problems.add(key + " is too short (" + secret.length() + " characters); use at least " + MIN_HMAC_SECRET_LENGTH);
+        }
+        if (!secret.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            problems.add(key + " must be printable ASCII without spaces (callers type it into shells and scripts)");
+        }
     }
 
     private void checkToken(String key, String token) {

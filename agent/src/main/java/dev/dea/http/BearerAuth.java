@@ -15,7 +15,7 @@ import java.util.Set;
  * {@link MessageDigest#isEqual}, so neither their content nor their length leaks
  * through timing; every accepted token is compared, so rotation adds no timing signal.
  */
-final class BearerAuth {
+final class BearerAuth implements Authenticator {
     private static final String PREFIX = "Bearer ";
 
     private final List<byte[]> acceptedDigests;
@@ -28,7 +28,8 @@ final class BearerAuth {
         this.throttle = throttle;
     }
 
-    void check(Context ctx) {
+    @Override
+    public void check(Context ctx) {
         if (publicPaths.contains(ctx.path())) {
             return;
         }

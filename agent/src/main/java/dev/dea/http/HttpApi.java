@@ -2,6 +2,10 @@ package dev.dea.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.Services;
+import dev.dea.auth.NonceCache;
+import dev.dea.auth.RequestVerifier;
+import dev.dea.config.AgentConfig;
+import dev.dea.config.AuthSettings;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import dev.dea.frame.FrameJson;
@@ -27,7 +31,7 @@ public final class HttpApi {
         ObjectMapper mapper = FrameJson.newMapper();
         JsonBodies bodies = new JsonBodies(mapper, services.config().maxRequestBytes());
         var limits = services.config().authLimits();
-        BearerAuth auth = new BearerAuth(services.config().acceptedTokens(), Set.of("/health"),
+        Authenticator auth = authenticator(services.config(), bodies,
                 new AuthThrottle(limits.failureLimit(), limits.window(), limits.block(), java.time.Clock.systemUTC()));
         HealthRoutes health = new HealthRoutes(services);
         SchemaRoutes schema = new SchemaRoutes(services);
@@ -68,5 +72,18 @@ public final class HttpApi {
                 }
             });
         });
+    }
+
+    /** AUTH_MODE: bearer tokens, or HMAC-signed requests (docs/request-signing.md). /health stays public. */
+    private static Authenticator authenticator(AgentConfig config, JsonBodies bodies, AuthThrottle throttle) {
+        Set<String> publicPaths = Set.of("/health");
+        AuthSettings auth = config.auth();
+        if (auth.mode() == AuthSettings.Mode.HMAC) {
+            java.time.Clock clock = java.time.Clock.systemUTC();
+            RequestVerifier verifier = new RequestVerifier(auth.acceptedHmacSecrets(), auth.maxAge(),
+                    new NonceCache(auth.nonceCacheSize(), clock), clock);
+            return new HmacAuth(verifier, bodies, publicPaths, throttle);
+        }
+        return new BearerAuth(config.acceptedTokens(), publicPaths, throttle);
     }
 }

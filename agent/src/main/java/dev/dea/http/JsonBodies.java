@@ -28,22 +28,11 @@ final class JsonBodies {
     /** Excess read and dropped before a 413, so the client is not cut off mid-send and sees the answer. */
     static final long DRAIN_LIMIT = 8L << 20;
 
+    /** Where the bytes read by {@link #bytes} are kept, so the body is read from the stream once. */
+    private static final String RAW_BODY = "dea.rawBody";
+
     JsonNode object(Context ctx) {
-        long declared = ctx.req().getContentLengthLong();
-        byte[] body;
-        try (InputStream in = ctx.req().getInputStream()) {
-            if (declared > maxBytes) {
-                drain(in);
-                throw tooLarge();
-            }
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (body.length > maxBytes) {
-                drain(in);
-                throw tooLarge();
-            }
-        } catch (IOException e) {
-            throw AgentException.validation("The request body could not be read: " + e.getMessage());
-        }
+        byte[] body = bytes(ctx);
         if (body.length == 0) {
             throw AgentException.validation("The request body is empty; send a JSON object");
         }
@@ -60,6 +49,34 @@ final class JsonBodies {
             throw AgentException.validation("The request body must be a JSON object");
         }
         return node;
+    }
+
+    /**
+     * The raw body, at most {@code maxBytes} (413 beyond), read once per request: HMAC
+     * verification hashes it before the route parses it.
+     */
+    byte[] bytes(Context ctx) {
+        byte[] cached = ctx.attribute(RAW_BODY);
+        if (cached != null) {
+            return cached;
+        }
+        long declared = ctx.req().getContentLengthLong();
+        byte[] body;
+        try (InputStream in = ctx.req().getInputStream()) {
+            if (declared > maxBytes) {
+                drain(in);
+                throw tooLarge();
+            }
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (body.length > maxBytes) {
+                drain(in);
+                throw tooLarge();
+            }
+        } catch (IOException e) {
+            throw AgentException.validation("The request body could not be read: " + e.getMessage());
+        }
+        ctx.attribute(RAW_BODY, body);
+        return body;
     }
 
     private static void drain(InputStream in) throws IOException {
