@@ -28,7 +28,8 @@ public record AgentConfig(
         PlatformConfig platform,
         AuditSettings audit,
         AuthLimits authLimits,
-        long maxRequestBytes) {
+        long maxRequestBytes,
+        Optional<TlsConfig> tls) {
 
     public AgentConfig {
         requireNonNull(host, "host");
@@ -45,6 +46,12 @@ public record AgentConfig(
         requireNonNull(platform, "platform");
         requireNonNull(audit, "audit");
         requireNonNull(authLimits, "authLimits");
+        requireNonNull(tls, "tls");
+    }
+
+    /** {@code https} when TLS is configured: the agent then has no plain-HTTP listener at all. */
+    public String scheme() {
+        return tls.isPresent() ? "https" : "http";
     }
 
     /** Tokens accepted on requests: the current one, then the previous one during a rotation. */
@@ -54,12 +61,12 @@ public record AgentConfig(
 
     public AgentConfig withDb(DbConfig newDb) {
         return new AgentConfig(host, port, token, previousToken, tokenGenerated, coreLogicUrl, publicUrl, agentId,
-                Optional.of(newDb), sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes);
+                Optional.of(newDb), sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes, tls);
     }
 
     @Override
     public String toString() {
         return "AgentConfig[listen=" + host + ":" + port + ", db=" + db.map(Object::toString).orElse("embedded demo")
-                + ", cache=" + cache.dir() + ", token=<redacted>]";
+                + ", cache=" + cache.dir() + ", tls=" + tls.map(t -> t.certFile().toString()).orElse("off") + ", token=<redacted>]";
     }
 }
