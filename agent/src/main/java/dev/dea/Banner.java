@@ -11,7 +11,7 @@ final class Banner {
     }
 
     static void print(AgentConfig config, int port, boolean demo) {
-        String base = "http://localhost:" + port;
+        String base = config.scheme() + "://localhost:" + port;
         String token = config.tokenGenerated() ? config.token() : "$AGENT_SECRET_TOKEN";
         StringBuilder sb = new StringBuilder("\n");
         sb.append("  Data Execution Agent is up on ").append(base).append(demo ? " (embedded demo database)" : "").append('\n');
@@ -20,6 +20,8 @@ final class Banner {
                     .append(config.token()).append('\n');
         }
         sb.append("\n  Try:\n");
+        config.tls().ifPresent(tls -> sb.append("    (HTTPS only; with a self-signed certificate add --cacert ")
+                .append(tls.certFile()).append(" to each call)\n"));
         sb.append("    curl -s ").append(base).append("/health\n");
         sb.append("    curl -s -H 'Authorization: Bearer ").append(token).append("' ").append(base).append("/schema\n");
         String table = demo ? "orders" : "<table>";
