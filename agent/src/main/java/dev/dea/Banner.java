@@ -12,7 +12,7 @@ final class Banner {
     }
 
     static void print(AgentConfig config, int port, boolean demo) {
-        String base = "http://localhost:" + port;
+        String base = config.scheme() + "://localhost:" + port;
         String token = config.tokenGenerated() ? config.token() : "$AGENT_SECRET_TOKEN";
         StringBuilder sb = new StringBuilder("\n");
         sb.append("  Data Execution Agent is up on ").append(base).append(demo ? " (embedded demo database)" : "").append('\n');
@@ -21,6 +21,8 @@ final class Banner {
                     .append(config.token()).append('\n');
         }
         sb.append("\n  Try:\n");
+        config.tls().ifPresent(tls -> sb.append("    (HTTPS only; with a self-signed certificate add --cacert ")
+                .append(tls.certFile()).append(" to each call)\n"));
         sb.append("    curl -s ").append(base).append("/health\n");
         if (config.auth().mode() == AuthSettings.Mode.HMAC) {
             // Bearer examples would only earn 401s: show a signed call instead.

@@ -18,6 +18,7 @@ import dev.dea.platform.PlatformClient;
 import dev.dea.profile.ProfileService;
 import dev.dea.schema.SchemaService;
 import dev.dea.sql.SqlGuard;
+import dev.dea.tls.TlsMaterial;
 import io.javalin.Javalin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +43,11 @@ public final class Main {
         // Values are rendered from the database's own offsets; the JVM's zone must not leak into them.
         TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
         AgentConfig config;
+        Optional<TlsMaterial> tls;
         try {
             config = ConfigLoader.fromEnvironment();
+            // Read before anything starts: a bad certificate or key stops the agent at once, like a bad setting.
+            tls = config.tls().map(TlsMaterial::load);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.exit(2);
@@ -57,7 +61,7 @@ public final class Main {
                 config = config.withDb(demo.get().dbConfig());
             }
             Services services = buildServices(config);
-            Javalin app = createApp(services).start(config.host(), config.port());
+            Javalin app = createApp(services, tls).start(config.host(), config.port());
             // Registered only once the API is up: the platform may call back right away.
             Optional<PlatformClient> platform = startPlatformLink(config, services);
             Optional<DemoDatabase> demoToClose = demo;
@@ -69,7 +73,7 @@ public final class Main {
                 services.close();
                 demoToClose.ifPresent(DemoDatabase::close);
             }, "dea-shutdown"));
-            log.info("Data Execution Agent {} listening on {}:{} ({})", Services.VERSION, config.host(), app.port(), config);
+            log.info("Data Execution Agent {} listening on {}://{}:{} ({})", Services.VERSION, config.scheme(), config.host(), app.port(), config);
             Banner.print(config, app.port(), demo.isPresent());
         } catch (RuntimeException e) {
             demo.ifPresent(DemoDatabase::close);
@@ -125,7 +129,12 @@ public final class Main {
         return Optional.of(client);
     }
 
+    /** The HTTP application for {@code services}, reading the TLS files its config names, if any. */
     public static Javalin createApp(Services services) {
-        return HttpApi.create(services);
+        return createApp(services, services.config().tls().map(TlsMaterial::load));
+    }
+
+    static Javalin createApp(Services services, Optional<TlsMaterial> tls) {
+        return HttpApi.create(services, tls);
     }
 }

@@ -29,7 +29,8 @@ public record AgentConfig(
         AuditSettings audit,
         AuthLimits authLimits,
         long maxRequestBytes,
-        AuthSettings auth) {
+        AuthSettings auth,
+        Optional<TlsConfig> tls) {
 
     public AgentConfig {
         requireNonNull(host, "host");
@@ -47,6 +48,12 @@ public record AgentConfig(
         requireNonNull(audit, "audit");
         requireNonNull(authLimits, "authLimits");
         requireNonNull(auth, "auth");
+        requireNonNull(tls, "tls");
+    }
+
+    /** {@code https} when TLS is configured: the agent then has no plain-HTTP listener at all. */
+    public String scheme() {
+        return tls.isPresent() ? "https" : "http";
     }
 
     /** Tokens accepted on requests: the current one, then the previous one during a rotation. */
@@ -57,12 +64,13 @@ public record AgentConfig(
     public AgentConfig withDb(DbConfig newDb) {
         return new AgentConfig(host, port, token, previousToken, tokenGenerated, coreLogicUrl, publicUrl, agentId,
                 Optional.of(newDb), sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
-                auth);
+                auth, tls);
     }
 
     @Override
     public String toString() {
         return "AgentConfig[listen=" + host + ":" + port + ", db=" + db.map(Object::toString).orElse("embedded demo")
-                + ", cache=" + cache.dir() + ", token=<redacted>, auth=" + auth + "]";
+                + ", cache=" + cache.dir() + ", tls=" + tls.map(t -> t.certFile().toString()).orElse("off")
+                + ", token=<redacted>, auth=" + auth + "]";
     }
 }

@@ -162,13 +162,14 @@ public final class ConfigLoader {
                 integer("AUDIT_MAX_FILES", 10, 1, 1_000),
                 bool("AUDIT_INCLUDE_CODE", true));
         AuthSettings auth = auth();
+        Optional<TlsConfig> tls = tls();
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new AgentConfig(host, port, token.orElseGet(ConfigLoader::generateToken), previous, generated,
                 core, publicUrl, agentId, db, sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
-                auth);
+                auth, tls);
     }
 
     private Optional<DbConfig> db() {
@@ -246,6 +247,40 @@ public final class ConfigLoader {
         if (!secret.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             problems.add(key + " must be printable ASCII without spaces (callers type it into shells and scripts)");
         }
+    }
+
+    private Optional<TlsConfig> tls() {
+        Optional<String> cert = optional("TLS_CERT_FILE");
+        Optional<String> key = optional("TLS_KEY_FILE");
+        if (cert.isEmpty() && key.isEmpty()) {
+            return Optional.empty();
+        }
+        if (cert.isEmpty()) {
+            problems.add("TLS_CERT_FILE is required when TLS_KEY_FILE is set: the PEM certificate chain, server certificate first");
+        }
+        if (key.isEmpty()) {
+            problems.add("TLS_KEY_FILE is required when TLS_CERT_FILE is set: the PEM private key of the certificate");
+        }
+        Optional<Path> certFile = cert.flatMap(c -> readableFile("TLS_CERT_FILE", c));
+        Optional<Path> keyFile = key.flatMap(k -> readableFile("TLS_KEY_FILE", k));
+        if (certFile.isEmpty() || keyFile.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new TlsConfig(certFile.get(), keyFile.get()));
+    }
+
+    private Optional<Path> readableFile(String key, String value) {
+        Path file = Path.of(value).toAbsolutePath().normalize();
+        if (!Files.exists(file)) {
+            problems.add(key + " " + file + " does not exist");
+        } else if (!Files.isRegularFile(file)) {
+            problems.add(key + " " + file + " is not a regular file");
+        } else if (!Files.isReadable(file)) {
+            problems.add(key + " " + file + " is not readable by the agent's user");
+        } else {
+            return Optional.of(file);
+        }
+        return Optional.empty();
     }
 
     private void checkToken(String key, String token) {

@@ -9,12 +9,14 @@ import dev.dea.config.AuthSettings;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import dev.dea.frame.FrameJson;
+import dev.dea.tls.TlsMaterial;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,7 +29,8 @@ public final class HttpApi {
     private HttpApi() {
     }
 
-    public static Javalin create(Services services) {
+    /** With {@code tls} present the application listens for HTTPS only; see {@link HttpsConnector}. */
+    public static Javalin create(Services services, Optional<TlsMaterial> tls) {
         ObjectMapper mapper = FrameJson.newMapper();
         JsonBodies bodies = new JsonBodies(mapper, services.config().maxRequestBytes());
         var limits = services.config().authLimits();
@@ -45,6 +48,7 @@ public final class HttpApi {
             config.http.maxRequestSize = services.config().maxRequestBytes();
             config.http.prefer405over404 = true;
             config.router.ignoreTrailingSlashes = true;
+            tls.ifPresent(material -> HttpsConnector.install(config, material));
             config.requestLogger.http((ctx, ms) -> accessLog.info("{} {} {} {}ms request={}", ctx.method(), ctx.path(),
                     ctx.statusCode(), String.format("%.1f", ms), RequestIds.of(ctx)));
 

@@ -76,12 +76,21 @@ public final class AgentHarness implements AutoCloseable {
         return services;
     }
 
+    public Javalin app() {
+        return app;
+    }
+
     public Path cacheDir() {
         return cacheDir;
     }
 
+    /** {@code https://127.0.0.1:<port>} when the agent was started with TLS_* files, else {@code http://...}. */
+    public String baseUrl() {
+        return services.config().scheme() + "://127.0.0.1:" + app.port();
+    }
+
     public URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + app.port() + path);
+        return URI.create(baseUrl() + path);
     }
 
     public record Reply(int status, HttpResponse<String> raw) {
@@ -128,8 +137,13 @@ public final class AgentHarness implements AutoCloseable {
     }
 
     public Reply send(HttpRequest request) {
+        return send(http, request);
+    }
+
+    /** Through {@code client}, e.g. one that trusts a test certificate. */
+    public Reply send(HttpClient client, HttpRequest request) {
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response);
         } catch (IOException e) {
             throw new IllegalStateException("request failed: " + e.getMessage(), e);
