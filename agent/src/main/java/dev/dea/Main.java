@@ -8,6 +8,7 @@ import dev.dea.config.ConfigException;
 import dev.dea.config.ConfigLoader;
 import dev.dea.db.Database;
 import dev.dea.demo.DemoDatabase;
+import dev.dea.doctor.Doctor;
 import dev.dea.execute.ExecutionService;
 import dev.dea.execute.InlineFrames;
 import dev.dea.execute.SqlRunner;
@@ -22,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.TimeZone;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,6 +36,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("doctor")) {
+            System.exit(Doctor.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.getenv()));
+        }
         // Values are rendered from the database's own offsets; the JVM's zone must not leak into them.
         TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
         AgentConfig config;
