@@ -9,6 +9,7 @@ import dev.dea.config.ConfigException;
 import dev.dea.config.ConfigLoader;
 import dev.dea.db.Database;
 import dev.dea.demo.DemoDatabase;
+import dev.dea.doctor.Doctor;
 import dev.dea.execute.ExecutionService;
 import dev.dea.execute.InlineFrames;
 import dev.dea.execute.SqlRunner;
@@ -39,6 +40,9 @@ public final class Main {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("sign")) {
             System.exit(SignCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err, System.getenv()));
+        }
+        if (args.length > 0 && args[0].equals("doctor")) {
+            System.exit(Doctor.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.getenv()));
         }
         // Values are rendered from the database's own offsets; the JVM's zone must not leak into them.
         TimeZone.setDefault(TimeZone.getTimeZone("UTC"));

@@ -39,9 +39,14 @@ public final class ConfigLoader {
 
     /** The process environment over {@code .env} in the working directory, if present. */
     public static AgentConfig fromEnvironment() {
+        return load(withDotEnv(System.getenv()));
+    }
+
+    /** {@code env} over {@code .env} in the working directory: the variables the agent reads (the doctor reads the same). */
+    public static Map<String, String> withDotEnv(Map<String, String> env) {
         Map<String, String> merged = new HashMap<>(readDotEnv(Path.of(".env")));
-        merged.putAll(System.getenv());
-        return load(merged);
+        merged.putAll(env);
+        return merged;
     }
 
     public static AgentConfig load(Map<String, String> env) {

@@ -34,7 +34,7 @@ import static java.util.Objects.requireNonNull;
  * the client, so an engine that restarts is picked up by the next call instead of a
  * dead connection pool being reused forever.
  */
-final class DockerEngine implements AutoCloseable {
+public final class DockerEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
 
     static final String LABEL = "dev.dea.sandbox";
@@ -58,7 +58,7 @@ final class DockerEngine implements AutoCloseable {
         this.owner = requireNonNull(owner, "owner");
         this.config = requireNonNull(config, "config");
         this.instanceId = requireNonNull(instanceId, "instanceId");
-        this.host = DefaultDockerClientConfig.createDefaultConfigBuilder().build().getDockerHost();
+        this.host = clientConfig(Optional.empty()).getDockerHost();
         // Longer than any execution: an attach stream is silent while user code runs.
         this.responseTimeout = config.timeout().plusSeconds(60);
     }
@@ -238,18 +238,33 @@ final class DockerEngine implements AutoCloseable {
     DockerClient client() {
         synchronized (this) {
             if (client == null) {
-                DefaultDockerClientConfig clientConfig = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
-                ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
-                        .dockerHost(clientConfig.getDockerHost())
-                        .sslConfig(clientConfig.getSSLConfig())
-                        .maxConnections(Math.max(16, config.maxConcurrent() * 2 + 8))
-                        .connectionTimeout(Duration.ofSeconds(5))
-                        .responseTimeout(responseTimeout)
-                        .build();
-                client = DockerClientImpl.getInstance(clientConfig, http);
+                client = openClient(clientConfig(Optional.empty()), Math.max(16, config.maxConcurrent() * 2 + 8), responseTimeout);
             }
             return client;
         }
+    }
+
+    /**
+     * docker-java's own resolution of the engine (DOCKER_HOST, system properties, docker
+     * contexts), with {@code dockerHost} over it when given. Public for the doctor, which
+     * must find the engine exactly as the sandbox does.
+     */
+    public static DefaultDockerClientConfig clientConfig(Optional<String> dockerHost) {
+        DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
+        dockerHost.ifPresent(builder::withDockerHost);
+        return builder.build();
+    }
+
+    /** The one way a docker-java client is built (public for the doctor, see {@link #clientConfig}). */
+    public static DockerClient openClient(DefaultDockerClientConfig clientConfig, int maxConnections, Duration responseTimeout) {
+        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(clientConfig.getDockerHost())
+                .sslConfig(clientConfig.getSSLConfig())
+                .maxConnections(maxConnections)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(responseTimeout)
+                .build();
+        return DockerClientImpl.getInstance(clientConfig, http);
     }
 
     private void invalidate(DockerClient dead) {
