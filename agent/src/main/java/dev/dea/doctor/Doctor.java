@@ -65,11 +65,9 @@ public final class Doctor {
     /** {@code processEnv}: the agent's environment; {@code .env} in the working directory goes under it. */
     static List<Check> diagnose(Map<String, String> processEnv, Clock clock) {
         List<Check> checks = new ArrayList<>();
-        Map<String, String> env;
         AgentConfig config;
         try {
-            env = ConfigLoader.withDotEnv(processEnv);
-            config = ConfigLoader.load(env);
+            config = ConfigLoader.load(ConfigLoader.withDotEnv(processEnv));
         } catch (ConfigException e) {
             for (String problem : e.problems()) {
                 checks.add(Check.fail("configuration", problem, "fix it in the environment or in .env (see .env.example)"));
@@ -88,7 +86,7 @@ public final class Doctor {
         checks.addAll(DockerChecks.run(config.sandbox(), dockerHost));
         checks.addAll(DirectoryChecks.run(config.cache(), config.audit()));
         checks.add(PlatformCheck.run(config.coreLogicUrl()));
-        checks.add(TlsCheck.run(TlsCheck.files(env), clock));
+        checks.add(TlsCheck.run(config.tls(), clock));
         return checks;
     }
 

@@ -1,27 +1,22 @@
 package dev.dea.doctor;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
+import dev.dea.config.ConfigException;
+import dev.dea.config.TlsConfig;
+import dev.dea.tls.TlsMaterial;
+
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
-import static java.util.Objects.requireNonNull;
-
 /**
- * The HTTPS certificate the agent serves: both files readable, the certificate parseable
- * and valid now, with a warning a month before it expires. The key's content is never
- * read into the report.
+ * The HTTPS certificate the agent serves, loaded exactly as start-up loads it
+ * ({@link TlsMaterial}: chain, key, the key matching the certificate), then checked for
+ * being valid now, with a warning a month before it expires. Whether both variables are
+ * set and both files readable is already a configuration problem.
  */
 final class TlsCheck {
     static final String NAME = "tls certificate";
@@ -30,54 +25,16 @@ final class TlsCheck {
     private TlsCheck() {
     }
 
-    /** TLS_CERT_FILE and TLS_KEY_FILE, each may be unset. */
-    record TlsFiles(Optional<Path> cert, Optional<Path> key) {
-        TlsFiles {
-            requireNonNull(cert, "cert");
-            requireNonNull(key, "key");
-        }
-    }
-
-    /**
-     * Read straight from the variables until the TLS settings are part of AgentConfig;
-     * then this becomes a mapping from that record.
-     */
-    static TlsFiles files(Map<String, String> env) {
-        return new TlsFiles(path(env, "TLS_CERT_FILE"), path(env, "TLS_KEY_FILE"));
-    }
-
-    private static Optional<Path> path(Map<String, String> env, String key) {
-        return Optional.ofNullable(env.get(key)).map(String::strip).filter(v -> !v.isEmpty()).map(Path::of);
-    }
-
-    static Check run(TlsFiles files, Clock clock) {
-        if (files.cert().isEmpty() && files.key().isEmpty()) {
+    static Check run(Optional<TlsConfig> tls, Clock clock) {
+        if (tls.isEmpty()) {
             return Check.skip(NAME, "TLS_CERT_FILE and TLS_KEY_FILE are not set (plain HTTP)");
         }
-        if (files.cert().isEmpty() || files.key().isEmpty()) {
-            String set = files.cert().isPresent() ? "TLS_CERT_FILE" : "TLS_KEY_FILE";
-            String unset = files.cert().isPresent() ? "TLS_KEY_FILE" : "TLS_CERT_FILE";
-            return Check.fail(NAME, set + " is set but " + unset + " is not", "set both, or neither for plain HTTP");
-        }
-        Path certFile = files.cert().get();
-        Path keyFile = files.key().get();
-        for (var f : List.of(Map.entry("TLS_CERT_FILE", certFile), Map.entry("TLS_KEY_FILE", keyFile))) {
-            if (!Files.isRegularFile(f.getValue()) || !Files.isReadable(f.getValue())) {
-                return Check.fail(NAME, f.getKey() + " " + f.getValue() + " is not a readable file",
-                        "point " + f.getKey() + " at the PEM file and let the agent's user read it");
-            }
-        }
         X509Certificate cert;
-        try (InputStream in = Files.newInputStream(certFile)) {
-            var certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            if (certs.isEmpty()) {
-                throw new CertificateException("no certificate in the file");
-            }
-            // The server's own certificate comes first in a PEM chain.
-            cert = (X509Certificate) certs.iterator().next();
-        } catch (IOException | CertificateException | RuntimeException e) {
-            return Check.fail(NAME, "TLS_CERT_FILE " + certFile + " is not an X.509 certificate: " + e.getMessage(),
-                    "point TLS_CERT_FILE at the PEM certificate (chain), not at the key");
+        try {
+            cert = TlsMaterial.load(tls.get()).certificate();
+        } catch (ConfigException e) {
+            return Check.fail(NAME, String.join("; ", e.problems()),
+                    "point TLS_CERT_FILE at the PEM certificate chain and TLS_KEY_FILE at its unencrypted private key");
         }
         Instant now = clock.instant();
         Instant notBefore = cert.getNotBefore().toInstant();
@@ -90,9 +47,9 @@ final class TlsCheck {
             return Check.fail(NAME, subject + " is not valid before " + day(notBefore),
                     "check the machine's clock, or use a certificate that is valid now");
         }
-        long daysLeft = Duration.between(now, notAfter).toDays();
-        if (Duration.between(now, notAfter).compareTo(EXPIRY_WARNING) < 0) {
-            return Check.warn(NAME, subject + " expires on " + day(notAfter) + " (in " + daysLeft + " days)",
+        Duration left = Duration.between(now, notAfter);
+        if (left.compareTo(EXPIRY_WARNING) < 0) {
+            return Check.warn(NAME, subject + " expires on " + day(notAfter) + " (in " + left.toDays() + " days)",
                     "renew the certificate soon and restart the agent");
         }
         return Check.ok(NAME, subject + ", valid until " + day(notAfter));

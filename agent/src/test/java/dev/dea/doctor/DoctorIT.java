@@ -1,5 +1,6 @@
 package dev.dea.doctor;
 
+import dev.dea.testing.TestCertificates;
 import com.sun.net.httpserver.HttpServer;
 import dev.dea.config.DbConfig;
 import dev.dea.testing.TestPostgres;
@@ -112,7 +113,7 @@ class DoctorIT {
 
     @Test
     void everythingInPlaceExitsZero() throws IOException {
-        var tls = TestCertificates.write(tmp, "agent.test", Duration.ofDays(-1), Duration.ofDays(200));
+        var tls = TestCertificates.writeSelfSigned(tmp, "agent.test", Duration.ofDays(-1), Duration.ofDays(200));
         HttpServer platform = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         platform.start();
         try {
@@ -292,7 +293,7 @@ class DoctorIT {
 
     @Test
     void expiredCertificateFailsTheRun() {
-        var tls = TestCertificates.write(tmp, "expired", Duration.ofDays(-90), Duration.ofDays(-1));
+        var tls = TestCertificates.writeSelfSigned(tmp, "expired", Duration.ofDays(-90), Duration.ofDays(-1));
         Run run = run(env("TLS_CERT_FILE", tls.cert().toString(), "TLS_KEY_FILE", tls.key().toString()));
         assertThat(run.output()).contains("[FAIL] tls certificate: CN=expired expired on");
         assertThat(run.code()).isEqualTo(1);

@@ -1,5 +1,7 @@
 package dev.dea.doctor;
 
+import dev.dea.config.TlsConfig;
+import dev.dea.testing.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,7 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,18 +19,17 @@ class TlsCheckTest {
     @TempDir
     Path dir;
 
-    private static Check check(Map<String, String> env) {
-        return TlsCheck.run(TlsCheck.files(env), Clock.systemUTC());
+    private static Check check(Path cert, Path key) {
+        return TlsCheck.run(Optional.of(new TlsConfig(cert, key)), Clock.systemUTC());
     }
 
-    private static Map<String, String> env(TestCertificates.PemFiles files) {
-        return Map.of("TLS_CERT_FILE", files.cert().toString(), "TLS_KEY_FILE", files.key().toString());
+    private static Check check(TestCertificates.PemPair files) {
+        return check(files.cert(), files.key());
     }
 
     @Test
     void validCertificateIsOkWithItsExpiryDate() {
-        var files = TestCertificates.write(dir, "agent.example", Duration.ofDays(-1), Duration.ofDays(365));
-        Check check = check(env(files));
+        Check check = check(TestCertificates.writeSelfSigned(dir, "agent.example", Duration.ofDays(-1), Duration.ofDays(365)));
         assertThat(check.status()).isEqualTo(Check.Status.OK);
         assertThat(check.detail()).contains("CN=agent.example")
                 .contains(LocalDate.now(ZoneOffset.UTC).plusDays(365).toString());
@@ -36,8 +37,7 @@ class TlsCheckTest {
 
     @Test
     void expiredCertificateFails() {
-        var files = TestCertificates.write(dir, "old", Duration.ofDays(-400), Duration.ofDays(-2));
-        Check check = check(env(files));
+        Check check = check(TestCertificates.writeSelfSigned(dir, "old", Duration.ofDays(-400), Duration.ofDays(-2)));
         assertThat(check.status()).isEqualTo(Check.Status.FAIL);
         assertThat(check.detail()).contains("expired on " + LocalDate.now(ZoneOffset.UTC).minusDays(2));
         assertThat(check.remedy()).hasValueSatisfying(r -> assertThat(r).contains("renew"));
@@ -45,47 +45,38 @@ class TlsCheckTest {
 
     @Test
     void certificateNotYetValidFails() {
-        var files = TestCertificates.write(dir, "future", Duration.ofDays(3), Duration.ofDays(300));
-        Check check = check(env(files));
+        Check check = check(TestCertificates.writeSelfSigned(dir, "future", Duration.ofDays(3), Duration.ofDays(300)));
         assertThat(check.status()).isEqualTo(Check.Status.FAIL);
         assertThat(check.detail()).contains("not valid before");
     }
 
     @Test
     void certificateExpiringWithinThirtyDaysWarns() {
-        var files = TestCertificates.write(dir, "soon", Duration.ofDays(-60), Duration.ofDays(10).plusHours(1));
-        Check check = check(env(files));
+        Check check = check(TestCertificates.writeSelfSigned(dir, "soon", Duration.ofDays(-60), Duration.ofDays(10).plusHours(1)));
         assertThat(check.status()).isEqualTo(Check.Status.WARN);
         assertThat(check.detail()).contains("in 10 days");
     }
 
     @Test
     void unsetIsSkipped() {
-        assertThat(check(Map.of()).status()).isEqualTo(Check.Status.SKIP);
+        assertThat(TlsCheck.run(Optional.empty(), Clock.systemUTC()).status()).isEqualTo(Check.Status.SKIP);
     }
 
     @Test
-    void onlyOneOfTheTwoFilesFails() {
-        var files = TestCertificates.write(dir, "half", Duration.ofDays(-1), Duration.ofDays(90));
-        Check check = check(Map.of("TLS_CERT_FILE", files.cert().toString()));
+    void keyOfAnotherCertificateFails() {
+        var one = TestCertificates.writeSelfSigned(dir, "one", Duration.ofDays(-1), Duration.ofDays(90));
+        var other = TestCertificates.writeSelfSigned(dir, "other", Duration.ofDays(-1), Duration.ofDays(90));
+        Check check = check(one.cert(), other.key());
         assertThat(check.status()).isEqualTo(Check.Status.FAIL);
-        assertThat(check.detail()).contains("TLS_KEY_FILE is not");
-    }
-
-    @Test
-    void missingKeyFileFails() {
-        var files = TestCertificates.write(dir, "nokey", Duration.ofDays(-1), Duration.ofDays(90));
-        Check check = check(Map.of("TLS_CERT_FILE", files.cert().toString(), "TLS_KEY_FILE", dir.resolve("gone.key").toString()));
-        assertThat(check.status()).isEqualTo(Check.Status.FAIL);
-        assertThat(check.detail()).contains("TLS_KEY_FILE").contains("not a readable file");
+        assertThat(check.detail()).contains("TLS_KEY_FILE");
     }
 
     @Test
     void keyGivenAsCertificateFailsWithoutPrintingTheKey() throws Exception {
-        var files = TestCertificates.write(dir, "swapped", Duration.ofDays(-1), Duration.ofDays(90));
-        Check check = check(Map.of("TLS_CERT_FILE", files.key().toString(), "TLS_KEY_FILE", files.key().toString()));
+        var files = TestCertificates.writeSelfSigned(dir, "swapped", Duration.ofDays(-1), Duration.ofDays(90));
+        Check check = check(files.key(), files.key());
         assertThat(check.status()).isEqualTo(Check.Status.FAIL);
-        assertThat(check.detail()).contains("is not an X.509 certificate");
+        assertThat(check.detail()).contains("TLS_CERT_FILE");
         String keyBody = Files.readAllLines(files.key()).get(1);
         assertThat(check.line()).doesNotContain(keyBody);
     }

@@ -78,12 +78,28 @@ public final class TestCertificates {
         return issue(keys, commonName, keys, commonName, true);
     }
 
-    /** A server certificate for {@code subject}, signed by {@code issuer}'s key. */
+    /** A server certificate for {@code subject}, signed by {@code issuer}'s key, valid from 5 minutes ago for 2 days. */
     public static X509Certificate issue(KeyPair subject, String commonName, KeyPair issuer, String issuerName, boolean ca) {
+        return issue(subject, commonName, issuer, issuerName, ca, Duration.ofMinutes(-5), Duration.ofDays(2));
+    }
+
+    /** Files holding a certificate and its PKCS#8 key. */
+    public record PemPair(Path cert, Path key) {
+    }
+
+    /** A self-signed EC certificate valid from {@code now + from} to {@code now + to} (negative: the past), and its key. */
+    public static PemPair writeSelfSigned(Path dir, String commonName, Duration from, Duration to) {
+        KeyPair keys = ec();
+        X509Certificate cert = issue(keys, commonName, keys, commonName, false, from, to);
+        return new PemPair(write(dir, commonName + ".crt", pem(cert)), write(dir, commonName + ".key", pkcs8(keys.getPrivate())));
+    }
+
+    private static X509Certificate issue(KeyPair subject, String commonName, KeyPair issuer, String issuerName, boolean ca,
+                                         Duration from, Duration to) {
         try {
             Instant now = Instant.now();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name("CN=" + issuerName),
-                    new BigInteger(64, RANDOM), Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(2))),
+                    new BigInteger(64, RANDOM), Date.from(now.plus(from)), Date.from(now.plus(to)),
                     new X500Name("CN=" + commonName), subject.getPublic());
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[]{
                     new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
