@@ -45,13 +45,17 @@ need psql postgresql-client
 PYTHON=/usr/bin/python3
 docker image inspect dea-sandbox:latest >/dev/null 2>&1 || die "no dea-sandbox:latest; run sandbox-image/build-offline.sh"
 
-WORK=$(mktemp -d /tmp/dea-check-proxy.XXXXXX)
+WORK=$(mktemp -d /tmp/dea-check-agent.XXXXXX)
 PROXY_PID='' AGENT_PID='' CONTAINER=''
 # The agents first, gracefully: they remove their sandbox containers through the proxy.
+# Every step tolerates failure: under set -e one failing step would skip the rest.
 cleanup() {
-    if [[ -n $AGENT_PID ]]; then kill "$AGENT_PID" 2>/dev/null; wait "$AGENT_PID" 2>/dev/null; fi
-    if [[ -n $CONTAINER ]]; then docker stop -t 30 "$CONTAINER" >/dev/null 2>&1; docker rm -f -v "$CONTAINER" >/dev/null 2>&1; fi
-    if [[ -n $PROXY_PID ]]; then kill "$PROXY_PID" 2>/dev/null; wait "$PROXY_PID" 2>/dev/null; fi
+    if [[ -n $AGENT_PID ]]; then kill "$AGENT_PID" 2>/dev/null || true; wait "$AGENT_PID" 2>/dev/null || true; fi
+    if [[ -n $CONTAINER ]]; then
+        docker stop -t 30 "$CONTAINER" >/dev/null 2>&1 || true
+        docker rm -f -v "$CONTAINER" >/dev/null 2>&1 || true
+    fi
+    if [[ -n $PROXY_PID ]]; then kill "$PROXY_PID" 2>/dev/null || true; wait "$PROXY_PID" 2>/dev/null || true; fi
     docker rm -f "dea-sandbox-0dea-$$" >/dev/null 2>&1 || true
     rm -rf "$WORK"
 }
@@ -132,7 +136,7 @@ refuse_create '"PidsLimit":64' '"PidsLimit": 64'
 refuse_create '"SecurityOpt":["no-new-privileges"]' '"SecurityOpt":["no-new-privileges","seccomp=unconfined"]'
 # A container the proxy did not create: invisible and untouchable through it.
 other=$(docker create --label dea-check-proxy=1 dea-sandbox:latest)
-trap 'docker rm -f "$other" >/dev/null 2>&1; cleanup' EXIT
+trap 'docker rm -f "$other" >/dev/null 2>&1 || true; cleanup' EXIT
 expect 403 GET "/containers/$other/json"
 expect 403 POST "/containers/$other/start"
 expect 403 POST "/containers/$other/attach?stream=1&stdout=1"
