@@ -75,20 +75,35 @@ public final class DockerEngine implements AutoCloseable {
         return config.runtime().orElse("runc");
     }
 
-    /** Runs one engine call; a transport failure becomes SANDBOX_UNAVAILABLE and drops the client. */
+    /**
+     * Runs one engine call; a transport failure becomes SANDBOX_UNAVAILABLE and drops the client.
+     * A call whose client another thread dropped meanwhile ("Connection pool shut down") is
+     * tried once more on a fresh client: otherwise a removal that overlapped a dropped stream
+     * would fail and leave its container behind.
+     */
     <T> T call(String what, Function<DockerClient, T> call) {
-        DockerClient c = client();
-        try {
-            return call.apply(c);
-        } catch (DockerException e) {
-            throw e;   // the engine answered; callers decide what a status means
-        } catch (RuntimeException e) {
-            if (e instanceof AgentException) {
-                throw e;
+        for (int attempt = 1; ; attempt++) {
+            DockerClient c = client();
+            try {
+                return call.apply(c);
+            } catch (DockerException e) {
+                throw e;   // the engine answered; callers decide what a status means
+            } catch (RuntimeException e) {
+                if (e instanceof AgentException) {
+                    throw e;
+                }
+                boolean droppedMeanwhile;
+                synchronized (this) {
+                    droppedMeanwhile = client != c;
+                }
+                if (droppedMeanwhile && attempt == 1) {
+                    log.debug("Docker client was replaced during {}; retrying once: {}", what, rootMessage(e));
+                    continue;
+                }
+                invalidate(c);
+                throw unavailable("Docker engine at " + host + " is not reachable (" + what + ": " + rootMessage(e)
+                        + "); " + SETUP_HINT, e);
             }
-            invalidate(c);
-            throw unavailable("Docker engine at " + host + " is not reachable (" + what + ": " + rootMessage(e)
-                    + "); " + SETUP_HINT, e);
         }
     }
 
