@@ -160,12 +160,14 @@ public final class ConfigLoader {
                 size("AUDIT_MAX_FILE_BYTES", 100L << 20),
                 integer("AUDIT_MAX_FILES", 10, 1, 1_000),
                 bool("AUDIT_INCLUDE_CODE", true));
+        ObservabilityConfig observability = new ObservabilityConfig(bool("METRICS_PUBLIC", false), logFormat());
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new AgentConfig(host, port, token.orElseGet(ConfigLoader::generateToken), previous, generated,
-                core, publicUrl, agentId, db, sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes);
+                core, publicUrl, agentId, db, sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
+                observability);
     }
 
     private Optional<DbConfig> db() {
@@ -204,6 +206,18 @@ public final class ConfigLoader {
         }
         int pool = integer("DB_POOL_SIZE", 10, 1, 200);
         return Optional.of(new DbConfig("postgresql", host, port, user, password, name, ssl, role, searchPath, pool));
+    }
+
+    private LogFormat logFormat() {
+        Optional<String> v = optional("LOG_FORMAT");
+        if (v.isEmpty()) {
+            return LogFormat.JSON;
+        }
+        Optional<LogFormat> format = LogFormat.parse(v.get());
+        if (format.isEmpty()) {
+            problems.add("LOG_FORMAT must be json (one JSON object per line) or text, got '" + v.get() + "'");
+        }
+        return format.orElse(LogFormat.JSON);
     }
 
     private void checkToken(String key, String token) {

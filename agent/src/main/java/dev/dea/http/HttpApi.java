@@ -8,9 +8,8 @@ import dev.dea.frame.FrameJson;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -18,8 +17,6 @@ import java.util.Set;
  * error mapping. Routes only parse, call a service and render.
  */
 public final class HttpApi {
-    private static final Logger accessLog = LoggerFactory.getLogger("dev.dea.access");
-
     private HttpApi() {
     }
 
@@ -27,12 +24,18 @@ public final class HttpApi {
         ObjectMapper mapper = FrameJson.newMapper();
         JsonBodies bodies = new JsonBodies(mapper, services.config().maxRequestBytes());
         var limits = services.config().authLimits();
-        BearerAuth auth = new BearerAuth(services.config().acceptedTokens(), Set.of("/health"),
+        Set<String> publicPaths = new HashSet<>(Set.of("/health"));
+        if (services.config().observability().metricsPublic()) {
+            publicPaths.add("/metrics");
+        }
+        BearerAuth auth = new BearerAuth(services.config().acceptedTokens(), publicPaths,
                 new AuthThrottle(limits.failureLimit(), limits.window(), limits.block(), java.time.Clock.systemUTC()));
         HealthRoutes health = new HealthRoutes(services);
         SchemaRoutes schema = new SchemaRoutes(services);
         ExecuteRoutes execute = new ExecuteRoutes(services, bodies);
         FrameRoutes frames = new FrameRoutes(services);
+        MetricsRoutes metrics = new MetricsRoutes(services.metrics());
+        AccessLog accessLog = new AccessLog(services.metrics().http());
 
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -41,8 +44,7 @@ public final class HttpApi {
             config.http.maxRequestSize = services.config().maxRequestBytes();
             config.http.prefer405over404 = true;
             config.router.ignoreTrailingSlashes = true;
-            config.requestLogger.http((ctx, ms) -> accessLog.info("{} {} {} {}ms request={}", ctx.method(), ctx.path(),
-                    ctx.statusCode(), String.format("%.1f", ms), RequestIds.of(ctx)));
+            config.requestLogger.http(accessLog::record);
 
             config.routes.before(ctx -> {
                 RequestIds.assign(ctx);
@@ -57,6 +59,7 @@ public final class HttpApi {
             config.routes.get("/frames/{key}", frames::describe);
             config.routes.get("/frames/{key}/data", frames::data);
             config.routes.delete("/frames/{key}", frames::delete);
+            config.routes.get("/metrics", metrics::metrics);
 
             config.routes.exception(AgentException.class, (e, ctx) -> ErrorRenderer.render(ctx, e));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> ErrorRenderer.renderJavalin(ctx, e));
