@@ -13,8 +13,10 @@ import dev.dea.doctor.Doctor;
 import dev.dea.execute.ExecutionService;
 import dev.dea.execute.InlineFrames;
 import dev.dea.execute.SqlRunner;
+import dev.dea.metrics.AgentMetrics;
 import dev.dea.sandbox.SandboxService;
 import dev.dea.http.HttpApi;
+import dev.dea.logging.Logging;
 import dev.dea.platform.PlatformClient;
 import dev.dea.profile.ProfileService;
 import dev.dea.schema.SchemaService;
@@ -57,6 +59,7 @@ public final class Main {
             System.exit(2);
             return;
         }
+        Logging.use(config.observability().logFormat());
         Optional<DemoDatabase> demo = Optional.empty();
         try {
             if (config.db().isEmpty()) {
@@ -89,22 +92,26 @@ public final class Main {
     /** Builds every service leaf-first. The config must name a database. */
     public static Services buildServices(AgentConfig config) {
         var dbConfig = config.db().orElseThrow(() -> new IllegalArgumentException("config has no database"));
-        Database database = new Database(dbConfig, config.sql());
+        AgentMetrics metrics = new AgentMetrics();
+        Database database = null;
         FrameCache cache = null;
         SandboxService sandbox = null;
         AuditLog audit = null;
         try {
+            database = new Database(dbConfig, config.sql(), Optional.of(metrics.registry()));
             SqlGuard guard = new SqlGuard(config.sql().extraDeniedFunctions(), config.sql().extraDeniedTables());
             cache = new FrameCache(config.cache());
+            metrics.watchCache(cache::stats);
             SchemaService schema = new SchemaService(database, config.schema(), Clock.systemUTC());
             ProfileService profiles = new ProfileService(database, schema, config.schema());
-            SqlRunner sqlRunner = new SqlRunner(database, guard, cache);
+            SqlRunner sqlRunner = new SqlRunner(database, guard, cache, metrics.executions());
             // sql() inside sandboxed code takes the same guarded, read-only path as /execute.
             sandbox = new SandboxService(config.sandbox(), cache, sqlRunner::frame);
+            metrics.watchSandbox(sandbox::load);
             audit = new AuditLog(AuditConfig.from(config.audit()));
-            ExecutionService execution = new ExecutionService(sqlRunner, sandbox, cache, audit);
+            ExecutionService execution = new ExecutionService(sqlRunner, sandbox, cache, audit, metrics.executions());
             return new Services(config, database, cache, schema, profiles, sqlRunner, sandbox,
-                    new InlineFrames(cache), audit, execution, new AtomicBoolean());
+                    new InlineFrames(cache), audit, execution, new AtomicBoolean(), metrics);
         } catch (RuntimeException e) {
             if (audit != null) {
                 audit.close();
@@ -115,7 +122,10 @@ public final class Main {
             if (cache != null) {
                 cache.close();
             }
-            database.close();
+            if (database != null) {
+                database.close();
+            }
+            metrics.close();
             throw e;
         }
     }

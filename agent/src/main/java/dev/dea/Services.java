@@ -7,6 +7,7 @@ import dev.dea.db.Database;
 import dev.dea.execute.ExecutionService;
 import dev.dea.execute.InlineFrames;
 import dev.dea.execute.SqlRunner;
+import dev.dea.metrics.AgentMetrics;
 import dev.dea.sandbox.SandboxService;
 import dev.dea.profile.ProfileService;
 import dev.dea.schema.SchemaService;
@@ -32,7 +33,8 @@ public record Services(
         InlineFrames inlineFrames,
         AuditLog audit,
         ExecutionService execution,
-        AtomicBoolean closed) implements AutoCloseable {
+        AtomicBoolean closed,
+        AgentMetrics metrics) implements AutoCloseable {
 
     public static final String VERSION = Services.class.getPackage().getImplementationVersion() != null
             ? Services.class.getPackage().getImplementationVersion() : "dev";
@@ -50,6 +52,7 @@ public record Services(
         requireNonNull(audit, "audit");
         requireNonNull(execution, "execution");
         requireNonNull(closed, "closed");
+        requireNonNull(metrics, "metrics");
     }
 
     @Override
@@ -62,6 +65,8 @@ public record Services(
         closeQuietly("audit log", audit);
         closeQuietly("frame cache", cache);
         closeQuietly("database", database);
+        // Last: it was built first, and the pool's meters go with the pool.
+        closeQuietly("metrics", metrics);
     }
 
     private static void closeQuietly(String what, AutoCloseable resource) {

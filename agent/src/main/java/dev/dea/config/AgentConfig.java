@@ -30,7 +30,8 @@ public record AgentConfig(
         AuthLimits authLimits,
         long maxRequestBytes,
         AuthSettings auth,
-        Optional<TlsConfig> tls) {
+        Optional<TlsConfig> tls,
+        ObservabilityConfig observability) {
 
     public AgentConfig {
         requireNonNull(host, "host");
@@ -49,6 +50,7 @@ public record AgentConfig(
         requireNonNull(authLimits, "authLimits");
         requireNonNull(auth, "auth");
         requireNonNull(tls, "tls");
+        requireNonNull(observability, "observability");
     }
 
     /** {@code https} when TLS is configured: the agent then has no plain-HTTP listener at all. */
@@ -64,7 +66,7 @@ public record AgentConfig(
     public AgentConfig withDb(DbConfig newDb) {
         return new AgentConfig(host, port, token, previousToken, tokenGenerated, coreLogicUrl, publicUrl, agentId,
                 Optional.of(newDb), sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
-                auth, tls);
+                auth, tls, observability);
     }
 
     @Override

@@ -168,13 +168,14 @@ public final class ConfigLoader {
                 bool("AUDIT_INCLUDE_CODE", true));
         AuthSettings auth = auth();
         Optional<TlsConfig> tls = tls();
+        ObservabilityConfig observability = new ObservabilityConfig(bool("METRICS_PUBLIC", false), logFormat());
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new AgentConfig(host, port, token.orElseGet(ConfigLoader::generateToken), previous, generated,
                 core, publicUrl, agentId, db, sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
-                auth, tls);
+                auth, tls, observability);
     }
 
     private Optional<DbConfig> db() {
@@ -286,6 +287,18 @@ public final class ConfigLoader {
             return Optional.of(file);
         }
         return Optional.empty();
+    }
+
+    private LogFormat logFormat() {
+        Optional<String> v = optional("LOG_FORMAT");
+        if (v.isEmpty()) {
+            return LogFormat.JSON;
+        }
+        Optional<LogFormat> format = LogFormat.parse(v.get());
+        if (format.isEmpty()) {
+            problems.add("LOG_FORMAT must be json (one JSON object per line) or text, got '" + v.get() + "'");
+        }
+        return format.orElse(LogFormat.JSON);
     }
 
     private void checkToken(String key, String token) {

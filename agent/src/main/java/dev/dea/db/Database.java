@@ -2,10 +2,12 @@ package dev.dea.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.dea.config.DbConfig;
 import dev.dea.config.SqlLimits;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.util.Objects.requireNonNull;
@@ -38,6 +41,11 @@ public final class Database implements AutoCloseable {
     private final AtomicBoolean lastHealthy = new AtomicBoolean(true);
 
     public Database(DbConfig config, SqlLimits limits) {
+        this(config, limits, Optional.empty());
+    }
+
+    /** With {@code metrics}, the pool publishes HikariCP's {@code hikaricp.connections.*} meters (tag pool=dea-db). */
+    public Database(DbConfig config, SqlLimits limits, Optional<MeterRegistry> metrics) {
         this.config = requireNonNull(config, "config");
         this.limits = requireNonNull(limits, "limits");
         HikariConfig hc = new HikariConfig();
@@ -62,6 +70,8 @@ public final class Database implements AutoCloseable {
         // Session-level defaults under the per-transaction SET LOCALs: if a statement ever ended the
         // agent's transaction (e.g. a smuggled COMMIT), whatever runs next is still read-only and bounded.
         hc.addDataSourceProperty("options", sessionOptions(config, limits));
+        // On the config, so the pool reports from its first connection attempt on.
+        metrics.ifPresent(registry -> hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry)));
         this.pool = new HikariDataSource(hc);
         this.transactionSettingsSql = transactionSettingsSql(config, limits);
         log.info("Database pool started for {} (pool size {}, read-only role {})", config, config.poolSize(),

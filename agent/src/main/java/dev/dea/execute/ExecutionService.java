@@ -5,6 +5,7 @@ import dev.dea.audit.AuditLog;
 import dev.dea.cache.FrameCache;
 import dev.dea.cache.FrameMeta;
 import dev.dea.error.AgentException;
+import dev.dea.metrics.ExecutionMetrics;
 import dev.dea.sandbox.SandboxJob;
 import dev.dea.sandbox.SandboxOutcome;
 import dev.dea.sandbox.SandboxService;
@@ -27,12 +28,16 @@ public final class ExecutionService {
     private final SandboxService sandbox;
     private final FrameCache cache;
     private final AuditLog audit;
+    private final ExecutionMetrics metrics;
 
-    public ExecutionService(SqlRunner sql, SandboxService sandbox, FrameCache cache, AuditLog audit) {
+    /** SQL outcomes are counted by {@link SqlRunner}; Python outcomes here. */
+    public ExecutionService(SqlRunner sql, SandboxService sandbox, FrameCache cache, AuditLog audit,
+                            ExecutionMetrics metrics) {
         this.sql = requireNonNull(sql, "sql");
         this.sandbox = requireNonNull(sandbox, "sandbox");
         this.cache = requireNonNull(cache, "cache");
         this.audit = requireNonNull(audit, "audit");
+        this.metrics = requireNonNull(metrics, "metrics");
     }
 
     public ExecutionResult executeSql(String code, int previewRows, ExecutionContext context) {
@@ -67,9 +72,11 @@ public final class ExecutionService {
                     new ExecutionResult.Data(meta.columns().stream().map(c -> c.name()).toList(), rows),
                     meta.key(), Optional.of(ExecutionResult.PythonOutput.of(outcome)));
             record(context, "python", code, List.of(), Optional.empty(), meta.rowCount(), started, keysRead, Optional.of(meta.key()));
+            metrics.pythonSucceeded();
             return result;
-        } catch (AgentException e) {
-            throw recorded(e, context, "python", code, keysRead, started);
+        } catch (RuntimeException e) {
+            metrics.pythonFailed(e);
+            throw e instanceof AgentException agent ? recorded(agent, context, "python", code, keysRead, started) : e;
         }
     }
 

@@ -7,6 +7,7 @@ import dev.dea.cache.Provenance;
 import dev.dea.config.SqlLimits;
 import dev.dea.db.Database;
 import dev.dea.frame.JdbcFrames;
+import dev.dea.metrics.ExecutionMetrics;
 import dev.dea.sql.GuardedStatement;
 import dev.dea.sql.SqlGuard;
 
@@ -27,12 +28,18 @@ public final class SqlRunner {
     private final SqlGuard guard;
     private final FrameCache cache;
     private final SqlLimits limits;
+    private final ExecutionMetrics metrics;
 
     public SqlRunner(Database database, SqlGuard guard, FrameCache cache) {
+        this(database, guard, cache, ExecutionMetrics.none());
+    }
+
+    public SqlRunner(Database database, SqlGuard guard, FrameCache cache, ExecutionMetrics metrics) {
         this.database = requireNonNull(database, "database");
         this.guard = requireNonNull(guard, "guard");
         this.cache = requireNonNull(cache, "cache");
         this.limits = database.limits();
+        this.metrics = requireNonNull(metrics, "metrics");
     }
 
     /** What a run produced: the frame, the guard's view of the statement, the first rows. */
@@ -49,7 +56,19 @@ public final class SqlRunner {
         return run(sql, 0, requestId).frame();
     }
 
+    /** Counted here, the one path, so that statements from sandboxed code show in the metrics too. */
     public SqlRun run(String sql, int previewRows, Optional<String> requestId) {
+        try {
+            SqlRun run = guardedRun(sql, previewRows, requestId);
+            metrics.sqlSucceeded();
+            return run;
+        } catch (RuntimeException e) {
+            metrics.sqlFailed(e);
+            throw e;
+        }
+    }
+
+    private SqlRun guardedRun(String sql, int previewRows, Optional<String> requestId) {
         GuardedStatement statement = guard.check(sql);
         Provenance provenance = new Provenance("sql", sql, List.of(), requestId);
         List<Object[]> preview = new java.util.ArrayList<>(Math.min(previewRows, 1024));

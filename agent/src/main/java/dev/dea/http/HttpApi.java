@@ -13,9 +13,8 @@ import dev.dea.tls.TlsMaterial;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,8 +23,6 @@ import java.util.Set;
  * error mapping. Routes only parse, call a service and render.
  */
 public final class HttpApi {
-    private static final Logger accessLog = LoggerFactory.getLogger("dev.dea.access");
-
     private HttpApi() {
     }
 
@@ -40,6 +37,8 @@ public final class HttpApi {
         SchemaRoutes schema = new SchemaRoutes(services);
         ExecuteRoutes execute = new ExecuteRoutes(services, bodies);
         FrameRoutes frames = new FrameRoutes(services);
+        MetricsRoutes metrics = new MetricsRoutes(services.metrics());
+        AccessLog accessLog = new AccessLog(services.metrics().http());
 
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -49,8 +48,7 @@ public final class HttpApi {
             config.http.prefer405over404 = true;
             config.router.ignoreTrailingSlashes = true;
             tls.ifPresent(material -> HttpsConnector.install(config, material));
-            config.requestLogger.http((ctx, ms) -> accessLog.info("{} {} {} {}ms request={}", ctx.method(), ctx.path(),
-                    ctx.statusCode(), String.format("%.1f", ms), RequestIds.of(ctx)));
+            config.requestLogger.http(accessLog::record);
 
             config.routes.before(ctx -> {
                 RequestIds.assign(ctx);
@@ -65,6 +63,7 @@ public final class HttpApi {
             config.routes.get("/frames/{key}", frames::describe);
             config.routes.get("/frames/{key}/data", frames::data);
             config.routes.delete("/frames/{key}", frames::delete);
+            config.routes.get("/metrics", metrics::metrics);
 
             config.routes.exception(AgentException.class, (e, ctx) -> ErrorRenderer.render(ctx, e));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> ErrorRenderer.renderJavalin(ctx, e));
@@ -80,7 +79,10 @@ public final class HttpApi {
 
     /** AUTH_MODE: bearer tokens, or HMAC-signed requests (docs/request-signing.md). /health stays public. */
     private static Authenticator authenticator(AgentConfig config, JsonBodies bodies, AuthThrottle throttle) {
-        Set<String> publicPaths = Set.of("/health");
+        Set<String> publicPaths = new HashSet<>(Set.of("/health"));
+        if (config.observability().metricsPublic()) {
+            publicPaths.add("/metrics");
+        }
         AuthSettings auth = config.auth();
         if (auth.mode() == AuthSettings.Mode.HMAC) {
             java.time.Clock clock = java.time.Clock.systemUTC();

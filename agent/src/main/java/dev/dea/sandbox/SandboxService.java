@@ -286,6 +286,11 @@ public final class SandboxService implements AutoCloseable {
                 admission.queued(), pool.pooled(), reason);
     }
 
+    /** Slots in use, the wait queue and the warm pool, from memory only (metrics read it at every scrape). */
+    public SandboxLoad load() {
+        return new SandboxLoad(admission.running(), admission.queued(), pool.pooled());
+    }
+
     /** Stops accepting work, removes every container this instance created. Idempotent. */
     @Override
     public void close() {

@@ -101,4 +101,26 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("CACHE_MAX_BYTES", "1MB", "FRAME_MAX_BYTES", "2MB"))))
                 .hasMessageContaining("FRAME_MAX_BYTES");
     }
+
+    @Test
+    void logsJsonAndKeepsMetricsBehindTheTokenByDefault() {
+        AgentConfig config = ConfigLoader.load(db(Map.of()));
+        assertThat(config.observability().logFormat()).isEqualTo(LogFormat.JSON);
+        assertThat(config.observability().metricsPublic()).isFalse();
+    }
+
+    @Test
+    void readsLogFormatAndPublicMetrics() {
+        AgentConfig config = ConfigLoader.load(db(Map.of("LOG_FORMAT", "Text", "METRICS_PUBLIC", "true")));
+        assertThat(config.observability().logFormat()).isEqualTo(LogFormat.TEXT);
+        assertThat(config.observability().metricsPublic()).isTrue();
+    }
+
+    @Test
+    void rejectsAnUnknownLogFormatAlongsideOtherProblems() {
+        assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("LOG_FORMAT", "xml", "METRICS_PUBLIC", "maybe"))))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).isEqualTo("LOG_FORMAT must be json (one JSON object per line) or text, got 'xml'"))
+                        .anySatisfy(p -> assertThat(p).startsWith("METRICS_PUBLIC must be true or false")));
+    }
 }
