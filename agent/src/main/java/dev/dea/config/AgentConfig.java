@@ -28,7 +28,8 @@ public record AgentConfig(
         PlatformConfig platform,
         AuditSettings audit,
         AuthLimits authLimits,
-        long maxRequestBytes) {
+        long maxRequestBytes,
+        DocsConfig docs) {
 
     public AgentConfig {
         requireNonNull(host, "host");
@@ -45,6 +46,7 @@ public record AgentConfig(
         requireNonNull(platform, "platform");
         requireNonNull(audit, "audit");
         requireNonNull(authLimits, "authLimits");
+        requireNonNull(docs, "docs");
     }
 
     /** Tokens accepted on requests: the current one, then the previous one during a rotation. */
@@ -54,7 +56,7 @@ public record AgentConfig(
 
     public AgentConfig withDb(DbConfig newDb) {
         return new AgentConfig(host, port, token, previousToken, tokenGenerated, coreLogicUrl, publicUrl, agentId,
-                Optional.of(newDb), sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes);
+                Optional.of(newDb), sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes, docs);
     }
 
     @Override

@@ -160,12 +160,13 @@ public final class ConfigLoader {
                 size("AUDIT_MAX_FILE_BYTES", 100L << 20),
                 integer("AUDIT_MAX_FILES", 10, 1, 1_000),
                 bool("AUDIT_INCLUDE_CODE", true));
+        DocsConfig docs = new DocsConfig(bool("DOCS_ENABLED", true));
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new AgentConfig(host, port, token.orElseGet(ConfigLoader::generateToken), previous, generated,
-                core, publicUrl, agentId, db, sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes);
+                core, publicUrl, agentId, db, sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes, docs);
     }
 
     private Optional<DbConfig> db() {

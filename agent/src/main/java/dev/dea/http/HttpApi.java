@@ -11,8 +11,6 @@ import io.javalin.json.JavalinJackson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Set;
-
 /**
  * Builds the Javalin application: request ids, authentication, routes and the single
  * error mapping. Routes only parse, call a service and render.
@@ -26,13 +24,16 @@ public final class HttpApi {
     public static Javalin create(Services services) {
         ObjectMapper mapper = FrameJson.newMapper();
         JsonBodies bodies = new JsonBodies(mapper, services.config().maxRequestBytes());
+        // Every route is added with its OpenAPI description; a new route class adds one line here.
+        ApiRoutes api = new ApiRoutes();
+        new HealthRoutes(services).register(api);
+        new SchemaRoutes(services).register(api);
+        new ExecuteRoutes(services, bodies).register(api);
+        new FrameRoutes(services).register(api);
+        DocsRoutes.register(api, services.config());
         var limits = services.config().authLimits();
-        BearerAuth auth = new BearerAuth(services.config().acceptedTokens(), Set.of("/health"),
+        BearerAuth auth = new BearerAuth(services.config().acceptedTokens(), api.publicPaths(),
                 new AuthThrottle(limits.failureLimit(), limits.window(), limits.block(), java.time.Clock.systemUTC()));
-        HealthRoutes health = new HealthRoutes(services);
-        SchemaRoutes schema = new SchemaRoutes(services);
-        ExecuteRoutes execute = new ExecuteRoutes(services, bodies);
-        FrameRoutes frames = new FrameRoutes(services);
 
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -48,15 +49,7 @@ public final class HttpApi {
                 RequestIds.assign(ctx);
                 auth.check(ctx);
             });
-            config.routes.get("/health", health::health);
-            config.routes.get("/schema", schema::schema);
-            config.routes.post("/schema/refresh", schema::refresh);
-            config.routes.get("/schema/{table}/profile", schema::profile);
-            config.routes.post("/execute", execute::execute);
-            config.routes.post("/execute-on-data", execute::executeOnData);
-            config.routes.get("/frames/{key}", frames::describe);
-            config.routes.get("/frames/{key}/data", frames::data);
-            config.routes.delete("/frames/{key}", frames::delete);
+            api.registerWith(config.routes);
 
             config.routes.exception(AgentException.class, (e, ctx) -> ErrorRenderer.render(ctx, e));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> ErrorRenderer.renderJavalin(ctx, e));

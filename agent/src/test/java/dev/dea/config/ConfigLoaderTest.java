@@ -101,4 +101,12 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("CACHE_MAX_BYTES", "1MB", "FRAME_MAX_BYTES", "2MB"))))
                 .hasMessageContaining("FRAME_MAX_BYTES");
     }
+
+    @Test
+    void servesTheApiReferenceUnlessDocsEnabledIsFalse() {
+        assertThat(ConfigLoader.load(db(Map.of())).docs().enabled()).isTrue();
+        assertThat(ConfigLoader.load(db(Map.of("DOCS_ENABLED", "false"))).docs().enabled()).isFalse();
+        assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("DOCS_ENABLED", "maybe"))))
+                .hasMessageContaining("DOCS_ENABLED must be true or false, got 'maybe'");
+    }
 }
