@@ -31,7 +31,8 @@ public record AgentConfig(
         long maxRequestBytes,
         AuthSettings auth,
         Optional<TlsConfig> tls,
-        ObservabilityConfig observability) {
+        ObservabilityConfig observability,
+        DocsConfig docs) {
 
     public AgentConfig {
         requireNonNull(host, "host");
@@ -51,6 +52,7 @@ public record AgentConfig(
         requireNonNull(auth, "auth");
         requireNonNull(tls, "tls");
         requireNonNull(observability, "observability");
+        requireNonNull(docs, "docs");
     }
 
     /** {@code https} when TLS is configured: the agent then has no plain-HTTP listener at all. */
@@ -66,7 +68,7 @@ public record AgentConfig(
     public AgentConfig withDb(DbConfig newDb) {
         return new AgentConfig(host, port, token, previousToken, tokenGenerated, coreLogicUrl, publicUrl, agentId,
                 Optional.of(newDb), sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
-                auth, tls, observability);
+                auth, tls, observability, docs);
     }
 
     @Override

@@ -169,13 +169,14 @@ public final class ConfigLoader {
         AuthSettings auth = auth();
         Optional<TlsConfig> tls = tls();
         ObservabilityConfig observability = new ObservabilityConfig(bool("METRICS_PUBLIC", false), logFormat());
+        DocsConfig docs = new DocsConfig(bool("DOCS_ENABLED", true));
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new AgentConfig(host, port, token.orElseGet(ConfigLoader::generateToken), previous, generated,
                 core, publicUrl, agentId, db, sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
-                auth, tls, observability);
+                auth, tls, observability, docs);
     }
 
     private Optional<DbConfig> db() {

@@ -3,7 +3,12 @@ package dev.dea.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dea.Services;
 import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
 import dev.dea.execute.ExecutionContext;
+import dev.dea.execute.ExecutionResult;
+import dev.dea.openapi.ApiOperation;
+import dev.dea.openapi.ApiTag;
+import dev.dea.openapi.SchemaRef;
 import io.javalin.http.Context;
 
 import java.util.Iterator;
@@ -15,6 +20,8 @@ import java.util.regex.Pattern;
 
 /** {@code POST /execute} and {@code POST /execute-on-data}: parse, hand to the execution service, render. */
 final class ExecuteRoutes {
+    private static final ApiTag EXECUTE = new ApiTag("execute", 
+            "Guarded read-only SQL and sandboxed Python/pandas; every result is cached as a frame.");
     /** SQL and code larger than this are a mistake, not a query. */
     static final int MAX_CODE_CHARS = 1_000_000;
     static final int DEFAULT_PREVIEW_ROWS = 1_000;
@@ -28,6 +35,60 @@ final class ExecuteRoutes {
     ExecuteRoutes(Services services, JsonBodies bodies) {
         this.services = services;
         this.bodies = bodies;
+    }
+
+    void register(ApiRoutes api) {
+        int maxPreview = services.config().sql().maxPreviewRows();
+        String code = """
+                "code": {"type": "string", "minLength": 1, "maxLength": %d},
+                "preview_rows": {"type": "integer", "minimum": 0, "maximum": %d, "default": %d,
+                  "description": "rows of the result returned in `data`; the whole result is in the cached frame"}"""
+                .formatted(MAX_CODE_CHARS, maxPreview, Math.min(DEFAULT_PREVIEW_ROWS, maxPreview));
+        String inputName = "{\"pattern\": \"^[A-Za-z0-9_.-]{1,128}$\"}";
+        SchemaRef result = SchemaRef.named("EnrichedExecutionResult", ExecutionResult.class);
+        api.add(ApiOperation.post("/execute").tag(EXECUTE)
+                .summary("Run one read-only SQL statement or a Python/pandas step")
+                .description("""
+                        `sql`: one statement, checked by the SQL guard (docs/sql-guard.md) and run in a read-only \
+                        transaction that is always rolled back. `python`: pandas code in a one-off sandbox that sets \
+                        `result_df`; inside it `sql(query)` and `pd.read_sql(query, conn)` take the same guarded path. \
+                        The result is cached as a frame under `cache_key`.""")
+                .jsonBody(SchemaRef.written("ExecuteRequest", """
+                        {"type": "object", "required": ["language", "code"], "properties": {
+                          "language": {"type": "string", "enum": ["sql", "python"], "description": "case-insensitive"},
+                          %s}}""".formatted(code)))
+                .ok("The result, with a preview of its rows", result)
+                .errors(ErrorType.VALIDATION_ERROR, ErrorType.SQL_REJECTED, ErrorType.SQL_ERROR, ErrorType.TIMEOUT,
+                        ErrorType.RESULT_TOO_LARGE, ErrorType.EXECUTION_ERROR, ErrorType.MEMORY_LIMIT,
+                        ErrorType.TOO_MANY_REQUESTS, ErrorType.SANDBOX_UNAVAILABLE, ErrorType.DB_UNAVAILABLE)
+                .build(), this::execute);
+        api.add(ApiOperation.post("/execute-on-data").tag(EXECUTE)
+                .summary("Run a Python/pandas step on cached frames and inline data")
+                .description("""
+                        Each input is a DataFrame in `input_data[name]` (dtypes of docs/frame-format.md): cached \
+                        frames by key, or rows sent inline. The code sets `result_df`; the response adds `stdout`, \
+                        `stderr` and `artifacts` (open matplotlib figures as PNG).""")
+                .jsonBody(SchemaRef.written("ExecuteOnDataRequest", """
+                        {"type": "object", "required": ["code"], "properties": {
+                          %s,
+                          "cache_keys": {"type": "object", "maxProperties": %d, "propertyNames": %s,
+                            "additionalProperties": {"type": "string"},
+                            "description": "input name -> cache_key of an earlier result"},
+                          "input_data": {"type": "object", "maxProperties": %d, "propertyNames": %s,
+                            "description": "input name -> rows; column kinds are inferred: integers -> int64, \
+                        other numbers -> float64, booleans, strings, anything else -> json",
+                            "additionalProperties": {"type": "object", "required": ["columns", "rows"], "properties": {
+                              "columns": {"type": "array", "minItems": 1, "uniqueItems": true,
+                                "items": {"type": "string", "minLength": 1}},
+                              "rows": {"type": "array", "items": {"type": "array"}}}}}},
+                          "description": "At most %d inputs in all; cache_keys and input_data share one \
+                        namespace of names."}"""
+                        .formatted(code, MAX_INPUTS, inputName, MAX_INPUTS, inputName, MAX_INPUTS)))
+                .ok("The result, with the code's output and figures", result)
+                .errors(ErrorType.VALIDATION_ERROR, ErrorType.NOT_FOUND, ErrorType.TIMEOUT, ErrorType.RESULT_TOO_LARGE,
+                        ErrorType.EXECUTION_ERROR, ErrorType.MEMORY_LIMIT, ErrorType.TOO_MANY_REQUESTS,
+                        ErrorType.SANDBOX_UNAVAILABLE, ErrorType.DB_UNAVAILABLE)
+                .build(), this::executeOnData);
     }
 
     void execute(Context ctx) {

@@ -3,16 +3,21 @@ package dev.dea.http;
 import dev.dea.Services;
 import dev.dea.cache.FrameMeta;
 import dev.dea.error.AgentException;
-import dev.dea.execute.ResultColumn;
+import dev.dea.error.ErrorType;
+import dev.dea.execute.ExecutionResult;
+import dev.dea.openapi.ApiContent;
+import dev.dea.openapi.ApiOperation;
+import dev.dea.openapi.ApiTag;
+import dev.dea.openapi.SchemaRef;
 import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** Cached frames: metadata with a preview, streamed exports, deletion. */
 final class FrameRoutes {
+    private static final ApiTag FRAMES = new ApiTag("frames", 
+            "Cached results, by the cache_key a step returned: describe, export, drop.");
     private static final int DEFAULT_PREVIEW_ROWS = 100;
 
     private final Services services;
@@ -21,28 +26,40 @@ final class FrameRoutes {
         this.services = services;
     }
 
+    void register(ApiRoutes api) {
+        int maxPreview = services.config().sql().maxPreviewRows();
+        SchemaRef key = SchemaRef.inline("{\"type\": \"string\", \"description\": \"the cache_key of a result\"}");
+        api.add(ApiOperation.get("/frames/{key}").tag(FRAMES)
+                .summary("A cached frame's schema, stats, provenance and a preview")
+                .pathParam("key", "The frame's cache key", key)
+                .queryParam("preview_rows", "Rows in `data`", SchemaRef.inline(
+                        "{\"type\": \"integer\", \"minimum\": 0, \"maximum\": %d, \"default\": %d}"
+                                .formatted(maxPreview, Math.min(DEFAULT_PREVIEW_ROWS, maxPreview))))
+                .ok("The frame's description", SchemaRef.of(FrameDescription.class))
+                .errors(ErrorType.VALIDATION_ERROR, ErrorType.NOT_FOUND).build(), this::describe);
+        api.add(ApiOperation.get("/frames/{key}/data").tag(FRAMES)
+                .summary("The whole frame, streamed as JSON or CSV")
+                .description("Values in the frame encoding of docs/frame-format.md; CSV comes as an attachment.")
+                .pathParam("key", "The frame's cache key", key)
+                .queryParam("format", "json (default) or csv",
+                        SchemaRef.inline("{\"type\": \"string\", \"enum\": [\"json\", \"csv\"], \"default\": \"json\"}"))
+                .response(200, "Every row of the frame",
+                        ApiContent.json(SchemaRef.of(ExecutionResult.Data.class)),
+                        new ApiContent("text/csv", SchemaRef.inline("{\"type\": \"string\"}")))
+                .errors(ErrorType.VALIDATION_ERROR, ErrorType.NOT_FOUND).build(), this::data);
+        api.add(ApiOperation.delete("/frames/{key}").tag(FRAMES)
+                .summary("Drop a cached frame")
+                .pathParam("key", "The frame's cache key", key)
+                .response(204, "Dropped")
+                .errors(ErrorType.VALIDATION_ERROR, ErrorType.NOT_FOUND).build(), this::delete);
+    }
+
     void describe(Context ctx) {
         String key = ctx.pathParam("key");
         FrameMeta meta = services.cache().get(key);
         int maxPreview = services.config().sql().maxPreviewRows();
         int preview = intQuery(ctx, "preview_rows", 0, maxPreview, Math.min(DEFAULT_PREVIEW_ROWS, maxPreview));
-        var rows = services.cache().previewRows(key, preview);
-        Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("kind", meta.provenance().kind());
-        provenance.put("source", meta.provenance().source());
-        provenance.put("parent_keys", meta.provenance().parentKeys());
-        meta.provenance().requestId().ifPresent(id -> provenance.put("request_id", id));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("cache_key", meta.key());
-        body.put("row_count", meta.rowCount());
-        body.put("bytes", meta.bytes());
-        body.put("max_rows_reached", meta.truncated());
-        body.put("created_at", meta.createdAt().toString());
-        body.put("provenance", provenance);
-        body.put("result_schema", meta.columns().stream().map(ResultColumn::of).toList());
-        body.put("data", Map.of("columns", meta.columns().stream().map(c -> c.name()).toList(), "rows", rows));
-        body.put("truncated", rows.size() < meta.rowCount());
-        ctx.json(body);
+        ctx.json(FrameDescription.of(meta, services.cache().previewRows(key, preview)));
     }
 
     void data(Context ctx) throws IOException {

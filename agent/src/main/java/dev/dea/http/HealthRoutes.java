@@ -2,14 +2,50 @@ package dev.dea.http;
 
 import dev.dea.HealthReport;
 import dev.dea.Services;
+import dev.dea.openapi.ApiContent;
+import dev.dea.openapi.ApiOperation;
+import dev.dea.openapi.ApiTag;
+import dev.dea.openapi.SchemaRef;
 import io.javalin.http.Context;
 
 /** {@code GET /health}: unauthenticated liveness for load balancers and the platform. */
 final class HealthRoutes {
+    private static final ApiTag HEALTH = new ApiTag("health", 
+            "Liveness for load balancers and the platform; needs no token.");
+    /** Written by hand: {@link HealthReport} builds a map that the platform heartbeats share. */
+    private static final SchemaRef HEALTH_BODY = SchemaRef.written("Health", """
+            {"type": "object", "required": ["status", "db_dialect", "version", "database", "cache", "sandbox"],
+             "properties": {
+               "status": {"type": "string", "enum": ["ok", "unavailable"], "description": "ok when the database answers"},
+               "db_dialect": {"type": "string", "examples": ["postgresql"]},
+               "version": {"type": "string"},
+               "database": {"type": "object", "required": ["status"], "properties": {
+                 "status": {"type": "string", "enum": ["up", "down"]},
+                 "server_version": {"type": "string"},
+                 "reason": {"type": "string", "description": "why it is down"}}},
+               "cache": {"type": "object", "required": ["frames", "bytes", "max_bytes"], "properties": {
+                 "frames": {"type": "integer"}, "bytes": {"type": "integer"}, "max_bytes": {"type": "integer"}}},
+               "sandbox": {"type": "object", "required": ["status", "runtime", "running", "queued", "pooled"], "properties": {
+                 "status": {"type": "string", "enum": ["up", "unavailable"], "description": "reported, not required: SQL works without it"},
+                 "reason": {"type": "string"},
+                 "runtime": {"type": "string"},
+                 "running": {"type": "integer"}, "queued": {"type": "integer"}, "pooled": {"type": "integer"}}}}}
+            """);
+
     private final Services services;
 
     HealthRoutes(Services services) {
         this.services = services;
+    }
+
+    void register(ApiRoutes api) {
+        api.add(ApiOperation.get("/health").tag(HEALTH).publicAccess()
+                .summary("Liveness, database and sandbox state")
+                .description("Needs no token. The database decides the status; the sandbox is only reported.")
+                .ok("The database answers", HEALTH_BODY)
+                .response(503, "The database is unreachable; `database.reason` says why",
+                        ApiContent.json(HEALTH_BODY))
+                .build(), this::health);
     }
 
     void health(Context ctx) {

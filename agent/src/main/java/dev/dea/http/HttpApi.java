@@ -14,7 +14,6 @@ import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -30,14 +29,17 @@ public final class HttpApi {
     public static Javalin create(Services services, Optional<TlsMaterial> tls) {
         ObjectMapper mapper = FrameJson.newMapper();
         JsonBodies bodies = new JsonBodies(mapper, services.config().maxRequestBytes());
+        // Every route is added with its OpenAPI description; a new route class adds one line here.
+        ApiRoutes api = new ApiRoutes();
+        new HealthRoutes(services).register(api);
+        new SchemaRoutes(services).register(api);
+        new ExecuteRoutes(services, bodies).register(api);
+        new FrameRoutes(services).register(api);
+        new MetricsRoutes(services.metrics()).register(api, services.config().observability().metricsPublic());
+        DocsRoutes.register(api, services.config());
         var limits = services.config().authLimits();
-        Authenticator auth = authenticator(services.config(), bodies,
+        Authenticator auth = authenticator(services.config(), bodies, api.publicPaths(),
                 new AuthThrottle(limits.failureLimit(), limits.window(), limits.block(), java.time.Clock.systemUTC()));
-        HealthRoutes health = new HealthRoutes(services);
-        SchemaRoutes schema = new SchemaRoutes(services);
-        ExecuteRoutes execute = new ExecuteRoutes(services, bodies);
-        FrameRoutes frames = new FrameRoutes(services);
-        MetricsRoutes metrics = new MetricsRoutes(services.metrics());
         AccessLog accessLog = new AccessLog(services.metrics().http());
 
         return Javalin.create(config -> {
@@ -54,16 +56,7 @@ public final class HttpApi {
                 RequestIds.assign(ctx);
                 auth.check(ctx);
             });
-            config.routes.get("/health", health::health);
-            config.routes.get("/schema", schema::schema);
-            config.routes.post("/schema/refresh", schema::refresh);
-            config.routes.get("/schema/{table}/profile", schema::profile);
-            config.routes.post("/execute", execute::execute);
-            config.routes.post("/execute-on-data", execute::executeOnData);
-            config.routes.get("/frames/{key}", frames::describe);
-            config.routes.get("/frames/{key}/data", frames::data);
-            config.routes.delete("/frames/{key}", frames::delete);
-            config.routes.get("/metrics", metrics::metrics);
+            api.registerWith(config.routes);
 
             config.routes.exception(AgentException.class, (e, ctx) -> ErrorRenderer.render(ctx, e));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> ErrorRenderer.renderJavalin(ctx, e));
@@ -78,11 +71,8 @@ public final class HttpApi {
     }
 
     /** AUTH_MODE: bearer tokens, or HMAC-signed requests (docs/request-signing.md). /health stays public. */
-    private static Authenticator authenticator(AgentConfig config, JsonBodies bodies, AuthThrottle throttle) {
-        Set<String> publicPaths = new HashSet<>(Set.of("/health"));
-        if (config.observability().metricsPublic()) {
-            publicPaths.add("/metrics");
-        }
+    private static Authenticator authenticator(AgentConfig config, JsonBodies bodies, Set<String> publicPaths,
+                                               AuthThrottle throttle) {
         AuthSettings auth = config.auth();
         if (auth.mode() == AuthSettings.Mode.HMAC) {
             java.time.Clock clock = java.time.Clock.systemUTC();

@@ -1,14 +1,43 @@
 package dev.dea.http;
 
 import dev.dea.Services;
+import dev.dea.error.ErrorType;
+import dev.dea.openapi.ApiOperation;
+import dev.dea.openapi.ApiTag;
+import dev.dea.openapi.SchemaRef;
+import dev.dea.profile.TableProfile;
+import dev.dea.schema.DatabaseSchema;
 import io.javalin.http.Context;
 
 /** {@code /schema}, {@code /schema/refresh} and {@code /schema/{table}/profile}. */
 final class SchemaRoutes {
+    private static final ApiTag SCHEMA = new ApiTag("schema", 
+            "What the database holds: relations, columns, keys, and per-column profiles.");
     private final Services services;
 
     SchemaRoutes(Services services) {
         this.services = services;
+    }
+
+    void register(ApiRoutes api) {
+        api.add(ApiOperation.get("/schema").tag(SCHEMA)
+                .summary("Tables, views, columns, keys and indexes of every non-system schema")
+                .description("Cached for SCHEMA_CACHE_TTL_SECONDS.")
+                .ok("The database schema", SchemaRef.of(DatabaseSchema.class))
+                .errors(ErrorType.DB_UNAVAILABLE).build(), this::schema);
+        api.add(ApiOperation.post("/schema/refresh").tag(SCHEMA)
+                .summary("Rebuild the schema cache now")
+                .ok("The fresh database schema", SchemaRef.of(DatabaseSchema.class))
+                .errors(ErrorType.DB_UNAVAILABLE).build(), this::refresh);
+        api.add(ApiOperation.get("/schema/{table}/profile").tag(SCHEMA)
+                .summary("Per-column statistics of one table, computed in the database")
+                .description("Sampled with TABLESAMPLE above PROFILE_SAMPLE_ABOVE_ROWS rows; what is exact and what "
+                        + "is a labelled estimate is in docs/profiles.md.")
+                .pathParam("table", "`table` or `schema.table`, as in SQL (quote identifiers that need it)",
+                        SchemaRef.inline("{\"type\": \"string\", \"minLength\": 1}"))
+                .ok("The table's profile", SchemaRef.of(TableProfile.class))
+                .errors(ErrorType.NOT_FOUND, ErrorType.VALIDATION_ERROR, ErrorType.TIMEOUT, ErrorType.SQL_ERROR,
+                        ErrorType.DB_UNAVAILABLE).build(), this::profile);
     }
 
     void schema(Context ctx) {

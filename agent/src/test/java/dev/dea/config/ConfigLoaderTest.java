@@ -123,4 +123,12 @@ class ConfigLoaderTest {
                         .anySatisfy(p -> assertThat(p).isEqualTo("LOG_FORMAT must be json (one JSON object per line) or text, got 'xml'"))
                         .anySatisfy(p -> assertThat(p).startsWith("METRICS_PUBLIC must be true or false")));
     }
+
+    @Test
+    void servesTheApiReferenceUnlessDocsEnabledIsFalse() {
+        assertThat(ConfigLoader.load(db(Map.of())).docs().enabled()).isTrue();
+        assertThat(ConfigLoader.load(db(Map.of("DOCS_ENABLED", "false"))).docs().enabled()).isFalse();
+        assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("DOCS_ENABLED", "maybe"))))
+                .hasMessageContaining("DOCS_ENABLED must be true or false, got 'maybe'");
+    }
 }

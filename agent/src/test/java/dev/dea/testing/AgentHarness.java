@@ -76,6 +76,7 @@ public final class AgentHarness implements AutoCloseable {
         return services;
     }
 
+    /** The running Javalin app, e.g. to list the endpoints it registered. */
     public Javalin app() {
         return app;
     }

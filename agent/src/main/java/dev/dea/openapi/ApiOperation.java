@@ -1,0 +1,183 @@
+package dev.dea.openapi;
+
+import dev.dea.error.ErrorType;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One HTTP operation as the OpenAPI document describes it, declared by the route class that
+ * registers its handler. {@code errors} are the {@code detail.type} codes it can answer with;
+ * the builder adds those every operation of its kind has (authentication, body limits, INTERNAL).
+ */
+public record ApiOperation(String method, String path, String operationId, ApiTag tag, String summary,
+                           Optional<String> description, boolean publicAccess, List<ApiParameter> parameters,
+                           Optional<ApiContent> requestBody, List<ApiResponse> responses, Set<ErrorType> errors) {
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}/]+)}");
+
+    public ApiOperation {
+        requireNonNull(method, "method");
+        requireNonNull(path, "path");
+        requireNonNull(operationId, "operationId");
+        requireNonNull(tag, "tag");
+        requireNonNull(summary, "summary");
+        requireNonNull(description, "description");
+        parameters = List.copyOf(parameters);
+        requireNonNull(requestBody, "requestBody");
+        responses = List.copyOf(responses);
+        errors = Set.copyOf(errors);
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with '/': " + path);
+        }
+        if (responses.isEmpty()) {
+            throw new IllegalArgumentException(method + " " + path + " documents no response");
+        }
+        Set<String> placeholders = new TreeSet<>();
+        for (Matcher m = PLACEHOLDER.matcher(path); m.find(); ) {
+            placeholders.add(m.group(1));
+        }
+        Set<String> declared = new TreeSet<>();
+        parameters.stream().filter(p -> p.in() == ApiParameter.Location.PATH).forEach(p -> declared.add(p.name()));
+        if (!placeholders.equals(declared)) {
+            throw new IllegalArgumentException(method + " " + path + " has path placeholders " + placeholders
+                    + " but documents path parameters " + declared);
+        }
+    }
+
+    /** {@code "GET /frames/{key}"}: how the contract test and the registry name an operation. */
+    public String key() {
+        return method + " " + path;
+    }
+
+    public static Builder get(String path) {
+        return new Builder("GET", path);
+    }
+
+    public static Builder post(String path) {
+        return new Builder("POST", path);
+    }
+
+    public static Builder delete(String path) {
+        return new Builder("DELETE", path);
+    }
+
+    public static Builder operation(String method, String path) {
+        return new Builder(method.toUpperCase(Locale.ROOT), path);
+    }
+
+    public static final class Builder {
+        private final String method;
+        private final String path;
+        private String operationId;
+        private ApiTag tag;
+        private String summary;
+        private String description;
+        private boolean publicAccess;
+        private final List<ApiParameter> parameters = new ArrayList<>();
+        private ApiContent requestBody;
+        private final List<ApiResponse> responses = new ArrayList<>();
+        private final Set<ErrorType> errors = EnumSet.noneOf(ErrorType.class);
+
+        private Builder(String method, String path) {
+            this.method = requireNonNull(method, "method");
+            this.path = requireNonNull(path, "path");
+        }
+
+        public Builder id(String id) {
+            this.operationId = id;
+            return this;
+        }
+
+        public Builder tag(ApiTag tag) {
+            this.tag = tag;
+            return this;
+        }
+
+        public Builder summary(String summary) {
+            this.summary = summary;
+            return this;
+        }
+
+        public Builder description(String description) {
+            this.description = description;
+            return this;
+        }
+
+        /** No credentials needed (the authentication filter lets the path through). */
+        public Builder publicAccess() {
+            this.publicAccess = true;
+            return this;
+        }
+
+        public Builder pathParam(String name, String description, SchemaRef schema) {
+            parameters.add(new ApiParameter(name, ApiParameter.Location.PATH, description, true, schema));
+            return this;
+        }
+
+        public Builder queryParam(String name, String description, SchemaRef schema) {
+            parameters.add(new ApiParameter(name, ApiParameter.Location.QUERY, description, false, schema));
+            return this;
+        }
+
+        public Builder jsonBody(SchemaRef schema) {
+            this.requestBody = ApiContent.json(schema);
+            return this;
+        }
+
+        /** {@code 200} with a JSON body. */
+        public Builder ok(String description, SchemaRef schema) {
+            return response(200, description, ApiContent.json(schema));
+        }
+
+        public Builder response(int status, String description, ApiContent... content) {
+            responses.add(new ApiResponse(status, description, List.of(content)));
+            return this;
+        }
+
+        public Builder errors(ErrorType... types) {
+            errors.addAll(List.of(types));
+            return this;
+        }
+
+        public ApiOperation build() {
+            if (summary == null || summary.isBlank() || tag == null) {
+                throw new IllegalArgumentException(method + " " + path + " needs a summary and a tag");
+            }
+            Set<ErrorType> all = EnumSet.copyOf(errors.isEmpty() ? EnumSet.of(ErrorType.INTERNAL) : errors);
+            all.add(ErrorType.INTERNAL);
+            if (!publicAccess) {
+                // BearerAuth refuses missing or wrong credentials and throttles addresses that keep failing.
+                all.add(ErrorType.UNAUTHORIZED);
+                all.add(ErrorType.TOO_MANY_REQUESTS);
+            }
+            if (requestBody != null) {
+                // JsonBodies: malformed JSON and bodies over MAX_REQUEST_BYTES.
+                all.add(ErrorType.VALIDATION_ERROR);
+                all.add(ErrorType.PAYLOAD_TOO_LARGE);
+            }
+            return new ApiOperation(method, path, operationId != null ? operationId : defaultId(), tag, summary,
+                    Optional.ofNullable(description), publicAccess, parameters, Optional.ofNullable(requestBody),
+                    responses, all);
+        }
+
+        /** {@code POST /execute-on-data} -> {@code postExecuteOnData}. */
+        private String defaultId() {
+            StringBuilder id = new StringBuilder(method.toLowerCase(Locale.ROOT));
+            for (String word : path.split("[^A-Za-z0-9]+")) {
+                if (!word.isEmpty()) {
+                    id.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+                }
+            }
+            return id.toString();
+        }
+    }
+}
