@@ -5,6 +5,7 @@ import dev.dea.Services;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import dev.dea.frame.FrameJson;
+import dev.dea.mcp.McpEndpoint;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
@@ -33,6 +34,8 @@ public final class HttpApi {
         SchemaRoutes schema = new SchemaRoutes(services);
         ExecuteRoutes execute = new ExecuteRoutes(services, bodies);
         FrameRoutes frames = new FrameRoutes(services);
+        McpEndpoint mcpEndpoint = new McpEndpoint(services, Services.VERSION);
+        McpRoutes mcp = new McpRoutes(mcpEndpoint);
 
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -57,6 +60,10 @@ public final class HttpApi {
             config.routes.get("/frames/{key}", frames::describe);
             config.routes.get("/frames/{key}/data", frames::data);
             config.routes.delete("/frames/{key}", frames::delete);
+            config.routes.post("/mcp", mcp::post);
+            config.routes.get("/mcp", mcp::notAllowed);
+            config.routes.delete("/mcp", mcp::notAllowed);
+            config.events.serverStopped(mcpEndpoint::close);
 
             config.routes.exception(AgentException.class, (e, ctx) -> ErrorRenderer.render(ctx, e));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> ErrorRenderer.renderJavalin(ctx, e));
