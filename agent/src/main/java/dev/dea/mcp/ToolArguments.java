@@ -43,10 +43,14 @@ final class ToolArguments {
     }
 
     String requiredString(String name, int maxLength) {
+        if (values.get(name) instanceof String s && s.isBlank()) {
+            throw AgentException.validation("Argument '" + name + "' must not be blank");
+        }
         return optionalString(name, maxLength)
                 .orElseThrow(() -> AgentException.validation("Argument '" + name + "' of tool '" + tool + "' is required"));
     }
 
+    /** Absent when missing or blank: form-based clients send an untouched optional field as "". */
     Optional<String> optionalString(String name, int maxLength) {
         Object v = values.get(name);
         if (v == null) {
@@ -56,7 +60,7 @@ final class ToolArguments {
             throw AgentException.validation("Argument '" + name + "' must be a string, got " + describe(v));
         }
         if (s.isBlank()) {
-            throw AgentException.validation("Argument '" + name + "' must not be blank");
+            return Optional.empty();
         }
         if (s.length() > maxLength) {
             throw AgentException.validation("Argument '" + name + "' is " + s.length() + " characters; the limit is " + maxLength);

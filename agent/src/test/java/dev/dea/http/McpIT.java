@@ -311,6 +311,17 @@ class McpIT {
     }
 
     @Test
+    void aBodyOverMaxRequestBytesIs413() {
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"" + "x".repeat(11 << 20) + "\"}}";
+        var reply = agent.send(HttpRequest.newBuilder(agent.uri("/mcp"))
+                .header("Authorization", "Bearer " + AgentHarness.TOKEN).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertThat(reply.status()).isEqualTo(413);
+        assertThat(reply.errorType()).isEqualTo("PAYLOAD_TOO_LARGE");
+    }
+
+    @Test
     void protocolResponsesCarryARequestId() {
         var reply = agent.send(HttpRequest.newBuilder(agent.uri("/mcp"))
                 .header("Authorization", "Bearer " + AgentHarness.TOKEN).header("Content-Type", "application/json")

@@ -37,6 +37,7 @@ class ToolArgumentsTest {
         rejects(() -> args(Map.of()).requiredString("sql", 100), "'sql'", "required");
         rejects(() -> args(Map.of("sql", 5)).requiredString("sql", 100), "must be a string, got a number");
         rejects(() -> args(Map.of("sql", "  ")).requiredString("sql", 100), "blank");
+        assertThat(args(Map.of("sql", "")).optionalString("sql", 100)).isEmpty();
         rejects(() -> args(Map.of("sql", "x".repeat(11))).requiredString("sql", 10), "11 characters", "limit is 10");
     }
 
