@@ -9,6 +9,7 @@ import dev.dea.config.AuthSettings;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import dev.dea.frame.FrameJson;
+import dev.dea.mcp.McpEndpoint;
 import dev.dea.tls.TlsMaterial;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
@@ -41,6 +42,8 @@ public final class HttpApi {
         Authenticator auth = authenticator(services.config(), bodies, api.publicPaths(),
                 new AuthThrottle(limits.failureLimit(), limits.window(), limits.block(), java.time.Clock.systemUTC()));
         AccessLog accessLog = new AccessLog(services.metrics().http());
+        McpEndpoint mcp = new McpEndpoint(services, Services.VERSION);
+        new McpRoutes(mcp, bodies).register(api);
 
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -57,6 +60,7 @@ public final class HttpApi {
                 auth.check(ctx);
             });
             api.registerWith(config.routes);
+            config.events.serverStopped(mcp::close);
 
             config.routes.exception(AgentException.class, (e, ctx) -> ErrorRenderer.render(ctx, e));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> ErrorRenderer.renderJavalin(ctx, e));

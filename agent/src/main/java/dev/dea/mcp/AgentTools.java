@@ -1,0 +1,148 @@
+package dev.dea.mcp;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dea.Services;
+import dev.dea.cache.FrameMeta;
+import dev.dea.execute.ExecutionContext;
+import dev.dea.execute.ExecutionResult;
+import dev.dea.sandbox.Artifact;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.server.McpStatelessServerFeatures.SyncResourceSpecification;
+import io.modelcontextprotocol.server.McpStatelessServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The tools' behaviour: each parses its arguments, calls the service the matching HTTP route
+ * calls ({@code /schema}, {@code /schema/{table}/profile}, {@code /execute},
+ * {@code /execute-on-data}, {@code /frames/{key}}) and shapes the answer for a model.
+ * Executions pass the caller's request id and address, so the execution service audits them
+ * exactly like HTTP ones.
+ */
+final class AgentTools {
+    /** The transport context entry holding the caller's {@link ExecutionContext}, put there by {@link McpEndpoint}. */
+    static final String CALLER = "dea.caller";
+    static final String SCHEMA_URI = "dea://schema";
+
+    private final Services services;
+    private final SchemaDigest schema;
+    private final CompactResults compact;
+    private final ToolResults results;
+
+    AgentTools(Services services, ObjectMapper mapper) {
+        this.services = requireNonNull(services, "services");
+        this.schema = new SchemaDigest(mapper);
+        this.compact = new CompactResults(mapper);
+        this.results = new ToolResults(mapper);
+    }
+
+    List<SyncToolSpecification> specifications() {
+        return List.of(
+                spec(ToolCatalog.describeSchema(), this::describeSchema),
+                spec(ToolCatalog.profileTable(), this::profileTable),
+                spec(ToolCatalog.runSql(), this::runSql),
+                spec(ToolCatalog.runPython(), this::runPython),
+                spec(ToolCatalog.runPythonOnFrames(), this::runPythonOnFrames),
+                spec(ToolCatalog.getFrame(), this::getFrame));
+    }
+
+    /** The compact overview of {@code describe_schema} without arguments, as the resource {@code dea://schema}. */
+    SyncResourceSpecification schemaResource() {
+        McpSchema.Resource resource = McpSchema.Resource.builder().uri(SCHEMA_URI).name("schema").title("Database schema")
+                .description("Every table and view with its columns, keys and approximate row count, compactly "
+                        + "(what the describe_schema tool returns without arguments).")
+                .mimeType("application/json").build();
+        return new SyncResourceSpecification(resource, (context, request) -> {
+            try {
+                String json = results.text(schema.overview(services.schema().schema()));
+                return new McpSchema.ReadResourceResult(List.of(new McpSchema.TextResourceContents(SCHEMA_URI, "application/json", json)));
+            } catch (RuntimeException e) {
+                // Resources have no tool-error channel: the failure is a JSON-RPC error carrying the agent's type.
+                var detail = results.detail("resource " + SCHEMA_URI, e, caller(context).requestId());
+                throw McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR)
+                        .message(detail.path("type").asText() + ": " + detail.path("message").asText()).build();
+            }
+        });
+    }
+
+    private McpSchema.CallToolResult describeSchema(ToolArguments args, ExecutionContext caller) {
+        return args.optionalString("table", 1_000)
+                .map(table -> results.success(schema.table(services.schema().resolve(table)), List.of()))
+                .orElseGet(() -> results.success(schema.overview(services.schema().schema()), List.of()));
+    }
+
+    private McpSchema.CallToolResult profileTable(ToolArguments args, ExecutionContext caller) {
+        String table = args.requiredString("table", 1_000);
+        return results.success(compact.profile(services.profiles().profile(table)), List.of());
+    }
+
+    private McpSchema.CallToolResult runSql(ToolArguments args, ExecutionContext caller) {
+        String sql = args.requiredString("sql", ToolArguments.MAX_CODE_CHARS);
+        return execution(services.execution().executeSql(sql, previewRows(args), caller));
+    }
+
+    private McpSchema.CallToolResult runPython(ToolArguments args, ExecutionContext caller) {
+        String code = args.requiredString("code", ToolArguments.MAX_CODE_CHARS);
+        return execution(services.execution().executePython(code, Map.of(), previewRows(args), caller));
+    }
+
+    private McpSchema.CallToolResult runPythonOnFrames(ToolArguments args, ExecutionContext caller) {
+        String code = args.requiredString("code", ToolArguments.MAX_CODE_CHARS);
+        Map<String, String> inputs = args.requiredNameToKey("cache_keys");
+        return execution(services.execution().executePython(code, inputs, previewRows(args), caller));
+    }
+
+    private McpSchema.CallToolResult getFrame(ToolArguments args, ExecutionContext caller) {
+        String key = args.requiredString("cache_key", 64).strip();
+        FrameMeta meta = services.cache().get(key);
+        return results.success(compact.frame(meta, services.cache().previewRows(key, previewRows(args))), List.of());
+    }
+
+    private McpSchema.CallToolResult execution(ExecutionResult result) {
+        List<McpSchema.Content> figures = result.python().map(py -> py.artifacts().stream()
+                .filter(a -> a.mediaType().startsWith("image/"))
+                .map(AgentTools::image).toList()).orElse(List.of());
+        return results.success(compact.execution(result), figures);
+    }
+
+    private static McpSchema.Content image(Artifact a) {
+        return new McpSchema.ImageContent(null, a.dataBase64(), a.mediaType());
+    }
+
+    private int previewRows(ToolArguments args) {
+        int max = Math.min(ToolCatalog.MAX_PREVIEW_ROWS, services.config().sql().maxPreviewRows());
+        return args.optionalInt("preview_rows", 0, max, Math.min(ToolCatalog.DEFAULT_PREVIEW_ROWS, max));
+    }
+
+    @FunctionalInterface
+    private interface Tool {
+        McpSchema.CallToolResult call(ToolArguments args, ExecutionContext caller);
+    }
+
+    private SyncToolSpecification spec(McpSchema.Tool tool, Tool body) {
+        BiFunction<McpTransportContext, McpSchema.CallToolRequest, McpSchema.CallToolResult> handler = (context, request) -> {
+            ExecutionContext caller = caller(context);
+            try {
+                return body.call(new ToolArguments(tool.name(), request.arguments(), ToolCatalog.arguments(tool.name())), caller);
+            } catch (RuntimeException e) {
+                // Every failure, ours or a bug, is a tool result the model can read, never a protocol error.
+                return results.failure(tool.name(), e, caller.requestId());
+            }
+        };
+        return SyncToolSpecification.builder().tool(tool).callHandler(handler).build();
+    }
+
+    static ExecutionContext caller(McpTransportContext context) {
+        if (context != null && context.get(CALLER) instanceof ExecutionContext caller) {
+            return caller;
+        }
+        // Only McpEndpoint.handle feeds the transport, and it always sets the caller; this is a wiring bug.
+        throw new IllegalStateException("MCP request without caller context");
+    }
+}

@@ -1,0 +1,110 @@
+package dev.dea.mcp;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dea.Services;
+import dev.dea.error.AgentException;
+import dev.dea.execute.ExecutionContext;
+import dev.dea.frame.FrameJson;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpStatelessSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The agent as an MCP server (Model Context Protocol, streamable-HTTP transport), built on the
+ * official Java SDK: six tools over the same services as the HTTP API, the schema as the
+ * resource {@code dea://schema}, and an {@code analyze_table} prompt.
+ *
+ * <p><b>Stateless transport.</b> The host (the HTTP layer) passes each POST to
+ * {@link #handle} from its own route, after its own request ids, authentication and
+ * throttling. The SDK's stateful transport answers POSTs with SSE streams on a servlet async
+ * context that it completes from other threads; inside a host route that has already
+ * returned, that would race the host's own response handling, access log and error
+ * rendering. The stateless transport answers every request with one JSON body on the calling
+ * thread, which is a complete streamable-HTTP server for tools that return one result: no
+ * session id, no server-to-client stream (GET and DELETE answer 405, as the specification
+ * allows), so nothing to keep per client and nothing to lose on a restart.
+ */
+public final class McpEndpoint implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(McpEndpoint.class);
+    /** The request attribute carrying the caller into the SDK's transport context. */
+    private static final String CALLER_ATTRIBUTE = McpEndpoint.class.getName() + ".caller";
+
+    private final HttpServletStatelessServerTransport transport;
+    private final McpStatelessSyncServer server;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public McpEndpoint(Services services, String version) {
+        requireNonNull(services, "services");
+        ObjectMapper mapper = FrameJson.newMapper();
+        AgentTools tools = new AgentTools(services, mapper);
+        int maxRequestBytes = (int) Math.min(Integer.MAX_VALUE, services.config().maxRequestBytes());
+        this.transport = HttpServletStatelessServerTransport.builder()
+                .jsonMapper(new JacksonMcpJsonMapper(new ObjectMapper()))
+                .messageEndpoint("/mcp")
+                .maxRequestSize(maxRequestBytes)
+                .contextExtractor(request -> McpTransportContext.create(
+                        Map.of(AgentTools.CALLER, requireNonNull(request.getAttribute(CALLER_ATTRIBUTE), "caller"))))
+                .build();
+        this.server = McpServer.sync(transport)
+                .serverInfo(McpSchema.Implementation.builder("data-execution-agent", version)
+                        .title("Data Execution Agent").build())
+                .instructions(Instructions.SERVER)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(false, false).prompts(false).build())
+                // Tools run on the request's own thread, which already waits for the answer.
+                .immediateExecution(true)
+                // The tools check their own arguments, so a mistake carries the HTTP API's VALIDATION_ERROR.
+                .validateToolInputs(false)
+                .jsonSchemaValidator(new DefaultJsonSchemaValidator())
+                // Bounded by the services' own limits (SQL and sandbox timeouts); this only backs them up.
+                .requestTimeout(services.config().sandbox().timeout().plus(Duration.ofMinutes(5)))
+                .tools(tools.specifications())
+                .resources(tools.schemaResource())
+                .prompts(Instructions.analyzeTablePrompt())
+                .build();
+    }
+
+    /**
+     * Serves one POST to {@code /mcp}: {@code body} is the request's content, already read by the
+     * host, {@code caller} who asks (for the audit trail). A request the transport refuses before
+     * JSON-RPC (size, endpoint) becomes an {@link AgentException}; JSON-RPC errors and tool
+     * errors are written as the protocol defines them.
+     */
+    public void handle(HttpServletRequest request, byte[] body, HttpServletResponse response, ExecutionContext caller) {
+        requireNonNull(caller, "caller");
+        request.setAttribute(CALLER_ATTRIBUTE, caller);
+        var capturing = new ServletExchange.ErrorCapturingResponse(response);
+        try {
+            transport.service(ServletExchange.withBody(request, body), capturing);
+        } catch (ServletException | IOException e) {
+            throw AgentException.internal("The MCP transport failed", e);
+        }
+        capturing.rethrow();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                server.close();
+            } catch (RuntimeException e) {
+                log.warn("Closing the MCP server failed: {}", e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.dea.mcp;
+
+import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Adapts the host's request and response to the SDK's servlet. The body is handed over as
+ * bytes the host already read (an authenticator that signs bodies may have consumed the
+ * stream), and the servlet's {@code sendError} calls, which would make the container render
+ * an HTML error page, are captured and rethrown as {@link AgentException}s for the host's
+ * one error renderer.
+ */
+final class ServletExchange {
+    private ServletExchange() {
+    }
+
+    /** The request with {@code body} as its content; MCP messages are JSON, hence UTF-8. */
+    static HttpServletRequest withBody(HttpServletRequest request, byte[] body) {
+        return new HttpServletRequestWrapper(request) {
+            @Override
+            public ServletInputStream getInputStream() {
+                return new BodyStream(body);
+            }
+
+            @Override
+            public BufferedReader getReader() {
+                return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public int getContentLength() {
+                return body.length;
+            }
+
+            @Override
+            public long getContentLengthLong() {
+                return body.length;
+            }
+
+            @Override
+            public String getCharacterEncoding() {
+                return StandardCharsets.UTF_8.name();
+            }
+        };
+    }
+
+    /** A response whose {@code sendError} is remembered instead of committed; see {@link #rethrow}. */
+    static final class ErrorCapturingResponse extends HttpServletResponseWrapper {
+        private Optional<AgentException> error = Optional.empty();
+
+        ErrorCapturingResponse(HttpServletResponse response) {
+            super(response);
+        }
+
+        @Override
+        public void sendError(int status) {
+            sendError(status, null);
+        }
+
+        @Override
+        public void sendError(int status, String message) {
+            error = Optional.of(toException(status, message));
+        }
+
+        void rethrow() {
+            if (error.isPresent()) {
+                throw error.get();
+            }
+        }
+    }
+
+    static AgentException toException(int status, String message) {
+        String text = message == null || message.isBlank() ? "The MCP transport refused the request (HTTP " + status + ")" : message;
+        ErrorType type = switch (status) {
+            case 404 -> ErrorType.NOT_FOUND;
+            case 405 -> ErrorType.METHOD_NOT_ALLOWED;
+            case 413 -> ErrorType.PAYLOAD_TOO_LARGE;
+            case 415 -> ErrorType.UNSUPPORTED_MEDIA_TYPE;
+            default -> status >= 500 ? ErrorType.INTERNAL : ErrorType.VALIDATION_ERROR;
+        };
+        return new AgentException(type, text);
+    }
+
+    private static final class BodyStream extends ServletInputStream {
+        private final ByteArrayInputStream in;
+
+        BodyStream(byte[] body) {
+            this.in = new ByteArrayInputStream(body);
+        }
+
+        @Override
+        public int read() {
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            return in.read(b, off, len);
+        }
+
+        @Override
+        public boolean isFinished() {
+            return in.available() == 0;
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            try {
+                listener.onDataAvailable();
+                listener.onAllDataRead();
+            } catch (IOException e) {
+                listener.onError(e);
+            }
+        }
+    }
+}

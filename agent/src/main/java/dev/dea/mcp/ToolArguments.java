@@ -1,0 +1,151 @@
+package dev.dea.mcp;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dea.error.AgentException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The arguments of one tool call, read with the same limits and messages as the HTTP API's
+ * bodies. Every mistake is a {@code VALIDATION_ERROR} naming the argument, so a model can
+ * correct its call. Clients differ in how they send values (the MCP Inspector's CLI sends
+ * {@code key=value} pairs as strings), so an integer may come as a numeric string and an
+ * object as its JSON text.
+ */
+final class ToolArguments {
+    /** Same bound as {@code POST /execute}: larger code is a mistake, not a query. */
+    static final int MAX_CODE_CHARS = 1_000_000;
+    /** Same rules as {@code POST /execute-on-data}'s input names. */
+    static final int MAX_INPUTS = 32;
+    private static final Pattern INPUT_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String tool;
+    private final Map<String, Object> values;
+
+    ToolArguments(String tool, Map<String, Object> values, Set<String> allowed) {
+        this.tool = requireNonNull(tool, "tool");
+        this.values = values == null ? Map.of() : values;
+        Set<String> unknown = new TreeSet<>(this.values.keySet());
+        unknown.removeAll(allowed);
+        if (!unknown.isEmpty()) {
+            throw AgentException.validation("Tool '" + tool + "' has no argument " + String.join(", ", unknown)
+                    + "; its arguments are " + String.join(", ", new TreeSet<>(allowed)));
+        }
+    }
+
+    String requiredString(String name, int maxLength) {
+        if (values.get(name) instanceof String s && s.isBlank()) {
+            throw AgentException.validation("Argument '" + name + "' must not be blank");
+        }
+        return optionalString(name, maxLength)
+                .orElseThrow(() -> AgentException.validation("Argument '" + name + "' of tool '" + tool + "' is required"));
+    }
+
+    /** Absent when missing or blank: form-based clients send an untouched optional field as "". */
+    Optional<String> optionalString(String name, int maxLength) {
+        Object v = values.get(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof String s)) {
+            throw AgentException.validation("Argument '" + name + "' must be a string, got " + describe(v));
+        }
+        if (s.isBlank()) {
+            return Optional.empty();
+        }
+        if (s.length() > maxLength) {
+            throw AgentException.validation("Argument '" + name + "' is " + s.length() + " characters; the limit is " + maxLength);
+        }
+        return Optional.of(s);
+    }
+
+    int optionalInt(String name, int min, int max, int defaultValue) {
+        Object v = values.get(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        long n;
+        if (v instanceof Integer || v instanceof Long || v instanceof Short) {
+            n = ((Number) v).longValue();
+        } else if (v instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())
+                && Math.abs(num.doubleValue()) < Long.MAX_VALUE) {
+            n = (long) num.doubleValue();
+        } else if (v instanceof String s && s.strip().matches("-?\\d{1,18}")) {
+            n = Long.parseLong(s.strip());
+        } else {
+            throw AgentException.validation("Argument '" + name + "' must be an integer, got " + describe(v));
+        }
+        if (n < min || n > max) {
+            throw AgentException.validation("Argument '" + name + "' must be between " + min + " and " + max + ", got " + n);
+        }
+        return (int) n;
+    }
+
+    /** An object of input name -> frame cache key, in the caller's order (it becomes the provenance's order). */
+    Map<String, String> requiredNameToKey(String name) {
+        Object v = values.get(name);
+        if (v == null) {
+            throw AgentException.validation("Argument '" + name + "' of tool '" + tool + "' is required");
+        }
+        if (v instanceof String text) {
+            v = parseObject(name, text);
+        }
+        if (!(v instanceof Map<?, ?> map)) {
+            throw AgentException.validation("Argument '" + name + "' must be an object of name -> cache key, got " + describe(v));
+        }
+        if (map.isEmpty()) {
+            throw AgentException.validation("Argument '" + name + "' must name at least one frame; use run_python for code without inputs");
+        }
+        if (map.size() > MAX_INPUTS) {
+            throw AgentException.validation("A step may read at most " + MAX_INPUTS + " frames, got " + map.size());
+        }
+        Map<String, String> result = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            String inputName = String.valueOf(e.getKey());
+            if (!INPUT_NAME.matcher(inputName).matches()) {
+                throw AgentException.validation("Input name '" + abbreviate(inputName)
+                        + "' must be 1-128 letters, digits, '_', '.' or '-'");
+            }
+            if (!(e.getValue() instanceof String key) || key.isBlank()) {
+                throw AgentException.validation(name + "['" + inputName + "'] must be a cache key string, got "
+                        + describe(e.getValue()));
+            }
+            result.put(inputName, key.strip());
+        }
+        return result;
+    }
+
+    private static Object parseObject(String name, String text) {
+        try {
+            return JSON.readValue(text, Map.class);
+        } catch (JsonProcessingException e) {
+            throw AgentException.validation("Argument '" + name + "' must be an object of name -> cache key (a JSON object "
+                    + "such as {\"prev\": \"<cache_key>\"}), got a string that is not one");
+        }
+    }
+
+    static String describe(Object v) {
+        return switch (v) {
+            case null -> "null";
+            case String s -> "a string";
+            case Boolean b -> "a boolean";
+            case Number n -> "a number";
+            case Map<?, ?> m -> "an object";
+            case Iterable<?> i -> "an array";
+            default -> "a " + v.getClass().getSimpleName();
+        };
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 32 ? s : s.substring(0, 32) + "...";
+    }
+}

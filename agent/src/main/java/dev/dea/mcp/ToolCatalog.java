@@ -1,0 +1,171 @@
+package dev.dea.mcp;
+
+import io.modelcontextprotocol.spec.McpSchema;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The tools as a model sees them: names, input schemas and descriptions written for the
+ * model (what the tool does, when to use it, its limits, how results chain by cache key).
+ * Pure data; {@link AgentTools} implements them.
+ */
+final class ToolCatalog {
+    static final String DESCRIBE_SCHEMA = "describe_schema";
+    static final String PROFILE_TABLE = "profile_table";
+    static final String RUN_SQL = "run_sql";
+    static final String RUN_PYTHON = "run_python";
+    static final String RUN_PYTHON_ON_FRAMES = "run_python_on_frames";
+    static final String GET_FRAME = "get_frame";
+
+    static final int DEFAULT_PREVIEW_ROWS = 10;
+    static final int MAX_PREVIEW_ROWS = 50;
+
+    private static final String RESULT_SHAPE = " Returns JSON: cache_key, row_count, columns (name, pandas dtype 'type', "
+            + "'sql_type', 'kind' and stats computed over ALL rows: count, null_count, distinct_count, min, max, mean, std, "
+            + "top_values) and 'rows', a preview of the first preview_rows rows (default 10, at most 50; cells over 200 "
+            + "characters are cut). The whole result stays cached on the agent under cache_key (for about a day, unless "
+            + "evicted): pass it to run_python_on_frames to keep working on it or to get_frame to look at it again, "
+            + "instead of running the step again.";
+
+    private static final String PYTHON_ENV = " The code runs in a fresh, network-less sandbox with limited memory, CPU "
+            + "and time; it can read no files and keeps no state between calls. Available names: pd (pandas), np (numpy), "
+            + "plt (matplotlib: figures left open are returned as PNG images), and sql(query), which runs one read-only "
+            + "SELECT against the database through the same guard as run_sql and returns a DataFrame "
+            + "(pd.read_sql(query, conn) works as well). The code MUST assign its result to result_df (a DataFrame, a "
+            + "Series or a scalar). print() output comes back as stdout. If the code raises, the tool fails with type "
+            + "EXECUTION_ERROR, the exception, its message and the line in your code; a query refused inside sql() is an "
+            + "EXECUTION_ERROR whose message names SQL_REJECTED.";
+
+    private ToolCatalog() {
+    }
+
+    private static final List<McpSchema.Tool> TOOLS = List.of(describeSchema(), profileTable(), runSql(), runPython(),
+            runPythonOnFrames(), getFrame());
+
+    static List<McpSchema.Tool> tools() {
+        return TOOLS;
+    }
+
+    /** The argument names a tool accepts; anything else is refused with the list. */
+    static Set<String> arguments(String tool) {
+        return TOOLS.stream().filter(t -> t.name().equals(tool)).findFirst()
+                .map(t -> ((Map<?, ?>) t.inputSchema().get("properties")).keySet().stream().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet()))
+                .orElseThrow(() -> new IllegalArgumentException("no tool " + tool));
+    }
+
+    static McpSchema.Tool describeSchema() {
+        return tool(DESCRIBE_SCHEMA, "Describe the database schema",
+                "Describe the PostgreSQL database this agent serves. Call it first, before writing SQL. Without "
+                        + "arguments: every table, view and materialized view, compactly: qualified name, kind, approximate "
+                        + "row count, one string per column ('name type', then PK, NOT NULL or enum(values)) and foreign "
+                        + "keys ('column -> schema.table(column)'). Partitions are folded into their parent table: query the "
+                        + "parent. With 'table': that one table in full (column defaults, comments, enum values, primary and "
+                        + "foreign keys, indexes). Reads the catalog only (cached for a few minutes), never table rows.",
+                ordered("table", stringProperty("Optional. One table or view, e.g. 'film', 'public.film' or '\"Mixed Case\"'. "
+                        + "Omit it for the overview of all tables.")),
+                List.of());
+    }
+
+    static McpSchema.Tool profileTable() {
+        return tool(PROFILE_TABLE, "Profile a table's data",
+                "Profile the data of one table or view, computed inside the database: row count and, per column, null and "
+                        + "distinct counts, min, max, mean, stddev, quartiles, the most frequent values with their counts, "
+                        + "example values and text lengths. Use it to learn value ranges, categories and data quality before "
+                        + "writing queries. Large tables are profiled on a sample: then 'sampled' is true and estimated "
+                        + "statistics are labelled. Costs one or two scans of the table; for structure alone use "
+                        + "describe_schema. Unknown tables fail with type NOT_FOUND and suggestions.",
+                ordered("table", stringProperty("The table or view, e.g. 'film' or 'public.film'.")),
+                List.of("table"));
+    }
+
+    static McpSchema.Tool runSql() {
+        return tool(RUN_SQL, "Run a read-only SQL query",
+                "Run ONE read-only SQL query (PostgreSQL dialect) and cache its full result. Only a single SELECT, "
+                        + "WITH ... SELECT, set operation, VALUES or TABLE statement is accepted; anything that writes or "
+                        + "changes state (INSERT, UPDATE, DELETE, DDL, SET, transactions, locking clauses, SELECT INTO, "
+                        + "several statements, dangerous functions or system catalogs) fails with type SQL_REJECTED and the "
+                        + "'rule' that refused it. Queries run in a read-only transaction with a time limit (TIMEOUT); "
+                        + "PostgreSQL's own errors come back as SQL_ERROR with its message, position and hint. Aggregate in "
+                        + "SQL where you can: the statistics cover every row, the preview only the first few."
+                        + RESULT_SHAPE,
+                ordered("sql", stringProperty("The SELECT query."), "preview_rows", previewProperty()),
+                List.of("sql"));
+    }
+
+    static McpSchema.Tool runPython() {
+        return tool(RUN_PYTHON, "Run pandas code on the database",
+                "Run Python 3 / pandas code, typically to query with sql() and transform, compute or plot what SQL "
+                        + "cannot do easily, and cache its result_df." + PYTHON_ENV
+                        + " To continue from an earlier result, use run_python_on_frames with its cache_key instead of "
+                        + "querying again." + RESULT_SHAPE,
+                ordered("code", stringProperty("Python code that assigns result_df, e.g. "
+                        + "\"df = sql('SELECT rating, count(*) AS n FROM film GROUP BY 1')\\nresult_df = df.sort_values('n')\"."),
+                        "preview_rows", previewProperty()),
+                List.of("code"));
+    }
+
+    static McpSchema.Tool runPythonOnFrames() {
+        return tool(RUN_PYTHON_ON_FRAMES, "Run pandas code on cached results",
+                "Run Python 3 / pandas code on results of earlier steps without querying again. 'cache_keys' maps names "
+                        + "you choose to cache keys returned by run_sql, run_python or run_python_on_frames, e.g. "
+                        + "{\"payments\": \"<cache_key>\"}; each frame is loaded as a DataFrame in input_data['payments'] "
+                        + "with its types (exact decimals, dates, timestamps and NULLs preserved). The result gets its own "
+                        + "cache_key, so steps chain: SQL -> pandas -> pandas. At most 32 inputs; an unknown or expired key "
+                        + "fails with type NOT_FOUND (run the step that produced it again)." + PYTHON_ENV + RESULT_SHAPE,
+                ordered("code", stringProperty("Python code that reads input_data[name] and assigns result_df, e.g. "
+                                + "\"df = input_data['payments']\\nresult_df = df.groupby('customer_id')['amount'].sum().reset_index()\"."),
+                        "cache_keys", Map.of("type", "object",
+                                "description", "Input name -> cache_key of an earlier result, e.g. {\"payments\": \"<cache_key>\"}.",
+                                "additionalProperties", Map.of("type", "string")),
+                        "preview_rows", previewProperty()),
+                List.of("code", "cache_keys"));
+    }
+
+    static McpSchema.Tool getFrame() {
+        return tool(GET_FRAME, "Look at a cached result",
+                "Look at a cached result again by its cache_key: row count, columns with statistics over all rows, "
+                        + "provenance (the SQL or code that produced it and the frames it read) and a preview of the first "
+                        + "preview_rows rows (default 10, at most 50). Cached results expire (about a day) or are evicted "
+                        + "when the cache is full: then the tool fails with type NOT_FOUND and the step must be run again.",
+                ordered("cache_key", stringProperty("A cache_key returned by run_sql, run_python or run_python_on_frames."),
+                        "preview_rows", previewProperty()),
+                List.of("cache_key"));
+    }
+
+    private static McpSchema.Tool tool(String name, String title, String description, Map<String, Object> properties,
+                                       List<String> required) {
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("type", "object");
+        schema.put("properties", new LinkedHashMap<>(properties));
+        if (!required.isEmpty()) {
+            schema.put("required", required);
+        }
+        schema.put("additionalProperties", false);
+        return McpSchema.Tool.builder().name(name).title(title).description(description).inputSchema(schema)
+                // Nothing a tool does changes the database; results are only added to the agent's own cache.
+                .annotations(new McpSchema.ToolAnnotations(title, true, false, false, false, null))
+                .build();
+    }
+
+    private static Map<String, Object> ordered(Object... namesAndSchemas) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndSchemas.length; i += 2) {
+            properties.put((String) namesAndSchemas[i], namesAndSchemas[i + 1]);
+        }
+        return properties;
+    }
+
+    private static Map<String, Object> stringProperty(String description) {
+        return Map.of("type", "string", "description", description);
+    }
+
+    private static Map<String, Object> previewProperty() {
+        return Map.of("type", "integer", "minimum", 0, "maximum", MAX_PREVIEW_ROWS, "default", DEFAULT_PREVIEW_ROWS,
+                "description", "How many of the first rows to show (default " + DEFAULT_PREVIEW_ROWS + ", at most "
+                        + MAX_PREVIEW_ROWS + "). The statistics always cover every row.");
+    }
+}

@@ -1,0 +1,81 @@
+package dev.dea.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dea.cache.ColumnMeta;
+import dev.dea.cache.FrameMeta;
+import dev.dea.cache.Provenance;
+import dev.dea.execute.ExecutionResult;
+import dev.dea.execute.ResultColumn;
+import dev.dea.frame.ColumnKind;
+import dev.dea.frame.FrameJson;
+import dev.dea.sandbox.Artifact;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CompactResultsTest {
+    private final ObjectMapper mapper = FrameJson.newMapper();
+    private final CompactResults compact = new CompactResults(mapper);
+
+    private static ExecutionResult result(List<?> rows, Optional<ExecutionResult.PythonOutput> python) {
+        var column = new ResultColumn("amount", "object", "numeric", "decimal", Map.of("count", 3));
+        var meta = new ExecutionResult.Metadata(12.5, 3, rows.size(), rows.size() < 3, false, List.of(column),
+                List.of("payment"), List.of());
+        return new ExecutionResult("success", meta, new ExecutionResult.Data(List.of("amount"), rows), "k-1", python);
+    }
+
+    @Test
+    void flattensAnExecutionKeepingTheApisValueEncoding() {
+        JsonNode out = compact.execution(result(List.<Object[]>of(new Object[]{new BigDecimal("1.50")}), Optional.empty()));
+        assertThat(out.path("cache_key").asText()).isEqualTo("k-1");
+        assertThat(out.path("row_count").asLong()).isEqualTo(3);
+        assertThat(out.path("truncated").asBoolean()).isTrue();
+        assertThat(out.path("tables_read").toString()).isEqualTo("[\"payment\"]");
+        assertThat(out.has("parent_keys")).isFalse();
+        assertThat(out.path("columns").get(0).path("sql_type").asText()).isEqualTo("numeric");
+        assertThat(out.path("rows").toString()).isEqualTo("[[\"1.50\"]]");
+        assertThat(out.has("stdout")).isFalse();
+    }
+
+    @Test
+    void pythonOutputIsCutAndFiguresAreListedWithoutTheirData() {
+        var py = new ExecutionResult.PythonOutput("x".repeat(CompactResults.MAX_OUTPUT_CHARS + 10), "", false, false,
+                List.of(new Artifact("figure_1.png", "image/png", 200, 150, "iVBORw0KGgo=")));
+        JsonNode out = compact.execution(result(List.of(), Optional.of(py)));
+        assertThat(out.path("stdout").asText()).endsWith("…[+10 chars]");
+        assertThat(out.path("figures").get(0).path("width").asInt()).isEqualTo(200);
+        assertThat(out.toString()).doesNotContain("iVBORw0KGgo");
+    }
+
+    @Test
+    void cutsLongTextAndLongJsonCellsButKeepsShortOnes() {
+        assertThat(compact.clipCell(mapper.getNodeFactory().textNode("short")).asText()).isEqualTo("short");
+        String cut = compact.clipCell(mapper.getNodeFactory().textNode("y".repeat(250))).asText();
+        assertThat(cut).startsWith("y".repeat(CompactResults.MAX_CELL_CHARS)).endsWith("…[+50 chars]");
+        var array = mapper.createArrayNode();
+        for (int i = 0; i < 100; i++) {
+            array.add(123456);
+        }
+        assertThat(compact.clipCell(array).isTextual()).isTrue();
+        assertThat(compact.clipCell(mapper.getNodeFactory().numberNode(5)).asInt()).isEqualTo(5);
+    }
+
+    @Test
+    void describesAFrameWithItsProvenance() {
+        var meta = new FrameMeta("k-2", List.of(new ColumnMeta("n", ColumnKind.INT64, "int8", "int64", Map.of("count", 2))),
+                2, 64, false, Instant.parse("2026-11-21T10:00:00Z"),
+                Provenance.python("result_df = input_data['a']", List.of("k-1"), Optional.of("req-1")));
+        JsonNode out = compact.frame(meta, List.of(mapper.createArrayNode().add(1)));
+        assertThat(out.path("truncated").asBoolean()).isTrue();
+        assertThat(out.path("provenance").path("parent_keys").toString()).isEqualTo("[\"k-1\"]");
+        assertThat(out.path("columns").get(0).path("type").asText()).isEqualTo("int64");
+        assertThat(out.path("rows").toString()).isEqualTo("[[1]]");
+    }
+}
