@@ -96,6 +96,17 @@ class HmacAuthIT {
     }
 
     @Test
+    void mcpReadsTheBodyTheSignatureCheckAlreadyRead() {
+        String listTools = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{}}";
+        HttpRequest signed = Signed.post("/mcp", listTools).request();
+        HttpRequest request = HttpRequest.newBuilder(signed, (name, value) -> true)
+                .header("Accept", "application/json, text/event-stream").build();
+        var r = agent.send(request);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("run_sql");
+    }
+
+    @Test
     void rejectsAReplayedRequest() {
         HttpRequest request = Signed.post("/execute", SQL_BODY).request();
         assertThat(agent.send(request).status()).isEqualTo(200);
