@@ -42,7 +42,8 @@ public final class HealthReport {
     }
 
     /** What the platform may rely on, sent at registration. */
-    public static Map<String, Object> capabilities(Services services) {
+    /** {@code endpoints}: what the HTTP API really routes ({@code HttpApi.endpoints}). */
+    public static Map<String, Object> capabilities(Services services, List<String> endpoints) {
         var config = services.config();
         Map<String, Object> sql = new LinkedHashMap<>();
         sql.put("timeout_seconds", config.sql().statementTimeout().toSeconds());
@@ -56,8 +57,7 @@ public final class HealthReport {
         python.put("pool_size", config.sandbox().poolSize());
         python.put("runtime", services.sandbox().status().runtime());
         Map<String, Object> caps = new LinkedHashMap<>();
-        caps.put("endpoints", List.of("GET /health", "GET /schema", "POST /schema/refresh", "GET /schema/{table}/profile",
-                "POST /execute", "POST /execute-on-data", "GET /frames/{key}", "GET /frames/{key}/data", "DELETE /frames/{key}"));
+        caps.put("endpoints", endpoints);
         caps.put("languages", List.of("sql", "python"));
         caps.put("sql", sql);
         caps.put("python", python);

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.TimeZone;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -70,7 +71,7 @@ public final class Main {
             Services services = buildServices(config);
             Javalin app = createApp(services, tls).start(config.host(), config.port());
             // Registered only once the API is up: the platform may call back right away.
-            Optional<PlatformClient> platform = startPlatformLink(config, services);
+            Optional<PlatformClient> platform = startPlatformLink(config, services, HttpApi.endpoints(app));
             Optional<DemoDatabase> demoToClose = demo;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 log.info("Shutting down");
@@ -130,14 +131,15 @@ public final class Main {
         }
     }
 
-    static Optional<PlatformClient> startPlatformLink(AgentConfig config, Services services) {
+    /** {@code endpoints}: what the started app routes, announced to the platform. */
+    static Optional<PlatformClient> startPlatformLink(AgentConfig config, Services services, List<String> endpoints) {
         if (config.coreLogicUrl().isEmpty()) {
             log.info("CORE_LOGIC_URL is not set: not registering with a platform");
             return Optional.empty();
         }
         PlatformClient client = new PlatformClient(
                 PlatformClient.spec(config, config.platform().registrationPath(), config.platform().heartbeatInterval(),
-                        services.database().config().dialect(), HealthReport.capabilities(services)),
+                        services.database().config().dialect(), HealthReport.capabilities(services, endpoints)),
                 () -> HealthReport.of(services).body(), Clock.systemUTC());
         client.start();
         return Optional.of(client);

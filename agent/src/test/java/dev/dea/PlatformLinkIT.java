@@ -3,6 +3,7 @@ package dev.dea;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.dea.http.HttpApi;
 import dev.dea.platform.PlatformClient;
 import dev.dea.testing.AgentHarness;
 import dev.dea.testing.TestPostgres;
@@ -39,7 +40,7 @@ class PlatformLinkIT {
         try (AgentHarness agent = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()), Map.of(
                 "CORE_LOGIC_URL", "http://127.0.0.1:" + platform.getAddress().getPort(),
                 "AGENT_ID", "agt-test-1", "AGENT_PUBLIC_URL", "https://agent.example.com", "HEARTBEAT_INTERVAL_SECONDS", "1"))) {
-            PlatformClient client = Main.startPlatformLink(agent.services().config(), agent.services()).orElseThrow();
+            PlatformClient client = Main.startPlatformLink(agent.services().config(), agent.services(), HttpApi.endpoints(agent.app())).orElseThrow();
             await(() -> calls.stream().anyMatch(c -> c.path().endsWith("/heartbeat")));
             client.close();
             client.close();
@@ -52,6 +53,9 @@ class PlatformLinkIT {
             assertThat(register.body().path("db_dialect").asText()).isEqualTo("postgresql");
             assertThat(register.body().path("capabilities").path("languages").toString()).isEqualTo("[\"sql\",\"python\"]");
             assertThat(register.body().path("capabilities").path("python").path("memory_mb").asInt()).isEqualTo(256);
+            // The routes the app really serves, not a list kept by hand beside them.
+            assertThat(register.body().path("capabilities").path("endpoints").toString())
+                    .contains("\"POST /execute\"", "\"GET /schema/{table}/profile\"", "\"POST /mcp\"", "\"GET /metrics\"");
 
             Call heartbeat = calls.stream().filter(c -> c.path().endsWith("/heartbeat")).findFirst().orElseThrow();
             assertThat(heartbeat.path()).isEqualTo("/api/v1/agents/agt-test-1/heartbeat");

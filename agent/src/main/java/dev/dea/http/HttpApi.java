@@ -15,8 +15,10 @@ import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Builds the Javalin application: request ids, authentication, routes and the single
@@ -72,6 +74,20 @@ public final class HttpApi {
                 }
             });
         });
+    }
+
+    /**
+     * What {@code app} really routes, as {@code "METHOD /path/{param}"} in sorted order: told to the
+     * platform at registration, and compared with the OpenAPI document by the tests.
+     */
+    public static List<String> endpoints(Javalin app) {
+        Set<String> endpoints = new TreeSet<>();
+        app.unsafe.internalRouter.allHttpHandlers().forEach(parsed -> {
+            if (parsed.endpoint.method.isHttpMethod()) {
+                endpoints.add(parsed.endpoint.method.name() + " " + parsed.endpoint.path);
+            }
+        });
+        return List.copyOf(endpoints);
     }
 
     /** AUTH_MODE: bearer tokens, or HMAC-signed requests (docs/request-signing.md). /health stays public. */

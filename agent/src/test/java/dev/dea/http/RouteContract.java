@@ -21,13 +21,7 @@ final class RouteContract {
     }
 
     static Set<String> registered(Javalin app) {
-        Set<String> endpoints = new TreeSet<>();
-        app.unsafe.internalRouter.allHttpHandlers().forEach(parsed -> {
-            if (parsed.endpoint.method.isHttpMethod()) {
-                endpoints.add(parsed.endpoint.method.name() + " " + parsed.endpoint.path);
-            }
-        });
-        return endpoints;
+        return new TreeSet<>(HttpApi.endpoints(app));
     }
 
     static Set<String> documented(JsonNode document) {
