@@ -16,6 +16,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
+# shellcheck source=../sandbox-image/minbase.sh
+source "$ROOT/sandbox-image/minbase.sh"
 CACHE=${DEA_SANDBOX_CACHE:-/var/cache/dea-sandbox}
 MIRROR=${DEA_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
@@ -79,19 +81,8 @@ mkdir -p "$CACHE"
 exec 9>"$CACHE/.lock"
 flock -w 900 9 || die "another build holds $CACHE/.lock"
 
-# Stage 1: the bare minbase tree (shared with sandbox-image/build-offline.sh, same name).
-MINBASE_TAR="$CACHE/minbase-$SUITE.tar"
-if [ ! -f "$MINBASE_TAR" ]; then
-    command -v debootstrap >/dev/null || { say "installing debootstrap"; apt-get install -y -qq debootstrap >/dev/null; }
-    say "debootstrap --variant=minbase $SUITE (cold, a few minutes)"
-    tmp="$CACHE/minbase.tmp"
-    rm -rf "$tmp"
-    debootstrap --variant=minbase "$SUITE" "$tmp" "$MIRROR" >"$CACHE/debootstrap.log" 2>&1 \
-        || die "debootstrap failed; see $CACHE/debootstrap.log"
-    tar -C "$tmp" -cf "$MINBASE_TAR.tmp" . && mv "$MINBASE_TAR.tmp" "$MINBASE_TAR"
-    rm -rf "$tmp"
-    say "minbase cached in $MINBASE_TAR ($(elapsed)s)"
-fi
+# Stage 1: the bare minbase tree, shared with the sandbox build (sandbox-image/minbase.sh).
+ensure_minbase
 
 # Stage 2: minbase without package caches and docs, with the agent's user and directories.
 BASE_HASH=$(printf '%s\n' "recipe $RECIPE_VERSION" "$(stat -c '%s %Y' "$MINBASE_TAR")" | sha256sum | cut -c1-16)

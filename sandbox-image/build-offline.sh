@@ -13,6 +13,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 RUNNER_DIR="$HERE/runner"
+# shellcheck source=minbase.sh
+source "$HERE/minbase.sh"
 CACHE=${DEA_SANDBOX_CACHE:-/var/cache/dea-sandbox}
 MIRROR=${DEA_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
@@ -81,19 +83,8 @@ mkdir -p "$CACHE"
 exec 9>"$CACHE/.lock"
 flock -n 9 || die "another build holds $CACHE/.lock"
 
-# Stage 1: the bare minbase tree, reused across package list changes.
-MINBASE_TAR="$CACHE/minbase-$SUITE.tar"
-if [ ! -f "$MINBASE_TAR" ]; then
-    command -v debootstrap >/dev/null || { say "installing debootstrap"; apt-get install -y -qq debootstrap >/dev/null; }
-    say "debootstrap --variant=minbase $SUITE (cold, a few minutes)"
-    tmp="$CACHE/minbase.tmp"
-    rm -rf "$tmp"
-    debootstrap --variant=minbase "$SUITE" "$tmp" "$MIRROR" >"$CACHE/debootstrap.log" 2>&1 \
-        || die "debootstrap failed; see $CACHE/debootstrap.log"
-    tar -C "$tmp" -cf "$MINBASE_TAR.tmp" . && mv "$MINBASE_TAR.tmp" "$MINBASE_TAR"
-    rm -rf "$tmp"
-    say "minbase cached in $MINBASE_TAR ($(elapsed)s)"
-fi
+# Stage 1: the bare minbase tree, reused across package list changes (sandbox-image/minbase.sh).
+ensure_minbase
 
 # Stage 2: minbase + Python packages, stripped; keyed by the package list.
 ROOTFS_TAR="$CACHE/rootfs-$PKG_HASH.tar"
