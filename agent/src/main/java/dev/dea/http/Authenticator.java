@@ -1,8 +1,47 @@
 package dev.dea.http;
 
+import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
 import io.javalin.http.Context;
 
-/** Runs before every route; throws to refuse the request (AUTH_MODE picks the implementation). */
-interface Authenticator {
-    void check(Context ctx);
+import java.util.Set;
+
+/**
+ * Runs before every route: public paths pass, a blocked address is refused (429), and
+ * otherwise the request's credentials are checked (AUTH_MODE picks how). Only a refused
+ * credential (401) counts as a failure for the throttle: a 413 or a full nonce cache says
+ * nothing about who is calling.
+ */
+final class Authenticator {
+    /** How one AUTH_MODE checks a request's credentials; throws to refuse it. */
+    interface Credentials {
+        void verify(Context ctx);
+    }
+
+    private final Credentials credentials;
+    private final Set<String> publicPaths;
+    private final AuthThrottle throttle;
+
+    Authenticator(Credentials credentials, Set<String> publicPaths, AuthThrottle throttle) {
+        this.credentials = credentials;
+        this.publicPaths = Set.copyOf(publicPaths);
+        this.throttle = throttle;
+    }
+
+    void check(Context ctx) {
+        if (publicPaths.contains(ctx.path())) {
+            return;
+        }
+        String address = ctx.ip();
+        throttle.checkAllowed(address);
+        try {
+            credentials.verify(ctx);
+        } catch (AgentException e) {
+            if (e.type() == ErrorType.UNAUTHORIZED) {
+                throttle.recordFailure(address);
+            }
+            throw e;
+        }
+        throttle.recordSuccess(address);
+    }
 }

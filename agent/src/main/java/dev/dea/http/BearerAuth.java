@@ -8,40 +8,28 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Bearer-token check. Tokens are compared as SHA-256 digests with
  * {@link MessageDigest#isEqual}, so neither their content nor their length leaks
  * through timing; every accepted token is compared, so rotation adds no timing signal.
  */
-final class BearerAuth implements Authenticator {
+final class BearerAuth implements Authenticator.Credentials {
     private static final String PREFIX = "Bearer ";
 
     private final List<byte[]> acceptedDigests;
-    private final Set<String> publicPaths;
-    private final AuthThrottle throttle;
 
-    BearerAuth(List<String> acceptedTokens, Set<String> publicPaths, AuthThrottle throttle) {
+    BearerAuth(List<String> acceptedTokens) {
         this.acceptedDigests = acceptedTokens.stream().map(BearerAuth::digest).toList();
-        this.publicPaths = Set.copyOf(publicPaths);
-        this.throttle = throttle;
     }
 
     @Override
-    public void check(Context ctx) {
-        if (publicPaths.contains(ctx.path())) {
-            return;
-        }
-        String address = ctx.ip();
-        throttle.checkAllowed(address);
+    public void verify(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || header.isBlank()) {
-            throttle.recordFailure(address);
             throw new AgentException(ErrorType.UNAUTHORIZED, "Missing Authorization header; send 'Authorization: Bearer <token>'");
         }
         if (!header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-            throttle.recordFailure(address);
             throw new AgentException(ErrorType.UNAUTHORIZED, "Authorization must use the Bearer scheme");
         }
         byte[] presented = digest(header.substring(PREFIX.length()).strip());
@@ -50,10 +38,8 @@ final class BearerAuth implements Authenticator {
             ok |= MessageDigest.isEqual(accepted, presented);
         }
         if (!ok) {
-            throttle.recordFailure(address);
             throw new AgentException(ErrorType.UNAUTHORIZED, "Invalid token");
         }
-        throttle.recordSuccess(address);
     }
 
     private static byte[] digest(String token) {

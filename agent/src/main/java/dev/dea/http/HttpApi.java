@@ -98,8 +98,8 @@ public final class HttpApi {
             java.time.Clock clock = java.time.Clock.systemUTC();
             RequestVerifier verifier = new RequestVerifier(auth.acceptedHmacSecrets(), auth.maxAge(),
                     new NonceCache(auth.nonceCacheSize(), clock), clock);
-            return new HmacAuth(verifier, bodies, publicPaths, throttle);
+            return new Authenticator(new HmacAuth(verifier, bodies), publicPaths, throttle);
         }
-        return new BearerAuth(config.acceptedTokens(), publicPaths, throttle);
+        return new Authenticator(new BearerAuth(config.acceptedTokens()), publicPaths, throttle);
     }
 }
