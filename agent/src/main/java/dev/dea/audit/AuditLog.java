@@ -29,16 +29,18 @@ import static java.util.Objects.requireNonNull;
  * The audit trail: one JSON line per execution, appended to {@link AuditConfig#path()}.
  *
  * <p><b>Durability.</b> {@link #append} writes the whole line with one {@link FileChannel}
- * write (looping only on a short write) and then calls {@code force(false)} (fdatasync)
- * before returning, so a line that was acknowledged survives a crash of the process and of
- * the machine. This costs one disk sync per execution, which is small next to the SQL or
- * Python run it records; an audit trail that loses its last lines on power loss is worth less
- * than that latency.
+ * write (looping only on a short write) and returns only once a {@code force(false)}
+ * (fdatasync) that started after the write has completed, so a line that was acknowledged
+ * survives a crash of the process and of the machine. Syncs are shared (group commit): the
+ * lines that concurrent executions wrote while one sync ran are covered by the next single
+ * sync, not one each. Under load a sync takes milliseconds and, one per line under the lock,
+ * it had become the limit of the whole API (and slowed every other file write on the disk).
  *
- * <p><b>Failure.</b> Any I/O failure surfaces as an {@link UncheckedIOException}; the line is
- * then not in the file (a partial write is truncated away, or the torn tail is terminated on
- * the next open so the following line starts clean). Appending after {@link #close()} throws
- * {@link IllegalStateException}. Nothing is ever dropped silently.
+ * <p><b>Failure.</b> Any I/O failure surfaces as an {@link UncheckedIOException}. A failed
+ * write is not in the file (a partial write is truncated away, or the torn tail is terminated
+ * on the next open so the following line starts clean); after a failed sync the line is in
+ * the file but not known to be durable, and its caller is told so. Appending after
+ * {@link #close()} throws {@link IllegalStateException}. Nothing is ever dropped silently.
  *
  * <p><b>Threads.</b> Safe for any number of threads; lines are serialised outside the lock
  * and written under it, so they never interleave. A thread whose interrupt flag is set can
@@ -59,12 +61,21 @@ public final class AuditLog implements AutoCloseable {
     private final AuditConfig config;
     private final Path path;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Held for a sync, never while waiting for {@link #lock}'s holder to finish a sync. */
+    private final ReentrantLock syncLock = new ReentrantLock();
 
     // Guarded by lock.
     private FileChannel channel;   // null after a failure or a half-done rotation: reopened on demand
     private long size;             // bytes in the current file
+    private long generation;       // bumped whenever the channel is closed (after forcing it)
+    private long unsyncedGeneration = -1;   // a generation whose force on close failed
     private boolean closed;
     private long appended;
+
+    // Guarded by syncLock: how far the current generation is known to be on disk.
+    private long syncedGeneration = -1;
+    private long syncedSize;
+    private long syncs;
 
     /** Opens (creating directories and the file) and appends to whatever the file already holds. */
     public AuditLog(AuditConfig config) {
@@ -110,26 +121,113 @@ public final class AuditLog implements AutoCloseable {
     public void append(AuditEvent event) {
         byte[] line = encode(requireNonNull(event, "event"));
         boolean interrupted = Thread.interrupted();   // an interrupt would close the channel mid-write
-        lock.lock();
         try {
-            if (closed) {
-                throw new IllegalStateException("audit log is closed: " + path);
+            long writtenGeneration;
+            long writtenUpTo;
+            lock.lock();
+            try {
+                if (closed) {
+                    throw new IllegalStateException("audit log is closed: " + path);
+                }
+                if (channel == null || !channel.isOpen()) {
+                    reopen();
+                }
+                if (size > 0 && size + line.length > config.maxFileBytes()) {
+                    rotate();
+                }
+                write(line);
+                appended++;
+                writtenGeneration = generation;
+                writtenUpTo = size;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write audit line to " + path, e);
+            } finally {
+                lock.unlock();
             }
-            if (channel == null || !channel.isOpen()) {
-                reopen();
-            }
-            if (size > 0 && size + line.length > config.maxFileBytes()) {
-                rotate();
-            }
-            write(line);
-            appended++;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write audit line to " + path, e);
+            sync(writtenGeneration, writtenUpTo);
         } finally {
-            lock.unlock();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Returns once the bytes up to {@code upTo} of file generation {@code gen} are on disk: at
+     * once when a sync that began after they were written has finished, else after one more
+     * sync that covers everything written so far. A closed generation was forced when closed.
+     */
+    private void sync(long gen, long upTo) {
+        syncLock.lock();
+        try {
+            if (syncedGeneration > gen || (syncedGeneration == gen && syncedSize >= upTo)) {
+                return;
+            }
+            FileChannel target;
+            long targetGeneration;
+            long targetSize;
+            lock.lock();
+            try {
+                target = channel;
+                targetGeneration = generation;
+                targetSize = size;
+            } finally {
+                lock.unlock();
+            }
+            if (targetGeneration != gen || target == null) {
+                // Rotated, closed or reopened since: closeChannel() forced that file.
+                if (gen == unsyncedGeneration()) {
+                    throw new UncheckedIOException(new IOException("cannot sync audit log " + path
+                            + " before closing it (the line was written but may not be durable)"));
+                }
+                return;
+            }
+            try {
+                target.force(false);
+                syncs++;
+            } catch (IOException e) {
+                if (!isCurrent(gen) && gen != unsyncedGeneration()) {
+                    return;   // closed under us, after being forced
+                }
+                throw new UncheckedIOException("cannot sync audit log " + path + " (the line was written but may not be durable)", e);
+            }
+            syncedGeneration = targetGeneration;
+            syncedSize = targetSize;
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** Disk syncs done by appenders so far (tests: concurrent lines share one). */
+    long syncs() {
+        syncLock.lock();
+        try {
+            return syncs;
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** Tests hold it to make appenders queue up for one shared sync. */
+    ReentrantLock syncLockForTests() {
+        return syncLock;
+    }
+
+    private long unsyncedGeneration() {
+        lock.lock();
+        try {
+            return unsyncedGeneration;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean isCurrent(long gen) {
+        lock.lock();
+        try {
+            return generation == gen && channel != null;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -193,7 +291,6 @@ public final class AuditLog implements AutoCloseable {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-            channel.force(false);
         } catch (IOException e) {
             // The caller is told the line is not recorded, so take back whatever part of it landed.
             try {
@@ -274,7 +371,15 @@ public final class AuditLog implements AutoCloseable {
     private void closeChannel() {
         FileChannel c = channel;
         channel = null;
+        generation++;
         if (c != null) {
+            try {
+                // Lines whose appenders have not synced yet rely on this (see sync()).
+                c.force(false);
+            } catch (IOException e) {
+                unsyncedGeneration = generation - 1;
+                log.warn("Syncing audit log {} before closing it failed: {}", path, e.toString());
+            }
             try {
                 c.close();
             } catch (IOException e) {

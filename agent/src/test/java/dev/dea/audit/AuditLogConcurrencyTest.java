@@ -76,4 +76,37 @@ class AuditLogConcurrencyTest {
         assertThat(count).isEqualTo(threads * perThread);
         assertThat(ids).hasSize(threads * perThread);
     }
+
+    @Test
+    void appendersWaitingForASyncShareTheNextOne() throws Exception {
+        try (AuditLog log = new AuditLog(new AuditConfig(dir.resolve("audit.log"), 1 << 20, 2, true))) {
+            log.append(event("warm-up"));
+            long before = log.syncs();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            var syncLock = log.syncLockForTests();
+            List<Future<?>> done = new ArrayList<>();
+            syncLock.lock();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    String id = "queued-" + i;
+                    done.add(pool.submit(() -> log.append(event(id))));
+                }
+                // All four lines are written; their appenders now wait for the sync lock.
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (syncLock.getQueueLength() < 4 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                assertThat(syncLock.getQueueLength()).isEqualTo(4);
+            } finally {
+                syncLock.unlock();
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            pool.shutdown();
+            // The first to get the lock syncs all four lines; the others find them on disk already.
+            assertThat(log.syncs() - before).isEqualTo(1);
+            assertThat(lines(dir.resolve("audit.log"))).hasSize(5);
+        }
+    }
 }
