@@ -7,10 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,13 +26,13 @@ public final class ConfigLoader {
     static final int MIN_HMAC_SECRET_LENGTH = 32;
     private static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
-    private static final Pattern SIZE = Pattern.compile("(?i)\\s*(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib|tb|tib)?\\s*");
 
-    private final Map<String, String> env;
-    private final List<String> problems = new ArrayList<>();
+    private final Env env;
+    private final List<String> problems;
 
     private ConfigLoader(Map<String, String> env) {
-        this.env = env;
+        this.env = new Env(env);
+        this.problems = this.env.problems();
     }
 
     /** The process environment over {@code .env} in the working directory, if present. */
@@ -86,11 +84,11 @@ public final class ConfigLoader {
     }
 
     private AgentConfig build() {
-        String host = string("AGENT_HOST", "0.0.0.0");
-        int port = integer("AGENT_PORT", 8001, 0, 65535);
+        String host = env.string("AGENT_HOST", "0.0.0.0");
+        int port = env.integer("AGENT_PORT", 8001, 0, 65535);
         Optional<DbConfig> db = db();
 
-        Optional<String> token = optional("AGENT_SECRET_TOKEN");
+        Optional<String> token = env.optional("AGENT_SECRET_TOKEN");
         boolean generated = false;
         if (token.isEmpty()) {
             if (db.isPresent()) {
@@ -100,12 +98,12 @@ public final class ConfigLoader {
             generated = true;
         }
         token.ifPresent(t -> checkToken("AGENT_SECRET_TOKEN", t));
-        Optional<String> previous = optional("AGENT_PREVIOUS_TOKEN");
+        Optional<String> previous = env.optional("AGENT_PREVIOUS_TOKEN");
         previous.ifPresent(t -> checkToken("AGENT_PREVIOUS_TOKEN", t));
 
-        Optional<URI> core = url("CORE_LOGIC_URL");
-        Optional<URI> publicUrl = url("AGENT_PUBLIC_URL");
-        Optional<String> agentId = optional("AGENT_ID");
+        Optional<URI> core = env.url("CORE_LOGIC_URL");
+        Optional<URI> publicUrl = env.url("AGENT_PUBLIC_URL");
+        Optional<String> agentId = env.optional("AGENT_ID");
         agentId.ifPresent(id -> {
             // It becomes a path segment of the platform's heartbeat URL.
             if (!id.matches("[A-Za-z0-9][A-Za-z0-9._~-]{0,127}")) {
@@ -114,62 +112,62 @@ public final class ConfigLoader {
         });
 
         SqlLimits sql = new SqlLimits(
-                Duration.ofSeconds(integer("SQL_TIMEOUT_SECONDS", 30, 1, 86_400)),
-                Duration.ofSeconds(integer("SQL_LOCK_TIMEOUT_SECONDS", 5, 1, 3_600)),
-                Duration.ofSeconds(integer("SQL_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS", 60, 1, 86_400)),
-                longValue("SQL_MAX_ROWS", 1_000_000, 1, 1_000_000_000L),
-                integer("SQL_FETCH_SIZE", 5_000, 10, 1_000_000),
-                integer("PREVIEW_MAX_ROWS", 1_000, 1, 100_000),
-                list("SQL_DENY_FUNCTIONS"),
-                list("SQL_DENY_TABLES"));
+                Duration.ofSeconds(env.integer("SQL_TIMEOUT_SECONDS", 30, 1, 86_400)),
+                Duration.ofSeconds(env.integer("SQL_LOCK_TIMEOUT_SECONDS", 5, 1, 3_600)),
+                Duration.ofSeconds(env.integer("SQL_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS", 60, 1, 86_400)),
+                env.longValue("SQL_MAX_ROWS", 1_000_000, 1, 1_000_000_000L),
+                env.integer("SQL_FETCH_SIZE", 5_000, 10, 1_000_000),
+                env.integer("PREVIEW_MAX_ROWS", 1_000, 1, 100_000),
+                env.list("SQL_DENY_FUNCTIONS"),
+                env.list("SQL_DENY_TABLES"));
 
         CacheConfig cache = new CacheConfig(
-                Path.of(string("CACHE_DIR", "data/cache")).toAbsolutePath().normalize(),
-                Duration.ofHours(integer("CACHE_TTL_HOURS", 24, 1, 24 * 365)),
-                size("CACHE_MAX_BYTES", 10L << 30),
-                size("FRAME_MAX_BYTES", 1L << 30));
+                Path.of(env.string("CACHE_DIR", "data/cache")).toAbsolutePath().normalize(),
+                Duration.ofHours(env.integer("CACHE_TTL_HOURS", 24, 1, 24 * 365)),
+                env.size("CACHE_MAX_BYTES", 10L << 30),
+                env.size("FRAME_MAX_BYTES", 1L << 30));
         if (cache.maxFrameBytes() > cache.maxBytes()) {
             problems.add("FRAME_MAX_BYTES (" + cache.maxFrameBytes() + ") must not exceed CACHE_MAX_BYTES (" + cache.maxBytes() + ")");
         }
 
         SchemaConfig schema = new SchemaConfig(
-                Duration.ofSeconds(integer("SCHEMA_CACHE_TTL_SECONDS", 300, 0, 86_400)),
-                longValue("PROFILE_SAMPLE_ABOVE_ROWS", 1_000_000, 1, Long.MAX_VALUE),
-                integer("PROFILE_SAMPLE_ROWS", 100_000, 100, 100_000_000));
+                Duration.ofSeconds(env.integer("SCHEMA_CACHE_TTL_SECONDS", 300, 0, 86_400)),
+                env.longValue("PROFILE_SAMPLE_ABOVE_ROWS", 1_000_000, 1, Long.MAX_VALUE),
+                env.integer("PROFILE_SAMPLE_ROWS", 100_000, 100, 100_000_000));
 
-        long maxRequestBytes = size("MAX_REQUEST_BYTES", 10L << 20);
-        AuthLimits authLimits = new AuthLimits(integer("AUTH_FAILURE_LIMIT", 10, 1, 10_000),
-                Duration.ofSeconds(integer("AUTH_FAILURE_WINDOW_SECONDS", 60, 1, 86_400)),
-                Duration.ofSeconds(integer("AUTH_BLOCK_SECONDS", 300, 1, 86_400)));
+        long maxRequestBytes = env.size("MAX_REQUEST_BYTES", 10L << 20);
+        AuthLimits authLimits = new AuthLimits(env.integer("AUTH_FAILURE_LIMIT", 10, 1, 10_000),
+                Duration.ofSeconds(env.integer("AUTH_FAILURE_WINDOW_SECONDS", 60, 1, 86_400)),
+                Duration.ofSeconds(env.integer("AUTH_BLOCK_SECONDS", 300, 1, 86_400)));
 
         SandboxConfig sandbox = new SandboxConfig(
-                string("SANDBOX_IMAGE", "dea-sandbox:latest"),
-                Duration.ofSeconds(integer("SANDBOX_TIMEOUT_SECONDS", 100, 1, 3_600)),
-                integer("SANDBOX_MEMORY_MB", 256, 64, 65_536),
-                decimal("SANDBOX_CPUS", 0.5, 0.05, 64),
-                integer("SANDBOX_PIDS_LIMIT", 64, 8, 4_096),
-                integer("SANDBOX_MAX_CONCURRENT", 2, 1, 256),
-                integer("SANDBOX_QUEUE_SIZE", 16, 0, 10_000),
-                integer("SANDBOX_POOL_SIZE", 2, 0, 64),
-                optional("SANDBOX_RUNTIME"),
-                size("SANDBOX_OUTPUT_LIMIT_BYTES", 1L << 20),
-                integer("SANDBOX_TMPFS_MB", 64, 1, 4_096));
+                env.string("SANDBOX_IMAGE", "dea-sandbox:latest"),
+                Duration.ofSeconds(env.integer("SANDBOX_TIMEOUT_SECONDS", 100, 1, 3_600)),
+                env.integer("SANDBOX_MEMORY_MB", 256, 64, 65_536),
+                env.decimal("SANDBOX_CPUS", 0.5, 0.05, 64),
+                env.integer("SANDBOX_PIDS_LIMIT", 64, 8, 4_096),
+                env.integer("SANDBOX_MAX_CONCURRENT", 2, 1, 256),
+                env.integer("SANDBOX_QUEUE_SIZE", 16, 0, 10_000),
+                env.integer("SANDBOX_POOL_SIZE", 2, 0, 64),
+                env.optional("SANDBOX_RUNTIME"),
+                env.size("SANDBOX_OUTPUT_LIMIT_BYTES", 1L << 20),
+                env.integer("SANDBOX_TMPFS_MB", 64, 1, 4_096));
 
-        String registrationPath = string("REGISTRATION_PATH", "/api/v1/agents/register");
+        String registrationPath = env.string("REGISTRATION_PATH", "/api/v1/agents/register");
         if (!registrationPath.startsWith("/") || registrationPath.contains("?") || registrationPath.contains("#")) {
             problems.add("REGISTRATION_PATH must be a path starting with '/' (no query or fragment), got '" + registrationPath + "'");
         }
         PlatformConfig platform = new PlatformConfig(registrationPath,
-                Duration.ofSeconds(integer("HEARTBEAT_INTERVAL_SECONDS", 30, 1, 3_600)));
+                Duration.ofSeconds(env.integer("HEARTBEAT_INTERVAL_SECONDS", 30, 1, 3_600)));
         AuditSettings audit = new AuditSettings(
-                Path.of(string("AUDIT_LOG_PATH", "data/audit/audit.log")).toAbsolutePath().normalize(),
-                size("AUDIT_MAX_FILE_BYTES", 100L << 20),
-                integer("AUDIT_MAX_FILES", 10, 1, 1_000),
-                bool("AUDIT_INCLUDE_CODE", true));
+                Path.of(env.string("AUDIT_LOG_PATH", "data/audit/audit.log")).toAbsolutePath().normalize(),
+                env.size("AUDIT_MAX_FILE_BYTES", 100L << 20),
+                env.integer("AUDIT_MAX_FILES", 10, 1, 1_000),
+                env.bool("AUDIT_INCLUDE_CODE", true));
         AuthSettings auth = auth();
         Optional<TlsConfig> tls = tls();
-        ObservabilityConfig observability = new ObservabilityConfig(bool("METRICS_PUBLIC", false), logFormat());
-        DocsConfig docs = new DocsConfig(bool("DOCS_ENABLED", true));
+        ObservabilityConfig observability = new ObservabilityConfig(env.bool("METRICS_PUBLIC", false), logFormat());
+        DocsConfig docs = new DocsConfig(env.bool("DOCS_ENABLED", true));
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -183,42 +181,42 @@ public final class ConfigLoader {
         // Only the variables that name a database switch the demo off: a copied .env.example
         // (with DB_PORT, DB_SSL_MODE... filled in) must still start the demo.
         boolean anyDb = java.util.stream.Stream.of("DB_HOST", "DB_USER", "DB_NAME", "DB_PASSWORD")
-                .anyMatch(k -> !blank(env.get(k)));
+                .anyMatch(k -> !Env.blank(env.raw(k)));
         if (!anyDb) {
             return Optional.empty();
         }
-        String dialect = string("DB_DIALECT", "postgresql").toLowerCase(Locale.ROOT);
+        String dialect = env.string("DB_DIALECT", "postgresql").toLowerCase(Locale.ROOT);
         if (!dialect.equals("postgresql") && !dialect.equals("postgres")) {
             problems.add("DB_DIALECT '" + dialect + "' is not supported; use 'postgresql'");
         }
-        String host = required("DB_HOST", "the database server's host name or address");
-        int port = integer("DB_PORT", 5432, 1, 65535);
-        String user = required("DB_USER", "the database user the agent connects as");
-        String name = required("DB_NAME", "the database to connect to");
-        String password = env.getOrDefault("DB_PASSWORD", "");
-        String ssl = string("DB_SSL_MODE", "prefer").toLowerCase(Locale.ROOT);
+        String host = env.required("DB_HOST", "the database server's host name or address");
+        int port = env.integer("DB_PORT", 5432, 1, 65535);
+        String user = env.required("DB_USER", "the database user the agent connects as");
+        String name = env.required("DB_NAME", "the database to connect to");
+        String password = Optional.ofNullable(env.raw("DB_PASSWORD")).orElse("");
+        String ssl = env.string("DB_SSL_MODE", "prefer").toLowerCase(Locale.ROOT);
         if (!SSL_MODES.contains(ssl)) {
             problems.add("DB_SSL_MODE '" + ssl + "' is not one of " + new java.util.TreeSet<>(SSL_MODES));
         }
-        Optional<String> role = optional("DB_READONLY_ROLE");
+        Optional<String> role = env.optional("DB_READONLY_ROLE");
         role.ifPresent(r -> {
             if (!IDENTIFIER.matcher(r).matches()) {
                 problems.add("DB_READONLY_ROLE '" + r + "' is not a plain SQL identifier");
             }
         });
-        String searchPath = string("DB_SEARCH_PATH", "public");
+        String searchPath = env.string("DB_SEARCH_PATH", "public");
         for (String part : searchPath.split(",")) {
             if (!IDENTIFIER.matcher(part.strip()).matches()) {
                 problems.add("DB_SEARCH_PATH must be a comma-separated list of schema names, got '" + searchPath + "'");
                 break;
             }
         }
-        int pool = integer("DB_POOL_SIZE", 10, 1, 200);
+        int pool = env.integer("DB_POOL_SIZE", 10, 1, 200);
         return Optional.of(new DbConfig("postgresql", host, port, user, password, name, ssl, role, searchPath, pool));
     }
 
     private AuthSettings auth() {
-        String modeName = string("AUTH_MODE", "bearer").toLowerCase(Locale.ROOT);
+        String modeName = env.string("AUTH_MODE", "bearer").toLowerCase(Locale.ROOT);
         AuthSettings.Mode mode = switch (modeName) {
             case "bearer" -> AuthSettings.Mode.BEARER;
             case "hmac" -> AuthSettings.Mode.HMAC;
@@ -227,16 +225,16 @@ public final class ConfigLoader {
                 yield AuthSettings.Mode.BEARER;
             }
         };
-        Optional<String> secret = optional("AGENT_HMAC_SECRET");
-        Optional<String> previous = optional("AGENT_PREVIOUS_HMAC_SECRET");
+        Optional<String> secret = env.optional("AGENT_HMAC_SECRET");
+        Optional<String> previous = env.optional("AGENT_PREVIOUS_HMAC_SECRET");
         if (mode == AuthSettings.Mode.HMAC && secret.isEmpty()) {
             problems.add("AGENT_HMAC_SECRET is required when AUTH_MODE=hmac; use a random string of at least "
                     + MIN_HMAC_SECRET_LENGTH + " characters (e.g. openssl rand -hex 32)");
         }
         secret.ifPresent(s -> checkHmacSecret("AGENT_HMAC_SECRET", s));
         previous.ifPresent(s -> checkHmacSecret("AGENT_PREVIOUS_HMAC_SECRET", s));
-        Duration maxAge = Duration.ofSeconds(integer("HMAC_MAX_AGE_SECONDS", 300, 10, 3_600));
-        int nonceCacheSize = integer("HMAC_NONCE_CACHE_SIZE", 100_000, 100, 10_000_000);
+        Duration maxAge = Duration.ofSeconds(env.integer("HMAC_MAX_AGE_SECONDS", 300, 10, 3_600));
+        int nonceCacheSize = env.integer("HMAC_NONCE_CACHE_SIZE", 100_000, 100, 10_000_000);
         if (mode == AuthSettings.Mode.HMAC && secret.isEmpty()) {
             // Reported above; the record needs a value to be built while the other problems are collected.
             return new AuthSettings(AuthSettings.Mode.BEARER, Optional.empty(), Optional.empty(), maxAge, nonceCacheSize);
@@ -257,8 +255,8 @@ public final class ConfigLoader {
     }
 
     private Optional<TlsConfig> tls() {
-        Optional<String> cert = optional("TLS_CERT_FILE");
-        Optional<String> key = optional("TLS_KEY_FILE");
+        Optional<String> cert = env.optional("TLS_CERT_FILE");
+        Optional<String> key = env.optional("TLS_KEY_FILE");
         if (cert.isEmpty() && key.isEmpty()) {
             return Optional.empty();
         }
@@ -268,30 +266,16 @@ public final class ConfigLoader {
         if (key.isEmpty()) {
             problems.add("TLS_KEY_FILE is required when TLS_CERT_FILE is set: the PEM private key of the certificate");
         }
-        Optional<Path> certFile = cert.flatMap(c -> readableFile("TLS_CERT_FILE", c));
-        Optional<Path> keyFile = key.flatMap(k -> readableFile("TLS_KEY_FILE", k));
+        Optional<Path> certFile = cert.flatMap(c -> env.readableFile("TLS_CERT_FILE", c));
+        Optional<Path> keyFile = key.flatMap(k -> env.readableFile("TLS_KEY_FILE", k));
         if (certFile.isEmpty() || keyFile.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new TlsConfig(certFile.get(), keyFile.get()));
     }
 
-    private Optional<Path> readableFile(String key, String value) {
-        Path file = Path.of(value).toAbsolutePath().normalize();
-        if (!Files.exists(file)) {
-            problems.add(key + " " + file + " does not exist");
-        } else if (!Files.isRegularFile(file)) {
-            problems.add(key + " " + file + " is not a regular file");
-        } else if (!Files.isReadable(file)) {
-            problems.add(key + " " + file + " is not readable by the agent's user");
-        } else {
-            return Optional.of(file);
-        }
-        return Optional.empty();
-    }
-
     private LogFormat logFormat() {
-        Optional<String> v = optional("LOG_FORMAT");
+        Optional<String> v = env.optional("LOG_FORMAT");
         if (v.isEmpty()) {
             return LogFormat.JSON;
         }
@@ -309,139 +293,6 @@ public final class ConfigLoader {
         if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             problems.add(key + " must be printable ASCII without spaces (it travels in an HTTP header)");
         }
-    }
-
-    private String required(String key, String what) {
-        String v = env.get(key);
-        if (blank(v)) {
-            problems.add(key + " is required when a database is configured: " + what);
-            return "";
-        }
-        return v.strip();
-    }
-
-    private Optional<String> optional(String key) {
-        String v = env.get(key);
-        return blank(v) ? Optional.empty() : Optional.of(v.strip());
-    }
-
-    private String string(String key, String def) {
-        return optional(key).orElse(def);
-    }
-
-    private int integer(String key, int def, int min, int max) {
-        return (int) longValue(key, def, min, max);
-    }
-
-    private long longValue(String key, long def, long min, long max) {
-        Optional<String> v = optional(key);
-        if (v.isEmpty()) {
-            return def;
-        }
-        try {
-            long parsed = Long.parseLong(v.get());
-            if (parsed < min || parsed > max) {
-                problems.add(key + " must be between " + min + " and " + max + ", got " + parsed);
-                return def;
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            problems.add(key + " must be a whole number, got '" + v.get() + "'");
-            return def;
-        }
-    }
-
-    private boolean bool(String key, boolean def) {
-        Optional<String> v = optional(key);
-        if (v.isEmpty()) {
-            return def;
-        }
-        return switch (v.get().toLowerCase(Locale.ROOT)) {
-            case "true", "1", "yes", "on" -> true;
-            case "false", "0", "no", "off" -> false;
-            default -> {
-                problems.add(key + " must be true or false, got '" + v.get() + "'");
-                yield def;
-            }
-        };
-    }
-
-    private double decimal(String key, double def, double min, double max) {
-        Optional<String> v = optional(key);
-        if (v.isEmpty()) {
-            return def;
-        }
-        try {
-            double parsed = Double.parseDouble(v.get());
-            if (!(parsed >= min && parsed <= max)) {
-                problems.add(key + " must be between " + min + " and " + max + ", got " + v.get());
-                return def;
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            problems.add(key + " must be a number such as 0.5, got '" + v.get() + "'");
-            return def;
-        }
-    }
-
-    private long size(String key, long def) {
-        Optional<String> v = optional(key);
-        if (v.isEmpty()) {
-            return def;
-        }
-        var m = SIZE.matcher(v.get());
-        if (!m.matches()) {
-            problems.add(key + " must be a size such as 1048576, 512MB or 10GB, got '" + v.get() + "'");
-            return def;
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-        int shift = switch (unit.charAt(0)) {
-            case 'k' -> 10;
-            case 'm' -> 20;
-            case 'g' -> 30;
-            case 't' -> 40;
-            default -> 0;
-        };
-        if (n <= 0 || n > (Long.MAX_VALUE >> shift)) {
-            problems.add(key + " must be a positive size, got '" + v.get() + "'");
-            return def;
-        }
-        return n << shift;
-    }
-
-    private Set<String> list(String key) {
-        Set<String> out = new LinkedHashSet<>();
-        optional(key).ifPresent(v -> {
-            for (String item : v.split(",")) {
-                if (!item.isBlank()) {
-                    out.add(item.strip().toLowerCase(Locale.ROOT));
-                }
-            }
-        });
-        return out;
-    }
-
-    private Optional<URI> url(String key) {
-        Optional<String> v = optional(key);
-        if (v.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            URI uri = new URI(v.get());
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-                problems.add(key + " must be an http:// or https:// URL, got '" + v.get() + "'");
-                return Optional.empty();
-            }
-            return Optional.of(uri);
-        } catch (java.net.URISyntaxException e) {
-            problems.add(key + " is not a valid URL: " + e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    private static boolean blank(String s) {
-        return s == null || s.isBlank();
     }
 
     private static String generateToken() {
