@@ -33,8 +33,8 @@ import static java.util.Objects.requireNonNull;
  * (fdatasync) that started after the write has completed, so a line that was acknowledged
  * survives a crash of the process and of the machine. Syncs are shared (group commit): the
  * lines that concurrent executions wrote while one sync ran are covered by the next single
- * sync, not one each. Under load a sync takes milliseconds and, one per line under the lock,
- * it had become the limit of the whole API (and slowed every other file write on the disk).
+ * sync, not one each. Under load a sync takes milliseconds, and one per line under the lock
+ * queued every execution behind the disk.
  *
  * <p><b>Failure.</b> Any I/O failure surfaces as an {@link UncheckedIOException}. A failed
  * write is not in the file (a partial write is truncated away, or the torn tail is terminated
