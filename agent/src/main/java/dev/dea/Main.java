@@ -18,6 +18,7 @@ import dev.dea.sandbox.SandboxService;
 import dev.dea.http.HttpApi;
 import dev.dea.logging.Logging;
 import dev.dea.platform.PlatformClient;
+import dev.dea.platform.RegistrationSpec;
 import dev.dea.profile.ProfileService;
 import dev.dea.schema.SchemaService;
 import dev.dea.sql.SqlGuard;
@@ -138,7 +139,7 @@ public final class Main {
             return Optional.empty();
         }
         PlatformClient client = new PlatformClient(
-                PlatformClient.spec(config, config.platform().registrationPath(), config.platform().heartbeatInterval(),
+                RegistrationSpec.of(config, config.platform().registrationPath(), config.platform().heartbeatInterval(),
                         services.database().config().dialect(), HealthReport.capabilities(services, endpoints)),
                 () -> HealthReport.of(services).body(), Clock.systemUTC());
         client.start();

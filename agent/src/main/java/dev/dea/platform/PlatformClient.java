@@ -1,39 +1,23 @@
 package dev.dea.platform;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.dea.Services;
-import dev.dea.config.AgentConfig;
-import dev.dea.frame.FrameJson;
 import dev.dea.platform.PlatformStatus.State;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
-import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -62,8 +46,6 @@ public final class PlatformClient implements AutoCloseable {
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(PlatformClient.class);
-    private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~-]{0,127}");
-    private static final int MAX_ERROR_CHARS = 300;
 
     /** Timing knobs; {@link #defaults()} in production, tiny values in tests. */
     record Tuning(Duration backoffBase, Duration backoffCap, Duration connectTimeout, Duration requestTimeout,
@@ -84,21 +66,12 @@ public final class PlatformClient implements AutoCloseable {
         }
     }
 
-    /** One HTTP exchange: status -1 when no answer came (timeout, connection error). */
-    private record Outcome(int status, Optional<String> retryAfter, String error) {
-        boolean success() {
-            return status >= 200 && status < 300;
-        }
-    }
-
     private final RegistrationSpec spec;
     private final Supplier<Map<String, Object>> health;
     private final Clock clock;
     private final Tuning tuning;
     private final Backoff backoff;
-    private final HttpClient http;
-    private final ObjectMapper mapper;
-    private final String userAgent;
+    private final PlatformHttp http;
 
     private final Object lock = new Object();
     private State state = State.REGISTERING;
@@ -124,94 +97,7 @@ public final class PlatformClient implements AutoCloseable {
         this.clock = requireNonNull(clock, "clock");
         this.tuning = requireNonNull(tuning, "tuning");
         this.backoff = new Backoff(tuning.backoffBase(), tuning.backoffCap(), tuning.random());
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(tuning.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-        ObjectMapper m = FrameJson.newMapper();
-        m.registerModule(new JavaTimeModule());
-        m.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        this.mapper = m;
-        this.userAgent = "data-execution-agent/" + spec.version();
-    }
-
-    // ---------------------------------------------------------------- spec
-
-    /**
-     * Builds the spec from the agent's configuration: {@code CORE_LOGIC_URL} (required here),
-     * {@code AGENT_ID} (default {@link #defaultAgentId()}), {@code AGENT_PUBLIC_URL}, the agent
-     * token and {@link Services#VERSION}.
-     */
-    public static RegistrationSpec spec(AgentConfig config, String registrationPath, Duration heartbeatInterval,
-                                        String dbDialect, Map<String, Object> capabilities) {
-        requireNonNull(config, "config");
-        URI core = config.coreLogicUrl().orElseThrow(() -> new IllegalStateException("CORE_LOGIC_URL is not set"));
-        return spec(core, registrationPath, config.agentId().orElseGet(PlatformClient::defaultAgentId),
-                config.publicUrl(), Services.VERSION, dbDialect, capabilities, config.token(), heartbeatInterval);
-    }
-
-    /**
-     * Builds the spec; see the class comment for the URLs.
-     *
-     * @throws IllegalArgumentException on a non-http(s) URL, a registration path not starting with
-     *                                  '/' or containing '?'/'#', or an agent id outside
-     *                                  {@code [A-Za-z0-9][A-Za-z0-9._~-]{0,127}}
-     */
-    public static RegistrationSpec spec(URI coreLogicUrl, String registrationPath, String agentId,
-                                        Optional<URI> publicUrl, String version, String dbDialect,
-                                        Map<String, Object> capabilities, String token, Duration heartbeatInterval) {
-        requireNonNull(coreLogicUrl, "coreLogicUrl");
-        requireNonNull(registrationPath, "registrationPath");
-        requireNonNull(agentId, "agentId");
-        String scheme = coreLogicUrl.getScheme() == null ? "" : coreLogicUrl.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || coreLogicUrl.getRawAuthority() == null) {
-            throw new IllegalArgumentException("CORE_LOGIC_URL must be an absolute http(s) URL, got " + coreLogicUrl);
-        }
-        if (!registrationPath.startsWith("/") || registrationPath.contains("?") || registrationPath.contains("#")) {
-            throw new IllegalArgumentException("REGISTRATION_PATH must start with '/' and hold no query, got '"
-                    + registrationPath + "'");
-        }
-        if (!AGENT_ID.matcher(agentId).matches()) {
-            throw new IllegalArgumentException("AGENT_ID must match " + AGENT_ID.pattern() + ", got '" + agentId + "'");
-        }
-        String root = scheme + "://" + coreLogicUrl.getRawAuthority() + stripTrailingSlashes(
-                coreLogicUrl.getRawPath() == null ? "" : coreLogicUrl.getRawPath());
-        String path = stripTrailingSlashes(registrationPath);
-        if (path.isEmpty()) {
-            throw new IllegalArgumentException("REGISTRATION_PATH must name a resource, got '" + registrationPath + "'");
-        }
-        String agents = path.substring(0, path.lastIndexOf('/'));
-        return new RegistrationSpec(
-                URI.create(root + path),
-                URI.create(root + agents + "/" + agentId + "/heartbeat"),
-                URI.create(root + agents + "/" + agentId + "/deregister"),
-                agentId, publicUrl, version, dbDialect, capabilities, token, heartbeatInterval);
-    }
-
-    /** {@code dea-<hostname>} (stable across restarts of the same host/container name), else a random id. */
-    public static String defaultAgentId() {
-        String host = System.getenv("HOSTNAME");
-        if (host == null || host.isBlank()) {
-            try {
-                host = InetAddress.getLocalHost().getHostName();
-            } catch (IOException e) {
-                host = null;
-            }
-        }
-        if (host == null || host.isBlank()) {
-            host = UUID.randomUUID().toString();
-        }
-        String id = ("dea-" + host.toLowerCase(Locale.ROOT)).replaceAll("[^a-z0-9._~-]", "-");
-        return id.length() > 128 ? id.substring(0, 128) : id;
-    }
-
-    private static String stripTrailingSlashes(String s) {
-        int end = s.length();
-        while (end > 0 && s.charAt(end - 1) == '/') {
-            end--;
-        }
-        return s.substring(0, end);
+        this.http = new PlatformHttp(spec, tuning.connectTimeout());
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -268,7 +154,7 @@ public final class PlatformClient implements AutoCloseable {
         body.put("sent_at", clock.instant().toString());
         body.put("reason", "shutdown");
         try {
-            Outcome o = post(spec.deregisterUrl(), body, tuning.deregisterTimeout());
+            PlatformHttp.Outcome o = http.post(spec.deregisterUrl(), body, tuning.deregisterTimeout());
             if (o.success()) {
                 log.info("Deregistered from the platform as {}", spec.agentId());
             } else {
@@ -278,7 +164,7 @@ public final class PlatformClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             log.warn("Deregistration from the platform interrupted");
         } catch (RuntimeException e) {
-            log.warn("Deregistration from the platform failed: {}", redact(String.valueOf(e.getMessage())));
+            log.warn("Deregistration from the platform failed: {}", http.redact(String.valueOf(e.getMessage())));
         }
     }
 
@@ -310,7 +196,7 @@ public final class PlatformClient implements AutoCloseable {
                 }
                 attempts++;
             }
-            Outcome o = post(spec.registerUrl(), registrationBody(), tuning.requestTimeout());
+            PlatformHttp.Outcome o = http.post(spec.registerUrl(), registrationBody(), tuning.requestTimeout());
             if (o.success()) {
                 synchronized (lock) {
                     if (state == State.CLOSED) {
@@ -347,7 +233,7 @@ public final class PlatformClient implements AutoCloseable {
         return false;
     }
 
-    private void logRegistrationFailure(Outcome o, int failures) {
+    private void logRegistrationFailure(PlatformHttp.Outcome o, int failures) {
         int s = o.status();
         boolean refusal = s >= 400 && s < 500 && s != 408 && s != 429;
         if (refusal) {
@@ -372,7 +258,7 @@ public final class PlatformClient implements AutoCloseable {
         Duration wait = spec.heartbeatInterval();
         while (pause(wait)) {
             wait = spec.heartbeatInterval();
-            Outcome o = post(spec.heartbeatUrl(), heartbeatBody(), tuning.requestTimeout());
+            PlatformHttp.Outcome o = http.post(spec.heartbeatUrl(), heartbeatBody(), tuning.requestTimeout());
             if (o.success()) {
                 synchronized (lock) {
                     if (state == State.CLOSED) {
@@ -425,7 +311,7 @@ public final class PlatformClient implements AutoCloseable {
     private void recordError(String error) {
         synchronized (lock) {
             if (state != State.CLOSED) {
-                lastError = Optional.of(redact(error));
+                lastError = Optional.of(http.redact(error));
             }
         }
     }
@@ -455,60 +341,5 @@ public final class PlatformClient implements AutoCloseable {
         body.put("sent_at", clock.instant().toString());
         body.put("health", h == null ? Map.of() : h);
         return body;
-    }
-
-    private Outcome post(URI url, Map<String, Object> body, Duration timeout) throws InterruptedException {
-        byte[] json;
-        try {
-            json = mapper.writeValueAsBytes(body);
-        } catch (IOException e) {
-            // An unserialisable health value must not stop the heartbeats.
-            Map<String, Object> fallback = new LinkedHashMap<>(body);
-            fallback.put("health", Map.of("status", "unknown", "error", "health not serialisable"));
-            try {
-                json = mapper.writeValueAsBytes(fallback);
-            } catch (IOException again) {
-                return new Outcome(-1, Optional.empty(), "cannot serialise request body");
-            }
-        }
-        HttpRequest request = HttpRequest.newBuilder(url)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .header("Authorization", "Bearer " + spec.token())
-                .header("X-Agent-Id", spec.agentId())
-                .header("User-Agent", userAgent)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json))
-                .build();
-        try {
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            String error = r.statusCode() >= 200 && r.statusCode() < 300 ? ""
-                    : "HTTP " + r.statusCode() + snippet(r.body());
-            return new Outcome(r.statusCode(), r.headers().firstValue("Retry-After"), redact(error));
-        } catch (HttpConnectTimeoutException e) {
-            return new Outcome(-1, Optional.empty(), "connect timeout after " + tuning.connectTimeout().toMillis() + " ms");
-        } catch (HttpTimeoutException e) {
-            return new Outcome(-1, Optional.empty(), "no answer within " + timeout.toMillis() + " ms");
-        } catch (IOException e) {
-            return new Outcome(-1, Optional.empty(), redact("connection error: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage())));
-        }
-    }
-
-    private static String snippet(String body) {
-        if (body == null || body.isBlank()) {
-            return "";
-        }
-        return ": " + body.strip();
-    }
-
-    /** Removes the token, control characters and excess length from a text that may reach logs or status. */
-    private String redact(String s) {
-        String out = s;
-        if (!spec.token().isEmpty()) {
-            out = out.replace(spec.token(), "<redacted>");
-        }
-        out = out.replaceAll("\\p{Cntrl}", " ");
-        return out.length() > MAX_ERROR_CHARS ? out.substring(0, MAX_ERROR_CHARS) + "..." : out;
     }
 }

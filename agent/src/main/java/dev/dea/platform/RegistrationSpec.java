@@ -1,15 +1,23 @@
 package dev.dea.platform;
 
+import dev.dea.Services;
+import dev.dea.config.AgentConfig;
+
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Everything {@link PlatformClient} needs to register the agent with the platform and keep it
- * registered. Build it with {@link PlatformClient#spec}. {@code toString()} never renders the token.
+ * registered. Build it with {@link #of}. {@code toString()} never renders the token.
  *
  * @param registerUrl       POST target of the registration
  * @param heartbeatUrl      POST target of the heartbeats
@@ -33,6 +41,8 @@ public record RegistrationSpec(
         Map<String, Object> capabilities,
         String token,
         Duration heartbeatInterval) {
+
+    private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~-]{0,127}");
 
     public RegistrationSpec {
         requireNonNull(registerUrl, "registerUrl");
@@ -59,5 +69,81 @@ public record RegistrationSpec(
                 + ", publicUrl=" + publicUrl.map(URI::toString).orElse("<none>") + ", version=" + version
                 + ", dbDialect=" + dbDialect + ", capabilities=" + capabilities.keySet()
                 + ", heartbeatInterval=" + heartbeatInterval + ", token=<redacted>]";
+    }
+
+    /**
+     * Builds the spec from the agent's configuration: {@code CORE_LOGIC_URL} (required here),
+     * {@code AGENT_ID} (default {@link #defaultAgentId()}), {@code AGENT_PUBLIC_URL}, the agent
+     * token and {@link Services#VERSION}.
+     */
+    public static RegistrationSpec of(AgentConfig config, String registrationPath, Duration heartbeatInterval,
+                                      String dbDialect, Map<String, Object> capabilities) {
+        requireNonNull(config, "config");
+        URI core = config.coreLogicUrl().orElseThrow(() -> new IllegalStateException("CORE_LOGIC_URL is not set"));
+        return of(core, registrationPath, config.agentId().orElseGet(RegistrationSpec::defaultAgentId),
+                config.publicUrl(), Services.VERSION, dbDialect, capabilities, config.token(), heartbeatInterval);
+    }
+
+    /**
+     * Builds the spec; see the class comment for the URLs.
+     *
+     * @throws IllegalArgumentException on a non-http(s) URL, a registration path not starting with
+     *                                  '/' or containing '?'/'#', or an agent id outside
+     *                                  {@code [A-Za-z0-9][A-Za-z0-9._~-]{0,127}}
+     */
+    public static RegistrationSpec of(URI coreLogicUrl, String registrationPath, String agentId,
+                                      Optional<URI> publicUrl, String version, String dbDialect,
+                                      Map<String, Object> capabilities, String token, Duration heartbeatInterval) {
+        requireNonNull(coreLogicUrl, "coreLogicUrl");
+        requireNonNull(registrationPath, "registrationPath");
+        requireNonNull(agentId, "agentId");
+        String scheme = coreLogicUrl.getScheme() == null ? "" : coreLogicUrl.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || coreLogicUrl.getRawAuthority() == null) {
+            throw new IllegalArgumentException("CORE_LOGIC_URL must be an absolute http(s) URL, got " + coreLogicUrl);
+        }
+        if (!registrationPath.startsWith("/") || registrationPath.contains("?") || registrationPath.contains("#")) {
+            throw new IllegalArgumentException("REGISTRATION_PATH must start with '/' and hold no query, got '"
+                    + registrationPath + "'");
+        }
+        if (!AGENT_ID.matcher(agentId).matches()) {
+            throw new IllegalArgumentException("AGENT_ID must match " + AGENT_ID.pattern() + ", got '" + agentId + "'");
+        }
+        String root = scheme + "://" + coreLogicUrl.getRawAuthority() + stripTrailingSlashes(
+                coreLogicUrl.getRawPath() == null ? "" : coreLogicUrl.getRawPath());
+        String path = stripTrailingSlashes(registrationPath);
+        if (path.isEmpty()) {
+            throw new IllegalArgumentException("REGISTRATION_PATH must name a resource, got '" + registrationPath + "'");
+        }
+        String agents = path.substring(0, path.lastIndexOf('/'));
+        return new RegistrationSpec(
+                URI.create(root + path),
+                URI.create(root + agents + "/" + agentId + "/heartbeat"),
+                URI.create(root + agents + "/" + agentId + "/deregister"),
+                agentId, publicUrl, version, dbDialect, capabilities, token, heartbeatInterval);
+    }
+
+    /** {@code dea-<hostname>} (stable across restarts of the same host/container name), else a random id. */
+    public static String defaultAgentId() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = null;
+            }
+        }
+        if (host == null || host.isBlank()) {
+            host = UUID.randomUUID().toString();
+        }
+        String id = ("dea-" + host.toLowerCase(Locale.ROOT)).replaceAll("[^a-z0-9._~-]", "-");
+        return id.length() > 128 ? id.substring(0, 128) : id;
+    }
+
+    private static String stripTrailingSlashes(String s) {
+        int end = s.length();
+        while (end > 0 && s.charAt(end - 1) == '/') {
+            end--;
+        }
+        return s.substring(0, end);
     }
 }

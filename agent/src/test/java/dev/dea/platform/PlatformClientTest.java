@@ -43,7 +43,7 @@ class PlatformClientTest {
     }
 
     private RegistrationSpec spec(Duration heartbeat) {
-        return PlatformClient.spec(platform.baseUrl(), PlatformClient.DEFAULT_REGISTRATION_PATH, "agent-7",
+        return RegistrationSpec.of(platform.baseUrl(), PlatformClient.DEFAULT_REGISTRATION_PATH, "agent-7",
                 Optional.of(java.net.URI.create("https://agent.client.example:8080")), "1.2.3", "postgresql",
                 Map.of("endpoints", List.of("/v1/execute"), "limits", Map.of("max_rows", 1000)), TOKEN, heartbeat);
     }
@@ -164,7 +164,7 @@ class PlatformClientTest {
     void keepsRetryingWhenNothingListensAndRegistersWhenThePlatformComesUp() throws Exception {
         java.net.URI base = platform.baseUrl();
         platform.close();
-        RegistrationSpec s = PlatformClient.spec(base, "/api/v1/agents/register", "agent-7", Optional.empty(),
+        RegistrationSpec s = RegistrationSpec.of(base, "/api/v1/agents/register", "agent-7", Optional.empty(),
                 "1.2.3", "postgresql", Map.of(), TOKEN, Duration.ofSeconds(30));
         PlatformClient c = new PlatformClient(s, () -> HEALTH, Clock.systemUTC(), new PlatformClient.Tuning(
                 Duration.ofMillis(5), Duration.ofMillis(40), Duration.ofSeconds(1), Duration.ofSeconds(1),

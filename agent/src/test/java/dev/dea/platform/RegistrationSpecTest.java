@@ -14,7 +14,7 @@ class RegistrationSpecTest {
     private static final String TOKEN = "another-secret-token-abcdefghijklmnop";
 
     private static RegistrationSpec spec(String base, String path, String agentId) {
-        return PlatformClient.spec(URI.create(base), path, agentId, Optional.empty(), "dev", "postgresql",
+        return RegistrationSpec.of(URI.create(base), path, agentId, Optional.empty(), "dev", "postgresql",
                 Map.of(), TOKEN, Duration.ofSeconds(30));
     }
 
@@ -60,13 +60,13 @@ class RegistrationSpecTest {
 
     @Test
     void defaultAgentIdIsAValidPathSegment() {
-        String id = PlatformClient.defaultAgentId();
+        String id = RegistrationSpec.defaultAgentId();
         assertThat(id).startsWith("dea-").matches("[A-Za-z0-9][A-Za-z0-9._~-]{0,127}");
     }
 
     @Test
     void rejectsANonPositiveHeartbeatInterval() {
-        assertThatThrownBy(() -> PlatformClient.spec(URI.create("https://c.example"), "/r", "a", Optional.empty(),
+        assertThatThrownBy(() -> RegistrationSpec.of(URI.create("https://c.example"), "/r", "a", Optional.empty(),
                 "dev", "postgresql", Map.of(), TOKEN, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
 }
