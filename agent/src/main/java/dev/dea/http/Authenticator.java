@@ -16,6 +16,9 @@ final class Authenticator {
     /** How one AUTH_MODE checks a request's credentials; throws to refuse it. */
     interface Credentials {
         void verify(Context ctx);
+
+        /** The {@code WWW-Authenticate} challenge a 401 carries (RFC 9110): how to authenticate. */
+        String challenge();
     }
 
     private final Credentials credentials;
@@ -39,6 +42,7 @@ final class Authenticator {
         } catch (AgentException e) {
             if (e.type() == ErrorType.UNAUTHORIZED) {
                 throttle.recordFailure(address);
+                ctx.header("WWW-Authenticate", credentials.challenge());
             }
             throw e;
         }

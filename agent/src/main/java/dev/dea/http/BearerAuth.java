@@ -24,6 +24,11 @@ final class BearerAuth implements Authenticator.Credentials {
     }
 
     @Override
+    public String challenge() {
+        return "Bearer realm=\"data-execution-agent\"";
+    }
+
+    @Override
     public void verify(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || header.isBlank()) {

@@ -21,6 +21,11 @@ final class HmacAuth implements Authenticator.Credentials {
     }
 
     @Override
+    public String challenge() {
+        return "DEA-HMAC-SHA256 realm=\"data-execution-agent\", headers=\"X-DEA-Timestamp X-DEA-Nonce X-DEA-Signature\"";
+    }
+
+    @Override
     public void verify(Context ctx) {
         if (ctx.header(SignatureHeaders.SIGNATURE) == null && ctx.header("Authorization") != null) {
             throw new AgentException(ErrorType.UNAUTHORIZED, "missing " + SignatureHeaders.SIGNATURE

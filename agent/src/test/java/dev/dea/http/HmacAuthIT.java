@@ -86,6 +86,7 @@ class HmacAuthIT {
         assertThat(r.status()).as(r.body()).isEqualTo(401);
         assertThat(r.errorType()).isEqualTo("UNAUTHORIZED");
         assertThat(r.json().path("detail").path("message").asText()).contains(message);
+        assertThat(r.header("WWW-Authenticate")).startsWith("DEA-HMAC-SHA256 ");
     }
 
     @Test

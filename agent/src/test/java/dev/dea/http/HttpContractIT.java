@@ -43,6 +43,8 @@ class HttpContractIT {
         var r = agent.send(request("/schema").GET().build());
         assertThat(r.status()).isEqualTo(401);
         assertThat(r.errorType()).isEqualTo("UNAUTHORIZED");
+        // RFC 9110: a 401 names the scheme to use.
+        assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"data-execution-agent\"");
     }
 
     @Test
