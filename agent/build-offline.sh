@@ -16,8 +16,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
-# shellcheck source=../sandbox-image/minbase.sh
-source "$ROOT/sandbox-image/minbase.sh"
+# shellcheck source=../sandbox-image/offline-lib.sh
+source "$ROOT/sandbox-image/offline-lib.sh"
 CACHE=${DEA_SANDBOX_CACHE:-/var/cache/dea-sandbox}
 MIRROR=${DEA_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
@@ -66,22 +66,14 @@ CONTENT_HASH=$( (printf '%s\n' "recipe $RECIPE_VERSION" "$SUITE" "$MIRROR" "$JRE
     cat "$JAR" "$HEALTHCHECK") | sha256sum | cut -c1-16)
 VERSION="offline-$CONTENT_HASH"
 
-if [ "$FORCE" -eq 0 ]; then
-    existing=$(docker image inspect --format '{{index .Config.Labels "dev.dea.agent.content-hash"}}' \
-        "$IMAGE:latest" 2>/dev/null || true)
-    if [ "$existing" = "$CONTENT_HASH" ]; then
-        say "$IMAGE:latest is up to date (content hash $CONTENT_HASH); use --force to rebuild"
-        docker tag "$IMAGE:latest" "$IMAGE:$VERSION"
-        exit 0
-    fi
-fi
+exit_if_current "$IMAGE" dev.dea.agent.content-hash "$CONTENT_HASH" "$VERSION"
 
 mkdir -p "$CACHE"
 # The sandbox build uses the same lock: both write the minbase tree.
 exec 9>"$CACHE/.lock"
 flock -w 900 9 || die "another build holds $CACHE/.lock"
 
-# Stage 1: the bare minbase tree, shared with the sandbox build (sandbox-image/minbase.sh).
+# Stage 1: the bare minbase tree, shared with the sandbox build (sandbox-image/offline-lib.sh).
 ensure_minbase
 
 # Stage 2: minbase without package caches and docs, with the agent's user and directories.

@@ -13,8 +13,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 RUNNER_DIR="$HERE/runner"
-# shellcheck source=minbase.sh
-source "$HERE/minbase.sh"
+# shellcheck source=offline-lib.sh
+source "$HERE/offline-lib.sh"
 CACHE=${DEA_SANDBOX_CACHE:-/var/cache/dea-sandbox}
 MIRROR=${DEA_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
@@ -67,15 +67,7 @@ if [ "$ROOTFS_ONLY" -eq 0 ]; then
         | sha256sum | cut -c1-16)
     VERSION="p$PROTOCOL-$CONTENT_HASH"
 
-    if [ "$FORCE" -eq 0 ]; then
-        existing=$(docker image inspect --format '{{index .Config.Labels "dev.dea.sandbox.content-hash"}}' \
-            "$IMAGE:latest" 2>/dev/null || true)
-        if [ "$existing" = "$CONTENT_HASH" ]; then
-            say "$IMAGE:latest is up to date (content hash $CONTENT_HASH); use --force to rebuild"
-            docker tag "$IMAGE:latest" "$IMAGE:$VERSION"
-            exit 0
-        fi
-    fi
+    exit_if_current "$IMAGE" dev.dea.sandbox.content-hash "$CONTENT_HASH" "$VERSION"
 fi
 
 mkdir -p "$CACHE"
@@ -83,7 +75,7 @@ mkdir -p "$CACHE"
 exec 9>"$CACHE/.lock"
 flock -n 9 || die "another build holds $CACHE/.lock"
 
-# Stage 1: the bare minbase tree, reused across package list changes (sandbox-image/minbase.sh).
+# Stage 1: the bare minbase tree, reused across package list changes (sandbox-image/offline-lib.sh).
 ensure_minbase
 
 # Stage 2: minbase + Python packages, stripped; keyed by the package list.
