@@ -1,5 +1,6 @@
 package dev.dea.auth;
 
+import dev.dea.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import static dev.dea.auth.NonceCache.Result.FULL;

@@ -1,5 +1,6 @@
 package dev.dea.auth;
 
+import dev.dea.testing.ManualClock;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import org.junit.jupiter.api.Test;

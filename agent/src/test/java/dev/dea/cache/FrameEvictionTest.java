@@ -1,5 +1,6 @@
 package dev.dea.cache;
 
+import dev.dea.testing.ManualClock;
 import dev.dea.config.CacheConfig;
 import dev.dea.frame.ColumnKind;
 import dev.dea.frame.FrameColumn;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,20 +25,6 @@ class FrameEvictionTest {
     Path dir;
     @TempDir
     Path scratch;
-
-    /** A clock the test moves by hand. */
-    static final class ManualClock implements InstantSource {
-        private volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-    }
 
     @Test
     void frameNotAccessedForTheTtlExpires() {

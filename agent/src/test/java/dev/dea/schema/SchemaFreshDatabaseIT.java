@@ -1,5 +1,6 @@
 package dev.dea.schema;
 
+import dev.dea.testing.ManualClock;
 import dev.dea.config.DbConfig;
 import dev.dea.db.Database;
 import dev.dea.error.AgentException;
@@ -164,7 +165,7 @@ class SchemaFreshDatabaseIT {
 
     @Test
     void cachesForTheTtlAndRefreshRebuildsAtOnce() throws SQLException {
-        SchemaServiceIT.ManualClock clock = new SchemaServiceIT.ManualClock();
+        ManualClock clock = new ManualClock();
         SchemaService service = service(db, clock);
         DatabaseSchema first = service.schema();
         assertThat(service.schema()).isSameAs(first);

@@ -21,8 +21,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -321,29 +319,6 @@ class SchemaServiceIT {
         return schema.tables().stream().map(TableInfo::qualifiedName).collect(Collectors.toSet());
     }
 
-    /** A clock the test moves by hand, to expire the cache without sleeping. */
-    static final class ManualClock extends Clock {
-        private volatile Instant now = Instant.parse("2024-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     static Optional<TableInfo> find(DatabaseSchema schema, String qualified) {
         return schema.tables().stream().filter(t -> t.qualifiedName().equals(qualified)).findFirst();
