@@ -5,6 +5,7 @@ import dev.dea.Services;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import dev.dea.execute.ExecutionContext;
+import dev.dea.execute.StepLimits;
 import dev.dea.execute.ExecutionResult;
 import dev.dea.openapi.ApiOperation;
 import dev.dea.openapi.ApiTag;
@@ -16,18 +17,14 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** {@code POST /execute} and {@code POST /execute-on-data}: parse, hand to the execution service, render. */
 final class ExecuteRoutes {
     private static final ApiTag EXECUTE = new ApiTag("execute", 
             "Guarded read-only SQL and sandboxed Python/pandas; every result is cached as a frame.");
     /** SQL and code larger than this are a mistake, not a query. */
-    static final int MAX_CODE_CHARS = 1_000_000;
     static final int DEFAULT_PREVIEW_ROWS = 1_000;
     /** Frames one step may read: a step is an analysis, not a bulk export. */
-    static final int MAX_INPUTS = 32;
-    private static final Pattern INPUT_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
 
     private final Services services;
     private final JsonBodies bodies;
@@ -43,7 +40,7 @@ final class ExecuteRoutes {
                 "code": {"type": "string", "minLength": 1, "maxLength": %d},
                 "preview_rows": {"type": "integer", "minimum": 0, "maximum": %d, "default": %d,
                   "description": "rows of the result returned in `data`; the whole result is in the cached frame"}"""
-                .formatted(MAX_CODE_CHARS, maxPreview, Math.min(DEFAULT_PREVIEW_ROWS, maxPreview));
+                .formatted(StepLimits.MAX_CODE_CHARS, maxPreview, Math.min(DEFAULT_PREVIEW_ROWS, maxPreview));
         String inputName = "{\"pattern\": \"^[A-Za-z0-9_.-]{1,128}$\"}";
         SchemaRef result = SchemaRef.named("EnrichedExecutionResult", ExecutionResult.class);
         api.add(ApiOperation.post("/execute").tag(EXECUTE)
@@ -83,7 +80,7 @@ final class ExecuteRoutes {
                               "rows": {"type": "array", "items": {"type": "array"}}}}}},
                           "description": "At most %d inputs in all; cache_keys and input_data share one \
                         namespace of names."}"""
-                        .formatted(code, MAX_INPUTS, inputName, MAX_INPUTS, inputName, MAX_INPUTS)))
+                        .formatted(code, StepLimits.MAX_INPUTS, inputName, StepLimits.MAX_INPUTS, inputName, StepLimits.MAX_INPUTS)))
                 .ok("The result, with the code's output and figures", result)
                 .errors(ErrorType.VALIDATION_ERROR, ErrorType.NOT_FOUND, ErrorType.TIMEOUT, ErrorType.RESULT_TOO_LARGE,
                         ErrorType.EXECUTION_ERROR, ErrorType.MEMORY_LIMIT, ErrorType.TOO_MANY_REQUESTS,
@@ -97,9 +94,9 @@ final class ExecuteRoutes {
         int preview = previewRows(body);
         ExecutionContext context = context(ctx);
         switch (language) {
-            case "sql" -> ctx.json(services.execution().executeSql(JsonBodies.requiredString(body, "code", MAX_CODE_CHARS),
+            case "sql" -> ctx.json(services.execution().executeSql(JsonBodies.requiredString(body, "code", StepLimits.MAX_CODE_CHARS),
                     preview, context));
-            case "python" -> ctx.json(services.execution().executePython(JsonBodies.requiredString(body, "code", MAX_CODE_CHARS),
+            case "python" -> ctx.json(services.execution().executePython(JsonBodies.requiredString(body, "code", StepLimits.MAX_CODE_CHARS),
                     Map.of(), preview, context));
             default -> throw AgentException.validation("Field 'language' must be 'sql' or 'python', got '"
                     + abbreviate(language) + "'");
@@ -108,7 +105,7 @@ final class ExecuteRoutes {
 
     void executeOnData(Context ctx) {
         JsonNode body = bodies.object(ctx);
-        String code = JsonBodies.requiredString(body, "code", MAX_CODE_CHARS);
+        String code = JsonBodies.requiredString(body, "code", StepLimits.MAX_CODE_CHARS);
         int preview = previewRows(body);
         Optional<String> requestId = Optional.of(RequestIds.of(ctx));
         Map<String, String> inputs = new LinkedHashMap<>();
@@ -138,9 +135,7 @@ final class ExecuteRoutes {
                 inputs.put(name, services.inlineFrames().store(name, e.getValue(), requestId).key());
             }
         }
-        if (inputs.size() > MAX_INPUTS) {
-            throw AgentException.validation("A step may read at most " + MAX_INPUTS + " frames, got " + inputs.size());
-        }
+        StepLimits.inputCount(inputs.size());
         ctx.json(services.execution().executePython(code, inputs, preview, context(ctx)));
     }
 
@@ -149,15 +144,12 @@ final class ExecuteRoutes {
     }
 
     private String checkName(String name, Map<String, String> inputs) {
-        if (!INPUT_NAME.matcher(name).matches()) {
-            throw AgentException.validation("Input name '" + abbreviate(name)
-                    + "' must be 1-128 letters, digits, '_', '.' or '-'");
-        }
+        StepLimits.inputName(name);
         if (inputs.containsKey(name)) {
             throw AgentException.validation("Input name '" + name + "' is given twice (cache_keys and input_data share names)");
         }
-        if (inputs.size() >= MAX_INPUTS) {
-            throw AgentException.validation("A step may read at most " + MAX_INPUTS + " frames");
+        if (inputs.size() >= StepLimits.MAX_INPUTS) {
+            throw AgentException.validation("A step may read at most " + StepLimits.MAX_INPUTS + " frames");
         }
         return name;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.Services;
 import dev.dea.cache.FrameMeta;
 import dev.dea.execute.ExecutionContext;
+import dev.dea.execute.StepLimits;
 import dev.dea.execute.ExecutionResult;
 import dev.dea.sandbox.Artifact;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -83,17 +84,17 @@ final class AgentTools {
     }
 
     private McpSchema.CallToolResult runSql(ToolArguments args, ExecutionContext caller) {
-        String sql = args.requiredString("sql", ToolArguments.MAX_CODE_CHARS);
+        String sql = args.requiredString("sql", StepLimits.MAX_CODE_CHARS);
         return execution(services.execution().executeSql(sql, previewRows(args), caller));
     }
 
     private McpSchema.CallToolResult runPython(ToolArguments args, ExecutionContext caller) {
-        String code = args.requiredString("code", ToolArguments.MAX_CODE_CHARS);
+        String code = args.requiredString("code", StepLimits.MAX_CODE_CHARS);
         return execution(services.execution().executePython(code, Map.of(), previewRows(args), caller));
     }
 
     private McpSchema.CallToolResult runPythonOnFrames(ToolArguments args, ExecutionContext caller) {
-        String code = args.requiredString("code", ToolArguments.MAX_CODE_CHARS);
+        String code = args.requiredString("code", StepLimits.MAX_CODE_CHARS);
         Map<String, String> inputs = args.requiredNameToKey("cache_keys");
         return execution(services.execution().executePython(code, inputs, previewRows(args), caller));
     }

@@ -3,13 +3,13 @@ package dev.dea.mcp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.error.AgentException;
+import dev.dea.execute.StepLimits;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -21,11 +21,6 @@ import static java.util.Objects.requireNonNull;
  * object as its JSON text.
  */
 final class ToolArguments {
-    /** Same bound as {@code POST /execute}: larger code is a mistake, not a query. */
-    static final int MAX_CODE_CHARS = 1_000_000;
-    /** Same rules as {@code POST /execute-on-data}'s input names. */
-    static final int MAX_INPUTS = 32;
-    private static final Pattern INPUT_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String tool;
@@ -105,16 +100,10 @@ final class ToolArguments {
         if (map.isEmpty()) {
             throw AgentException.validation("Argument '" + name + "' must name at least one frame; use run_python for code without inputs");
         }
-        if (map.size() > MAX_INPUTS) {
-            throw AgentException.validation("A step may read at most " + MAX_INPUTS + " frames, got " + map.size());
-        }
+        StepLimits.inputCount(map.size());
         Map<String, String> result = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
-            String inputName = String.valueOf(e.getKey());
-            if (!INPUT_NAME.matcher(inputName).matches()) {
-                throw AgentException.validation("Input name '" + abbreviate(inputName)
-                        + "' must be 1-128 letters, digits, '_', '.' or '-'");
-            }
+            String inputName = StepLimits.inputName(String.valueOf(e.getKey()));
             if (!(e.getValue() instanceof String key) || key.isBlank()) {
                 throw AgentException.validation(name + "['" + inputName + "'] must be a cache key string, got "
                         + describe(e.getValue()));
@@ -143,9 +132,5 @@ final class ToolArguments {
             case Iterable<?> i -> "an array";
             default -> "a " + v.getClass().getSimpleName();
         };
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 32 ? s : s.substring(0, 32) + "...";
     }
 }
