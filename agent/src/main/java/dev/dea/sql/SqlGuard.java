@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.dea.error.AgentException;
@@ -38,6 +39,7 @@ public final class SqlGuard {
 
     private final DenyList denyList;
     private final StatementParser parser;
+    private final VerdictCache verdicts = new VerdictCache(VerdictCache.DEFAULT_CAPACITY);
 
     /**
      * {@code extra*} are lower-case names from configuration, added to the built-in
@@ -78,6 +80,18 @@ public final class SqlGuard {
         TextRules.checkSelectInto(lexed.tokens());
         TextRules.checkLockingClause(lexed.tokens());
 
+        Optional<String> key = VerdictCache.keyOf(sql, lexed.tokens());
+        Optional<VerdictCache.Verdict> known = key.flatMap(verdicts::find);
+        if (known.isPresent()) {
+            return new GuardedStatement(sql, known.get().tables(), known.get().functions());
+        }
+        GuardedStatement accepted = fullCheck(sql, lexed);
+        key.ifPresent(k -> verdicts.remember(k, new VerdictCache.Verdict(accepted.tables(), accepted.functions())));
+        return accepted;
+    }
+
+    /** JSqlParser's reading, cross-checked against the driver's and the lexer's. */
+    private GuardedStatement fullCheck(String sql, PgLexer.Result lexed) {
         Statements statements;
         try {
             statements = parser.parse(sql);
@@ -98,6 +112,11 @@ public final class SqlGuard {
         }
         TextRules.auditNames(lexed.tokens(), scan, denyList);
         return new GuardedStatement(sql, scan.relations(), scan.functions());
+    }
+
+    /** How many statement shapes the guard answers without a full parse. */
+    int rememberedVerdicts() {
+        return verdicts.size();
     }
 
     /** Effective function deny-list (built-in plus configured), sorted. */
