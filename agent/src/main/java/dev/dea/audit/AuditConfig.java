@@ -16,10 +16,13 @@ import static java.util.Objects.requireNonNull;
  * @param maxFiles     how many rotated files are kept besides the current one (at least 1:
  *                     rotation must never be a way to delete the line just written)
  * @param includeCode  whether lines carry the executed code; its SHA-256 is always written
+ * @param fsync        whether {@link AuditLog#append} forces each line to disk before it returns,
+ *                     or a background thread does so once a second
  */
-public record AuditConfig(Path path, long maxFileBytes, int maxFiles, boolean includeCode) {
+public record AuditConfig(Path path, long maxFileBytes, int maxFiles, boolean includeCode, AuditSettings.Fsync fsync) {
     public AuditConfig {
         requireNonNull(path, "path");
+        requireNonNull(fsync, "fsync");
         if (path.getFileName() == null) {
             throw new IllegalArgumentException("audit path must name a file: " + path);
         }
@@ -31,9 +34,13 @@ public record AuditConfig(Path path, long maxFileBytes, int maxFiles, boolean in
         }
     }
 
+    public AuditConfig(Path path, long maxFileBytes, int maxFiles, boolean includeCode) {
+        this(path, maxFileBytes, maxFiles, includeCode, AuditSettings.Fsync.ALWAYS);
+    }
+
     /** The agent's configuration ({@code AUDIT_LOG_PATH}, {@code AUDIT_MAX_FILE_BYTES}, ...). */
     public static AuditConfig from(AuditSettings settings) {
         requireNonNull(settings, "settings");
-        return new AuditConfig(settings.path(), settings.maxFileBytes(), settings.maxFiles(), settings.includeCode());
+        return new AuditConfig(settings.path(), settings.maxFileBytes(), settings.maxFiles(), settings.includeCode(), settings.fsync());
     }
 }

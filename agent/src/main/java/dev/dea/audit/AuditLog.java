@@ -1,9 +1,6 @@
 package dev.dea.audit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dea.config.AuditSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +18,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static java.util.Objects.requireNonNull;
@@ -34,7 +36,11 @@ import static java.util.Objects.requireNonNull;
  * survives a crash of the process and of the machine. Syncs are shared (group commit): the
  * lines that concurrent executions wrote while one sync ran are covered by the next single
  * sync, not one each. Under load a sync takes milliseconds, and one per line under the lock
- * queued every execution behind the disk.
+ * queued every execution behind the disk. With {@code AUDIT_FSYNC=everysec}
+ * ({@link AuditSettings.Fsync#EVERYSEC}) {@link #append} returns once the line is written to
+ * the operating system, which keeps it through a crash of the agent, and a background thread
+ * forces the file once a second; a crash of the machine can then lose up to a second of
+ * lines, and a failed background sync is logged as an error, as no caller is waiting for it.
  *
  * <p><b>Failure.</b> Any I/O failure surfaces as an {@link UncheckedIOException}. A failed
  * write is not in the file (a partial write is truncated away, or the torn tail is terminated
@@ -55,8 +61,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final byte NEWLINE = '\n';
+    private static final byte NEWLINE = AuditLine.NEWLINE;
+    static final long BACKGROUND_SYNC_MILLIS = 1_000;
 
     private final AuditConfig config;
     private final Path path;
@@ -77,6 +83,9 @@ public final class AuditLog implements AutoCloseable {
     private long syncedSize;
     private long syncs;
 
+    /** Present with {@link AuditSettings.Fsync#EVERYSEC}: forces what was written once a second. */
+    private final Optional<ScheduledExecutorService> backgroundSync;
+
     /** Opens (creating directories and the file) and appends to whatever the file already holds. */
     public AuditLog(AuditConfig config) {
         this.config = requireNonNull(config, "config");
@@ -88,8 +97,43 @@ public final class AuditLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open audit log " + path, e);
         }
-        log.info("Audit log open at {} ({} bytes already there; rotating at {} bytes, keeping {} rotated files; code {})",
-                path, size, config.maxFileBytes(), config.maxFiles(), config.includeCode() ? "included" : "omitted");
+        this.backgroundSync = config.fsync() == AuditSettings.Fsync.EVERYSEC ? Optional.of(startBackgroundSync()) : Optional.empty();
+        log.info("Audit log open at {} ({} bytes already there; rotating at {} bytes, keeping {} rotated files; code {}; fsync {})",
+                path, size, config.maxFileBytes(), config.maxFiles(), config.includeCode() ? "included" : "omitted",
+                config.fsync().name().toLowerCase(Locale.ROOT));
+    }
+
+    private ScheduledExecutorService startBackgroundSync() {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, "audit-sync");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(this::syncWritten, BACKGROUND_SYNC_MILLIS, BACKGROUND_SYNC_MILLIS,
+                TimeUnit.MILLISECONDS);
+        return executor;
+    }
+
+    /** Forces whatever has been written so far; the background thread's task. */
+    void syncWritten() {
+        long gen;
+        long upTo;
+        lock.lock();
+        try {
+            if (closed || channel == null) {
+                return;   // closing forces the file itself; a failed channel is reopened by the next append
+            }
+            gen = generation;
+            upTo = size;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            sync(gen, upTo);
+        } catch (UncheckedIOException e) {
+            log.error("Background sync of audit log {} failed; lines written since the last sync may not be durable: {}",
+                    path, e.getMessage());
+        }
     }
 
     /** Lowercase hex SHA-256 of the code's UTF-8 bytes. */
@@ -113,7 +157,7 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Writes the event as one line and syncs it to disk before returning.
+     * Writes the event as one line and (with {@code AUDIT_FSYNC=always}) syncs it to disk before returning.
      *
      * @throws UncheckedIOException  when the line could not be written (it is then not in the file)
      * @throws IllegalStateException after {@link #close()}
@@ -144,7 +188,9 @@ public final class AuditLog implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            sync(writtenGeneration, writtenUpTo);
+            if (backgroundSync.isEmpty()) {
+                sync(writtenGeneration, writtenUpTo);
+            }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -231,9 +277,10 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Idempotent. Every appended line is already on disk; this only releases the file. */
+    /** Idempotent. Forces what is not yet on disk, then releases the file. */
     @Override
     public void close() {
+        backgroundSync.ifPresent(AuditLog::stop);
         lock.lock();
         try {
             if (closed) {
@@ -247,39 +294,22 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    // --- encoding ---
-
-    byte[] encode(AuditEvent e) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("time", e.time().toString());
-        n.put("request_id", e.requestId());
-        n.put("caller_address", e.callerAddress());
-        n.put("language", e.language());
-        n.put("code_sha256", e.codeSha256());
-        if (config.includeCode()) {
-            n.put("code", e.code().orElse(null));
-        }
-        strings(n.putArray("tables_touched"), e.tablesTouched());
-        n.put("outcome", e.outcome());
-        n.put("error_type", e.errorType().orElse(null));
-        n.put("rows", e.rows());
-        n.put("duration_ms", e.durationMs());
-        strings(n.putArray("cache_keys_read"), e.cacheKeysRead());
-        n.put("cache_key_written", e.cacheKeyWritten().orElse(null));
+    // Not shutdownNow: an interrupt inside force() would close the channel under the sync.
+    private static void stop(ScheduledExecutorService executor) {
+        executor.shutdown();
         try {
-            // Compact output escapes every control character, so the only newline is ours.
-            byte[] json = JSON.writeValueAsBytes(n);
-            byte[] line = new byte[json.length + 1];
-            System.arraycopy(json, 0, line, 0, json.length);
-            line[json.length] = NEWLINE;
-            return line;
-        } catch (JsonProcessingException ex) {
-            throw new IllegalStateException("cannot encode audit event", ex);
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("Background audit sync did not finish within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private static void strings(ArrayNode array, List<String> values) {
-        values.forEach(array::add);
+    // --- encoding ---
+
+    byte[] encode(AuditEvent e) {
+        return AuditLine.encode(e, config.includeCode());
     }
 
     // --- file handling, all under lock ---

@@ -163,7 +163,8 @@ public final class ConfigLoader {
                 Path.of(env.string("AUDIT_LOG_PATH", "data/audit/audit.log")).toAbsolutePath().normalize(),
                 env.size("AUDIT_MAX_FILE_BYTES", 100L << 20),
                 env.integer("AUDIT_MAX_FILES", 10, 1, 1_000),
-                env.bool("AUDIT_INCLUDE_CODE", true));
+                env.bool("AUDIT_INCLUDE_CODE", true),
+                auditFsync());
         AuthSettings auth = auth();
         Optional<TlsConfig> tls = tls();
         ObservabilityConfig observability = new ObservabilityConfig(env.bool("METRICS_PUBLIC", false), logFormat());
@@ -272,6 +273,19 @@ public final class ConfigLoader {
             return Optional.empty();
         }
         return Optional.of(new TlsConfig(certFile.get(), keyFile.get()));
+    }
+
+    private AuditSettings.Fsync auditFsync() {
+        Optional<String> v = env.optional("AUDIT_FSYNC");
+        if (v.isEmpty()) {
+            return AuditSettings.Fsync.ALWAYS;
+        }
+        Optional<AuditSettings.Fsync> fsync = AuditSettings.Fsync.parse(v.get());
+        if (fsync.isEmpty()) {
+            problems.add("AUDIT_FSYNC must be always (each line on disk before the answer) or everysec, got '"
+                    + v.get() + "'");
+        }
+        return fsync.orElse(AuditSettings.Fsync.ALWAYS);
     }
 
     private LogFormat logFormat() {

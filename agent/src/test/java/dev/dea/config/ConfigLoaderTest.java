@@ -125,6 +125,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void syncsEveryAuditLineUnlessAuditFsyncIsEverysec() {
+        assertThat(ConfigLoader.load(db(Map.of())).audit().fsync()).isEqualTo(AuditSettings.Fsync.ALWAYS);
+        assertThat(ConfigLoader.load(db(Map.of("AUDIT_FSYNC", "EverySec"))).audit().fsync())
+                .isEqualTo(AuditSettings.Fsync.EVERYSEC);
+        assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("AUDIT_FSYNC", "never"))))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "AUDIT_FSYNC must be always (each line on disk before the answer) or everysec, got 'never'"));
+    }
+
+    @Test
     void servesTheApiReferenceUnlessDocsEnabledIsFalse() {
         assertThat(ConfigLoader.load(db(Map.of())).docs().enabled()).isTrue();
         assertThat(ConfigLoader.load(db(Map.of("DOCS_ENABLED", "false"))).docs().enabled()).isFalse();
