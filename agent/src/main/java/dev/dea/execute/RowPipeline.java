@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
  * about the same, and run serially they left a core idle (bench (a)). Memory stays
  * bounded: at most {@link #QUEUED_BATCHES} batches of {@link #BATCH_ROWS} rows are in flight.
  * The writer is handed over whole: only the pipeline thread touches it until {@link #finish()}.
+ * The thread starts with the first full batch: a result smaller than one batch, the common
+ * case of small queries (bench (b)), is written by the caller in {@link #finish()} without a
+ * thread start and two hand-offs.
  */
 final class RowPipeline implements AutoCloseable {
     static final int BATCH_ROWS = 1_024;
@@ -23,14 +26,13 @@ final class RowPipeline implements AutoCloseable {
 
     private final FrameWriter writer;
     private final BlockingQueue<List<Object[]>> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
-    private final Thread thread;
+    private Thread thread;   // null until the first full batch
     private volatile RuntimeException failure;
-    private List<Object[]> batch = new ArrayList<>(BATCH_ROWS);
+    private List<Object[]> batch = new ArrayList<>();
     private boolean finished;
 
     RowPipeline(FrameWriter writer) {
         this.writer = writer;
-        this.thread = Thread.ofVirtual().name("dea-frame-writer").start(this::drain);
     }
 
     private void drain() {
@@ -56,6 +58,9 @@ final class RowPipeline implements AutoCloseable {
     void append(Object[] row) {
         batch.add(row);
         if (batch.size() == BATCH_ROWS) {
+            if (thread == null) {
+                thread = Thread.ofVirtual().name("dea-frame-writer").start(this::drain);
+            }
             hand(batch);
             batch = new ArrayList<>(BATCH_ROWS);
         }
@@ -81,6 +86,13 @@ final class RowPipeline implements AutoCloseable {
 
     /** Flushes the last rows and waits until every row is in the writer. */
     void finish() {
+        if (thread == null) {
+            finished = true;
+            for (Object[] row : batch) {
+                writer.append(row);
+            }
+            return;
+        }
         if (!batch.isEmpty()) {
             hand(batch);
             batch = new ArrayList<>();
@@ -103,7 +115,7 @@ final class RowPipeline implements AutoCloseable {
     /** On an error path: stops the pipeline thread so the writer can be discarded safely. */
     @Override
     public void close() {
-        if (!finished) {
+        if (!finished && thread != null) {
             thread.interrupt();
             join();
         }
