@@ -28,8 +28,11 @@ final class CacheDirectory {
     // Logged under FrameCache: operators configure and read one logger for the cache.
     private static final Logger log = LoggerFactory.getLogger(FrameCache.class);
 
-    /** A frame found complete on disk at startup. */
-    record Found(FrameMeta meta, long diskBytes, long lastAccessMillis) {
+    /**
+     * A frame found complete on disk at startup. Its meta.json is parsed to validate the
+     * frame, but the {@link FrameMeta} is not kept: the index must stay small.
+     */
+    record Found(String key, long diskBytes, long lastAccessMillis) {
     }
 
     /** What startup found: the complete frames, and how many leftovers it deleted. */
@@ -164,11 +167,11 @@ final class CacheDirectory {
         if (dataBytes != meta.bytes()) {
             throw new IOException("rows.jsonl has " + dataBytes + " bytes, meta.json says " + meta.bytes());
         }
-        return new Found(meta, dataBytes + Files.size(metaPath), Files.getLastModifiedTime(metaPath).toMillis());
+        return new Found(name, dataBytes + Files.size(metaPath), Files.getLastModifiedTime(metaPath).toMillis());
     }
 
     /** Why a frame was unreadable, without quoting file content (meta.json holds SQL and sample values). */
-    private static String reason(Exception e) {
+    static String reason(Exception e) {
         return switch (e) {
             case NoSuchFileException missing -> "missing " + Path.of(missing.getFile()).getFileName();
             case JsonProcessingException json -> "meta.json is not valid JSON";

@@ -25,9 +25,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -37,8 +35,10 @@ import static java.util.Objects.requireNonNull;
  * The on-disk frame cache (docs/frame-format.md). A frame is a directory
  * {@code frames/<key>/} holding {@code rows.jsonl} and {@code meta.json}; it is written
  * under {@code tmp/} and renamed into place, so a frame is either complete or absent.
- * The in-memory index is rebuilt from disk at startup. Last access is kept in memory and
- * mirrored (throttled) into meta.json's mtime, so TTL and LRU order survive restarts.
+ * The in-memory {@link FrameIndex} is rebuilt from disk at startup and holds only sizes
+ * and access times; a frame's {@link FrameMeta} is read from meta.json when asked for,
+ * with the most recently used kept in {@link RecentMetas}. Last access is kept in memory
+ * and mirrored (throttled) into meta.json's mtime, so TTL and LRU order survive restarts.
  * Thread-safe; one process owns a cache directory (enforced with a lock file).
  */
 public final class FrameCache implements AutoCloseable {
@@ -52,34 +52,21 @@ public final class FrameCache implements AutoCloseable {
     private final MetaFile metaFile;
     private final FrameExports exports;
     private final CacheDirectory directory;
-    private final ConcurrentHashMap<String, Entry> index = new ConcurrentHashMap<>();
-    /** Guards every change of {@link #index} together with {@link #totalBytes}. */
-    private final Object lock = new Object();
-    private long totalBytes;
+    private final FrameIndex index;
+    private final RecentMetas metas;
     private final AtomicLong evictions = new AtomicLong();
-    /** Guarded by {@link #lock}. */
-    private long lastTtlScan;
     private final AtomicBoolean closed = new AtomicBoolean();
-
-    private static final class Entry {
-        final FrameMeta meta;
-        final long diskBytes;
-        volatile long lastAccess;
-        volatile long lastTouch;
-
-        Entry(FrameMeta meta, long diskBytes, long lastAccess) {
-            this.meta = meta;
-            this.diskBytes = diskBytes;
-            this.lastAccess = lastAccess;
-            this.lastTouch = lastAccess;
-        }
-    }
 
     public FrameCache(CacheConfig config) {
         this(config, InstantSource.system());
     }
 
     FrameCache(CacheConfig config, InstantSource clock) {
+        this(config, clock, RecentMetas.DEFAULT_MAX_ENTRIES);
+    }
+
+    /** {@code recentMetas}: how many metas to keep in memory (tests make it small to force reads from disk). */
+    FrameCache(CacheConfig config, InstantSource clock, int recentMetas) {
         this.config = requireNonNull(config, "config");
         this.clock = requireNonNull(clock, "clock");
         this.mapper = FrameJson.newMapper();
@@ -94,17 +81,19 @@ public final class FrameCache implements AutoCloseable {
         this.exports = new FrameExports(mapper, mapper.reader()
                 .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES));
+        this.index = new FrameIndex(config.ttl().toMillis(), TOUCH_INTERVAL_MILLIS);
+        this.metas = new RecentMetas(recentMetas, RecentMetas.DEFAULT_MAX_WEIGHT);
         this.directory = new CacheDirectory(config.dir(), metaFile);
         CacheDirectory.Scan scan = directory.scan();
-        synchronized (lock) {
-            for (CacheDirectory.Found f : scan.frames()) {
-                index.put(f.meta().key(), new Entry(f.meta(), f.diskBytes(), f.lastAccessMillis()));
-                totalBytes += f.diskBytes();
-            }
+        // Oldest access first: the index's order is then the order of the access times.
+        List<CacheDirectory.Found> found = new ArrayList<>(scan.frames());
+        found.sort(Comparator.comparingLong(CacheDirectory.Found::lastAccessMillis));
+        for (CacheDirectory.Found f : found) {
+            index.add(f.key(), f.diskBytes(), f.lastAccessMillis());
         }
         CacheStats s = stats();
-        log.info("Frame cache opened at {}: {} frames, {} bytes (limit {} bytes, ttl {}); removed {} leftovers",
-                config.dir(), s.frames(), s.bytes(), config.maxBytes(), config.ttl(), scan.removed());
+        log.info("Frame cache opened at {}: {} frames, {} bytes (limits {} bytes, {} frames, ttl {}); removed {} leftovers",
+                config.dir(), s.frames(), s.bytes(), config.maxBytes(), config.maxFrames(), config.ttl(), scan.removed());
         evict();
     }
 
@@ -132,28 +121,12 @@ public final class FrameCache implements AutoCloseable {
      * @throws AgentException VALIDATION_ERROR if the key is not a lower-case UUID
      */
     public Optional<FrameMeta> find(String key) {
-        FrameKeys.requireValid(key);
-        Entry e = index.get(key);
-        if (e == null) {
-            return Optional.empty();
-        }
-        long now = clock.millis();
-        if (expired(e, now)) {
-            if (remove(key, e)) {
-                evictions.incrementAndGet();
-                directory.deleteFrame(key);
-                log.debug("Frame {} expired", key);
-            }
-            return Optional.empty();
-        }
-        touch(key, e, now);
-        return Optional.of(e.meta);
+        return access(key) ? meta(key) : Optional.empty();
     }
 
     /** Like {@link #find}, but an unknown or expired frame is a NOT_FOUND error. */
     public FrameMeta get(String key) {
-        return find(key).orElseThrow(() -> AgentException.notFound(
-                "Frame " + key + " was not found; it may have expired or been evicted"));
+        return find(key).orElseThrow(() -> notFound(key));
     }
 
     /** The first {@code maxRows} rows, each a JSON array of values in the wire encoding. */
@@ -161,7 +134,7 @@ public final class FrameCache implements AutoCloseable {
         if (maxRows < 0) {
             throw AgentException.validation("maxRows must not be negative");
         }
-        get(key);
+        requireLive(key);
         try (InputStream in = open(key)) {
             return exports.previewRows(in, maxRows);
         } catch (IOException e) {
@@ -199,17 +172,33 @@ public final class FrameCache implements AutoCloseable {
      * a missing file as NOT_FOUND.
      */
     public Path dataFile(String key) {
-        get(key);
+        requireLive(key);
         return directory.rowsFile(key);
+    }
+
+    /**
+     * Opens a frame's rows file for streaming. Open promptly after {@link #get}: an open file
+     * stays readable if the frame is evicted meanwhile, a frame evicted before is NOT_FOUND.
+     */
+    public InputStream openRows(String key) {
+        return open(dataFile(key), key);
+    }
+
+    /**
+     * The cache's root directory. At most one agent holds it (a file lock), which makes it a
+     * safe identity for resources the agent owns elsewhere, such as its sandbox containers.
+     */
+    public Path directory() {
+        return config.dir();
     }
 
     /** Deletes a frame; false if there was none. */
     public boolean delete(String key) {
         FrameKeys.requireValid(key);
-        Entry e = index.get(key);
-        if (e == null || !remove(key, e)) {
+        if (!index.remove(key)) {
             return false;
         }
+        metas.remove(key);
         directory.deleteFrame(key);
         log.debug("Deleted frame {}", key);
         return true;
@@ -217,40 +206,17 @@ public final class FrameCache implements AutoCloseable {
 
     /**
      * Removes frames not accessed for the TTL, then the least recently accessed frames
-     * until the cache fits {@code maxBytes}.
+     * while the cache exceeds {@code maxBytes} or {@code maxFrames}.
      *
      * @return the number of frames evicted
      */
-    /**
-     * The cache's root directory. At most one agent holds it (a file lock), which makes it a
-     * safe identity for resources the agent owns elsewhere, such as its sandbox containers.
-     */
-    /**
-     * Opens a frame's rows file for streaming. Open promptly after {@link #get}: an open file
-     * stays readable if the frame is evicted meanwhile, a frame evicted before is NOT_FOUND.
-     */
-    public java.io.InputStream openRows(String key) {
-        try {
-            return java.nio.file.Files.newInputStream(dataFile(key));
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw AgentException.notFound("Frame " + key + " was evicted while being read");
-        } catch (IOException e) {
-            throw AgentException.internal("Cannot read frame " + key, e);
-        }
-    }
-
-    public java.nio.file.Path directory() {
-        return config.dir();
-    }
-
     public int evict() {
-        return evict(null, true);
+        return evict(Optional.empty());
     }
 
     public CacheStats stats() {
-        synchronized (lock) {
-            return new CacheStats(index.size(), totalBytes, evictions.get(), config.maxBytes());
-        }
+        FrameIndex.Totals t = index.totals();
+        return new CacheStats(t.frames(), t.bytes(), evictions.get(), config.maxBytes(), config.maxFrames());
     }
 
     @Override
@@ -277,15 +243,16 @@ public final class FrameCache implements AutoCloseable {
         return clock.instant();
     }
 
-    /** Makes a fully written frame directory visible, then evicts (never the new frame). */
-    void publish(Path dir, FrameMeta meta, long diskBytes) throws IOException {
-        synchronized (lock) {
-            directory.publish(dir, meta.key());
-            index.put(meta.key(), new Entry(meta, diskBytes, clock.millis()));
-            totalBytes += diskBytes;
-        }
+    /**
+     * Makes a fully written frame directory visible, then evicts (never the new frame). The
+     * meta is remembered: the next step usually chains on the frame just created.
+     */
+    void publish(Path dir, FrameMeta meta, long metaFileBytes) throws IOException {
+        directory.publish(dir, meta.key());
+        index.add(meta.key(), meta.bytes() + metaFileBytes, clock.millis());
+        remember(meta, metaFileBytes);
         log.debug("Committed frame {}: {} rows, {} bytes", meta.key(), meta.rowCount(), meta.bytes());
-        evict(meta.key(), false);
+        evict(Optional.of(meta.key()));
     }
 
     void discardTemp(Path dir) {
@@ -295,93 +262,126 @@ public final class FrameCache implements AutoCloseable {
     // ---- internals ----
 
     /**
-     * Evicts expired frames, then least recently used ones while over the size limit. After a
-     * commit the TTL scan runs at most every {@link #ttlScanIntervalMillis()}: a scan of every
-     * frame on every commit made small queries quadratic in the number of cached frames
-     * (bench (b)); lookups already treat an expired frame as absent in between.
+     * Evicts expired frames, then least recently used ones while over a limit. The index
+     * yields the victims from its least recently used end, so this costs the number of
+     * victims, not the number of frames (sorting every frame on every commit made small
+     * queries quadratic).
      */
-    private int evict(String keep, boolean forceTtlScan) {
-        List<String> victims = new ArrayList<>();
-        int expired = 0;
-        long freed = 0;
-        synchronized (lock) {
-            long now = clock.millis();
-            boolean scanTtl = forceTtlScan || now - lastTtlScan >= ttlScanIntervalMillis();
-            if (scanTtl) {
-                lastTtlScan = now;
-            }
-            for (Map.Entry<String, Entry> en : scanTtl ? index.entrySet() : java.util.Set.<Map.Entry<String, Entry>>of()) {
-                if (!en.getKey().equals(keep) && expired(en.getValue(), now) && remove(en.getKey(), en.getValue())) {
-                    victims.add(en.getKey());
-                    freed += en.getValue().diskBytes;
-                    expired++;
-                }
-            }
-            if (totalBytes > config.maxBytes()) {
-                // Access times are volatile: sort a snapshot, or the comparator could see them change.
-                record Candidate(String key, Entry entry, long lastAccess) {
-                }
-                List<Candidate> byAccess = new ArrayList<>();
-                index.forEach((k, e) -> byAccess.add(new Candidate(k, e, e.lastAccess)));
-                byAccess.sort(Comparator.comparingLong(Candidate::lastAccess));
-                for (Candidate c : byAccess) {
-                    if (totalBytes <= config.maxBytes()) {
-                        break;
-                    }
-                    // The frame just committed stays even if it alone exceeds the limit (it is within maxFrameBytes).
-                    if (!c.key().equals(keep) && remove(c.key(), c.entry())) {
-                        victims.add(c.key());
-                        freed += c.entry().diskBytes;
-                    }
-                }
-            }
-        }
-        for (String key : victims) {
+    private int evict(Optional<String> keep) {
+        FrameIndex.Victims victims = index.evict(clock.millis(), config.maxBytes(), config.maxFrames(), keep);
+        for (String key : victims.keys()) {
+            metas.remove(key);
             directory.deleteFrame(key);
         }
-        if (!victims.isEmpty()) {
-            evictions.addAndGet(victims.size());
+        int count = victims.keys().size();
+        if (count > 0) {
+            evictions.addAndGet(count);
             CacheStats s = stats();
-            log.info("Evicted {} frames ({} bytes): {} expired, {} over the size limit; cache now {} frames, {} bytes",
-                    victims.size(), freed, expired, victims.size() - expired, s.frames(), s.bytes());
-        }
-        return victims.size();
-    }
-
-    private long ttlScanIntervalMillis() {
-        return Math.max(1_000, Math.min(config.ttl().toMillis() / 10, 60_000));
-    }
-
-    private boolean expired(Entry e, long now) {
-        return now - e.lastAccess > config.ttl().toMillis();
-    }
-
-    private boolean remove(String key, Entry e) {
-        synchronized (lock) {
-            if (index.remove(key, e)) {
-                totalBytes -= e.diskBytes;
-                return true;
-            }
-            return false;
-        }
-    }
-
-    private void touch(String key, Entry e, long now) {
-        e.lastAccess = now;
-        if (now - e.lastTouch >= TOUCH_INTERVAL_MILLIS) {
-            e.lastTouch = now;
-            try {
-                Files.setLastModifiedTime(directory.metaFile(key), FileTime.fromMillis(now));
-            } catch (IOException ex) {
-                // Evicted meanwhile, or a read-only disk: the in-memory time still orders evictions.
-                log.debug("Could not record the access time of frame {}: {}", key, ex.toString());
+            // At a limit every commit evicts: that steady state is not worth an INFO line per request.
+            String message = "Evicted {} frames ({} bytes): {} expired, {} over the size or frame limit; cache now {} frames, {} bytes";
+            Object[] args = {count, victims.bytes(), victims.expired(), count - victims.expired(), s.frames(), s.bytes()};
+            if (keep.isPresent()) {
+                log.debug(message, args);
+            } else {
+                log.info(message, args);
             }
         }
+        return count;
+    }
+
+    /** Counts an access; false if the frame is unknown or has expired (which deletes it). */
+    private boolean access(String key) {
+        FrameKeys.requireValid(key);
+        long now = clock.millis();
+        switch (index.access(key, now)) {
+            case ABSENT -> {
+                return false;
+            }
+            case EXPIRED -> {
+                evictions.incrementAndGet();
+                metas.remove(key);
+                directory.deleteFrame(key);
+                log.debug("Frame {} expired", key);
+                return false;
+            }
+            case HIT_TOUCH_DUE -> touch(key, now);
+            case HIT -> {
+            }
+        }
+        return true;
+    }
+
+    private void requireLive(String key) {
+        if (!access(key)) {
+            throw notFound(key);
+        }
+    }
+
+    /**
+     * Reads the meta of an indexed frame. A meta.json that vanished means the frame was
+     * evicted or deleted meanwhile; one that cannot be parsed makes the frame unusable, so it
+     * is dropped (each lookup would otherwise fail again) rather than answered with an error.
+     */
+    private Optional<FrameMeta> meta(String key) {
+        Optional<FrameMeta> recent = metas.get(key);
+        if (recent.isPresent()) {
+            return recent;
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(directory.metaFile(key));
+        } catch (NoSuchFileException e) {
+            // Usually evicted concurrently (then a no-op); if removed behind our back, forget it.
+            index.remove(key);
+            return Optional.empty();
+        } catch (IOException e) {
+            throw AgentException.internal("Cannot read frame " + key, e);
+        }
+        FrameMeta meta;
+        try {
+            meta = metaFile.parse(bytes);
+            if (!meta.key().equals(key)) {
+                throw new IOException("meta.json belongs to another frame");
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("Dropping frame {}: its meta.json is unreadable ({})", key, CacheDirectory.reason(e));
+            if (index.remove(key)) {
+                directory.deleteFrame(key);
+            }
+            return Optional.empty();
+        }
+        remember(meta, bytes.length);
+        return Optional.of(meta);
+    }
+
+    private void remember(FrameMeta meta, long metaFileBytes) {
+        metas.put(meta, metaFileBytes);
+        // Evicted or deleted meanwhile (which removes the index entry, then the meta): do not keep it.
+        if (!index.contains(meta.key())) {
+            metas.remove(meta.key());
+        }
+    }
+
+    private void touch(String key, long now) {
+        try {
+            Files.setLastModifiedTime(directory.metaFile(key), FileTime.fromMillis(now));
+        } catch (IOException ex) {
+            // Evicted meanwhile, or a read-only disk: the in-memory time still orders evictions.
+            log.debug("Could not record the access time of frame {}: {}", key, ex.toString());
+        }
+    }
+
+    private static AgentException notFound(String key) {
+        return AgentException.notFound("Frame " + key + " was not found; it may have expired or been evicted");
     }
 
     private InputStream open(String key) {
+        return open(directory.rowsFile(key), key);
+    }
+
+    private static InputStream open(Path rows, String key) {
         try {
-            return Files.newInputStream(directory.rowsFile(key));
+            return Files.newInputStream(rows);
         } catch (NoSuchFileException e) {
             throw AgentException.notFound("Frame " + key + " was evicted while being read");
         } catch (IOException e) {

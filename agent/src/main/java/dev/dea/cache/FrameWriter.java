@@ -143,7 +143,7 @@ public final class FrameWriter implements AutoCloseable {
             FrameMeta meta = metaFile.parse(metaBytes);
             Files.write(dir.resolve(MetaFile.META), metaBytes, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE);
-            cache.publish(dir, meta, dataBytes + metaBytes.length);
+            cache.publish(dir, meta, metaBytes.length);
             state = State.COMMITTED;
             return meta;
         } catch (IOException | RuntimeException e) {

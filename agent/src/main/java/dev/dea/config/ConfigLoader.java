@@ -125,7 +125,8 @@ public final class ConfigLoader {
                 Path.of(env.string("CACHE_DIR", "data/cache")).toAbsolutePath().normalize(),
                 Duration.ofHours(env.integer("CACHE_TTL_HOURS", 24, 1, 24 * 365)),
                 env.size("CACHE_MAX_BYTES", 10L << 30),
-                env.size("FRAME_MAX_BYTES", 1L << 30));
+                env.size("FRAME_MAX_BYTES", 1L << 30),
+                env.integer("CACHE_MAX_FRAMES", 100_000, 1, Integer.MAX_VALUE));
         if (cache.maxFrameBytes() > cache.maxBytes()) {
             problems.add("FRAME_MAX_BYTES (" + cache.maxFrameBytes() + ") must not exceed CACHE_MAX_BYTES (" + cache.maxBytes() + ")");
         }

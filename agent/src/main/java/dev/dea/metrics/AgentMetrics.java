@@ -69,14 +69,15 @@ public final class AgentMetrics implements AutoCloseable {
         return executions;
     }
 
-    /** Frames, bytes, the size limit and evictions of the frame cache, read at each scrape. */
+    /** Frames, bytes, the size and frame-count limits and evictions of the frame cache, read at each scrape. */
     public void watchCache(Supplier<CacheStats> stats) {
         watched.add(requireNonNull(stats, "stats"));
         gauge("dea.cache.frames", "Frames in the cache", stats, s -> s.frames(), null);
         gauge("dea.cache.size", "Size of the cached frames on disk", stats, s -> s.bytes(), BaseUnits.BYTES);
         gauge("dea.cache.max", "The cache's size limit (CACHE_MAX_BYTES)", stats, s -> s.maxBytes(), BaseUnits.BYTES);
+        gauge("dea.cache.max.frames", "The cache's frame-count limit (CACHE_MAX_FRAMES)", stats, s -> s.maxFrames(), null);
         FunctionCounter.builder("dea.cache.evictions", stats, s -> s.get().evictions())
-                .description("Frames removed by TTL or size eviction").register(registry);
+                .description("Frames removed by TTL, size or frame-count eviction").register(registry);
     }
 
     /** Sandbox slots in use, executions waiting for one, and warm containers ready, read at each scrape. */

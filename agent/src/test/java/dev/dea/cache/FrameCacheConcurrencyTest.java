@@ -30,8 +30,8 @@ class FrameCacheConcurrencyTest {
 
     @Test
     void eightThreadsWritingReadingAndEvictingLeaveConsistentStats() throws Exception {
-        // Small enough that size eviction runs constantly while others read.
-        CacheConfig config = new CacheConfig(dir, Duration.ofHours(1), 200_000, 100_000);
+        // Small enough that size and frame-count eviction run constantly while others read.
+        CacheConfig config = new CacheConfig(dir, Duration.ofHours(1), 200_000, 100_000, 30);
         List<String> keys = new CopyOnWriteArrayList<>();
         int threads = 8;
         CountDownLatch start = new CountDownLatch(1);
@@ -74,6 +74,7 @@ class FrameCacheConcurrencyTest {
             CacheStats stats = cache.stats();
             assertThat(stats.frames()).isEqualTo(countFrameDirs());
             assertThat(stats.bytes()).isEqualTo(bytesOnDisk()).isLessThanOrEqualTo(config.maxBytes());
+            assertThat(stats.frames()).isLessThanOrEqualTo(config.maxFrames());
             assertThat(stats.evictions()).isPositive();
             assertThat(dir.resolve("tmp")).isEmptyDirectory();
             long visible = keys.stream().filter(k -> cache.find(k).isPresent()).count();

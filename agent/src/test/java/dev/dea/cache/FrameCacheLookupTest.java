@@ -36,7 +36,7 @@ class FrameCacheLookupTest {
 
     @BeforeEach
     void open() {
-        cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 30, 1L << 28));
+        cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 30, 1L << 28, 100_000));
     }
 
     @AfterEach
@@ -92,7 +92,7 @@ class FrameCacheLookupTest {
         assertThat(cache.find(meta.key())).isEmpty();
         assertThat(frameDir).doesNotExist();
         assertThat(cache.delete(meta.key())).isFalse();
-        assertThat(cache.stats()).isEqualTo(new CacheStats(0, 0, 0, 1L << 30));
+        assertThat(cache.stats()).isEqualTo(new CacheStats(0, 0, 0, 1L << 30, 100_000));
         assertThat(dir.resolve("tmp")).isEmptyDirectory();
     }
 
@@ -157,7 +157,7 @@ class FrameCacheLookupTest {
 
     @Test
     void secondCacheOnTheSameDirectoryIsRefusedUntilTheFirstCloses() {
-        CacheConfig config = new CacheConfig(dir, Duration.ofHours(1), 1L << 30, 1L << 28);
+        CacheConfig config = new CacheConfig(dir, Duration.ofHours(1), 1L << 30, 1L << 28, 100_000);
 
         assertThatThrownBy(() -> new FrameCache(config))
                 .isInstanceOf(AgentException.class).hasMessageContaining("in use");

@@ -20,7 +20,7 @@ class FrameCacheRecoveryTest {
     Path dir;
 
     private CacheConfig config() {
-        return new CacheConfig(dir, Duration.ofHours(1), 1L << 30, 1L << 28);
+        return new CacheConfig(dir, Duration.ofHours(1), 1L << 30, 1L << 28, 100_000);
     }
 
     @Test
@@ -64,7 +64,7 @@ class FrameCacheRecoveryTest {
             for (String gone : new String[] {truncated, metaMissing, corruptMeta, rowsMissing, otherKey}) {
                 assertThat(cache.find(gone)).as(gone).isEmpty();
             }
-            assertThat(cache.stats()).isEqualTo(new CacheStats(1, goodBytes, 0, 1L << 30));
+            assertThat(cache.stats()).isEqualTo(new CacheStats(1, goodBytes, 0, 1L << 30, 100_000));
             assertThat(cache.previewRows(good, 100)).hasSize(20);
         }
         try (var children = Files.list(frames)) {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,7 +41,7 @@ class FrameEvictionTest {
             clock.advance(TTL.plusMillis(1));
 
             assertThat(cache.find(key)).isEmpty();
-            assertThat(cache.stats()).isEqualTo(new CacheStats(0, 0, 1, 1L << 30));
+            assertThat(cache.stats()).isEqualTo(new CacheStats(0, 0, 1, 1L << 30, 100_000));
             assertThat(dir.resolve("frames")).isEmptyDirectory();
         }
     }
@@ -85,7 +86,7 @@ class FrameEvictionTest {
             assertThat(cache.find(a)).isPresent();
             assertThat(cache.find(c)).isPresent();
             assertThat(cache.find(d)).isPresent();
-            assertThat(cache.stats()).isEqualTo(new CacheStats(3, 3 * frameBytes, 1, 3 * frameBytes + frameBytes / 2));
+            assertThat(cache.stats()).isEqualTo(new CacheStats(3, 3 * frameBytes, 1, 3 * frameBytes + frameBytes / 2, 100_000));
 
             // A frame three times the size pushes out the two least recently accessed of a, c, d.
             clock.advance(Duration.ofSeconds(1));
@@ -147,6 +148,107 @@ class FrameEvictionTest {
         }
     }
 
+    @Test
+    void leastRecentlyUsedFramesGoWhenOverTheFrameLimitButNeverTheNewFrame() {
+        try (FrameCache cache = new FrameCache(config(dir, 1L << 30, 3), new ManualClock())) {
+            String a = write(cache, 1).key();
+            String b = write(cache, 1).key();
+            String c = write(cache, 1).key();
+
+            String d = write(cache, 1).key();
+
+            assertThat(cache.find(a)).isEmpty();
+            assertThat(List.of(b, c, d)).allSatisfy(k -> assertThat(cache.find(k)).as(k).isPresent());
+            assertThat(cache.stats().frames()).isEqualTo(3);
+            assertThat(cache.stats().evictions()).isEqualTo(1);
+            assertThat(dir.resolve("frames").resolve(a)).doesNotExist();
+        }
+        try (FrameCache cache = new FrameCache(config(scratch, 1L << 30, 1), new ManualClock())) {
+            String old = write(cache, 1).key();
+            String only = write(cache, 1).key();
+
+            assertThat(cache.find(old)).isEmpty();
+            assertThat(cache.find(only)).isPresent();
+        }
+    }
+
+    @Test
+    void anAccessProtectsAFrameFromLruEvictionWhateverItsAge() {
+        // The clock stands still: the order comes from the accesses themselves, not from creation.
+        try (FrameCache cache = new FrameCache(config(dir, 1L << 30, 3), new ManualClock())) {
+            String a = write(cache, 1).key();
+            String b = write(cache, 1).key();
+            String c = write(cache, 1).key();
+            assertThat(cache.find(a)).isPresent();
+            cache.previewRows(b, 1);
+
+            String d = write(cache, 1).key();
+            assertThat(cache.find(c)).isEmpty();
+
+            String e = write(cache, 1).key();
+            assertThat(cache.find(a)).isEmpty();
+            assertThat(List.of(b, d, e)).allSatisfy(k -> assertThat(cache.find(k)).as(k).isPresent());
+        }
+    }
+
+    @Test
+    void ttlEvictionFollowsTheLastAccessNotTheCreation() {
+        ManualClock clock = new ManualClock();
+        try (FrameCache cache = new FrameCache(config(dir, 1L << 30), clock)) {
+            String a = write(cache, 1).key();
+            clock.advance(Duration.ofMinutes(10));
+            String b = write(cache, 1).key();
+            clock.advance(Duration.ofMinutes(10));
+            String c = write(cache, 1).key();
+            clock.advance(Duration.ofMinutes(10));
+            cache.find(a);
+
+            clock.advance(Duration.ofMinutes(41));
+            // b is 61 minutes idle; c 51, a 41.
+            assertThat(cache.evict()).isEqualTo(1);
+            assertThat(cache.find(b)).isEmpty();
+
+            clock.advance(Duration.ofMinutes(10));
+            // c is 61 minutes idle; a was just found, so it is not.
+            assertThat(cache.evict()).isEqualTo(1);
+            assertThat(cache.find(c)).isEmpty();
+            assertThat(cache.find(a)).isPresent();
+            assertThat(cache.stats().evictions()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void limitsAreEnforcedOnTheIndexRebuiltAtStartupInOrderOfLastAccess() throws IOException {
+        List<String> keys = new ArrayList<>();
+        long frameBytes;
+        try (FrameCache cache = new FrameCache(config(dir, 1L << 30))) {
+            for (int i = 0; i < 4; i++) {
+                keys.add(write(cache, 10).key());
+            }
+            frameBytes = cache.stats().bytes() / 4;
+        }
+        // Last accessed 4, 1, 3 and 2 minutes ago: the survivors must be the second and the fourth.
+        int[] minutesAgo = {4, 1, 3, 2};
+        Instant now = Instant.now();
+        for (int i = 0; i < 4; i++) {
+            Files.setLastModifiedTime(dir.resolve("frames").resolve(keys.get(i)).resolve("meta.json"),
+                    FileTime.from(now.minus(Duration.ofMinutes(minutesAgo[i]))));
+        }
+
+        try (FrameCache cache = new FrameCache(config(dir, 1L << 30, 3))) {
+            assertThat(cache.stats().frames()).isEqualTo(3);
+            assertThat(cache.stats().evictions()).isEqualTo(1);
+            assertThat(dir.resolve("frames").resolve(keys.get(0))).doesNotExist();
+        }
+        // Half a frame of slack: meta.json's created_at varies in length by a few bytes.
+        try (FrameCache cache = new FrameCache(config(dir, 2 * frameBytes + frameBytes / 2))) {
+            assertThat(cache.stats().frames()).isEqualTo(2);
+            assertThat(cache.find(keys.get(1))).isPresent();
+            assertThat(cache.find(keys.get(3))).isPresent();
+            assertThat(cache.find(keys.get(2))).isEmpty();
+        }
+    }
+
     private long measureFrameBytes() {
         try (FrameCache probe = new FrameCache(config(scratch, 1L << 30), new ManualClock())) {
             write(probe, 100);
@@ -155,7 +257,11 @@ class FrameEvictionTest {
     }
 
     private static CacheConfig config(Path dir, long maxBytes) {
-        return new CacheConfig(dir, TTL, maxBytes, 1L << 20);
+        return config(dir, maxBytes, 100_000);
+    }
+
+    private static CacheConfig config(Path dir, long maxBytes, int maxFrames) {
+        return new CacheConfig(dir, TTL, maxBytes, 1L << 20, maxFrames);
     }
 
     static FrameMeta write(FrameCache cache, int rows) {

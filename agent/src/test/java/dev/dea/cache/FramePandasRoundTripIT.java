@@ -64,7 +64,7 @@ class FramePandasRoundTripIT {
 
     @BeforeEach
     void open() {
-        cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 30, 1L << 28));
+        cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 30, 1L << 28, 100_000));
     }
 
     @AfterEach

@@ -84,7 +84,7 @@ class FrameRoundTripTest {
 
     @BeforeEach
     void open() {
-        cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 30, 1L << 28));
+        cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 30, 1L << 28, 100_000));
     }
 
     @AfterEach
@@ -247,7 +247,7 @@ class FrameRoundTripTest {
         FrameMeta meta = writeAllKinds(cache);
         cache.close();
 
-        cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 30, 1L << 28));
+        cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 30, 1L << 28, 100_000));
 
         assertThat(cache.get(meta.key())).isEqualTo(meta);
         assertThat(cache.get(meta.key()).columns().get(0).stats()).containsEntry("count", 6L);

@@ -31,7 +31,7 @@ class FrameWriterTest {
 
     @Test
     void tooLargeFrameFailsWithTheLimitAndLeavesNothingBehind() {
-        try (FrameCache cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 20, 1000))) {
+        try (FrameCache cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 20, 1000, 100_000))) {
             FrameWriter w = cache.create(COLUMNS, Provenance.sql("SELECT", Optional.empty()));
             assertThatThrownBy(() -> {
                 for (int i = 0; i < 1000; i++) {
@@ -56,7 +56,7 @@ class FrameWriterTest {
     @Test
     void frameOfExactlyTheLimitIsAccepted() {
         long rowBytes = "[1,\"x\"]\n".length();
-        try (FrameCache cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 20, 3 * rowBytes))) {
+        try (FrameCache cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 20, 3 * rowBytes, 100_000))) {
             try (FrameWriter w = cache.create(COLUMNS, Provenance.sql("SELECT", Optional.empty()))) {
                 for (int i = 0; i < 3; i++) {
                     w.append(new Object[] {1L, "x"});
@@ -68,7 +68,7 @@ class FrameWriterTest {
 
     @Test
     void closingWithoutCommitDiscardsTheFrame() {
-        try (FrameCache cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 20, 1L << 20))) {
+        try (FrameCache cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 20, 1L << 20, 100_000))) {
             String key;
             try (FrameWriter w = cache.create(COLUMNS, Provenance.sql("SELECT", Optional.empty()))) {
                 key = w.key();
@@ -83,7 +83,7 @@ class FrameWriterTest {
 
     @Test
     void closeAfterCommitKeepsTheFrameAndIsIdempotent() {
-        try (FrameCache cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 20, 1L << 20))) {
+        try (FrameCache cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 20, 1L << 20, 100_000))) {
             FrameWriter w = cache.create(COLUMNS, Provenance.sql("SELECT", Optional.empty()));
             w.append(new Object[] {1L, "a"});
             FrameMeta meta = w.commit();
@@ -97,7 +97,7 @@ class FrameWriterTest {
 
     @Test
     void rowOfTheWrongWidthIsRejected() {
-        try (FrameCache cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 20, 1L << 20));
+        try (FrameCache cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 20, 1L << 20, 100_000));
              FrameWriter w = cache.create(COLUMNS, Provenance.sql("SELECT", Optional.empty()))) {
             assertThatThrownBy(() -> w.append(new Object[] {1L})).isInstanceOf(IllegalArgumentException.class);
         }
@@ -128,7 +128,7 @@ class FrameWriterTest {
         LocalDate day = LocalDate.of(2024, 1, 1);
         LocalDateTime at = LocalDateTime.of(2024, 1, 1, 12, 0);
         OffsetDateTime atz = OffsetDateTime.of(2024, 1, 1, 12, 0, 0, 0, ZoneOffset.UTC);
-        try (FrameCache cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 32, 1L << 31))) {
+        try (FrameCache cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 32, 1L << 31, 100_000))) {
             long start = System.nanoTime();
             FrameMeta meta;
             try (FrameWriter w = cache.create(columns, Provenance.sql("SELECT", Optional.empty()))) {

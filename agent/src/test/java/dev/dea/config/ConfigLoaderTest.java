@@ -103,6 +103,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void limitsTheCacheTo100000FramesUnlessCacheMaxFramesSaysOtherwise() {
+        assertThat(ConfigLoader.load(db(Map.of())).cache().maxFrames()).isEqualTo(100_000);
+        assertThat(ConfigLoader.load(db(Map.of("CACHE_MAX_FRAMES", "5000"))).cache().maxFrames()).isEqualTo(5_000);
+    }
+
+    @Test
+    void rejectsACacheFrameLimitBelowOneOrNotANumber() {
+        Map<String, String> expected = Map.of(
+                "0", "CACHE_MAX_FRAMES must be between 1 and 2147483647, got 0",
+                "-1", "CACHE_MAX_FRAMES must be between 1 and 2147483647, got -1",
+                "abc", "CACHE_MAX_FRAMES must be a whole number, got 'abc'");
+        expected.forEach((value, message) ->
+                assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("CACHE_MAX_FRAMES", value))))
+                        .as(value)
+                        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(message)));
+    }
+
+    @Test
     void logsJsonAndKeepsMetricsBehindTheTokenByDefault() {
         AgentConfig config = ConfigLoader.load(db(Map.of()));
         assertThat(config.observability().logFormat()).isEqualTo(LogFormat.JSON);

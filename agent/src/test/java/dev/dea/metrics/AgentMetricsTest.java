@@ -15,20 +15,20 @@ class AgentMetricsTest {
     @Test
     void scrapesJvmProcessCacheAndSandboxMetricsInPrometheusNames() {
         try (AgentMetrics metrics = new AgentMetrics()) {
-            AtomicReference<CacheStats> stats = new AtomicReference<>(new CacheStats(3, 4096, 1, 1L << 20));
+            AtomicReference<CacheStats> stats = new AtomicReference<>(new CacheStats(3, 4096, 1, 1L << 20, 500));
             metrics.watchCache(stats::get);
             metrics.watchSandbox(() -> new SandboxLoad(2, 5, 1));
 
             String text = metrics.scrape();
             assertThat(text).contains("jvm_memory_used_bytes{", "jvm_threads_live_threads ", "jvm_gc_",
                     "process_uptime_seconds ", "process_cpu_usage ");
-            assertThat(text).contains("dea_cache_frames 3", "dea_cache_size_bytes 4096", "dea_cache_max_bytes 1048576",
+            assertThat(text).contains("dea_cache_frames 3", "dea_cache_size_bytes 4096", "dea_cache_max_bytes 1048576", "dea_cache_max_frames 500",
                     "dea_cache_evictions_total 1");
             assertThat(text).contains("dea_sandbox_running 2", "dea_sandbox_queue_depth 5", "dea_sandbox_warm_pool_size 1");
             assertThat(text).contains("# TYPE dea_sql_executions_total counter", "dea_sql_executions_total{outcome=\"success\"} 0");
 
             // Read at every scrape, not captured once.
-            stats.set(new CacheStats(7, 8192, 4, 1L << 20));
+            stats.set(new CacheStats(7, 8192, 4, 1L << 20, 500));
             assertThat(metrics.scrape()).contains("dea_cache_frames 7", "dea_cache_evictions_total 4");
         }
     }
