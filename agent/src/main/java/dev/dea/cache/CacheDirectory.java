@@ -83,22 +83,23 @@ final class CacheDirectory {
     }
 
     /**
-     * Renames the frame into tmp/ first: readers then fail cleanly with NOT_FOUND, and a
-     * crash halfway through the deletion leaves only tmp/ debris, which startup removes.
+     * meta.json goes first: from then on startup treats the directory as debris, and lookups
+     * already miss (the index forgot the frame before this is called). Then rows.jsonl and the
+     * directory: three system calls where renaming into tmp/ and walking the tree took eight,
+     * and once the cache is full every commit evicts a frame (bench (b)). Anything unexpected
+     * in the directory falls back to deleting the tree.
      */
     void deleteFrame(String key) {
-        Path trash = tmpDir.resolve("deleted-" + key);
+        Path dir = frameDir(key);
         try {
-            Files.move(frameDir(key), trash, StandardCopyOption.ATOMIC_MOVE);
+            Files.delete(dir.resolve(MetaFile.META));
+            Files.deleteIfExists(dir.resolve(MetaFile.ROWS));
+            Files.delete(dir);
         } catch (NoSuchFileException gone) {
-            return;
+            discard(dir);
         } catch (IOException e) {
-            trash = frameDir(key);
-        }
-        try {
-            FrameFiles.deleteTree(trash);
-        } catch (IOException e) {
-            log.warn("Could not delete the files of frame {}: {}", key, e.toString());
+            log.debug("Deleting frame {} file by file failed ({}); deleting its tree", key, e.toString());
+            discard(dir);
         }
     }
 

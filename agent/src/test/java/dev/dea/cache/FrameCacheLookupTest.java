@@ -97,6 +97,18 @@ class FrameCacheLookupTest {
     }
 
     @Test
+    void deleteRemovesAFrameDirectoryHoldingUnexpectedFilesToo() throws IOException {
+        FrameMeta meta = write(cache, 3);
+        Path frameDir = cache.dataFile(meta.key()).getParent();
+        Files.createDirectory(frameDir.resolve("stray"));
+        Files.writeString(frameDir.resolve("stray").resolve("note.txt"), "left by an operator");
+
+        assertThat(cache.delete(meta.key())).isTrue();
+
+        assertThat(frameDir).doesNotExist();
+    }
+
+    @Test
     void findReturnsTheCommittedFrameOnlyAfterCommit() {
         try (FrameWriter w = cache.create(List.of(new FrameColumn("n", ColumnKind.INT64, "int8")),
                 Provenance.sql("SELECT n", Optional.empty()))) {
