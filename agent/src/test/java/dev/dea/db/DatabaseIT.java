@@ -94,6 +94,21 @@ class DatabaseIT {
     }
 
     @Test
+    void rendersTimestampsInUtcWhateverTheJvmsZone() {
+        java.util.TimeZone jvmZone = java.util.TimeZone.getDefault();
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("America/New_York"));
+        try (Database db = new Database(TestPostgres.config(scratch), limits())) {
+            db.readOnly(c -> {
+                assertThat(text(c, "SHOW TimeZone")).isEqualTo("UTC");
+                assertThat(text(c, "SELECT TIMESTAMPTZ '2026-11-21 12:00:00+01'::text")).isEqualTo("2026-11-21 11:00:00+00");
+                return null;
+            });
+        } finally {
+            java.util.TimeZone.setDefault(jvmZone);
+        }
+    }
+
+    @Test
     void switchesToTheConfiguredReadOnlyRoleAndBackAfterwards() {
         DbConfig base = TestPostgres.config(scratch);
         DbConfig withRole = new DbConfig(base.dialect(), base.host(), base.port(), base.user(), base.password(), base.name(),
