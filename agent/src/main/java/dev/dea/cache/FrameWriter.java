@@ -27,9 +27,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class FrameWriter implements AutoCloseable {
     // 64 KiB: large sequential writes for big frames, yet a one-row frame (the common small query)
-
     // no longer allocates a megabyte (it dominated the allocation rate of small queries).
-
     private static final int BUFFER_BYTES = 1 << 16;
 
     private enum State { OPEN, FAILED, COMMITTED, DISCARDED }
