@@ -7,7 +7,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,14 +34,6 @@ class DocsPageIT {
     @AfterAll
     static void stop() {
         agent.close();
-    }
-
-    private static AgentHarness.Reply anonymous(String path, String... headers) {
-        var request = HttpRequest.newBuilder(agent.uri(path)).GET();
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return agent.send(request.build());
     }
 
     @Test
@@ -83,18 +74,18 @@ class DocsPageIT {
 
     @Test
     void servesThePageWithoutATokenAndWithNothingFromOutsideTheAgent() {
-        var page = anonymous("/docs");
+        var page = agent.getAnonymously("/docs");
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.header("Content-Type").replace(" ", "")).isEqualTo("text/html;charset=utf-8");
         assertThat(page.header("Content-Security-Policy")).contains("default-src 'none'", "script-src 'self'", "connect-src 'self'");
         assertThat(page.body()).doesNotContainIgnoringCase("http:").doesNotContainIgnoringCase("https:")
                 .doesNotContain("//").contains("docs/swagger-ui-bundle.js", "docs/swagger-ui.css", "docs/docs.js");
-        assertThat(anonymous("/docs/docs.js").body()).contains("'openapi.json'").doesNotContain("http");
+        assertThat(agent.getAnonymously("/docs/docs.js").body()).contains("'openapi.json'").doesNotContain("http");
     }
 
     @Test
     void sendsDocsWithATrailingSlashToDocs() {
-        var reply = anonymous("/docs/");
+        var reply = agent.getAnonymously("/docs/");
         assertThat(reply.status()).isEqualTo(302);
         assertThat(agent.uri("/docs/").resolve(reply.header("Location"))).isEqualTo(agent.uri("/docs"));
     }
@@ -104,14 +95,14 @@ class DocsPageIT {
         for (var asset : List.of(Map.entry("/docs/swagger-ui-bundle.js", "text/javascript; charset=utf-8"),
                 Map.entry("/docs/swagger-ui.css", "text/css; charset=utf-8"),
                 Map.entry("/docs/docs.js", "text/javascript; charset=utf-8"))) {
-            var reply = anonymous(asset.getKey());
+            var reply = agent.getAnonymously(asset.getKey());
             assertThat(reply.status()).as(asset.getKey()).isEqualTo(200);
             assertThat(reply.header("Content-Type").replace(" ", "")).as(asset.getKey()).isEqualTo(asset.getValue().replace(" ", ""));
             assertThat(reply.header("Cache-Control")).isEqualTo("no-cache");
             assertThat(reply.header("X-Content-Type-Options")).isEqualTo("nosniff");
             String etag = reply.header("ETag");
             assertThat(etag).startsWith("\"");
-            var again = anonymous(asset.getKey(), "If-None-Match", etag);
+            var again = agent.getAnonymously(asset.getKey(), "If-None-Match", etag);
             assertThat(again.status()).isEqualTo(304);
             assertThat(again.body()).isEmpty();
         }

@@ -25,13 +25,9 @@ class OpenApiContractIT {
         agent.close();
     }
 
-    private static AgentHarness.Reply anonymous(String path) {
-        return agent.send(HttpRequest.newBuilder(agent.uri(path)).GET().build());
-    }
-
     @Test
     void everyRegisteredRouteIsDocumentedAndEveryDocumentedOneIsRegistered() {
-        var document = anonymous("/openapi.json").json();
+        var document = agent.getAnonymously("/openapi.json").json();
         var registered = RouteContract.registered(agent.app());
         assertThat(RouteContract.mismatches(registered, RouteContract.documented(document))).isEmpty();
         assertThat(registered).contains("GET /health", "GET /schema", "POST /schema/refresh", "GET /schema/{table}/profile",
@@ -41,13 +37,13 @@ class OpenApiContractIT {
 
     @Test
     void theReferenceIsPublicWhileTheDataStaysBehindTheToken() {
-        var doc = anonymous("/openapi.json");
+        var doc = agent.getAnonymously("/openapi.json");
         assertThat(doc.status()).isEqualTo(200);
         assertThat(doc.header("Content-Type")).startsWith("application/json");
         assertThat(doc.json().path("openapi").asText()).isEqualTo("3.1.0");
-        assertThat(anonymous("/docs").status()).isEqualTo(200);
-        assertThat(anonymous("/docs/swagger-ui-bundle.js").status()).isEqualTo(200);
-        assertThat(anonymous("/schema").status()).isEqualTo(401);
+        assertThat(agent.getAnonymously("/docs").status()).isEqualTo(200);
+        assertThat(agent.getAnonymously("/docs/swagger-ui-bundle.js").status()).isEqualTo(200);
+        assertThat(agent.getAnonymously("/schema").status()).isEqualTo(401);
         // What the document says about access matches what the agent enforces.
         assertThat(doc.json().at("/paths/~1docs/get/security").isArray()).isTrue();
         assertThat(doc.json().at("/paths/~1docs/get/security")).isEmpty();

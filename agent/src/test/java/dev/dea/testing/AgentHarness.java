@@ -120,6 +120,15 @@ public final class AgentHarness implements AutoCloseable {
         return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN).GET().build());
     }
 
+    /** A GET without credentials, with optional header name/value pairs: for the public routes. */
+    public Reply getAnonymously(String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request.build());
+    }
+
     public Reply delete(String path) {
         return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN).DELETE().build());
     }
