@@ -1,6 +1,7 @@
 package dev.dea.config;
 
 import java.util.Optional;
+import java.util.Properties;
 
 import static java.util.Objects.requireNonNull;
 
@@ -30,6 +31,19 @@ public record DbConfig(
 
     public String jdbcUrl() {
         return "jdbc:postgresql://" + host + ":" + port + "/" + name;
+    }
+
+    /**
+     * The PostgreSQL driver's connection properties that every connection of the agent shares:
+     * TLS mode, how it names itself to the server, and how long it waits to connect. Not the
+     * credentials: the pool takes them separately, so that its configuration log masks them.
+     */
+    public Properties driverProperties(String applicationName, int connectTimeoutSeconds) {
+        Properties props = new Properties();
+        props.setProperty("sslmode", sslMode);
+        props.setProperty("ApplicationName", requireNonNull(applicationName, "applicationName"));
+        props.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
+        return props;
     }
 
     @Override

@@ -62,9 +62,7 @@ public final class Database implements AutoCloseable {
         hc.setInitializationFailTimeout(-1);
         hc.setAutoCommit(false);
         hc.setReadOnly(true);
-        hc.addDataSourceProperty("sslmode", config.sslMode());
-        hc.addDataSourceProperty("ApplicationName", "data-execution-agent");
-        hc.addDataSourceProperty("connectTimeout", "5");
+        hc.setDataSourceProperties(config.driverProperties("data-execution-agent", 5));
         hc.addDataSourceProperty("socketTimeout", "0");
         hc.addDataSourceProperty("tcpKeepAlive", "true");
         // Session-level defaults under the per-transaction SET LOCALs: if a statement ever ended the

@@ -59,12 +59,9 @@ final class DatabaseChecks {
     }
 
     private static Connection connect(DbConfig config) throws SQLException {
-        Properties props = new Properties();
+        Properties props = config.driverProperties("data-execution-agent doctor", CONNECT_TIMEOUT_SECONDS);
         props.setProperty("user", config.user());
         props.setProperty("password", config.password());
-        props.setProperty("sslmode", config.sslMode());
-        props.setProperty("ApplicationName", "data-execution-agent doctor");
-        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
         props.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
         props.setProperty("socketTimeout", "30");
         Connection c = DriverManager.getConnection(config.jdbcUrl(), props);
