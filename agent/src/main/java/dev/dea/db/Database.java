@@ -68,9 +68,12 @@ public final class Database implements AutoCloseable {
         // Session-level defaults under the per-transaction SET LOCALs: if a statement ever ended the
         // agent's transaction (e.g. a smuggled COMMIT), whatever runs next is still read-only and bounded.
         hc.addDataSourceProperty("options", sessionOptions(config, limits));
-        // TimeZone=UTC among them wins over the JVM zone pgjdbc sends (DatabaseIT checks it), and no
-        // guarded statement can change it: it is not re-set per transaction, where it cost about 8 %
-        // of the database's throughput for point queries (bench (b), pgbench with the agent's statements).
+        // pgjdbc announces the JVM's zone at start-up, which wins over TimeZone in the options, and
+        // timestamptz must render in UTC regardless. Set once per connection (committed: HikariCP
+        // isolates its own statements), not per transaction: no guarded statement can change it, and
+        // as a SET LOCAL it cost about 8 % of the database's throughput for point queries (bench (b)).
+        hc.setConnectionInitSql("SET TimeZone = 'UTC'");
+        hc.setIsolateInternalQueries(true);
         // On the config, so the pool reports from its first connection attempt on.
         metrics.ifPresent(registry -> hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry)));
         this.pool = new HikariDataSource(hc);
