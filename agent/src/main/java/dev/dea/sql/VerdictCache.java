@@ -33,6 +33,8 @@ final class VerdictCache {
     /** Longer statements are rarely repeated with only their constants changed; the bound also caps the key size. */
     static final int MAX_CACHED_SQL_CHARS = 4_096;
     static final int DEFAULT_CAPACITY = 1_024;
+    /** With {@link #DEFAULT_CAPACITY}, at most 8 Mi characters of keys are held, whatever callers send. */
+    static final int MAX_KEY_CHARS = 8_192;
 
     /** What an accepted statement's full check found; the text itself is not kept. */
     record Verdict(Set<String> tables, Set<String> functions) {
@@ -75,7 +77,7 @@ final class VerdictCache {
             // Length-prefixed, so that no two token streams share a key.
             key.append(token.text().length()).append(':').append(token.text());
         }
-        return Optional.of(key.toString());
+        return key.length() <= MAX_KEY_CHARS ? Optional.of(key.toString()) : Optional.empty();
     }
 
     static boolean isPlainConstant(PgLexer.Token token) {

@@ -72,6 +72,14 @@ class VerdictCacheTest {
     }
 
     @Test
+    void remembersNothingWhoseKeyWouldBeLong() {
+        // Under the text limit, but one token per character makes the key several times longer.
+        String sql = "SELECT " + "1+".repeat(2_000) + "1";
+        assertThat(sql.length()).isLessThan(VerdictCache.MAX_CACHED_SQL_CHARS);
+        assertThat(key(sql)).isEmpty();
+    }
+
+    @Test
     void forgetsTheLeastRecentlyUsedVerdictBeyondItsCapacity() {
         VerdictCache cache = new VerdictCache(2);
         VerdictCache.Verdict verdict = new VerdictCache.Verdict(Set.of("t"), Set.of());
