@@ -28,7 +28,7 @@ class DocsPageIT {
 
     @BeforeAll
     static void start() {
-        agent = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()), Map.of());
+        agent = AgentHarness.start(TestPostgres.pagila());
     }
 
     @AfterAll

@@ -17,7 +17,7 @@ class OpenApiContractIT {
 
     @BeforeAll
     static void start() {
-        agent = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()), Map.of());
+        agent = AgentHarness.start(TestPostgres.pagila());
     }
 
     @AfterAll

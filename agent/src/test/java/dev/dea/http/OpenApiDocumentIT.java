@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +31,7 @@ class OpenApiDocumentIT {
 
     @BeforeAll
     static void start() throws IOException {
-        agent = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()), Map.of());
+        agent = AgentHarness.start(TestPostgres.pagila());
         var reply = agent.get("/openapi.json");
         assertThat(reply.status()).isEqualTo(200);
         text = reply.body();

@@ -60,7 +60,7 @@ class SandboxResilienceIT {
         try (SocketProxy engine = SocketProxy.unix(Path.of("/var/run/docker.sock"))) {
             // docker-java reads DOCKER_HOST from system properties too.
             System.setProperty("DOCKER_HOST", engine.dockerHost());
-            try (AgentHarness agent = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()), Map.of())) {
+            try (AgentHarness agent = AgentHarness.start(TestPostgres.pagila())) {
                 assertThat(agent.post("/execute", QUICK_STEP).status()).isEqualTo(200);
 
                 engine.down();
