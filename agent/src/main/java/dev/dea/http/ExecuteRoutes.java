@@ -20,11 +20,10 @@ import java.util.Optional;
 
 /** {@code POST /execute} and {@code POST /execute-on-data}: parse, hand to the execution service, render. */
 final class ExecuteRoutes {
-    private static final ApiTag EXECUTE = new ApiTag("execute", 
+    private static final ApiTag EXECUTE = new ApiTag("execute",
             "Guarded read-only SQL and sandboxed Python/pandas; every result is cached as a frame.");
-    /** SQL and code larger than this are a mistake, not a query. */
+    /** Rows in the answer when the request does not say (never more than PREVIEW_MAX_ROWS). */
     static final int DEFAULT_PREVIEW_ROWS = 1_000;
-    /** Frames one step may read: a step is an analysis, not a bulk export. */
 
     private final Services services;
     private final JsonBodies bodies;
