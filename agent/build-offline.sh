@@ -47,9 +47,7 @@ for arg in "$@"; do
     esac
 done
 
-[ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap and chroot need it)"
-command -v docker >/dev/null || die "docker not found; run sandbox-image/setup-docker.sh first"
-docker info >/dev/null 2>&1 || die "docker engine not reachable; run sandbox-image/setup-docker.sh first"
+require_root_and_docker
 [ -f "$JAR" ] || die "$JAR is missing; run ./dea build first"
 JDK=${JAVA_HOME:-$("$ROOT/dea" java)}
 [ -x "$JDK/bin/jlink" ] || die "no jlink in $JDK (a full JDK 21+ is needed, not a JRE)"

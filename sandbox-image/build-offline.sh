@@ -49,9 +49,7 @@ for arg in "$@"; do
     esac
 done
 
-[ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap and chroot need it)"
-command -v docker >/dev/null || die "docker not found; run sandbox-image/setup-docker.sh first"
-docker info >/dev/null 2>&1 || die "docker engine not reachable; run sandbox-image/setup-docker.sh first"
+require_root_and_docker
 
 START=$(date +%s.%N)
 elapsed() { python3 -c "import sys; print('%.1f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$START" "$(date +%s.%N)"; }

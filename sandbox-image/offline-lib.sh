@@ -3,6 +3,13 @@
 # same debootstrap minbase tree, cached once as $CACHE/minbase-$SUITE.tar. The callers define
 # say, die and elapsed, and hold the cache lock around ensure_minbase.
 
+# Dies unless the build can run: as root (debootstrap and chroot need it), with a reachable engine.
+require_root_and_docker() {
+    [ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap and chroot need it)"
+    command -v docker >/dev/null || die "docker not found; run sandbox-image/setup-docker.sh first"
+    docker info >/dev/null 2>&1 || die "docker engine not reachable; run sandbox-image/setup-docker.sh first"
+}
+
 # Exits the build when $1:latest already carries label $2 = $3 (tagging it $1:$4 too), unless $FORCE is 1.
 exit_if_current() {
     local image=$1 label=$2 hash=$3 version=$4 existing
