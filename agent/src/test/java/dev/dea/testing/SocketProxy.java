@@ -74,8 +74,11 @@ public final class SocketProxy implements AutoCloseable {
                 try {
                     SocketChannel client = s.accept();
                     SocketChannel upstream = SocketChannel.open(target);
-                    channels.add(client);
-                    channels.add(upstream);
+                    if (!register(s, client, upstream)) {
+                        client.close();
+                        upstream.close();
+                        continue;
+                    }
                     pipe(client, upstream);
                     pipe(upstream, client);
                 } catch (IOException e) {
@@ -83,6 +86,20 @@ public final class SocketProxy implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /**
+     * Tracks a new pair unless down() has run since it was accepted: otherwise a connection
+     * accepted just before down() would outlive it, and a test of an outage would find the
+     * database still answering.
+     */
+    private synchronized boolean register(ServerSocketChannel acceptedBy, SocketChannel client, SocketChannel upstream) {
+        if (server != acceptedBy || !acceptedBy.isOpen()) {
+            return false;
+        }
+        channels.add(client);
+        channels.add(upstream);
+        return true;
     }
 
     public synchronized void down() throws IOException {
