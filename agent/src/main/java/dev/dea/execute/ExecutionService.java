@@ -41,6 +41,7 @@ public final class ExecutionService {
     }
 
     public ExecutionResult executeSql(String code, int previewRows, ExecutionContext context) {
+        StepLimits.codeText(code);
         long started = System.nanoTime();
         try {
             SqlRunner.SqlRun run = sql.run(code, previewRows, Optional.of(context.requestId()));
@@ -59,6 +60,7 @@ public final class ExecutionService {
 
     /** Python with {@code input_data} from cached frames (name -> key); an empty map for {@code /execute}. */
     public ExecutionResult executePython(String code, Map<String, String> inputKeys, int previewRows, ExecutionContext context) {
+        StepLimits.codeText(code);
         long started = System.nanoTime();
         List<String> keysRead = List.copyOf(inputKeys.values());
         try {

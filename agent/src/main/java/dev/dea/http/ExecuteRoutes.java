@@ -104,7 +104,8 @@ final class ExecuteRoutes {
 
     void executeOnData(Context ctx) {
         JsonNode body = bodies.object(ctx);
-        String code = JsonBodies.requiredString(body, "code", StepLimits.MAX_CODE_CHARS);
+        // Checked here as well as by the service: before input_data is stored as frames.
+        String code = StepLimits.codeText(JsonBodies.requiredString(body, "code", StepLimits.MAX_CODE_CHARS));
         int preview = previewRows(body);
         Optional<String> requestId = Optional.of(RequestIds.of(ctx));
         Map<String, String> inputs = new LinkedHashMap<>();

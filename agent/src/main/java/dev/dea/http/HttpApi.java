@@ -55,6 +55,7 @@ public final class HttpApi {
             config.http.prefer405over404 = true;
             config.router.ignoreTrailingSlashes = true;
             tls.ifPresent(material -> HttpsConnector.install(config, material));
+            config.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors(mapper)));
             config.requestLogger.http(accessLog::record);
 
             config.routes.before(ctx -> {

@@ -40,8 +40,10 @@ final class JsonBodies {
         try {
             node = mapper.readTree(body);
         } catch (JsonProcessingException e) {
-            throw AgentException.validation("The request body is not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            // Jackson's stream constraints (nesting depth, number and string lengths) fail without a location.
+            String where = e.getLocation() == null ? ""
+                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            throw AgentException.validation("The request body is not valid JSON: " + e.getOriginalMessage() + where);
         } catch (IOException e) {
             throw AgentException.validation("The request body could not be read: " + e.getMessage());
         }

@@ -6,7 +6,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -127,5 +135,72 @@ class HttpContractIT {
         var r = agent.post("/execute", big);
         assertThat(r.status()).isEqualTo(413);
         assertThat(r.errorType()).isEqualTo("PAYLOAD_TOO_LARGE");
+    }
+
+    @Test
+    void deeplyNestedJsonIsAValidationErrorNotAnInternalOne() {
+        var r = agent.post("/execute", "[".repeat(5_000) + "]".repeat(5_000));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.errorType()).isEqualTo("VALIDATION_ERROR");
+        assertThat(r.json().path("detail").path("message").asText()).contains("not valid JSON").contains("nesting depth");
+    }
+
+    @Test
+    void codeWithANulCharacterIsAValidationErrorNotADatabaseOutage() {
+        var sql = agent.post("/execute", "{\"language\":\"sql\",\"code\":\"select 'a\\u0000b'\"}");
+        assertThat(sql.status()).isEqualTo(400);
+        assertThat(sql.errorType()).isEqualTo("VALIDATION_ERROR");
+        assertThat(sql.json().path("detail").path("message").asText()).contains("NUL character");
+        var python = agent.post("/execute", "{\"language\":\"python\",\"code\":\"x = 1\\u0000\"}");
+        assertThat(python.status()).isEqualTo(400);
+        assertThat(python.errorType()).isEqualTo("VALIDATION_ERROR");
+        assertThat(agent.sql("select 1 as still_up").status()).isEqualTo(200);
+    }
+
+    @Test
+    void codeWithALoneSurrogateIsRejectedInsteadOfRunningWithAQuestionMark() {
+        var lone = agent.post("/execute", "{\"language\":\"sql\",\"code\":\"select '\\ud800' as v\"}");
+        assertThat(lone.status()).isEqualTo(400);
+        assertThat(lone.json().path("detail").path("message").asText()).contains("unpaired UTF-16 surrogate");
+        var paired = agent.post("/execute", "{\"language\":\"sql\",\"code\":\"select '\\ud83d\\ude00' as v\"}");
+        assertThat(paired.status()).isEqualTo(200);
+        assertThat(paired.json().path("data").path("rows").path(0).path(0).asText()).isEqualTo("\ud83d\ude00");
+    }
+
+    @Test
+    void requestsThatBreakHttpGetTheErrorShapeInsteadOfJettysPage() throws IOException {
+        JsonNode nul = rawReply("GET /schema/a%00b/profile HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(nul.path("status").asInt()).isEqualTo(400);
+        assertThat(nul.path("body").path("detail").path("type").asText()).isEqualTo("VALIDATION_ERROR");
+        assertThat(nul.path("request_id").asText()).matches("[0-9a-f-]{36}");
+        JsonNode headers = rawReply("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000)
+                + "\r\nConnection: close\r\n\r\n");
+        assertThat(headers.path("status").asInt()).isEqualTo(431);
+        assertThat(headers.path("body").path("detail").path("type").asText()).isEqualTo("VALIDATION_ERROR");
+        assertThat(headers.path("body").path("detail").path("message").asText()).isNotBlank();
+    }
+
+    /** Sends {@code request} as raw bytes (java.net.http refuses to send such requests); status, body as JSON and request id. */
+    private static JsonNode rawReply(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", agent.app().port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String reply = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            int split = reply.indexOf("\r\n\r\n");
+            assertThat(split).as("reply: %s", reply).isPositive();
+            String head = reply.substring(0, split);
+            assertThat(head).containsIgnoringCase("Content-Type: application/json");
+            String requestId = head.lines().filter(l -> l.toLowerCase().startsWith("x-request-id:"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("");
+            ObjectMapper json = new ObjectMapper();
+            var node = json.createObjectNode();
+            node.put("status", Integer.parseInt(head.split(" ")[1]));
+            node.set("body", json.readTree(reply.substring(split + 4)));
+            node.put("request_id", requestId);
+            return node;
+        }
     }
 }
