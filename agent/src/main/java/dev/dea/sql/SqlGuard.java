@@ -79,6 +79,7 @@ public final class SqlGuard {
         TextRules.checkDataModifyingCte(lexed.tokens());
         TextRules.checkSelectInto(lexed.tokens());
         TextRules.checkLockingClause(lexed.tokens());
+        TextRules.checkParameters(lexed.tokens());
 
         Optional<String> key = VerdictCache.keyOf(sql, lexed.tokens());
         Optional<VerdictCache.Verdict> known = key.flatMap(verdicts::find);

@@ -107,6 +107,20 @@ final class TextRules {
         }
     }
 
+    /**
+     * {@code $1}-style placeholders: the agent sends the text as it is, with no values, so
+     * PostgreSQL would answer with a protocol error ("bind message supplies 0 parameters"),
+     * which reads like an outage rather than the caller's mistake.
+     */
+    static void checkParameters(List<Token> tokens) {
+        for (Token token : tokens) {
+            if (token.kind() == Kind.PARAM) {
+                throw reject("parameter_placeholder", "parameter placeholders such as " + token.text()
+                        + " are not supported: the statement runs as given, without parameters; write the values into the SQL");
+            }
+        }
+    }
+
     /** {@code FOR UPDATE | NO KEY UPDATE | SHARE | KEY SHARE}, wherever it appears. */
     static void checkLockingClause(List<Token> tokens) {
         for (int k = 0; k < tokens.size(); k++) {

@@ -40,6 +40,7 @@ class RememberedVerdictsTest {
     @CsvSource(delimiter = '|', value = {
             "SELECT count(*) FROM film WHERE film_id = 1 | SELECT count(*) FROM film WHERE film_id = 2 FOR UPDATE | locking_clause",
             "SELECT 'pg_authid' | SELECT * FROM pg_authid | denied_table",
+            "SELECT count(*) FROM film WHERE film_id = 1 | SELECT count(*) FROM film WHERE film_id = $1 | parameter_placeholder",
             "SELECT lower('a') | SELECT pg_sleep('1') | denied_function",
             "SELECT 1 | SELECT 1 /* /* */ , pg_sleep(1) */ , pg_sleep(1) | denied_function",
     })

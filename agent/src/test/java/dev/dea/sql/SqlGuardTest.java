@@ -281,6 +281,26 @@ class SqlGuardTest {
         assertRejected(sql, "locking_clause");
     }
 
+    // ---- parameter_placeholder -----------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT $1",
+            "SELECT * FROM film WHERE film_id = $1 AND title = $2",
+            "select * from film where film_id in (select $12)"})
+    void rejectsParameterPlaceholders(String sql) {
+        assertRejected(sql, "parameter_placeholder");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT $$ $1 $$ AS dollar_quoted",
+            "SELECT $tag$ $1 $tag$",
+            "SELECT '$1' AS text, \"$1\" FROM (SELECT 1 AS \"$1\") s -- $1"})
+    void acceptsDollarSignsThatAreNotPlaceholders(String sql) {
+        assertThat(GUARD.check(sql).sql()).isEqualTo(sql);
+    }
+
     // ---- transaction_control / set_statement --------------------------------------------
 
     @ParameterizedTest
