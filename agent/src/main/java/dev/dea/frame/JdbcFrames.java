@@ -57,6 +57,12 @@ public final class JdbcFrames {
     /** The one mapping from a PostgreSQL type name to a logical kind; profiles use it too. */
     public static ColumnKind kindOf(String pgTypeName, int jdbcType) {
         String t = pgTypeName == null ? "" : pgTypeName.toLowerCase(Locale.ROOT);
+        if (t.equals("money") || t.equals("_money")) {
+            // pgjdbc calls money DOUBLE, but its text carries lc_monetary's symbol and group
+            // separators ("$1,234.56"), which getDouble (and getArray's elements) cannot read:
+            // keep the database's text, for arrays too ("{$1.00,$2.50}").
+            return ColumnKind.STRING;
+        }
         if (t.startsWith("_") || jdbcType == java.sql.Types.ARRAY) {
             return ColumnKind.ARRAY;
         }

@@ -111,6 +111,17 @@ class SqlExecutionIT {
     }
 
     @Test
+    void moneyKeepsTheDatabasesTextInsteadOfFailingToReadItAsADouble() {
+        // pgjdbc types money as DOUBLE, but getDouble cannot read "$1,234.56".
+        var r = agent.sql("SELECT 1234567.89::money AS m, (1234567.89::money)::text AS printed, ARRAY[1234.5::money] AS ms");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode row = r.json().path("data").path("rows").get(0);
+        assertThat(row.get(0).asText()).isEqualTo(row.get(1).asText()).contains("1,234,567.89");
+        assertThat(row.get(2).asText()).startsWith("{").contains("1,234.50");
+        assertThat(r.json().path("metadata").path("result_schema").get(0).path("kind").asText()).isEqualTo("string");
+    }
+
+    @Test
     void serialColumnsAreIntegers() {
         // pgjdbc names the type of a column with a sequence default "serial", not "int4".
         var r = agent.sql("SELECT payment_id, rental_id FROM payment ORDER BY payment_id LIMIT 3");
