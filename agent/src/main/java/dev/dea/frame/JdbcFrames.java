@@ -1,6 +1,5 @@
 package dev.dea.frame;
 
-import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -37,7 +36,8 @@ public final class JdbcFrames {
             String typeName = meta.getColumnTypeName(i);
             ColumnKind kind = kindOf(typeName, meta.getColumnType(i));
             columns.add(new FrameColumn(meta.getColumnLabel(i), kind, describeType(meta, i, typeName)));
-            readers[i - 1] = readerFor(kind);
+            readers[i - 1] = kind == ColumnKind.ARRAY ? PgArrays.forType(typeName.toLowerCase(Locale.ROOT))::read
+                    : readerFor(kind);
         }
         return new JdbcFrames(columns, readers);
     }
@@ -57,12 +57,6 @@ public final class JdbcFrames {
     /** The one mapping from a PostgreSQL type name to a logical kind; profiles use it too. */
     public static ColumnKind kindOf(String pgTypeName, int jdbcType) {
         String t = pgTypeName == null ? "" : pgTypeName.toLowerCase(Locale.ROOT);
-        if (t.equals("money") || t.equals("_money")) {
-            // pgjdbc calls money DOUBLE, but its text carries lc_monetary's symbol and group
-            // separators ("$1,234.56"), which getDouble (and getArray's elements) cannot read:
-            // keep the database's text, for arrays too ("{$1.00,$2.50}").
-            return ColumnKind.STRING;
-        }
         if (t.startsWith("_") || jdbcType == java.sql.Types.ARRAY) {
             return ColumnKind.ARRAY;
         }
@@ -78,6 +72,9 @@ public final class JdbcFrames {
             case "time", "timetz" -> ColumnKind.TIME;
             case "json", "jsonb" -> ColumnKind.JSON;
             case "bytea" -> ColumnKind.BYTES;
+            // pgjdbc calls money DOUBLE, but its text carries lc_monetary's symbol and group
+            // separators ("$1,234.56"), which getDouble cannot read: keep the database's text.
+            case "money" -> ColumnKind.STRING;
             default -> null;
         };
         if (byName != null) {
@@ -133,49 +130,22 @@ public final class JdbcFrames {
                 return json == null ? null : new FrameValues.RawJson(json);
             };
             case BYTES -> ResultSet::getBytes;
-            case ARRAY -> JdbcFrames::readArray;
+            case ARRAY -> throw new IllegalArgumentException("arrays are read by PgArrays, which needs the element type");
             case STRING -> ResultSet::getString;
         };
     }
 
     private static Object readDecimal(ResultSet rs, int i) throws SQLException {
         String text = rs.getString(i);
-        if (text == null) {
-            return null;
-        }
-        // numeric has a NaN (and since PG 14, infinities) that BigDecimal cannot hold; keep their text.
+        return text == null ? null : decimal(text);
+    }
+
+    /** numeric's text as a BigDecimal, or as itself for NaN and the infinities (since PG 14), which BigDecimal cannot hold. */
+    static Object decimal(String text) {
         char c = text.isEmpty() ? ' ' : text.charAt(text.length() - 1);
         if (c == 'N' || c == 'y') {
             return text;
         }
         return new java.math.BigDecimal(text);
-    }
-
-    private static Object readArray(ResultSet rs, int i) throws SQLException {
-        Array array = rs.getArray(i);
-        if (array == null) {
-            return null;
-        }
-        try {
-            return normaliseArray((Object[]) array.getArray());
-        } finally {
-            array.free();
-        }
-    }
-
-    private static Object[] normaliseArray(Object[] elements) {
-        Object[] out = new Object[elements.length];
-        for (int k = 0; k < elements.length; k++) {
-            Object e = elements[k];
-            out[k] = switch (e) {
-                case null -> null;
-                case Object[] nested -> normaliseArray(nested);
-                case java.sql.Date d -> d.toLocalDate();
-                case java.sql.Timestamp ts -> ts.toLocalDateTime();
-                case org.postgresql.util.PGobject pg -> pg.getValue();
-                default -> e;
-            };
-        }
-        return out;
     }
 }
