@@ -134,7 +134,11 @@ public final class ConfigLoader {
         SchemaConfig schema = new SchemaConfig(
                 Duration.ofSeconds(env.integer("SCHEMA_CACHE_TTL_SECONDS", 300, 0, 86_400)),
                 env.longValue("PROFILE_SAMPLE_ABOVE_ROWS", 1_000_000, 1, Long.MAX_VALUE),
-                env.integer("PROFILE_SAMPLE_ROWS", 100_000, 100, 100_000_000));
+                env.integer("PROFILE_SAMPLE_ROWS", 100_000, 100, 100_000_000),
+                env.integer("PROFILE_MAX_CONCURRENT", SchemaConfig.DEFAULT_PROFILE_MAX_CONCURRENT, 1, 64));
+        db.filter(d -> schema.profileMaxConcurrent() >= d.poolSize()).ifPresent(d -> problems.add(
+                "PROFILE_MAX_CONCURRENT (" + schema.profileMaxConcurrent() + ") must be below DB_POOL_SIZE ("
+                        + d.poolSize() + "), so that profiles cannot hold every database connection"));
 
         long maxRequestBytes = env.size("MAX_REQUEST_BYTES", 10L << 20);
         AuthLimits authLimits = new AuthLimits(env.integer("AUTH_FAILURE_LIMIT", 10, 1, 10_000),

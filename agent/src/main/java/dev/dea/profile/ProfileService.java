@@ -1,7 +1,9 @@
 package dev.dea.profile;
 
+import dev.dea.admission.Admission;
 import dev.dea.config.SchemaConfig;
 import dev.dea.db.Database;
+import dev.dea.error.AgentException;
 import dev.dea.schema.SchemaService;
 import dev.dea.schema.TableInfo;
 import org.slf4j.Logger;
@@ -11,9 +13,14 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -58,11 +65,17 @@ public final class ProfileService {
     /** Tables read in full above this many (estimated) rows are profiled without sorting; see the class comment. */
     static final long FAST_ABOVE_ROWS = 50_000;
     private static final int SAMPLE_SEED = 42;
+    /** Profiles waiting for a turn beyond the running ones; more get TOO_MANY_REQUESTS at once. */
+    static final int QUEUE_SIZE = 32;
+    /** How long a waiting profile waits for a turn before TOO_MANY_REQUESTS. */
+    static final Duration MAX_WAIT = Duration.ofSeconds(60);
 
     private final Database db;
     private final SchemaService schema;
     private final SchemaConfig config;
     private final long fastAboveRows;
+    private final Admission admission;
+    private final ConcurrentMap<String, CompletableFuture<TableProfile>> inFlight = new ConcurrentHashMap<>();
 
     public ProfileService(Database db, SchemaService schema, SchemaConfig config) {
         this(db, schema, config, FAST_ABOVE_ROWS);
@@ -74,10 +87,49 @@ public final class ProfileService {
         this.schema = requireNonNull(schema, "schema");
         this.config = requireNonNull(config, "config");
         this.fastAboveRows = fastAboveRows;
+        this.admission = new Admission("profile", config.profileMaxConcurrent(), QUEUE_SIZE, MAX_WAIT);
     }
 
+    /**
+     * The table's profile. At most {@link SchemaConfig#profileMaxConcurrent()} are computed at
+     * once (others wait their turn, see {@link #QUEUE_SIZE}); a request for a table whose profile
+     * is being computed waits for that computation and gets its result instead of scanning again.
+     */
     public TableProfile profile(String tableName) {
-        return profileCounted(tableName).profile();
+        TableInfo table = schema.resolve(tableName);
+        CompletableFuture<TableProfile> mine = new CompletableFuture<>();
+        CompletableFuture<TableProfile> shared = inFlight.putIfAbsent(table.qualifiedName(), mine);
+        if (shared != null) {
+            return joined(shared);
+        }
+        try {
+            admission.acquire();
+            long started = System.nanoTime();
+            try {
+                TableProfile profile = profileCounted(table).profile();
+                mine.complete(profile);
+                return profile;
+            } finally {
+                admission.release((System.nanoTime() - started) / 1_000_000);
+            }
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(table.qualifiedName(), mine);
+        }
+    }
+
+    private static TableProfile joined(CompletableFuture<TableProfile> shared) {
+        try {
+            return shared.join();
+        } catch (CompletionException e) {
+            // A copy per waiter: the computing request's exception is its own to decorate and log.
+            if (e.getCause() instanceof AgentException a) {
+                throw new AgentException(a.type(), a.getMessage(), a.details(), a);
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /** A profile and the number of SQL statements it issued (catalog reads included). */
@@ -85,7 +137,10 @@ public final class ProfileService {
     }
 
     Counted profileCounted(String tableName) {
-        TableInfo table = schema.resolve(tableName);
+        return profileCounted(schema.resolve(tableName));
+    }
+
+    private Counted profileCounted(TableInfo table) {
         int serverMajor = schema.schema().serverMajorVersion();
         long started = System.nanoTime();
         int[] statements = new int[1];

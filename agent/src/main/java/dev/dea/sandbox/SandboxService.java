@@ -3,6 +3,7 @@ package dev.dea.sandbox;
 import com.github.dockerjava.api.model.Container;
 import dev.dea.cache.FrameCache;
 import dev.dea.cache.FrameMeta;
+import dev.dea.admission.Admission;
 import dev.dea.config.SandboxConfig;
 import dev.dea.error.AgentException;
 import org.slf4j.Logger;
@@ -85,7 +86,7 @@ public final class SandboxService implements AutoCloseable {
         this.sql = requireNonNull(sql, "sql");
         this.engine = new DockerEngine(config, instanceId, DockerEngine.ownerOf(cache.directory()));
         // A slot-holder may wait for its container as long as an execution may take.
-        this.admission = new Admission(config.maxConcurrent(), config.queueSize(), config.timeout().plus(STARTUP_LIMIT));
+        this.admission = new Admission("sandbox", config.maxConcurrent(), config.queueSize(), config.timeout().plus(STARTUP_LIMIT));
         this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "sandbox-watchdog-" + instanceId.substring(0, 8));
             t.setDaemon(true);

@@ -1,4 +1,4 @@
-package dev.dea.sandbox;
+package dev.dea.admission;
 
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
@@ -11,11 +11,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Back-pressure: at most {@code maxConcurrent} executions hold a slot (and a container),
- * at most {@code queueSize} more wait for one; anyone beyond is told to come back later
- * instead of piling up threads and containers.
+ * Back-pressure for expensive work (sandbox executions, table profiles): at most
+ * {@code maxConcurrent} callers hold a slot, at most {@code queueSize} more wait for one, for
+ * at most {@code maxWait}; anyone beyond is told to come back later (TOO_MANY_REQUESTS with
+ * {@code retry_after_seconds}) instead of piling up threads, containers or database scans.
  */
-final class Admission {
+public final class Admission {
+    private final String slotName;
     private final int maxConcurrent;
     private final Semaphore slots;
     private final int queueSize;
@@ -24,10 +26,12 @@ final class Admission {
     /** Exponential moving average of execution time, for Retry-After. */
     private final AtomicLong averageMillis = new AtomicLong(2_000);
 
-    Admission(int maxConcurrent, int queueSize, Duration maxWait) {
+    /** {@code slotName} names the slots in messages ("sandbox", "profile"). */
+    public Admission(String slotName, int maxConcurrent, int queueSize, Duration maxWait) {
         if (maxConcurrent < 1 || queueSize < 0) {
             throw new IllegalArgumentException("maxConcurrent must be >= 1 and queueSize >= 0");
         }
+        this.slotName = slotName;
         this.maxConcurrent = maxConcurrent;
         this.slots = new Semaphore(maxConcurrent, true);
         this.queueSize = queueSize;
@@ -35,43 +39,43 @@ final class Admission {
     }
 
     /** Takes a slot, waiting in the bounded queue if needed; TOO_MANY_REQUESTS otherwise. */
-    void acquire() {
+    public void acquire() {
         if (slots.tryAcquire()) {
             return;
         }
         if (waiting.incrementAndGet() > queueSize) {
             waiting.decrementAndGet();
-            throw tooMany("all " + running() + " sandbox slots are busy and the wait queue (" + queueSize
+            throw tooMany("all " + running() + " " + slotName + " slots are busy and the wait queue (" + queueSize
                     + ") is full");
         }
         try {
             if (!slots.tryAcquire(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw tooMany("no sandbox slot became free within " + maxWait.toSeconds() + " s");
+                throw tooMany("no " + slotName + " slot became free within " + maxWait.toSeconds() + " s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw tooMany("interrupted while waiting for a sandbox slot");
+            throw tooMany("interrupted while waiting for a " + slotName + " slot");
         } finally {
             waiting.decrementAndGet();
         }
     }
 
-    void release(long elapsedMillis) {
+    public void release(long elapsedMillis) {
         averageMillis.updateAndGet(avg -> (avg * 4 + elapsedMillis) / 5);
         slots.release();
     }
 
-    int running() {
+    public int running() {
         return Math.max(0, maxConcurrent - slots.availablePermits());
     }
 
-    int queued() {
+    public int queued() {
         return waiting.get();
     }
 
     private AgentException tooMany(String why) {
         long retryAfter = Math.max(1, (averageMillis.get() * (1 + queued()) + 999) / 1000);
-        return new AgentException(ErrorType.TOO_MANY_REQUESTS, "Too many concurrent executions: " + why
+        return new AgentException(ErrorType.TOO_MANY_REQUESTS, "Too many concurrent " + slotName + " requests: " + why
                 + "; retry after " + retryAfter + " s", Map.of("retry_after_seconds", retryAfter), null);
     }
 }
