@@ -37,7 +37,7 @@ final class SchemaRoutes {
                         SchemaRef.inline("{\"type\": \"string\", \"minLength\": 1}"))
                 .ok("The table's profile", SchemaRef.of(TableProfile.class))
                 .errors(ErrorType.NOT_FOUND, ErrorType.VALIDATION_ERROR, ErrorType.TIMEOUT, ErrorType.SQL_ERROR,
-                        ErrorType.DB_UNAVAILABLE).build(), this::profile);
+                        ErrorType.DB_UNAVAILABLE, ErrorType.TOO_MANY_REQUESTS).build(), this::profile);
     }
 
     void schema(Context ctx) {
