@@ -124,19 +124,27 @@ public final class FrameCache implements AutoCloseable {
         return access(key) ? meta(key) : Optional.empty();
     }
 
+    /** The most bytes of values a preview holds, from {@code PREVIEW_MAX_BYTES}. */
+    public long previewMaxBytes() {
+        return config.previewMaxBytes();
+    }
+
     /** Like {@link #find}, but an unknown or expired frame is a NOT_FOUND error. */
     public FrameMeta get(String key) {
         return find(key).orElseThrow(() -> notFound(key));
     }
 
-    /** The first {@code maxRows} rows, each a JSON array of values in the wire encoding. */
+    /**
+     * The first {@code maxRows} rows, each a JSON array of values in the wire encoding, and
+     * fewer when they would hold more than {@link #previewMaxBytes()} of JSON.
+     */
     public List<JsonNode> previewRows(String key, int maxRows) {
         if (maxRows < 0) {
             throw AgentException.validation("maxRows must not be negative");
         }
         requireLive(key);
         try (InputStream in = open(key)) {
-            return exports.previewRows(in, maxRows);
+            return exports.previewRows(in, maxRows, config.previewMaxBytes());
         } catch (IOException e) {
             throw AgentException.internal("Cannot read frame " + key, e);
         }

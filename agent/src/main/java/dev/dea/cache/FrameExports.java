@@ -33,10 +33,16 @@ final class FrameExports {
         this.rowReader = rowReader;
     }
 
-    List<JsonNode> previewRows(InputStream in, int maxRows) throws IOException {
+    /** At most {@code maxRows} rows whose lines hold at most {@code maxBytes} together; it stops at the first that would not fit. */
+    List<JsonNode> previewRows(InputStream in, int maxRows, long maxBytes) throws IOException {
         List<JsonNode> rows = new ArrayList<>(Math.min(maxRows, 1024));
+        long bytes = 0;
         try (RowLines lines = new RowLines(in)) {
             while (rows.size() < maxRows && lines.next()) {
+                bytes += lines.length();
+                if (bytes > maxBytes) {
+                    break;
+                }
                 rows.add(rowReader.readTree(lines.bytes(), 0, lines.length()));
             }
         }

@@ -12,13 +12,26 @@ import static java.util.Objects.requireNonNull;
  * @param maxFrameBytes largest single frame
  * @param maxFrames     number of frames before the least recently used go; it also bounds
  *                      the cache's in-memory index
+ * @param previewMaxBytes most bytes of row values a preview (in an execution result or
+ *                      {@code GET /frames/{key}}) holds, whatever its row count: a thousand
+ *                      rows of megabyte texts must not be held in memory and sent at once
  */
-public record CacheConfig(Path dir, Duration ttl, long maxBytes, long maxFrameBytes, int maxFrames) {
+public record CacheConfig(Path dir, Duration ttl, long maxBytes, long maxFrameBytes, int maxFrames,
+                          long previewMaxBytes) {
+    public static final long DEFAULT_PREVIEW_MAX_BYTES = 8L << 20;
+
     public CacheConfig {
         requireNonNull(dir, "dir");
         requireNonNull(ttl, "ttl");
         if (maxFrames < 1) {
             throw new IllegalArgumentException("maxFrames must be at least 1, got " + maxFrames);
         }
+        if (previewMaxBytes < 1) {
+            throw new IllegalArgumentException("previewMaxBytes must be at least 1, got " + previewMaxBytes);
+        }
+    }
+
+    public CacheConfig(Path dir, Duration ttl, long maxBytes, long maxFrameBytes, int maxFrames) {
+        this(dir, ttl, maxBytes, maxFrameBytes, maxFrames, DEFAULT_PREVIEW_MAX_BYTES);
     }
 }

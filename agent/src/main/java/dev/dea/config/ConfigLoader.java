@@ -119,14 +119,16 @@ public final class ConfigLoader {
                 env.integer("SQL_FETCH_SIZE", 5_000, 10, 1_000_000),
                 env.integer("PREVIEW_MAX_ROWS", 1_000, 1, 100_000),
                 env.list("SQL_DENY_FUNCTIONS"),
-                env.list("SQL_DENY_TABLES"));
+                env.list("SQL_DENY_TABLES"),
+                env.size("SQL_RESULT_BUFFER", SqlLimits.defaultResultBufferBytes(db.map(DbConfig::poolSize).orElse(10))));
 
         CacheConfig cache = new CacheConfig(
                 Path.of(env.string("CACHE_DIR", "data/cache")).toAbsolutePath().normalize(),
                 Duration.ofHours(env.integer("CACHE_TTL_HOURS", 24, 1, 24 * 365)),
                 env.size("CACHE_MAX_BYTES", 10L << 30),
                 env.size("FRAME_MAX_BYTES", 1L << 30),
-                env.integer("CACHE_MAX_FRAMES", 100_000, 1, Integer.MAX_VALUE));
+                env.integer("CACHE_MAX_FRAMES", 100_000, 1, Integer.MAX_VALUE),
+                env.size("PREVIEW_MAX_BYTES", CacheConfig.DEFAULT_PREVIEW_MAX_BYTES));
         if (cache.maxFrameBytes() > cache.maxBytes()) {
             problems.add("FRAME_MAX_BYTES (" + cache.maxFrameBytes() + ") must not exceed CACHE_MAX_BYTES (" + cache.maxBytes() + ")");
         }

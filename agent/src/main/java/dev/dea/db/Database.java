@@ -65,6 +65,12 @@ public final class Database implements AutoCloseable {
         hc.setDataSourceProperties(config.driverProperties("data-execution-agent", 5));
         hc.addDataSourceProperty("socketTimeout", "0");
         hc.addDataSourceProperty("tcpKeepAlive", "true");
+        // The driver holds one fetched batch of rows at a time: bounded in bytes, so that a query of
+        // huge rows fails with RESULT_TOO_LARGE instead of filling the heap every request shares.
+        // Batches after the first adapt to the rows' size (adaptiveFetch), up to SQL_FETCH_SIZE rows.
+        hc.addDataSourceProperty("maxResultBuffer", Long.toString(limits.resultBufferBytes()));
+        hc.addDataSourceProperty("adaptiveFetch", "true");
+        hc.addDataSourceProperty("adaptiveFetchMaximum", Integer.toString(limits.fetchSize()));
         // Session-level defaults under the per-transaction SET LOCALs: if a statement ever ended the
         // agent's transaction (e.g. a smuggled COMMIT), whatever runs next is still read-only and bounded.
         hc.addDataSourceProperty("options", sessionOptions(config, limits));

@@ -18,6 +18,15 @@ final class SqlErrors {
 
     static AgentException translate(SQLException e, Duration statementTimeout) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        // The driver's own limits on what it holds (SQL_RESULT_BUFFER, or the heap itself), not an
+        // outage: it reports the first as a communication error and the second as 53200.
+        if (message.contains("maxResultBuffer") || (state.equals("53200") && !(e instanceof PSQLException pe
+                && pe.getServerErrorMessage() != null))) {
+            return new AgentException(ErrorType.RESULT_TOO_LARGE, "A batch of fetched rows exceeded the agent's "
+                    + "result buffer (SQL_RESULT_BUFFER): rows this large cannot be fetched; select fewer or "
+                    + "smaller columns (" + firstLine(message) + ")", Map.of(), e);
+        }
         if (e instanceof SQLTransientConnectionException || state.startsWith("08") || state.equals("57P01")
                 || state.equals("57P02") || state.equals("57P03") || state.equals("53300")) {
             return new AgentException(ErrorType.DB_UNAVAILABLE,

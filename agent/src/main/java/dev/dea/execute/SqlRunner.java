@@ -6,6 +6,7 @@ import dev.dea.cache.FrameWriter;
 import dev.dea.cache.Provenance;
 import dev.dea.config.SqlLimits;
 import dev.dea.db.Database;
+import dev.dea.frame.FrameValues;
 import dev.dea.frame.JdbcFrames;
 import dev.dea.metrics.ExecutionMetrics;
 import dev.dea.sql.GuardedStatement;
@@ -74,7 +75,8 @@ public final class SqlRunner {
         List<Object[]> preview = new java.util.ArrayList<>(Math.min(previewRows, 1024));
         FrameMeta meta = database.readOnly(connection -> {
             try (Statement st = connection.createStatement()) {
-                st.setFetchSize(limits.fetchSize());
+                // Small at first: the driver sizes later batches to SQL_RESULT_BUFFER once it has seen the rows.
+                st.setFetchSize(limits.firstFetchRows());
                 // The original text is executed, never a re-printed parse tree.
                 if (!st.execute(statement.sql())) {
                     throw new IllegalStateException("A guarded read query returned no result set");
@@ -85,6 +87,8 @@ public final class SqlRunner {
                         boolean truncated = false;
                         try (RowPipeline pipeline = new RowPipeline(writer)) {
                             long rows = 0;
+                            long previewBytes = 0;
+                            boolean previewFull = previewRows == 0;
                             while (rs.next()) {
                                 if (rows == limits.maxRows()) {
                                     truncated = true;
@@ -92,8 +96,17 @@ public final class SqlRunner {
                                 }
                                 Object[] row = frames.readRow(rs);
                                 pipeline.append(row);
-                                if (preview.size() < previewRows) {
-                                    preview.add(row);
+                                if (!previewFull) {
+                                    // Bounded in bytes too (PREVIEW_MAX_BYTES), as FrameCache.previewRows is.
+                                    for (Object value : row) {
+                                        previewBytes += FrameValues.estimatedJsonBytes(value) + 1;
+                                    }
+                                    if (previewBytes > cache.previewMaxBytes()) {
+                                        previewFull = true;
+                                    } else {
+                                        preview.add(row);
+                                        previewFull = preview.size() == previewRows;
+                                    }
                                 }
                                 rows++;
                             }
