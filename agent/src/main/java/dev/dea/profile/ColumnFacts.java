@@ -67,8 +67,7 @@ record ColumnFacts(
 
     /** The same logical kind a query result column of this type gets (see JdbcFrames), so the two agree. */
     ColumnKind columnKind() {
-        return isArray ? JdbcFrames.kindOf("_" + leafType, java.sql.Types.ARRAY)
-                : JdbcFrames.kindOf(leafType, java.sql.Types.OTHER);
+        return isArray ? ColumnKind.ARRAY : JdbcFrames.kindOf(leafType, java.sql.Types.OTHER);
     }
 
     /**
