@@ -36,8 +36,7 @@ public final class JdbcFrames {
             String typeName = meta.getColumnTypeName(i);
             ColumnKind kind = kindOf(typeName, meta.getColumnType(i));
             columns.add(new FrameColumn(meta.getColumnLabel(i), kind, describeType(meta, i, typeName)));
-            readers[i - 1] = kind == ColumnKind.ARRAY ? PgArrays.forType(typeName.toLowerCase(Locale.ROOT))::read
-                    : readerFor(kind);
+            readers[i - 1] = readerFor(kind, typeName);
         }
         return new JdbcFrames(columns, readers);
     }
@@ -105,7 +104,8 @@ public final class JdbcFrames {
         return typeName;
     }
 
-    private static Reader readerFor(ColumnKind kind) {
+    /** {@code typeName}: PostgreSQL's name of the column's type; arrays need it for their elements. */
+    private static Reader readerFor(ColumnKind kind, String typeName) {
         return switch (kind) {
             case INT64 -> (rs, i) -> {
                 long v = rs.getLong(i);
@@ -130,7 +130,7 @@ public final class JdbcFrames {
                 return json == null ? null : new FrameValues.RawJson(json);
             };
             case BYTES -> ResultSet::getBytes;
-            case ARRAY -> throw new IllegalArgumentException("arrays are read by PgArrays, which needs the element type");
+            case ARRAY -> PgArrays.forType(typeName)::read;
             case STRING -> ResultSet::getString;
         };
     }

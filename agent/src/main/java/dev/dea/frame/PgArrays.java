@@ -38,7 +38,8 @@ final class PgArrays {
 
     /** The reader for an array column whose type PostgreSQL names {@code arrayTypeName} ({@code _int4}). */
     static PgArrays forType(String arrayTypeName) {
-        String element = arrayTypeName.startsWith("_") ? arrayTypeName.substring(1) : arrayTypeName;
+        String t = arrayTypeName == null ? "" : arrayTypeName.toLowerCase(Locale.ROOT);
+        String element = t.startsWith("_") ? t.substring(1) : t;
         ColumnKind kind = JdbcFrames.kindOf(element, java.sql.Types.OTHER);
         // box is the one built-in type whose array delimiter is not a comma (typdelim).
         return new PgArrays(kind == ColumnKind.ARRAY ? ColumnKind.STRING : kind, element.equals("box") ? ';' : ',');
