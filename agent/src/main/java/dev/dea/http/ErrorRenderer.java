@@ -34,15 +34,20 @@ final class ErrorRenderer {
     }
 
     static void renderJavalin(Context ctx, HttpResponseException e) {
-        ErrorType type = switch (e.getStatus()) {
+        ErrorType type = typeOf(e.getStatus());
+        write(ctx, type, e.getMessage() == null || e.getMessage().isBlank() ? type.name() : e.getMessage(), Map.of());
+    }
+
+    /** The error type of a status that Javalin or Jetty chose, not the agent. */
+    static ErrorType typeOf(int status) {
+        return switch (status) {
             case 401 -> ErrorType.UNAUTHORIZED;
             case 404 -> ErrorType.NOT_FOUND;
             case 405 -> ErrorType.METHOD_NOT_ALLOWED;
             case 413 -> ErrorType.PAYLOAD_TOO_LARGE;
             case 415 -> ErrorType.UNSUPPORTED_MEDIA_TYPE;
-            default -> e.getStatus() >= 500 ? ErrorType.INTERNAL : ErrorType.VALIDATION_ERROR;
+            default -> status >= 500 ? ErrorType.INTERNAL : ErrorType.VALIDATION_ERROR;
         };
-        write(ctx, type, e.getMessage() == null || e.getMessage().isBlank() ? type.name() : e.getMessage(), Map.of());
     }
 
     static void renderUnexpected(Context ctx, Exception e) {
@@ -65,10 +70,15 @@ final class ErrorRenderer {
         if (details.get("retry_after_seconds") instanceof Number seconds) {
             ctx.header("Retry-After", String.valueOf(seconds.longValue()));
         }
+        ctx.status(type.httpStatus()).json(body(type, message, details));
+    }
+
+    /** The seed's error shape: {@code {"detail": {"type", "message", ...details}}}. */
+    static Map<String, Object> body(ErrorType type, String message, Map<String, Object> details) {
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("type", type.name());
         detail.put("message", message);
         detail.putAll(details);
-        ctx.status(type.httpStatus()).json(Map.of("detail", detail));
+        return Map.of("detail", detail);
     }
 }
