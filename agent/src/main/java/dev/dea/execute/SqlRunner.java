@@ -72,7 +72,7 @@ public final class SqlRunner {
     private SqlRun guardedRun(String sql, int previewRows, Optional<String> requestId) {
         GuardedStatement statement = guard.check(sql);
         Provenance provenance = new Provenance("sql", sql, List.of(), requestId);
-        List<Object[]> preview = new java.util.ArrayList<>(Math.min(previewRows, 1024));
+        Preview preview = new Preview(previewRows, cache.previewMaxBytes());
         FrameMeta meta = database.readOnly(connection -> {
             try (Statement st = connection.createStatement()) {
                 // Small at first: the driver sizes later batches to SQL_RESULT_BUFFER once it has seen the rows.
@@ -87,8 +87,6 @@ public final class SqlRunner {
                         boolean truncated = false;
                         try (RowPipeline pipeline = new RowPipeline(writer)) {
                             long rows = 0;
-                            long previewBytes = 0;
-                            boolean previewFull = previewRows == 0;
                             while (rs.next()) {
                                 if (rows == limits.maxRows()) {
                                     truncated = true;
@@ -96,18 +94,7 @@ public final class SqlRunner {
                                 }
                                 Object[] row = frames.readRow(rs);
                                 pipeline.append(row);
-                                if (!previewFull) {
-                                    // Bounded in bytes too (PREVIEW_MAX_BYTES), as FrameCache.previewRows is.
-                                    for (Object value : row) {
-                                        previewBytes += FrameValues.estimatedJsonBytes(value) + 1;
-                                    }
-                                    if (previewBytes > cache.previewMaxBytes()) {
-                                        previewFull = true;
-                                    } else {
-                                        preview.add(row);
-                                        previewFull = preview.size() == previewRows;
-                                    }
-                                }
+                                preview.offer(row);
                                 rows++;
                             }
                             pipeline.finish();
@@ -121,6 +108,41 @@ public final class SqlRunner {
                 }
             }
         });
-        return new SqlRun(meta, statement, preview);
+        return new SqlRun(meta, statement, preview.rows);
+    }
+
+    /**
+     * The first rows of a result, kept for the answer: at most {@code maxRows}, and at most
+     * {@code maxBytes} of values as JSON (PREVIEW_MAX_BYTES), as {@link FrameCache#previewRows}
+     * bounds a stored frame's. It stops at the first row that would not fit.
+     */
+    private static final class Preview {
+        final List<Object[]> rows;
+        private final int maxRows;
+        private final long maxBytes;
+        private long bytes;
+        private boolean full;
+
+        Preview(int maxRows, long maxBytes) {
+            this.rows = new java.util.ArrayList<>(Math.min(maxRows, 1024));
+            this.maxRows = maxRows;
+            this.maxBytes = maxBytes;
+            this.full = maxRows == 0;
+        }
+
+        void offer(Object[] row) {
+            if (full) {
+                return;
+            }
+            for (Object value : row) {
+                bytes += FrameValues.estimatedJsonBytes(value) + 1;
+            }
+            if (bytes > maxBytes) {
+                full = true;
+            } else {
+                rows.add(row);
+                full = rows.size() == maxRows;
+            }
+        }
     }
 }
