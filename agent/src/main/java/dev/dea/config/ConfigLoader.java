@@ -137,7 +137,9 @@ public final class ConfigLoader {
                 Duration.ofSeconds(env.integer("SCHEMA_CACHE_TTL_SECONDS", 300, 0, 86_400)),
                 env.longValue("PROFILE_SAMPLE_ABOVE_ROWS", 1_000_000, 1, Long.MAX_VALUE),
                 env.integer("PROFILE_SAMPLE_ROWS", 100_000, 100, 100_000_000),
-                env.integer("PROFILE_MAX_CONCURRENT", SchemaConfig.DEFAULT_PROFILE_MAX_CONCURRENT, 1, 64));
+                env.integer("PROFILE_MAX_CONCURRENT", SchemaConfig.DEFAULT_PROFILE_MAX_CONCURRENT, 1, 64),
+                env.longValue("PROFILE_ESTIMATE_ABOVE_ROWS", SchemaConfig.DEFAULT_PROFILE_ESTIMATE_ABOVE_ROWS, 0,
+                        Long.MAX_VALUE));
         db.filter(d -> schema.profileMaxConcurrent() >= d.poolSize()).ifPresent(d -> problems.add(
                 "PROFILE_MAX_CONCURRENT (" + schema.profileMaxConcurrent() + ") must be below DB_POOL_SIZE ("
                         + d.poolSize() + "), so that profiles cannot hold every database connection"));

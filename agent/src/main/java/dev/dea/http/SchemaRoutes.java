@@ -5,6 +5,7 @@ import dev.dea.error.ErrorType;
 import dev.dea.openapi.ApiOperation;
 import dev.dea.openapi.ApiTag;
 import dev.dea.openapi.SchemaRef;
+import dev.dea.profile.DistributionMode;
 import dev.dea.profile.TableProfile;
 import dev.dea.schema.DatabaseSchema;
 import io.javalin.http.Context;
@@ -35,6 +36,10 @@ final class SchemaRoutes {
                         + "is a labelled estimate is in docs/profiles.md.")
                 .pathParam("table", "`table` or `schema.table`, as in SQL (quote identifiers that need it)",
                         SchemaRef.inline("{\"type\": \"string\", \"minLength\": 1}"))
+                .queryParam("distribution", "auto (default): above PROFILE_ESTIMATE_ABOVE_ROWS, histograms and top "
+                        + "values of a table read in full come from pg_stats where fresh, labelled as estimates; "
+                        + "exact: always count them (one more scan)",
+                        SchemaRef.inline("{\"type\": \"string\", \"enum\": [\"auto\", \"exact\"]}"))
                 .ok("The table's profile", SchemaRef.of(TableProfile.class))
                 .errors(ErrorType.NOT_FOUND, ErrorType.VALIDATION_ERROR, ErrorType.TIMEOUT, ErrorType.SQL_ERROR,
                         ErrorType.DB_UNAVAILABLE, ErrorType.TOO_MANY_REQUESTS).build(), this::profile);
@@ -49,6 +54,7 @@ final class SchemaRoutes {
     }
 
     void profile(Context ctx) {
-        ctx.json(services.profiles().profile(ctx.pathParam("table")));
+        DistributionMode mode = DistributionMode.parse(ctx.queryParam("distribution"));
+        ctx.json(services.profiles().profile(ctx.pathParam("table"), mode));
     }
 }

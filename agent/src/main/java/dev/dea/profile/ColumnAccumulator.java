@@ -36,6 +36,10 @@ final class ColumnAccumulator {
     String quantilesMethod;
     /** {@link #distinct} is PostgreSQL's estimate (pg_stats), not a count. */
     boolean distinctEstimated;
+    /** {@link #histogram}'s counts are pg_stats' distribution applied to the exact finite count. */
+    boolean histogramEstimated;
+    /** {@link #topValues} are pg_stats' most common values with estimated counts. */
+    boolean topValuesEstimated;
     /** Rows where a boolean column is true (fast pass only). */
     Long trueCount;
     /** The fast aggregate could not finish this column (NaN or infinite extremes, multi-byte text): FILTERED reruns it. */
@@ -74,7 +78,9 @@ final class ColumnAccumulator {
                 Optional.ofNullable(quantiles),
                 quantiles == null ? Optional.empty() : Optional.ofNullable(quantilesMethod),
                 Optional.ofNullable(histogram),
+                histogram != null && histogramEstimated ? Optional.of(true) : Optional.empty(),
                 wantTopValues && !topValues.isEmpty() ? Optional.of(topValues) : Optional.empty(),
+                wantTopValues && !topValues.isEmpty() && topValuesEstimated ? Optional.of(true) : Optional.empty(),
                 wantExamples && !examples.isEmpty() ? Optional.of(examples) : Optional.empty(),
                 Optional.ofNullable(minLength),
                 Optional.ofNullable(avgLength),

@@ -19,11 +19,13 @@ import static java.util.Objects.requireNonNull;
  * estimate from its planner statistics rather than a count. {@code quantiles_method} says how the
  * quartiles were obtained: {@code exact} (percentiles over every value), {@code pg_stats}
  * (interpolated in PostgreSQL's sampled statistics of the last ANALYZE) or {@code histogram}
- * (interpolated in the exact equal-width histogram).
+ * (interpolated in the exact equal-width histogram). {@code histogram_estimated} and
+ * {@code top_values_estimated} are present (true) when those are PostgreSQL's statistics of the
+ * last ANALYZE applied to the exact counts rather than counted (large tables, docs/profiles.md).
  */
 @JsonInclude(JsonInclude.Include.NON_ABSENT)
 @JsonPropertyOrder({"name", "type", "kind", "null_count", "distinct_count", "distinct_count_estimated", "min", "max", "mean", "stddev",
-        "quantiles", "quantiles_method", "histogram", "top_values", "distinct_examples", "min_length", "avg_length", "max_length", "note"})
+        "quantiles", "quantiles_method", "histogram", "histogram_estimated", "top_values", "top_values_estimated", "distinct_examples", "min_length", "avg_length", "max_length", "note"})
 public record ColumnProfile(
         @JsonProperty("name") String name,
         @JsonProperty("type") String type,
@@ -38,7 +40,9 @@ public record ColumnProfile(
         @JsonProperty("quantiles") Optional<Quantiles> quantiles,
         @JsonProperty("quantiles_method") Optional<String> quantilesMethod,
         @JsonProperty("histogram") Optional<List<HistogramBucket>> histogram,
+        @JsonProperty("histogram_estimated") Optional<Boolean> histogramEstimated,
         @JsonProperty("top_values") Optional<List<TopValue>> topValues,
+        @JsonProperty("top_values_estimated") Optional<Boolean> topValuesEstimated,
         @JsonProperty("distinct_examples") Optional<List<Object>> distinctExamples,
         @JsonProperty("min_length") Optional<Long> minLength,
         @JsonProperty("avg_length") Optional<Double> avgLength,
@@ -59,7 +63,9 @@ public record ColumnProfile(
         requireNonNull(quantiles, "quantiles");
         requireNonNull(quantilesMethod, "quantilesMethod");
         histogram = requireNonNull(histogram, "histogram").map(List::copyOf);
+        requireNonNull(histogramEstimated, "histogramEstimated");
         topValues = requireNonNull(topValues, "topValues").map(List::copyOf);
+        requireNonNull(topValuesEstimated, "topValuesEstimated");
         distinctExamples = requireNonNull(distinctExamples, "distinctExamples").map(List::copyOf);
         requireNonNull(minLength, "minLength");
         requireNonNull(avgLength, "avgLength");

@@ -61,9 +61,16 @@ final class FastDistribution {
                        String histogramBounds) {
     }
 
-    static void run(Connection c, String source, TableInfo table, List<ColumnAccumulator> columns, long rows,
-                    int serverMajor) throws SQLException {
+    /**
+     * @param mayEstimate take histograms and top values from {@code pg_stats} where it can (see
+     *                    {@link StatsEstimates}) instead of counting them
+     * @return whether any column's histogram or top values are estimates
+     */
+    static boolean run(Connection c, String source, TableInfo table, List<ColumnAccumulator> columns, long rows,
+                       int serverMajor, boolean mayEstimate) throws SQLException {
         Map<String, ColumnStats> stats = readStats(c, table);
+        boolean fromStats = mayEstimate && !stats.isEmpty() && StatsEstimates.fresh(c, table, rows);
+        boolean estimated = false;
         List<DistributionPass.GroupSet> sets = new ArrayList<>();
         List<ColumnAccumulator> joint = new ArrayList<>();
         List<ColumnAccumulator> examples = new ArrayList<>();
@@ -102,7 +109,15 @@ final class FastDistribution {
                     || estimate <= DistributionPass.MAX_DISTINCT_FOR_NUMERIC_TOP_VALUES);
             boolean group = estimate == null
                     || topCandidate && estimate <= GROUP_DISTINCT_LIMIT && estimate < col.nonNull;
-            if (group && estimate != null && estimate <= JOINT_COLUMN_LIMIT
+            if (group && estimate != null && fromStats && StatsEstimates.topValues(col, stats.get(col.facts.name()), rows)) {
+                col.distinct = estimate;
+                col.distinctEstimated = true;
+                col.wantTopValues = topCandidate;
+                estimated = true;
+                if (col.wantExamples) {
+                    examples.add(col);
+                }
+            } else if (group && estimate != null && estimate <= JOINT_COLUMN_LIMIT
                     && jointGroups * estimate <= JOINT_GROUPS_LIMIT) {
                 jointGroups *= estimate;
                 col.wantTopValues = topCandidate;
@@ -121,6 +136,9 @@ final class FastDistribution {
                     examples.add(col);
                 }
             }
+        }
+        if (fromStats) {
+            estimated |= estimateHistograms(columns, stats);
         }
         histogramsAndJoint(c, source, columns, joint, rows, serverMajor);
         if (!sets.isEmpty()) {
@@ -143,6 +161,30 @@ final class FastDistribution {
         for (ColumnAccumulator col : columns) {
             quantiles(col, stats.get(col.facts.name()));
         }
+        return estimated;
+    }
+
+    /** Histograms from pg_stats where it gives them; the others stay for the counting pass. */
+    private static boolean estimateHistograms(List<ColumnAccumulator> columns, Map<String, ColumnStats> stats) {
+        boolean any = false;
+        for (ColumnAccumulator col : columns) {
+            if (!col.kind.hasHistogram() || col.failed || col.finite == null || col.finite == 0) {
+                continue;
+            }
+            // Only columns without NaN or infinities: ANALYZE's sample may have missed the few there are.
+            if (!col.finite.equals(col.nonNull)) {
+                continue;
+            }
+            Optional<Histograms.Plan> plan = Histograms.plan(col.kind, col.low, col.high, col.facts.expr(), "true");
+            Optional<List<HistogramBucket>> buckets = plan.flatMap(p ->
+                    StatsEstimates.histogram(col, p, stats.get(col.facts.name())));
+            if (buckets.isPresent()) {
+                col.histogram = buckets.get();
+                col.histogramEstimated = true;
+                any = true;
+            }
+        }
+        return any;
     }
 
     /** Distinct count and top values of a boolean from the first pass's counts. */
@@ -205,7 +247,8 @@ final class FastDistribution {
             throws SQLException {
         Map<ColumnAccumulator, Histograms.Packed> plans = new java.util.LinkedHashMap<>();
         for (ColumnAccumulator col : columns) {
-            if (!col.kind.hasHistogram() || col.failed || col.finite == null || col.finite == 0) {
+            if (!col.kind.hasHistogram() || col.failed || col.finite == null || col.finite == 0
+                    || col.histogram != null) {
                 continue;
             }
             Optional<Histograms.Packed> plan = Histograms.packed(col.kind, col.low, col.high, col.facts.expr());
@@ -347,121 +390,5 @@ final class FastDistribution {
             return BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
         }
         return rounded;
-    }
-
-    /**
-     * A distribution as point masses (most common values) and uniform bins (histogram bounds or
-     * buckets); quantiles are found by bisection of its cumulative mass.
-     */
-    record Distribution(double[] points, double[] pointMass, double[] binStart, double[] binEnd, double[] binMass) {
-        static Distribution fromStats(ColumnStats s) {
-            double[] mcv = numbers(s.mostCommonValues());
-            double[] freqs = new double[mcv == null ? 0 : mcv.length];
-            if (mcv != null && s.mostCommonFreqs() != null && s.mostCommonFreqs().length == mcv.length) {
-                for (int i = 0; i < freqs.length; i++) {
-                    freqs[i] = ((Number) s.mostCommonFreqs()[i]).doubleValue();
-                }
-            } else {
-                mcv = new double[0];
-            }
-            double[] bounds = numbers(s.histogramBounds());
-            if (mcv.length == 0 && (bounds == null || bounds.length < 2)) {
-                return null;
-            }
-            double mcvTotal = 0;
-            for (double f : freqs) {
-                mcvTotal += f;
-            }
-            double histTotal = Math.max(0, 1 - s.nullFrac() - mcvTotal);
-            int bins = bounds == null || bounds.length < 2 ? 0 : bounds.length - 1;
-            double[] start = new double[bins];
-            double[] end = new double[bins];
-            double[] mass = new double[bins];
-            for (int i = 0; i < bins; i++) {
-                start[i] = bounds[i];
-                end[i] = bounds[i + 1];
-                mass[i] = histTotal / bins;
-            }
-            return new Distribution(mcv, freqs, start, end, mass);
-        }
-
-        static Distribution fromHistogram(List<HistogramBucket> buckets) {
-            int n = buckets.size();
-            double[] start = new double[n];
-            double[] end = new double[n];
-            double[] mass = new double[n];
-            for (int i = 0; i < n; i++) {
-                HistogramBucket b = buckets.get(i);
-                if (!(b.bucketStart() instanceof Number s) || !(b.bucketEnd() instanceof Number e)) {
-                    return null;
-                }
-                start[i] = s.doubleValue();
-                end[i] = e.doubleValue();
-                mass[i] = b.count();
-            }
-            return new Distribution(new double[0], new double[0], start, end, mass);
-        }
-
-        double below(double x) {
-            double m = 0;
-            for (int i = 0; i < points.length; i++) {
-                if (points[i] <= x) {
-                    m += pointMass[i];
-                }
-            }
-            for (int i = 0; i < binStart.length; i++) {
-                if (x >= binEnd[i]) {
-                    m += binMass[i];
-                } else if (x > binStart[i]) {
-                    m += binMass[i] * (x - binStart[i]) / (binEnd[i] - binStart[i]);
-                }
-            }
-            return m;
-        }
-
-        /** The smallest value in [low, high] with at least fraction {@code q} of the mass at or below it. */
-        double quantile(double q, double low, double high) {
-            double target = q * below(Double.POSITIVE_INFINITY);
-            double a = low;
-            double b = high;
-            for (int i = 0; i < 100 && a < b; i++) {
-                double mid = a + (b - a) / 2;
-                if (mid <= a || mid >= b) {
-                    break;
-                }
-                if (below(mid) >= target) {
-                    b = mid;
-                } else {
-                    a = mid;
-                }
-            }
-            return b;
-        }
-
-        /** The numbers of a PostgreSQL array literal of numbers, or null if it is not one. */
-        static double[] numbers(String array) {
-            if (array == null || array.length() < 2 || array.charAt(0) != '{') {
-                return null;
-            }
-            String body = array.substring(1, array.length() - 1);
-            if (body.isEmpty()) {
-                return new double[0];
-            }
-            String[] parts = body.split(",");
-            double[] out = new double[parts.length];
-            try {
-                for (int i = 0; i < parts.length; i++) {
-                    out[i] = Double.parseDouble(parts[i].replace("\"", ""));
-                }
-            } catch (NumberFormatException e) {
-                return null;
-            }
-            for (double v : out) {
-                if (!Double.isFinite(v)) {
-                    return null;
-                }
-            }
-            return out;
-        }
     }
 }

@@ -6,6 +6,7 @@ import dev.dea.db.Database;
 import dev.dea.error.AgentException;
 import dev.dea.schema.SchemaService;
 import dev.dea.schema.TableInfo;
+import dev.dea.schema.TableKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,11 @@ public final class ProfileService {
     /** Tables read in full above this many (estimated) rows are profiled without sorting; see the class comment. */
     static final long FAST_ABOVE_ROWS = 50_000;
     private static final int SAMPLE_SEED = 42;
+    /** Relations whose pg_stat counters say how stale their statistics are (not partitioned parents). */
+    private static final java.util.Set<TableKind> ESTIMABLE = java.util.EnumSet.of(TableKind.TABLE,
+            TableKind.PARTITION, TableKind.MATERIALIZED_VIEW);
+    static final String ESTIMATED_NOTE = "Read in full; histograms and top values marked as estimated are "
+            + "PostgreSQL's statistics of the last ANALYZE applied to the exact counts; ?distribution=exact counts them";
     /** Profiles waiting for a turn beyond the running ones; more get TOO_MANY_REQUESTS at once. */
     static final int QUEUE_SIZE = 32;
     /** How long a waiting profile waits for a turn before TOO_MANY_REQUESTS. */
@@ -96,9 +102,16 @@ public final class ProfileService {
      * is being computed waits for that computation and gets its result instead of scanning again.
      */
     public TableProfile profile(String tableName) {
+        return profile(tableName, DistributionMode.AUTO);
+    }
+
+    /** As {@link #profile(String)}; {@code mode} says whether a large table's distributions may be estimated. */
+    public TableProfile profile(String tableName, DistributionMode mode) {
+        requireNonNull(mode, "mode");
         TableInfo table = schema.resolve(tableName);
+        String flightKey = mode + " " + table.qualifiedName();
         CompletableFuture<TableProfile> mine = new CompletableFuture<>();
-        CompletableFuture<TableProfile> shared = inFlight.putIfAbsent(table.qualifiedName(), mine);
+        CompletableFuture<TableProfile> shared = inFlight.putIfAbsent(flightKey, mine);
         if (shared != null) {
             return joined(shared);
         }
@@ -106,7 +119,7 @@ public final class ProfileService {
             admission.acquire();
             long started = System.nanoTime();
             try {
-                TableProfile profile = profileCounted(table).profile();
+                TableProfile profile = profileCounted(table, mode).profile();
                 mine.complete(profile);
                 return profile;
             } finally {
@@ -116,7 +129,7 @@ public final class ProfileService {
             mine.completeExceptionally(e);
             throw e;
         } finally {
-            inFlight.remove(table.qualifiedName(), mine);
+            inFlight.remove(flightKey, mine);
         }
     }
 
@@ -137,14 +150,18 @@ public final class ProfileService {
     }
 
     Counted profileCounted(String tableName) {
-        return profileCounted(schema.resolve(tableName));
+        return profileCounted(schema.resolve(tableName), DistributionMode.AUTO);
     }
 
-    private Counted profileCounted(TableInfo table) {
+    Counted profileCounted(String tableName, DistributionMode mode) {
+        return profileCounted(schema.resolve(tableName), mode);
+    }
+
+    private Counted profileCounted(TableInfo table, DistributionMode mode) {
         int serverMajor = schema.schema().serverMajorVersion();
         long started = System.nanoTime();
         int[] statements = new int[1];
-        TableProfile profile = db.readOnly(c -> build(counting(c, statements), table, serverMajor, started));
+        TableProfile profile = db.readOnly(c -> build(counting(c, statements), table, serverMajor, mode, started));
         log.debug("Profiled {} ({} columns, sampled {}) in {} ms with {} statements", table.qualifiedName(),
                 profile.columns().size(), profile.sampled(), profile.elapsedMs(), statements[0]);
         return new Counted(profile, statements[0]);
@@ -177,7 +194,8 @@ public final class ProfileService {
         }
     }
 
-    private TableProfile build(Connection c, TableInfo table, int serverMajor, long started) throws SQLException {
+    private TableProfile build(Connection c, TableInfo table, int serverMajor, DistributionMode mode, long started)
+            throws SQLException {
         ProfileCatalog.Relation rel = ProfileCatalog.read(c, table);
         List<ColumnAccumulator> columns = rel.columns().stream().map(ColumnAccumulator::new).toList();
         if (!rel.populated()) {
@@ -190,10 +208,13 @@ public final class ProfileService {
         Source source = chooseSource(c, table, relation, rel.columns());
         if (source.method().isEmpty() && source.estimate() > fastAboveRows) {
             long rows = AggregatePass.run(c, source.sql(), columns, serverMajor, AggregatePass.Mode.FAST);
-            FastDistribution.run(c, source.sql(), table, columns, rows, serverMajor);
+            boolean mayEstimate = mode == DistributionMode.AUTO && source.estimate() > config.profileEstimateAboveRows()
+                    && ESTIMABLE.contains(table.kind());
+            boolean estimated = FastDistribution.run(c, source.sql(), table, columns, rows, serverMajor, mayEstimate);
             columns.forEach(ProfileService::annotate);
+            Optional<String> note = estimated ? Optional.of(ESTIMATED_NOTE) : Optional.empty();
             return new TableProfile(table.qualifiedName(), table.kind().wireName(), rows, false, Optional.empty(),
-                    elapsedMs(started), Optional.empty(), columns.stream().map(ColumnAccumulator::toProfile).toList());
+                    elapsedMs(started), note, columns.stream().map(ColumnAccumulator::toProfile).toList());
         }
         long rows = AggregatePass.run(c, source.sql(), columns, serverMajor);
         if (source.isSystemSample() && rows == 0 && source.estimate() > 0) {
