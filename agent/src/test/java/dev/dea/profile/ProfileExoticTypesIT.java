@@ -212,6 +212,11 @@ class ProfileExoticTypesIT {
         assertThat(column(p, "flag").nullCount()).hasValue(200L);
         assertThat(column(p, "flag").topValues()).isEmpty();
         assertThat(column(p, "tstz").histogram().orElseThrow().get(0).bucketStart()).isEqualTo("2022-01-02T00:00:00Z");
+        // As /execute prints them (the types' output), not as their casts to text do (10.0.0.3/32).
+        assertThat(column(p, "ip").topValues().orElseThrow()).extracting(TopValue::value)
+                .allSatisfy(v -> assertThat((String) v).matches("10\\.0\\.0\\.\\d"));
+        assertThat(column(p, "net").topValues().orElseThrow()).extracting(TopValue::value)
+                .allSatisfy(v -> assertThat((String) v).matches("10\\.\\d\\.0\\.0/16"));
     }
 
     @Test
