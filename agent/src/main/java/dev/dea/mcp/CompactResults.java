@@ -87,6 +87,7 @@ final class CompactResults {
         for (JsonNode column : out.path("columns")) {
             if (column instanceof ObjectNode c) {
                 c.remove("histogram");
+                c.remove("histogram_estimated");
             }
         }
         return out;
