@@ -57,8 +57,14 @@ import static java.util.Objects.requireNonNull;
  * exact histogram ({@code "histogram"}, when the table has no statistics). Estimated quartiles are
  * rounded to six significant digits. Columns with too many distinct values for the grouping show no
  * top values (their note says so) and their examples are distinct values among the first rows read.
- * Row count, null counts, min, max, mean, stddev, lengths and histogram counts are always exact
- * when the table is read in full.
+ * Row count, null counts, min, max, mean, stddev and lengths are always exact when the table is
+ * read in full; so are histogram counts up to {@link SchemaConfig#profileEstimateAboveRows()}
+ * rows or with {@link DistributionMode#EXACT}.
+ *
+ * <p><b>Above {@link SchemaConfig#profileEstimateAboveRows()} rows</b> the second and third
+ * scans are replaced, where the table's statistics are fresh, by {@code pg_stats} applied to the
+ * first pass's exact counts ({@link StatsEstimates}): histograms and the top values of columns
+ * with few values, each labelled, and the profile's note says so.
  */
 public final class ProfileService {
     private static final Logger log = LoggerFactory.getLogger(ProfileService.class);
