@@ -78,8 +78,8 @@ B_REQUESTS=$(echo "$B_AGENT * 20" | bc)
 B_US_AGENT=$(echo "scale=0; $B_TICKS_AGENT * 10000 / $B_REQUESTS" | bc)
 B_US_PG=$(echo "scale=0; $B_TICKS_PG * 10000 / $B_REQUESTS" | bc)
 
-echo "== (c) exact profile of 1M x 10" >&2
-profile() { curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/schema/big_1m/profile$1"; }
+echo "== (c) profile of 1M x 10, default and exact" >&2
+profile() { curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/schema/big_1m/profile${1:-}"; }
 C_BODY=$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/schema/big_1m/profile")
 SAMPLED=$(jq -r .sampled <<<"$C_BODY")
 C_HIST_EST=$(jq '[.columns[] | select(.histogram_estimated)] | length' <<<"$C_BODY")
