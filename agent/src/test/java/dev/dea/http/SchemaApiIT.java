@@ -78,4 +78,14 @@ class SchemaApiIT {
         assertThat(r.errorType()).isEqualTo("NOT_FOUND");
         assertThat(r.json().path("detail").path("message").asText()).contains("no_such_table");
     }
+
+    @Test
+    void theDistributionParameterTakesAutoOrExactOnly() {
+        assertThat(agent.get("/schema/film/profile?distribution=exact").status()).isEqualTo(200);
+        assertThat(agent.get("/schema/film/profile?distribution=AUTO").status()).isEqualTo(200);
+        var r = agent.get("/schema/film/profile?distribution=roughly");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.errorType()).isEqualTo("VALIDATION_ERROR");
+        assertThat(r.json().path("detail").path("message").asText()).contains("'distribution'", "roughly");
+    }
 }
