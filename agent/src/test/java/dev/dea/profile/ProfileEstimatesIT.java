@@ -175,4 +175,49 @@ class ProfileEstimatesIT {
         assertThat(column(p, "grp").topValues().orElseThrow()).extracting(TopValue::count)
                 .containsOnly((long) ROWS / 5);
     }
+
+    @Test
+    void everyPagilaAndChinookRelationProfilesWithEstimatesConsistentWithTheCountedOnes() throws SQLException {
+        for (String name : List.of(TestPostgres.pagila(), TestPostgres.chinook())) {
+            // Statistics only; the fixtures' rows stay as they are.
+            try (Connection c = TestPostgres.connect(name); Statement s = c.createStatement()) {
+                s.execute("ANALYZE");
+            }
+            Database fixture = ProfileServiceIT.database(name);
+            try {
+                SchemaService schema = new SchemaService(fixture, ESTIMATING, Clock.systemUTC());
+                ProfileService service = new ProfileService(fixture, schema, ESTIMATING, 0);
+                int estimatedHistograms = 0;
+                for (var table : schema.schema().tables()) {
+                    if (table.populated().isPresent()) {
+                        continue;
+                    }
+                    TableProfile estimated = service.profile(table.qualifiedName());
+                    TableProfile exact = service.profile(table.qualifiedName(), DistributionMode.EXACT);
+                    assertThat(estimated.rowCount()).as(table.qualifiedName()).isEqualTo(exact.rowCount());
+                    for (ColumnProfile e : estimated.columns()) {
+                        ColumnProfile x = exact.column(e.name()).orElseThrow();
+                        String what = table.qualifiedName() + "." + e.name();
+                        assertThat(e.note().orElse("")).as(what).doesNotContain("could not");
+                        assertThat(e.nullCount()).as(what).isEqualTo(x.nullCount());
+                        assertThat(e.min()).as(what).isEqualTo(x.min());
+                        assertThat(e.max()).as(what).isEqualTo(x.max());
+                        assertThat(e.histogram().isPresent()).as(what).isEqualTo(x.histogram().isPresent());
+                        if (e.histogram().isPresent()) {
+                            estimatedHistograms += e.histogramEstimated().isPresent() ? 1 : 0;
+                            assertThat(total(e.histogram().get())).as(what).isEqualTo(total(x.histogram().get()));
+                            assertThat(e.histogram().get()).extracting(HistogramBucket::bucketStart).as(what)
+                                    .isEqualTo(x.histogram().get().stream().map(HistogramBucket::bucketStart).toList());
+                        }
+                        if (e.topValuesEstimated().isEmpty()) {
+                            assertThat(e.topValues()).as(what).isEqualTo(x.topValues());
+                        }
+                    }
+                }
+                assertThat(estimatedHistograms).as(name).isPositive();
+            } finally {
+                fixture.close();
+            }
+        }
+    }
 }
