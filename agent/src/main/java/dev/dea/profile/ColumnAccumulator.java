@@ -59,6 +59,11 @@ final class ColumnAccumulator {
         notes.add(note);
     }
 
+    /** A histogram kind whose first pass succeeded and found finite values. */
+    boolean hasFiniteValuesToBucket() {
+        return kind.hasHistogram() && !failed && finite != null && finite > 0;
+    }
+
     boolean isUnique() {
         return distinct != null && nonNull != null && nonNull > 0 && distinct.longValue() == nonNull.longValue();
     }

@@ -7,13 +7,11 @@ import java.util.List;
  * buckets); quantiles are found by bisection of its cumulative mass.
  */
 record Distribution(double[] points, double[] pointMass, double[] binStart, double[] binEnd, double[] binMass) {
-    static Distribution fromStats(FastDistribution.ColumnStats s) {
-        return fromStats(s, Distribution::numbers);
-    }
-
-    /** {@code parse} turns an array literal of the column's values into numbers, or null if it cannot. */
-    static Distribution fromStats(FastDistribution.ColumnStats s, java.util.function.Function<String, double[]> parse) {
-        double[] mcv = parse.apply(s.mostCommonValues());
+    /**
+     * From a column's {@code pg_stats}, its most common values and histogram bounds already read as
+     * numbers ({@link StatsEstimates#values}); null for either means none, or none readable.
+     */
+    static Distribution fromStats(FastDistribution.ColumnStats s, double[] mcv, double[] bounds) {
         double[] freqs = new double[mcv == null ? 0 : mcv.length];
         if (mcv != null && s.mostCommonFreqs() != null && s.mostCommonFreqs().length == mcv.length) {
             for (int i = 0; i < freqs.length; i++) {
@@ -22,7 +20,6 @@ record Distribution(double[] points, double[] pointMass, double[] binStart, doub
         } else {
             mcv = new double[0];
         }
-        double[] bounds = parse.apply(s.histogramBounds());
         if (mcv.length == 0 && (bounds == null || bounds.length < 2)) {
             return null;
         }
@@ -99,31 +96,5 @@ record Distribution(double[] points, double[] pointMass, double[] binStart, doub
             }
         }
         return b;
-    }
-
-    /** The numbers of a PostgreSQL array literal of numbers, or null if it is not one. */
-    static double[] numbers(String array) {
-        if (array == null || array.length() < 2 || array.charAt(0) != '{') {
-            return null;
-        }
-        String body = array.substring(1, array.length() - 1);
-        if (body.isEmpty()) {
-            return new double[0];
-        }
-        String[] parts = body.split(",");
-        double[] out = new double[parts.length];
-        try {
-            for (int i = 0; i < parts.length; i++) {
-                out[i] = Double.parseDouble(parts[i].replace("\"", ""));
-            }
-        } catch (NumberFormatException e) {
-            return null;
-        }
-        for (double v : out) {
-            if (!Double.isFinite(v)) {
-                return null;
-            }
-        }
-        return out;
     }
 }

@@ -168,7 +168,7 @@ final class FastDistribution {
     private static boolean estimateHistograms(List<ColumnAccumulator> columns, Map<String, ColumnStats> stats) {
         boolean any = false;
         for (ColumnAccumulator col : columns) {
-            if (!col.kind.hasHistogram() || col.failed || col.finite == null || col.finite == 0) {
+            if (!col.hasFiniteValuesToBucket()) {
                 continue;
             }
             // Only columns without NaN or infinities: ANALYZE's sample may have missed the few there are.
@@ -247,8 +247,7 @@ final class FastDistribution {
             throws SQLException {
         Map<ColumnAccumulator, Histograms.Packed> plans = new java.util.LinkedHashMap<>();
         for (ColumnAccumulator col : columns) {
-            if (!col.kind.hasHistogram() || col.failed || col.finite == null || col.finite == 0
-                    || col.histogram != null) {
+            if (!col.hasFiniteValuesToBucket() || col.histogram != null) {
                 continue;
             }
             Optional<Histograms.Packed> plan = Histograms.packed(col.kind, col.low, col.high, col.facts.expr());
@@ -369,7 +368,9 @@ final class FastDistribution {
             col.quantilesMethod = AggregatePass.QUANTILES_EXACT;
             return;
         }
-        Distribution d = stats == null ? null : Distribution.fromStats(stats);
+        Distribution d = stats == null ? null : Distribution.fromStats(stats,
+                StatsEstimates.values(col.kind, stats.mostCommonValues()),
+                StatsEstimates.values(col.kind, stats.histogramBounds()));
         String method = QUANTILES_PG_STATS;
         if (d == null && col.histogram != null) {
             d = Distribution.fromHistogram(col.histogram);

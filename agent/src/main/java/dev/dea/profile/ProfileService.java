@@ -156,7 +156,7 @@ public final class ProfileService {
     }
 
     Counted profileCounted(String tableName) {
-        return profileCounted(schema.resolve(tableName), DistributionMode.AUTO);
+        return profileCounted(tableName, DistributionMode.AUTO);
     }
 
     Counted profileCounted(String tableName, DistributionMode mode) {

@@ -1,6 +1,5 @@
 package dev.dea.profile;
 
-import dev.dea.db.Database;
 import dev.dea.schema.TableInfo;
 
 import java.sql.Connection;
@@ -46,11 +45,11 @@ final class StatsEstimates {
 
     /** Whether the table's statistics describe (nearly) the rows there are now. */
     static boolean fresh(Connection c, TableInfo table, long rows) throws SQLException {
-        String relation = Database.quoteIdent(table.schema()) + "." + Database.quoteIdent(table.name());
         try (PreparedStatement ps = c.prepareStatement("SELECT n_mod_since_analyze, "
                 + "coalesce(last_analyze, last_autoanalyze) IS NOT NULL FROM pg_catalog.pg_stat_all_tables "
-                + "WHERE relid = pg_catalog.to_regclass(?)")) {
-            ps.setString(1, relation);
+                + "WHERE schemaname = ? AND relname = ?")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && rs.getBoolean(2) && rs.getLong(1) <= MAX_MODIFIED_SHARE * Math.max(rows, 1);
             }
@@ -63,12 +62,13 @@ final class StatsEstimates {
         if (stats == null || col.finite == null || col.finite == 0) {
             return Optional.empty();
         }
+        double[] mcv = values(col.kind, stats.mostCommonValues());
+        double[] bounds = values(col.kind, stats.histogramBounds());
         // Every value the statistics list must be understood: dropping some would shift the others' mass.
-        if ((stats.mostCommonValues() != null && values(col.kind, stats.mostCommonValues()) == null)
-                || (stats.histogramBounds() != null && values(col.kind, stats.histogramBounds()) == null)) {
+        if ((stats.mostCommonValues() != null && mcv == null) || (stats.histogramBounds() != null && bounds == null)) {
             return Optional.empty();
         }
-        Distribution d = Distribution.fromStats(stats, text -> values(col.kind, text));
+        Distribution d = Distribution.fromStats(stats, mcv, bounds);
         double[] edges = innerEdges(col, plan);
         if (d == null || edges == null) {
             return Optional.empty();
