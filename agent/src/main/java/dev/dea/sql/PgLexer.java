@@ -302,6 +302,24 @@ final class PgLexer {
             }
             j++;
         }
+        // PostgreSQL's rule: a multi-character operator cannot end in + or - unless it also
+        // holds one of ~ ! @ # ^ & | ` ? %, so "*-1" is "*" then "-1" (scan.l).
+        int len = j - start;
+        if (len > 1 && (s.charAt(start + len - 1) == '+' || s.charAt(start + len - 1) == '-')) {
+            boolean special = false;
+            for (int ic = start; ic < start + len - 1; ic++) {
+                if ("~!@#^&|`?%".indexOf(s.charAt(ic)) >= 0) {
+                    special = true;
+                    break;
+                }
+            }
+            if (!special) {
+                do {
+                    len--;
+                } while (len > 1 && (s.charAt(start + len - 1) == '+' || s.charAt(start + len - 1) == '-'));
+            }
+        }
+        j = start + len;
         String op = s.substring(start, j);
         if (op.contains("//")) {
             fail("the operator // is not supported");
