@@ -9,6 +9,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.error.SqlRejectedException;
 import dev.dea.testing.AgentHarness;
 import dev.dea.testing.TestPostgres;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,7 +96,8 @@ class GuardCorpusIT {
         try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
             s.execute(FIXTURE);
         }
-        agent = AgentHarness.start(database);
+        agent = AgentHarness.start(TestPostgres.config(database),
+                Map.of("SANDBOX_TIMEOUT_SECONDS", "120", "SANDBOX_POOL_SIZE", "1"));
         guard = new SqlGuard(Set.of(), Set.of(), Set.of(), List.of("public"), () -> {
             try (Connection c = TestPostgres.connect(database)) {
                 return CallCatalog.load(c);
@@ -224,5 +231,56 @@ class GuardCorpusIT {
         assertThatThrownBy(() -> guard.check("SELECT ('/etc/hostname'::TEXT).Pg_Read_File"))
                 .isInstanceOfSatisfying(SqlRejectedException.class,
                         e -> assertThat(e.rule()).isEqualTo(CallRules.RULE_FUNCTION));
+    }
+
+    @Test
+    void everyAttackThroughMcpRunSqlIsRefusedWithItsRule() throws Exception {
+        var transport = HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + agent.uri("/").getPort())
+                .endpoint("/mcp")
+                .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + AgentHarness.TOKEN))
+                .build();
+        try (McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60)).build()) {
+            client.initialize();
+            List<String> wrong = new ArrayList<>();
+            for (Attack attack : attacks()) {
+                McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("run_sql",
+                        Map.of("sql", attack.sql())));
+                JsonNode detail = JSON.readTree(((McpSchema.TextContent) result.content().get(0)).text());
+                if (!Boolean.TRUE.equals(result.isError()) || !detail.path("type").asText().equals("SQL_REJECTED")
+                        || !detail.path("rule").asText().equals(attack.rule())) {
+                    wrong.add(attack.sql() + " -> " + detail);
+                }
+            }
+            assertThat(wrong).isEmpty();
+        }
+    }
+
+    @Test
+    void everyAttackThroughPythonSqlIsRefused() throws Exception {
+        List<Attack> attacks = attacks();
+        String code = "import json\n"
+                + "queries = json.loads(" + JSON.writeValueAsString(JSON.writeValueAsString(
+                        attacks.stream().map(Attack::sql).toList())) + ")\n"
+                + "outcomes = []\n"
+                + "for q in queries:\n"
+                + "    try:\n"
+                + "        sql(q)\n"
+                + "        outcomes.append('ACCEPTED')\n"
+                + "    except AgentSqlError as e:\n"
+                + "        outcomes.append(e.error_type + ' ' + e.message)\n"
+                + "print(json.dumps(outcomes))\n"
+                + "result_df = pd.DataFrame({'outcome': outcomes})\n";
+        AgentHarness.Reply reply = agent.post("/execute", JSON.writeValueAsString(Map.of("language", "python", "code", code)));
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        JsonNode outcomes = JSON.readTree(reply.json().path("stdout").asText().strip());
+        assertThat(outcomes.size()).isEqualTo(attacks.size());
+        List<String> wrong = new ArrayList<>();
+        for (int i = 0; i < attacks.size(); i++) {
+            String outcome = outcomes.get(i).asText();
+            if (!outcome.startsWith("SQL_REJECTED ")) {
+                wrong.add(attacks.get(i).sql() + " -> " + outcome);
+            }
+        }
+        assertThat(wrong).isEmpty();
     }
 }
