@@ -28,10 +28,27 @@ final class CallRules {
     static final String RULE_OPERATOR = "denied_operator";
     static final String RULE_CAST = "denied_cast";
 
-    /** Unreserved keywords that PostgreSQL's grammar puts before a parenthesis without calling anything. */
-    private static final Set<String> SYNTAX_BEFORE_PARENTHESIS = Set.of(
-            "by", "over", "filter", "within", "materialized", "sets", "repeatable", "columns", "zone",
-            "first", "next", "escape", "varying", "second", "without");
+    /**
+     * Unreserved keywords that PostgreSQL's grammar puts before a parenthesis without calling
+     * anything, each with the tokens it follows there ({@code ")"} and {@code "'"} stand for a
+     * closing parenthesis and a string constant). Elsewhere they are ordinary function names,
+     * and checked as such.
+     */
+    private static final Map<String, Set<String>> SYNTAX_BEFORE_PARENTHESIS = Map.ofEntries(
+            Map.entry("by", Set.of("group", "order", "partition")),
+            Map.entry("over", Set.of(")")),
+            Map.entry("filter", Set.of(")")),
+            Map.entry("materialized", Set.of("as", "not")),
+            Map.entry("sets", Set.of("grouping")),
+            Map.entry("repeatable", Set.of(")")),
+            Map.entry("columns", Set.of(")", "'")),
+            Map.entry("zone", Set.of("time")),
+            Map.entry("first", Set.of("fetch")),
+            Map.entry("next", Set.of("fetch")),
+            Map.entry("escape", Set.of(")", "'")),
+            Map.entry("varying", Set.of("character", "char", "bit", "national")),
+            Map.entry("second", Set.of("interval", "'", "to")),
+            Map.entry("without", Set.of(")")));
 
     /** Grouping syntax, only inside GROUP BY; elsewhere these are ordinary function names. */
     private static final Set<String> GROUPING_SYNTAX = Set.of("cube", "rollup");
@@ -160,7 +177,7 @@ final class CallRules {
                 return; // JOIN (...), LIKE (...), OVERLAPS (...)
             }
             if (category != null && category == 'U'
-                    && (SYNTAX_BEFORE_PARENTHESIS.contains(name) || (inGroupBy && GROUPING_SYNTAX.contains(name)))) {
+                    && (followsItsSyntax(k, name) || (inGroupBy && GROUPING_SYNTAX.contains(name)))) {
                 return;
             }
         }
@@ -249,6 +266,16 @@ final class CallRules {
             throw reject(RULE_CAST, "converting a value to " + type + " runs " + function
                     + "(), which is not allowed (docs/sql-guard.md)");
         }
+    }
+
+    private boolean followsItsSyntax(int k, String name) {
+        Set<String> after = SYNTAX_BEFORE_PARENTHESIS.get(name);
+        if (after == null || k == 0) {
+            return false;
+        }
+        Token prev = tokens.get(k - 1);
+        String key = prev.isPunct(')') ? ")" : prev.kind() == Kind.STRING ? "'" : prev.kind() == Kind.IDENT ? prev.text() : null;
+        return key != null && after.contains(key);
     }
 
     private boolean isPunct(int index, char c) {

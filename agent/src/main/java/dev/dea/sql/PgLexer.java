@@ -2,7 +2,6 @@ package dev.dea.sql;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import static java.util.Objects.requireNonNull;
 
@@ -251,7 +250,7 @@ final class PgLexer {
                 }
             }
         }
-        add(Kind.IDENT, PgNames.truncate(word.toLowerCase(Locale.ROOT)), start);
+        add(Kind.IDENT, PgNames.truncate(foldAscii(word)), start);
         i = j;
     }
 
@@ -327,6 +326,25 @@ final class PgLexer {
         }
         add(Kind.OPERATOR, op, start);
         i = j;
+    }
+
+    /**
+     * PostgreSQL folds only A-Z in a UTF-8 database (downcase_identifier); Java's
+     * toLowerCase would also fold letters such as the Kelvin sign into ASCII, making the
+     * guard see a name PostgreSQL does not.
+     */
+    static String foldAscii(String word) {
+        StringBuilder sb = null;
+        for (int k = 0; k < word.length(); k++) {
+            char c = word.charAt(k);
+            if (c >= 'A' && c <= 'Z') {
+                if (sb == null) {
+                    sb = new StringBuilder(word);
+                }
+                sb.setCharAt(k, (char) (c + ('a' - 'A')));
+            }
+        }
+        return sb == null ? word : sb.toString();
     }
 
     private void add(Kind kind, String text, int start) {
