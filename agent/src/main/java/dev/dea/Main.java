@@ -21,6 +21,7 @@ import dev.dea.platform.PlatformClient;
 import dev.dea.platform.RegistrationSpec;
 import dev.dea.profile.ProfileService;
 import dev.dea.schema.SchemaService;
+import dev.dea.sql.CallCatalog;
 import dev.dea.sql.SqlGuard;
 import dev.dea.tls.TlsMaterial;
 import io.javalin.Javalin;
@@ -101,7 +102,12 @@ public final class Main {
         AuditLog audit = null;
         try {
             database = new Database(dbConfig, config.sql(), Optional.of(metrics.registry()));
-            SqlGuard guard = new SqlGuard(config.sql().extraDeniedFunctions(), config.sql().extraDeniedTables());
+            Database db = database;
+            // The guard's allow-list is read from the server's own catalog, once, when the first
+            // statement arrives (the database may be down at start-up).
+            SqlGuard guard = new SqlGuard(config.sql().extraDeniedFunctions(), config.sql().extraDeniedTables(),
+                    config.sql().allowedFunctionSchemas(), List.of(dbConfig.searchPath().split(",")),
+                    () -> db.readOnly(CallCatalog::load));
             cache = new FrameCache(config.cache());
             metrics.watchCache(cache::stats);
             SchemaService schema = new SchemaService(database, config.schema(), Clock.systemUTC());

@@ -120,7 +120,16 @@ public final class ConfigLoader {
                 env.integer("PREVIEW_MAX_ROWS", 1_000, 1, 100_000),
                 env.list("SQL_DENY_FUNCTIONS"),
                 env.list("SQL_DENY_TABLES"),
-                env.size("SQL_RESULT_BUFFER", SqlLimits.defaultResultBufferBytes(db.map(DbConfig::poolSize).orElse(10))));
+                env.size("SQL_RESULT_BUFFER", SqlLimits.defaultResultBufferBytes(db.map(DbConfig::poolSize).orElse(10))),
+                env.list("SQL_ALLOW_FUNCTION_SCHEMAS"));
+        for (String schema : sql.allowedFunctionSchemas()) {
+            // Naming pg_catalog would allow every volatile built-in, which the allow-list exists to keep out.
+            if (schema.equalsIgnoreCase("pg_catalog") || schema.equalsIgnoreCase("information_schema")
+                    || schema.startsWith("pg_") || !schema.matches("[A-Za-z_][A-Za-z0-9_$]*")) {
+                problems.add("SQL_ALLOW_FUNCTION_SCHEMAS may name only the client's own schemas (plain identifiers, "
+                        + "not pg_catalog, information_schema or pg_*), got '" + schema + "'");
+            }
+        }
 
         CacheConfig cache = new CacheConfig(
                 Path.of(env.string("CACHE_DIR", "data/cache")).toAbsolutePath().normalize(),

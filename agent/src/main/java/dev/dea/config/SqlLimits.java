@@ -6,7 +6,8 @@ import java.util.Set;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Bounds on SQL execution and the guard's configurable deny-lists (added to the built-in ones).
+ * Bounds on SQL execution and the guard's configuration: deny-lists added to the built-in ones, and
+ * the schemas whose functions are allowed besides the built-in ones (SQL_ALLOW_FUNCTION_SCHEMAS).
  *
  * @param fetchSize         most rows fetched per round trip; the first fetch takes at most
  *                          {@link #FIRST_FETCH_ROWS}, later ones as many as fit {@code resultBufferBytes}
@@ -22,7 +23,8 @@ public record SqlLimits(
         int maxPreviewRows,
         Set<String> extraDeniedFunctions,
         Set<String> extraDeniedTables,
-        long resultBufferBytes) {
+        long resultBufferBytes,
+        Set<String> allowedFunctionSchemas) {
 
     /** Rows of the first fetch, before the driver has seen how large the rows are. */
     public static final int FIRST_FETCH_ROWS = 32;
@@ -33,6 +35,7 @@ public record SqlLimits(
         requireNonNull(idleInTransactionTimeout, "idleInTransactionTimeout");
         extraDeniedFunctions = Set.copyOf(extraDeniedFunctions);
         extraDeniedTables = Set.copyOf(extraDeniedTables);
+        allowedFunctionSchemas = Set.copyOf(allowedFunctionSchemas);
         if (resultBufferBytes < 1) {
             throw new IllegalArgumentException("resultBufferBytes must be positive, got " + resultBufferBytes);
         }
@@ -41,7 +44,15 @@ public record SqlLimits(
     public SqlLimits(Duration statementTimeout, Duration lockTimeout, Duration idleInTransactionTimeout, long maxRows,
                      int fetchSize, int maxPreviewRows, Set<String> extraDeniedFunctions, Set<String> extraDeniedTables) {
         this(statementTimeout, lockTimeout, idleInTransactionTimeout, maxRows, fetchSize, maxPreviewRows,
-                extraDeniedFunctions, extraDeniedTables, defaultResultBufferBytes(10));
+                extraDeniedFunctions, extraDeniedTables, defaultResultBufferBytes(10), Set.of());
+    }
+
+    /** Only built-in functions allowed (no SQL_ALLOW_FUNCTION_SCHEMAS). */
+    public SqlLimits(Duration statementTimeout, Duration lockTimeout, Duration idleInTransactionTimeout, long maxRows,
+                     int fetchSize, int maxPreviewRows, Set<String> extraDeniedFunctions, Set<String> extraDeniedTables,
+                     long resultBufferBytes) {
+        this(statementTimeout, lockTimeout, idleInTransactionTimeout, maxRows, fetchSize, maxPreviewRows,
+                extraDeniedFunctions, extraDeniedTables, resultBufferBytes, Set.of());
     }
 
     /**

@@ -51,13 +51,29 @@ final class DenyList {
             "pg_logical_emit_message", "pg_replication_*", "pg_create_*_replication_slot",
             "pg_copy_*_replication_slot", "pg_drop_replication_slot", "pg_logical_slot_*",
             "pg_wal_replay_*", "pg_stat_reset*",
-            "pg_import_system_collations");
+            "pg_import_system_collations",
+            // Stable or immutable, yet reaching outside the query: server settings and build,
+            // other sessions' activity, statistics, paths and files on the server, own-session state.
+            "current_setting", "pg_show_all_settings", "pg_settings_get_flags", "pg_config",
+            "pg_show_all_file_settings", "pg_hba_file_rules", "pg_ident_file_mappings",
+            "pg_stat_*", "pg_get_replication_slots", "pg_lock_status", "pg_blocking_pids",
+            "pg_safe_snapshot_blocking_pids", "pg_listening_channels", "pg_cursor", "pg_prepared_statement",
+            "pg_prepared_xact", "pg_get_backend_memory_contexts", "pg_get_shmem_allocations",
+            "pg_relation_filepath", "pg_tablespace_location", "pg_current_logfile", "pg_available_extension*",
+            "pg_extension_update_paths", "pg_nextoid", "pg_export_snapshot", "setseed", "currval", "lastval",
+            "pg_current_snapshot", "txid_current_snapshot", "pg_current_xact_id_if_assigned",
+            "txid_current_if_assigned", "pg_xact_status", "txid_status", "pg_get_wal_*", "pg_control_*");
 
     /** Catalogs holding password hashes, server files, user-mapping secrets or sampled row data. */
     static final List<String> BUILT_IN_TABLES = List.of(
             "pg_authid", "pg_shadow", "pg_user_mapping", "pg_user_mappings", "pg_largeobject",
             "pg_file_settings", "pg_hba_file_rules", "pg_ident_file_mappings",
-            "pg_statistic", "pg_statistic_ext_data", "pg_subscription");
+            "pg_statistic", "pg_statistic_ext_data", "pg_subscription",
+            // Views over denied functions: other sessions' queries, locks, settings, server state.
+            "pg_stat_activity", "pg_stat_ssl", "pg_stat_gssapi", "pg_stat_replication*", "pg_stat_wal_receiver",
+            "pg_stat_subscription*", "pg_stat_progress_*", "pg_stat_statements*", "pg_locks", "pg_settings",
+            "pg_config", "pg_backend_memory_contexts", "pg_shmem_allocations", "pg_prepared_xacts",
+            "pg_replication_slots", "pg_available_extensions", "pg_available_extension_versions");
 
     /** {@code schema} is null for an entry that applies in every schema. */
     private record TableRule(String entry, Pattern schema, Pattern table, boolean wildcardTable) {

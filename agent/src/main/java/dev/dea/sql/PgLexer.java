@@ -2,7 +2,6 @@ package dev.dea.sql;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import static java.util.Objects.requireNonNull;
 
@@ -251,7 +250,7 @@ final class PgLexer {
                 }
             }
         }
-        add(Kind.IDENT, PgNames.truncate(word.toLowerCase(Locale.ROOT)), start);
+        add(Kind.IDENT, PgNames.truncate(foldAscii(word)), start);
         i = j;
     }
 
@@ -302,6 +301,24 @@ final class PgLexer {
             }
             j++;
         }
+        // PostgreSQL's rule: a multi-character operator cannot end in + or - unless it also
+        // holds one of ~ ! @ # ^ & | ` ? %, so "*-1" is "*" then "-1" (scan.l).
+        int len = j - start;
+        if (len > 1 && (s.charAt(start + len - 1) == '+' || s.charAt(start + len - 1) == '-')) {
+            boolean special = false;
+            for (int ic = start; ic < start + len - 1; ic++) {
+                if ("~!@#^&|`?%".indexOf(s.charAt(ic)) >= 0) {
+                    special = true;
+                    break;
+                }
+            }
+            if (!special) {
+                do {
+                    len--;
+                } while (len > 1 && (s.charAt(start + len - 1) == '+' || s.charAt(start + len - 1) == '-'));
+            }
+        }
+        j = start + len;
         String op = s.substring(start, j);
         if (op.contains("//")) {
             fail("the operator // is not supported");
@@ -309,6 +326,25 @@ final class PgLexer {
         }
         add(Kind.OPERATOR, op, start);
         i = j;
+    }
+
+    /**
+     * PostgreSQL folds only A-Z in a UTF-8 database (downcase_identifier); Java's
+     * toLowerCase would also fold letters such as the Kelvin sign into ASCII, making the
+     * guard see a name PostgreSQL does not.
+     */
+    static String foldAscii(String word) {
+        StringBuilder sb = null;
+        for (int k = 0; k < word.length(); k++) {
+            char c = word.charAt(k);
+            if (c >= 'A' && c <= 'Z') {
+                if (sb == null) {
+                    sb = new StringBuilder(word);
+                }
+                sb.setCharAt(k, (char) (c + ('a' - 'A')));
+            }
+        }
+        return sb == null ? word : sb.toString();
     }
 
     private void add(Kind kind, String text, int start) {

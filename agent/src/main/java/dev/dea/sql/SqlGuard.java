@@ -22,6 +22,8 @@ import net.sf.jsqlparser.statement.select.Select;
 import org.postgresql.core.NativeQuery;
 import org.postgresql.core.Parser;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * The first line of defence in front of PostgreSQL: lets through one read query and
  * nothing else. Three independent readings of the text must agree before a statement
@@ -37,21 +39,39 @@ public final class SqlGuard {
     static final int MAX_SQL_BYTES = 1024 * 1024;
     static final Duration DEFAULT_PARSE_TIMEOUT = Duration.ofSeconds(5);
 
-    private final DenyList denyList;
-    private final StatementParser parser;
-    private final VerdictCache verdicts = new VerdictCache(VerdictCache.DEFAULT_CAPACITY);
-
-    /**
-     * {@code extra*} are lower-case names from configuration, added to the built-in
-     * deny-lists. Function entries may use {@code *} as a wildcard ({@code pg_sleep*});
-     * table entries may be {@code table}, {@code schema.table} or {@code schema.*}.
-     */
-    public SqlGuard(Set<String> extraDeniedFunctions, Set<String> extraDeniedTables) {
-        this(extraDeniedFunctions, extraDeniedTables, DEFAULT_PARSE_TIMEOUT);
+    /** Reads the connected server's catalog; called once, when the first statement arrives. */
+    @FunctionalInterface
+    public interface CatalogSource {
+        CallCatalog load();
     }
 
-    SqlGuard(Set<String> extraDeniedFunctions, Set<String> extraDeniedTables, Duration parseTimeout) {
+    private final DenyList denyList;
+    private final Set<String> allowedFunctionSchemas;
+    private final List<String> searchPath;
+    private final CatalogSource catalogSource;
+    private final StatementParser parser;
+    private final VerdictCache verdicts = new VerdictCache(VerdictCache.DEFAULT_CAPACITY);
+    private volatile CallPolicy policy;
+
+    /**
+     * {@code extraDenied*} are lower-case names from configuration, added to the built-in
+     * deny-lists. Function entries may use {@code *} as a wildcard ({@code pg_sleep*});
+     * table entries may be {@code table}, {@code schema.table} or {@code schema.*}.
+     * Functions of {@code allowedFunctionSchemas} are allowed besides the built-in ones;
+     * {@code searchPath} is the connection's, which decides what an unqualified name can call.
+     */
+    public SqlGuard(Set<String> extraDeniedFunctions, Set<String> extraDeniedTables, Set<String> allowedFunctionSchemas,
+                    List<String> searchPath, CatalogSource catalogSource) {
+        this(extraDeniedFunctions, extraDeniedTables, allowedFunctionSchemas, searchPath, catalogSource,
+                DEFAULT_PARSE_TIMEOUT);
+    }
+
+    SqlGuard(Set<String> extraDeniedFunctions, Set<String> extraDeniedTables, Set<String> allowedFunctionSchemas,
+             List<String> searchPath, CatalogSource catalogSource, Duration parseTimeout) {
         this.denyList = new DenyList(extraDeniedFunctions, extraDeniedTables);
+        this.allowedFunctionSchemas = Set.copyOf(allowedFunctionSchemas);
+        this.searchPath = List.copyOf(searchPath);
+        this.catalogSource = requireNonNull(catalogSource, "catalogSource");
         this.parser = new StatementParser(parseTimeout);
     }
 
@@ -91,13 +111,23 @@ public final class SqlGuard {
         return accepted;
     }
 
-    /** JSqlParser's reading, cross-checked against the driver's and the lexer's. */
+    /**
+     * Calls are judged on PostgreSQL's tokens against the server's catalog; the rest on
+     * JSqlParser's tree, cross-checked against the driver's and the lexer's reading. Where
+     * JSqlParser's grammar cannot read valid PostgreSQL, the token rules decide alone, more
+     * strictly (see {@link TextRules#checkUnparsed}); the original text is what runs either way.
+     */
     private GuardedStatement fullCheck(String sql, PgLexer.Result lexed) {
+        Set<String> functions = CallRules.check(lexed.tokens(), policy());
         Statements statements;
         try {
             statements = parser.parse(sql);
         } catch (StatementParser.Failure e) {
-            throw parseError(e.getMessage());
+            if (!e.syntax()) {
+                throw parseError(e.getMessage());
+            }
+            Set<String> tables = TextRules.checkUnparsed(lexed.tokens(), denyList, e.getMessage());
+            return new GuardedStatement(sql, tables, functions);
         }
         if (statements.size() != 1) {
             throw reject("statement_count_mismatch", "the statement boundaries are ambiguous: the PostgreSQL driver "
@@ -112,7 +142,22 @@ public final class SqlGuard {
             throw reject(violation.rule().code, violation.message());
         }
         TextRules.auditNames(lexed.tokens(), scan, denyList);
-        return new GuardedStatement(sql, scan.relations(), scan.functions());
+        return new GuardedStatement(sql, scan.relations(), functions);
+    }
+
+    /** The call policy for the connected server, read from its catalog on first use. */
+    CallPolicy policy() {
+        CallPolicy p = policy;
+        if (p == null) {
+            synchronized (this) {
+                p = policy;
+                if (p == null) {
+                    p = new CallPolicy(catalogSource.load(), denyList, allowedFunctionSchemas, searchPath);
+                    policy = p;
+                }
+            }
+        }
+        return p;
     }
 
     /** How many statement shapes the guard answers without a full parse. */

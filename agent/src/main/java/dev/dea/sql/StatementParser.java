@@ -23,8 +23,16 @@ final class StatementParser {
 
     /** Why the text could not be parsed, short enough for an error message. */
     static final class Failure extends Exception {
-        Failure(String reason, Throwable cause) {
+        private final boolean syntax;
+
+        Failure(String reason, Throwable cause, boolean syntax) {
             super(reason, cause);
+            this.syntax = syntax;
+        }
+
+        /** True when JSqlParser's grammar rejected the text, false when it ran out of time or stack. */
+        boolean syntax() {
+            return syntax;
         }
     }
 
@@ -66,10 +74,22 @@ final class StatementParser {
                     .withDoubleQuotedStrings(false)
                     .withUnsupportedStatements(false));
         } catch (JSQLParserException e) {
-            throw new Failure(reason(e), e);
+            throw new Failure(reason(e), e, !ranOutOfResources(e));
         } catch (RuntimeException e) {
-            throw new Failure(firstLine(e.toString()), e);
+            throw new Failure(firstLine(e.toString()), e, false);
         }
+    }
+
+    private static boolean ranOutOfResources(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof StackOverflowError || t instanceof InterruptedException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     private String reason(JSQLParserException e) {

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import dev.dea.sql.PgLexer.Kind;
 import dev.dea.sql.PgLexer.Token;
@@ -136,40 +137,93 @@ final class TextRules {
     }
 
     /**
-     * Every denied function name PostgreSQL would see called, and every identifier that
-     * could name a denied table, must be accounted for by the tree. More occurrences in the
-     * text than in the tree mean part of the text reached JSqlParser as something else
-     * (a string, a comment, raw text), so the tree cannot vouch for it.
+     * Every identifier that could name a denied table must be accounted for by the tree.
+     * More occurrences in the text than in the tree mean part of the text reached JSqlParser
+     * as something else (a string, a comment, raw text), so the tree cannot vouch for it.
+     * Calls need no such audit: {@link CallRules} judges them on the tokens themselves.
      */
     static void auditNames(List<Token> tokens, AstScan scan, DenyList deny) {
-        Map<String, Integer> calls = new TreeMap<>();
         Map<String, Integer> tableNames = new TreeMap<>();
-        for (int k = 0; k < tokens.size(); k++) {
-            Token token = tokens.get(k);
-            if (!token.isIdentifier()) {
-                continue;
-            }
-            String key = token.text().toLowerCase(Locale.ROOT);
-            boolean call = k + 1 < tokens.size() && tokens.get(k + 1).isPunct('(');
-            if (call && deny.deniesFunction(key)) {
-                calls.merge(key, 1, Integer::sum);
-            }
-            if (deny.deniesTableToken(key)) {
-                tableNames.merge(key, 1, Integer::sum);
+        for (Token token : tokens) {
+            if (token.isIdentifier()) {
+                String key = token.text().toLowerCase(Locale.ROOT);
+                if (deny.deniesTableToken(key)) {
+                    tableNames.merge(key, 1, Integer::sum);
+                }
             }
         }
-        // A denied call the tree saw was already refused, so only alias or CTE column lists
-        // ("AS lo_x(a)") can explain a denied name before a parenthesis.
-        calls.forEach((name, count) -> {
-            if (count > scan.parenthesisedNames(name)) {
-                throw reject("denied_function", "calling " + name + "() is not allowed");
-            }
-        });
         tableNames.forEach((name, count) -> {
             if (count > scan.mentions(name)) {
                 throw reject("denied_table", "reading " + name + " is not allowed");
             }
         });
+    }
+
+    /**
+     * The statements that may follow a WITH clause besides SELECT. The leading-keyword rule
+     * already refuses every other statement; unparsed, a WITH could still lead to these.
+     */
+    private static final Set<String> NOT_IN_A_QUERY = Set.of("insert", "update", "delete", "merge");
+
+    /**
+     * For valid PostgreSQL that JSqlParser's grammar cannot read (a named window refined in
+     * OVER, prefix operators such as |/, IS NFC NORMALIZED, identifiers JSqlParser reserves):
+     * with no tree to vouch for names, the tokens decide, more strictly. The leading keyword,
+     * CTE, INTO, locking and call rules have run on the tokens already; here any word of a
+     * statement other than a query, and any name that could be a denied table, refuses the
+     * text. Returns the relations named after FROM and JOIN, for the audit trail.
+     */
+    static Set<String> checkUnparsed(List<Token> tokens, DenyList deny, String parserReason) {
+        int depth = 0;
+        for (Token token : tokens) {
+            depth += token.isPunct('(') ? 1 : token.isPunct(')') ? -1 : 0;
+            if (depth < 0) {
+                break;
+            }
+        }
+        if (depth != 0) {
+            throw reject("parse_error", "the guard could not parse the statement (" + parserReason
+                    + "): its parentheses do not balance");
+        }
+        for (Token token : tokens) {
+            if (token.kind() == Kind.IDENT && NOT_IN_A_QUERY.contains(token.text())) {
+                throw reject("parse_error", "the guard could not parse the statement (" + parserReason
+                        + ") and will not accept it unparsed, since it contains " + describe(token));
+            }
+            if (token.isIdentifier() && deny.deniesTableToken(token.text().toLowerCase(Locale.ROOT))) {
+                throw reject("denied_table", "reading " + token.text().toLowerCase(Locale.ROOT) + " is not allowed");
+            }
+        }
+        return relationsAfterFrom(tokens);
+    }
+
+    private static Set<String> relationsAfterFrom(List<Token> tokens) {
+        Set<String> relations = new TreeSet<>();
+        for (int k = 0; k < tokens.size(); k++) {
+            if (!(tokens.get(k).isKeyword("from") || tokens.get(k).isKeyword("join"))) {
+                continue;
+            }
+            int j = k + 1;
+            if (isKeyword(tokens, j, "only") || isKeyword(tokens, j, "lateral")) {
+                j++;
+            }
+            StringBuilder name = new StringBuilder();
+            while (j < tokens.size() && tokens.get(j).isIdentifier()) {
+                name.append(tokens.get(j).text().toLowerCase(Locale.ROOT));
+                if (j + 2 < tokens.size() && tokens.get(j + 1).isPunct('.') && tokens.get(j + 2).isIdentifier()) {
+                    name.append('.');
+                    j += 2;
+                } else {
+                    j++;
+                    break;
+                }
+            }
+            boolean call = j < tokens.size() && tokens.get(j).isPunct('(');
+            if (!name.isEmpty() && !call) {
+                relations.add(name.toString());
+            }
+        }
+        return relations;
     }
 
     private static boolean isKeyword(List<Token> tokens, int index, String keyword) {

@@ -39,7 +39,7 @@ final class SandboxFixture implements AutoCloseable {
         cache = new FrameCache(new CacheConfig(dir.resolve("cache"), Duration.ofHours(1), 1L << 30, 64L << 20, 100_000));
         database = new Database(TestPostgres.config(TestPostgres.pagila()), new SqlLimits(Duration.ofSeconds(30),
                 Duration.ofSeconds(5), Duration.ofSeconds(60), 10_000, 1_000, 100, Set.of(), Set.of()));
-        sql = new SqlRunner(database, new SqlGuard(Set.of(), Set.of()), cache);
+        sql = new SqlRunner(database, dev.dea.sql.TestGuards.guard(), cache);
     }
 
     SqlCallback sqlCallback() {

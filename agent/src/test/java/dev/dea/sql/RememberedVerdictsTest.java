@@ -18,7 +18,7 @@ class RememberedVerdictsTest {
 
     @Test
     void answersStatementsThatDifferOnlyInConstantsFromOneParse() {
-        SqlGuard guard = new SqlGuard(Set.of(), Set.of());
+        SqlGuard guard = TestGuards.guard(Set.of(), Set.of());
         for (int aid = 1; aid <= 50; aid++) {
             String sql = "SELECT abalance FROM pgbench_accounts WHERE aid = " + aid + " AND filler <> 'x" + aid + "'";
             GuardedStatement statement = guard.check(sql);
@@ -30,7 +30,7 @@ class RememberedVerdictsTest {
 
     @Test
     void remembersNoRejection() {
-        SqlGuard guard = new SqlGuard(Set.of(), Set.of());
+        SqlGuard guard = TestGuards.guard(Set.of(), Set.of());
         SqlGuardTest.assertRejected(guard, "SELECT pg_sleep(1)", "denied_function");
         SqlGuardTest.assertRejected(guard, "SELECT pg_sleep(2)", "denied_function");
         assertThat(guard.rememberedVerdicts()).isZero();
@@ -45,7 +45,7 @@ class RememberedVerdictsTest {
             "SELECT 1 | SELECT 1 /* /* */ , pg_sleep(1) */ , pg_sleep(1) | denied_function",
     })
     void rejectsANearTwinOfARememberedStatement(String accepted, String rejected, String rule) {
-        SqlGuard guard = new SqlGuard(Set.of(), Set.of());
+        SqlGuard guard = TestGuards.guard(Set.of(), Set.of());
         guard.check(accepted);
         assertThat(guard.rememberedVerdicts()).isEqualTo(1);
         SqlGuardTest.assertRejected(guard, rejected, rule);
@@ -54,7 +54,7 @@ class RememberedVerdictsTest {
     @ParameterizedTest
     @ValueSource(strings = {"pg_sleep", "PG_SLEEP", "\"pg_sleep\"", "pg_catalog.pg_sleep"})
     void aConfiguredDenyListAppliesToRememberedShapesToo(String call) {
-        SqlGuard guard = new SqlGuard(Set.of("lower"), Set.of());
+        SqlGuard guard = TestGuards.guard(Set.of("lower"), Set.of());
         SqlGuardTest.assertRejected(guard, "SELECT lower('a')", "denied_function");
         SqlGuardTest.assertRejected(guard, "SELECT " + call + "(1)", "denied_function");
         assertThat(guard.rememberedVerdicts()).isZero();
@@ -73,12 +73,12 @@ class RememberedVerdictsTest {
         assertThat(accepted).hasSizeGreaterThanOrEqualTo(30);
         assertThat(rejected).hasSizeGreaterThanOrEqualTo(60);
 
-        SqlGuard warm = new SqlGuard(Set.of(), Set.of());
+        SqlGuard warm = TestGuards.guard(Set.of(), Set.of());
         accepted.forEach(warm::check);
         assertThat(warm.rememberedVerdicts()).isPositive();
 
         for (String sql : rejected) {
-            assertThat(outcome(warm, sql)).as(sql).isEqualTo(outcome(new SqlGuard(Set.of(), Set.of()), sql));
+            assertThat(outcome(warm, sql)).as(sql).isEqualTo(outcome(TestGuards.guard(Set.of(), Set.of()), sql));
         }
     }
 
