@@ -28,7 +28,7 @@ class DocsPageIT {
 
     @BeforeAll
     static void start() {
-        agent = AgentHarness.start(TestPostgres.pagila());
+        agent = AgentHarness.start(TestPostgres.fixture());
     }
 
     @AfterAll
