@@ -309,10 +309,8 @@ final class FastDistribution {
                 int index = 2;
                 for (int j = 0; j < joint.size(); j++, index += 2) {
                     String display = rs.getString(index);
-                    String hash = rs.getString(index + 1);
-                    // The hash, not the display, is NULL for a NULL value: concat() displays it as ''.
-                    if (display != null && hash != null) {
-                        Object[] seen = values.get(j).computeIfAbsent(hash,
+                    if (display != null) {
+                        Object[] seen = values.get(j).computeIfAbsent(rs.getString(index + 1),
                                 k -> new Object[] {display, 0L});
                         seen[1] = (Long) seen[1] + n;
                     }
