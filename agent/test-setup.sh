@@ -52,7 +52,7 @@ apt_install() { # $1 = what, rest = packages
 pg_up() { pg_isready -q -h "$PG_HOST" -p "$PG_PORT" 2>/dev/null; }
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
-: >"$LOG" 2>/dev/null || LOG=/dev/null
+{ : >"$LOG"; } 2>/dev/null || LOG=/dev/null
 
 # PostgreSQL: the integration tests' database (the generated fixture is loaded into it over JDBC).
 if ! pg_up; then

@@ -61,6 +61,9 @@ class SqlExecutionIT {
             total += row.get(1).asLong();
             assertThat(row.get(2).isTextual()).as("decimals travel as exact strings").isTrue();
         }
+        // fixture.sql: film g is rated (g % 5) in enum order, so 200 films per rating.
+        assertThat(body.path("data").path("rows").toString()).startsWith("[[\"G\",200,");
+        assertThat(body.path("data").path("rows")).extracting(row -> row.get(1).asLong()).containsOnly(200L);
         try (Connection c = TestPostgres.connect(TestPostgres.FIXTURE); ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM film")) {
             rs.next();
             assertThat(total).isEqualTo(rs.getLong(1));
