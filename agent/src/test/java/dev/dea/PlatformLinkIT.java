@@ -37,7 +37,7 @@ class PlatformLinkIT {
             exchange.close();
         });
         platform.start();
-        try (AgentHarness agent = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()), Map.of(
+        try (AgentHarness agent = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()), Map.of(
                 "CORE_LOGIC_URL", "http://127.0.0.1:" + platform.getAddress().getPort(),
                 "AGENT_ID", "agt-test-1", "AGENT_PUBLIC_URL", "https://agent.example.com", "HEARTBEAT_INTERVAL_SECONDS", "1"))) {
             PlatformClient client = Main.startPlatformLink(agent.services().config(), agent.services(), HttpApi.endpoints(agent.app())).orElseThrow();

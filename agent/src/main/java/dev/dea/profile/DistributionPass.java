@@ -186,11 +186,13 @@ final class DistributionPass {
      * SQL for a value's display text, cut one character past the limit so that Java can mark the
      * cut. Dates and timestamps go through to_json, which writes ISO 8601 whatever the DateStyle.
      * Other types go through their output function ({@code concat}), as result frames print them:
-     * {@code inet}'s cast to text would add the {@code /32} its output leaves out.
+     * {@code inet}'s cast to text would add the {@code /32} its output leaves out. concat() writes NULL as
+     * '', so NULL stays NULL first (num_nulls: a composite with NULL fields is still a value).
      */
     static String display(String expr, StatKind kind) {
         String text = kind.isTemporal() ? "(to_json(" + expr + ") #>> '{}')"
-                : kind == StatKind.OTHER ? "pg_catalog.concat(" + expr + ")" : "(" + expr + ")::text";
+                : kind == StatKind.OTHER ? "(CASE WHEN pg_catalog.num_nulls(" + expr + ") = 0 THEN pg_catalog.concat(" + expr
+                + ") END)" : "(" + expr + ")::text";
         return "left(" + text + ", " + (ProfileValues.MAX_DISPLAY_CHARS + 1) + ")";
     }
 

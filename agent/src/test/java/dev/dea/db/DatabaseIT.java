@@ -128,7 +128,7 @@ class DatabaseIT {
     @Test
     void reportsAnOutageAndRecoversWithoutARestart() throws Exception {
         try (SocketProxy proxy = SocketProxy.tcp(TestPostgres.config(scratch).port())) {
-            DbConfig base = TestPostgres.config(TestPostgres.pagila());
+            DbConfig base = TestPostgres.config(TestPostgres.fixture());
             DbConfig viaProxy = new DbConfig(base.dialect(), "127.0.0.1", proxy.port(), base.user(), base.password(),
                     base.name(), base.sslMode(), Optional.empty(), "public", 4);
             try (AgentHarness agent = AgentHarness.start(viaProxy, Map.of())) {

@@ -22,7 +22,7 @@ class ResultMemoryIT {
 
     @BeforeAll
     static void start() {
-        agent = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()),
+        agent = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()),
                 Map.of("SQL_RESULT_BUFFER", "1MB", "PREVIEW_MAX_BYTES", "64KB"));
     }
 

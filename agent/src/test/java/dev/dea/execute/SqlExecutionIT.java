@@ -20,13 +20,13 @@ import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code POST /execute} with SQL against Pagila: results, value encoding, every SQL error type, concurrency. */
+/** {@code POST /execute} with SQL against the generated fixture: results, value encoding, every SQL error type, concurrency. */
 class SqlExecutionIT {
     private static AgentHarness agent;
 
     @BeforeAll
     static void start() {
-        agent = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()),
+        agent = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()),
                 Map.of("SQL_TIMEOUT_SECONDS", "2", "SQL_MAX_ROWS", "5000"));
     }
 
@@ -61,7 +61,10 @@ class SqlExecutionIT {
             total += row.get(1).asLong();
             assertThat(row.get(2).isTextual()).as("decimals travel as exact strings").isTrue();
         }
-        try (Connection c = TestPostgres.connect(TestPostgres.PAGILA); ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM film")) {
+        // fixture.sql: film g is rated (g % 5) in enum order, so 200 films per rating.
+        assertThat(body.path("data").path("rows").toString()).startsWith("[[\"G\",200,");
+        assertThat(body.path("data").path("rows")).extracting(row -> row.get(1).asLong()).containsOnly(200L);
+        try (Connection c = TestPostgres.connect(TestPostgres.FIXTURE); ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM film")) {
             rs.next();
             assertThat(total).isEqualTo(rs.getLong(1));
         }

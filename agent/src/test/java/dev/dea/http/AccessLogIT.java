@@ -105,7 +105,7 @@ class AccessLogIT {
 
     @Test
     void writesOneStructuredLinePerRequestWithoutTokensQueriesOrBodies() throws Exception {
-        DbConfig db = TestPostgres.config(TestPostgres.pagila());
+        DbConfig db = TestPostgres.config(TestPostgres.fixture());
         assertThat(db.password()).isNotBlank();
         try (AgentHarness agent = AgentHarness.start(db, Map.of())) {
             var profile = agent.get("/schema/actor/profile/");
@@ -148,7 +148,7 @@ class AccessLogIT {
 
     @Test
     void aDatabaseOutageIsLoggedWithoutThePassword() throws Exception {
-        DbConfig base = TestPostgres.config(TestPostgres.pagila());
+        DbConfig base = TestPostgres.config(TestPostgres.fixture());
         try (SocketProxy proxy = SocketProxy.tcp(base.port())) {
             DbConfig viaProxy = new DbConfig(base.dialect(), "127.0.0.1", proxy.port(), base.user(), base.password(),
                     base.name(), base.sslMode(), Optional.empty(), "public", 2);

@@ -22,7 +22,7 @@ class AuditTrailIT {
 
     @BeforeAll
     static void start() {
-        agent = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()), Map.of("SQL_TIMEOUT_SECONDS", "1"));
+        agent = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()), Map.of("SQL_TIMEOUT_SECONDS", "1"));
     }
 
     @AfterAll

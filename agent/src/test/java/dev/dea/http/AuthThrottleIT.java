@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AuthThrottleIT {
     @Test
     void repeatedFailedAuthenticationIsThrottled() throws Exception {
-        try (AgentHarness agent = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()),
+        try (AgentHarness agent = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()),
                 Map.of("AUTH_FAILURE_LIMIT", "3", "AUTH_BLOCK_SECONDS", "2"))) {
             for (int i = 0; i < 3; i++) {
                 var r = agent.send(HttpRequest.newBuilder(agent.uri("/schema")).header("Authorization", "Bearer guess-" + i).GET().build());

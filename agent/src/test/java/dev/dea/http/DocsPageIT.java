@@ -28,7 +28,7 @@ class DocsPageIT {
 
     @BeforeAll
     static void start() {
-        agent = AgentHarness.start(TestPostgres.pagila());
+        agent = AgentHarness.start(TestPostgres.fixture());
     }
 
     @AfterAll
@@ -40,7 +40,7 @@ class DocsPageIT {
     void headlessChromiumRendersEveryOperationFromTheAgentsOwnDocument() throws Exception {
         assertThat(Files.isExecutable(CHROMIUM))
                 .as("DocsPageIT needs Debian's headless Chromium at %s: run 'apt-get install -y chromium' as root "
-                        + "(.ci/run installs it)", CHROMIUM)
+                        + "(./dea test installs it)", CHROMIUM)
                 .isTrue();
         Path profile = Files.createTempDirectory("dea-chromium-");
         Path stderr = Files.createTempFile("dea-chromium-", ".log");

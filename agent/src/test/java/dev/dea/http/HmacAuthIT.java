@@ -31,7 +31,7 @@ class HmacAuthIT {
 
     @BeforeAll
     static void start() {
-        agent = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()), Map.of("AUTH_MODE", "hmac",
+        agent = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()), Map.of("AUTH_MODE", "hmac",
                 "AGENT_HMAC_SECRET", SECRET, "AGENT_PREVIOUS_HMAC_SECRET", PREVIOUS, "MAX_REQUEST_BYTES", "64KB",
                 // This class fails on purpose more often than the default limit allows from one address.
                 "AUTH_FAILURE_LIMIT", "1000"));
@@ -194,7 +194,7 @@ class HmacAuthIT {
 
     @Test
     void failedSignaturesFeedTheThrottle() {
-        try (AgentHarness strict = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()), Map.of("AUTH_MODE", "hmac",
+        try (AgentHarness strict = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()), Map.of("AUTH_MODE", "hmac",
                 "AGENT_HMAC_SECRET", SECRET, "AUTH_FAILURE_LIMIT", "2", "AUTH_BLOCK_SECONDS", "60"))) {
             for (int i = 0; i < 2; i++) {
                 var forged = HttpRequest.newBuilder(strict.uri("/schema")).header("X-DEA-Timestamp", Long.toString(now()))

@@ -25,7 +25,7 @@ class HttpContractIT {
 
     @BeforeAll
     static void start() {
-        agent = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()), Map.of("MAX_REQUEST_BYTES", "64KB"));
+        agent = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()), Map.of("MAX_REQUEST_BYTES", "64KB"));
     }
 
     @AfterAll

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@code /mcp} on a real agent (Pagila, the Docker sandbox) driven by the MCP Java SDK's own
+ * {@code /mcp} on a real agent (the generated fixture, the Docker sandbox) driven by the MCP Java SDK's own
  * streamable-HTTP client, plus the HTTP-level contract: authentication, 405s, request ids.
  */
 class McpIT {
@@ -35,7 +35,7 @@ class McpIT {
 
     @BeforeAll
     static void start() {
-        agent = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()),
+        agent = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()),
                 Map.of("SANDBOX_TIMEOUT_SECONDS", "60", "SANDBOX_POOL_SIZE", "1"));
         client = client("Bearer " + AgentHarness.TOKEN);
         client.initialize();
@@ -141,8 +141,8 @@ class McpIT {
         assertThat(actor).as(schema.toString()).isNotNull();
         assertThat(actor.path("columns").get(0).asText()).isEqualTo("actor_id integer PK");
         assertThat(payment.path("kind").asText()).isEqualTo("partitioned_table");
-        assertThat(payment.path("partitions").asInt()).isGreaterThan(1);
-        // Pagila declares payment's foreign keys on its partitions only.
+        assertThat(payment.path("partitions").asInt()).isEqualTo(7);
+        // The fixture, like Pagila, declares payment's foreign keys on its partitions only.
         assertThat(payment.path("partition_foreign_keys").toString()).contains("customer_id -> public.customer(customer_id)");
         assertThat(actor.has("foreign_keys")).isFalse();
     }

@@ -22,7 +22,7 @@ class MetricsIT {
 
     @BeforeAll
     static void start() {
-        agent = AgentHarness.start(TestPostgres.pagila());
+        agent = AgentHarness.start(TestPostgres.fixture());
     }
 
     @AfterAll
@@ -95,7 +95,7 @@ class MetricsIT {
 
     @Test
     void metricsArePublicOnlyWhenConfigured() {
-        try (AgentHarness open = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()),
+        try (AgentHarness open = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()),
                 Map.of("METRICS_PUBLIC", "true"))) {
             var metrics = withoutToken(open, "/metrics");
             assertThat(metrics.status()).isEqualTo(200);

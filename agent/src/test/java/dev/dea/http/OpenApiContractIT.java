@@ -17,7 +17,7 @@ class OpenApiContractIT {
 
     @BeforeAll
     static void start() {
-        agent = AgentHarness.start(TestPostgres.pagila());
+        agent = AgentHarness.start(TestPostgres.fixture());
     }
 
     @AfterAll
@@ -53,7 +53,7 @@ class OpenApiContractIT {
 
     @Test
     void docsEnabledFalseRemovesTheReferenceAndItsRoutes() {
-        try (AgentHarness quiet = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()), Map.of("DOCS_ENABLED", "false"))) {
+        try (AgentHarness quiet = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()), Map.of("DOCS_ENABLED", "false"))) {
             var registered = RouteContract.registered(quiet.app());
             assertThat(registered).noneMatch(e -> e.contains("/docs") || e.contains("/openapi.json"));
             var reply = quiet.send(HttpRequest.newBuilder(quiet.uri("/openapi.json")).GET().build());

@@ -31,7 +31,7 @@ class OpenApiDocumentIT {
 
     @BeforeAll
     static void start() throws IOException {
-        agent = AgentHarness.start(TestPostgres.pagila());
+        agent = AgentHarness.start(TestPostgres.fixture());
         var reply = agent.get("/openapi.json");
         assertThat(reply.status()).isEqualTo(200);
         text = reply.body();

@@ -20,7 +20,7 @@ class PythonApiIT {
 
     @BeforeAll
     static void start() {
-        agent = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()), Map.of("SANDBOX_TIMEOUT_SECONDS", "60", "SANDBOX_POOL_SIZE", "2"));
+        agent = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()), Map.of("SANDBOX_TIMEOUT_SECONDS", "60", "SANDBOX_POOL_SIZE", "2"));
     }
 
     @AfterAll

@@ -23,7 +23,7 @@ class SandboxResilienceIT {
 
     @Test
     void overCapacityIs429WithRetryAfterAndTheAgentStaysUp() throws Exception {
-        try (AgentHarness agent = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()),
+        try (AgentHarness agent = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()),
                 Map.of("SANDBOX_MAX_CONCURRENT", "1", "SANDBOX_QUEUE_SIZE", "0"))) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
@@ -60,7 +60,7 @@ class SandboxResilienceIT {
         try (SocketProxy engine = SocketProxy.unix(Path.of("/var/run/docker.sock"))) {
             // docker-java reads DOCKER_HOST from system properties too.
             System.setProperty("DOCKER_HOST", engine.dockerHost());
-            try (AgentHarness agent = AgentHarness.start(TestPostgres.pagila())) {
+            try (AgentHarness agent = AgentHarness.start(TestPostgres.fixture())) {
                 assertThat(agent.post("/execute", QUICK_STEP).status()).isEqualTo(200);
 
                 engine.down();

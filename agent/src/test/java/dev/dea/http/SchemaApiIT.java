@@ -15,7 +15,7 @@ class SchemaApiIT {
 
     @BeforeAll
     static void start() {
-        agent = AgentHarness.start(TestPostgres.pagila());
+        agent = AgentHarness.start(TestPostgres.fixture());
     }
 
     @AfterAll

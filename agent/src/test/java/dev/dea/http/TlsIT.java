@@ -46,7 +46,7 @@ class TlsIT {
         Path dir = Files.createTempDirectory("dea-tls-");
         Path cert = TestCertificates.write(dir, "agent.crt", TestCertificates.pem(certificate));
         Path key = TestCertificates.write(dir, "agent.key", TestCertificates.pkcs8(keys.getPrivate()));
-        agent = AgentHarness.start(TestPostgres.config(TestPostgres.pagila()),
+        agent = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()),
                 Map.of("TLS_CERT_FILE", cert.toString(), "TLS_KEY_FILE", key.toString()));
     }
 

@@ -159,8 +159,13 @@ class ProfileFastPathIT {
     }
 
     @Test
-    void everyPagilaRelationProfilesOnTheFastPathLikeOnTheExactOne() {
-        Database pagilaDb = ProfileServiceIT.database(TestPostgres.pagila());
+    void everyFixtureRelationProfilesOnTheFastPathLikeOnTheExactOne() {
+        assertFastPathLikeExact(TestPostgres.fixture());
+    }
+
+    /** Every populated relation of {@code name} profiles on the fast path with the exact path's statistics. */
+    static void assertFastPathLikeExact(String name) {
+        Database pagilaDb = ProfileServiceIT.database(name);
         try {
             SchemaService schema = new SchemaService(pagilaDb, EXACT, Clock.systemUTC());
             ProfileService pagilaFast = new ProfileService(pagilaDb, schema, EXACT, 0);

@@ -34,27 +34,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+/** Profiles of the generated fixture (fixture/fixture.sql): a Pagila-shaped store in public, a Chinook-shaped one in music. */
 class ProfileServiceIT {
-    private static final SchemaConfig EXACT = new SchemaConfig(Duration.ofMinutes(5), 1_000_000, 10_000);
-    private static Database pagilaDb;
-    private static Database chinookDb;
-    private static ProfileService pagila;
-    private static ProfileService chinook;
-    private static SchemaService pagilaSchema;
+    static final SchemaConfig EXACT = new SchemaConfig(Duration.ofMinutes(5), 1_000_000, 10_000);
+    private static Database fixtureDb;
+    private static ProfileService fixture;
+    private static SchemaService fixtureSchema;
 
     @BeforeAll
     static void start() {
-        pagilaDb = database(TestPostgres.pagila());
-        chinookDb = database(TestPostgres.chinook());
-        pagilaSchema = new SchemaService(pagilaDb, EXACT, Clock.systemUTC());
-        pagila = new ProfileService(pagilaDb, pagilaSchema, EXACT);
-        chinook = new ProfileService(chinookDb, new SchemaService(chinookDb, EXACT, Clock.systemUTC()), EXACT);
+        fixtureDb = database(TestPostgres.fixture());
+        fixtureSchema = new SchemaService(fixtureDb, EXACT, Clock.systemUTC());
+        fixture = new ProfileService(fixtureDb, fixtureSchema, EXACT);
     }
 
     @AfterAll
     static void stop() {
-        pagilaDb.close();
-        chinookDb.close();
+        fixtureDb.close();
     }
 
     static Database database(String name) {
@@ -63,10 +59,10 @@ class ProfileServiceIT {
     }
 
     /** count(*), null count, distinct count, min and max of one column, straight from SQL. */
-    private record Truth(long rows, long nulls, long distinct, Object min, Object max) {
+    record Truth(long rows, long nulls, long distinct, Object min, Object max) {
     }
 
-    private static Truth truth(String db, String table, String column, String kind) throws SQLException {
+    static Truth truth(String db, String table, String column, String kind) throws SQLException {
         String col = Database.quoteIdent(column);
         String sql = "SELECT count(*), count(*) - count(" + col + "), count(DISTINCT " + col + "), min(" + col + "), max("
                 + col + ") FROM " + table;
@@ -88,7 +84,7 @@ class ProfileServiceIT {
         }
     }
 
-    private static void assertMatchesSql(ProfileService service, String db, String table, String column, String kind)
+    static void assertMatchesSql(ProfileService service, String db, String table, String column, String kind)
             throws SQLException {
         TableProfile profile = service.profile(table);
         ColumnProfile p = profile.column(column).orElseThrow();
@@ -112,43 +108,75 @@ class ProfileServiceIT {
     }
 
     @Test
-    void pagilaStatisticsMatchExactSql() throws SQLException {
-        String db = TestPostgres.pagila();
-        assertMatchesSql(pagila, db, "film", "film_id", "int");
-        assertMatchesSql(pagila, db, "film", "rental_rate", "numeric");
-        assertMatchesSql(pagila, db, "film", "replacement_cost", "numeric");
-        assertMatchesSql(pagila, db, "film", "length", "int");
-        assertMatchesSql(pagila, db, "film", "title", "text");
-        assertMatchesSql(pagila, db, "film", "release_year", "int");
-        assertMatchesSql(pagila, db, "film", "last_update", "timestamptz");
-        assertMatchesSql(pagila, db, "customer", "create_date", "date");
-        assertMatchesSql(pagila, db, "customer", "email", "text");
-        assertMatchesSql(pagila, db, "address", "address2", "text");
-        assertMatchesSql(pagila, db, "rental", "return_date", "timestamptz");
-        assertMatchesSql(pagila, db, "payment", "amount", "numeric");
-        assertMatchesSql(pagila, db, "payment", "payment_date", "timestamptz");
-        assertMatchesSql(pagila, db, "payment_p2022_02", "customer_id", "int");
+    void statisticsMatchExactSql() throws SQLException {
+        String db = TestPostgres.fixture();
+        assertMatchesSql(fixture, db, "film", "film_id", "int");
+        assertMatchesSql(fixture, db, "film", "rental_rate", "numeric");
+        assertMatchesSql(fixture, db, "film", "replacement_cost", "numeric");
+        assertMatchesSql(fixture, db, "film", "length", "int");
+        assertMatchesSql(fixture, db, "film", "title", "text");
+        assertMatchesSql(fixture, db, "film", "release_year", "int");
+        assertMatchesSql(fixture, db, "film", "last_update", "timestamptz");
+        assertMatchesSql(fixture, db, "customer", "create_date", "date");
+        assertMatchesSql(fixture, db, "customer", "email", "text");
+        assertMatchesSql(fixture, db, "address", "address2", "text");
+        assertMatchesSql(fixture, db, "rental", "return_date", "timestamptz");
+        assertMatchesSql(fixture, db, "payment", "amount", "numeric");
+        assertMatchesSql(fixture, db, "payment", "payment_date", "timestamptz");
+        assertMatchesSql(fixture, db, "payment_p2022_02", "customer_id", "int");
+        assertMatchesSql(fixture, db, "music.track", "milliseconds", "int");
+        assertMatchesSql(fixture, db, "music.track", "unit_price", "numeric");
+        assertMatchesSql(fixture, db, "music.track", "composer", "text");
+        assertMatchesSql(fixture, db, "music.invoice", "invoice_date", "timestamp");
+        assertMatchesSql(fixture, db, "music.invoice", "billing_state", "text");
+        assertMatchesSql(fixture, db, "music.invoice", "total", "numeric");
+        assertMatchesSql(fixture, db, "music.customer", "company", "text");
+        assertMatchesSql(fixture, db, "music.employee", "birth_date", "timestamp");
     }
 
     @Test
-    void chinookStatisticsMatchExactSql() throws SQLException {
-        String db = TestPostgres.chinook();
-        assertMatchesSql(chinook, db, "track", "milliseconds", "int");
-        assertMatchesSql(chinook, db, "track", "unit_price", "numeric");
-        assertMatchesSql(chinook, db, "track", "composer", "text");
-        assertMatchesSql(chinook, db, "invoice", "invoice_date", "timestamp");
-        assertMatchesSql(chinook, db, "invoice", "billing_state", "text");
-        assertMatchesSql(chinook, db, "invoice", "total", "numeric");
-        assertMatchesSql(chinook, db, "customer", "company", "text");
-        assertMatchesSql(chinook, db, "employee", "birth_date", "timestamp");
+    void statisticsAreTheValuesTheGeneratorWrote() {
+        // fixture.sql: rental_rate cycles 0.99, 2.99, 4.99; release_year is 2000 + g % 23, NULL on every 50th film;
+        // return_date is NULL on every 16th rental; composer on every 4th track.
+        TableProfile film = fixture.profile("film");
+        assertThat(film.rowCount()).isEqualTo(1000);
+        ColumnProfile rate = film.column("rental_rate").orElseThrow();
+        assertThat(rate.distinctCount()).hasValue(3L);
+        assertThat(rate.min().map(String::valueOf)).hasValue("0.99");
+        assertThat(rate.max().map(String::valueOf)).hasValue("4.99");
+        ColumnProfile year = film.column("release_year").orElseThrow();
+        assertThat(year.nullCount()).hasValue(20L);
+        assertThat(year.distinctCount()).hasValue(23L);
+        assertThat(year.min().map(String::valueOf)).hasValue("2000");
+        assertThat(year.max().map(String::valueOf)).hasValue("2022");
+        assertThat(fixture.profile("rental").column("return_date").orElseThrow().nullCount()).hasValue(1000L);
+        assertThat(fixture.profile("music.track").column("composer").orElseThrow().nullCount()).hasValue(875L);
+        assertThat(fixture.profile("payment").rowCount()).isEqualTo(16000);
+    }
+
+    @Test
+    void nullsOfTypesWithoutAKindOfTheirOwnAreNotCountedAsAValue() {
+        // all_kinds is NULL on every tenth of its 1000 rows; 900 distinct values in each of these columns.
+        ProfileService fast = new ProfileService(fixtureDb, fixtureSchema, EXACT, 0);
+        ProfileService exact = new ProfileService(fixtureDb, fixtureSchema, EXACT, Long.MAX_VALUE);
+        for (ProfileService service : List.of(fast, exact)) {
+            TableProfile kinds = service.profile("all_kinds");
+            for (String name : List.of("iv", "uid", "ip", "rng", "cash")) {
+                ColumnProfile column = kinds.column(name).orElseThrow();
+                assertThat(column.nullCount()).as(name).hasValue(100L);
+                assertThat(column.distinctCount()).as(name).hasValue(900L);
+                assertThat(column.topValues().orElse(List.of())).as(name).extracting(TopValue::value).doesNotContain("");
+                assertThat(column.distinctExamples().orElse(List.of())).as(name).doesNotContain("").isNotEmpty();
+            }
+        }
     }
 
     @Test
     void numericColumnsGetMomentsQuartilesAndTopValuesFromSql() throws SQLException {
-        ColumnProfile rate = pagila.profile("public.film").column("rental_rate").orElseThrow();
+        ColumnProfile rate = fixture.profile("public.film").column("rental_rate").orElseThrow();
         assertThat(rate.kind()).isEqualTo("decimal");
         assertThat(rate.type()).isEqualTo("numeric(4,2)");
-        try (Connection c = TestPostgres.connect(TestPostgres.pagila()); Statement s = c.createStatement();
+        try (Connection c = TestPostgres.connect(TestPostgres.fixture()); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT avg(rental_rate)::float8, stddev_samp(rental_rate)::float8, "
                      + "(percentile_disc(0.5) WITHIN GROUP (ORDER BY rental_rate))::text FROM film")) {
             rs.next();
@@ -158,7 +186,7 @@ class ProfileServiceIT {
             assertThat(rate.quantiles().orElseThrow().p50()).isEqualTo(rs.getString(3));
         }
         Map<Object, Long> expected = new LinkedHashMap<>();
-        try (Connection c = TestPostgres.connect(TestPostgres.pagila()); Statement s = c.createStatement();
+        try (Connection c = TestPostgres.connect(TestPostgres.fixture()); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT rental_rate::text, count(*) FROM film GROUP BY 1 ORDER BY 2 DESC, 1")) {
             while (rs.next()) {
                 expected.put(rs.getString(1), rs.getLong(2));
@@ -171,7 +199,7 @@ class ProfileServiceIT {
 
     @Test
     void enumAndBooleanColumnsListEveryValueWithItsCount() throws SQLException {
-        ColumnProfile rating = pagila.profile("film").column("rating").orElseThrow();
+        ColumnProfile rating = fixture.profile("film").column("rating").orElseThrow();
         assertThat(rating.kind()).isEqualTo("string");
         assertThat(rating.topValues().orElseThrow()).hasSize(5)
                 .extracting(TopValue::value).containsExactlyInAnyOrder("G", "PG", "PG-13", "R", "NC-17");
@@ -179,35 +207,35 @@ class ProfileServiceIT {
                 .isEqualTo(1000 - rating.nullCount().orElseThrow());
         assertThat(rating.histogram()).isEmpty();
 
-        ColumnProfile active = pagila.profile("customer").column("activebool").orElseThrow();
+        ColumnProfile active = fixture.profile("customer").column("activebool").orElseThrow();
         assertThat(active.kind()).isEqualTo("bool");
-        long trues = SqlCount.of(TestPostgres.pagila(), "SELECT count(*) FROM customer WHERE activebool");
+        long trues = SqlCount.of(TestPostgres.fixture(), "SELECT count(*) FROM customer WHERE activebool");
         assertThat(active.topValues().orElseThrow()).contains(new TopValue(true, trues));
     }
 
     @Test
     void uniqueTextColumnsShowExamplesThatExistButNoTopValues() throws SQLException {
-        ColumnProfile title = pagila.profile("film").column("title").orElseThrow();
+        ColumnProfile title = fixture.profile("film").column("title").orElseThrow();
         assertThat(title.topValues()).isEmpty();
         assertThat(title.distinctExamples().orElseThrow()).hasSize(5);
         for (Object example : title.distinctExamples().orElseThrow()) {
-            assertThat(SqlCount.of(TestPostgres.pagila(), "SELECT count(*) FROM film WHERE title = '"
+            assertThat(SqlCount.of(TestPostgres.fixture(), "SELECT count(*) FROM film WHERE title = '"
                     + ((String) example).replace("'", "''") + "'")).isEqualTo(1);
         }
-        assertThat(title.minLength()).hasValue(SqlCount.of(TestPostgres.pagila(), "SELECT min(length(title)) FROM film"));
-        assertThat(title.maxLength()).hasValue(SqlCount.of(TestPostgres.pagila(), "SELECT max(length(title)) FROM film"));
+        assertThat(title.minLength()).hasValue(SqlCount.of(TestPostgres.fixture(), "SELECT min(length(title)) FROM film"));
+        assertThat(title.maxLength()).hasValue(SqlCount.of(TestPostgres.fixture(), "SELECT max(length(title)) FROM film"));
 
-        ColumnProfile district = pagila.profile("address").column("district").orElseThrow();
+        ColumnProfile district = fixture.profile("address").column("district").orElseThrow();
         assertThat(district.topValues().orElseThrow()).hasSizeLessThanOrEqualTo(10).isNotEmpty();
         assertThat(district.topValues().orElseThrow()).extracting(TopValue::count).isSortedAccordingTo((a, b) -> Long.compare(b, a));
         assertThat(district.distinctExamples().orElseThrow()).hasSize(5).doesNotHaveDuplicates();
     }
 
     @Test
-    void everyColumnOfEveryPagilaRelationProfilesWithoutError() {
+    void everyColumnOfEveryRelationProfilesWithoutError() {
         List<String> profiled = new ArrayList<>();
-        for (TableInfo table : pagilaSchema.schema().tables()) {
-            TableProfile profile = pagila.profile(table.qualifiedName());
+        for (TableInfo table : fixtureSchema.schema().tables()) {
+            TableProfile profile = fixture.profile(table.qualifiedName());
             assertThat(profile.tableName()).isEqualTo(table.qualifiedName());
             assertThat(profile.columns()).extracting(ColumnProfile::name)
                     .containsExactlyElementsOf(table.columns().stream().map(c -> c.name()).toList());
@@ -218,14 +246,14 @@ class ProfileServiceIT {
             }
             profiled.add(table.name());
         }
-        assertThat(profiled).contains("film", "staff", "payment", "actor_info", "rental_by_category");
+        assertThat(profiled).contains("film", "staff", "payment", "actor_info", "rental_by_category", "all_kinds");
         for (String table : List.of("album", "artist", "customer", "employee", "genre", "invoice", "invoice_line",
                 "media_type", "playlist", "playlist_track", "track")) {
-            assertThat(chinook.profile(table).columns()).as(table).isNotEmpty()
+            assertThat(fixture.profile("music." + table).columns()).as(table).isNotEmpty()
                     .allSatisfy(c -> assertThat(c.nullCount()).isPresent());
         }
 
-        TableProfile film = pagila.profile("film");
+        TableProfile film = fixture.profile("film");
         ColumnProfile fulltext = film.column("fulltext").orElseThrow();
         assertThat(fulltext.note()).hasValueSatisfying(n -> assertThat(n).contains("tsvector"));
         assertThat(fulltext.minLength()).isPresent();
@@ -235,24 +263,24 @@ class ProfileServiceIT {
         assertThat(features.kind()).isEqualTo("array");
         assertThat(features.maxLength()).hasValue(4L);
         assertThat(features.topValues().orElseThrow()).isNotEmpty();
-        assertThat(features.distinctCount()).hasValue(SqlCount.of(TestPostgres.pagila(),
+        assertThat(features.distinctCount()).hasValue(SqlCount.of(TestPostgres.fixture(),
                 "SELECT count(DISTINCT special_features) FROM film"));
-        ColumnProfile picture = pagila.profile("staff").column("picture").orElseThrow();
+        ColumnProfile picture = fixture.profile("staff").column("picture").orElseThrow();
         assertThat(picture.kind()).isEqualTo("bytes");
         assertThat(picture.note()).hasValueSatisfying(n -> assertThat(n).contains("bytea"));
         assertThat(picture.topValues()).isEmpty();
         assertThat(picture.distinctExamples()).isEmpty();
 
-        TableProfile payment = pagila.profile("payment");
+        TableProfile payment = fixture.profile("payment");
         assertThat(payment.kind()).isEqualTo(TableKind.PARTITIONED_TABLE.wireName());
-        assertThat(payment.rowCount()).isEqualTo(SqlCount.of(TestPostgres.pagila(), "SELECT count(*) FROM payment"));
+        assertThat(payment.rowCount()).isEqualTo(SqlCount.of(TestPostgres.fixture(), "SELECT count(*) FROM payment"));
     }
 
     @Test
     void histogramCountsSumToTheNonNullCountInExactMode() {
         int histograms = 0;
         for (String table : List.of("film", "payment", "rental", "customer", "inventory")) {
-            TableProfile profile = pagila.profile(table);
+            TableProfile profile = fixture.profile(table);
             for (ColumnProfile column : profile.columns()) {
                 if (column.histogram().isPresent()) {
                     histograms++;
@@ -268,14 +296,14 @@ class ProfileServiceIT {
             }
         }
         assertThat(histograms).isGreaterThan(10);
-        ColumnProfile date = pagila.profile("rental").column("rental_date").orElseThrow();
+        ColumnProfile date = fixture.profile("rental").column("rental_date").orElseThrow();
         assertThat((String) date.histogram().orElseThrow().get(0).bucketStart()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
     }
 
     @Test
     void samplingKicksInAboveTheThresholdAndSaysSo() {
         SchemaConfig tiny = new SchemaConfig(Duration.ofMinutes(5), 100, 300);
-        ProfileService sampling = new ProfileService(pagilaDb, pagilaSchema, tiny);
+        ProfileService sampling = new ProfileService(fixtureDb, fixtureSchema, tiny);
 
         TableProfile film = sampling.profile("film");
         assertThat(film.sampled()).isTrue();
@@ -308,18 +336,18 @@ class ProfileServiceIT {
     @Test
     void unknownOrInjectedTableNamesAreNotFound() {
         for (String name : List.of("no_such_table", "film; DROP TABLE film", "film\" --", "public.film_x")) {
-            assertThatThrownBy(() -> pagila.profile(name)).as(name)
+            assertThatThrownBy(() -> fixture.profile(name)).as(name)
                     .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.type()).isIn(ErrorType.NOT_FOUND,
                             ErrorType.VALIDATION_ERROR));
         }
-        assertThatThrownBy(() -> pagila.profile("film; DROP TABLE film"))
+        assertThatThrownBy(() -> fixture.profile("film; DROP TABLE film"))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.type()).isEqualTo(ErrorType.NOT_FOUND));
     }
 
     @Test
     void serialisesToTheSeedCompatibleJsonShape() throws Exception {
         ObjectMapper mapper = FrameJson.newMapper();
-        String text = mapper.writeValueAsString(pagila.profile("film"));
+        String text = mapper.writeValueAsString(fixture.profile("film"));
         assertThat(text).doesNotContain("NaN").doesNotContain("Infinity");
         JsonNode json = mapper.readTree(text);
         assertThat(json.get("table_name").asText()).isEqualTo("public.film");

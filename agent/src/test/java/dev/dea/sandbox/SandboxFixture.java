@@ -24,7 +24,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Real everything: a frame cache in a temp dir, Pagila in the local PostgreSQL behind the
+ * Real everything: a frame cache in a temp dir, the generated fixture in the local PostgreSQL behind the
  * real SQL guard, and the Docker engine with the offline-built image. A missing engine or
  * image fails the run with what to do; it never skips.
  */
@@ -37,7 +37,7 @@ final class SandboxFixture implements AutoCloseable {
     SandboxFixture() throws IOException {
         dir = Files.createTempDirectory("dea-sandbox-it");
         cache = new FrameCache(new CacheConfig(dir.resolve("cache"), Duration.ofHours(1), 1L << 30, 64L << 20, 100_000));
-        database = new Database(TestPostgres.config(TestPostgres.pagila()), new SqlLimits(Duration.ofSeconds(30),
+        database = new Database(TestPostgres.config(TestPostgres.fixture()), new SqlLimits(Duration.ofSeconds(30),
                 Duration.ofSeconds(5), Duration.ofSeconds(60), 10_000, 1_000, 100, Set.of(), Set.of()));
         sql = new SqlRunner(database, dev.dea.sql.TestGuards.guard(), cache);
     }

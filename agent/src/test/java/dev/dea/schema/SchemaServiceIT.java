@@ -31,23 +31,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SchemaServiceIT {
-    private static Database pagilaDb;
-    private static Database chinookDb;
-    private static DatabaseSchema pagila;
-    private static DatabaseSchema chinook;
+    /** The generated fixture: a Pagila-shaped store in public, a Chinook-shaped one in music. */
+    private static Database fixtureDb;
+    private static DatabaseSchema fixture;
 
     @BeforeAll
     static void introspect() {
-        pagilaDb = database(TestPostgres.config(TestPostgres.pagila()));
-        chinookDb = database(TestPostgres.config(TestPostgres.chinook()));
-        pagila = service(pagilaDb, Clock.systemUTC()).schema();
-        chinook = service(chinookDb, Clock.systemUTC()).schema();
+        fixtureDb = database(TestPostgres.config(TestPostgres.fixture()));
+        fixture = service(fixtureDb, Clock.systemUTC()).schema();
     }
 
     @AfterAll
     static void close() {
-        pagilaDb.close();
-        chinookDb.close();
+        fixtureDb.close();
     }
 
     static Database database(DbConfig config) {
@@ -70,40 +66,40 @@ class SchemaServiceIT {
 
     @Test
     void describesTheServer() {
-        assertThat(pagila.dialect()).isEqualTo("postgresql");
-        assertThat(pagila.serverVersion()).matches("\\d+.*");
-        assertThat(pagila.serverMajorVersion()).isGreaterThanOrEqualTo(12);
-        assertThat(Instant.parse(pagila.generatedAt())).isBeforeOrEqualTo(Instant.now());
-        assertThat(pagila.searchPath()).containsExactly("public");
+        assertThat(fixture.dialect()).isEqualTo("postgresql");
+        assertThat(fixture.serverVersion()).matches("\\d+.*");
+        assertThat(fixture.serverMajorVersion()).isGreaterThanOrEqualTo(12);
+        assertThat(Instant.parse(fixture.generatedAt())).isBeforeOrEqualTo(Instant.now());
+        assertThat(fixture.searchPath()).containsExactly("public");
     }
 
     @Test
-    void reportsEveryKindOfPagilaRelation() {
-        TableInfo payment = table(pagila, "public.payment");
+    void reportsEveryKindOfRelation() {
+        TableInfo payment = table(fixture, "public.payment");
         assertThat(payment.kind()).isEqualTo(TableKind.PARTITIONED_TABLE);
         assertThat(payment.partitionKey()).hasValue("RANGE (payment_date)");
         assertThat(payment.parent()).isEmpty();
 
-        List<TableInfo> partitions = pagila.tables().stream().filter(t -> t.name().startsWith("payment_p")).toList();
+        List<TableInfo> partitions = fixture.tables().stream().filter(t -> t.name().startsWith("payment_p")).toList();
         assertThat(partitions).hasSize(7).allSatisfy(p -> {
             assertThat(p.kind()).isEqualTo(TableKind.PARTITION);
             assertThat(p.parent()).hasValue("public.payment");
             assertThat(p.partitionBound()).hasValueSatisfying(b -> assertThat(b).startsWith("FOR VALUES FROM"));
         });
 
-        assertThat(table(pagila, "public.film").kind()).isEqualTo(TableKind.TABLE);
-        assertThat(table(pagila, "public.actor_info").kind()).isEqualTo(TableKind.VIEW);
-        assertThat(table(pagila, "public.customer_list").kind()).isEqualTo(TableKind.VIEW);
-        TableInfo matview = table(pagila, "public.rental_by_category");
+        assertThat(table(fixture, "public.film").kind()).isEqualTo(TableKind.TABLE);
+        assertThat(table(fixture, "public.actor_info").kind()).isEqualTo(TableKind.VIEW);
+        assertThat(table(fixture, "public.customer_list").kind()).isEqualTo(TableKind.VIEW);
+        TableInfo matview = table(fixture, "public.rental_by_category");
         assertThat(matview.kind()).isEqualTo(TableKind.MATERIALIZED_VIEW);
-        // Pagila creates it WITH NO DATA: selecting from it fails, which the model must say.
+        // fixture.sql, like Pagila, creates it WITH NO DATA: selecting from it fails, which the model must say.
         assertThat(matview.populated()).hasValue(false);
-        assertThat(table(pagila, "public.film").populated()).isEmpty();
+        assertThat(table(fixture, "public.film").populated()).isEmpty();
     }
 
     @Test
     void describesFilmColumnsIncludingEnumDomainArrayAndTsvector() {
-        TableInfo film = table(pagila, "public.film");
+        TableInfo film = table(fixture, "public.film");
         assertThat(film.columns()).extracting(ColumnInfo::name).startsWith("film_id", "title", "description");
         assertThat(film.columns()).extracting(ColumnInfo::position).isSorted();
 
@@ -132,13 +128,13 @@ class SchemaServiceIT {
         assertThat(features.enumValues()).isEmpty();
         assertThat(column(film, "fulltext").type()).isEqualTo("tsvector");
         assertThat(column(film, "fulltext").isArray()).isFalse();
-        assertThat(column(table(pagila, "public.staff"), "picture").type()).isEqualTo("bytea");
-        assertThat(column(table(pagila, "public.customer_list"), "name").type()).isEqualTo("text");
+        assertThat(column(table(fixture, "public.staff"), "picture").type()).isEqualTo("bytea");
+        assertThat(column(table(fixture, "public.customer_list"), "name").type()).isEqualTo("text");
     }
 
     @Test
     void describesKeysAndIndexes() {
-        TableInfo film = table(pagila, "public.film");
+        TableInfo film = table(fixture, "public.film");
         assertThat(film.primaryKey()).containsExactly("film_id");
         ForeignKeyInfo language = film.foreignKeys().stream()
                 .filter(fk -> fk.columns().equals(List.of("language_id"))).findFirst().orElseThrow();
@@ -161,95 +157,101 @@ class SchemaServiceIT {
         assertThat(fulltext.method()).isEqualTo("gist");
 
         // A composite primary key keeps its declared column order.
-        assertThat(table(pagila, "public.payment").primaryKey()).containsExactly("payment_date", "payment_id");
-        assertThat(table(pagila, "public.film_actor").primaryKey()).containsExactly("actor_id", "film_id");
-        assertThat(table(pagila, "public.payment_p2022_01").foreignKeys()).extracting(ForeignKeyInfo::referencesTable)
+        assertThat(table(fixture, "public.payment").primaryKey()).containsExactly("payment_date", "payment_id");
+        assertThat(table(fixture, "public.film_actor").primaryKey()).containsExactly("actor_id", "film_id");
+        assertThat(table(fixture, "public.payment_p2022_01").foreignKeys()).extracting(ForeignKeyInfo::referencesTable)
                 .contains("public.customer", "public.rental", "public.staff");
-        assertThat(table(pagila, "public.actor_info").primaryKey()).isEmpty();
+        assertThat(table(fixture, "public.actor_info").primaryKey()).isEmpty();
     }
 
     @Test
     void foreignKeyCountMatchesTheCatalog() throws SQLException {
-        long expected = scalar(TestPostgres.pagila(), "SELECT count(*) FROM pg_constraint k JOIN pg_class c ON c.oid = "
+        long expected = scalar(TestPostgres.fixture(), "SELECT count(*) FROM pg_constraint k JOIN pg_class c ON c.oid = "
                 + "k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE k.contype = 'f' AND n.nspname = 'public'");
-        long reported = pagila.tables().stream().mapToLong(t -> t.foreignKeys().size()).sum();
+        long reported = fixture.tables().stream().filter(t -> t.schema().equals("public"))
+                .mapToLong(t -> t.foreignKeys().size()).sum();
+        // fixture.sql: 12 on the store's tables, 3 on each of payment's 7 partitions.
+        assertThat(expected).isEqualTo(33);
         assertThat(reported).isEqualTo(expected);
     }
 
     @Test
     void listsEnumsAndDomains() {
-        assertThat(pagila.schema().enums()).containsExactly(
+        assertThat(fixture.schema().enums()).containsExactly(
                 new EnumInfo("public", "mpaa_rating", List.of("G", "PG", "PG-13", "R", "NC-17")));
-        DomainInfo year = pagila.schema().domains().stream().filter(d -> d.name().equals("year")).findFirst()
+        DomainInfo year = fixture.schema().domains().stream().filter(d -> d.name().equals("year")).findFirst()
                 .orElseThrow();
         assertThat(year.schema()).isEqualTo("public");
         assertThat(year.baseType()).isEqualTo("integer");
         assertThat(year.nullable()).isTrue();
         assertThat(year.check()).hasValueSatisfying(c -> assertThat(c).startsWith("CHECK").contains("1901", "2155"));
-        assertThat(pagila.schema().domains()).extracting(DomainInfo::name).contains("bıgınt");
+        assertThat(fixture.schema().domains()).extracting(DomainInfo::name).contains("bıgınt");
     }
 
     @Test
     void tableAndColumnCountsMatchThePgCatalogAndInformationSchema() throws SQLException {
-        for (var entry : Map.of(TestPostgres.pagila(), pagila, TestPostgres.chinook(), chinook).entrySet()) {
-            String db = entry.getKey();
-            DatabaseSchema schema = entry.getValue();
-            long relations = scalar(db, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                    + "WHERE c.relkind IN ('r','v','m','p','f') AND n.nspname NOT IN ('pg_catalog','information_schema') "
-                    + "AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'");
-            // information_schema.tables leaves out materialized views.
-            long viaInformationSchema = scalar(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema "
-                    + "NOT IN ('pg_catalog','information_schema')")
-                    + scalar(db, "SELECT count(*) FROM pg_matviews");
-            long columns = scalar(db, "SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
-                    + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','v','m','p','f') "
-                    + "AND a.attnum > 0 AND NOT a.attisdropped AND n.nspname NOT IN ('pg_catalog','information_schema') "
-                    + "AND n.nspname NOT LIKE 'pg_toast%'");
-            long columnsViaInformationSchema = scalar(db, "SELECT count(*) FROM information_schema.columns WHERE "
-                    + "table_schema NOT IN ('pg_catalog','information_schema')")
-                    + scalar(db, "SELECT count(*) FROM pg_attribute a JOIN pg_matviews m ON a.attrelid = "
-                    + "(quote_ident(m.schemaname) || '.' || quote_ident(m.matviewname))::regclass WHERE a.attnum > 0 "
-                    + "AND NOT a.attisdropped");
-            assertThat(schema.tables()).as(db).hasSize((int) relations).hasSize((int) viaInformationSchema);
-            long reportedColumns = schema.tables().stream().mapToLong(t -> t.columns().size()).sum();
-            assertThat(reportedColumns).as(db).isEqualTo(columns).isEqualTo(columnsViaInformationSchema);
-        }
+        assertCountsMatchTheCatalog(TestPostgres.fixture(), fixture);
+        // fixture.sql: 18 relations in public (11 tables, payment and its 7 partitions, 3 views, 1
+        // materialized view and all_kinds) and the 11 tables of music.
+        assertThat(fixture.tables()).filteredOn(t -> t.schema().equals("public")).hasSize(24);
+        assertThat(fixture.tables()).filteredOn(t -> t.schema().equals("music")).hasSize(11);
+    }
+
+    static void assertCountsMatchTheCatalog(String db, DatabaseSchema schema) throws SQLException {
+        long relations = scalar(db, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE c.relkind IN ('r','v','m','p','f') AND n.nspname NOT IN ('pg_catalog','information_schema') "
+                + "AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'");
+        // information_schema.tables leaves out materialized views.
+        long viaInformationSchema = scalar(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema "
+                + "NOT IN ('pg_catalog','information_schema')")
+                + scalar(db, "SELECT count(*) FROM pg_matviews");
+        long columns = scalar(db, "SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','v','m','p','f') "
+                + "AND a.attnum > 0 AND NOT a.attisdropped AND n.nspname NOT IN ('pg_catalog','information_schema') "
+                + "AND n.nspname NOT LIKE 'pg_toast%'");
+        long columnsViaInformationSchema = scalar(db, "SELECT count(*) FROM information_schema.columns WHERE "
+                + "table_schema NOT IN ('pg_catalog','information_schema')")
+                + scalar(db, "SELECT count(*) FROM pg_attribute a JOIN pg_matviews m ON a.attrelid = "
+                + "(quote_ident(m.schemaname) || '.' || quote_ident(m.matviewname))::regclass WHERE a.attnum > 0 "
+                + "AND NOT a.attisdropped");
+        assertThat(schema.tables()).as(db).hasSize((int) relations).hasSize((int) viaInformationSchema);
+        long reportedColumns = schema.tables().stream().mapToLong(t -> t.columns().size()).sum();
+        assertThat(reportedColumns).as(db).isEqualTo(columns).isEqualTo(columnsViaInformationSchema);
     }
 
     @Test
-    void chinookHasElevenTablesWithPrimaryAndForeignKeys() throws SQLException {
-        assertThat(chinook.tables()).extracting(TableInfo::name).containsExactly("album", "artist", "customer",
+    void theChinookShapedSchemaHasElevenTablesWithPrimaryAndForeignKeys() throws SQLException {
+        List<TableInfo> music = fixture.tables().stream().filter(t -> t.schema().equals("music")).toList();
+        assertThat(music).extracting(TableInfo::name).containsExactly("album", "artist", "customer",
                 "employee", "genre", "invoice", "invoice_line", "media_type", "playlist", "playlist_track", "track");
-        assertThat(chinook.tables()).allSatisfy(t -> {
+        assertThat(music).allSatisfy(t -> {
             assertThat(t.kind()).isEqualTo(TableKind.TABLE);
             assertThat(t.primaryKey()).isNotEmpty();
             assertThat(t.columns()).filteredOn(ColumnInfo::isPrimaryKey).extracting(ColumnInfo::name)
                     .containsExactlyInAnyOrderElementsOf(t.primaryKey());
         });
-        assertThat(table(chinook, "public.playlist_track").primaryKey()).containsExactly("playlist_id", "track_id");
-        TableInfo track = table(chinook, "public.track");
+        assertThat(table(fixture, "music.playlist_track").primaryKey()).containsExactly("playlist_id", "track_id");
+        TableInfo track = table(fixture, "music.track");
         assertThat(track.foreignKeys()).extracting(ForeignKeyInfo::referencesTable)
-                .containsExactlyInAnyOrder("public.album", "public.genre", "public.media_type");
-        assertThat(table(chinook, "public.employee").foreignKeys()).singleElement()
-                .satisfies(fk -> assertThat(fk.referencesTable()).isEqualTo("public.employee"));
-        long fks = scalar(TestPostgres.chinook(), "SELECT count(*) FROM pg_constraint WHERE contype = 'f'");
-        assertThat(chinook.tables().stream().mapToLong(t -> t.foreignKeys().size()).sum()).isEqualTo(fks);
+                .containsExactlyInAnyOrder("music.album", "music.genre", "music.media_type");
+        assertThat(table(fixture, "music.employee").foreignKeys()).singleElement()
+                .satisfies(fk -> assertThat(fk.referencesTable()).isEqualTo("music.employee"));
+        long fks = scalar(TestPostgres.fixture(), "SELECT count(*) FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE k.contype = 'f' AND n.nspname = 'music'");
+        assertThat(fks).isEqualTo(11);
+        assertThat(music.stream().mapToLong(t -> t.foreignKeys().size()).sum()).isEqualTo(fks);
     }
 
     @Test
-    void neverAnalysedTablesHaveNoRowEstimate() throws SQLException {
-        long unanalysed = scalar(TestPostgres.pagila(), "SELECT reltuples FROM pg_class WHERE oid = 'public.film'::regclass");
-        if (unanalysed < 0) {
-            assertThat(table(pagila, "public.film").approxRowCount()).isEmpty();
-        } else {
-            assertThat(table(pagila, "public.film").approxRowCount()).hasValue(unanalysed);
-        }
-        assertThat(table(pagila, "public.actor_info").approxRowCount()).isEmpty();
+    void analysedTablesCarryTheirRowEstimateAndViewsNone() {
+        // fixture.sql ends with ANALYZE.
+        assertThat(table(fixture, "public.film").approxRowCount()).hasValue(1000L);
+        assertThat(table(fixture, "public.actor_info").approxRowCount()).isEmpty();
     }
 
     @Test
     void resolvesPlainQualifiedQuotedAndCaseVariantNames() {
-        SchemaService service = service(pagilaDb, Clock.systemUTC());
+        SchemaService service = service(fixtureDb, Clock.systemUTC());
         for (String name : List.of("film", "public.film", "\"film\"", "public.\"film\"", "\"public\".\"film\"",
                 " public . film ", "FILM", "Public.Film")) {
             assertThat(service.resolve(name).qualifiedName()).as(name).isEqualTo("public.film");
@@ -260,7 +262,7 @@ class SchemaServiceIT {
 
     @Test
     void unknownOrQuotedMismatchedNamesAreNotFoundWithSuggestions() {
-        SchemaService service = service(pagilaDb, Clock.systemUTC());
+        SchemaService service = service(fixtureDb, Clock.systemUTC());
         assertThatThrownBy(() -> service.resolve("flim"))
                 .isInstanceOfSatisfying(AgentException.class, e -> {
                     assertThat(e.type()).isEqualTo(ErrorType.NOT_FOUND);
@@ -279,7 +281,7 @@ class SchemaServiceIT {
     @Test
     void serialisesToTheSeedCompatibleJsonShape() throws Exception {
         ObjectMapper mapper = FrameJson.newMapper();
-        JsonNode json = mapper.readTree(mapper.writeValueAsString(pagila));
+        JsonNode json = mapper.readTree(mapper.writeValueAsString(fixture));
         assertThat(json.get("dialect").asText()).isEqualTo("postgresql");
         assertThat(json.fieldNames()).toIterable()
                 .containsExactly("dialect", "server_version", "generated_at", "search_path", "schema");

@@ -1,5 +1,6 @@
 package dev.dea.testing;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -7,9 +8,11 @@ import java.sql.ResultSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class FixtureSmokeIT {
+/** Pagila and Chinook load from the datasets folder with psql and hold their published row counts. */
+@Tag(TestPostgres.DATASETS_TAG)
+class DatasetsLoadIT {
     @Test
-    void loadsPagilaAndChinookFromShared() throws Exception {
+    void loadsPagilaAndChinookFromTheDatasetsFolder() throws Exception {
         try (Connection c = TestPostgres.connect(TestPostgres.pagila());
              ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM film")) {
             rs.next();
