@@ -10,7 +10,7 @@ import dev.dea.config.SqlLimits;
 import dev.dea.db.Database;
 import dev.dea.execute.SqlRunner;
 import dev.dea.frame.FrameColumn;
-import dev.dea.sql.SqlGuard;
+import dev.dea.sql.TestGuards;
 import dev.dea.testing.TestPostgres;
 
 import java.io.IOException;
@@ -39,7 +39,7 @@ final class SandboxFixture implements AutoCloseable {
         cache = new FrameCache(new CacheConfig(dir.resolve("cache"), Duration.ofHours(1), 1L << 30, 64L << 20, 100_000));
         database = new Database(TestPostgres.config(TestPostgres.fixture()), new SqlLimits(Duration.ofSeconds(30),
                 Duration.ofSeconds(5), Duration.ofSeconds(60), 10_000, 1_000, 100, Set.of(), Set.of()));
-        sql = new SqlRunner(database, dev.dea.sql.TestGuards.guard(), cache);
+        sql = new SqlRunner(database, TestGuards.guard(), cache);
     }
 
     SqlCallback sqlCallback() {
