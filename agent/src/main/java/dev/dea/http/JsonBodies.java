@@ -9,6 +9,7 @@ import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -19,10 +20,13 @@ import java.util.Optional;
 final class JsonBodies {
     private final ObjectMapper mapper;
     private final long maxBytes;
+    private final Duration timeout;
 
-    JsonBodies(ObjectMapper mapper, long maxBytes) {
+    /** {@code timeout}: REQUEST_BODY_TIMEOUT_SECONDS, the most a whole body may take to arrive. */
+    JsonBodies(ObjectMapper mapper, long maxBytes, Duration timeout) {
         this.mapper = mapper;
         this.maxBytes = maxBytes;
+        this.timeout = timeout;
     }
 
     /** Excess read and dropped before a 413, so the client is not cut off mid-send and sees the answer. */
@@ -64,7 +68,8 @@ final class JsonBodies {
         }
         long declared = ctx.req().getContentLengthLong();
         byte[] body;
-        try (InputStream in = ctx.req().getInputStream()) {
+        BodyDeadline deadline = BodyDeadline.start(ctx.req(), timeout);
+        try (deadline; InputStream in = ctx.req().getInputStream()) {
             if (declared > maxBytes) {
                 drain(in);
                 throw tooLarge();
@@ -75,6 +80,9 @@ final class JsonBodies {
                 throw tooLarge();
             }
         } catch (IOException e) {
+            if (deadline.expired()) {
+                throw timedOut();
+            }
             throw AgentException.validation("The request body could not be read: " + e.getMessage());
         }
         ctx.attribute(RAW_BODY, body);
@@ -89,6 +97,11 @@ final class JsonBodies {
         while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
             left -= n;
         }
+    }
+
+    private AgentException timedOut() {
+        return new AgentException(ErrorType.REQUEST_TIMEOUT, "The request body did not arrive within "
+                + timeout.toSeconds() + " s (REQUEST_BODY_TIMEOUT_SECONDS); the connection is closed");
     }
 
     private AgentException tooLarge() {

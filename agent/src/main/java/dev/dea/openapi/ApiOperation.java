@@ -159,10 +159,15 @@ public record ApiOperation(String method, String path, String operationId, ApiTa
                 all.add(ErrorType.UNAUTHORIZED);
                 all.add(ErrorType.TOO_MANY_REQUESTS);
             }
+            if (!path.equals("/health")) {
+                // ClientLimits: MAX_REQUESTS_PER_CLIENT and MAX_CONCURRENT_REQUESTS; /health is never counted.
+                all.add(ErrorType.TOO_MANY_REQUESTS);
+            }
             if (requestBody != null) {
-                // JsonBodies: malformed JSON and bodies over MAX_REQUEST_BYTES.
+                // JsonBodies: malformed JSON, bodies over MAX_REQUEST_BYTES or slower than REQUEST_BODY_TIMEOUT_SECONDS.
                 all.add(ErrorType.VALIDATION_ERROR);
                 all.add(ErrorType.PAYLOAD_TOO_LARGE);
+                all.add(ErrorType.REQUEST_TIMEOUT);
             }
             return new ApiOperation(method, path, operationId != null ? operationId : defaultId(), tag, summary,
                     Optional.ofNullable(description), publicAccess, parameters, Optional.ofNullable(requestBody),
