@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads request bodies with a size bound and turns every malformed input into a
@@ -35,6 +37,33 @@ final class JsonBodies {
     /** Where the bytes read by {@link #bytes} are kept, so the body is read from the stream once. */
     private static final String RAW_BODY = "dea.rawBody";
 
+    /** Where {@link ApiRoutes} leaves the fields the route's body documents, for {@link #object}. */
+    private static final String ACCEPTED_FIELDS = "dea.acceptedFields";
+
+    /** The body of this request, read by {@link #object}, may hold only {@code fields} ({@code where} names the route). */
+    static void acceptOnly(Context ctx, String where, Set<String> fields) {
+        ctx.attribute(ACCEPTED_FIELDS, new AcceptedFields(where, fields));
+    }
+
+    private record AcceptedFields(String where, Set<String> fields) {
+    }
+
+    /**
+     * Unknown fields are refused, not ignored: a misspelled optional field (input_keys for
+     * cache_keys) would otherwise change the request's meaning without a word.
+     */
+    static void checkFields(JsonNode body, String where, Set<String> accepted) {
+        Set<String> unknown = new TreeSet<>();
+        body.fieldNames().forEachRemaining(name -> {
+            if (!accepted.contains(name)) {
+                unknown.add(name);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw AgentException.unknownNames("field", "the body of " + where, unknown, accepted);
+        }
+    }
+
     JsonNode object(Context ctx) {
         byte[] body = bytes(ctx);
         if (body.length == 0) {
@@ -53,6 +82,10 @@ final class JsonBodies {
         }
         if (node == null || !node.isObject()) {
             throw AgentException.validation("The request body must be a JSON object");
+        }
+        AcceptedFields accepted = ctx.attribute(ACCEPTED_FIELDS);
+        if (accepted != null) {
+            checkFields(node, accepted.where(), accepted.fields());
         }
         return node;
     }
