@@ -61,14 +61,7 @@ class SlowClientIT {
         try {
             long attackStart = System.nanoTime();
             for (int i = 0; i < CONNECTIONS; i++) {
-                Socket s = new Socket();
-                s.bind(new InetSocketAddress("127.0.0.2", 0));
-                s.connect(new InetSocketAddress("127.0.0.1", agent.app().port()), 2_000);
-                slow.add(s);
-                s.getOutputStream().write(("POST /execute HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        + "Authorization: Bearer " + AgentHarness.TOKEN + "\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
-                s.getOutputStream().flush();
+                slow.add(slowExecute("127.0.0.2"));
             }
 
             HttpRequest health = HttpRequest.newBuilder(agent.uri("/health")).timeout(Duration.ofSeconds(2)).build();
@@ -139,6 +132,61 @@ class SlowClientIT {
             assertThat(response).startsWith("HTTP/1.1 408").contains("\"type\":\"REQUEST_TIMEOUT\"")
                     .contains("REQUEST_BODY_TIMEOUT_SECONDS");
             assertThat(seconds).isBetween((long) BODY_TIMEOUT_SECONDS - 1, (long) BODY_TIMEOUT_SECONDS + 3);
+        }
+    }
+
+    @Test
+    void beyondThePerClientLimitARequestIsRefusedAtOnceButHealthFromTheSameAddressAnswers() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < PER_CLIENT; i++) {
+                held.add(slowExecute("127.0.0.3"));
+            }
+            Thread.sleep(1_000);
+            try (Socket extra = slowExecute("127.0.0.3")) {
+                extra.setSoTimeout(5_000);
+                String response = new String(extra.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(response).startsWith("HTTP/1.1 429").containsIgnoringCase("Retry-After: 1")
+                        .contains("\"type\":\"TOO_MANY_REQUESTS\"", "MAX_REQUESTS_PER_CLIENT", "\"retry_after_seconds\":1");
+            }
+            try (Socket health = connectFrom("127.0.0.3")) {
+                health.setSoTimeout(5_000);
+                health.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(health.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                        .as("/health is not counted against the address").startsWith("HTTP/1.1 200");
+            }
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    private static Socket connectFrom(String address) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.bind(new InetSocketAddress(address, 0));
+            s.connect(new InetSocketAddress("127.0.0.1", agent.app().port()), 2_000);
+            return s;
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** A POST /execute whose body stops after its first byte. */
+    private static Socket slowExecute(String address) throws IOException {
+        Socket s = connectFrom(address);
+        try {
+            s.getOutputStream().write(("POST /execute HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Bearer " + AgentHarness.TOKEN + "\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            return s;
+        } catch (IOException e) {
+            s.close();
+            throw e;
         }
     }
 
