@@ -30,7 +30,12 @@ final class BodyDeadline implements AutoCloseable {
     }
 
     static BodyDeadline start(HttpServletRequest request, Duration timeout) {
-        return new BodyDeadline(ServletContextRequest.getServletContextRequest(request), timeout);
+        ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(request);
+        if (jetty == null) {
+            // Every request Javalin hands over is Jetty's; a stranger one would be a bug, not a caller's mistake.
+            throw new IllegalStateException("Not a Jetty request: " + request.getClass().getName());
+        }
+        return new BodyDeadline(jetty, timeout);
     }
 
     private synchronized void expire() {
