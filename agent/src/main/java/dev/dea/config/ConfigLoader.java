@@ -187,13 +187,26 @@ public final class ConfigLoader {
         Optional<TlsConfig> tls = tls();
         ObservabilityConfig observability = new ObservabilityConfig(env.bool("METRICS_PUBLIC", false), logFormat());
         DocsConfig docs = new DocsConfig(env.bool("DOCS_ENABLED", true));
+        HttpLimits httpLimits = httpLimits();
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new AgentConfig(host, port, token.orElseGet(ConfigLoader::generateToken), previous, generated,
                 core, publicUrl, agentId, db, sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
-                auth, tls, observability, docs);
+                auth, tls, observability, docs, httpLimits);
+    }
+
+    /** README "Slow and greedy clients". */
+    private HttpLimits httpLimits() {
+        int bodySeconds = env.integer("REQUEST_BODY_TIMEOUT_SECONDS", 10, 1, 300);
+        int total = env.integer("MAX_CONCURRENT_REQUESTS", 200, 1, 10_000);
+        int perClient = env.integer("MAX_REQUESTS_PER_CLIENT", Math.min(128, total), 1, 10_000);
+        if (perClient > total) {
+            problems.add("MAX_REQUESTS_PER_CLIENT (" + perClient + ") must not exceed MAX_CONCURRENT_REQUESTS (" + total + ")");
+            perClient = total;
+        }
+        return new HttpLimits(Duration.ofSeconds(bodySeconds), perClient, total);
     }
 
     private Optional<DbConfig> db() {

@@ -1,7 +1,11 @@
 package dev.dea.error;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -36,6 +40,27 @@ public class AgentException extends RuntimeException {
 
     public static AgentException validation(String message) {
         return new AgentException(ErrorType.VALIDATION_ERROR, message);
+    }
+
+    /**
+     * A request names {@code what}s (fields, query parameters, tool arguments) that {@code where}
+     * does not take: silently ignoring a misspelled one would surface much later as a stranger
+     * error, so the caller is told which names are wrong and which are accepted.
+     */
+    public static AgentException unknownNames(String what, String where, Collection<String> unknown,
+                                              Collection<String> accepted) {
+        List<String> wrong = List.copyOf(new TreeSet<>(unknown));
+        List<String> known = List.copyOf(new TreeSet<>(accepted));
+        String names = wrong.stream().map(n -> "'" + abbreviate(n) + "'").collect(Collectors.joining(", "));
+        String message = "Unknown " + what + (wrong.size() == 1 ? " " : "s ") + names + " in " + where + "; "
+                + (known.isEmpty() ? "it takes no " + what + "s" : "accepted " + what + "s: " + String.join(", ", known));
+        return new AgentException(ErrorType.VALIDATION_ERROR, message,
+                Map.of("unknown", wrong.stream().map(AgentException::abbreviate).toList(), "accepted", known), null);
+    }
+
+    /** Names come from the caller: a megabyte-long one must not be echoed whole. */
+    private static String abbreviate(String name) {
+        return name.length() <= 64 ? name : name.substring(0, 64) + "...";
     }
 
     public static AgentException notFound(String message) {

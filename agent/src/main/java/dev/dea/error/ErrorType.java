@@ -21,6 +21,8 @@ public enum ErrorType {
     MEMORY_LIMIT(400),
     /** More executions than the sandbox limits admit; retry after {@code Retry-After} seconds. */
     TOO_MANY_REQUESTS(429),
+    /** The request body did not arrive in full within REQUEST_BODY_TIMEOUT_SECONDS; the connection is closed. */
+    REQUEST_TIMEOUT(408),
     /** No Docker engine, or no sandbox image; the message says what to do. */
     SANDBOX_UNAVAILABLE(503),
     DB_UNAVAILABLE(503),

@@ -1,5 +1,6 @@
 package dev.dea.http;
 
+import dev.dea.error.AgentException;
 import dev.dea.openapi.ApiOperation;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
@@ -7,6 +8,7 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -41,8 +43,30 @@ final class ApiRoutes {
     void registerWith(JavalinDefaultRoutingApi javalin) {
         registered = true;
         for (Route route : routes) {
-            javalin.addHttpHandler(HandlerType.findOrCreate(route.operation().method()), route.operation().path(), route.handler());
+            javalin.addHttpHandler(HandlerType.findOrCreate(route.operation().method()), route.operation().path(),
+                    declaredOnly(route.operation(), route.handler()));
         }
+    }
+
+    /**
+     * The handler behind a check that the request sends only what {@code operation} documents:
+     * an unknown query parameter is refused here, an unknown body field by {@link JsonBodies#object}
+     * with the fields handed over in the context. Both sets come from the operation, so the
+     * check and {@code /openapi.json} cannot disagree.
+     */
+    private static Handler declaredOnly(ApiOperation operation, Handler handler) {
+        Set<String> query = operation.queryParameters();
+        Optional<Set<String>> fields = operation.bodyFields();
+        String where = operation.key();
+        return ctx -> {
+            Set<String> unknown = new TreeSet<>(ctx.queryParamMap().keySet());
+            unknown.removeAll(query);
+            if (!unknown.isEmpty()) {
+                throw AgentException.unknownNames("query parameter", where, unknown, query);
+            }
+            fields.ifPresent(accepted -> JsonBodies.acceptOnly(ctx, where, accepted));
+            handler.handle(ctx);
+        };
     }
 
     /** Every operation, in the order added. Only complete once the routes were registered. */

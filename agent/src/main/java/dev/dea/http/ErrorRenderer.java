@@ -44,6 +44,7 @@ final class ErrorRenderer {
             case 401 -> ErrorType.UNAUTHORIZED;
             case 404 -> ErrorType.NOT_FOUND;
             case 405 -> ErrorType.METHOD_NOT_ALLOWED;
+            case 408 -> ErrorType.REQUEST_TIMEOUT;
             case 413 -> ErrorType.PAYLOAD_TOO_LARGE;
             case 415 -> ErrorType.UNSUPPORTED_MEDIA_TYPE;
             default -> status >= 500 ? ErrorType.INTERNAL : ErrorType.VALIDATION_ERROR;

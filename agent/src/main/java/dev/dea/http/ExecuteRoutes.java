@@ -50,7 +50,7 @@ final class ExecuteRoutes {
                         `result_df`; inside it `sql(query)` and `pd.read_sql(query, conn)` take the same guarded path. \
                         The result is cached as a frame under `cache_key`.""")
                 .jsonBody(SchemaRef.written("ExecuteRequest", """
-                        {"type": "object", "required": ["language", "code"], "properties": {
+                        {"type": "object", "required": ["language", "code"], "additionalProperties": false, "properties": {
                           "language": {"type": "string", "enum": ["sql", "python"], "description": "case-insensitive"},
                           %s}}""".formatted(code)))
                 .ok("The result, with a preview of its rows", result)
@@ -65,7 +65,7 @@ final class ExecuteRoutes {
                         frames by key, or rows sent inline. The code sets `result_df`; the response adds `stdout`, \
                         `stderr` and `artifacts` (open matplotlib figures as PNG).""")
                 .jsonBody(SchemaRef.written("ExecuteOnDataRequest", """
-                        {"type": "object", "required": ["code"], "properties": {
+                        {"type": "object", "required": ["code"], "additionalProperties": false, "properties": {
                           %s,
                           "cache_keys": {"type": "object", "maxProperties": %d, "propertyNames": %s,
                             "additionalProperties": {"type": "string"},

@@ -32,6 +32,9 @@ final class HealthRoutes {
                  "running": {"type": "integer"}, "queued": {"type": "integer"}, "pooled": {"type": "integer"}}}}}
             """);
 
+    /** What ClientLimits never counts or refuses (the router ignores trailing slashes). */
+    static final java.util.Set<String> PATHS = java.util.Set.of("/health", "/health/");
+
     private final Services services;
 
     HealthRoutes(Services services) {

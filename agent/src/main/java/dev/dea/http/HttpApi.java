@@ -6,6 +6,7 @@ import dev.dea.auth.NonceCache;
 import dev.dea.auth.RequestVerifier;
 import dev.dea.config.AgentConfig;
 import dev.dea.config.AuthSettings;
+import dev.dea.config.HttpLimits;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import dev.dea.frame.FrameJson;
@@ -14,6 +15,7 @@ import dev.dea.tls.TlsMaterial;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +33,8 @@ public final class HttpApi {
     /** With {@code tls} present the application listens for HTTPS only; see {@link HttpsConnector}. */
     public static Javalin create(Services services, Optional<TlsMaterial> tls) {
         ObjectMapper mapper = FrameJson.newMapper();
-        JsonBodies bodies = new JsonBodies(mapper, services.config().maxRequestBytes());
+        HttpLimits httpLimits = services.config().httpLimits();
+        JsonBodies bodies = new JsonBodies(mapper, services.config().maxRequestBytes(), httpLimits.bodyTimeout());
         // Every route is added with its OpenAPI description; a new route class adds one line here.
         ApiRoutes api = new ApiRoutes();
         new HealthRoutes(services).register(api);
@@ -55,7 +58,12 @@ public final class HttpApi {
             config.http.prefer405over404 = true;
             config.router.ignoreTrailingSlashes = true;
             tls.ifPresent(material -> HttpsConnector.install(config, material));
-            config.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors(mapper)));
+            config.jetty.threadPool = threadPool(httpLimits);
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new ProtocolErrors(mapper));
+                // Javalin nests its servlet context inside this wrapper, so every request passes it first.
+                server.setHandler(new ClientLimits(httpLimits, HealthRoutes.PATHS, mapper));
+            });
             config.requestLogger.http(accessLog::record);
 
             config.routes.before(ctx -> {
@@ -75,6 +83,16 @@ public final class HttpApi {
                 }
             });
         });
+    }
+
+    /**
+     * Above MAX_CONCURRENT_REQUESTS, which {@link ClientLimits} enforces, so that /health (not
+     * counted there) and Jetty's own acceptors and selectors always find a thread.
+     */
+    private static QueuedThreadPool threadPool(HttpLimits limits) {
+        QueuedThreadPool pool = new QueuedThreadPool(limits.serverThreads(), 8, 60_000);
+        pool.setName("JettyServerThreadPool");
+        return pool;
     }
 
     /**

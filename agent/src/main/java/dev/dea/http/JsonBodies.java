@@ -9,7 +9,10 @@ import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads request bodies with a size bound and turns every malformed input into a
@@ -19,10 +22,13 @@ import java.util.Optional;
 final class JsonBodies {
     private final ObjectMapper mapper;
     private final long maxBytes;
+    private final Duration timeout;
 
-    JsonBodies(ObjectMapper mapper, long maxBytes) {
+    /** {@code timeout}: REQUEST_BODY_TIMEOUT_SECONDS, the most a whole body may take to arrive. */
+    JsonBodies(ObjectMapper mapper, long maxBytes, Duration timeout) {
         this.mapper = mapper;
         this.maxBytes = maxBytes;
+        this.timeout = timeout;
     }
 
     /** Excess read and dropped before a 413, so the client is not cut off mid-send and sees the answer. */
@@ -30,6 +36,33 @@ final class JsonBodies {
 
     /** Where the bytes read by {@link #bytes} are kept, so the body is read from the stream once. */
     private static final String RAW_BODY = "dea.rawBody";
+
+    /** Where {@link ApiRoutes} leaves the fields the route's body documents, for {@link #object}. */
+    private static final String ACCEPTED_FIELDS = "dea.acceptedFields";
+
+    /** The body of this request, read by {@link #object}, may hold only {@code fields} ({@code where} names the route). */
+    static void acceptOnly(Context ctx, String where, Set<String> fields) {
+        ctx.attribute(ACCEPTED_FIELDS, new AcceptedFields(where, fields));
+    }
+
+    private record AcceptedFields(String where, Set<String> fields) {
+    }
+
+    /**
+     * Unknown fields are refused, not ignored: a misspelled optional field (input_keys for
+     * cache_keys) would otherwise change the request's meaning without a word.
+     */
+    static void checkFields(JsonNode body, String where, Set<String> accepted) {
+        Set<String> unknown = new TreeSet<>();
+        body.fieldNames().forEachRemaining(name -> {
+            if (!accepted.contains(name)) {
+                unknown.add(name);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw AgentException.unknownNames("field", "the body of " + where, unknown, accepted);
+        }
+    }
 
     JsonNode object(Context ctx) {
         byte[] body = bytes(ctx);
@@ -50,6 +83,10 @@ final class JsonBodies {
         if (node == null || !node.isObject()) {
             throw AgentException.validation("The request body must be a JSON object");
         }
+        AcceptedFields accepted = ctx.attribute(ACCEPTED_FIELDS);
+        if (accepted != null) {
+            checkFields(node, accepted.where(), accepted.fields());
+        }
         return node;
     }
 
@@ -64,7 +101,8 @@ final class JsonBodies {
         }
         long declared = ctx.req().getContentLengthLong();
         byte[] body;
-        try (InputStream in = ctx.req().getInputStream()) {
+        BodyDeadline deadline = BodyDeadline.start(ctx.req(), timeout);
+        try (deadline; InputStream in = ctx.req().getInputStream()) {
             if (declared > maxBytes) {
                 drain(in);
                 throw tooLarge();
@@ -75,6 +113,9 @@ final class JsonBodies {
                 throw tooLarge();
             }
         } catch (IOException e) {
+            if (deadline.expired()) {
+                throw timedOut();
+            }
             throw AgentException.validation("The request body could not be read: " + e.getMessage());
         }
         ctx.attribute(RAW_BODY, body);
@@ -89,6 +130,11 @@ final class JsonBodies {
         while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
             left -= n;
         }
+    }
+
+    private AgentException timedOut() {
+        return new AgentException(ErrorType.REQUEST_TIMEOUT, "The request body did not arrive within "
+                + timeout.toSeconds() + " s (REQUEST_BODY_TIMEOUT_SECONDS); the connection is closed");
     }
 
     private AgentException tooLarge() {

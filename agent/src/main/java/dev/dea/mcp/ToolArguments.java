@@ -32,8 +32,7 @@ final class ToolArguments {
         Set<String> unknown = new TreeSet<>(this.values.keySet());
         unknown.removeAll(allowed);
         if (!unknown.isEmpty()) {
-            throw AgentException.validation("Tool '" + tool + "' has no argument " + String.join(", ", unknown)
-                    + "; its arguments are " + String.join(", ", new TreeSet<>(allowed)));
+            throw AgentException.unknownNames("argument", "tool '" + tool + "'", unknown, allowed);
         }
     }
 

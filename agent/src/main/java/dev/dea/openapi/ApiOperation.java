@@ -1,5 +1,8 @@
 package dev.dea.openapi;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.error.ErrorType;
 
 import java.util.ArrayList;
@@ -52,6 +55,45 @@ public record ApiOperation(String method, String path, String operationId, ApiTa
                     + " but documents path parameters " + declared);
         }
     }
+
+    /** The names of the query parameters it documents: the only ones a request may send. */
+    public Set<String> queryParameters() {
+        Set<String> names = new TreeSet<>();
+        parameters.stream().filter(p -> p.in() == ApiParameter.Location.QUERY).forEach(p -> names.add(p.name()));
+        return names;
+    }
+
+    /**
+     * The fields its JSON object body documents (the schema's {@code properties}), or empty when
+     * the body is not such an object or admits any field: the only fields a request may send.
+     */
+    public Optional<Set<String>> bodyFields() {
+        return requestBody.flatMap(content -> switch (content.schema()) {
+            case SchemaRef.Written w -> objectProperties(w.json());
+            case SchemaRef.Inline i -> objectProperties(i.json());
+            case SchemaRef.Derived d -> Optional.empty();
+        });
+    }
+
+    private static Optional<Set<String>> objectProperties(String json) {
+        JsonNode schema;
+        try {
+            schema = SCHEMA_READER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("A request body schema is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        JsonNode properties = schema.path("properties");
+        JsonNode extra = schema.path("additionalProperties");
+        if (!"object".equals(schema.path("type").asText()) || !properties.isObject()
+                || !(extra.isMissingNode() || extra.isBoolean() && !extra.booleanValue())) {
+            return Optional.empty();
+        }
+        Set<String> names = new TreeSet<>();
+        properties.fieldNames().forEachRemaining(names::add);
+        return Optional.of(Set.copyOf(names));
+    }
+
+    private static final ObjectMapper SCHEMA_READER = new ObjectMapper();
 
     /** {@code "GET /frames/{key}"}: how the contract test and the registry name an operation. */
     public String key() {
@@ -159,10 +201,15 @@ public record ApiOperation(String method, String path, String operationId, ApiTa
                 all.add(ErrorType.UNAUTHORIZED);
                 all.add(ErrorType.TOO_MANY_REQUESTS);
             }
+            if (!path.equals("/health")) {
+                // ClientLimits: MAX_REQUESTS_PER_CLIENT and MAX_CONCURRENT_REQUESTS; /health is never counted.
+                all.add(ErrorType.TOO_MANY_REQUESTS);
+            }
             if (requestBody != null) {
-                // JsonBodies: malformed JSON and bodies over MAX_REQUEST_BYTES.
+                // JsonBodies: malformed JSON, bodies over MAX_REQUEST_BYTES or slower than REQUEST_BODY_TIMEOUT_SECONDS.
                 all.add(ErrorType.VALIDATION_ERROR);
                 all.add(ErrorType.PAYLOAD_TOO_LARGE);
+                all.add(ErrorType.REQUEST_TIMEOUT);
             }
             return new ApiOperation(method, path, operationId != null ? operationId : defaultId(), tag, summary,
                     Optional.ofNullable(description), publicAccess, parameters, Optional.ofNullable(requestBody),

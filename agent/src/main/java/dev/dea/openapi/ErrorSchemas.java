@@ -54,6 +54,11 @@ final class ErrorSchemas {
         extra(props, "error", "string", "EXECUTION_ERROR: the runner's kind of failure when it is not EXECUTION_ERROR");
         extra(props, "sql_error", "object", "EXECUTION_ERROR: {type, message} of a failed sql() call inside the code");
         extra(props, "retry_after_seconds", "integer", "TOO_MANY_REQUESTS: also sent as the Retry-After header");
+        for (String names : new String[]{"unknown", "accepted"}) {
+            extra(props, names, "array", "VALIDATION_ERROR: the body fields, query parameters or MCP tool arguments "
+                    + ("unknown".equals(names) ? "the request named but the route does not take" : "the route takes"));
+            ((ObjectNode) props.get(names)).putObject("items").put("type", "string");
+        }
         catalog.add(ERROR, error);
     }
 

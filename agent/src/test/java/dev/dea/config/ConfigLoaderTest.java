@@ -159,4 +159,20 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("DOCS_ENABLED", "maybe"))))
                 .hasMessageContaining("DOCS_ENABLED must be true or false, got 'maybe'");
     }
+
+    @Test
+    void boundsSlowAndGreedyClientsByDefaultAndKeepsThePerClientLimitWithinTheTotal() {
+        HttpLimits defaults = ConfigLoader.load(db(Map.of())).httpLimits();
+        assertThat(defaults.bodyTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(defaults.maxRequestsPerClient()).isEqualTo(128);
+        assertThat(defaults.maxConcurrentRequests()).isEqualTo(200);
+        assertThat(defaults.serverThreads()).isGreaterThan(200);
+        // Lowering only the total lowers the per-client default with it.
+        assertThat(ConfigLoader.load(db(Map.of("MAX_CONCURRENT_REQUESTS", "50"))).httpLimits().maxRequestsPerClient())
+                .isEqualTo(50);
+        assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("MAX_REQUESTS_PER_CLIENT", "300",
+                "MAX_CONCURRENT_REQUESTS", "100", "REQUEST_BODY_TIMEOUT_SECONDS", "0"))))
+                .hasMessageContaining("MAX_REQUESTS_PER_CLIENT (300) must not exceed MAX_CONCURRENT_REQUESTS (100)")
+                .hasMessageContaining("REQUEST_BODY_TIMEOUT_SECONDS must be between 1 and 300");
+    }
 }

@@ -84,4 +84,28 @@ class OpenApiDocumentTest {
         assertThatThrownBy(() -> document(thing().queryParam("n", "n", SchemaRef.inline("{\"type\": ")).build()))
                 .hasMessageContaining("not valid JSON");
     }
+
+    @Test
+    void theAcceptedQueryParametersAndBodyFieldsAreTheDocumentedOnes() {
+        ApiOperation withQuery = thing().queryParam("format", "json or csv", SchemaRef.inline("{\"type\": \"string\"}")).build();
+        assertThat(withQuery.queryParameters()).containsExactly("format");
+        assertThat(thing().build().queryParameters()).isEmpty();
+        assertThat(withQuery.bodyFields()).isEmpty();
+
+        ApiOperation closed = ApiOperation.post("/things").tag(TAG).summary("Make a thing")
+                .jsonBody(SchemaRef.written("ThingRequest", """
+                        {"type": "object", "additionalProperties": false, "properties": {"name": {}, "size": {}}}"""))
+                .ok("made", SchemaRef.inline("{\"type\": \"object\"}")).build();
+        assertThat(closed.bodyFields()).contains(java.util.Set.of("name", "size"));
+
+        // A body that admits any field, or is not an object with properties, is not checked.
+        ApiOperation open = ApiOperation.post("/things").tag(TAG).summary("Make a thing")
+                .jsonBody(SchemaRef.inline("{\"type\": \"object\", \"properties\": {\"a\": {}}, \"additionalProperties\": true}"))
+                .ok("made", SchemaRef.inline("{\"type\": \"object\"}")).build();
+        assertThat(open.bodyFields()).isEmpty();
+        ApiOperation rpc = ApiOperation.post("/rpc").tag(TAG).summary("A message")
+                .jsonBody(SchemaRef.inline("{\"type\": \"object\", \"description\": \"JSON-RPC\"}"))
+                .ok("answer", SchemaRef.inline("{\"type\": \"object\"}")).build();
+        assertThat(rpc.bodyFields()).isEmpty();
+    }
 }
