@@ -94,9 +94,9 @@ public final class Main {
             Banner.print(config, app.port(), demo.isPresent());
         } catch (RuntimeException e) {
             demo.ifPresent(DemoDatabase::close);
-            if (ListenPort.isInUse(e)) {
-                // Taken between the probe and Jetty's bind: the same line as the probe's, not Jetty's stack trace.
-                System.err.println(ListenPort.inUseMessage(config.host(), config.port(), ListenPort.holder(config.port())));
+            Optional<String> busy = bindFailure(e, config.host(), config.port());
+            if (busy.isPresent()) {
+                System.err.println(busy.get());
                 System.exit(1);
                 return;
             }
@@ -114,6 +114,11 @@ public final class Main {
                     + ": " + u.reason() + (u.reason().contains("denied") ? ": ports below 1024 need root, set AGENT_PORT above 1023"
                     : ": set AGENT_HOST to an address of this machine (0.0.0.0 for all)"));
         };
+    }
+
+    /** The probe's line when {@code e} is Jetty failing to bind a port taken since the probe, instead of its stack trace. */
+    static Optional<String> bindFailure(RuntimeException e, String host, int port) {
+        return ListenPort.isInUse(e) ? Optional.of(ListenPort.inUseMessage(host, port, ListenPort.holder(port))) : Optional.empty();
     }
 
     /** Builds every service leaf-first. The config must name a database. */
