@@ -1,5 +1,7 @@
 package dev.dea;
 
+import dev.dea.identity.AgentIdentity;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,10 @@ public final class HealthReport {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", db.reachable() ? "ok" : "unavailable");
         body.put("db_dialect", services.database().config().dialect());
-        body.put("version", Services.VERSION);
+        // Which agent answered: two on one machine, or the doctor looking at a busy port, tell them apart by these.
+        AgentIdentity identity = AgentIdentity.of(services.config());
+        body.put("version", identity.version());
+        body.put("agent_id", identity.id());
         Map<String, Object> database = new LinkedHashMap<>();
         database.put("status", db.reachable() ? "up" : "down");
         db.serverVersion().ifPresent(v -> database.put("server_version", v));

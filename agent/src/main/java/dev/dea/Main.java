@@ -16,6 +16,7 @@ import dev.dea.execute.SqlRunner;
 import dev.dea.metrics.AgentMetrics;
 import dev.dea.sandbox.SandboxService;
 import dev.dea.http.HttpApi;
+import dev.dea.listen.ListenPort;
 import dev.dea.logging.Logging;
 import dev.dea.platform.PlatformClient;
 import dev.dea.platform.RegistrationSpec;
@@ -63,6 +64,13 @@ public final class Main {
             return;
         }
         Logging.use(config.observability().logFormat());
+        // Before the embedded database and the services, which take seconds: a busy port is one line, at once.
+        Optional<String> unbindable = listenProblem(config.host(), config.port());
+        if (unbindable.isPresent()) {
+            System.err.println(unbindable.get());
+            System.exit(1);
+            return;
+        }
         Optional<DemoDatabase> demo = Optional.empty();
         try {
             if (config.db().isEmpty()) {
@@ -87,9 +95,31 @@ public final class Main {
             Banner.print(config, app.port(), demo.isPresent());
         } catch (RuntimeException e) {
             demo.ifPresent(DemoDatabase::close);
+            Optional<String> busy = bindFailure(e, config.host(), config.port());
+            if (busy.isPresent()) {
+                System.err.println(busy.get());
+                System.exit(1);
+                return;
+            }
             log.error("The agent could not start: {}", e.getMessage(), e);
             System.exit(1);
         }
+    }
+
+    /** The one line to print when {@code host:port} cannot be listened on, if it cannot. */
+    static Optional<String> listenProblem(String host, int port) {
+        return switch (ListenPort.probe(host, port)) {
+            case ListenPort.Free free -> Optional.empty();
+            case ListenPort.InUse busy -> Optional.of(ListenPort.inUseMessage(host, port, busy.holder()));
+            case ListenPort.Unbindable u -> Optional.of("error: cannot listen on AGENT_HOST " + host + " AGENT_PORT " + port
+                    + ": " + u.reason() + (u.reason().contains("denied") ? ": ports below 1024 need root, set AGENT_PORT above 1023"
+                    : ": set AGENT_HOST to an address of this machine (0.0.0.0 for all)"));
+        };
+    }
+
+    /** The probe's line when {@code e} is Jetty failing to bind a port taken since the probe, instead of its stack trace. */
+    static Optional<String> bindFailure(RuntimeException e, String host, int port) {
+        return ListenPort.isInUse(e) ? Optional.of(ListenPort.inUseMessage(host, port, ListenPort.holder(port))) : Optional.empty();
     }
 
     /** Builds every service leaf-first. The config must name a database. */

@@ -7,6 +7,7 @@ import dev.dea.db.Database;
 import dev.dea.execute.ExecutionService;
 import dev.dea.execute.InlineFrames;
 import dev.dea.execute.SqlRunner;
+import dev.dea.identity.AgentIdentity;
 import dev.dea.metrics.AgentMetrics;
 import dev.dea.sandbox.SandboxService;
 import dev.dea.profile.ProfileService;
@@ -36,8 +37,7 @@ public record Services(
         AtomicBoolean closed,
         AgentMetrics metrics) implements AutoCloseable {
 
-    public static final String VERSION = Services.class.getPackage().getImplementationVersion() != null
-            ? Services.class.getPackage().getImplementationVersion() : "dev";
+    public static final String VERSION = AgentIdentity.VERSION;
     private static final Logger log = LoggerFactory.getLogger(Services.class);
 
     public Services {

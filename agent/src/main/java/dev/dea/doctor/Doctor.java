@@ -3,6 +3,7 @@ package dev.dea.doctor;
 import dev.dea.config.AgentConfig;
 import dev.dea.config.ConfigException;
 import dev.dea.config.ConfigLoader;
+import dev.dea.identity.AgentIdentity;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +80,7 @@ public final class Doctor {
             return checks;
         }
         checks.add(Check.ok("configuration", "valid"));
-        checks.add(ListenCheck.run(config.host(), config.port()));
+        checks.add(ListenCheck.run(config.host(), config.port(), config.tls().isPresent(), AgentIdentity.of(config)));
         checks.addAll(DatabaseChecks.run(config.db()));
         // docker-java reads the process environment, never .env: so does this check.
         Optional<String> dockerHost = Optional.ofNullable(processEnv.get("DOCKER_HOST")).filter(h -> !h.isBlank());

@@ -14,11 +14,13 @@ final class HealthRoutes {
             "Liveness for load balancers and the platform; needs no token.");
     /** Written by hand: {@link HealthReport} builds a map that the platform heartbeats share. */
     private static final SchemaRef HEALTH_BODY = SchemaRef.written("Health", """
-            {"type": "object", "required": ["status", "db_dialect", "version", "database", "cache", "sandbox"],
+            {"type": "object", "required": ["status", "db_dialect", "version", "agent_id", "database", "cache", "sandbox"],
              "properties": {
                "status": {"type": "string", "enum": ["ok", "unavailable"], "description": "ok when the database answers"},
                "db_dialect": {"type": "string", "examples": ["postgresql"]},
-               "version": {"type": "string"},
+               "version": {"type": "string", "description": "the agent's version (its jar's Implementation-Version)", "examples": ["0.1.0"]},
+               "agent_id": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$",
+                 "description": "which agent answered: AGENT_ID, or dea-<host>-<8 hex> derived from the host name and CACHE_DIR"},
                "database": {"type": "object", "required": ["status"], "properties": {
                  "status": {"type": "string", "enum": ["up", "down"]},
                  "server_version": {"type": "string"},

@@ -2,15 +2,13 @@ package dev.dea.platform;
 
 import dev.dea.Services;
 import dev.dea.config.AgentConfig;
+import dev.dea.identity.AgentIdentity;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
@@ -73,14 +71,14 @@ public record RegistrationSpec(
 
     /**
      * Builds the spec from the agent's configuration: {@code CORE_LOGIC_URL} (required here),
-     * {@code AGENT_ID} (default {@link #defaultAgentId()}), {@code AGENT_PUBLIC_URL}, the agent
+     * {@code AGENT_ID} (default: the id {@link AgentIdentity} derives, the one {@code GET /health} reports), {@code AGENT_PUBLIC_URL}, the agent
      * token and {@link Services#VERSION}.
      */
     public static RegistrationSpec of(AgentConfig config, String registrationPath, Duration heartbeatInterval,
                                       String dbDialect, Map<String, Object> capabilities) {
         requireNonNull(config, "config");
         URI core = config.coreLogicUrl().orElseThrow(() -> new IllegalStateException("CORE_LOGIC_URL is not set"));
-        return of(core, registrationPath, config.agentId().orElseGet(RegistrationSpec::defaultAgentId),
+        return of(core, registrationPath, AgentIdentity.of(config).id(),
                 config.publicUrl(), Services.VERSION, dbDialect, capabilities, config.token(), heartbeatInterval);
     }
 
@@ -120,23 +118,6 @@ public record RegistrationSpec(
                 URI.create(root + agents + "/" + agentId + "/heartbeat"),
                 URI.create(root + agents + "/" + agentId + "/deregister"),
                 agentId, publicUrl, version, dbDialect, capabilities, token, heartbeatInterval);
-    }
-
-    /** {@code dea-<hostname>} (stable across restarts of the same host/container name), else a random id. */
-    public static String defaultAgentId() {
-        String host = System.getenv("HOSTNAME");
-        if (host == null || host.isBlank()) {
-            try {
-                host = InetAddress.getLocalHost().getHostName();
-            } catch (IOException e) {
-                host = null;
-            }
-        }
-        if (host == null || host.isBlank()) {
-            host = UUID.randomUUID().toString();
-        }
-        String id = ("dea-" + host.toLowerCase(Locale.ROOT)).replaceAll("[^a-z0-9._~-]", "-");
-        return id.length() > 128 ? id.substring(0, 128) : id;
     }
 
     private static String stripTrailingSlashes(String s) {

@@ -1,5 +1,6 @@
 package dev.dea.doctor;
 
+import dev.dea.testing.AgentHarness;
 import dev.dea.testing.TestCertificates;
 import com.sun.net.httpserver.HttpServer;
 import dev.dea.config.DbConfig;
@@ -137,13 +138,29 @@ class DoctorIT {
     }
 
     @Test
-    void listenPortInUseIsOnlyAWarning() throws IOException {
-        // A running agent holds its port too, and the doctor may be asked about a running agent.
+    void listenPortHeldByAnotherProgramIsAProblemNamingIt() throws IOException {
+        // After a failed start: something else holds AGENT_PORT, and the report must say so.
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Check listen = check(diagnose(env("AGENT_HOST", "127.0.0.1", "AGENT_PORT", Integer.toString(taken.getLocalPort()))),
                     ListenCheck.NAME);
-            assertThat(listen.status()).isEqualTo(Check.Status.WARN);
-            assertThat(listen.detail()).contains("in use");
+            assertThat(listen.status()).isEqualTo(Check.Status.FAIL);
+            assertThat(listen.detail()).contains("AGENT_PORT " + taken.getLocalPort() + " is in use")
+                    .contains("(pid " + ProcessHandle.current().pid() + ")");
+        }
+    }
+
+    @Test
+    void listenPortHeldByThisAgentRunningIsFineButAnotherAgentIsNot() {
+        try (AgentHarness agent = AgentHarness.start(TestPostgres.config(database), Map.of("AGENT_ID", "agt-doctor-self"))) {
+            String port = Integer.toString(agent.app().port());
+            Check self = check(diagnose(env("AGENT_HOST", "127.0.0.1", "AGENT_PORT", port, "AGENT_ID", "agt-doctor-self")),
+                    ListenCheck.NAME);
+            assertThat(self.status()).as(self.line()).isEqualTo(Check.Status.OK);
+            assertThat(self.detail()).contains("this agent").contains("agt-doctor-self");
+            Check other = check(diagnose(env("AGENT_HOST", "127.0.0.1", "AGENT_PORT", port, "AGENT_ID", "agt-doctor-other")),
+                    ListenCheck.NAME);
+            assertThat(other.status()).isEqualTo(Check.Status.FAIL);
+            assertThat(other.detail()).contains("another Data Execution Agent (agent_id agt-doctor-self");
         }
     }
 

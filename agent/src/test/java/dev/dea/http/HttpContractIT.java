@@ -1,5 +1,6 @@
 package dev.dea.http;
 
+import dev.dea.identity.AgentIdentity;
 import dev.dea.testing.AgentHarness;
 import dev.dea.testing.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +45,16 @@ class HttpContractIT {
         assertThat(r.json().path("status").asText()).isEqualTo("ok");
         assertThat(r.json().path("db_dialect").asText()).isEqualTo("postgresql");
         assertThat(r.json().path("database").path("server_version").asText()).isNotBlank();
+    }
+
+    @Test
+    void healthSaysWhichAgentAnsweredByIdAndVersion() {
+        var r = agent.send(request("/health").GET().build());
+        // No AGENT_ID here: the id derived from the host and this agent's own cache directory.
+        assertThat(r.json().path("agent_id").asText())
+                .isEqualTo(AgentIdentity.of(agent.services().config()).id())
+                .matches("dea-.+-[0-9a-f]{8}");
+        assertThat(r.json().path("version").asText()).isEqualTo(AgentIdentity.VERSION).isNotBlank();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.dea.platform;
 
+import dev.dea.config.ConfigLoader;
+import dev.dea.identity.AgentIdentity;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -59,9 +61,11 @@ class RegistrationSpecTest {
     }
 
     @Test
-    void defaultAgentIdIsAValidPathSegment() {
-        String id = RegistrationSpec.defaultAgentId();
-        assertThat(id).startsWith("dea-").matches("[A-Za-z0-9][A-Za-z0-9._~-]{0,127}");
+    void withoutAgentIdItRegistersUnderTheIdHealthReports() {
+        var config = ConfigLoader.load(Map.of("AGENT_SECRET_TOKEN", TOKEN, "CORE_LOGIC_URL", "https://core.example.com"));
+        RegistrationSpec spec = RegistrationSpec.of(config, "/api/v1/agents/register", Duration.ofSeconds(30), "postgresql", Map.of());
+        assertThat(spec.agentId()).isEqualTo(AgentIdentity.of(config).id()).startsWith("dea-")
+                .matches("[A-Za-z0-9][A-Za-z0-9._~-]{0,127}");
     }
 
     @Test
