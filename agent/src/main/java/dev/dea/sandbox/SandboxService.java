@@ -49,6 +49,8 @@ public final class SandboxService implements AutoCloseable {
     /** Container start plus importing pandas; generous for gVisor on a loaded host. */
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(60);
     private static final long ATTACH_TIMEOUT_MILLIS = 15_000;
+    /** How often an engine marked unreachable is pinged to notice its return. */
+    private static final Duration HEALTH_PROBE = Duration.ofSeconds(2);
 
     private final SandboxConfig config;
     private final FrameCache cache;
@@ -61,6 +63,7 @@ public final class SandboxService implements AutoCloseable {
     private final AtomicBoolean reaped = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean reapWarned = new AtomicBoolean();
+    private final AtomicBoolean probing = new AtomicBoolean();
     private final ExecutorService remover;
     private final WarmPool pool;
     private final AtomicLong servedFromPool = new AtomicLong();
@@ -100,6 +103,27 @@ public final class SandboxService implements AutoCloseable {
         });
         LIVE_INSTANCES.add(instanceId);
         reapLeftovers();
+        // An engine restart leaves exited containers whose removal failed while it was down: reap them as soon
+        // as it answers again, not only at the agent's next start.
+        engine.onReachableAgain(() -> {
+            try {
+                remover.execute(this::reapLeftovers);
+            } catch (RejectedExecutionException e) {
+                // closing: close() sweeps by label
+            }
+        });
+        // Notices the return without traffic (pool off, no requests): a ping while the engine is marked down.
+        watchdog.scheduleWithFixedDelay(() -> {
+            if (engine.unreachable() && !closed.get() && probing.compareAndSet(false, true)) {
+                remover.execute(() -> {
+                    try {
+                        engine.ping();
+                    } finally {
+                        probing.set(false);
+                    }
+                });
+            }
+        }, HEALTH_PROBE.toMillis(), HEALTH_PROBE.toMillis(), TimeUnit.MILLISECONDS);
         // After the reap: the pool's containers carry our live label and must not race with it.
         this.pool = new WarmPool(Math.max(0, config.poolSize()), poolMaxIdle, instanceId.substring(0, 8),
                 this::launchReady, id -> Boolean.TRUE.equals(engine.state(id).getRunning()), this::removeLater);
@@ -171,27 +195,23 @@ public final class SandboxService implements AutoCloseable {
         List<String> parentKeys = inputs.stream().map(i -> i.meta().key()).toList();
         RunnerExchange exchange = new RunnerExchange(job, cache, sql, config.outputLimitBytes(), container.lines(),
                 container.stdin());
-        boolean ok = false;
         try {
             RunnerExchange.Result r = exchange.run(inputs, parentKeys);
             double elapsedMs = (System.nanoTime() - started) / 1e6;
             log.debug("Sandbox {} ({}) produced frame {} ({} rows) in {} ms: {} ms to a ready runner, {} ms exchange",
                     container.shortId(), warm.isPresent() ? "pooled" : "cold", r.frame().key(), r.frame().rowCount(),
                     Math.round(elapsedMs), (taken - started) / 1_000_000, (System.nanoTime() - taken) / 1_000_000);
-            ok = true;
             return new SandboxOutcome(r.frame(), r.stdout(), r.stderr(), r.stdoutTruncated(), r.stderrTruncated(),
                     r.artifacts(), elapsedMs);
         } catch (IOException | AgentException e) {
             throw diagnose(e, container, expired.get());
         } finally {
+            // Only now, with the step finished (answered or diagnosed, every engine call bounded), may the
+            // limit stop watching it. The removal never runs on the caller's path: the slot is freed at once
+            // and a removal that cannot finish leaves the container to the reap by label.
             timer.cancel(false);
-            if (ok) {
-                // The runner exits after its result; removing it (~50 ms of engine time) need not delay the answer.
-                removeLater(container);
-            } else {
-                container.close();
-                active.remove(container);
-            }
+            container.abortStreams("the step ended");
+            removeLater(container);
         }
     }
 
@@ -218,7 +238,8 @@ public final class SandboxService implements AutoCloseable {
             return container;
         } catch (IOException e) {
             AgentException failure = diagnose(e, container, expired.get());
-            container.close();
+            container.abortStreams("the start failed");
+            removeLater(container);
             throw failure;
         } finally {
             timer.cancel(false);
@@ -252,8 +273,13 @@ public final class SandboxService implements AutoCloseable {
         if (e instanceof AgentException agent) {
             return agent;
         }
-        String what = e instanceof RunnerExchange.ProtocolException ? "protocol error: " + e.getMessage()
-                : "the runner's output ended (" + e.getMessage() + ")";
+        if (e instanceof RunnerExchange.ProtocolException || e instanceof LineReader.LineTooLongException) {
+            // The runner (or code that reached its channel) is alive and talking nonsense: waiting for its exit
+            // would only wait for the limit. The step ends now; the container is killed in the background.
+            log.info("Sandbox {} broke the runner protocol: {}", container.shortId(), e.getMessage());
+            return RunnerErrors.protocolViolation(e.getMessage(), container.shortId());
+        }
+        String what = "the runner's output ended (" + e.getMessage() + ")";
         AgentException died = RunnerErrors.died(container.finalState(3_000), what, container.stderrTail(),
                 config.memoryMb(), container.shortId());
         log.info("Sandbox {} failed: {}", container.shortId(), died.getMessage());
@@ -264,7 +290,8 @@ public final class SandboxService implements AutoCloseable {
         if (expired.compareAndSet(null, why)) {
             log.info("Sandbox {} hit its {} limit; killing it", container.shortId(), why);
             container.abortStreams(why);
-            container.close();
+            // Not inline: the watchdog is one thread serving every step's limit, and a removal may be slow.
+            removeLater(container);
         }
     }
 
