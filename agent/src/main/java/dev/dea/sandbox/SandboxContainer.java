@@ -180,11 +180,15 @@ final class SandboxContainer implements AutoCloseable {
             // Engine gone or stuck: the owner label lets the reap after its return (or the next start) remove it.
             log.warn("Could not remove sandbox container {}: {}", shortId(), e.getMessage());
         }
-        try {
-            attach.close();
-        } catch (IOException | RuntimeException e) {
-            log.debug("Closing the attach stream of {}: {}", shortId(), e.toString());
-        }
+        // Off this thread: closing a response stream may read it to its end, and after a removal that failed
+        // (engine stuck) that end may never come. The stream's thread only discards by now.
+        Thread.ofVirtual().name("sandbox-detach-" + shortId()).start(() -> {
+            try {
+                attach.close();
+            } catch (IOException | RuntimeException e) {
+                log.debug("Closing the attach stream of {}: {}", shortId(), e.toString());
+            }
+        });
     }
 
     private void ended() {

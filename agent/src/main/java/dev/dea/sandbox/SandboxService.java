@@ -280,8 +280,16 @@ public final class SandboxService implements AutoCloseable {
             return RunnerErrors.protocolViolation(e.getMessage(), container.shortId());
         }
         String what = "the runner's output ended (" + e.getMessage() + ")";
-        AgentException died = RunnerErrors.died(container.finalState(3_000), what, container.stderrTail(),
-                config.memoryMb(), container.shortId());
+        Optional<com.github.dockerjava.api.command.InspectContainerResponse.ContainerState> state =
+                container.finalState(3_000);
+        if (state.isEmpty() && engine.unreachable()) {
+            // The engine went away under the step (a restart, a crash): not the code's fault.
+            log.info("Sandbox {} lost its engine: {}", container.shortId(), e.getMessage());
+            return DockerEngine.unavailable("The Docker engine at " + engine.host() + " went away while the code ran ("
+                    + what + "); retry once it is back", e);
+        }
+        AgentException died = RunnerErrors.died(state, what, container.stderrTail(), config.memoryMb(),
+                container.shortId());
         log.info("Sandbox {} failed: {}", container.shortId(), died.getMessage());
         return died;
     }
@@ -374,7 +382,8 @@ public final class SandboxService implements AutoCloseable {
             int removed = engine.reapLeftovers(Set.copyOf(LIVE_INSTANCES));
             reaped.set(true);
             if (removed > 0) {
-                log.info("Removed {} leftover sandbox containers of an earlier agent", removed);
+                log.info("Removed {} leftover sandbox containers (of an earlier agent, or given up while the engine "
+                        + "was away)", removed);
             } else {
                 log.debug("No leftover sandbox containers");
             }
