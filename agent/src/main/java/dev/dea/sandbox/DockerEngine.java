@@ -29,7 +29,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -68,6 +67,7 @@ public final class DockerEngine implements AutoCloseable {
     private final Duration responseTimeout;
     private DockerClient client;
     private final ExecutorService calls;
+    private final Duration callTimeout;
     /** Containers this engine created that their owner has not given up yet: never reaped. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     /** A call failed to reach the engine and none has succeeded since. */
@@ -75,6 +75,11 @@ public final class DockerEngine implements AutoCloseable {
     private volatile Runnable onReachableAgain = () -> { };
 
     DockerEngine(SandboxConfig config, String instanceId, String owner) {
+        this(config, instanceId, owner, CALL_TIMEOUT);
+    }
+
+    DockerEngine(SandboxConfig config, String instanceId, String owner, Duration callTimeout) {
+        this.callTimeout = requireNonNull(callTimeout, "callTimeout");
         this.owner = requireNonNull(owner, "owner");
         this.config = requireNonNull(config, "config");
         this.instanceId = requireNonNull(instanceId, "instanceId");
@@ -157,20 +162,15 @@ public final class DockerEngine implements AutoCloseable {
     }
 
     /**
-     * Runs {@code call} on the call pool and waits at most {@link #CALL_TIMEOUT}. A call over
+     * Runs {@code call} on the call pool and waits at most the call timeout ({@link #CALL_TIMEOUT}). A call over
      * the bound is left to finish on its own thread (not interrupted: an interrupt would abort
      * the shared HTTP client's connection under the other calls) and reported as a
      * transport failure; the client is kept, since a slow call does not mean a dead engine.
      */
     private <T> T bounded(String what, java.util.function.Supplier<T> call) {
-        Future<T> future;
+        Future<T> future = calls.submit(call::get);
         try {
-            future = calls.submit(call::get);
-        } catch (RejectedExecutionException e) {
-            throw unavailable("The sandbox's Docker client is closed (" + what + ")", e);
-        }
-        try {
-            return future.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException r) {
@@ -183,7 +183,7 @@ public final class DockerEngine implements AutoCloseable {
         } catch (TimeoutException e) {
             unreachable = true;
             throw new AgentException(ErrorType.SANDBOX_UNAVAILABLE, "The Docker engine at " + host
-                    + " did not answer within " + CALL_TIMEOUT.toSeconds() + " s (" + what + ")", Map.of(), e);
+                    + " did not answer within " + callTimeout.toMillis() + " ms (" + what + ")", Map.of(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable("Interrupted while waiting for the Docker engine (" + what + ")", e);
@@ -393,7 +393,8 @@ public final class DockerEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        calls.shutdown();
+        // The call pool is not shut down: close() also stands for "drop the client" (a later call opens a new
+        // one), and its idle daemon threads end by themselves after a minute.
         DockerClient c;
         synchronized (this) {
             c = client;
