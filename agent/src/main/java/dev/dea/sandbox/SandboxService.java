@@ -1,11 +1,13 @@
 package dev.dea.sandbox;
 
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
 import dev.dea.cache.FrameCache;
 import dev.dea.cache.FrameMeta;
 import dev.dea.admission.Admission;
 import dev.dea.config.SandboxConfig;
 import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -64,6 +67,7 @@ public final class SandboxService implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean reapWarned = new AtomicBoolean();
     private final AtomicBoolean probing = new AtomicBoolean();
+    private final AtomicInteger removing = new AtomicInteger();
     private final ExecutorService remover;
     private final WarmPool pool;
     private final AtomicLong servedFromPool = new AtomicLong();
@@ -147,6 +151,14 @@ public final class SandboxService implements AutoCloseable {
     public SandboxOutcome execute(SandboxJob job) {
         requireNonNull(job, "job");
         requireOpen();
+        int backlog = removing.get();
+        if (backlog > maxRemovalBacklog()) {
+            // Slots are freed before the removal: without this bound, code that keeps its container busy could
+            // make the containers alive at once grow past the slots while the engine is slow to remove them.
+            throw new AgentException(ErrorType.TOO_MANY_REQUESTS, "Too many concurrent sandbox requests: " + backlog
+                    + " used sandbox containers are still being removed; retry after 5 s",
+                    Map.of("retry_after_seconds", 5L), null);
+        }
         admission.acquire();
         long started = System.nanoTime();
         try {
@@ -248,15 +260,25 @@ public final class SandboxService implements AutoCloseable {
 
     /** Removes a container off the caller's path; inline if the service is closing. */
     private void removeLater(SandboxContainer container) {
-        try {
-            remover.execute(() -> {
+        removing.incrementAndGet();
+        Runnable remove = () -> {
+            try {
                 container.close();
                 active.remove(container);
-            });
+            } finally {
+                removing.decrementAndGet();
+            }
+        };
+        try {
+            remover.execute(remove);
         } catch (RejectedExecutionException e) {
-            container.close();
-            active.remove(container);
+            remove.run();
         }
+    }
+
+    /** Used containers that may still be waiting for their removal before new steps are refused. */
+    private int maxRemovalBacklog() {
+        return 2 * config.maxConcurrent() + Math.max(0, config.poolSize()) + 8;
     }
 
     private AgentException diagnose(Exception e, SandboxContainer container, String expired) {
@@ -280,8 +302,7 @@ public final class SandboxService implements AutoCloseable {
             return RunnerErrors.protocolViolation(e.getMessage(), container.shortId());
         }
         String what = "the runner's output ended (" + e.getMessage() + ")";
-        Optional<com.github.dockerjava.api.command.InspectContainerResponse.ContainerState> state =
-                container.finalState(3_000);
+        Optional<InspectContainerResponse.ContainerState> state = container.finalState(3_000);
         if (state.isEmpty() && engine.unreachable()) {
             // The engine went away under the step (a restart, a crash): not the code's fault.
             log.info("Sandbox {} lost its engine: {}", container.shortId(), e.getMessage());
