@@ -83,8 +83,9 @@ if command -v mariadbd >/dev/null 2>&1 || [[ -x /usr/sbin/mariadbd ]]; then
 fi
 
 # Frame-format tests read frames with pandas as the sandbox does: Debian's, at /usr/bin/python3.
-if ! /usr/bin/python3 -c 'import pandas, numpy' >/dev/null 2>&1; then
-    apt_install "pandas and numpy for /usr/bin/python3 (frame-format tests)" python3-pandas python3-numpy || true
+# The runner's own protocol tests (.ci/run) import matplotlib as the image does.
+if ! /usr/bin/python3 -c 'import pandas, numpy, matplotlib' >/dev/null 2>&1; then
+    apt_install "pandas, numpy and matplotlib for /usr/bin/python3 (frame-format and runner tests)" python3-pandas python3-numpy python3-matplotlib || true
 fi
 
 # DocsPageIT opens /docs in Debian's headless Chromium.

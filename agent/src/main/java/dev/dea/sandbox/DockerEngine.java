@@ -24,6 +24,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -46,6 +53,12 @@ public final class DockerEngine implements AutoCloseable {
     /** The image's unprivileged user (build-offline.sh / Dockerfile create it). */
     static final String SANDBOX_USER = "10001:10001";
     private static final long MIB = 1024L * 1024L;
+    /**
+     * The most any one engine call may take as seen by its caller. A wedged engine (or a
+     * container whose removal waits on a stuck stream) must not hold a request, a slot or
+     * the watchdog; the call itself runs on, bounded by the HTTP client's response timeout.
+     */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private final SandboxConfig config;
     private final String instanceId;
@@ -53,14 +66,51 @@ public final class DockerEngine implements AutoCloseable {
     private final URI host;
     private final Duration responseTimeout;
     private DockerClient client;
+    private final ExecutorService calls;
+    private final Duration callTimeout;
+    /** Containers this engine created that their owner has not given up yet: never reaped. */
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
+    /** A call failed to reach the engine and none has succeeded since. */
+    private volatile boolean unreachable;
+    private volatile Runnable onReachableAgain = () -> { };
 
     DockerEngine(SandboxConfig config, String instanceId, String owner) {
+        this(config, instanceId, owner, CALL_TIMEOUT);
+    }
+
+    DockerEngine(SandboxConfig config, String instanceId, String owner, Duration callTimeout) {
+        this.callTimeout = requireNonNull(callTimeout, "callTimeout");
         this.owner = requireNonNull(owner, "owner");
         this.config = requireNonNull(config, "config");
         this.instanceId = requireNonNull(instanceId, "instanceId");
         this.host = clientConfig(Optional.empty()).getDockerHost();
         // Longer than any execution: an attach stream is silent while user code runs.
         this.responseTimeout = config.timeout().plusSeconds(60);
+        this.calls = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "docker-call-" + instanceId.substring(0, Math.min(8, instanceId.length())));
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Told (on a call's thread) when a call succeeds after the engine was unreachable, e.g. after its restart. */
+    void onReachableAgain(Runnable listener) {
+        this.onReachableAgain = requireNonNull(listener, "listener");
+    }
+
+    /** Whether the latest engine call failed to reach it. */
+    boolean unreachable() {
+        return unreachable;
+    }
+
+    /** Something (a broken attach stream) suggests the engine went away: the next successful call reaps. */
+    void suspect() {
+        unreachable = true;
+    }
+
+    /** The owner no longer needs this container: from now on a reap may remove it. */
+    void release(String id) {
+        held.remove(id);
     }
 
     URI host() {
@@ -85,8 +135,11 @@ public final class DockerEngine implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             DockerClient c = client();
             try {
-                return call.apply(c);
+                T result = bounded(what, () -> call.apply(c));
+                reached();
+                return result;
             } catch (DockerException e) {
+                reached();
                 throw e;   // the engine answered; callers decide what a status means
             } catch (RuntimeException e) {
                 if (e instanceof AgentException) {
@@ -101,8 +154,50 @@ public final class DockerEngine implements AutoCloseable {
                     continue;
                 }
                 invalidate(c);
+                unreachable = true;
                 throw unavailable("Docker engine at " + host + " is not reachable (" + what + ": " + rootMessage(e)
                         + "); " + SETUP_HINT, e);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code call} on the call pool and waits at most the call timeout ({@link #CALL_TIMEOUT}). A call over
+     * the bound is left to finish on its own thread (not interrupted: an interrupt would abort
+     * the shared HTTP client's connection under the other calls) and reported as a
+     * transport failure; the client is kept, since a slow call does not mean a dead engine.
+     */
+    private <T> T bounded(String what, java.util.function.Supplier<T> call) {
+        Future<T> future = calls.submit(call::get);
+        try {
+            return future.get(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        } catch (TimeoutException e) {
+            unreachable = true;
+            throw new AgentException(ErrorType.SANDBOX_UNAVAILABLE, "The Docker engine at " + host
+                    + " did not answer within " + callTimeout.toMillis() + " ms (" + what + ")", Map.of(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("Interrupted while waiting for the Docker engine (" + what + ")", e);
+        }
+    }
+
+    private void reached() {
+        if (unreachable) {
+            unreachable = false;
+            log.info("The Docker engine at {} answers again", host);
+            try {
+                onReachableAgain.run();
+            } catch (RuntimeException e) {
+                log.warn("After the Docker engine came back: {}", e.toString());
             }
         }
     }
@@ -154,7 +249,7 @@ public final class DockerEngine implements AutoCloseable {
                 .withAutoRemove(false);
         config.runtime().ifPresent(host::withRuntime);
         try {
-            return call("create container", c -> c.createContainerCmd(config.image())
+            String id = call("create container", c -> c.createContainerCmd(config.image())
                     .withName("dea-sandbox-" + java.util.UUID.randomUUID().toString().substring(0, 13))
                     .withLabels(Map.of(LABEL, "true", INSTANCE_LABEL, instanceId, OWNER_LABEL, owner))
                     .withUser(SANDBOX_USER)
@@ -169,6 +264,8 @@ public final class DockerEngine implements AutoCloseable {
                     .withAttachStderr(true)
                     .withHostConfig(host)
                     .exec().getId());
+            held.add(id);
+            return id;
         } catch (NotFoundException e) {
             throw imageMissing();
         } catch (DockerException e) {
@@ -230,17 +327,20 @@ public final class DockerEngine implements AutoCloseable {
     }
 
     /**
-     * Removes this owner's containers that no live service in this JVM runs: leftovers of a
-     * crashed predecessor on the same cache directory. Containers of other owners (other
-     * agents, other test JVMs) are never touched.
+     * Removes this owner's containers that nobody holds: leftovers of a crashed predecessor
+     * on the same cache directory, and this instance's own containers that were given up
+     * ({@link #release}) but could not be removed, e.g. while the engine was restarting.
+     * Containers of other live services in this JVM and of other owners (other agents,
+     * other test JVMs) are never touched.
      */
     int reapLeftovers(Set<String> liveInstances) {
         int removed = 0;
         List<Container> mine = call("list containers", c -> c.listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(LABEL, "true", OWNER_LABEL, owner)).exec());
         for (Container c : mine) {
-            String owner = c.getLabels() == null ? null : c.getLabels().get(INSTANCE_LABEL);
-            if (owner != null && liveInstances.contains(owner)) {
+            String instance = c.getLabels() == null ? null : c.getLabels().get(INSTANCE_LABEL);
+            boolean ours = instanceId.equals(instance);
+            if (ours ? held.contains(c.getId()) : instance != null && liveInstances.contains(instance)) {
                 continue;
             }
             if (remove(c.getId())) {
@@ -293,6 +393,8 @@ public final class DockerEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        // The call pool is not shut down: close() also stands for "drop the client" (a later call opens a new
+        // one), and its idle daemon threads end by themselves after a minute.
         DockerClient c;
         synchronized (this) {
             c = client;

@@ -69,6 +69,18 @@ final class RunnerErrors {
         return new AgentException(type, message, details, null);
     }
 
+    /**
+     * The runner's stream broke the protocol: a line that is not a message, an unexpected
+     * message, a malformed row or a line over the limit. User code can reach the channel
+     * (it shares the runner's process), so this ends the step as the code's error.
+     */
+    static AgentException protocolViolation(String what, String containerId) {
+        String cut = what.length() > 300 ? what.substring(0, 300) + "..." : what;
+        return new AgentException(ErrorType.EXECUTION_ERROR, "The sandbox broke the runner protocol (" + cut
+                + "); the step was ended and container " + containerId + " killed. Code must not write to the "
+                + "runner's private descriptors", Map.of("protocol_error", cut), null);
+    }
+
     static AgentException timeout(Duration limit) {
         return new AgentException(ErrorType.TIMEOUT, "The code did not finish within the sandbox time limit of "
                 + limit.toSeconds() + " s (SANDBOX_TIMEOUT_SECONDS); the container was killed",

@@ -206,12 +206,12 @@ final class RunnerExchange {
             }
             meta = writer.commit();
         }
-        List<Artifact> artifacts = new ArrayList<>();
-        for (JsonNode a : message.path("artifacts")) {
-            artifacts.add(new Artifact(a.path("name").asText("artifact"), a.path("media_type").asText("application/octet-stream"),
-                    a.path("width").asInt(0), a.path("height").asInt(0), a.path("data_base64").asText("")));
+        Artifacts.Checked artifacts = Artifacts.check(message.get("artifacts"), MAX_ARTIFACT_BYTES);
+        if (!artifacts.notes().isEmpty()) {
+            log.info("Dropped {} sandbox artifacts that failed validation", artifacts.notes().size());
         }
-        return new Result(meta, stdout, stderr, stdoutTruncated, stderrTruncated, artifacts);
+        return new Result(meta, stdout, artifacts.appendNotes(stderr), stdoutTruncated, stderrTruncated,
+                artifacts.artifacts());
     }
 
     private static Object[] decodeRow(byte[] line, ColumnKind[] kinds) throws IOException {

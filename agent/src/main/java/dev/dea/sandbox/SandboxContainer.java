@@ -168,19 +168,27 @@ final class SandboxContainer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        engine.release(id);
         stdin.close();
+        // Before the removal: a reader that stopped (a protocol violation, a timeout) leaves the stdout pipe
+        // full, the attach thread blocked in onNext and the engine's stream copy with it, and the removal
+        // then waits on that copy. Failed pipes make onNext drop everything, so the stream drains.
+        abortStreams("sandbox container closed");
         try {
             engine.remove(id);
         } catch (RuntimeException e) {
-            // Engine gone: the label lets the next start (or close()) reap it.
+            // Engine gone or stuck: the owner label lets the reap after its return (or the next start) remove it.
             log.warn("Could not remove sandbox container {}: {}", shortId(), e.getMessage());
         }
-        abortStreams("sandbox container closed");
-        try {
-            attach.close();
-        } catch (IOException | RuntimeException e) {
-            log.debug("Closing the attach stream of {}: {}", shortId(), e.toString());
-        }
+        // Off this thread: closing a response stream may read it to its end, and after a removal that failed
+        // (engine stuck) that end may never come. The stream's thread only discards by now.
+        Thread.ofVirtual().name("sandbox-detach-" + shortId()).start(() -> {
+            try {
+                attach.close();
+            } catch (IOException | RuntimeException e) {
+                log.debug("Closing the attach stream of {}: {}", shortId(), e.toString());
+            }
+        });
     }
 
     private void ended() {
@@ -222,6 +230,10 @@ final class SandboxContainer implements AutoCloseable {
 
         @Override
         public void onError(Throwable throwable) {
+            if (!closed.get()) {
+                // An engine restart breaks every stream: have the engine reap once it answers again.
+                engine.suspect();
+            }
             stdout.fail(new IOException("attach stream failed: " + DockerEngine.rootMessage(throwable), throwable));
             ended();
             super.onError(throwable);

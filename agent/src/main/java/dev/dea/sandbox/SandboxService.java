@@ -1,11 +1,13 @@
 package dev.dea.sandbox;
 
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
 import dev.dea.cache.FrameCache;
 import dev.dea.cache.FrameMeta;
 import dev.dea.admission.Admission;
 import dev.dea.config.SandboxConfig;
 import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -49,6 +52,8 @@ public final class SandboxService implements AutoCloseable {
     /** Container start plus importing pandas; generous for gVisor on a loaded host. */
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(60);
     private static final long ATTACH_TIMEOUT_MILLIS = 15_000;
+    /** How often an engine marked unreachable is pinged to notice its return. */
+    private static final Duration HEALTH_PROBE = Duration.ofSeconds(2);
 
     private final SandboxConfig config;
     private final FrameCache cache;
@@ -61,6 +66,8 @@ public final class SandboxService implements AutoCloseable {
     private final AtomicBoolean reaped = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean reapWarned = new AtomicBoolean();
+    private final AtomicBoolean probing = new AtomicBoolean();
+    private final AtomicInteger removing = new AtomicInteger();
     private final ExecutorService remover;
     private final WarmPool pool;
     private final AtomicLong servedFromPool = new AtomicLong();
@@ -100,6 +107,27 @@ public final class SandboxService implements AutoCloseable {
         });
         LIVE_INSTANCES.add(instanceId);
         reapLeftovers();
+        // An engine restart leaves exited containers whose removal failed while it was down: reap them as soon
+        // as it answers again, not only at the agent's next start.
+        engine.onReachableAgain(() -> {
+            try {
+                remover.execute(this::reapLeftovers);
+            } catch (RejectedExecutionException e) {
+                // closing: close() sweeps by label
+            }
+        });
+        // Notices the return without traffic (pool off, no requests): a ping while the engine is marked down.
+        watchdog.scheduleWithFixedDelay(() -> {
+            if (engine.unreachable() && !closed.get() && probing.compareAndSet(false, true)) {
+                remover.execute(() -> {
+                    try {
+                        engine.ping();
+                    } finally {
+                        probing.set(false);
+                    }
+                });
+            }
+        }, HEALTH_PROBE.toMillis(), HEALTH_PROBE.toMillis(), TimeUnit.MILLISECONDS);
         // After the reap: the pool's containers carry our live label and must not race with it.
         this.pool = new WarmPool(Math.max(0, config.poolSize()), poolMaxIdle, instanceId.substring(0, 8),
                 this::launchReady, id -> Boolean.TRUE.equals(engine.state(id).getRunning()), this::removeLater);
@@ -123,6 +151,14 @@ public final class SandboxService implements AutoCloseable {
     public SandboxOutcome execute(SandboxJob job) {
         requireNonNull(job, "job");
         requireOpen();
+        int backlog = removing.get();
+        if (backlog > maxRemovalBacklog()) {
+            // Slots are freed before the removal: without this bound, code that keeps its container busy could
+            // make the containers alive at once grow past the slots while the engine is slow to remove them.
+            throw new AgentException(ErrorType.TOO_MANY_REQUESTS, "Too many concurrent sandbox requests: " + backlog
+                    + " used sandbox containers are still being removed; retry after 5 s",
+                    Map.of("retry_after_seconds", 5L), null);
+        }
         admission.acquire();
         long started = System.nanoTime();
         try {
@@ -171,27 +207,23 @@ public final class SandboxService implements AutoCloseable {
         List<String> parentKeys = inputs.stream().map(i -> i.meta().key()).toList();
         RunnerExchange exchange = new RunnerExchange(job, cache, sql, config.outputLimitBytes(), container.lines(),
                 container.stdin());
-        boolean ok = false;
         try {
             RunnerExchange.Result r = exchange.run(inputs, parentKeys);
             double elapsedMs = (System.nanoTime() - started) / 1e6;
             log.debug("Sandbox {} ({}) produced frame {} ({} rows) in {} ms: {} ms to a ready runner, {} ms exchange",
                     container.shortId(), warm.isPresent() ? "pooled" : "cold", r.frame().key(), r.frame().rowCount(),
                     Math.round(elapsedMs), (taken - started) / 1_000_000, (System.nanoTime() - taken) / 1_000_000);
-            ok = true;
             return new SandboxOutcome(r.frame(), r.stdout(), r.stderr(), r.stdoutTruncated(), r.stderrTruncated(),
                     r.artifacts(), elapsedMs);
         } catch (IOException | AgentException e) {
             throw diagnose(e, container, expired.get());
         } finally {
+            // Only now, with the step finished (answered or diagnosed, every engine call bounded), may the
+            // limit stop watching it. The removal never runs on the caller's path: the slot is freed at once
+            // and a removal that cannot finish leaves the container to the reap by label.
             timer.cancel(false);
-            if (ok) {
-                // The runner exits after its result; removing it (~50 ms of engine time) need not delay the answer.
-                removeLater(container);
-            } else {
-                container.close();
-                active.remove(container);
-            }
+            container.abortStreams("the step ended");
+            removeLater(container);
         }
     }
 
@@ -218,7 +250,8 @@ public final class SandboxService implements AutoCloseable {
             return container;
         } catch (IOException e) {
             AgentException failure = diagnose(e, container, expired.get());
-            container.close();
+            container.abortStreams("the start failed");
+            removeLater(container);
             throw failure;
         } finally {
             timer.cancel(false);
@@ -227,15 +260,25 @@ public final class SandboxService implements AutoCloseable {
 
     /** Removes a container off the caller's path; inline if the service is closing. */
     private void removeLater(SandboxContainer container) {
-        try {
-            remover.execute(() -> {
+        removing.incrementAndGet();
+        Runnable remove = () -> {
+            try {
                 container.close();
                 active.remove(container);
-            });
+            } finally {
+                removing.decrementAndGet();
+            }
+        };
+        try {
+            remover.execute(remove);
         } catch (RejectedExecutionException e) {
-            container.close();
-            active.remove(container);
+            remove.run();
         }
+    }
+
+    /** Used containers that may still be waiting for their removal before new steps are refused. */
+    private int maxRemovalBacklog() {
+        return 2 * config.maxConcurrent() + Math.max(0, config.poolSize()) + 8;
     }
 
     private AgentException diagnose(Exception e, SandboxContainer container, String expired) {
@@ -252,10 +295,22 @@ public final class SandboxService implements AutoCloseable {
         if (e instanceof AgentException agent) {
             return agent;
         }
-        String what = e instanceof RunnerExchange.ProtocolException ? "protocol error: " + e.getMessage()
-                : "the runner's output ended (" + e.getMessage() + ")";
-        AgentException died = RunnerErrors.died(container.finalState(3_000), what, container.stderrTail(),
-                config.memoryMb(), container.shortId());
+        if (e instanceof RunnerExchange.ProtocolException || e instanceof LineReader.LineTooLongException) {
+            // The runner (or code that reached its channel) is alive and talking nonsense: waiting for its exit
+            // would only wait for the limit. The step ends now; the container is killed in the background.
+            log.info("Sandbox {} broke the runner protocol: {}", container.shortId(), e.getMessage());
+            return RunnerErrors.protocolViolation(e.getMessage(), container.shortId());
+        }
+        String what = "the runner's output ended (" + e.getMessage() + ")";
+        Optional<InspectContainerResponse.ContainerState> state = container.finalState(3_000);
+        if (state.isEmpty() && engine.unreachable()) {
+            // The engine went away under the step (a restart, a crash): not the code's fault.
+            log.info("Sandbox {} lost its engine: {}", container.shortId(), e.getMessage());
+            return DockerEngine.unavailable("The Docker engine at " + engine.host() + " went away while the code ran ("
+                    + what + "); retry once it is back", e);
+        }
+        AgentException died = RunnerErrors.died(state, what, container.stderrTail(), config.memoryMb(),
+                container.shortId());
         log.info("Sandbox {} failed: {}", container.shortId(), died.getMessage());
         return died;
     }
@@ -264,7 +319,8 @@ public final class SandboxService implements AutoCloseable {
         if (expired.compareAndSet(null, why)) {
             log.info("Sandbox {} hit its {} limit; killing it", container.shortId(), why);
             container.abortStreams(why);
-            container.close();
+            // Not inline: the watchdog is one thread serving every step's limit, and a removal may be slow.
+            removeLater(container);
         }
     }
 
@@ -347,7 +403,8 @@ public final class SandboxService implements AutoCloseable {
             int removed = engine.reapLeftovers(Set.copyOf(LIVE_INSTANCES));
             reaped.set(true);
             if (removed > 0) {
-                log.info("Removed {} leftover sandbox containers of an earlier agent", removed);
+                log.info("Removed {} leftover sandbox containers (of an earlier agent, or given up while the engine "
+                        + "was away)", removed);
             } else {
                 log.debug("No leftover sandbox containers");
             }

@@ -45,4 +45,40 @@ class DockerEngineIT {
             assertThat(attempts).hasValue(1);
         }
     }
+
+    @Test
+    void aCallThatHangsEndsAtTheCallTimeoutWithoutDroppingTheClient() {
+        try (DockerEngine engine = new DockerEngine(SandboxFixture.config(Duration.ofSeconds(5), 1, 0, Optional.empty()),
+                "probe", "probe", Duration.ofMillis(500))) {
+            var before = engine.client();
+            long t0 = System.nanoTime();
+            AgentException e = catchThrowableOfType(AgentException.class, () -> engine.call("stuck", c -> {
+                SandboxFixture.sleep(5_000);
+                return null;
+            }));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+            assertThat(e.type()).isEqualTo(ErrorType.SANDBOX_UNAVAILABLE);
+            assertThat(e.getMessage()).contains("did not answer within 500 ms (stuck)");
+            assertThat(engine.client()).as("a slow call does not mean a dead engine").isSameAs(before);
+        }
+    }
+
+    @Test
+    void theFirstSuccessAfterAFailureTellsTheListenerOnce() {
+        try (DockerEngine engine = new DockerEngine(SandboxFixture.config(Duration.ofSeconds(5), 1, 0, Optional.empty()),
+                "probe", "probe")) {
+            AtomicInteger told = new AtomicInteger();
+            engine.onReachableAgain(told::incrementAndGet);
+            assertThat(engine.ping()).isEmpty();
+            assertThat(told).hasValue(0);
+            catchThrowableOfType(AgentException.class, () -> engine.call("ping", c -> {
+                throw new IllegalStateException("connection refused");
+            }));
+            assertThat(engine.unreachable()).isTrue();
+            assertThat(engine.ping()).isEmpty();
+            assertThat(engine.ping()).isEmpty();
+            assertThat(told).hasValue(1);
+            assertThat(engine.unreachable()).isFalse();
+        }
+    }
 }

@@ -1,0 +1,130 @@
+package dev.dea.sandbox;
+
+import dev.dea.config.SandboxConfig;
+import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * User code that reaches the runner's private protocol channel (it shares the runner's
+ * process, so it can) must not wedge a slot, outlive the time limit or smuggle artifacts.
+ * One slot and no queue: a slot that stayed taken would fail the next step at once.
+ */
+class SandboxContainmentIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** The runner's protocol descriptor, as user code finds it. */
+    private static final String CHANNEL = "import os, sys\nfd = sys.modules['__main__'].CHANNEL.out_fd\n";
+    private static SandboxFixture fixture;
+    private static SandboxConfig config;
+    private static SandboxService service;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fixture = new SandboxFixture();
+        config = SandboxFixture.config(TIMEOUT, 1, 0, Optional.empty());
+        service = fixture.service(config);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        service.close();
+        fixture.close();
+    }
+
+    @AfterEach
+    void slotIsFreeAndNoContainerIsLeft() {
+        assertThat(run("result_df = 41 + 1").frame().rowCount()).isEqualTo(1);
+        SandboxFixture.awaitContainers(service, config, 0, Duration.ofSeconds(20));
+    }
+
+    private static SandboxOutcome run(String code) {
+        return service.execute(new SandboxJob(code, Map.of(), Optional.of("req-containment")));
+    }
+
+    private static AgentException failsWithin(Duration limit, String code) {
+        long t0 = System.nanoTime();
+        AgentException e = catchThrowableOfType(AgentException.class, () -> run(code));
+        assertThat(e).as("the step must end with an error").isNotNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(limit);
+        return e;
+    }
+
+    @Test
+    void aBadLineFollowedByMegabytesOnTheChannelEndsTheStepWithAnError() {
+        AgentException e = failsWithin(TIMEOUT, CHANNEL + """
+                os.write(fd, b"this is not a protocol message\\n")
+                chunk = b"x" * 65536
+                for _ in range(160):   # 10 MB: far more than every buffer between the runner and the agent
+                    os.write(fd, chunk)
+                import time
+                time.sleep(60)
+                """);
+        assertThat(e.type()).isEqualTo(ErrorType.EXECUTION_ERROR);
+        assertThat(e.getMessage()).contains("broke the runner protocol");
+    }
+
+    @Test
+    void anUnexpectedMessageThenAFloodEndsTheStepWithAnError() {
+        AgentException e = failsWithin(TIMEOUT, CHANNEL + """
+                os.write(fd, b'{"type":"surprise"}\\n' + b'[1,2,3]\\n' * 2000000)
+                """);
+        assertThat(e.type()).isEqualTo(ErrorType.EXECUTION_ERROR);
+        assertThat(e.getMessage()).contains("unexpected runner message type 'surprise'");
+    }
+
+    @Test
+    void aLineThatNeverEndsIsStoppedByTheTimeLimit() {
+        AgentException e = failsWithin(TIMEOUT.plusSeconds(10), CHANNEL + """
+                chunk = b"y" * 65536
+                for _ in range(100):
+                    os.write(fd, chunk)
+                import time
+                time.sleep(60)
+                """);
+        assertThat(e.type()).isEqualTo(ErrorType.TIMEOUT);
+    }
+
+    @Test
+    void forgedArtifactsAreDroppedWithANoteAndValidOnesKept() {
+        SandboxOutcome out = run(CHANNEL + """
+                import base64, io
+                fig = plt.figure()
+                plt.plot([1, 2, 3])
+                buffer = io.BytesIO()
+                fig.savefig(buffer, format="png")
+                good = base64.b64encode(buffer.getvalue()).decode()
+                sys.modules['__main__'].CHANNEL.send({"type": "result", "status": "ok",
+                    "frame": {"columns": [{"name": "v", "kind": "int64", "source_type": "int64", "dtype": "int64"}],
+                              "row_count": 1},
+                    "artifacts": [
+                        {"name": "../../../../tmp/x.png", "media_type": "image/png", "width": 1, "height": 1,
+                         "data_base64": "!!not base64!!"},
+                        {"name": "page.html", "media_type": "text/html", "data_base64": "PGgxPmhpPC9oMT4="},
+                        {"name": "fake.png", "media_type": "image/png", "data_base64": "R0lGODlhAQABAAAAACw="},
+                        {"name": "figure-9.png", "media_type": "image/png", "width": 1, "height": 1, "data_base64": good}],
+                    "stdout": "", "stdout_truncated": False, "stderr": "", "stderr_truncated": False, "sql_queries": 0},
+                    [b"[7]\\n"])
+                os._exit(0)
+                """);
+        assertThat(out.frame().rowCount()).isEqualTo(1);
+        assertThat(out.artifacts()).singleElement().satisfies(a -> {
+            assertThat(a.name()).isEqualTo("figure-9.png");
+            assertThat(a.width()).isEqualTo(640);   // from the PNG itself, not the forged 1x1
+            assertThat(a.height()).isEqualTo(480);
+        });
+        assertThat(out.stderr())
+                .contains("[agent] dropped artifact \"../../../../tmp/x.png\": the name contains a path separator")
+                .contains("[agent] dropped artifact \"page.html\": media type \"text/html\" is not allowed")
+                .contains("[agent] dropped artifact \"fake.png\": the data is not a PNG");
+    }
+}
