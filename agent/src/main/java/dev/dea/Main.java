@@ -84,6 +84,11 @@ public final class Main {
             }, "dea-shutdown"));
             log.info("Data Execution Agent {} listening on {}://{}:{} ({})", Services.VERSION, config.scheme(), config.host(), app.port(), config);
             Banner.print(config, app.port(), demo.isPresent());
+        } catch (ConfigException e) {
+            // Found once the database answered (e.g. a privileged DB_USER): refused like a bad setting.
+            demo.ifPresent(DemoDatabase::close);
+            System.err.println(e.getMessage());
+            System.exit(2);
         } catch (RuntimeException e) {
             demo.ifPresent(DemoDatabase::close);
             log.error("The agent could not start: {}", e.getMessage(), e);

@@ -222,7 +222,9 @@ public final class ConfigLoader {
             }
         }
         int pool = env.integer("DB_POOL_SIZE", 10, 1, 200);
-        return Optional.of(new DbConfig("postgresql", host, port, user, password, name, ssl, role, searchPath, pool));
+        boolean allowPrivileged = env.bool("DB_ALLOW_PRIVILEGED_LOGIN", false);
+        return Optional.of(new DbConfig("postgresql", host, port, user, password, name, ssl, role, searchPath, pool,
+                allowPrivileged));
     }
 
     private AuthSettings auth() {
