@@ -111,7 +111,7 @@ public final class Main {
             metrics.watchCache(cache::stats);
             SchemaService schema = new SchemaService(database, config.schema(), Clock.systemUTC());
             ProfileService profiles = new ProfileService(database, schema, config.schema());
-            SqlRunner sqlRunner = new SqlRunner(database, guard, cache, metrics.executions());
+            SqlRunner sqlRunner = new SqlRunner(database, guard, cache, metrics.executions(), config.sqlAdmission());
             // sql() inside sandboxed code takes the same guarded, read-only path as /execute.
             sandbox = new SandboxService(config.sandbox(), cache, sqlRunner::frame);
             metrics.watchSandbox(sandbox::load);

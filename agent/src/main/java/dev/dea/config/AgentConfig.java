@@ -32,7 +32,8 @@ public record AgentConfig(
         AuthSettings auth,
         Optional<TlsConfig> tls,
         ObservabilityConfig observability,
-        DocsConfig docs) {
+        DocsConfig docs,
+        SqlAdmission sqlAdmission) {
 
     public AgentConfig {
         requireNonNull(host, "host");
@@ -53,6 +54,7 @@ public record AgentConfig(
         requireNonNull(tls, "tls");
         requireNonNull(observability, "observability");
         requireNonNull(docs, "docs");
+        requireNonNull(sqlAdmission, "sqlAdmission");
     }
 
     /** {@code https} when TLS is configured: the agent then has no plain-HTTP listener at all. */
@@ -68,7 +70,7 @@ public record AgentConfig(
     public AgentConfig withDb(DbConfig newDb) {
         return new AgentConfig(host, port, token, previousToken, tokenGenerated, coreLogicUrl, publicUrl, agentId,
                 Optional.of(newDb), sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
-                auth, tls, observability, docs);
+                auth, tls, observability, docs, sqlAdmission);
     }
 
     @Override
