@@ -68,7 +68,7 @@ class SqlAdmissionIT {
             }
             // The profile slot holds the pool's third connection.
             held.add(pool.submit(() -> agent.get("/schema/busy/profile")));
-            awaitLockWaiters(locker, 3);
+            awaitLockWaiters(3);
 
             // The pool's three connections are held: more statements wait in the queue or are refused at once.
             List<Future<AgentHarness.Reply>> extra = new ArrayList<>();
@@ -120,9 +120,9 @@ class SqlAdmissionIT {
                 s.execute("LOCK TABLE busy IN ACCESS EXCLUSIVE MODE");
             }
             Future<AgentHarness.Reply> first = pool.submit(() -> agent.sql("SELECT count(*) FROM busy"));
-            awaitLockWaiters(locker, 1);
+            awaitLockWaiters(1);
             Future<AgentHarness.Reply> second = pool.submit(() -> agent.sql("SELECT count(*) FROM busy"));
-            awaitLockWaiters(locker, 2);
+            awaitLockWaiters(2);
             // Both slots held: the third waits in the queue (size 1) and gets the first freed slot.
             Future<AgentHarness.Reply> queued = pool.submit(() -> agent.sql("SELECT 1 AS one"));
             Thread.sleep(200);
@@ -135,20 +135,19 @@ class SqlAdmissionIT {
         }
     }
 
-    /** Asked on a connection of its own: pg_stat_activity is a snapshot per transaction, and the locker's stays open. */
-    private static void awaitLockWaiters(Connection locker, int expected) throws Exception {
+    /**
+     * Asked on an autocommit connection of its own: pg_stat_activity is a snapshot taken once per
+     * transaction, and the locker's transaction stays open.
+     */
+    private static void awaitLockWaiters(int expected) throws Exception {
         try (Connection c = TestPostgres.connect(database)) {
-            awaitLockWaiters(c, expected, true);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            int waiting = 0;
+            while (System.nanoTime() < deadline && (waiting = lockWaiters(c)) < expected) {
+                Thread.sleep(50);
+            }
+            assertThat(waiting).as("statements waiting on the locked table: %s", activity(c)).isEqualTo(expected);
         }
-    }
-
-    private static void awaitLockWaiters(Connection c, int expected, boolean observer) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        int waiting = 0;
-        while (System.nanoTime() < deadline && (waiting = lockWaiters(c)) < expected) {
-            Thread.sleep(50);
-        }
-        assertThat(waiting).as("statements waiting on the locked table: %s", activity(c)).isEqualTo(expected);
     }
 
     private static String activity(Connection c) throws SQLException {
