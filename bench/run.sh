@@ -38,7 +38,9 @@ CACHE=$(mktemp -d)
 AUDIT=$(mktemp -d)
 LOG=$(mktemp)
 echo "== starting the agent (-Xmx256m), log in $LOG" >&2
+# The bench logs in as the superuser postgres, which the agent refuses without DB_ALLOW_PRIVILEGED_LOGIN.
 AGENT_SECRET_TOKEN=$TOKEN AGENT_PORT=$PORT AGENT_HOST=127.0.0.1 DB_HOST=127.0.0.1 DB_USER=postgres DB_NAME=$DB \
+DB_ALLOW_PRIVILEGED_LOGIN=true \
 DB_SSL_MODE=disable DB_POOL_SIZE=16 CACHE_DIR=$CACHE AUDIT_LOG_PATH=$AUDIT/audit.log PROFILE_SAMPLE_ABOVE_ROWS=100000000 SQL_TIMEOUT_SECONDS=300 \
 CACHE_MAX_BYTES=20GB FRAME_MAX_BYTES=2GB LOG_LEVEL=WARN SANDBOX_POOL_SIZE=0 \
     "$JAVA_HOME/bin/java" -Xmx256m -XX:+UseSerialGC -jar agent/target/agent.jar >"$LOG" 2>&1 &

@@ -48,8 +48,9 @@ pooled() { curl -s "$URL/health" | jq -r '.sandbox.pooled // 0'; }
 
 start_agent() { # $1 = pool size; $2 = log file
     CACHE=$(mktemp -d)
+    # As the superuser postgres, which the agent refuses without DB_ALLOW_PRIVILEGED_LOGIN.
     AGENT_SECRET_TOKEN=$TOKEN AGENT_PORT=$PORT AGENT_HOST=127.0.0.1 DB_HOST=127.0.0.1 DB_USER=postgres \
-    DB_NAME=dea_it_pagila DB_SSL_MODE=disable CACHE_DIR=$CACHE LOG_LEVEL=${AGENT_LOG_LEVEL:-WARN} \
+    DB_ALLOW_PRIVILEGED_LOGIN=true DB_NAME=dea_it_pagila DB_SSL_MODE=disable CACHE_DIR=$CACHE LOG_LEVEL=${AGENT_LOG_LEVEL:-WARN} \
     SANDBOX_POOL_SIZE=$1 \
         "$JAVA_HOME/bin/java" -jar agent/target/agent.jar >"$2" 2>&1 &
     AGENT_PID=$!

@@ -174,9 +174,11 @@ smoke() { # what, port, log command
 say "agent.jar through the proxy"
 mkdir -p "$WORK/run"
 # Its own working directory, so a developer's .env in the repository is not read.
+# PGUSER is the test cluster's superuser (postgres), which the agent refuses without DB_ALLOW_PRIVILEGED_LOGIN.
 (cd "$WORK/run" && exec env -i PATH="$PATH" HOME="$WORK/run" DOCKER_HOST="tcp://127.0.0.1:$PROXY_PORT" \
     AGENT_SECRET_TOKEN="$TOKEN" AGENT_HOST=127.0.0.1 AGENT_PORT="$AGENT_PORT" \
     DB_HOST="$PGHOST" DB_PORT="$PGPORT" DB_USER="$PGUSER" DB_PASSWORD="$PGPASSWORD" DB_NAME=$DB DB_SSL_MODE=disable \
+    DB_ALLOW_PRIVILEGED_LOGIN=true \
     CACHE_DIR="$WORK/run/cache" AUDIT_LOG_PATH="$WORK/run/audit/audit.log" SANDBOX_POOL_SIZE=1 \
     "$JAVA_HOME/bin/java" -XX:MaxRAMPercentage=25 -jar "$JAR") >"$WORK/agent.log" 2>&1 &
 AGENT_PID=$!
@@ -196,7 +198,7 @@ if [[ -n $IMAGE ]]; then
         -e DOCKER_HOST="tcp://127.0.0.1:$PROXY_PORT" -e AGENT_SECRET_TOKEN="$TOKEN" \
         -e AGENT_HOST=127.0.0.1 -e AGENT_PORT="$IMAGE_PORT" -e DB_HOST="$PGHOST" -e DB_PORT="$PGPORT" \
         -e DB_USER="$PGUSER" -e DB_PASSWORD="$PGPASSWORD" -e DB_NAME=$DB -e DB_SSL_MODE=disable \
-        -e SANDBOX_POOL_SIZE=1 "$IMAGE" >/dev/null
+        -e DB_ALLOW_PRIVILEGED_LOGIN=true -e SANDBOX_POOL_SIZE=1 "$IMAGE" >/dev/null
     smoke "$IMAGE" "$IMAGE_PORT" 'docker logs "$CONTAINER" 2>&1'
     uid=$(docker exec "$CONTAINER" id -u)
     [[ $uid != 0 ]] || die "$IMAGE runs as root"

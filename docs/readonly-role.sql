@@ -7,8 +7,18 @@
 -- The agent already runs every statement in a READ ONLY transaction that is rolled back,
 -- behind a SQL guard. This role is the third wall: even a statement that slipped past
 -- both could not write, because the role owns nothing and may only SELECT.
+--
+-- The agent refuses a privileged login: a superuser, a role with BYPASSRLS, or a member
+-- (directly or through other roles) of pg_read_server_files, pg_write_server_files,
+-- pg_execute_server_program, pg_signal_backend, pg_read_all_settings or pg_read_all_stats.
+-- It checks at start-up and on every new connection, and stops (or reports the database
+-- unusable) naming the privilege. This role has none of them, so never GRANT those roles to it.
+-- DB_ALLOW_PRIVILEGED_LOGIN=true makes the agent accept such a login anyway, with a warning
+-- at every start and the privileges listed in /health: only for a trusted test setup.
 
 -- 1. A login role that owns nothing, inherits nothing and cannot create anything.
+-- The connection limit must cover DB_POOL_SIZE + 2 (the /health connection and, briefly at
+-- start-up, the privilege check).
 CREATE ROLE dea_agent LOGIN PASSWORD :'agent_password'
     NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS
     CONNECTION LIMIT 20;

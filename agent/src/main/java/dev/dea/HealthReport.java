@@ -31,6 +31,10 @@ public final class HealthReport {
         database.put("status", db.reachable() ? "up" : "down");
         db.serverVersion().ifPresent(v -> database.put("server_version", v));
         db.reason().ifPresent(r -> database.put("reason", r));
+        if (!db.privilegedLogin().isEmpty()) {
+            // Accepted only because DB_ALLOW_PRIVILEGED_LOGIN=true: shown, so that it is not forgotten.
+            database.put("privileged_login", db.privilegedLogin());
+        }
         body.put("database", database);
         var cache = services.cache().stats();
         body.put("cache", Map.of("frames", cache.frames(), "bytes", cache.bytes(), "max_bytes", cache.maxBytes()));

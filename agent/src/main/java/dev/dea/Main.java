@@ -93,6 +93,11 @@ public final class Main {
             }, "dea-shutdown"));
             log.info("Data Execution Agent {} listening on {}://{}:{} ({})", Services.VERSION, config.scheme(), config.host(), app.port(), config);
             Banner.print(config, app.port(), demo.isPresent());
+        } catch (ConfigException e) {
+            // Found once the database answered (e.g. a privileged DB_USER): refused like a bad setting.
+            demo.ifPresent(DemoDatabase::close);
+            System.err.println(e.getMessage());
+            System.exit(2);
         } catch (RuntimeException e) {
             demo.ifPresent(DemoDatabase::close);
             Optional<String> busy = bindFailure(e, config.host(), config.port());
@@ -142,7 +147,7 @@ public final class Main {
             metrics.watchCache(cache::stats);
             SchemaService schema = new SchemaService(database, config.schema(), Clock.systemUTC());
             ProfileService profiles = new ProfileService(database, schema, config.schema());
-            SqlRunner sqlRunner = new SqlRunner(database, guard, cache, metrics.executions());
+            SqlRunner sqlRunner = new SqlRunner(database, guard, cache, metrics.executions(), config.sqlAdmission());
             // sql() inside sandboxed code takes the same guarded, read-only path as /execute.
             sandbox = new SandboxService(config.sandbox(), cache, sqlRunner::frame);
             metrics.watchSandbox(sandbox::load);

@@ -152,6 +152,7 @@ public final class ConfigLoader {
         db.filter(d -> schema.profileMaxConcurrent() >= d.poolSize()).ifPresent(d -> problems.add(
                 "PROFILE_MAX_CONCURRENT (" + schema.profileMaxConcurrent() + ") must be below DB_POOL_SIZE ("
                         + d.poolSize() + "), so that profiles cannot hold every database connection"));
+        SqlAdmission sqlAdmission = sqlAdmission(db, schema);
 
         long maxRequestBytes = env.size("MAX_REQUEST_BYTES", 10L << 20);
         AuthLimits authLimits = new AuthLimits(env.integer("AUTH_FAILURE_LIMIT", 10, 1, 10_000),
@@ -194,7 +195,7 @@ public final class ConfigLoader {
         }
         return new AgentConfig(host, port, token.orElseGet(ConfigLoader::generateToken), previous, generated,
                 core, publicUrl, agentId, db, sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
-                auth, tls, observability, docs, httpLimits);
+                auth, tls, observability, docs, httpLimits, sqlAdmission);
     }
 
     /** README "Slow and greedy clients". */
@@ -207,6 +208,25 @@ public final class ConfigLoader {
             perClient = total;
         }
         return new HttpLimits(Duration.ofSeconds(bodySeconds), perClient, total);
+    }
+
+    /**
+     * SQL statements (from /execute and from sandboxed code) share the pool with profiles and schema
+     * reads: by default they get what the profile slots leave, minus one connection for schema reads.
+     */
+    private SqlAdmission sqlAdmission(Optional<DbConfig> db, SchemaConfig schema) {
+        int poolSize = db.map(DbConfig::poolSize).orElse(SqlAdmission.DEMO_POOL_SIZE);
+        int fits = Math.max(1, poolSize - schema.profileMaxConcurrent() - 1);
+        SqlAdmission admission = new SqlAdmission(
+                env.integer("SQL_MAX_CONCURRENT", fits, 1, 200),
+                env.integer("SQL_QUEUE_SIZE", SqlAdmission.DEFAULT_QUEUE_SIZE, 0, 10_000),
+                Duration.ofSeconds(env.integer("SQL_QUEUE_TIMEOUT_SECONDS", SqlAdmission.DEFAULT_QUEUE_TIMEOUT_SECONDS,
+                        1, 3_600)));
+        db.filter(d -> admission.maxConcurrent() + schema.profileMaxConcurrent() > d.poolSize()).ifPresent(d ->
+                problems.add("SQL_MAX_CONCURRENT (" + admission.maxConcurrent() + ") + PROFILE_MAX_CONCURRENT ("
+                        + schema.profileMaxConcurrent() + ") must not exceed DB_POOL_SIZE (" + d.poolSize()
+                        + "): every admitted statement and profile needs a database connection of its own"));
+        return admission;
     }
 
     private Optional<DbConfig> db() {
@@ -244,7 +264,9 @@ public final class ConfigLoader {
             }
         }
         int pool = env.integer("DB_POOL_SIZE", 10, 1, 200);
-        return Optional.of(new DbConfig("postgresql", host, port, user, password, name, ssl, role, searchPath, pool));
+        boolean allowPrivileged = env.bool("DB_ALLOW_PRIVILEGED_LOGIN", false);
+        return Optional.of(new DbConfig("postgresql", host, port, user, password, name, ssl, role, searchPath, pool,
+                allowPrivileged));
     }
 
     private AuthSettings auth() {

@@ -5,7 +5,11 @@ import java.util.Properties;
 
 import static java.util.Objects.requireNonNull;
 
-/** Where the client's database is and how the agent talks to it. The password is never rendered. */
+/**
+ * Where the client's database is and how the agent talks to it. The password is never rendered.
+ * {@code allowPrivilegedLogin} (DB_ALLOW_PRIVILEGED_LOGIN) accepts a login that is a superuser, may
+ * bypass row security or holds a server-access role; without it such a login is refused.
+ */
 public record DbConfig(
         String dialect,
         String host,
@@ -16,7 +20,8 @@ public record DbConfig(
         String sslMode,
         Optional<String> readOnlyRole,
         String searchPath,
-        int poolSize) {
+        int poolSize,
+        boolean allowPrivilegedLogin) {
 
     public DbConfig {
         requireNonNull(dialect, "dialect");
@@ -27,6 +32,12 @@ public record DbConfig(
         requireNonNull(sslMode, "sslMode");
         requireNonNull(readOnlyRole, "readOnlyRole");
         requireNonNull(searchPath, "searchPath");
+    }
+
+    /** A login that must not be privileged (DB_ALLOW_PRIVILEGED_LOGIN unset). */
+    public DbConfig(String dialect, String host, int port, String user, String password, String name, String sslMode,
+                    Optional<String> readOnlyRole, String searchPath, int poolSize) {
+        this(dialect, host, port, user, password, name, sslMode, readOnlyRole, searchPath, poolSize, false);
     }
 
     public String jdbcUrl() {

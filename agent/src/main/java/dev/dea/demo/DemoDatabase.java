@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The quick start's database: a real PostgreSQL started from the embedded binaries,
  * filled with a generated shop dataset (customers, products, orders, order items)
  * that exercises the types the agent must handle: enums, numeric, dates, timestamptz,
- * booleans, jsonb, text[] and NULLs. The agent reads it through a read-only role,
- * exactly as docs/readonly-role.sql recommends for a client's database.
+ * booleans, jsonb, text[] and NULLs. The agent logs in as a least-privilege role that may only
+ * read, as docs/readonly-role.sql recommends for a client's database: the embedded server's
+ * superuser only creates the database.
  */
 public final class DemoDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DemoDatabase.class);
@@ -81,9 +82,9 @@ public final class DemoDatabase implements AutoCloseable {
         }
     }
 
-    /** Connection settings for the agent: the superuser logs in, then every transaction runs as the read-only role. */
+    /** Connection settings for the agent: the read-only role logs in (the agent refuses a superuser). */
     public DbConfig dbConfig() {
-        return new DbConfig("postgresql", "127.0.0.1", postgres.getPort(), "postgres", "", DATABASE, "disable",
+        return new DbConfig("postgresql", "127.0.0.1", postgres.getPort(), READER, "", DATABASE, "disable",
                 Optional.of(READER), "public", 10);
     }
 

@@ -1,6 +1,7 @@
 package dev.dea.doctor;
 
 import dev.dea.config.DbConfig;
+import dev.dea.db.LoginPrivileges;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,6 +21,7 @@ import java.util.Properties;
  */
 final class DatabaseChecks {
     static final String DATABASE = "database";
+    static final String LOGIN = "database login";
     static final String RIGHTS = "database rights";
     static final String ROLE = "database role";
     static final String READONLY_REMEDY = "create a read-only role with docs/readonly-role.sql and set DB_USER to it";
@@ -43,12 +45,14 @@ final class DatabaseChecks {
             checks.add(Check.fail(DATABASE, "cannot connect to " + where(config) + ": " + firstLine(e),
                     "check DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD and DB_SSL_MODE, and that the server accepts "
                             + "connections from this host (listen_addresses, pg_hba.conf)"));
+            checks.add(Check.skip(LOGIN, "the database is not reachable"));
             checks.add(Check.skip(RIGHTS, "the database is not reachable"));
             config.readOnlyRole().ifPresent(r -> checks.add(Check.skip(ROLE, "the database is not reachable")));
             return checks;
         }
         try (c) {
             checks.add(guarded(c, DATABASE, () -> Check.ok(DATABASE, "PostgreSQL " + serverVersion(c) + " at " + where(config))));
+            checks.add(guarded(c, LOGIN, () -> login(c, config)));
             checks.add(guarded(c, RIGHTS, () -> rights(c, config, "'" + config.user() + "'", READONLY_REMEDY)));
             config.readOnlyRole().ifPresent(role -> checks.add(guarded(c, ROLE, () -> role(c, config, role))));
             c.rollback();
@@ -80,6 +84,22 @@ final class DatabaseChecks {
         // "15.19 (Debian 15.19-0+deb12u1)": the number is what an operator compares.
         int space = version.indexOf(' ');
         return space < 0 ? version : version.substring(0, space);
+    }
+
+    /** What the agent itself checks on every new connection: a privileged login is refused unless allowed. */
+    private static Check login(Connection c, DbConfig config) throws SQLException {
+        LoginPrivileges found = LoginPrivileges.read(c);
+        String who = "'" + config.user() + "'";
+        if (!found.privileged()) {
+            return Check.ok(LOGIN, who + " is not a superuser, cannot bypass row security and is in none of the "
+                    + "server-access roles (pg_read_server_files, pg_execute_server_program, ...)");
+        }
+        if (config.allowPrivilegedLogin()) {
+            return Check.warn(LOGIN, who + " is privileged (" + found.describe() + "), accepted because "
+                    + "DB_ALLOW_PRIVILEGED_LOGIN=true", READONLY_REMEDY + ", then unset DB_ALLOW_PRIVILEGED_LOGIN");
+        }
+        return Check.fail(LOGIN, who + " is privileged (" + found.describe() + "): the agent refuses to start with it",
+                READONLY_REMEDY + " (or set DB_ALLOW_PRIVILEGED_LOGIN=true to accept the risk)");
     }
 
     /** The current identity's write rights in the searched schemas; {@code who} names it in the report. */

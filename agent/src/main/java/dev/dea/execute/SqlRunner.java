@@ -4,6 +4,8 @@ import dev.dea.cache.FrameCache;
 import dev.dea.cache.FrameMeta;
 import dev.dea.cache.FrameWriter;
 import dev.dea.cache.Provenance;
+import dev.dea.admission.Admission;
+import dev.dea.config.SqlAdmission;
 import dev.dea.config.SqlLimits;
 import dev.dea.db.Database;
 import dev.dea.frame.FrameValues;
@@ -14,6 +16,7 @@ import dev.dea.sql.SqlGuard;
 
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,17 +33,40 @@ public final class SqlRunner {
     private final FrameCache cache;
     private final SqlLimits limits;
     private final ExecutionMetrics metrics;
+    /**
+     * Bounds the statements that hold a pooled connection, so that a full pool answers 429, not a
+     * 503 after HikariCP's wait. A Python step's sql() calls come here too, but the step holds a
+     * sandbox slot, never an SQL slot or a connection, while its code runs: it cannot wait on itself.
+     */
+    private final Admission admission;
 
     public SqlRunner(Database database, SqlGuard guard, FrameCache cache) {
         this(database, guard, cache, ExecutionMetrics.none());
     }
 
+    /** Admits as many statements at once as the pool has connections, with the default queue. */
     public SqlRunner(Database database, SqlGuard guard, FrameCache cache, ExecutionMetrics metrics) {
+        this(database, guard, cache, metrics, new SqlAdmission(database.config().poolSize(),
+                SqlAdmission.DEFAULT_QUEUE_SIZE, Duration.ofSeconds(SqlAdmission.DEFAULT_QUEUE_TIMEOUT_SECONDS)));
+    }
+
+    public SqlRunner(Database database, SqlGuard guard, FrameCache cache, ExecutionMetrics metrics,
+                     SqlAdmission admission) {
         this.database = requireNonNull(database, "database");
         this.guard = requireNonNull(guard, "guard");
         this.cache = requireNonNull(cache, "cache");
         this.limits = database.limits();
         this.metrics = requireNonNull(metrics, "metrics");
+        this.admission = new Admission("SQL", admission.maxConcurrent(), admission.queueSize(), admission.queueTimeout());
+    }
+
+    /** Statements holding a database connection, and waiting for one. */
+    public int running() {
+        return admission.running();
+    }
+
+    public int queued() {
+        return admission.queued();
     }
 
     /** What a run produced: the frame, the guard's view of the statement, the first rows. */
@@ -73,7 +99,18 @@ public final class SqlRunner {
         GuardedStatement statement = guard.check(sql);
         Provenance provenance = new Provenance("sql", sql, List.of(), requestId);
         Preview preview = new Preview(previewRows, cache.previewMaxBytes());
-        FrameMeta meta = database.readOnly(connection -> {
+        // Admitted after the guard: a rejected statement never takes a slot.
+        admission.acquire();
+        long admitted = System.nanoTime();
+        try {
+            return new SqlRun(read(statement, provenance, preview), statement, preview.rows);
+        } finally {
+            admission.release((System.nanoTime() - admitted) / 1_000_000);
+        }
+    }
+
+    private FrameMeta read(GuardedStatement statement, Provenance provenance, Preview preview) {
+        return database.readOnly(connection -> {
             try (Statement st = connection.createStatement()) {
                 // Small at first: the driver sizes later batches to SQL_RESULT_BUFFER once it has seen the rows.
                 st.setFetchSize(limits.firstFetchRows());
@@ -108,7 +145,6 @@ public final class SqlRunner {
                 }
             }
         });
-        return new SqlRun(meta, statement, preview.rows);
     }
 
     /**

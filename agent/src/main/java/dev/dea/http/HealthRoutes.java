@@ -24,7 +24,9 @@ final class HealthRoutes {
                "database": {"type": "object", "required": ["status"], "properties": {
                  "status": {"type": "string", "enum": ["up", "down"]},
                  "server_version": {"type": "string"},
-                 "reason": {"type": "string", "description": "why it is down"}}},
+                 "reason": {"type": "string", "description": "why it is down"},
+                 "privileged_login": {"type": "array", "items": {"type": "string"},
+                   "description": "the login's privileges (superuser, bypassrls, member of pg_...), present only when DB_ALLOW_PRIVILEGED_LOGIN=true accepted them"}}},
                "cache": {"type": "object", "required": ["frames", "bytes", "max_bytes"], "properties": {
                  "frames": {"type": "integer"}, "bytes": {"type": "integer"}, "max_bytes": {"type": "integer"}}},
                "sandbox": {"type": "object", "required": ["status", "runtime", "running", "queued", "pooled"], "properties": {

@@ -100,7 +100,8 @@ GROUP BY 1;
 
 ANALYZE;
 
--- The agent reads through this role only (DB_READONLY_ROLE); see docs/readonly-role.sql.
-CREATE ROLE dea_reader NOLOGIN;
+-- The agent logs in as this least-privilege role (no superuser, no server-access roles): the agent
+-- refuses a privileged login; see docs/readonly-role.sql.
+CREATE ROLE dea_reader LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS;
 GRANT USAGE ON SCHEMA public TO dea_reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO dea_reader;

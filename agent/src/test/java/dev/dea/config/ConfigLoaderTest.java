@@ -175,4 +175,32 @@ class ConfigLoaderTest {
                 .hasMessageContaining("MAX_REQUESTS_PER_CLIENT (300) must not exceed MAX_CONCURRENT_REQUESTS (100)")
                 .hasMessageContaining("REQUEST_BODY_TIMEOUT_SECONDS must be between 1 and 300");
     }
+
+    @Test
+    void sqlAdmissionDefaultsToThePoolLeftByProfilesAndSchemaReads() {
+        AgentConfig config = ConfigLoader.load(db(Map.of()));
+        // DB_POOL_SIZE 10 - PROFILE_MAX_CONCURRENT 2 - one connection for schema reads.
+        assertThat(config.sqlAdmission().maxConcurrent()).isEqualTo(7);
+        assertThat(config.sqlAdmission().queueSize()).isEqualTo(SqlAdmission.DEFAULT_QUEUE_SIZE);
+        assertThat(config.sqlAdmission().queueTimeout()).isEqualTo(Duration.ofSeconds(SqlAdmission.DEFAULT_QUEUE_TIMEOUT_SECONDS));
+        assertThat(ConfigLoader.load(db(Map.of("DB_POOL_SIZE", "2", "PROFILE_MAX_CONCURRENT", "1")))
+                .sqlAdmission().maxConcurrent()).isEqualTo(1);
+    }
+
+    @Test
+    void sqlSlotsAndProfileSlotsMustFitThePool() {
+        assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("DB_POOL_SIZE", "4", "SQL_MAX_CONCURRENT", "3",
+                "SQL_QUEUE_SIZE", "-1"))))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("SQL_MAX_CONCURRENT (3) + PROFILE_MAX_CONCURRENT (2) "
+                                + "must not exceed DB_POOL_SIZE (4)"))
+                        .anySatisfy(p -> assertThat(p).startsWith("SQL_QUEUE_SIZE")));
+    }
+
+    @Test
+    void aPrivilegedLoginIsRefusedUnlessAllowedExplicitly() {
+        assertThat(ConfigLoader.load(db(Map.of())).db().orElseThrow().allowPrivilegedLogin()).isFalse();
+        assertThat(ConfigLoader.load(db(Map.of("DB_ALLOW_PRIVILEGED_LOGIN", "true"))).db().orElseThrow()
+                .allowPrivilegedLogin()).isTrue();
+    }
 }

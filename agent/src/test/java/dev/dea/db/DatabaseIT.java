@@ -112,7 +112,7 @@ class DatabaseIT {
     void switchesToTheConfiguredReadOnlyRoleAndBackAfterwards() {
         DbConfig base = TestPostgres.config(scratch);
         DbConfig withRole = new DbConfig(base.dialect(), base.host(), base.port(), base.user(), base.password(), base.name(),
-                base.sslMode(), Optional.of("dea_it_reader"), "public", 1);
+                base.sslMode(), Optional.of("dea_it_reader"), "public", 1, base.allowPrivilegedLogin());
         try (Database db = new Database(withRole, limits())) {
             String inside = db.readOnly(c -> text(c, "SELECT current_user"));
             assertThat(inside).isEqualTo("dea_it_reader");
@@ -130,7 +130,7 @@ class DatabaseIT {
         try (SocketProxy proxy = SocketProxy.tcp(TestPostgres.config(scratch).port())) {
             DbConfig base = TestPostgres.config(TestPostgres.fixture());
             DbConfig viaProxy = new DbConfig(base.dialect(), "127.0.0.1", proxy.port(), base.user(), base.password(),
-                    base.name(), base.sslMode(), Optional.empty(), "public", 4);
+                    base.name(), base.sslMode(), Optional.empty(), "public", 4, base.allowPrivilegedLogin());
             try (AgentHarness agent = AgentHarness.start(viaProxy, Map.of())) {
                 assertThat(agent.get("/health").status()).isEqualTo(200);
                 assertThat(agent.sql("SELECT count(*) FROM film").status()).isEqualTo(200);

@@ -81,6 +81,8 @@ class DoctorIT {
                 // Small, so the free-space warning only fires on a nearly full disk.
                 "CACHE_MAX_BYTES", "64MB"));
         env.put("FRAME_MAX_BYTES", "16MB");
+        // The suite's login is the superuser postgres: accepted explicitly; the refusal's tests unset it.
+        env.put("DB_ALLOW_PRIVILEGED_LOGIN", "true");
         for (int i = 0; i < extra.length; i += 2) {
             env.put(extra[i], extra[i + 1]);
         }
@@ -124,7 +126,7 @@ class DoctorIT {
             assertThat(run.output()).doesNotContain("[FAIL]").doesNotContain("[SKIP]").doesNotContain("[WARN]");
             assertThat(run.output().lines().toList()).first().isEqualTo(Doctor.TITLE);
             assertThat(run.output().lines().toList()).last().isEqualTo("no problems");
-            for (String name : List.of("configuration", "listen address", "database", "database rights", "docker engine", "sandbox runtime",
+            for (String name : List.of("configuration", "listen address", "database", "database login", "database rights", "docker engine", "sandbox runtime",
                     "sandbox image", "cache directory", "audit log directory", "platform", "tls certificate")) {
                 assertThat(run.output()).contains("[ OK ] " + name + ": ");
             }
@@ -172,6 +174,7 @@ class DoctorIT {
         assertThat(db.detail()).contains("cannot connect").contains("refused");
         assertThat(db.remedy()).hasValueSatisfying(r -> assertThat(r).contains("DB_HOST").contains("pg_hba.conf"));
         assertThat(check(checks, DatabaseChecks.RIGHTS).status()).isEqualTo(Check.Status.SKIP);
+        assertThat(check(checks, DatabaseChecks.LOGIN).status()).isEqualTo(Check.Status.SKIP);
         assertThat(check(checks, DatabaseChecks.ROLE).status()).isEqualTo(Check.Status.SKIP);
     }
 
@@ -184,6 +187,41 @@ class DoctorIT {
         assertThat(rights.status()).isEqualTo(Check.Status.WARN);
         assertThat(rights.detail()).contains("superuser");
         assertThat(rights.remedy()).hasValueSatisfying(r -> assertThat(r).contains("docs/readonly-role.sql"));
+    }
+
+    @Test
+    void superuserLoginWithoutTheFlagFailsNamingThePrivilege() {
+        Run run = run(env("DB_ALLOW_PRIVILEGED_LOGIN", "false"));
+        Check login = check(diagnose(env("DB_ALLOW_PRIVILEGED_LOGIN", "false")), DatabaseChecks.LOGIN);
+        assertThat(login.status()).isEqualTo(Check.Status.FAIL);
+        assertThat(login.detail()).contains("superuser").contains("refuses");
+        assertThat(login.remedy()).hasValueSatisfying(r -> assertThat(r).contains("docs/readonly-role.sql")
+                .contains("DB_ALLOW_PRIVILEGED_LOGIN=true"));
+        assertThat(run.output()).contains("[FAIL] database login: ");
+        assertThat(run.code()).isEqualTo(1);
+    }
+
+    @Test
+    void superuserLoginWithTheFlagIsAWarning() {
+        Check login = check(diagnose(env()), DatabaseChecks.LOGIN);
+        assertThat(login.status()).isEqualTo(Check.Status.WARN);
+        assertThat(login.detail()).contains("superuser").contains("DB_ALLOW_PRIVILEGED_LOGIN=true");
+    }
+
+    @Test
+    void loginInAServerAccessRoleFailsNamingTheRole() throws SQLException {
+        try (Connection c = TestPostgres.connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("GRANT pg_read_server_files TO " + WRITER);
+        }
+        try {
+            Check login = check(diagnose(env("DB_USER", WRITER, "DB_ALLOW_PRIVILEGED_LOGIN", "false")), DatabaseChecks.LOGIN);
+            assertThat(login.status()).isEqualTo(Check.Status.FAIL);
+            assertThat(login.detail()).contains("member of pg_read_server_files").doesNotContain("superuser");
+        } finally {
+            try (Connection c = TestPostgres.connect("postgres"); Statement s = c.createStatement()) {
+                s.execute("REVOKE pg_read_server_files FROM " + WRITER);
+            }
+        }
     }
 
     @Test

@@ -151,7 +151,7 @@ class AccessLogIT {
         DbConfig base = TestPostgres.config(TestPostgres.fixture());
         try (SocketProxy proxy = SocketProxy.tcp(base.port())) {
             DbConfig viaProxy = new DbConfig(base.dialect(), "127.0.0.1", proxy.port(), base.user(), base.password(),
-                    base.name(), base.sslMode(), Optional.empty(), "public", 2);
+                    base.name(), base.sslMode(), Optional.empty(), "public", 2, base.allowPrivilegedLogin());
             try (AgentHarness agent = AgentHarness.start(viaProxy, Map.of())) {
                 assertThat(agent.sql("SELECT 1").status()).isEqualTo(200);
                 proxy.down();

@@ -324,7 +324,7 @@ class ProfileExoticTypesIT {
         }
         DbConfig base = TestPostgres.config(dbName);
         DbConfig restricted = new DbConfig(base.dialect(), base.host(), base.port(), base.user(), base.password(),
-                base.name(), base.sslMode(), Optional.of(ROLE), base.searchPath(), 2);
+                base.name(), base.sslMode(), Optional.of(ROLE), base.searchPath(), 2, base.allowPrivilegedLogin());
         try (Database limited = database(restricted)) {
             SchemaService limitedSchema = new SchemaService(limited, EXACT, Clock.systemUTC());
             TableProfile p = new ProfileService(limited, limitedSchema, EXACT).profile("exotic");

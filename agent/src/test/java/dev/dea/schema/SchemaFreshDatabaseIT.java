@@ -152,7 +152,7 @@ class SchemaFreshDatabaseIT {
         }
         DbConfig base = TestPostgres.config(dbName);
         DbConfig restricted = new DbConfig(base.dialect(), base.host(), base.port(), base.user(), base.password(),
-                base.name(), base.sslMode(), Optional.of(ROLE), base.searchPath(), 2);
+                base.name(), base.sslMode(), Optional.of(ROLE), base.searchPath(), 2, base.allowPrivilegedLogin());
         try (Database limited = database(restricted)) {
             DatabaseSchema schema = service(limited, Clock.systemUTC()).schema();
             assertThat(schema.tables()).extracting(TableInfo::qualifiedName)

@@ -58,6 +58,8 @@ public final class AgentHarness implements AutoCloseable {
             env.put("DB_PASSWORD", db.password());
             env.put("DB_NAME", db.name());
             env.put("DB_SSL_MODE", "disable");
+            // The suite logs in as the superuser postgres (TestPostgres.config), refused without this flag.
+            env.put("DB_ALLOW_PRIVILEGED_LOGIN", String.valueOf(db.allowPrivilegedLogin()));
             env.put("CACHE_DIR", cacheDir.toString());
             env.put("AUDIT_LOG_PATH", Files.createTempDirectory("dea-audit-").resolve("audit.log").toString());
             // Most tests never run Python: no warm containers unless a test asks for them.

@@ -54,8 +54,66 @@ public final class TestPostgres {
     private TestPostgres() {
     }
 
+    /** As the superuser the suite logs in as: accepted only because the tests say so explicitly. */
     public static DbConfig config(String database) {
-        return new DbConfig("postgresql", HOST, PORT, USER, PASSWORD, database, "disable", Optional.empty(), "public", 8);
+        // The suite logs in as the superuser postgres, which the agent refuses without DB_ALLOW_PRIVILEGED_LOGIN.
+        return new DbConfig("postgresql", HOST, PORT, USER, PASSWORD, database, "disable", Optional.empty(), "public", 8,
+                true);
+    }
+
+    /**
+     * A new login made by running docs/readonly-role.sql in {@code database} (its role name made unique,
+     * since roles are cluster-wide): what an operator is told to create, without
+     * DB_ALLOW_PRIVILEGED_LOGIN. Drop it with {@link #dropLogin} after dropping the database.
+     */
+    public static DbConfig leastPrivilegeLogin(String database) {
+        String role = "dea_it_agent_" + Long.toHexString(System.nanoTime());
+        String password = "pw-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
+        String script;
+        try {
+            script = Files.readString(Path.of("../docs/readonly-role.sql"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("docs/readonly-role.sql not found from " + Path.of("").toAbsolutePath(), e);
+        }
+        StringBuilder sql = new StringBuilder();
+        for (String line : script.split("\n")) {
+            if (!line.strip().startsWith("--")) {
+                sql.append(line).append('\n');
+            }
+        }
+        // psql's variables, as `psql -v agent_password=... -d <database>` would fill them in.
+        String statements = sql.toString().replace("dea_agent", role)
+                .replace(":'agent_password'", "'" + password + "'")
+                .replace(":\"DBNAME\"", "\"" + database + "\"");
+        try (Connection c = connect(database); Statement s = c.createStatement()) {
+            for (String statement : statements.split(";")) {
+                if (!statement.isBlank()) {
+                    s.execute(statement);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("docs/readonly-role.sql failed in " + database + ": " + e.getMessage(), e);
+        }
+        return new DbConfig("postgresql", HOST, PORT, role, password, database, "disable", Optional.empty(), "public", 8,
+                false);
+    }
+
+    /** Drops a login of {@link #leastPrivilegeLogin}, with whatever it was granted in its database, if it still exists. */
+    public static void dropLogin(DbConfig login) {
+        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+            boolean databaseLeft;
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + login.name() + "'")) {
+                databaseLeft = rs.next();
+            }
+            if (databaseLeft) {
+                try (Connection db = connect(login.name()); Statement d = db.createStatement()) {
+                    d.execute("DROP OWNED BY " + login.user());
+                }
+            }
+            s.execute("DROP ROLE IF EXISTS " + login.user());
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not drop the login " + login.user() + ": " + e.getMessage(), e);
+        }
     }
 
     public static Connection connect(String database) throws SQLException {
