@@ -18,6 +18,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dea.config.DbConfig;
 import dev.dea.error.SqlRejectedException;
 import dev.dea.testing.AgentHarness;
 import dev.dea.testing.TestPostgres;
@@ -282,5 +283,27 @@ class GuardCorpusIT {
             }
         }
         assertThat(wrong).isEmpty();
+    }
+
+    @Test
+    void theGuardHoldsForALeastPrivilegeLoginToo() throws Exception {
+        DbConfig login = TestPostgres.leastPrivilegeLogin(database);
+        try (AgentHarness leastPrivileged = AgentHarness.start(login, Map.of())) {
+            List<String> wrong = new ArrayList<>();
+            for (Attack attack : attacks()) {
+                AgentHarness.Reply reply = leastPrivileged.post("/execute",
+                        JSON.writeValueAsString(Map.of("language", "sql", "code", attack.sql())));
+                if (reply.status() != 400 || !reply.json().path("detail").path("rule").asText().equals(attack.rule())) {
+                    wrong.add(reply.status() + " " + attack.sql() + " -> " + reply.body());
+                }
+            }
+            assertThat(wrong).isEmpty();
+            // The login reads the fixture: the corpus was refused by the guard, not by missing privileges.
+            AgentHarness.Reply ok = leastPrivileged.post("/execute",
+                    JSON.writeValueAsString(Map.of("language", "sql", "code", "SELECT count(*) AS n FROM orders")));
+            assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        } finally {
+            TestPostgres.dropLogin(login);
+        }
     }
 }
