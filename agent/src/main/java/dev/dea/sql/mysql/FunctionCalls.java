@@ -25,14 +25,25 @@ import static dev.dea.sql.mysql.QueryShapeRules.isPunct;
  */
 final class FunctionCalls {
 
-    /** Keywords the grammar puts before a parenthesis without calling anything. */
-    private static final Set<String> SYNTAX_BEFORE_PARENTHESIS = Set.of(
+    /**
+     * Keywords the grammar puts before a parenthesis without calling anything, and which the
+     * server never takes for a function name: MariaDB refuses {@code word(1)} even when a stored
+     * function of that name exists (MySqlGuardIT proves it on the real server).
+     */
+    static final Set<String> SYNTAX_BEFORE_PARENTHESIS = Set.of(
             "in", "exists", "from", "join", "straight_join", "as", "on", "using", "where", "having", "and", "or",
             "xor", "not", "select", "union", "intersect", "except", "all", "any", "some", "distinct", "by", "over",
-            "lateral", "values", "row", "when", "then", "else", "case", "is", "like", "rlike", "regexp", "between",
-            "div", "escape", "columns", "against", "match", "partition", "of", "group", "index", "key", "with",
-            "recursive", "limit", "offset", "leading", "trailing", "both", "sounds", "for", "separator", "table",
-            "default", "path", "nested", "ordinality", "set", "interval", "window", "null", "empty", "error");
+            "values", "row", "when", "then", "else", "case", "is", "like", "rlike", "regexp", "between", "div",
+            "match", "partition", "group", "index", "key", "with", "leading", "trailing", "both", "interval",
+            "default");
+
+    /**
+     * Non-reserved words that open a parenthesis only in one place of the grammar; anywhere
+     * else MariaDB calls a stored function of that name, so they are exempt only in context:
+     * {@code 'path' COLUMNS (} in JSON_TABLE, {@code MEMBER OF (}, {@code MATCH (...) AGAINST (},
+     * {@code LATERAL (SELECT}.
+     */
+    static final Set<String> CONTEXTUAL_SYNTAX = Set.of("columns", "of", "against", "lateral");
 
     private final List<Token> tokens;
     private final Set<String> allowed;
@@ -67,7 +78,7 @@ final class FunctionCalls {
                 continue;
             }
             boolean quoted = name.kind() == Kind.QUOTED_IDENT;
-            if (!quoted && SYNTAX_BEFORE_PARENTHESIS.contains(name.text())) {
+            if (!quoted && (SYNTAX_BEFORE_PARENTHESIS.contains(name.text()) || isContextualSyntax(k - 1))) {
                 continue;
             }
             if (columnLists[k - 1] || isKeyword(tokens, k - 2, "as")) {
@@ -79,6 +90,17 @@ final class FunctionCalls {
                 judgeBuiltIn(name, quoted, name.end() != tokens.get(k).start());
             }
         }
+    }
+
+    private boolean isContextualSyntax(int at) {
+        Token before = at > 0 ? tokens.get(at - 1) : null;
+        return switch (tokens.get(at).text()) {
+            case "columns" -> before != null && before.kind() == Kind.STRING;
+            case "of" -> before != null && before.isKeyword("member");
+            case "against" -> before != null && before.isPunct(')');
+            case "lateral" -> isKeyword(tokens, at + 2, "select") || isKeyword(tokens, at + 2, "with");
+            default -> false;
+        };
     }
 
     private void judgeBuiltIn(Token token, boolean quoted, boolean gap) {
