@@ -1,6 +1,7 @@
 package dev.dea.sql.mysql;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -146,6 +147,7 @@ final class FunctionCalls {
      */
     static boolean[] cteNamePositions(List<Token> tokens) {
         boolean[] names = new boolean[tokens.size()];
+        int[] closing = closingParentheses(tokens);
         for (int k = 0; k < tokens.size(); k++) {
             if (!tokens.get(k).isKeyword("with") || isKeyword(tokens, k + 1, "rollup")) {
                 continue;
@@ -157,13 +159,13 @@ final class FunctionCalls {
             while (j < tokens.size() && tokens.get(j).isIdentifier()) {
                 int nameAt = j++;
                 if (isPunct(tokens, j, '(')) {
-                    j = closing(tokens, j) + 1;
+                    j = closing[j] + 1;
                 }
                 if (!isKeyword(tokens, j, "as") || !isPunct(tokens, j + 1, '(')) {
                     break;
                 }
                 names[nameAt] = true;
-                j = closing(tokens, j + 1) + 1;
+                j = closing[j + 1] + 1;
                 if (!isPunct(tokens, j, ',')) {
                     break;
                 }
@@ -173,17 +175,23 @@ final class FunctionCalls {
         return names;
     }
 
-    /** Index of the parenthesis closing the one at {@code open}, or the last index when unbalanced. */
-    private static int closing(List<Token> tokens, int open) {
+    /**
+     * For each opening parenthesis the index of its closing one (the token count when it has
+     * none), in one pass, so that many WITH clauses cannot make the reading quadratic.
+     */
+    private static int[] closingParentheses(List<Token> tokens) {
+        int[] closing = new int[tokens.size()];
+        Arrays.fill(closing, tokens.size());
+        int[] open = new int[tokens.size()];
         int depth = 0;
-        for (int j = open; j < tokens.size(); j++) {
+        for (int j = 0; j < tokens.size(); j++) {
             if (tokens.get(j).isPunct('(')) {
-                depth++;
-            } else if (tokens.get(j).isPunct(')') && --depth == 0) {
-                return j;
+                open[depth++] = j;
+            } else if (tokens.get(j).isPunct(')') && depth > 0) {
+                closing[open[--depth]] = j;
             }
         }
-        return tokens.size();
+        return closing;
     }
 
     static List<Pattern> patterns(Set<String> entries) {

@@ -81,6 +81,7 @@ public final class MySqlGuard implements StatementGuard {
         if (count > 1) {
             throw reject("multiple_statements", "only one statement per request is allowed; found " + count);
         }
+        requireBalancedParentheses(lexed);
         QueryShapeRules.check(lexed.tokens());
         TableReferences.check(lexed.tokens(), deniedTables);
         SortedSet<String> functions =
@@ -105,14 +106,21 @@ public final class MySqlGuard implements StatementGuard {
     /**
      * Valid MySQL that JSqlParser's grammar cannot read (SOUNDS LIKE, some MariaDB syntax):
      * the token rules, which already ran in full, decide alone. What they need from a parse,
-     * one statement opening with a query keyword, the lexer established; the parentheses must
-     * balance, so that no part of the text hides from the CTE and call readings.
+     * one statement opening with a query keyword with balanced parentheses, the lexer established.
      */
     private GuardedStatement unparsed(String sql, MySqlLexer.Result lexed, Set<String> functions,
                                       StatementParser.Failure failure) {
         if (!failure.syntax()) {
             throw reject("parse_error", "the guard could not parse the statement: " + failure.getMessage());
         }
+        return new GuardedStatement(sql, relations(TableReferences.afterFromAndJoin(lexed.tokens())), functions);
+    }
+
+    /**
+     * Checked before any rule reads nesting (CTE bodies, calls) and before the parse, which
+     * would spend its whole time budget on text the server refuses anyway.
+     */
+    private static void requireBalancedParentheses(MySqlLexer.Result lexed) {
         int depth = 0;
         for (MySqlLexer.Token token : lexed.tokens()) {
             depth += token.isPunct('(') ? 1 : token.isPunct(')') ? -1 : 0;
@@ -121,10 +129,8 @@ public final class MySqlGuard implements StatementGuard {
             }
         }
         if (depth != 0) {
-            throw reject("parse_error", "the guard could not parse the statement (" + failure.getMessage()
-                    + "): its parentheses do not balance");
+            throw reject("parse_error", "the statement's parentheses do not balance");
         }
-        return new GuardedStatement(sql, relations(TableReferences.afterFromAndJoin(lexed.tokens())), functions);
     }
 
     /** Effective function deny entries (configured; the built-in never-list is in {@link #neverFunctions()}). */

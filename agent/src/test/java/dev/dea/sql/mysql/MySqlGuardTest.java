@@ -1,5 +1,6 @@
 package dev.dea.sql.mysql;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeout;
 
 class MySqlGuardTest {
 
@@ -149,6 +151,21 @@ class MySqlGuardTest {
         assertRejected(GUARD, "SELECT * FROM information_schema.INNODB_BUFFER_PAGE", "denied_table");
         // A user table that merely shares a name with a denied information_schema view is readable.
         assertThat(GUARD.check("SELECT * FROM users").tables()).containsExactly("users");
+    }
+
+    @Test
+    void readsPathologicalTextInLinearTime() {
+        String manyWiths = "SELECT 1 FROM t WHERE x IN " + "(WITH a AS (SELECT 1) ".repeat(40_000);
+        assertTimeout(Duration.ofSeconds(5), () -> assertRejected(GUARD, manyWiths, "parse_error"));
+        // Deep nesting either parses or runs out of the parser's time: refused, never a hang.
+        String manyCalls = "SELECT " + "ABS(".repeat(50_000) + "1" + ")".repeat(50_000);
+        assertTimeout(Duration.ofSeconds(10), () -> {
+            try {
+                assertThat(GUARD.check(manyCalls).functions()).containsExactly("abs");
+            } catch (SqlRejectedException e) {
+                assertThat(e.rule()).isEqualTo("parse_error");
+            }
+        });
     }
 
     @Test
