@@ -61,3 +61,7 @@ SELECT * FROM orders WHERE (customer_id, status) IN ((1, 'paid'), (2, 'open'))
 SELECT 0x41, X'42', B'1', N'national', _utf8mb4'intro', 1e3, .5, 1.5e-3
 SELECT `select` FROM (SELECT 1 AS `select`) AS `weird``name`
 SELECT name FROM customers WHERE id = 1;
+SELECT name FROM customers WHERE name NOT IN ('x') AND email IS NOT NULL
+SELECT id FROM orders WHERE JSON_LENGTH(meta) > 0 AND status <> 'open'
+SELECT DATE (ordered_at), IF (amount > 1, 1, 0) FROM orders
+SELECT SUM(CASE WHEN status = 'paid' THEN amount ELSE 0 END) / COUNT(*) AS paid_share FROM orders
