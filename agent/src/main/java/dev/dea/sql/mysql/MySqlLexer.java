@@ -95,6 +95,7 @@ final class MySqlLexer {
     }
 
     private void run() {
+        rejectControlCharacters();
         while (i < n && problem == null) {
             char c = s.charAt(i);
             if (isSpace(c)) {
@@ -129,6 +130,21 @@ final class MySqlLexer {
             } else {
                 add(Kind.PUNCT, String.valueOf(c), i);
                 i++;
+            }
+        }
+    }
+
+    /**
+     * Control characters other than the usual whitespace are refused anywhere, strings
+     * included: the server's scanner gives some of them meanings of their own (a NUL ends a
+     * {@code #} comment, DEL after {@code --} opens one), and no query needs them.
+     */
+    private void rejectControlCharacters() {
+        for (int j = 0; j < n; j++) {
+            char c = s.charAt(j);
+            if ((c < ' ' && !isSpace(c)) || c == '\u007F') {
+                fail("parse_error", String.format("the control character U+%04X at position %d is not allowed", (int) c, j));
+                return;
             }
         }
     }

@@ -90,6 +90,12 @@ class MySqlGuardTest {
         assertRejected(GUARD, "SELECT name FROM mysql.user WHERE name SOUNDS LIKE 'x'", "denied_table");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT 1 # x\u0000; DROP TABLE orders", "SELECT 1 --\u007F x", "SELECT 'a\u0001b'"})
+    void refusesControlCharactersTheServerReadsItsOwnWay(String sql) {
+        assertRejected(GUARD, sql, "parse_error");
+    }
+
     @Test
     void doesNotNestBlockComments() {
         // "/* /* */" is one whole comment in MySQL; what follows is SQL again.
