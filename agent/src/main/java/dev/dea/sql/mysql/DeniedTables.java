@@ -36,7 +36,13 @@ final class DeniedTables {
             "information_schema.client_statistics", "information_schema.users",
             "information_schema.query_cache_info", "information_schema.query_response_time*",
             "information_schema.metadata_lock_info", "information_schema.thread_pool_*",
-            "information_schema.wsrep_*", "information_schema.disks");
+            "information_schema.wsrep_*", "information_schema.disks",
+            // Roles and account attributes; data file paths; failed logins; server feedback.
+            "information_schema.user_attributes", "information_schema.applicable_roles",
+            "information_schema.enabled_roles", "information_schema.administrable_role_authorizations",
+            "information_schema.role_*_grants", "information_schema.files",
+            "information_schema.connection_control_failed_login_attempts", "information_schema.mysql_firewall_*",
+            "information_schema.feedback");
 
     private record Rule(String entry, Pattern schema, Pattern table, boolean wholeSchema) {
         Rule {
