@@ -113,7 +113,8 @@ final class FunctionCalls {
             throw reject("denied_function", "calling " + name + "() is not allowed: only reviewed built-in functions "
                     + "may be called (see docs/sql-guard-mysql.md); stored functions must be schema-qualified");
         }
-        if ((quoted || gap) && !BuiltInFunctions.KEYWORD_CALLS.contains(name)) {
+        // Backticks make any name an identifier, keywords included; a space only matters for non-keywords.
+        if (quoted || (gap && !BuiltInFunctions.KEYWORD_CALLS.contains(name))) {
             throw reject("denied_function", "write " + name + "( with nothing between the name and the parenthesis and "
                     + "without backticks: written otherwise, MySQL may call a stored function of that name instead");
         }

@@ -1,6 +1,7 @@
 package dev.dea.sql.mysql;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SortedSet;
@@ -33,12 +34,13 @@ import static java.util.Objects.requireNonNull;
  */
 public final class MySqlGuard implements StatementGuard {
 
-    static final Duration DEFAULT_PARSE_TIMEOUT = Duration.ofSeconds(5);
+    /** As for PostgreSQL: a pathological statement is abandoned, not allowed to hold the request. */
+    static final Duration PARSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final DeniedTables deniedTables;
     private final Set<String> allowedFunctions;
     private final Set<String> deniedFunctionEntries;
-    private final java.util.List<Pattern> deniedFunctions;
+    private final List<Pattern> deniedFunctions;
     private final Set<String> allowedFunctionSchemas;
     private final StatementParser parser;
 
@@ -50,11 +52,6 @@ public final class MySqlGuard implements StatementGuard {
      */
     public MySqlGuard(Set<String> extraDeniedFunctions, Set<String> extraDeniedTables,
                       Set<String> allowedFunctionSchemas) {
-        this(extraDeniedFunctions, extraDeniedTables, allowedFunctionSchemas, DEFAULT_PARSE_TIMEOUT);
-    }
-
-    MySqlGuard(Set<String> extraDeniedFunctions, Set<String> extraDeniedTables, Set<String> allowedFunctionSchemas,
-               Duration parseTimeout) {
         this.deniedTables = new DeniedTables(extraDeniedTables);
         this.deniedFunctionEntries = Set.copyOf(requireNonNull(extraDeniedFunctions, "extraDeniedFunctions"));
         this.deniedFunctions = FunctionCalls.patterns(deniedFunctionEntries);
@@ -63,7 +60,7 @@ public final class MySqlGuard implements StatementGuard {
         requireNonNull(allowedFunctionSchemas, "allowedFunctionSchemas")
                 .forEach(s -> schemas.add(s.strip().replace("`", "").toLowerCase(Locale.ROOT)));
         this.allowedFunctionSchemas = Set.copyOf(schemas);
-        this.parser = new StatementParser(parseTimeout, StatementParser.Syntax.MYSQL);
+        this.parser = new StatementParser(PARSE_TIMEOUT, StatementParser.Syntax.MYSQL);
     }
 
     @Override

@@ -169,6 +169,15 @@ class MySqlGuardIT {
         } finally {
             execute(connection, "DROP FUNCTION `count`");
         }
+        // Even a keyword that a space cannot turn into a name becomes one in backticks.
+        assertRefused("SELECT `if`(1)");
+        createStoredFunction("if");
+        try {
+            assertThat(queryValue("SELECT if (1, 2, 3)")).isEqualTo("2");
+            assertThat(queryValue("SELECT `if`(1)")).isEqualTo(String.valueOf(STORED_RESULT));
+        } finally {
+            execute(connection, "DROP FUNCTION `if`");
+        }
     }
 
     /** The guard lets these words stand before a parenthesis: the server must never call a stored function for them. */
