@@ -128,7 +128,7 @@ class MySqlGuardIT {
         assertRefused("SELECT 1 /*!50700 , SLEEP(5) */");
         assertRefused("SELECT 1 /*M! , SLEEP(5) */");
         assertThat(columnCount("SELECT 1 /*! , 2 */")).isEqualTo(2);
-        // MariaDB runs versioned comments up to MySQL 5.6's numbers and its own; it skips 5.7+ ones.
+        // MariaDB runs versioned comments below MySQL 5.7's numbers and its own six-digit ones; it skips 50700-99999.
         assertThat(columnCount("SELECT 1 /*!50000 , 2 */")).isEqualTo(2);
         assertThat(columnCount("SELECT 1 /*!100000 , 2 */")).isEqualTo(2);
         assertThat(columnCount("SELECT 1 /*M! , 2 */")).isEqualTo(2);
