@@ -11,7 +11,8 @@ import static java.util.Objects.requireNonNull;
  *
  * @param sql       the text exactly as received; this, not a re-printed form, is what runs
  * @param tables    relations read, lower case, {@code schema.table} when qualified, CTE names excluded
- * @param functions functions called, lower case, without schema
+ * @param functions functions called, lower case, without schema (the MySQL guard keeps the
+ *                  schema of stored functions: {@code schema.name})
  */
 public record GuardedStatement(String sql, Set<String> tables, Set<String> functions) {
 

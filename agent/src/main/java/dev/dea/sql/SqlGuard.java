@@ -1,6 +1,5 @@
 package dev.dea.sql;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -8,7 +7,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.dea.error.AgentException;
 import dev.dea.error.SqlRejectedException;
 import net.sf.jsqlparser.statement.Block;
 import net.sf.jsqlparser.statement.Commit;
@@ -33,10 +31,9 @@ import static java.util.Objects.requireNonNull;
  * PostgreSQL's read-only, rolled-back transaction stays the backstop for writes; this guard
  * is what stops side effects a read-only transaction allows (see docs/sql-guard.md).
  */
-public final class SqlGuard {
+public final class SqlGuard implements StatementGuard {
 
-    /** Longer text is refused before any parsing, which bounds the work of all three readers. */
-    static final int MAX_SQL_BYTES = 1024 * 1024;
+    static final int MAX_SQL_BYTES = StatementGuard.MAX_SQL_BYTES;
     static final Duration DEFAULT_PARSE_TIMEOUT = Duration.ofSeconds(5);
 
     /** Reads the connected server's catalog; called once, when the first statement arrives. */
@@ -72,15 +69,16 @@ public final class SqlGuard {
         this.allowedFunctionSchemas = Set.copyOf(allowedFunctionSchemas);
         this.searchPath = List.copyOf(searchPath);
         this.catalogSource = requireNonNull(catalogSource, "catalogSource");
-        this.parser = new StatementParser(parseTimeout);
+        this.parser = new StatementParser(parseTimeout, StatementParser.Syntax.POSTGRESQL);
     }
 
     /**
      * Returns the statement to execute, or throws {@link SqlRejectedException} naming the
      * rule broken, or a VALIDATION_ERROR for missing, blank or oversized text. Thread-safe.
      */
+    @Override
     public GuardedStatement check(String sql) {
-        validateText(sql);
+        StatementGuard.requireText(sql);
 
         int driverStatements = countDriverStatements(sql);
         if (driverStatements == 0) {
@@ -173,19 +171,6 @@ public final class SqlGuard {
     /** Effective table deny-list (built-in plus configured), sorted. */
     public Set<String> deniedTables() {
         return denyList.tables();
-    }
-
-    private static void validateText(String sql) {
-        if (sql == null) {
-            throw AgentException.validation("sql is required");
-        }
-        if (sql.isBlank()) {
-            throw AgentException.validation("sql must not be blank");
-        }
-        // Every char is at least one UTF-8 byte, so the cheap test settles most cases.
-        if (sql.length() > MAX_SQL_BYTES || sql.getBytes(StandardCharsets.UTF_8).length > MAX_SQL_BYTES) {
-            throw AgentException.validation("sql must not be longer than " + MAX_SQL_BYTES + " bytes");
-        }
     }
 
     /**

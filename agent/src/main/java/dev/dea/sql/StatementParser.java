@@ -15,14 +15,26 @@ import net.sf.jsqlparser.statement.Statements;
 import static java.util.Objects.requireNonNull;
 
 /**
- * JSqlParser, configured for PostgreSQL's lexical rules and bounded in time. The parse runs
+ * JSqlParser, configured for one dialect's lexical rules and bounded in time. The parse runs
  * on a pool thread so that a pathological input is abandoned at the deadline (JSqlParser
  * checks its interrupt flag and stops) instead of holding the request thread.
  */
-final class StatementParser {
+public final class StatementParser {
+
+    /**
+     * The lexical rules JSqlParser must follow to split the text as the server does: which
+     * quotes make strings, whether a backslash escapes, which comments exist.
+     */
+    public record Syntax(boolean dollarQuotedStrings, boolean backslashEscapes, boolean hashLineComments,
+                         boolean doubleQuotedStrings) {
+        /** standard_conforming_strings on: no backslash escapes outside E'' strings; "..." names. */
+        public static final Syntax POSTGRESQL = new Syntax(true, false, false, false);
+        /** MySQL and MariaDB under the default sql_mode (no ANSI_QUOTES, no NO_BACKSLASH_ESCAPES). */
+        public static final Syntax MYSQL = new Syntax(false, true, true, true);
+    }
 
     /** Why the text could not be parsed, short enough for an error message. */
-    static final class Failure extends Exception {
+    public static final class Failure extends Exception {
         private final boolean syntax;
 
         Failure(String reason, Throwable cause, boolean syntax) {
@@ -31,7 +43,7 @@ final class StatementParser {
         }
 
         /** True when JSqlParser's grammar rejected the text, false when it ran out of time or stack. */
-        boolean syntax() {
+        public boolean syntax() {
             return syntax;
         }
     }
@@ -52,26 +64,28 @@ final class StatementParser {
             });
 
     private final Duration timeout;
+    private final Syntax syntax;
 
-    StatementParser(Duration timeout) {
+    public StatementParser(Duration timeout, Syntax syntax) {
         this.timeout = requireNonNull(timeout, "timeout");
+        this.syntax = requireNonNull(syntax, "syntax");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("parse timeout must be positive");
         }
     }
 
-    Statements parse(String sql) throws Failure {
+    public Statements parse(String sql) throws Failure {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             // JSqlParser may retry with its slower "complex" mode; the retry only gets what
             // is left of the budget, so the whole parse stays within the timeout.
             return CCJSqlParserUtil.parseStatements(sql, PARSER_THREADS, parser -> parser
                     .withTimeOut(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())))
-                    .withDollarQuotedStringTags(true)
-                    .withBackslashEscapeCharacter(false)
-                    .withHashLineComments(false)
+                    .withDollarQuotedStringTags(syntax.dollarQuotedStrings())
+                    .withBackslashEscapeCharacter(syntax.backslashEscapes())
+                    .withHashLineComments(syntax.hashLineComments())
                     .withSquareBracketQuotation(false)
-                    .withDoubleQuotedStrings(false)
+                    .withDoubleQuotedStrings(syntax.doubleQuotedStrings())
                     .withUnsupportedStatements(false));
         } catch (JSQLParserException e) {
             throw new Failure(reason(e), e, !ranOutOfResources(e));
@@ -113,7 +127,7 @@ final class StatementParser {
         return message == null ? innermost.getClass().getSimpleName() : firstLine(message);
     }
 
-    static String firstLine(String message) {
+    public static String firstLine(String message) {
         String line = message.strip().lines().findFirst().orElse("").strip();
         if (line.startsWith("net.sf.jsqlparser.parser.")) {
             int colon = line.indexOf(": ");
