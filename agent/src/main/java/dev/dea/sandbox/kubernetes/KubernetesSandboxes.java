@@ -132,6 +132,10 @@ public final class KubernetesSandboxes implements SandboxBackend {
         return pool.pooled();
     }
 
+    PodPool pool() {
+        return pool;
+    }
+
     /** Creates a pod, waits for it to run, attaches, and reads the runner's ready line, all within the start-up bound. */
     PodSandbox launchReady() {
         requireOpen();
