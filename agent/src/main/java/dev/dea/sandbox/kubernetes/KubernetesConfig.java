@@ -65,8 +65,8 @@ public record KubernetesConfig(
         if (runtimeClass.isPresent() && !DNS_LABEL.matcher(runtimeClass.get()).matches()) {
             problems.add("SANDBOX_RUNTIME_CLASS '" + runtimeClass.get() + "' is not a valid RuntimeClass name, e.g. gvisor");
         }
-        long startup = seconds(env, "SANDBOX_K8S_START_TIMEOUT_SECONDS", DEFAULT_STARTUP.toSeconds(), 5, 600, problems);
-        long refill = seconds(env, "SANDBOX_K8S_POOL_REFILL_PER_SECOND", 5, 1, 100, problems);
+        long startup = whole(env, "SANDBOX_K8S_START_TIMEOUT_SECONDS", DEFAULT_STARTUP.toSeconds(), 5, 600, problems);
+        long refill = whole(env, "SANDBOX_K8S_POOL_REFILL_PER_SECOND", 5, 1, 100, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -87,7 +87,7 @@ public record KubernetesConfig(
         return Optional.ofNullable(env.get(key)).map(String::strip).filter(v -> !v.isEmpty());
     }
 
-    private static long seconds(Map<String, String> env, String key, long dflt, long min, long max, List<String> problems) {
+    private static long whole(Map<String, String> env, String key, long dflt, long min, long max, List<String> problems) {
         Optional<String> v = value(env, key);
         if (v.isEmpty()) {
             return dflt;

@@ -153,12 +153,17 @@ final class PodPool implements AutoCloseable {
             started = launcher.get();
             launched.incrementAndGet();
         } catch (RuntimeException e) {
+            long backoff;
             synchronized (this) {
+                if (closed) {
+                    return;   // the finally block still runs; a start cut short by close() is not news
+                }
                 backoffMillis = backoffMillis == 0 ? MIN_BACKOFF_MILLIS : Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
                 retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
+                backoff = backoffMillis;
             }
             String why = e instanceof AgentException ? e.getMessage() : e.toString();
-            log.warn("Sandbox pod pool cannot start a pod ({}); next try in {} ms", why, backoffMillis);
+            log.warn("Sandbox pod pool cannot start a pod ({}); next try in {} ms", why, backoff);
         } finally {
             boolean keep;
             synchronized (this) {
