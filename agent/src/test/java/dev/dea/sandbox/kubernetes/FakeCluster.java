@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.http.ByteString;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -244,11 +243,6 @@ final class FakeCluster implements AutoCloseable {
         @Override
         public void onMessage(WebSocket ws, byte[] bytes) {
             receive(bytes);
-        }
-
-        @Override
-        public void onMessage(WebSocket ws, ByteString bytes) {
-            receive(bytes.toByteArray());
         }
 
         private void receive(byte[] bytes) {
