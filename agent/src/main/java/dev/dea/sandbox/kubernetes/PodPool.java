@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * missing image) sees a trickle of creations, not a storm: every pending start counts
  * against the pool, and failures back off up to 30 s. A pod idle longer than
  * {@code maxIdle} is replaced, so it never gets near its activeDeadlineSeconds; one whose
- * attach stream ended is replaced when noticed.
+ * attach stream ended (its runner or pod died while waiting) is replaced at once.
  */
 final class PodPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PodPool.class);
@@ -171,6 +171,7 @@ final class PodPool implements AutoCloseable {
                 keep = started != null && !closed;
                 if (keep) {
                     idle.addLast(started);
+                    started.onStreamEnd(this::wakeUp);
                     backoffMillis = 0;
                 }
                 notifyAll();
@@ -178,6 +179,12 @@ final class PodPool implements AutoCloseable {
             if (started != null && !keep) {
                 started.close();
             }
+        }
+    }
+
+    private void wakeUp() {
+        synchronized (this) {
+            notifyAll();
         }
     }
 

@@ -32,6 +32,8 @@ final class PodSandbox implements SandboxBackend.Sandbox {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ByteArrayOutputStream stderrTail = new ByteArrayOutputStream();
     private volatile boolean streamEnded;
+    /** Told when the attach stream ends, e.g. a pooled runner killed while it waits. */
+    private volatile Runnable onStreamEnd = () -> { };
     private volatile long readyAtNanos;
     private volatile boolean fromPool;
 
@@ -39,7 +41,10 @@ final class PodSandbox implements SandboxBackend.Sandbox {
         this.backend = backend;
         this.name = name;
         this.watch = watch;
-        watch.exitCode().whenComplete((code, error) -> streamEnded = true);
+        watch.exitCode().whenComplete((code, error) -> {
+            streamEnded = true;
+            onStreamEnd.run();
+        });
         Thread.ofVirtual().name("sandbox-stderr-" + name).start(this::drainStderr);
     }
 
@@ -113,6 +118,13 @@ final class PodSandbox implements SandboxBackend.Sandbox {
     /** The attach stream closed: the runner (or its pod) is gone. */
     boolean streamEnded() {
         return streamEnded;
+    }
+
+    void onStreamEnd(Runnable listener) {
+        onStreamEnd = listener;
+        if (streamEnded) {
+            listener.run();
+        }
     }
 
     PodSandbox markPooled() {

@@ -44,7 +44,7 @@ final class FakeCluster implements AutoCloseable {
     static final String NS = "sandboxes";
     private static final Pattern ATTACH = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/attach.*");
 
-    enum Mode { RUN, OOM_AT_START, UNSCHEDULABLE, NONE }
+    enum Mode { RUN, OOM_AT_START, UNSCHEDULABLE, IMAGE_PULL_ERROR, NONE }
 
     final KubernetesMockServer server;
     final KubernetesClient admin;
@@ -99,6 +99,11 @@ final class FakeCluster implements AutoCloseable {
 
     boolean podExists(String name) {
         return admin.pods().inNamespace(NS).withName(name).get() != null;
+    }
+
+    /** The runner process of a pod dies (its attach stream ends); the pod's status is left as it was. */
+    void killRunner(String name) {
+        kill(name);
     }
 
     /** The kernel's OOM killer: the runner dies, the kubelet records OOMKilled. */
@@ -168,6 +173,11 @@ final class FakeCluster implements AutoCloseable {
             case UNSCHEDULABLE -> new PodStatusBuilder().withPhase("Pending")
                     .addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable")
                     .withMessage("0/3 nodes are available: 3 Insufficient memory.").endCondition().build();
+            case IMAGE_PULL_ERROR -> new PodStatusBuilder().withPhase("Pending")
+                    .addNewCondition().withType("PodScheduled").withStatus("True").endCondition()
+                    .addNewContainerStatus().withName(PodSpecs.CONTAINER).withNewState().withNewWaiting()
+                    .withReason("ErrImagePull").withMessage("pull access denied for dea-sandbox").endWaiting().endState()
+                    .endContainerStatus().build();
             case NONE -> null;
         };
     }

@@ -207,4 +207,34 @@ class KubernetesSandboxesIT {
                 .withName(PodSpecs.NETWORK_POLICY).get()).isNotNull();
         assertThat(backend.unavailableReason()).isEmpty();
     }
+
+    @Test
+    void anImageThatCannotBePulledIsUnavailableAtOnceNotAtTheBound() {
+        cluster = new FakeCluster(0);
+        cluster.mode = FakeCluster.Mode.IMAGE_PULL_ERROR;
+        backend = new KubernetesSandboxes(config(0, Duration.ofSeconds(30)), cluster.agentClient(), "owner-a");
+        long t0 = System.nanoTime();
+        assertThatThrownBy(backend::acquire).isInstanceOfSatisfying(AgentException.class, e -> {
+            assertThat(e.type()).isEqualTo(ErrorType.SANDBOX_UNAVAILABLE);
+            assertThat(e.getMessage()).contains("ErrImagePull", "pull access denied");
+        });
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        assertThat(cluster.sandboxPods()).isEmpty();
+    }
+
+    @Test
+    void aNetworkPolicyOfTheSameNameThatAllowsTrafficStopsEveryPodStart() {
+        cluster = new FakeCluster(0);
+        var permissive = PodSpecs.denyAll(FakeCluster.NS);
+        permissive.getSpec().setEgress(java.util.List.of(new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule()));
+        cluster.admin.network().v1().networkPolicies().inNamespace(FakeCluster.NS).resource(permissive).create();
+        backend = new KubernetesSandboxes(config(0, Duration.ofSeconds(30)), cluster.agentClient(), "owner-a");
+
+        assertThatThrownBy(backend::acquire).isInstanceOfSatisfying(AgentException.class, e -> {
+            assertThat(e.type()).isEqualTo(ErrorType.SANDBOX_UNAVAILABLE);
+            assertThat(e.getMessage()).contains("does not deny all");
+        });
+        assertThat(cluster.sandboxPods()).isEmpty();
+        assertThat(backend.unavailableReason()).hasValueSatisfying(r -> assertThat(r).contains("does not deny all"));
+    }
 }

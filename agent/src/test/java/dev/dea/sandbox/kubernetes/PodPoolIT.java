@@ -89,4 +89,20 @@ class PodPoolIT {
     private Set<String> names() {
         return cluster.sandboxPods().stream().map(Pod::getMetadata).map(m -> m.getName()).collect(Collectors.toSet());
     }
+
+    @Test
+    void aPooledPodWhoseRunnerDiedWhileWaitingIsNeverHandedOutAndIsReplaced() throws Exception {
+        cluster = new FakeCluster(0);
+        backend = new KubernetesSandboxes(config(1, KubernetesConfig.DEFAULT_MAX_IDLE, 5), cluster.agentClient(), "owner-a");
+        await("a warm pod", Duration.ofSeconds(20), () -> backend.pooled() == 1);
+        String dead = names().iterator().next();
+        cluster.killRunner(dead);
+        await("the dead pod's replacement", Duration.ofSeconds(20),
+                () -> backend.pooled() == 1 && !names().contains(dead));
+        try (SandboxBackend.Sandbox sandbox = backend.acquire()) {
+            assertThat(sandbox.id()).isNotEqualTo(dead);
+            assertThat(KubernetesSandboxesIT.runCode(sandbox, "import pandas as pd\nresult_df = pd.DataFrame({'z': [3]})")
+                    .path("rows").asText()).isEqualTo("[3]\n");
+        }
+    }
 }
