@@ -1,6 +1,7 @@
 package dev.dea.sandbox.kubernetes;
 
 import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.Config;
@@ -200,7 +201,7 @@ public final class KubernetesSandboxes implements SandboxBackend {
                         + config.startupTimeout().toSeconds() + " s (SANDBOX_K8S_START_TIMEOUT_SECONDS)", e);
             }
             AgentException died = diagnose(sandbox.id(), e.getMessage(), sandbox.stderrTail());
-            throw died.type() == dev.dea.error.ErrorType.EXECUTION_ERROR
+            throw died.type() == ErrorType.EXECUTION_ERROR
                     ? PodFailures.unavailable("The sandbox runner did not start: " + died.getMessage(), e) : died;
         } finally {
             timer.cancel(false);
@@ -227,7 +228,7 @@ public final class KubernetesSandboxes implements SandboxBackend {
             return e;
         }
         AgentException failure = PodFailures.died(pod, what, stderrTail, config.sandbox().memoryMb(), config.sandbox().timeout());
-        if (failure.type() == dev.dea.error.ErrorType.TIMEOUT) {
+        if (failure.type() == ErrorType.TIMEOUT) {
             delete(name);
         }
         log.info("Sandbox pod {} failed: {}", name, failure.getMessage());

@@ -67,11 +67,7 @@ final class FakeCluster implements AutoCloseable {
             }
         };
         server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
-        try {
-            server.init(InetAddress.getLoopbackAddress(), port);
-        } catch (RuntimeException e) {
-            throw e;
-        }
+        server.init(InetAddress.getLoopbackAddress(), port);
         admin = server.createClient();
         kubelet = Thread.ofPlatform().daemon().name("fake-kubelet").start(this::kubeletLoop);
     }
