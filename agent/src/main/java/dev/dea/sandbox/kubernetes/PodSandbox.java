@@ -1,0 +1,177 @@
+package dev.dea.sandbox.kubernetes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dea.error.AgentException;
+import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One running sandbox pod with its attach stream: the runner's stdin and stdout (the
+ * protocol), a drained tail of its real stderr, and {@link #close()}, which ends the stream
+ * and deletes the pod. Used for exactly one execution.
+ */
+final class PodSandbox implements SandboxBackend.Sandbox {
+    private static final Logger log = LoggerFactory.getLogger(PodSandbox.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_READY_LINE = 64 * 1024;
+    private static final int STDERR_TAIL_BYTES = 16 * 1024;
+    static final int PROTOCOL_VERSION = 1;
+
+    private final KubernetesSandboxes backend;
+    private final String name;
+    private final ExecWatch watch;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ByteArrayOutputStream stderrTail = new ByteArrayOutputStream();
+    private volatile boolean streamEnded;
+    /** Told when the attach stream ends, e.g. a pooled runner killed while it waits. */
+    private volatile Runnable onStreamEnd = () -> { };
+    private volatile long readyAtNanos;
+    private volatile boolean fromPool;
+
+    PodSandbox(KubernetesSandboxes backend, String name, ExecWatch watch) {
+        this.backend = backend;
+        this.name = name;
+        this.watch = watch;
+        watch.exitCode().whenComplete((code, error) -> {
+            streamEnded = true;
+            onStreamEnd.run();
+        });
+        Thread.ofVirtual().name("sandbox-stderr-" + name).start(this::drainStderr);
+    }
+
+    /** Opens the start gate and reads the runner's ready line (the caller bounds the wait by closing). */
+    void awaitReady() throws IOException {
+        OutputStream in = watch.getInput();
+        in.write(PodSpecs.GO.getBytes(StandardCharsets.US_ASCII));
+        in.flush();
+        String line = readLine(watch.getOutput());
+        JsonNode ready;
+        try {
+            ready = JSON.readTree(line);
+        } catch (IOException e) {
+            throw new IOException("the runner's first line is not JSON: " + abbreviate(line), e);
+        }
+        if (!"ready".equals(ready.path("type").asText()) || ready.path("protocol").asInt() != PROTOCOL_VERSION) {
+            throw new IOException("the runner's first line is not a protocol " + PROTOCOL_VERSION + " ready line: "
+                    + abbreviate(line));
+        }
+        readyAtNanos = System.nanoTime();
+    }
+
+    /** Byte by byte, so nothing after the ready line is taken from the protocol stream. */
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the runner's output ended before its ready line"
+                        + (line.size() > 0 ? " (got: " + abbreviate(line.toString(StandardCharsets.UTF_8)) + ")" : ""));
+            }
+            if (b == '\n') {
+                return line.toString(StandardCharsets.UTF_8);
+            }
+            if (line.size() >= MAX_READY_LINE) {
+                throw new IOException("the runner's ready line is longer than " + MAX_READY_LINE + " bytes");
+            }
+            line.write(b);
+        }
+    }
+
+    private void drainStderr() {
+        byte[] buf = new byte[4096];
+        try (InputStream err = watch.getError()) {
+            for (int n; (n = err.read(buf)) >= 0; ) {
+                synchronized (stderrTail) {
+                    if (stderrTail.size() + n > STDERR_TAIL_BYTES) {
+                        byte[] keep = stderrTail.toByteArray();
+                        stderrTail.reset();
+                        int from = Math.max(0, keep.length + n - STDERR_TAIL_BYTES);
+                        stderrTail.write(keep, Math.min(from, keep.length), keep.length - Math.min(from, keep.length));
+                    }
+                    stderrTail.write(buf, 0, Math.min(n, STDERR_TAIL_BYTES));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // The stream ends with the pod; stdout's reader reports what matters.
+        }
+    }
+
+    String stderrTail() {
+        synchronized (stderrTail) {
+            return stderrTail.toString(StandardCharsets.UTF_8).strip();
+        }
+    }
+
+    long readyAtNanos() {
+        return readyAtNanos;
+    }
+
+    /** The attach stream closed: the runner (or its pod) is gone. */
+    boolean streamEnded() {
+        return streamEnded;
+    }
+
+    void onStreamEnd(Runnable listener) {
+        onStreamEnd = listener;
+        if (streamEnded) {
+            listener.run();
+        }
+    }
+
+    PodSandbox markPooled() {
+        fromPool = true;
+        return this;
+    }
+
+    @Override
+    public String id() {
+        return name;
+    }
+
+    @Override
+    public boolean fromPool() {
+        return fromPool;
+    }
+
+    @Override
+    public InputStream stdout() {
+        return watch.getOutput();
+    }
+
+    @Override
+    public OutputStream stdin() {
+        return watch.getInput();
+    }
+
+    @Override
+    public AgentException diagnose(String what) {
+        return backend.diagnose(name, what, stderrTail());
+    }
+
+    /** Ends the attach stream and deletes the pod; a failed delete is left to the label reap. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            watch.close();
+        } catch (RuntimeException e) {
+            log.debug("Closing the attach stream of {}: {}", name, e.toString());
+        }
+        backend.delete(name);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+}
