@@ -11,6 +11,7 @@ import dev.dea.db.Database;
 import dev.dea.demo.DemoDatabase;
 import dev.dea.doctor.Doctor;
 import dev.dea.execute.ExecutionService;
+import dev.dea.lifecycle.Lifecycle;
 import dev.dea.execute.InlineFrames;
 import dev.dea.execute.SqlRunner;
 import dev.dea.metrics.AgentMetrics;
@@ -34,7 +35,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.TimeZone;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Entry point and the one place where the agent is wired together, leaf-first. */
 public final class Main {
@@ -130,45 +130,33 @@ public final class Main {
     /** Builds every service leaf-first. The config must name a database. */
     public static Services buildServices(AgentConfig config) {
         var dbConfig = config.db().orElseThrow(() -> new IllegalArgumentException("config has no database"));
-        AgentMetrics metrics = new AgentMetrics();
-        Database database = null;
-        FrameCache cache = null;
-        SandboxService sandbox = null;
-        AuditLog audit = null;
+        // Every resource is recorded as it starts: a failed start and a shutdown close the same list in reverse.
+        Lifecycle lifecycle = new Lifecycle();
         try {
-            database = new Database(dbConfig, config.sql(), Optional.of(metrics.registry()));
-            Database db = database;
+            // First started, last closed: the pool's meters go with the pool.
+            AgentMetrics metrics = lifecycle.started("metrics", new AgentMetrics());
+            Database database = lifecycle.started("database",
+                    new Database(dbConfig, config.sql(), Optional.of(metrics.registry())));
             // The guard's allow-list is read from the server's own catalog, once, when the first
             // statement arrives (the database may be down at start-up).
             SqlGuard guard = new SqlGuard(config.sql().extraDeniedFunctions(), config.sql().extraDeniedTables(),
                     config.sql().allowedFunctionSchemas(), List.of(dbConfig.searchPath().split(",")),
-                    () -> db.readOnly(CallCatalog::load));
-            cache = new FrameCache(config.cache());
+                    () -> database.readOnly(CallCatalog::load));
+            FrameCache cache = lifecycle.started("frame cache", new FrameCache(config.cache()));
             metrics.watchCache(cache::stats);
             SchemaService schema = new SchemaService(database, config.schema(), Clock.systemUTC());
             ProfileService profiles = new ProfileService(database, schema, config.schema());
             SqlRunner sqlRunner = new SqlRunner(database, guard, cache, metrics.executions(), config.sqlAdmission());
+            AuditLog audit = lifecycle.started("audit log", new AuditLog(AuditConfig.from(config.audit())));
             // sql() inside sandboxed code takes the same guarded, read-only path as /execute.
-            sandbox = new SandboxService(config.sandbox(), cache, sqlRunner::frame);
+            // Closed first: its containers are removed while the cache and the pool still serve them.
+            SandboxService sandbox = lifecycle.started("sandbox", new SandboxService(config.sandbox(), cache, sqlRunner::frame));
             metrics.watchSandbox(sandbox::load);
-            audit = new AuditLog(AuditConfig.from(config.audit()));
             ExecutionService execution = new ExecutionService(sqlRunner, sandbox, cache, audit, metrics.executions());
             return new Services(config, database, cache, schema, profiles, sqlRunner, sandbox,
-                    new InlineFrames(cache), audit, execution, new AtomicBoolean(), metrics);
+                    new InlineFrames(cache), audit, execution, lifecycle, metrics);
         } catch (RuntimeException e) {
-            if (audit != null) {
-                audit.close();
-            }
-            if (sandbox != null) {
-                sandbox.close();
-            }
-            if (cache != null) {
-                cache.close();
-            }
-            if (database != null) {
-                database.close();
-            }
-            metrics.close();
+            lifecycle.close();
             throw e;
         }
     }

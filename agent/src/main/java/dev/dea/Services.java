@@ -12,16 +12,14 @@ import dev.dea.metrics.AgentMetrics;
 import dev.dea.sandbox.SandboxService;
 import dev.dea.profile.ProfileService;
 import dev.dea.schema.SchemaService;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.dea.lifecycle.Lifecycle;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Every long-lived service of one agent, built leaf-first by {@link Main#buildServices}
- * and closed in reverse order. The HTTP layer and the tests receive this record.
+ * Every long-lived service of one agent, built leaf-first by {@link Main#buildServices},
+ * which records each in the {@link Lifecycle} that closes them in reverse order. The HTTP layer and the tests receive this record.
  */
 public record Services(
         AgentConfig config,
@@ -34,11 +32,10 @@ public record Services(
         InlineFrames inlineFrames,
         AuditLog audit,
         ExecutionService execution,
-        AtomicBoolean closed,
+        Lifecycle lifecycle,
         AgentMetrics metrics) implements AutoCloseable {
 
     public static final String VERSION = AgentIdentity.VERSION;
-    private static final Logger log = LoggerFactory.getLogger(Services.class);
 
     public Services {
         requireNonNull(config, "config");
@@ -51,29 +48,13 @@ public record Services(
         requireNonNull(inlineFrames, "inlineFrames");
         requireNonNull(audit, "audit");
         requireNonNull(execution, "execution");
-        requireNonNull(closed, "closed");
+        requireNonNull(lifecycle, "lifecycle");
         requireNonNull(metrics, "metrics");
     }
 
+    /** Closes every service in the reverse of the order {@link Main#buildServices} started them; idempotent. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        // Reverse of construction: sandboxes first (their containers are removed), then the cache, then the pool.
-        closeQuietly("sandbox", sandbox);
-        closeQuietly("audit log", audit);
-        closeQuietly("frame cache", cache);
-        closeQuietly("database", database);
-        // Last: it was built first, and the pool's meters go with the pool.
-        closeQuietly("metrics", metrics);
-    }
-
-    private static void closeQuietly(String what, AutoCloseable resource) {
-        try {
-            resource.close();
-        } catch (Exception e) {
-            log.warn("Closing the {} failed: {}", what, e.getMessage());
-        }
+        lifecycle.close();
     }
 }
