@@ -1,5 +1,6 @@
 package dev.dea.sandbox;
 
+import dev.dea.error.Causes;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
@@ -418,11 +419,6 @@ public final class DockerEngine implements AutoCloseable {
     }
 
     static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage();
-        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m.strip());
+        return Causes.rootMessage(e);
     }
 }

@@ -1,5 +1,6 @@
 package dev.dea.sandbox.kubernetes;
 
+import dev.dea.error.Causes;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -164,11 +165,6 @@ final class PodFailures {
     }
 
     static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage();
-        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m.strip());
+        return Causes.rootMessage(e);
     }
 }
