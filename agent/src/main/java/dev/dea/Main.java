@@ -13,6 +13,8 @@ import dev.dea.doctor.Doctor;
 import dev.dea.execute.ExecutionService;
 import dev.dea.execute.InlineFrames;
 import dev.dea.execute.SqlRunner;
+import dev.dea.frame.FrameJson;
+import dev.dea.jobs.JobService;
 import dev.dea.metrics.AgentMetrics;
 import dev.dea.sandbox.SandboxService;
 import dev.dea.http.HttpApi;
@@ -118,8 +120,11 @@ public final class Main {
             metrics.watchSandbox(sandbox::load);
             audit = new AuditLog(AuditConfig.from(config.audit()));
             ExecutionService execution = new ExecutionService(sqlRunner, sandbox, cache, audit, metrics.executions());
+            // Beside the frames, not among them: the cache manages only its frames/ and tmp/.
+            JobService jobs = new JobService(config.jobs(), config.cache().dir().resolve("jobs"), execution, profiles,
+                    FrameJson.newMapper(), Clock.systemUTC());
             return new Services(config, database, cache, schema, profiles, sqlRunner, sandbox,
-                    new InlineFrames(cache), audit, execution, new AtomicBoolean(), metrics);
+                    new InlineFrames(cache), audit, execution, jobs, new AtomicBoolean(), metrics);
         } catch (RuntimeException e) {
             if (audit != null) {
                 audit.close();

@@ -7,6 +7,7 @@ import dev.dea.db.Database;
 import dev.dea.execute.ExecutionService;
 import dev.dea.execute.InlineFrames;
 import dev.dea.execute.SqlRunner;
+import dev.dea.jobs.JobService;
 import dev.dea.metrics.AgentMetrics;
 import dev.dea.sandbox.SandboxService;
 import dev.dea.profile.ProfileService;
@@ -33,6 +34,7 @@ public record Services(
         InlineFrames inlineFrames,
         AuditLog audit,
         ExecutionService execution,
+        JobService jobs,
         AtomicBoolean closed,
         AgentMetrics metrics) implements AutoCloseable {
 
@@ -51,6 +53,7 @@ public record Services(
         requireNonNull(inlineFrames, "inlineFrames");
         requireNonNull(audit, "audit");
         requireNonNull(execution, "execution");
+        requireNonNull(jobs, "jobs");
         requireNonNull(closed, "closed");
         requireNonNull(metrics, "metrics");
     }
@@ -60,6 +63,8 @@ public record Services(
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        // Jobs first: those still running are recorded as interrupted before what they use goes away.
+        closeQuietly("jobs", jobs);
         // Reverse of construction: sandboxes first (their containers are removed), then the cache, then the pool.
         closeQuietly("sandbox", sandbox);
         closeQuietly("audit log", audit);

@@ -33,7 +33,8 @@ public record AgentConfig(
         Optional<TlsConfig> tls,
         ObservabilityConfig observability,
         DocsConfig docs,
-        HttpLimits httpLimits) {
+        HttpLimits httpLimits,
+        JobsConfig jobs) {
 
     public AgentConfig {
         requireNonNull(host, "host");
@@ -55,6 +56,7 @@ public record AgentConfig(
         requireNonNull(observability, "observability");
         requireNonNull(docs, "docs");
         requireNonNull(httpLimits, "httpLimits");
+        requireNonNull(jobs, "jobs");
     }
 
     /** {@code https} when TLS is configured: the agent then has no plain-HTTP listener at all. */
@@ -70,7 +72,7 @@ public record AgentConfig(
     public AgentConfig withDb(DbConfig newDb) {
         return new AgentConfig(host, port, token, previousToken, tokenGenerated, coreLogicUrl, publicUrl, agentId,
                 Optional.of(newDb), sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
-                auth, tls, observability, docs, httpLimits);
+                auth, tls, observability, docs, httpLimits, jobs);
     }
 
     @Override

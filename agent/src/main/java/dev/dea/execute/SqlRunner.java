@@ -6,6 +6,7 @@ import dev.dea.cache.FrameWriter;
 import dev.dea.cache.Provenance;
 import dev.dea.config.SqlLimits;
 import dev.dea.db.Database;
+import dev.dea.db.QueryCancel;
 import dev.dea.frame.FrameValues;
 import dev.dea.frame.JdbcFrames;
 import dev.dea.metrics.ExecutionMetrics;
@@ -100,6 +101,7 @@ public final class SqlRunner {
                                 rows++;
                                 if ((rows & (PROGRESS_EVERY_ROWS - 1)) == 0) {
                                     progress.rowsFetched(rows);
+                                    QueryCancel.check();
                                 }
                             }
                             progress.rowsFetched(rows);

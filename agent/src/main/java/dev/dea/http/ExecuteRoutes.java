@@ -54,6 +54,7 @@ final class ExecuteRoutes {
                           "language": {"type": "string", "enum": ["sql", "python"], "description": "case-insensitive"},
                           %s}}""".formatted(code)))
                 .ok("The result, with a preview of its rows", result)
+                .apply(JobRoutes::asyncCapable)
                 .errors(ErrorType.VALIDATION_ERROR, ErrorType.SQL_REJECTED, ErrorType.SQL_ERROR, ErrorType.TIMEOUT,
                         ErrorType.RESULT_TOO_LARGE, ErrorType.EXECUTION_ERROR, ErrorType.MEMORY_LIMIT,
                         ErrorType.TOO_MANY_REQUESTS, ErrorType.SANDBOX_UNAVAILABLE, ErrorType.DB_UNAVAILABLE)
@@ -81,6 +82,7 @@ final class ExecuteRoutes {
                         namespace of names."}"""
                         .formatted(code, StepLimits.MAX_INPUTS, inputName, StepLimits.MAX_INPUTS, inputName, StepLimits.MAX_INPUTS)))
                 .ok("The result, with the code's output and figures", result)
+                .apply(JobRoutes::asyncCapable)
                 .errors(ErrorType.VALIDATION_ERROR, ErrorType.NOT_FOUND, ErrorType.TIMEOUT, ErrorType.RESULT_TOO_LARGE,
                         ErrorType.EXECUTION_ERROR, ErrorType.MEMORY_LIMIT, ErrorType.TOO_MANY_REQUESTS,
                         ErrorType.SANDBOX_UNAVAILABLE, ErrorType.DB_UNAVAILABLE)
@@ -88,11 +90,19 @@ final class ExecuteRoutes {
     }
 
     void execute(Context ctx) {
-        ctx.json(services.execution().execute(executeRequest(bodies.object(ctx)), context(ctx)));
+        run(ctx, "execute", executeRequest(bodies.object(ctx)));
     }
 
     void executeOnData(Context ctx) {
-        ctx.json(services.execution().execute(executeOnDataRequest(bodies.object(ctx)), context(ctx)));
+        run(ctx, "execute-on-data", executeOnDataRequest(bodies.object(ctx)));
+    }
+
+    private void run(Context ctx, String kind, ExecutionRequest request) {
+        if (JobRoutes.respondAsync(ctx)) {
+            JobRoutes.accepted(ctx, services.jobs().submitExecution(kind, request, context(ctx)));
+        } else {
+            ctx.json(services.execution().execute(request, context(ctx)));
+        }
     }
 
     ExecutionRequest executeRequest(JsonNode body) {

@@ -1,0 +1,73 @@
+package dev.dea.jobs;
+
+import dev.dea.db.QueryCancel;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+import static java.util.Objects.requireNonNull;
+
+/** A job the agent knows in memory: queued or running, until its final record is on disk. */
+final class Job {
+    /** What the job runs; the result is what the synchronous call would answer. */
+    @FunctionalInterface
+    interface Work extends Function<dev.dea.execute.StepProgress, Object> {
+    }
+
+    final String id;
+    final JobEvents events;
+    final Work work;
+    /** Python: the sandbox honours interruption (its pipes), which kills and removes the container. */
+    final boolean interruptible;
+    final QueryCancel queries = new QueryCancel();
+    final CountDownLatch done = new CountDownLatch(1);
+    private JobRecord record;
+    private Thread worker;
+    private boolean cancelRequested;
+    Future<?> future;
+
+    Job(JobRecord record, JobEvents events, Work work, boolean interruptible) {
+        this.record = requireNonNull(record, "record");
+        this.id = record.jobId();
+        this.events = requireNonNull(events, "events");
+        this.work = requireNonNull(work, "work");
+        this.interruptible = interruptible;
+    }
+
+    synchronized JobRecord record() {
+        return record;
+    }
+
+    synchronized void record(JobRecord next) {
+        record = next;
+    }
+
+    /** Binds the job to the running thread; false if it was cancelled first and must not start. */
+    synchronized boolean start(Thread thread) {
+        if (cancelRequested || record.status().finished()) {
+            return false;
+        }
+        worker = thread;
+        return true;
+    }
+
+    /** Unbinds the thread; an interrupt meant for this job must not reach the pool's next task. */
+    synchronized void stop() {
+        worker = null;
+        Thread.interrupted();
+    }
+
+    synchronized boolean cancelRequested() {
+        return cancelRequested;
+    }
+
+    /** Asks the running work to stop: its statement cancelled in the database, a sandbox's thread interrupted. */
+    synchronized void requestCancel() {
+        cancelRequested = true;
+        queries.cancel();
+        if (worker != null && interruptible) {
+            worker.interrupt();
+        }
+    }
+}
