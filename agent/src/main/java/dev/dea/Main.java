@@ -122,7 +122,7 @@ public final class Main {
             ExecutionService execution = new ExecutionService(sqlRunner, sandbox, cache, audit, metrics.executions());
             // Beside the frames, not among them: the cache manages only its frames/ and tmp/.
             JobService jobs = new JobService(config.jobs(), config.cache().dir().resolve("jobs"), execution, profiles,
-                    FrameJson.newMapper(), Clock.systemUTC());
+                    sandbox, FrameJson.newMapper(), Clock.systemUTC());
             return new Services(config, database, cache, schema, profiles, sqlRunner, sandbox,
                     new InlineFrames(cache), audit, execution, jobs, new AtomicBoolean(), metrics);
         } catch (RuntimeException e) {

@@ -2,9 +2,11 @@ package dev.dea.jobs;
 
 import dev.dea.db.QueryCancel;
 
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import static java.util.Objects.requireNonNull;
 
@@ -18,8 +20,12 @@ final class Job {
     final String id;
     final JobEvents events;
     final Work work;
-    /** Python: the sandbox honours interruption (its pipes), which kills and removes the container. */
-    final boolean interruptible;
+    /**
+     * Python: kills the sandbox the worker thread runs a step in (false if it runs none yet);
+     * otherwise the thread is interrupted (waiting for a sandbox slot, starting a container).
+     * Empty for SQL and profiles, which a database cancel stops.
+     */
+    final Optional<Predicate<Thread>> sandboxAbort;
     final QueryCancel queries = new QueryCancel();
     final CountDownLatch done = new CountDownLatch(1);
     private JobRecord record;
@@ -27,12 +33,12 @@ final class Job {
     private boolean cancelRequested;
     Future<?> future;
 
-    Job(JobRecord record, JobEvents events, Work work, boolean interruptible) {
+    Job(JobRecord record, JobEvents events, Work work, Optional<Predicate<Thread>> sandboxAbort) {
         this.record = requireNonNull(record, "record");
         this.id = record.jobId();
         this.events = requireNonNull(events, "events");
         this.work = requireNonNull(work, "work");
-        this.interruptible = interruptible;
+        this.sandboxAbort = requireNonNull(sandboxAbort, "sandboxAbort");
     }
 
     synchronized JobRecord record() {
@@ -66,7 +72,7 @@ final class Job {
     synchronized void requestCancel() {
         cancelRequested = true;
         queries.cancel();
-        if (worker != null && interruptible) {
+        if (worker != null && sandboxAbort.isPresent() && !sandboxAbort.get().test(worker)) {
             worker.interrupt();
         }
     }

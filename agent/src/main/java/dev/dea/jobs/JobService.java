@@ -12,6 +12,7 @@ import dev.dea.execute.ExecutionRequest;
 import dev.dea.execute.ExecutionService;
 import dev.dea.profile.DistributionMode;
 import dev.dea.profile.ProfileService;
+import dev.dea.sandbox.SandboxService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import static java.util.Objects.requireNonNull;
 
@@ -55,6 +57,7 @@ public final class JobService implements AutoCloseable {
     private final JobsConfig config;
     private final ExecutionService execution;
     private final ProfileService profiles;
+    private final SandboxService sandbox;
     private final ObjectMapper mapper;
     private final Clock clock;
     private final JobStore store;
@@ -67,7 +70,8 @@ public final class JobService implements AutoCloseable {
     private volatile boolean closed;
 
     public JobService(JobsConfig config, Path dir, ExecutionService execution, ProfileService profiles,
-                      ObjectMapper mapper, Clock clock) {
+                      SandboxService sandbox, ObjectMapper mapper, Clock clock) {
+        this.sandbox = requireNonNull(sandbox, "sandbox");
         this.config = requireNonNull(config, "config");
         this.execution = requireNonNull(execution, "execution");
         this.profiles = requireNonNull(profiles, "profiles");
@@ -101,12 +105,12 @@ public final class JobService implements AutoCloseable {
         JobRecord record = newRecord(kind, Optional.of(request.kind().language()), request.datasource(),
                 Optional.empty(), context);
         return submit(record, progress -> execution.execute(request, context, progress),
-                request.kind() == ExecutionRequest.Kind.PYTHON);
+                request.kind() == ExecutionRequest.Kind.PYTHON ? Optional.of(sandbox::abort) : Optional.empty());
     }
 
     public JobRecord submitProfile(String table, DistributionMode mode, ExecutionContext context) {
         JobRecord record = newRecord("profile", Optional.empty(), Optional.empty(), Optional.of(table), context);
-        return submit(record, progress -> profiles.profile(table, mode), false);
+        return submit(record, progress -> profiles.profile(table, mode), Optional.empty());
     }
 
     /** The job's record, live or from disk; NOT_FOUND otherwise. */
@@ -192,11 +196,11 @@ public final class JobService implements AutoCloseable {
                 Optional.empty());
     }
 
-    private JobRecord submit(JobRecord record, Job.Work work, boolean interruptible) {
+    private JobRecord submit(JobRecord record, Job.Work work, Optional<Predicate<Thread>> sandboxAbort) {
         if (closed) {
             throw new AgentException(dev.dea.error.ErrorType.SANDBOX_UNAVAILABLE, "The agent is shutting down");
         }
-        Job job = new Job(record, new JobEvents(List.of()), work, interruptible);
+        Job job = new Job(record, new JobEvents(List.of()), work, sandboxAbort);
         // Registered and queued-event written first, so that the job is findable the moment it may run.
         live.put(job.id, job);
         job.events.append("queued", json(record));
