@@ -268,6 +268,45 @@ class JobsIT {
         }
     }
 
+    @Test
+    void aLongResultStreamsRowProgressAndAnIdleStreamGetsHeartbeats() throws Exception {
+        try (AgentHarness beating = AgentHarness.start(TestPostgres.config(database),
+                Map.of("JOBS_HEARTBEAT_SECONDS", "1", "SQL_LOCK_TIMEOUT_SECONDS", "60", "SQL_MAX_ROWS", "3000000"))) {
+            String big = submit(beating, "/execute", "{\"language\":\"sql\",\"code\":"
+                    + "\"SELECT g, g * 2 AS twice FROM generate_series(1, 3000000) g\",\"preview_rows\":1}")
+                    .json().get("job_id").asText();
+            List<Event> events = stream(beating, big, null);
+            assertThat(events.get(events.size() - 1).name()).isEqualTo("result");
+            List<Long> rows = new ArrayList<>();
+            for (Event e : events) {
+                if (e.name().equals("progress")) {
+                    rows.add(JSON.readTree(e.data()).get("rows").asLong());
+                }
+            }
+            assertThat(rows).as("progress events while 3 million rows are fetched").isNotEmpty().isSorted();
+            assertThat(rows.get(rows.size() - 1)).isLessThanOrEqualTo(3_000_000L);
+
+            try (Connection holder = TestPostgres.connect(database); Statement st = holder.createStatement()) {
+                holder.setAutoCommit(false);
+                st.execute("LOCK TABLE blocker IN ACCESS EXCLUSIVE MODE");
+                String idle = submit(beating, "/execute", "{\"language\":\"sql\",\"code\":\"SELECT count(*) FROM blocker\"}")
+                        .json().get("job_id").asText();
+                HttpResponse<InputStream> res = HttpClient.newHttpClient().send(request(beating, "/jobs/" + idle + "/events")
+                        .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                long opened = System.nanoTime();
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while (!(line = in.readLine()).equals(": heartbeat")) {
+                        assertThat(line).doesNotStartWith("event: result");
+                    }
+                }
+                assertThat(System.nanoTime() - opened).as("a heartbeat within 3 s").isLessThan(3_000_000_000L);
+                holder.rollback();
+                assertThat(awaitEnd(beating, idle).get("status").asText()).isEqualTo("succeeded");
+            }
+        }
+    }
+
     private static int backends(Connection watcher, String query) throws Exception {
         try (Statement st = watcher.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query = '"
