@@ -10,6 +10,7 @@ import dev.dea.error.ErrorDetail;
 import dev.dea.execute.ExecutionContext;
 import dev.dea.execute.ExecutionRequest;
 import dev.dea.execute.ExecutionService;
+import dev.dea.execute.StepLimits;
 import dev.dea.profile.DistributionMode;
 import dev.dea.profile.ProfileService;
 import dev.dea.sandbox.SandboxService;
@@ -102,6 +103,8 @@ public final class JobService implements AutoCloseable {
     /** Queues an execution as a job; {@code kind} names the route it came from. */
     public JobRecord submitExecution(String kind, ExecutionRequest request, ExecutionContext context) {
         requireNonNull(request, "request");
+        // What the synchronous call refuses before any work is a 400 here too, not a failed job.
+        StepLimits.codeText(request.code());
         JobRecord record = newRecord(kind, Optional.of(request.kind().language()), request.datasource(),
                 Optional.empty(), context);
         return submit(record, progress -> execution.execute(request, context, progress),
@@ -344,6 +347,10 @@ public final class JobService implements AutoCloseable {
         for (Job job : live.values()) {
             JobRecord r;
             synchronized (job) {
+                if (job.record().status().finished()) {
+                    // It ended meanwhile and wrote its own final record.
+                    continue;
+                }
                 r = job.record().finished(JobStatus.INTERRUPTED, clock.instant(), Optional.empty(), Optional.empty());
                 job.record(r);
             }

@@ -183,6 +183,47 @@ class JobsIT {
     }
 
     @Test
+    void cancellingARunningProfileStopsItsScanInTheDatabase() throws Exception {
+        try (Connection holder = TestPostgres.connect(database); Statement st = holder.createStatement();
+             Connection watcher = TestPostgres.connect(database)) {
+            holder.setAutoCommit(false);
+            st.execute("LOCK TABLE blocker IN ACCESS EXCLUSIVE MODE");
+            AgentHarness.Reply accepted = agent.send(request("/schema/blocker/profile").header("Prefer", "respond-async")
+                    .GET().build());
+            assertThat(accepted.status()).isEqualTo(202);
+            String id = accepted.json().get("job_id").asText();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (waitingOnLocks(watcher) == 0) {
+                assertThat(System.nanoTime()).as("the profile's scan waits for the lock").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            assertThat(agent.delete("/jobs/" + id).json().get("status").asText()).isEqualTo("cancelled");
+            long cancelled = System.nanoTime();
+            while (waitingOnLocks(watcher) > 0) {
+                assertThat(System.nanoTime() - cancelled).as("scan gone within 1 s").isLessThan(1_000_000_000L);
+                Thread.sleep(10);
+            }
+            holder.rollback();
+        }
+    }
+
+    @Test
+    void codeTheSynchronousCallRefusesIsRefusedBeforeAJobIsQueued() {
+        AgentHarness.Reply reply = submit(agent, "/execute", "{\"language\":\"sql\",\"code\":\"SELECT 1\\u0000\"}");
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.errorType()).isEqualTo("VALIDATION_ERROR");
+    }
+
+    private static int waitingOnLocks(Connection watcher) throws Exception {
+        try (Statement st = watcher.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                     + "AND state = 'active' AND wait_event_type = 'Lock' AND application_name = 'data-execution-agent'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    @Test
     void aQueuedJobCancelledNeverStartsAndSubmissionsBeyondTheLimitsGet429WithoutLosingRecords() throws Exception {
         String limitedDb = database;
         try (AgentHarness limited = AgentHarness.start(TestPostgres.config(limitedDb),
