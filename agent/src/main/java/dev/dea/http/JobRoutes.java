@@ -12,7 +12,10 @@ import dev.dea.openapi.SchemaRef;
 import io.javalin.http.Context;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -127,8 +130,8 @@ final class JobRoutes {
 
     /** Whether the request asks for an asynchronous answer (RFC 7240 {@code Prefer: respond-async}). */
     static boolean respondAsync(Context ctx) {
-        for (String prefer : ctx.req().getHeaders("Prefer") == null ? java.util.Collections.<String>emptyList()
-                : java.util.Collections.list(ctx.req().getHeaders("Prefer"))) {
+        Enumeration<String> headers = ctx.req().getHeaders("Prefer");
+        for (String prefer : headers == null ? List.<String>of() : Collections.list(headers)) {
             for (String token : prefer.split(",")) {
                 String name = token.split(";", 2)[0].split("=", 2)[0].strip().toLowerCase(Locale.ROOT);
                 if (name.equals("respond-async")) {

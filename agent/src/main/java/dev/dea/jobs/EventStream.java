@@ -22,7 +22,8 @@ import static java.util.Objects.requireNonNull;
  */
 final class EventStream implements JobEvents.Listener {
     private static final Logger log = LoggerFactory.getLogger(EventStream.class);
-    private static final String END = "";
+    /** Queued after the final event; compared by identity, since no event's wire text is empty. */
+    private static final String END = new String("");
 
     private final OutputStream out;
     private final Executor writer;

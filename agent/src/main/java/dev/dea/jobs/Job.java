@@ -1,6 +1,7 @@
 package dev.dea.jobs;
 
 import dev.dea.db.QueryCancel;
+import dev.dea.execute.StepProgress;
 
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -14,7 +15,7 @@ import static java.util.Objects.requireNonNull;
 final class Job {
     /** What the job runs; the result is what the synchronous call would answer. */
     @FunctionalInterface
-    interface Work extends Function<dev.dea.execute.StepProgress, Object> {
+    interface Work extends Function<StepProgress, Object> {
     }
 
     final String id;

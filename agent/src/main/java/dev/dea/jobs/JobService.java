@@ -7,10 +7,12 @@ import dev.dea.admission.Admission;
 import dev.dea.config.JobsConfig;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorDetail;
+import dev.dea.error.ErrorType;
 import dev.dea.execute.ExecutionContext;
 import dev.dea.execute.ExecutionRequest;
 import dev.dea.execute.ExecutionService;
 import dev.dea.execute.StepLimits;
+import dev.dea.execute.StepProgress;
 import dev.dea.profile.DistributionMode;
 import dev.dea.profile.ProfileService;
 import dev.dea.sandbox.SandboxService;
@@ -201,7 +203,7 @@ public final class JobService implements AutoCloseable {
 
     private JobRecord submit(JobRecord record, Job.Work work, Optional<Predicate<Thread>> sandboxAbort) {
         if (closed) {
-            throw new AgentException(dev.dea.error.ErrorType.SANDBOX_UNAVAILABLE, "The agent is shutting down");
+            throw new AgentException(ErrorType.DB_UNAVAILABLE, "The agent is shutting down");
         }
         Job job = new Job(record, new JobEvents(List.of()), work, sandboxAbort);
         // Registered and queued-event written first, so that the job is findable the moment it may run.
@@ -317,7 +319,7 @@ public final class JobService implements AutoCloseable {
     }
 
     /** Rows fetched, as {@code progress} events at most every {@link #PROGRESS_INTERVAL_MILLIS}. */
-    private final class Progress implements dev.dea.execute.StepProgress {
+    private final class Progress implements StepProgress {
         private final Job job;
         private long lastNanos = System.nanoTime();
 
