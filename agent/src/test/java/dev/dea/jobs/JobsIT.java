@@ -306,6 +306,10 @@ class JobsIT {
             assertThat(job.has("finished_at")).isTrue();
             List<Event> events = stream(second, id, null);
             assertThat(events).extracting(Event::name).containsExactly("queued", "started", "error");
+        } finally {
+            try (var files = Files.walk(cacheDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
