@@ -209,7 +209,7 @@ public final class JobService implements AutoCloseable {
         // Registered and queued-event written first, so that the job is findable the moment it may run.
         live.put(job.id, job);
         job.events.append("queued", json(record));
-        store.write(record, job.events.history());
+        long size = store.write(record, job.events.history());
         try {
             synchronized (job) {
                 job.future = workers.submit(() -> run(job));
@@ -220,7 +220,7 @@ public final class JobService implements AutoCloseable {
             throw Admission.rejection("job", "all " + config.maxConcurrent() + " job slots are busy and the job queue ("
                     + config.queueSize() + ") is full", 1);
         }
-        index.add(job.id, Optional.empty());
+        index.add(job.id, Optional.empty(), size);
         log.info("Job {} queued ({} {}, request {})", job.id, record.kind(), record.language().orElse(""), record.requestId());
         return record;
     }
@@ -267,10 +267,10 @@ public final class JobService implements AutoCloseable {
             // close() has written this job as interrupted; the agent is stopping.
             return;
         }
-        store.write(done, job.events.history());
+        long size = store.write(done, job.events.history());
         job.events.end(status.finalEvent(), json(done));
         live.remove(job.id);
-        index.add(job.id, Optional.of(clock.instant()));
+        index.add(job.id, Optional.of(clock.instant()), size);
         log.info("Job {} {}", job.id, status.wire());
     }
 
@@ -288,7 +288,7 @@ public final class JobService implements AutoCloseable {
                 store.write(r, stored.get().events());
                 interrupted++;
             }
-            index.add(id, Optional.of(r.finishedAt().map(Instant::parse).orElse(now)));
+            index.add(id, Optional.of(r.finishedAt().map(Instant::parse).orElse(now)), store.bytes(id));
         }
         index.prune();
         if (interrupted > 0) {

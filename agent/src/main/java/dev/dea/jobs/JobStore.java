@@ -52,7 +52,8 @@ final class JobStore {
         }
     }
 
-    void write(JobRecord record, List<JobEvent> events) {
+    /** Returns the file's size; 0 if it could not be written (logged). */
+    long write(JobRecord record, List<JobEvent> events) {
         ObjectNode root = mapper.createObjectNode();
         root.set("record", mapper.valueToTree(record));
         ArrayNode list = root.putArray("events");
@@ -68,9 +69,11 @@ final class JobStore {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            return Files.size(target);
         } catch (IOException e) {
             // The job goes on; only its record after a restart is at stake, and the operator must know.
             log.warn("Could not write the record of job {}: {}", record.jobId(), e.toString());
+            return 0;
         }
     }
 
@@ -93,6 +96,14 @@ final class JobStore {
         } catch (IOException | RuntimeException e) {
             log.warn("Ignoring the unreadable job record {}: {}", file, e.toString());
             return Optional.empty();
+        }
+    }
+
+    long bytes(String id) {
+        try {
+            return Files.size(file(id));
+        } catch (IOException e) {
+            return 0;
         }
     }
 

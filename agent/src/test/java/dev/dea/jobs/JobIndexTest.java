@@ -22,14 +22,14 @@ class JobIndexTest {
         JobStore store = new JobStore(dir, FrameJson.newMapper());
         JobIndex index = new JobIndex(Duration.ofHours(24), 3, store);
         String running = stored(store);
-        index.add(running, Optional.empty());
+        index.add(running, Optional.empty(), 10);
         Instant now = Instant.now();
         String oldest = stored(store);
         String middle = stored(store);
         String newest = stored(store);
-        index.add(middle, Optional.of(now.minusSeconds(20)));
-        index.add(oldest, Optional.of(now.minusSeconds(30)));
-        index.add(newest, Optional.of(now.minusSeconds(10)));
+        index.add(middle, Optional.of(now.minusSeconds(20)), 10);
+        index.add(oldest, Optional.of(now.minusSeconds(30)), 10);
+        index.add(newest, Optional.of(now.minusSeconds(10)), 10);
         assertThat(store.ids()).containsExactlyInAnyOrder(running, middle, newest);
         assertThat(index.size()).isEqualTo(3);
     }
@@ -40,9 +40,26 @@ class JobIndexTest {
         JobIndex index = new JobIndex(Duration.ofHours(24), 100, store);
         String old = stored(store);
         String recent = stored(store);
-        index.add(old, Optional.of(Instant.now().minus(Duration.ofHours(25))));
-        index.add(recent, Optional.of(Instant.now().minus(Duration.ofHours(23))));
+        index.add(old, Optional.of(Instant.now().minus(Duration.ofHours(25))), 10);
+        index.add(recent, Optional.of(Instant.now().minus(Duration.ofHours(23))), 10);
         assertThat(store.ids()).containsExactly(recent);
+    }
+
+    @Test
+    void beyondTheByteBoundTheOldestFinishedGoFirst() {
+        JobStore store = new JobStore(dir, FrameJson.newMapper());
+        JobIndex index = new JobIndex(Duration.ofHours(24), 100, 250, store);
+        Instant now = Instant.now();
+        String first = stored(store);
+        String second = stored(store);
+        String third = stored(store);
+        index.add(first, Optional.of(now.minusSeconds(3)), 100);
+        index.add(second, Optional.of(now.minusSeconds(2)), 100);
+        index.add(third, Optional.of(now.minusSeconds(1)), 100);
+        assertThat(store.ids()).containsExactlyInAnyOrder(second, third);
+        // A record rewritten with another size counts once, at its new size.
+        index.add(third, Optional.of(now.minusSeconds(1)), 50);
+        assertThat(store.ids()).containsExactlyInAnyOrder(second, third);
     }
 
     @Test
