@@ -14,6 +14,8 @@ import dev.dea.execute.ExecutionService;
 import dev.dea.lifecycle.Lifecycle;
 import dev.dea.execute.InlineFrames;
 import dev.dea.execute.SqlRunner;
+import dev.dea.frame.FrameJson;
+import dev.dea.jobs.JobService;
 import dev.dea.metrics.AgentMetrics;
 import dev.dea.sandbox.SandboxService;
 import dev.dea.http.HttpApi;
@@ -153,8 +155,12 @@ public final class Main {
             SandboxService sandbox = lifecycle.started("sandbox", new SandboxService(config.sandbox(), cache, sqlRunner::frame));
             metrics.watchSandbox(sandbox::load);
             ExecutionService execution = new ExecutionService(sqlRunner, sandbox, cache, audit, metrics.executions());
+            // Beside the frames, not among them: the cache manages only its frames/ and tmp/.
+            // Closed before everything it runs on: jobs still running are recorded as interrupted first.
+            JobService jobs = lifecycle.started("jobs", new JobService(config.jobs(), config.cache().dir().resolve("jobs"),
+                    execution, profiles, sandbox, FrameJson.newMapper(), Clock.systemUTC()));
             return new Services(config, database, cache, schema, profiles, sqlRunner, sandbox,
-                    new InlineFrames(cache), audit, execution, lifecycle, metrics);
+                    new InlineFrames(cache), audit, execution, jobs, lifecycle, metrics);
         } catch (RuntimeException e) {
             lifecycle.close();
             throw e;

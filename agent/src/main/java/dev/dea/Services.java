@@ -8,6 +8,7 @@ import dev.dea.execute.ExecutionService;
 import dev.dea.execute.InlineFrames;
 import dev.dea.execute.SqlRunner;
 import dev.dea.identity.AgentIdentity;
+import dev.dea.jobs.JobService;
 import dev.dea.metrics.AgentMetrics;
 import dev.dea.sandbox.SandboxService;
 import dev.dea.profile.ProfileService;
@@ -32,6 +33,7 @@ public record Services(
         InlineFrames inlineFrames,
         AuditLog audit,
         ExecutionService execution,
+        JobService jobs,
         Lifecycle lifecycle,
         AgentMetrics metrics) implements AutoCloseable {
 
@@ -48,6 +50,7 @@ public record Services(
         requireNonNull(inlineFrames, "inlineFrames");
         requireNonNull(audit, "audit");
         requireNonNull(execution, "execution");
+        requireNonNull(jobs, "jobs");
         requireNonNull(lifecycle, "lifecycle");
         requireNonNull(metrics, "metrics");
     }

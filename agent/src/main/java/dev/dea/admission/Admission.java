@@ -74,8 +74,12 @@ public final class Admission {
     }
 
     private AgentException tooMany(String why) {
-        long retryAfter = Math.max(1, (averageMillis.get() * (1 + queued()) + 999) / 1000);
+        return rejection(slotName, why, Math.max(1, (averageMillis.get() * (1 + queued()) + 999) / 1000));
+    }
+
+    /** The TOO_MANY_REQUESTS of work bounded elsewhere (the job queue), in the same words and with a Retry-After. */
+    public static AgentException rejection(String slotName, String why, long retryAfterSeconds) {
         return new AgentException(ErrorType.TOO_MANY_REQUESTS, "Too many concurrent " + slotName + " requests: " + why
-                + "; retry after " + retryAfter + " s", Map.of("retry_after_seconds", retryAfter), null);
+                + "; retry after " + retryAfterSeconds + " s", Map.of("retry_after_seconds", retryAfterSeconds), null);
     }
 }

@@ -34,7 +34,8 @@ public record AgentConfig(
         ObservabilityConfig observability,
         DocsConfig docs,
         HttpLimits httpLimits,
-        SqlAdmission sqlAdmission) {
+        SqlAdmission sqlAdmission,
+        JobsConfig jobs) {
 
     public AgentConfig {
         requireNonNull(host, "host");
@@ -57,6 +58,7 @@ public record AgentConfig(
         requireNonNull(docs, "docs");
         requireNonNull(httpLimits, "httpLimits");
         requireNonNull(sqlAdmission, "sqlAdmission");
+        requireNonNull(jobs, "jobs");
     }
 
     /** {@code https} when TLS is configured: the agent then has no plain-HTTP listener at all. */
@@ -72,7 +74,7 @@ public record AgentConfig(
     public AgentConfig withDb(DbConfig newDb) {
         return new AgentConfig(host, port, token, previousToken, tokenGenerated, coreLogicUrl, publicUrl, agentId,
                 Optional.of(newDb), sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
-                auth, tls, observability, docs, httpLimits, sqlAdmission);
+                auth, tls, observability, docs, httpLimits, sqlAdmission, jobs);
     }
 
     @Override

@@ -189,13 +189,18 @@ public final class ConfigLoader {
         ObservabilityConfig observability = new ObservabilityConfig(env.bool("METRICS_PUBLIC", false), logFormat());
         DocsConfig docs = new DocsConfig(env.bool("DOCS_ENABLED", true));
         HttpLimits httpLimits = httpLimits();
+        JobsConfig jobs = new JobsConfig(env.integer("JOBS_MAX_CONCURRENT", 8, 1, 1_000),
+                env.integer("JOBS_QUEUE_SIZE", 64, 0, 100_000),
+                Duration.ofHours(env.integer("JOBS_RETENTION_HOURS", 24, 1, 24 * 365)),
+                env.integer("JOBS_MAX_RECORDS", 10_000, 1, 1_000_000),
+                Duration.ofSeconds(env.integer("JOBS_HEARTBEAT_SECONDS", 15, 1, 3_600)));
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new AgentConfig(host, port, token.orElseGet(ConfigLoader::generateToken), previous, generated,
                 core, publicUrl, agentId, db, sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
-                auth, tls, observability, docs, httpLimits, sqlAdmission);
+                auth, tls, observability, docs, httpLimits, sqlAdmission, jobs);
     }
 
     /** README "Slow and greedy clients". */

@@ -195,6 +195,7 @@ public final class Database implements AutoCloseable {
                     "The database is unavailable: " + SqlErrors.firstLine(e.getMessage()), Map.of(), e);
         }
         try {
+            QueryCancel.enter(c);
             // One prepared statement (server-side after a few uses) is the SET LOCAL of every setting:
             // set_config(..., true) is transaction-local. pgjdbc opens the READ ONLY transaction first.
             try (PreparedStatement ps = c.prepareStatement(transactionSettingsSql)) {
@@ -207,6 +208,7 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw SqlErrors.translate(e, statementTimeout);
         } finally {
+            QueryCancel.leave();
             release(c);
         }
     }

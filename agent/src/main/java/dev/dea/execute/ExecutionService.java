@@ -11,6 +11,7 @@ import dev.dea.sandbox.SandboxOutcome;
 import dev.dea.sandbox.SandboxService;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,22 +30,46 @@ public final class ExecutionService {
     private final FrameCache cache;
     private final AuditLog audit;
     private final ExecutionMetrics metrics;
+    private final InlineFrames inlineFrames;
 
     /** SQL outcomes are counted by {@link SqlRunner}; Python outcomes here. */
     public ExecutionService(SqlRunner sql, SandboxService sandbox, FrameCache cache, AuditLog audit,
                             ExecutionMetrics metrics) {
         this.sql = requireNonNull(sql, "sql");
+        this.inlineFrames = new InlineFrames(cache);
         this.sandbox = requireNonNull(sandbox, "sandbox");
         this.cache = requireNonNull(cache, "cache");
         this.audit = requireNonNull(audit, "audit");
         this.metrics = requireNonNull(metrics, "metrics");
     }
 
-    public ExecutionResult executeSql(String code, int previewRows, ExecutionContext context) {
+    /** The one way in: every route, tool and job runs its step here. */
+    public ExecutionResult execute(ExecutionRequest request, ExecutionContext context) {
+        return execute(request, context, StepProgress.NONE);
+    }
+
+    /** With {@code progress} told of the rows fetched as a SQL step runs (jobs). */
+    public ExecutionResult execute(ExecutionRequest request, ExecutionContext context, StepProgress progress) {
+        requireNonNull(request, "request");
+        requireNonNull(progress, "progress");
+        // Checked before input_data is stored as frames.
+        StepLimits.codeText(request.code());
+        return switch (request.kind()) {
+            case SQL -> executeSql(request.code(), request.previewRows(), context, progress);
+            case PYTHON -> {
+                Map<String, String> inputs = new LinkedHashMap<>(request.cacheKeys());
+                Optional<String> requestId = Optional.of(context.requestId());
+                request.inlineData().forEach((name, data) -> inputs.put(name, inlineFrames.store(name, data, requestId).key()));
+                yield executePython(request.code(), inputs, request.previewRows(), context);
+            }
+        };
+    }
+
+    private ExecutionResult executeSql(String code, int previewRows, ExecutionContext context, StepProgress progress) {
         StepLimits.codeText(code);
         long started = System.nanoTime();
         try {
-            SqlRunner.SqlRun run = sql.run(code, previewRows, Optional.of(context.requestId()));
+            SqlRunner.SqlRun run = sql.run(code, previewRows, Optional.of(context.requestId()), progress);
             FrameMeta meta = run.frame();
             List<String> tables = List.copyOf(new TreeSet<>(run.statement().tables()));
             ExecutionResult result = new ExecutionResult("success",
@@ -59,7 +84,7 @@ public final class ExecutionService {
     }
 
     /** Python with {@code input_data} from cached frames (name -> key); an empty map for {@code /execute}. */
-    public ExecutionResult executePython(String code, Map<String, String> inputKeys, int previewRows, ExecutionContext context) {
+    private ExecutionResult executePython(String code, Map<String, String> inputKeys, int previewRows, ExecutionContext context) {
         StepLimits.codeText(code);
         long started = System.nanoTime();
         List<String> keysRead = List.copyOf(inputKeys.values());

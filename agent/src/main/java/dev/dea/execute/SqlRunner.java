@@ -8,6 +8,7 @@ import dev.dea.admission.Admission;
 import dev.dea.config.SqlAdmission;
 import dev.dea.config.SqlLimits;
 import dev.dea.db.Database;
+import dev.dea.db.QueryCancel;
 import dev.dea.frame.FrameValues;
 import dev.dea.frame.JdbcFrames;
 import dev.dea.metrics.ExecutionMetrics;
@@ -28,6 +29,8 @@ import static java.util.Objects.requireNonNull;
  * the frame file; only the preview the caller asks for is held in memory.
  */
 public final class SqlRunner {
+    /** A power of two: how often the fetch loop reports progress and looks for a cancel. */
+    private static final int PROGRESS_EVERY_ROWS = 256;
     private final Database database;
     private final SqlGuard guard;
     private final FrameCache cache;
@@ -80,13 +83,13 @@ public final class SqlRunner {
 
     /** For the sandbox's {@code sql()} callback: the frame only. */
     public FrameMeta frame(String sql, Optional<String> requestId) {
-        return run(sql, 0, requestId).frame();
+        return run(sql, 0, requestId, StepProgress.NONE).frame();
     }
 
     /** Counted here, the one path, so that statements from sandboxed code show in the metrics too. */
-    public SqlRun run(String sql, int previewRows, Optional<String> requestId) {
+    public SqlRun run(String sql, int previewRows, Optional<String> requestId, StepProgress progress) {
         try {
-            SqlRun run = guardedRun(sql, previewRows, requestId);
+            SqlRun run = guardedRun(sql, previewRows, requestId, progress);
             metrics.sqlSucceeded();
             return run;
         } catch (RuntimeException e) {
@@ -95,7 +98,7 @@ public final class SqlRunner {
         }
     }
 
-    private SqlRun guardedRun(String sql, int previewRows, Optional<String> requestId) {
+    private SqlRun guardedRun(String sql, int previewRows, Optional<String> requestId, StepProgress progress) {
         GuardedStatement statement = guard.check(sql);
         Provenance provenance = new Provenance("sql", sql, List.of(), requestId);
         Preview preview = new Preview(previewRows, cache.previewMaxBytes());
@@ -103,13 +106,13 @@ public final class SqlRunner {
         admission.acquire();
         long admitted = System.nanoTime();
         try {
-            return new SqlRun(read(statement, provenance, preview), statement, preview.rows);
+            return new SqlRun(read(statement, provenance, preview, progress), statement, preview.rows);
         } finally {
             admission.release((System.nanoTime() - admitted) / 1_000_000);
         }
     }
 
-    private FrameMeta read(GuardedStatement statement, Provenance provenance, Preview preview) {
+    private FrameMeta read(GuardedStatement statement, Provenance provenance, Preview preview, StepProgress progress) {
         return database.readOnly(connection -> {
             try (Statement st = connection.createStatement()) {
                 // Small at first: the driver sizes later batches to SQL_RESULT_BUFFER once it has seen the rows.
@@ -133,7 +136,12 @@ public final class SqlRunner {
                                 pipeline.append(row);
                                 preview.offer(row);
                                 rows++;
+                                if ((rows & (PROGRESS_EVERY_ROWS - 1)) == 0) {
+                                    progress.rowsFetched(rows);
+                                    QueryCancel.check();
+                                }
                             }
+                            progress.rowsFetched(rows);
                             pipeline.finish();
                         }
                         // Only now, with the pipeline drained, does this thread own the writer again.

@@ -1,13 +1,13 @@
 package dev.dea.http;
 
 import dev.dea.error.AgentException;
+import dev.dea.error.ErrorDetail;
 import dev.dea.error.ErrorType;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -57,7 +57,7 @@ final class ErrorRenderer {
     }
 
     private static String internalMessage(Context ctx) {
-        return "Internal error; see the agent log for request " + RequestIds.of(ctx);
+        return ErrorDetail.internalMessage(RequestIds.of(ctx));
     }
 
     private static final String RENDERED = "dea.errorRendered";
@@ -76,10 +76,6 @@ final class ErrorRenderer {
 
     /** The seed's error shape: {@code {"detail": {"type", "message", ...details}}}. */
     static Map<String, Object> body(ErrorType type, String message, Map<String, Object> details) {
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("type", type.name());
-        detail.put("message", message);
-        detail.putAll(details);
-        return Map.of("detail", detail);
+        return Map.of("detail", ErrorDetail.of(type, message, details));
     }
 }

@@ -5,6 +5,7 @@ import dev.dea.Services;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import dev.dea.execute.ExecutionContext;
+import dev.dea.execute.ExecutionRequest;
 import dev.dea.execute.StepLimits;
 import dev.dea.execute.ExecutionResult;
 import dev.dea.openapi.ApiOperation;
@@ -16,7 +17,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /** {@code POST /execute} and {@code POST /execute-on-data}: parse, hand to the execution service, render. */
 final class ExecuteRoutes {
@@ -54,6 +54,7 @@ final class ExecuteRoutes {
                           "language": {"type": "string", "enum": ["sql", "python"], "description": "case-insensitive"},
                           %s}}""".formatted(code)))
                 .ok("The result, with a preview of its rows", result)
+                .apply(JobRoutes::asyncCapable)
                 .errors(ErrorType.VALIDATION_ERROR, ErrorType.SQL_REJECTED, ErrorType.SQL_ERROR, ErrorType.TIMEOUT,
                         ErrorType.RESULT_TOO_LARGE, ErrorType.EXECUTION_ERROR, ErrorType.MEMORY_LIMIT,
                         ErrorType.TOO_MANY_REQUESTS, ErrorType.SANDBOX_UNAVAILABLE, ErrorType.DB_UNAVAILABLE)
@@ -81,6 +82,7 @@ final class ExecuteRoutes {
                         namespace of names."}"""
                         .formatted(code, StepLimits.MAX_INPUTS, inputName, StepLimits.MAX_INPUTS, inputName, StepLimits.MAX_INPUTS)))
                 .ok("The result, with the code's output and figures", result)
+                .apply(JobRoutes::asyncCapable)
                 .errors(ErrorType.VALIDATION_ERROR, ErrorType.NOT_FOUND, ErrorType.TIMEOUT, ErrorType.RESULT_TOO_LARGE,
                         ErrorType.EXECUTION_ERROR, ErrorType.MEMORY_LIMIT, ErrorType.TOO_MANY_REQUESTS,
                         ErrorType.SANDBOX_UNAVAILABLE, ErrorType.DB_UNAVAILABLE)
@@ -88,70 +90,70 @@ final class ExecuteRoutes {
     }
 
     void execute(Context ctx) {
-        JsonNode body = bodies.object(ctx);
-        String language = JsonBodies.requiredString(body, "language", 32).strip().toLowerCase(Locale.ROOT);
-        int preview = previewRows(body);
-        ExecutionContext context = context(ctx);
-        switch (language) {
-            case "sql" -> ctx.json(services.execution().executeSql(JsonBodies.requiredString(body, "code", StepLimits.MAX_CODE_CHARS),
-                    preview, context));
-            case "python" -> ctx.json(services.execution().executePython(JsonBodies.requiredString(body, "code", StepLimits.MAX_CODE_CHARS),
-                    Map.of(), preview, context));
-            default -> throw AgentException.validation("Field 'language' must be 'sql' or 'python', got '"
-                    + abbreviate(language) + "'");
-        }
+        run(ctx, "execute", executeRequest(bodies.object(ctx)));
     }
 
     void executeOnData(Context ctx) {
-        JsonNode body = bodies.object(ctx);
-        // Checked here as well as by the service: before input_data is stored as frames.
-        String code = StepLimits.codeText(JsonBodies.requiredString(body, "code", StepLimits.MAX_CODE_CHARS));
+        run(ctx, "execute-on-data", executeOnDataRequest(bodies.object(ctx)));
+    }
+
+    private void run(Context ctx, String kind, ExecutionRequest request) {
+        if (JobRoutes.respondAsync(ctx)) {
+            JobRoutes.accepted(ctx, services.jobs().submitExecution(kind, request, context(ctx)));
+        } else {
+            ctx.json(services.execution().execute(request, context(ctx)));
+        }
+    }
+
+    ExecutionRequest executeRequest(JsonNode body) {
+        String language = JsonBodies.requiredString(body, "language", 32).strip().toLowerCase(Locale.ROOT);
         int preview = previewRows(body);
-        Optional<String> requestId = Optional.of(RequestIds.of(ctx));
-        Map<String, String> inputs = new LinkedHashMap<>();
-        JsonNode keys = body.get("cache_keys");
-        if (keys != null && !keys.isNull()) {
-            if (!keys.isObject()) {
-                throw AgentException.validation("Field 'cache_keys' must be an object of name -> cache key, got "
-                        + JsonBodies.describe(keys));
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> it = keys.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getValue().isTextual()) {
-                    throw AgentException.validation("cache_keys['" + abbreviate(e.getKey()) + "'] must be a string");
-                }
-                inputs.put(checkName(e.getKey(), inputs), e.getValue().textValue());
-            }
-        }
-        JsonNode inline = body.get("input_data");
-        if (inline != null && !inline.isNull()) {
-            if (!inline.isObject()) {
-                throw AgentException.validation("Field 'input_data' must be an object of name -> {columns, rows}, got "
-                        + JsonBodies.describe(inline));
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> it = inline.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                String name = checkName(e.getKey(), inputs);
-                inputs.put(name, services.inlineFrames().store(name, e.getValue(), requestId).key());
-            }
-        }
-        StepLimits.inputCount(inputs.size());
-        ctx.json(services.execution().executePython(code, inputs, preview, context(ctx)));
+        return switch (language) {
+            case "sql" -> ExecutionRequest.sql(JsonBodies.requiredString(body, "code", StepLimits.MAX_CODE_CHARS), preview);
+            case "python" -> ExecutionRequest.python(JsonBodies.requiredString(body, "code", StepLimits.MAX_CODE_CHARS),
+                    Map.of(), Map.of(), preview);
+            default -> throw AgentException.validation("Field 'language' must be 'sql' or 'python', got '"
+                    + abbreviate(language) + "'");
+        };
     }
 
-    private static ExecutionContext context(Context ctx) {
+    ExecutionRequest executeOnDataRequest(JsonNode body) {
+        String code = JsonBodies.requiredString(body, "code", StepLimits.MAX_CODE_CHARS);
+        int preview = previewRows(body);
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : objectField(body, "cache_keys", "name -> cache key").entrySet()) {
+            if (!e.getValue().isTextual()) {
+                throw AgentException.validation("cache_keys['" + abbreviate(e.getKey()) + "'] must be a string");
+            }
+            keys.put(e.getKey(), e.getValue().textValue());
+        }
+        Map<String, JsonNode> inline = objectField(body, "input_data", "name -> {columns, rows}");
+        return ExecutionRequest.python(code, keys, inline, preview);
+    }
+
+    private static Map<String, JsonNode> objectField(JsonNode body, String field, String shape) {
+        Map<String, JsonNode> entries = new LinkedHashMap<>();
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return entries;
+        }
+        if (!node.isObject()) {
+            throw AgentException.validation("Field '" + field + "' must be an object of " + shape + ", got "
+                    + JsonBodies.describe(node));
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            // Counted as they come, so a body of a million names stops at the first one too many.
+            if (entries.size() >= StepLimits.MAX_INPUTS) {
+                throw AgentException.validation("A step may read at most " + StepLimits.MAX_INPUTS + " frames");
+            }
+            entries.put(e.getKey(), e.getValue());
+        }
+        return entries;
+    }
+
+    static ExecutionContext context(Context ctx) {
         return new ExecutionContext(RequestIds.of(ctx), ctx.ip());
-    }
-
-    private String checkName(String name, Map<String, String> inputs) {
-        StepLimits.inputName(name);
-        if (inputs.containsKey(name)) {
-            throw AgentException.validation("Input name '" + name + "' is given twice (cache_keys and input_data share names)");
-        }
-        if (inputs.size() >= StepLimits.MAX_INPUTS) {
-            throw AgentException.validation("A step may read at most " + StepLimits.MAX_INPUTS + " frames");
-        }
-        return name;
     }
 
     private int previewRows(JsonNode body) {

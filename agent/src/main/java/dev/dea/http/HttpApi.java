@@ -41,6 +41,7 @@ public final class HttpApi {
         new SchemaRoutes(services).register(api);
         new ExecuteRoutes(services, bodies).register(api);
         new FrameRoutes(services).register(api);
+        new JobRoutes(services).register(api);
         new MetricsRoutes(services.metrics()).register(api, services.config().observability().metricsPublic());
         DocsRoutes.register(api, services.config());
         var limits = services.config().authLimits();

@@ -41,6 +41,7 @@ final class SchemaRoutes {
                         + "exact: always count them (one more scan)",
                         SchemaRef.inline("{\"type\": \"string\", \"enum\": [\"auto\", \"exact\"]}"))
                 .ok("The table's profile", SchemaRef.of(TableProfile.class))
+                .apply(JobRoutes::asyncCapable)
                 .errors(ErrorType.NOT_FOUND, ErrorType.VALIDATION_ERROR, ErrorType.TIMEOUT, ErrorType.SQL_ERROR,
                         ErrorType.DB_UNAVAILABLE, ErrorType.TOO_MANY_REQUESTS).build(), this::profile);
     }
@@ -55,6 +56,10 @@ final class SchemaRoutes {
 
     void profile(Context ctx) {
         DistributionMode mode = DistributionMode.parse(ctx.queryParam("distribution"));
-        ctx.json(services.profiles().profile(ctx.pathParam("table"), mode));
+        if (JobRoutes.respondAsync(ctx)) {
+            JobRoutes.accepted(ctx, services.jobs().submitProfile(ctx.pathParam("table"), mode, ExecuteRoutes.context(ctx)));
+        } else {
+            ctx.json(services.profiles().profile(ctx.pathParam("table"), mode));
+        }
     }
 }

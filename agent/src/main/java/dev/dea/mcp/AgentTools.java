@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.Services;
 import dev.dea.cache.FrameMeta;
 import dev.dea.execute.ExecutionContext;
+import dev.dea.execute.ExecutionRequest;
 import dev.dea.execute.StepLimits;
 import dev.dea.execute.ExecutionResult;
 import dev.dea.sandbox.Artifact;
@@ -85,18 +86,18 @@ final class AgentTools {
 
     private McpSchema.CallToolResult runSql(ToolArguments args, ExecutionContext caller) {
         String sql = args.requiredString("sql", StepLimits.MAX_CODE_CHARS);
-        return execution(services.execution().executeSql(sql, previewRows(args), caller));
+        return execution(services.execution().execute(ExecutionRequest.sql(sql, previewRows(args)), caller));
     }
 
     private McpSchema.CallToolResult runPython(ToolArguments args, ExecutionContext caller) {
         String code = args.requiredString("code", StepLimits.MAX_CODE_CHARS);
-        return execution(services.execution().executePython(code, Map.of(), previewRows(args), caller));
+        return execution(services.execution().execute(ExecutionRequest.python(code, Map.of(), Map.of(), previewRows(args)), caller));
     }
 
     private McpSchema.CallToolResult runPythonOnFrames(ToolArguments args, ExecutionContext caller) {
         String code = args.requiredString("code", StepLimits.MAX_CODE_CHARS);
         Map<String, String> inputs = args.requiredNameToKey("cache_keys");
-        return execution(services.execution().executePython(code, inputs, previewRows(args), caller));
+        return execution(services.execution().execute(ExecutionRequest.python(code, inputs, Map.of(), previewRows(args)), caller));
     }
 
     private McpSchema.CallToolResult getFrame(ToolArguments args, ExecutionContext caller) {

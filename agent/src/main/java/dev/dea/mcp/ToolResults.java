@@ -3,8 +3,7 @@ package dev.dea.mcp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dea.error.AgentException;
-import dev.dea.error.ErrorType;
+import dev.dea.error.ErrorDetail;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,24 +46,20 @@ final class ToolResults {
                 .isError(true).build();
     }
 
-    /** The HTTP API's {@code detail} for the same failure. */
+    /** The HTTP API's {@code detail} for the same failure ({@link ErrorDetail}), long strings cut. */
     ObjectNode detail(String tool, RuntimeException e, String requestId) {
-        ObjectNode detail = mapper.createObjectNode();
-        if (e instanceof AgentException ae && ae.type() != ErrorType.INTERNAL) {
-            if (ae.type().httpStatus() >= 500) {
-                log.warn("{} in MCP tool {} (request {}): {}", ae.type(), tool, requestId, ae.getMessage());
-            }
-            detail.put("type", ae.type().name());
-            detail.put("message", ae.getMessage());
-            for (Map.Entry<String, Object> d : ae.details().entrySet()) {
-                detail.set(d.getKey(), mapper.valueToTree(d.getValue() instanceof String s ? CompactResults.clip(s, MAX_DETAIL_CHARS) : d.getValue()));
-            }
-            return detail;
+        if (ErrorDetail.isInternal(e)) {
+            // The cause (paths, driver messages) is for the operator's log, never for the caller.
+            log.error("Internal error in MCP tool {} (request {}): {}", tool, requestId, e.getMessage(), e);
+        } else if (ErrorDetail.typeOf(e).httpStatus() >= 500) {
+            log.warn("{} in MCP tool {} (request {}): {}", ErrorDetail.typeOf(e), tool, requestId, e.getMessage());
         }
-        // The cause (paths, driver messages) is for the operator's log, never for the caller.
-        log.error("Internal error in MCP tool {} (request {}): {}", tool, requestId, e.getMessage(), e);
-        detail.put("type", ErrorType.INTERNAL.name());
-        detail.put("message", "Internal error; see the agent log for request " + requestId);
+        ObjectNode detail = mapper.createObjectNode();
+        for (Map.Entry<String, Object> d : ErrorDetail.of(e, requestId).entrySet()) {
+            boolean field = !d.getKey().equals("type") && !d.getKey().equals("message");
+            detail.set(d.getKey(), mapper.valueToTree(field && d.getValue() instanceof String s
+                    ? CompactResults.clip(s, MAX_DETAIL_CHARS) : d.getValue()));
+        }
         return detail;
     }
 

@@ -170,6 +170,16 @@ public record ApiOperation(String method, String path, String operationId, ApiTa
             return this;
         }
 
+        /** For additions that several routes share. */
+        public Builder apply(java.util.function.UnaryOperator<Builder> addition) {
+            return addition.apply(this);
+        }
+
+        public Builder headerParam(String name, String description, SchemaRef schema) {
+            parameters.add(new ApiParameter(name, ApiParameter.Location.HEADER, description, false, schema));
+            return this;
+        }
+
         public Builder jsonBody(SchemaRef schema) {
             this.requestBody = ApiContent.json(schema);
             return this;

@@ -61,6 +61,8 @@ public final class SandboxService implements AutoCloseable {
     private final String instanceId = UUID.randomUUID().toString();
     private final DockerEngine engine;
     private final Admission admission;
+    /** Per thread running a step in a container: how to kill it (see {@link #abort}). */
+    private final Map<Thread, Runnable> aborts = new java.util.concurrent.ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor watchdog;
     private final Set<SandboxContainer> active = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean reaped = new AtomicBoolean();
@@ -189,6 +191,21 @@ public final class SandboxService implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the container of the step that {@code runner} is executing, as its time limit
+     * would, and so ends that step with an error; false if that thread runs no step in a
+     * container now. For cancelling a job (jobs/); an interrupt would leave the container,
+     * since removing it needs the engine calls that an interrupted thread cannot make.
+     */
+    public boolean abort(Thread runner) {
+        Runnable abort = aborts.get(runner);
+        if (abort == null) {
+            return false;
+        }
+        abort.run();
+        return true;
+    }
+
     private SandboxOutcome runInContainer(SandboxJob job, List<RunnerExchange.Input> inputs, long started) {
         Optional<SandboxContainer> warm = pool.take();
         SandboxContainer container = warm.isPresent() ? warm.get() : launchReady();
@@ -204,6 +221,7 @@ public final class SandboxService implements AutoCloseable {
         // The code's time limit starts with the execute message: a container start is not the user's time.
         ScheduledFuture<?> timer = watchdog.schedule(() -> expire(container, expired, "timeout"),
                 config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        aborts.put(Thread.currentThread(), () -> expire(container, expired, "cancelled"));
         List<String> parentKeys = inputs.stream().map(i -> i.meta().key()).toList();
         RunnerExchange exchange = new RunnerExchange(job, cache, sql, config.outputLimitBytes(), container.lines(),
                 container.stdin());
@@ -221,6 +239,7 @@ public final class SandboxService implements AutoCloseable {
             // Only now, with the step finished (answered or diagnosed, every engine call bounded), may the
             // limit stop watching it. The removal never runs on the caller's path: the slot is freed at once
             // and a removal that cannot finish leaves the container to the reap by label.
+            aborts.remove(Thread.currentThread());
             timer.cancel(false);
             container.abortStreams("the step ended");
             removeLater(container);
@@ -244,6 +263,7 @@ public final class SandboxService implements AutoCloseable {
         AtomicReference<String> expired = new AtomicReference<>();
         ScheduledFuture<?> timer = watchdog.schedule(() -> expire(container, expired, "startup"),
                 STARTUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        aborts.put(Thread.currentThread(), () -> expire(container, expired, "cancelled"));
         try {
             container.awaitReady();
             log.debug("Sandbox {} ready after {} ms", container.shortId(), (System.nanoTime() - t0) / 1_000_000);
@@ -254,6 +274,7 @@ public final class SandboxService implements AutoCloseable {
             removeLater(container);
             throw failure;
         } finally {
+            aborts.remove(Thread.currentThread());
             timer.cancel(false);
         }
     }
@@ -284,6 +305,9 @@ public final class SandboxService implements AutoCloseable {
     private AgentException diagnose(Exception e, SandboxContainer container, String expired) {
         if ("timeout".equals(expired)) {
             return RunnerErrors.timeout(config.timeout());
+        }
+        if ("cancelled".equals(expired)) {
+            return new AgentException(ErrorType.EXECUTION_ERROR, "The step was cancelled");
         }
         if ("startup".equals(expired)) {
             return DockerEngine.unavailable("The sandbox runner did not start within " + STARTUP_LIMIT.toSeconds()

@@ -1,0 +1,368 @@
+package dev.dea.jobs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dea.admission.Admission;
+import dev.dea.config.JobsConfig;
+import dev.dea.error.AgentException;
+import dev.dea.error.ErrorDetail;
+import dev.dea.error.ErrorType;
+import dev.dea.execute.ExecutionContext;
+import dev.dea.execute.ExecutionRequest;
+import dev.dea.execute.ExecutionService;
+import dev.dea.execute.StepLimits;
+import dev.dea.execute.StepProgress;
+import dev.dea.profile.DistributionMode;
+import dev.dea.profile.ProfileService;
+import dev.dea.sandbox.SandboxService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Steps run as asynchronous jobs (docs/jobs.md): submitted, they run on the agent's job
+ * threads through the same services as the synchronous routes, and can be watched (record,
+ * event stream) and cancelled. At most {@code maxConcurrent} run and {@code queueSize} wait;
+ * a submission beyond is refused with TOO_MANY_REQUESTS, like a synchronous call over its
+ * limits. Records outlive the process ({@link JobStore}); those still queued or running at
+ * start-up were cut off by a stop and become {@code interrupted}.
+ */
+public final class JobService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JobService.class);
+    /** Progress events of one job at most this often. */
+    static final long PROGRESS_INTERVAL_MILLIS = 500;
+    /** How long a cancel waits for the work to stop before it answers. */
+    private static final long CANCEL_WAIT_MILLIS = 2_000;
+
+    private final JobsConfig config;
+    private final ExecutionService execution;
+    private final ProfileService profiles;
+    private final SandboxService sandbox;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final JobStore store;
+    private final JobIndex index;
+    private final Map<String, Job> live = new ConcurrentHashMap<>();
+    private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
+    private final ThreadPoolExecutor workers;
+    private final ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService timer;
+    private volatile boolean closed;
+
+    public JobService(JobsConfig config, Path dir, ExecutionService execution, ProfileService profiles,
+                      SandboxService sandbox, ObjectMapper mapper, Clock clock) {
+        this.sandbox = requireNonNull(sandbox, "sandbox");
+        this.config = requireNonNull(config, "config");
+        this.execution = requireNonNull(execution, "execution");
+        this.profiles = requireNonNull(profiles, "profiles");
+        this.mapper = requireNonNull(mapper, "mapper");
+        this.clock = requireNonNull(clock, "clock");
+        this.store = new JobStore(dir, mapper);
+        this.index = new JobIndex(config.retention(), config.maxRecords(), store);
+        AtomicInteger n = new AtomicInteger();
+        // Platform threads: an interrupt must not close a JDBC socket, which it would on a virtual thread.
+        this.workers = new ThreadPoolExecutor(config.maxConcurrent(), config.maxConcurrent(), 60, TimeUnit.SECONDS,
+                config.queueSize() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(config.queueSize()), r -> {
+            Thread t = new Thread(r, "job-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.workers.allowCoreThreadTimeOut(true);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "job-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        recover();
+        long beat = config.heartbeat().toMillis();
+        timer.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(index::prune, 10, 10, TimeUnit.MINUTES);
+    }
+
+    /** Queues an execution as a job; {@code kind} names the route it came from. */
+    public JobRecord submitExecution(String kind, ExecutionRequest request, ExecutionContext context) {
+        requireNonNull(request, "request");
+        // What the synchronous call refuses before any work is a 400 here too, not a failed job.
+        StepLimits.codeText(request.code());
+        JobRecord record = newRecord(kind, Optional.of(request.kind().language()), request.datasource(),
+                Optional.empty(), context);
+        return submit(record, progress -> execution.execute(request, context, progress),
+                request.kind() == ExecutionRequest.Kind.PYTHON ? Optional.of(sandbox::abort) : Optional.empty());
+    }
+
+    public JobRecord submitProfile(String table, DistributionMode mode, ExecutionContext context) {
+        JobRecord record = newRecord("profile", Optional.empty(), Optional.empty(), Optional.of(table), context);
+        return submit(record, progress -> profiles.profile(table, mode), Optional.empty());
+    }
+
+    /** The job's record, live or from disk; NOT_FOUND otherwise. */
+    public JobRecord get(String id) {
+        Job job = live.get(id);
+        if (job != null) {
+            return job.record();
+        }
+        return store.read(id).map(JobStore.Stored::record).orElseThrow(() -> notFound(id));
+    }
+
+    /**
+     * Cancels the job: a queued job never starts, a running one is stopped (its SQL statement
+     * cancelled in the database, its sandbox killed). Answers the record once the work stopped,
+     * or after {@link #CANCEL_WAIT_MILLIS}; a job that had already ended is answered as it is.
+     */
+    public JobRecord cancel(String id) {
+        Job job = live.get(id);
+        if (job == null) {
+            return get(id);
+        }
+        job.requestCancel();
+        if (job.future != null && workers.remove((Runnable) job.future)) {
+            // It was still queued: its queue place is free now, and no thread will ever run it.
+            finish(job, JobStatus.CANCELLED, Optional.empty(), Optional.empty());
+            job.done.countDown();
+        }
+        try {
+            if (!job.done.await(CANCEL_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                log.warn("Job {} did not stop within {} ms of its cancel; it is reported cancelled", id, CANCEL_WAIT_MILLIS);
+                finish(job, JobStatus.CANCELLED, Optional.empty(), Optional.empty());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return job.record();
+    }
+
+    /**
+     * Opens the event stream of a job: the events after {@code lastEventId} (0: all), then each
+     * new one as it comes, until the final one. NOT_FOUND before anything is written.
+     */
+    public Stream openStream(String id, long lastEventId) {
+        Job job = live.get(id);
+        JobEvents events = job != null ? job.events : store.read(id).map(this::finishedEvents).orElseThrow(() -> notFound(id));
+        return (out, onEnd) -> {
+            EventStream stream = new EventStream(out, writers, self -> {
+                events.unsubscribe(self);
+                streams.remove(self);
+                onEnd.run();
+            });
+            streams.add(stream);
+            List<JobEvent> backlog = events.subscribe(lastEventId, stream);
+            boolean ended = events.last().isPresent();
+            for (int i = 0; i < backlog.size(); i++) {
+                JobEvent e = backlog.get(i);
+                stream.event(e, ended && i == backlog.size() - 1);
+            }
+            if (ended && backlog.isEmpty()) {
+                stream.end();
+            }
+        };
+    }
+
+    /** An event stream ready to write to a response body. */
+    @FunctionalInterface
+    public interface Stream {
+        /** Starts writing to {@code out}; {@code onEnd} runs once when the stream is over. */
+        void start(OutputStream out, Runnable onEnd);
+    }
+
+    private JobEvents finishedEvents(JobStore.Stored stored) {
+        JobEvents events = new JobEvents(stored.events());
+        events.end(stored.record().status().finalEvent(), json(stored.record()));
+        return events;
+    }
+
+    private JobRecord newRecord(String kind, Optional<String> language, Optional<String> datasource,
+                                Optional<String> table, ExecutionContext context) {
+        requireNonNull(context, "context");
+        return new JobRecord(UUID.randomUUID().toString(), JobStatus.QUEUED, kind, language, datasource, table,
+                context.requestId(), clock.instant().toString(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
+    private JobRecord submit(JobRecord record, Job.Work work, Optional<Predicate<Thread>> sandboxAbort) {
+        if (closed) {
+            throw new AgentException(ErrorType.DB_UNAVAILABLE, "The agent is shutting down");
+        }
+        Job job = new Job(record, new JobEvents(List.of()), work, sandboxAbort);
+        // Registered and queued-event written first, so that the job is findable the moment it may run.
+        live.put(job.id, job);
+        job.events.append("queued", json(record));
+        long size = store.write(record, job.events.history());
+        try {
+            synchronized (job) {
+                job.future = workers.submit(() -> run(job));
+            }
+        } catch (RejectedExecutionException e) {
+            live.remove(job.id);
+            store.delete(job.id);
+            throw Admission.rejection("job", "all " + config.maxConcurrent() + " job slots are busy and the job queue ("
+                    + config.queueSize() + ") is full", 1);
+        }
+        index.add(job.id, Optional.empty(), size);
+        log.info("Job {} queued ({} {}, request {})", job.id, record.kind(), record.language().orElse(""), record.requestId());
+        return record;
+    }
+
+    private void run(Job job) {
+        if (closed || !job.start(Thread.currentThread())) {
+            job.done.countDown();
+            return;
+        }
+        try {
+            JobRecord started = job.record().started(clock.instant());
+            job.record(started);
+            job.events.append("started", json(started));
+            store.write(started, job.events.history());
+            Progress progress = new Progress(job);
+            Object result = job.queries.run(() -> job.work.apply(progress));
+            finish(job, JobStatus.SUCCEEDED, Optional.of(mapper.valueToTree(result)), Optional.empty());
+        } catch (RuntimeException e) {
+            if (job.cancelRequested()) {
+                finish(job, JobStatus.CANCELLED, Optional.empty(), Optional.empty());
+            } else {
+                if (ErrorDetail.isInternal(e)) {
+                    log.error("Internal error in job {} (request {}): {}", job.id, job.record().requestId(), e.getMessage(), e);
+                }
+                finish(job, JobStatus.FAILED, Optional.empty(), Optional.of(ErrorDetail.of(e, job.record().requestId())));
+            }
+        } finally {
+            job.stop();
+            job.done.countDown();
+        }
+    }
+
+    /** The one way a job ends: its final record on disk, then its final event. Only the first call counts. */
+    private void finish(Job job, JobStatus status, Optional<JsonNode> result, Optional<Map<String, Object>> error) {
+        JobRecord done;
+        synchronized (job) {
+            if (job.record().status().finished()) {
+                return;
+            }
+            done = job.record().finished(status, clock.instant(), result, error);
+            job.record(done);
+        }
+        if (closed) {
+            // close() has written this job as interrupted; the agent is stopping.
+            return;
+        }
+        long size = store.write(done, job.events.history());
+        job.events.end(status.finalEvent(), json(done));
+        live.remove(job.id);
+        index.add(job.id, Optional.of(clock.instant()), size);
+        log.info("Job {} {}", job.id, status.wire());
+    }
+
+    private void recover() {
+        Instant now = clock.instant();
+        int interrupted = 0;
+        for (String id : store.ids()) {
+            Optional<JobStore.Stored> stored = store.read(id);
+            if (stored.isEmpty()) {
+                continue;
+            }
+            JobRecord r = stored.get().record();
+            if (!r.status().finished()) {
+                r = r.finished(JobStatus.INTERRUPTED, now, Optional.empty(), Optional.empty());
+                store.write(r, stored.get().events());
+                interrupted++;
+            }
+            index.add(id, Optional.of(r.finishedAt().map(Instant::parse).orElse(now)), store.bytes(id));
+        }
+        index.prune();
+        if (interrupted > 0) {
+            log.warn("{} jobs were queued or running when the agent stopped; they are recorded as interrupted", interrupted);
+        }
+    }
+
+    private void heartbeat() {
+        for (EventStream s : streams) {
+            if (s.ended()) {
+                streams.remove(s);
+            } else {
+                s.heartbeat();
+            }
+        }
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A job record is always serialisable", e);
+        }
+    }
+
+    private static AgentException notFound(String id) {
+        return AgentException.notFound("No job '" + (id.length() > 64 ? id.substring(0, 64) + "..." : id) + "'");
+    }
+
+    /** Rows fetched, as {@code progress} events at most every {@link #PROGRESS_INTERVAL_MILLIS}. */
+    private final class Progress implements StepProgress {
+        private final Job job;
+        private long lastNanos = System.nanoTime();
+
+        Progress(Job job) {
+            this.job = job;
+        }
+
+        @Override
+        public void rowsFetched(long rows) {
+            long now = System.nanoTime();
+            if (now - lastNanos >= PROGRESS_INTERVAL_MILLIS * 1_000_000) {
+                lastNanos = now;
+                job.events.append("progress", "{\"rows\":" + rows + "}");
+            }
+        }
+    }
+
+    /**
+     * Stops taking jobs; those still queued or running are recorded as {@code interrupted} (the
+     * same as after a crash, found at the next start) and their streams end.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        for (Job job : live.values()) {
+            JobRecord r;
+            synchronized (job) {
+                if (job.record().status().finished()) {
+                    // It ended meanwhile and wrote its own final record.
+                    continue;
+                }
+                r = job.record().finished(JobStatus.INTERRUPTED, clock.instant(), Optional.empty(), Optional.empty());
+                job.record(r);
+            }
+            store.write(r, job.events.history());
+            job.events.end(r.status().finalEvent(), json(r));
+            job.requestCancel();
+        }
+        closed = true;
+        workers.shutdownNow();
+        timer.shutdownNow();
+        writers.shutdown();
+    }
+}

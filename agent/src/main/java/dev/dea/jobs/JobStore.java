@@ -1,0 +1,139 @@
+package dev.dea.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Job records on disk, one small JSON file per job ({@code <id>.json}: the record and, once
+ * the job has ended, its event history without the final event, which is rebuilt from the
+ * record). Every write goes to a temporary file renamed over the old one, so a reader or a
+ * crash sees the previous version or the new one, never half a file.
+ */
+final class JobStore {
+    private static final Logger log = LoggerFactory.getLogger(JobStore.class);
+    static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    /** A record with the events it had when it was written. */
+    record Stored(JobRecord record, List<JobEvent> events) {
+        Stored {
+            requireNonNull(record, "record");
+            events = List.copyOf(events);
+        }
+    }
+
+    private final Path dir;
+    private final ObjectMapper mapper;
+
+    JobStore(Path dir, ObjectMapper mapper) {
+        this.dir = requireNonNull(dir, "dir");
+        this.mapper = requireNonNull(mapper, "mapper");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the job directory " + dir, e);
+        }
+    }
+
+    /** Returns the file's size; 0 if it could not be written (logged). */
+    long write(JobRecord record, List<JobEvent> events) {
+        ObjectNode root = mapper.createObjectNode();
+        root.set("record", mapper.valueToTree(record));
+        ArrayNode list = root.putArray("events");
+        for (JobEvent e : events) {
+            list.addObject().put("id", e.id()).put("event", e.name()).put("data", e.data());
+        }
+        Path target = file(record.jobId());
+        Path tmp = dir.resolve("." + record.jobId() + ".tmp");
+        try {
+            mapper.writeValue(tmp.toFile(), root);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return Files.size(target);
+        } catch (IOException e) {
+            // The job goes on; only its record after a restart is at stake, and the operator must know.
+            log.warn("Could not write the record of job {}: {}", record.jobId(), e.toString());
+            return 0;
+        }
+    }
+
+    Optional<Stored> read(String id) {
+        if (!ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        Path file = file(id);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode root = mapper.readTree(file.toFile());
+            JobRecord record = mapper.treeToValue(root.get("record"), JobRecord.class);
+            List<JobEvent> events = new ArrayList<>();
+            for (JsonNode e : root.path("events")) {
+                events.add(new JobEvent(e.get("id").asLong(), e.get("event").asText(), e.get("data").asText()));
+            }
+            return Optional.of(new Stored(record, events));
+        } catch (IOException | RuntimeException e) {
+            log.warn("Ignoring the unreadable job record {}: {}", file, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    long bytes(String id) {
+        try {
+            return Files.size(file(id));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    void delete(String id) {
+        try {
+            Files.deleteIfExists(file(id));
+        } catch (IOException e) {
+            log.warn("Could not delete the record of job {}: {}", id, e.toString());
+        }
+    }
+
+    /** The ids of every record on disk; leftover temporary files of a crash are deleted. */
+    List<String> ids() {
+        List<String> ids = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".tmp")) {
+                    Files.deleteIfExists(f);
+                } else if (name.endsWith(".json") && ID.matcher(name.substring(0, name.length() - 5)).matches()) {
+                    ids.add(name.substring(0, name.length() - 5));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list the job directory " + dir, e);
+        }
+        return ids;
+    }
+
+    private Path file(String id) {
+        return dir.resolve(id + ".json");
+    }
+}
