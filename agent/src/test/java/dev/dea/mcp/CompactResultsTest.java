@@ -28,7 +28,7 @@ class CompactResultsTest {
         var column = new ResultColumn("amount", "object", "numeric", "decimal", Map.of("count", 3));
         var meta = new ExecutionResult.Metadata(12.5, 3, rows.size(), rows.size() < 3, false, List.of(column),
                 List.of("payment"), List.of());
-        return new ExecutionResult("success", meta, new ExecutionResult.Data(List.of("amount"), rows), "k-1", python);
+        return new ExecutionResult("success", meta, new ExecutionResult.Data(List.of("amount"), rows), Optional.of("k-1"), true, python);
     }
 
     @Test
