@@ -55,6 +55,17 @@ class CompactResultsTest {
     }
 
     @Test
+    void aPythonStepThatOnlyPrintedSaysNoFrameWasMade() {
+        var py = new ExecutionResult.PythonOutput("42\n", "", false, false, List.of());
+        var meta = new ExecutionResult.Metadata(3.0, 0, 0, false, false, List.of(), List.of(), List.of());
+        JsonNode out = compact.execution(new ExecutionResult("success", meta, new ExecutionResult.Data(List.of(), List.of()),
+                Optional.empty(), false, Optional.of(py)));
+        assertThat(out.path("frame_created").asBoolean(true)).isFalse();
+        assertThat(out.path("cache_key").isNull()).isTrue();
+        assertThat(out.path("stdout").asText()).isEqualTo("42\n");
+    }
+
+    @Test
     void cutsLongTextAndLongJsonCellsButKeepsShortOnes() {
         assertThat(compact.clipCell(mapper.getNodeFactory().textNode("short")).asText()).isEqualTo("short");
         String cut = compact.clipCell(mapper.getNodeFactory().textNode("y".repeat(250))).asText();
