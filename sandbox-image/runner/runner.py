@@ -153,14 +153,29 @@ def execute(request) -> tuple:
     if client.fatal is not None:
         raise sandbox_io.ProtocolError("sql exchange failed: %s" % client.fatal)
     message.update(CHANNEL.finish_capture())
+    if message.get("status") == "ok" and message["frame"] is None and not message["stdout"] \
+            and not message["artifacts"] and not message["artifacts_truncated"]:
+        # Like a notebook cell, a step may only print or draw; one that does neither has nothing to return.
+        message.update(status="error", error={
+            "type": "NO_RESULT", "exception": None, "line": None, "traceback": None,
+            "message": "the code did not assign result_df, print or draw anything"})
+        message.pop("frame")
+        message.pop("artifacts")
+        message.pop("artifacts_truncated")
     message["sql_queries"] = client.queries
     return message, rows
 
 
 def finish(namespace, max_rows, max_artifact_bytes) -> dict:
     if "result_df" not in namespace:
-        return {"status": "error", "error": {"type": "NO_RESULT", "exception": None, "line": None,
-                                             "message": "the code did not assign result_df", "traceback": None}}
+        # No frame; execute() decides whether the step printed or drew enough to succeed.
+        try:
+            artifacts, artifacts_truncated = collect_figures(max_artifact_bytes)
+        except Exception as e:
+            return {"status": "error", "error": {"type": "INVALID_RESULT", "exception": type(e).__name__,
+                                                 "message": str(e), "line": None,
+                                                 "traceback": traceback.format_exc()}}
+        return {"status": "ok", "frame": None, "artifacts": artifacts, "artifacts_truncated": artifacts_truncated}
     try:
         frame = sandbox_encode.to_frame(namespace["result_df"])
         if len(frame) > max_rows:

@@ -85,7 +85,7 @@ class Session:
                 continue
             break
         rows = []
-        if message["type"] == "result" and message["status"] == "ok":
+        if message["type"] == "result" and message["status"] == "ok" and message["frame"] is not None:
             rows = [json.loads(self.proc.stdout.readline()) for _ in range(message["frame"]["row_count"])]
         self.result_at = time.perf_counter()
         rest = self.proc.stdout.read()

@@ -343,10 +343,29 @@ result_df = pd.DataFrame({"a": [1]})
 
     def test_missing_or_invalid_result(self):
         for code, error_type in [("x = 1", "NO_RESULT"), ("result_df = None", "NO_RESULT"),
+                                 ("import sys\nprint('warning only', file=sys.stderr)", "NO_RESULT"),
                                  ("result_df = {'a': 1}", "INVALID_RESULT")]:
             with self.subTest(code=code):
                 message, _, _, code_ = run(code)
                 self.assert_error(message, code_, error_type)
+
+    def test_print_without_result_df_succeeds_without_a_frame(self):
+        message, rows, _, code_ = run("print('hello', 6 * 7)")
+        self.assert_ok(message, code_)
+        self.assertIsNone(message["frame"])
+        self.assertEqual("hello 42\n", message["stdout"])
+        self.assertEqual([], message["artifacts"])
+        self.assertEqual([], list(rows))
+
+    def test_plot_without_result_df_succeeds_with_the_figure(self):
+        message, rows, _, code_ = run("plt.plot([1, 2, 3], [3, 1, 2])")
+        self.assert_ok(message, code_)
+        self.assertIsNone(message["frame"])
+        self.assertEqual("", message["stdout"])
+        [figure] = message["artifacts"]
+        self.assertEqual("image/png", figure["media_type"])
+        self.assertTrue(base64.b64decode(figure["data_base64"]).startswith(b"\x89PNG"))
+        self.assertEqual([], list(rows))
 
     def test_result_over_max_rows(self):
         message, _, _, code_ = run("result_df = pd.DataFrame({'a': range(10)})", max_result_rows=5)

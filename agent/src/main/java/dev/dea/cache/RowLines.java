@@ -10,7 +10,7 @@ import java.util.Arrays;
  * JSON escapes line breaks inside strings, so every raw '\n' ends a row, whereas other
  * "line separators" (U+2028, U+0085) may legitimately occur inside values.
  */
-final class RowLines implements Closeable {
+public final class RowLines implements Closeable {
     private final InputStream in;
     private final byte[] buffer = new byte[1 << 16];
     private int pos;
@@ -18,12 +18,12 @@ final class RowLines implements Closeable {
     private byte[] line = new byte[4096];
     private int length;
 
-    RowLines(InputStream in) {
+    public RowLines(InputStream in) {
         this.in = in;
     }
 
     /** Advances to the next row; false at the end of the file. */
-    boolean next() throws IOException {
+    public boolean next() throws IOException {
         length = 0;
         boolean any = false;
         while (true) {
@@ -50,11 +50,11 @@ final class RowLines implements Closeable {
     }
 
     /** The current row's bytes, valid in {@code [0, length())} until the next call of {@link #next()}. */
-    byte[] bytes() {
+    public byte[] bytes() {
         return line;
     }
 
-    int length() {
+    public int length() {
         return length;
     }
 

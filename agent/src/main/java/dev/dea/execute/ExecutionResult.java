@@ -16,16 +16,22 @@ import static java.util.Objects.requireNonNull;
  * The seed's {@code EnrichedExecutionResult}: {@code status}, {@code metadata},
  * {@code data} (a preview of the rows) and the {@code cache_key} a later step chains on;
  * Python runs add {@code stdout}, {@code stderr} and {@code artifacts} at the top level.
+ * A Python step that only printed or drew makes no frame: {@code frame_created} is false,
+ * {@code cache_key} is absent (the seed marks it optional; the agent omits empty optional
+ * fields everywhere), and data and schema are empty.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_ABSENT)
-public record ExecutionResult(String status, Metadata metadata, Data data, String cacheKey,
+public record ExecutionResult(String status, Metadata metadata, Data data,
+                              Optional<String> cacheKey, boolean frameCreated,
                               @JsonUnwrapped Optional<PythonOutput> python) {
     public ExecutionResult {
         requireNonNull(status, "status");
         requireNonNull(metadata, "metadata");
         requireNonNull(data, "data");
-        requireNonNull(cacheKey, "cacheKey");
+        if (frameCreated != requireNonNull(cacheKey, "cacheKey").isPresent()) {
+            throw new IllegalArgumentException("cacheKey must be set exactly when a frame was created");
+        }
         requireNonNull(python, "python");
     }
 

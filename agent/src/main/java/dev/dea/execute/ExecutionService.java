@@ -75,7 +75,7 @@ public final class ExecutionService {
             ExecutionResult result = new ExecutionResult("success",
                     metadata(meta, elapsedMs(started), run.preview().size(), tables),
                     new ExecutionResult.Data(meta.columns().stream().map(c -> c.name()).toList(), run.preview()),
-                    meta.key(), Optional.empty());
+                    Optional.of(meta.key()), true, Optional.empty());
             record(context, "sql", code, tables, Optional.empty(), meta.rowCount(), started, List.of(), Optional.of(meta.key()));
             return result;
         } catch (AgentException e) {
@@ -92,13 +92,22 @@ public final class ExecutionService {
             // Unknown keys fail here, naming the key, before the request waits for a sandbox slot.
             inputKeys.values().forEach(cache::get);
             SandboxOutcome outcome = sandbox.execute(new SandboxJob(code, inputKeys, Optional.of(context.requestId())));
-            FrameMeta meta = outcome.frame();
-            List<?> rows = cache.previewRows(meta.key(), previewRows);
-            ExecutionResult result = new ExecutionResult("success",
-                    metadata(meta, elapsedMs(started), rows.size(), List.of()),
-                    new ExecutionResult.Data(meta.columns().stream().map(c -> c.name()).toList(), rows),
-                    meta.key(), Optional.of(ExecutionResult.PythonOutput.of(outcome)));
-            record(context, "python", code, List.of(), Optional.empty(), meta.rowCount(), started, keysRead, Optional.of(meta.key()));
+            Optional<ExecutionResult.PythonOutput> output = Optional.of(ExecutionResult.PythonOutput.of(outcome));
+            ExecutionResult result;
+            if (outcome.resultFrame().isEmpty()) {
+                result = new ExecutionResult("success",
+                        new ExecutionResult.Metadata(elapsedMs(started), 0, 0, false, false, List.of(), List.of(), keysRead),
+                        new ExecutionResult.Data(List.of(), List.of()), Optional.empty(), false, output);
+                record(context, "python", code, List.of(), Optional.empty(), 0, started, keysRead, Optional.empty());
+            } else {
+                FrameMeta meta = outcome.frame();
+                List<?> rows = cache.previewRows(meta.key(), previewRows);
+                result = new ExecutionResult("success",
+                        metadata(meta, elapsedMs(started), rows.size(), List.of()),
+                        new ExecutionResult.Data(meta.columns().stream().map(c -> c.name()).toList(), rows),
+                        Optional.of(meta.key()), true, output);
+                record(context, "python", code, List.of(), Optional.empty(), meta.rowCount(), started, keysRead, Optional.of(meta.key()));
+            }
             metrics.pythonSucceeded();
             return result;
         } catch (RuntimeException e) {

@@ -48,7 +48,8 @@ final class ExecuteRoutes {
                         `sql`: one statement, checked by the SQL guard (docs/sql-guard.md) and run in a read-only \
                         transaction that is always rolled back. `python`: pandas code in a one-off sandbox that sets \
                         `result_df`; inside it `sql(query)` and `pd.read_sql(query, conn)` take the same guarded path. \
-                        The result is cached as a frame under `cache_key`.""")
+                        The result is cached as a frame under `cache_key`. A Python step that assigns no `result_df` \
+                        but prints or draws succeeds with `frame_created: false` and no `cache_key`.""")
                 .jsonBody(SchemaRef.written("ExecuteRequest", """
                         {"type": "object", "required": ["language", "code"], "additionalProperties": false, "properties": {
                           "language": {"type": "string", "enum": ["sql", "python"], "description": "case-insensitive"},
@@ -64,7 +65,8 @@ final class ExecuteRoutes {
                 .description("""
                         Each input is a DataFrame in `input_data[name]` (dtypes of docs/frame-format.md): cached \
                         frames by key, or rows sent inline. The code sets `result_df`; the response adds `stdout`, \
-                        `stderr` and `artifacts` (open matplotlib figures as PNG).""")
+                        `stderr` and `artifacts` (open matplotlib figures as PNG). A step that only prints or draws \
+                        succeeds with `frame_created: false` and no `cache_key`.""")
                 .jsonBody(SchemaRef.written("ExecuteOnDataRequest", """
                         {"type": "object", "required": ["code"], "additionalProperties": false, "properties": {
                           %s,

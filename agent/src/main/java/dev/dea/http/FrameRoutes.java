@@ -1,6 +1,7 @@
 package dev.dea.http;
 
 import dev.dea.Services;
+import dev.dea.arrow.ArrowExport;
 import dev.dea.cache.FrameMeta;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
@@ -12,6 +13,7 @@ import dev.dea.openapi.SchemaRef;
 import io.javalin.http.Context;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 
 /** Cached frames: metadata with a preview, streamed exports, deletion. */
@@ -38,14 +40,20 @@ final class FrameRoutes {
                 .ok("The frame's description", SchemaRef.of(FrameDescription.class))
                 .errors(ErrorType.VALIDATION_ERROR, ErrorType.NOT_FOUND).build(), this::describe);
         api.add(ApiOperation.get("/frames/{key}/data").tag(FRAMES)
-                .summary("The whole frame, streamed as JSON or CSV")
-                .description("Values in the frame encoding of docs/frame-format.md; CSV comes as an attachment.")
+                .summary("The whole frame, streamed as JSON, CSV or Apache Arrow")
+                .description("""
+                        Values in the frame encoding of docs/frame-format.md; CSV comes as an attachment. `arrow` is an \
+                        Apache Arrow IPC stream (stream format, record batches of bounded size) with the column types of \
+                        docs/frame-format.md, "Arrow".""")
                 .pathParam("key", "The frame's cache key", key)
-                .queryParam("format", "json (default) or csv",
-                        SchemaRef.inline("{\"type\": \"string\", \"enum\": [\"json\", \"csv\"], \"default\": \"json\"}"))
+                .queryParam("format", "json (default), csv or arrow",
+                        SchemaRef.inline("{\"type\": \"string\", \"enum\": [\"json\", \"csv\", \"arrow\"], \"default\": \"json\"}"))
                 .response(200, "Every row of the frame",
                         ApiContent.json(SchemaRef.of(ExecutionResult.Data.class)),
-                        new ApiContent("text/csv", SchemaRef.inline("{\"type\": \"string\"}")))
+                        new ApiContent("text/csv", SchemaRef.inline("{\"type\": \"string\"}")),
+                        new ApiContent(ArrowExport.CONTENT_TYPE,
+                                SchemaRef.inline("{\"type\": \"string\", \"contentMediaType\": \"%s\"}"
+                                        .formatted(ArrowExport.CONTENT_TYPE))))
                 .errors(ErrorType.VALIDATION_ERROR, ErrorType.NOT_FOUND).build(), this::data);
         api.add(ApiOperation.delete("/frames/{key}").tag(FRAMES)
                 .summary("Drop a cached frame")
@@ -65,7 +73,7 @@ final class FrameRoutes {
     void data(Context ctx) throws IOException {
         String key = ctx.pathParam("key");
         String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
-        services.cache().get(key);
+        FrameMeta meta = services.cache().get(key);
         switch (format) {
             case "json" -> {
                 ctx.contentType("application/json");
@@ -80,7 +88,15 @@ final class FrameRoutes {
                     services.cache().writeCsv(key, out);
                 }
             }
-            default -> throw AgentException.validation("Query parameter 'format' must be 'csv' or 'json', got '" + format + "'");
+            case "arrow" -> {
+                ctx.contentType(ArrowExport.CONTENT_TYPE);
+                ctx.header("Content-Disposition", "attachment; filename=\"" + key + ".arrows\"");
+                try (InputStream rows = services.cache().openRows(key); OutputStream out = ctx.outputStream()) {
+                    ArrowExport.write(meta, rows, out);
+                }
+            }
+            default -> throw AgentException.validation(
+                    "Query parameter 'format' must be one of json, csv, arrow; got '" + format + "'");
         }
     }
 

@@ -38,7 +38,8 @@ final class CompactResults {
         JsonNode full = tree(result);
         JsonNode meta = full.path("metadata");
         ObjectNode out = mapper.createObjectNode();
-        out.put("cache_key", result.cacheKey());
+        out.put("cache_key", result.cacheKey().orElse(null));
+        out.put("frame_created", result.frameCreated());
         out.set("row_count", meta.path("row_count"));
         out.set("preview_row_count", meta.path("preview_row_count"));
         out.set("truncated", meta.path("truncated"));

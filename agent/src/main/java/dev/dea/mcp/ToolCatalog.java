@@ -34,8 +34,10 @@ final class ToolCatalog {
             + "and time; it can read no files and keeps no state between calls. Available names: pd (pandas), np (numpy), "
             + "plt (matplotlib: figures left open are returned as PNG images), and sql(query), which runs one read-only "
             + "SELECT against the database through the same guard as run_sql and returns a DataFrame "
-            + "(pd.read_sql(query, conn) works as well). The code MUST assign its result to result_df (a DataFrame, a "
-            + "Series or a scalar). print() output comes back as stdout. If the code raises, the tool fails with type "
+            + "(pd.read_sql(query, conn) works as well). To return data, assign it to result_df (a DataFrame, a "
+            + "Series or a scalar): it is cached under cache_key for later steps. A step that only prints or draws "
+            + "succeeds with frame_created false and no cache_key; one that does none of the three fails with "
+            + "NO_RESULT. print() output comes back as stdout. If the code raises, the tool fails with type "
             + "EXECUTION_ERROR, the exception, its message and the line in your code; a query refused inside sql() is an "
             + "EXECUTION_ERROR whose message names SQL_REJECTED.";
 

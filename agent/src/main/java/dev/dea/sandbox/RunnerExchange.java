@@ -53,8 +53,8 @@ final class RunnerExchange {
     record Input(String name, FrameMeta meta, InputStream rows) {
     }
 
-    /** What a successful run produced. */
-    record Result(FrameMeta frame, String stdout, String stderr, boolean stdoutTruncated, boolean stderrTruncated,
+    /** What a successful run produced; no frame when the code printed or drew without assigning result_df. */
+    record Result(Optional<FrameMeta> frame, String stdout, String stderr, boolean stdoutTruncated, boolean stderrTruncated,
                   List<Artifact> artifacts) {
     }
 
@@ -183,7 +183,15 @@ final class RunnerExchange {
         if (!"ok".equals(message.path("status").asText())) {
             throw RunnerErrors.userError(message.path("error"), stdout, stderr);
         }
+        Artifacts.Checked artifacts = Artifacts.check(message.get("artifacts"), MAX_ARTIFACT_BYTES);
+        if (!artifacts.notes().isEmpty()) {
+            log.info("Dropped {} sandbox artifacts that failed validation", artifacts.notes().size());
+        }
         JsonNode frame = message.path("frame");
+        if (frame.isNull()) {
+            return new Result(Optional.empty(), stdout, artifacts.appendNotes(stderr), stdoutTruncated,
+                    stderrTruncated, artifacts.artifacts());
+        }
         List<FrameColumn> columns = new ArrayList<>();
         for (JsonNode c : frame.path("columns")) {
             ColumnKind kind;
@@ -206,11 +214,7 @@ final class RunnerExchange {
             }
             meta = writer.commit();
         }
-        Artifacts.Checked artifacts = Artifacts.check(message.get("artifacts"), MAX_ARTIFACT_BYTES);
-        if (!artifacts.notes().isEmpty()) {
-            log.info("Dropped {} sandbox artifacts that failed validation", artifacts.notes().size());
-        }
-        return new Result(meta, stdout, artifacts.appendNotes(stderr), stdoutTruncated, stderrTruncated,
+        return new Result(Optional.of(meta), stdout, artifacts.appendNotes(stderr), stdoutTruncated, stderrTruncated,
                 artifacts.artifacts());
     }
 

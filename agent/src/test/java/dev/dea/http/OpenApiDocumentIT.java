@@ -102,7 +102,9 @@ class OpenApiDocumentIT {
     void derivesTheExecutionResultFromTheRecordItRenders() {
         JsonNode result = doc.at("/components/schemas/EnrichedExecutionResult");
         assertThat(result.path("required")).extracting(JsonNode::asText)
-                .containsExactly("status", "metadata", "data", "cache_key");
+                .containsExactly("status", "metadata", "data", "frame_created");
+        // Absent when a Python step only printed or drew: no frame was made.
+        assertThat(result.path("properties").has("cache_key")).isTrue();
         // The Python output is unwrapped at the top level and present only for Python runs.
         assertThat(result.path("properties").has("stdout")).isTrue();
         assertThat(result.path("properties").has("artifacts")).isTrue();
@@ -111,6 +113,13 @@ class OpenApiDocumentIT {
         assertThat(metadata.at("/result_schema/items/$ref").asText()).isEqualTo("#/components/schemas/ResultColumn");
         assertThat(doc.at("/paths/~1execute/post/responses/200/content/application~1json/schema/$ref").asText())
                 .isEqualTo("#/components/schemas/EnrichedExecutionResult");
+    }
+
+    @Test
+    void declaresTheArrowExport() {
+        JsonNode data = doc.at("/paths/~1frames~1{key}~1data/get");
+        assertThat(data.at("/responses/200/content").has("application/vnd.apache.arrow.stream")).isTrue();
+        assertThat(data.at("/parameters/1/schema/enum")).extracting(JsonNode::asText).containsExactly("json", "csv", "arrow");
     }
 
     @Test

@@ -28,7 +28,7 @@ class CompactResultsTest {
         var column = new ResultColumn("amount", "object", "numeric", "decimal", Map.of("count", 3));
         var meta = new ExecutionResult.Metadata(12.5, 3, rows.size(), rows.size() < 3, false, List.of(column),
                 List.of("payment"), List.of());
-        return new ExecutionResult("success", meta, new ExecutionResult.Data(List.of("amount"), rows), "k-1", python);
+        return new ExecutionResult("success", meta, new ExecutionResult.Data(List.of("amount"), rows), Optional.of("k-1"), true, python);
     }
 
     @Test
@@ -52,6 +52,17 @@ class CompactResultsTest {
         assertThat(out.path("stdout").asText()).endsWith("…[+10 chars]");
         assertThat(out.path("figures").get(0).path("width").asInt()).isEqualTo(200);
         assertThat(out.toString()).doesNotContain("iVBORw0KGgo");
+    }
+
+    @Test
+    void aPythonStepThatOnlyPrintedSaysNoFrameWasMade() {
+        var py = new ExecutionResult.PythonOutput("42\n", "", false, false, List.of());
+        var meta = new ExecutionResult.Metadata(3.0, 0, 0, false, false, List.of(), List.of(), List.of());
+        JsonNode out = compact.execution(new ExecutionResult("success", meta, new ExecutionResult.Data(List.of(), List.of()),
+                Optional.empty(), false, Optional.of(py)));
+        assertThat(out.path("frame_created").asBoolean(true)).isFalse();
+        assertThat(out.path("cache_key").isNull()).isTrue();
+        assertThat(out.path("stdout").asText()).isEqualTo("42\n");
     }
 
     @Test
