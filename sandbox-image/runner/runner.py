@@ -43,6 +43,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+if int(np.__version__.split(".")[0]) >= 2:
+    # numpy 2 spells a scalar inside a printed dict or list np.float64(1.5); LLM-written code prints those
+    # and reads its own output back, so keep numpy 1's spelling (1.5). Only the scalar repr changes.
+    np.set_printoptions(legacy="1.25")
+
 import dea_frames  # noqa: E402
 import sandbox_encode  # noqa: E402
 import sandbox_sql  # noqa: E402
