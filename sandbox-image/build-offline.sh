@@ -4,9 +4,11 @@
 # `docker import` the tree. The Dockerfile next to this script is the registry-based
 # equivalent (debian:trixie-slim with the same packages pinned, see docs/sandbox-protocol.md).
 #
-# Usage: build-offline.sh [--force] [--rootfs-only]
+# Usage: build-offline.sh [--force] [--rootfs-only] [--check]
 #   --force        rebuild even if an image with the same content hash exists
 #   --rootfs-only  only fill the cache (debootstrap + packages), e.g. to pre-warm CI
+#   --check        build nothing (no root needed): exit 0 when $IMAGE:latest carries this
+#                  checkout's content hash, 1 when it is missing or outdated (agent/test-setup.sh)
 # Env:    DEA_SANDBOX_CACHE (default /var/cache/dea-sandbox), DEA_DEBIAN_MIRROR,
 #         DEA_SANDBOX_IMAGE (default dea-sandbox)
 set -euo pipefail
@@ -53,16 +55,16 @@ die() { echo "build-offline: ERROR: $*" >&2; exit 1; }
 
 FORCE=0
 ROOTFS_ONLY=0
+CHECK=0
 for arg in "$@"; do
     case "$arg" in
         --force) FORCE=1 ;;
         --rootfs-only) ROOTFS_ONLY=1 ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        --check) CHECK=1 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) die "unknown argument: $arg (use --force or --help)" ;;
     esac
 done
-
-require_root_and_docker
 
 START=$(date +%s.%N)
 elapsed() { python3 -c "import sys; print('%.1f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$START" "$(date +%s.%N)"; }
@@ -78,7 +80,20 @@ if [ "$ROOTFS_ONLY" -eq 0 ]; then
     CONTENT_HASH=$( (printf '%s\n' "recipe $RECIPE_VERSION" "$PKG_HASH"; cd "$RUNNER_DIR" && cat "${RUNNER_FILES[@]}") \
         | sha256sum | cut -c1-16)
     VERSION="p$PROTOCOL-$CONTENT_HASH"
-
+    if [ "$CHECK" -eq 1 ]; then
+        existing=$(docker image inspect --format '{{index .Config.Labels "dev.dea.sandbox.content-hash"}}' \
+            "$IMAGE:latest" 2>/dev/null || true)
+        [ "$existing" = "$CONTENT_HASH" ] && exit 0
+        if [ -n "$existing" ]; then
+            say "$IMAGE:latest is outdated (content hash $existing, this checkout builds $CONTENT_HASH)"
+        else
+            say "$IMAGE:latest is missing or has no content hash label"
+        fi
+        exit 1
+    fi
+fi
+require_root_and_docker
+if [ "$ROOTFS_ONLY" -eq 0 ]; then
     exit_if_current "$IMAGE" dev.dea.sandbox.content-hash "$CONTENT_HASH" "$VERSION"
 fi
 
