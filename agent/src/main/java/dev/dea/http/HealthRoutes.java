@@ -36,7 +36,7 @@ final class HealthRoutes {
                  "running": {"type": "integer"}, "queued": {"type": "integer"}, "pooled": {"type": "integer"},
                  "packages": {"type": "object", "additionalProperties": {"type": "string"},
                    "description": "the versions of Python and of the modules the sandbox image provides, by import name (what the code may import); empty when the image is missing or does not declare them",
-                   "examples": [{"python": "3.13.5", "numpy": "2.2.4", "pandas": "2.2.3", "sklearn": "1.6.1"}]}}}}}
+                   "examples": [{"python": "3.13.5", "numpy": "2.2.4", "pandas": "2.2.3", "sklearn": "1.4.2"}]}}}}}
             """);
 
     /** What ClientLimits never counts or refuses (the router ignores trailing slashes). */
