@@ -237,6 +237,7 @@ result_df = a.assign(n=b["n"])
         self.assertEqual(["SELECT id, amount, at FROM orders", "SELECT n FROM t", "SELECT * FROM orders",
                           "SELECT 1"], queries)
         self.assertEqual("float64 Decimal\ndatetime64[ns, UTC] float64 n\n", message["stdout"])
+        self.assertNotIn("SQLAlchemy", message["stderr"], "conn is the documented way: no warning about it")
         # read_sql's coerce_float turns Decimals into floats, as with psycopg2.
         self.assertEqual(4, message["sql_queries"])
         self.assertEqual([[1, "12.50", "2024-01-02T01:04:05Z", 7.0], [2, "-0.10", "2024-06-01T00:00:00Z", "NaN"]],
