@@ -31,6 +31,33 @@ BASE="docker run -i --rm --network none --read-only --tmpfs /tmp:size=64m --user
 --security-opt no-new-privileges --pids-limit 64 --memory 256m"
 
 failed=0
+
+# The versions the agent reports (the image's label, read by docker image inspect) must be what the
+# image really imports: every listed module is imported inside the image and its __version__ compared.
+echo "== $IMAGE: the packages label against the installed modules"
+LABEL=$(docker image inspect --format '{{index .Config.Labels "dev.dea.sandbox.packages"}}' "$IMAGE")
+if [ -z "$LABEL" ]; then
+    echo "test-image: FAILED: $IMAGE has no dev.dea.sandbox.packages label" >&2
+    failed=1
+elif ! docker run --rm --network none --read-only --tmpfs /tmp:size=64m --user 10001 --cap-drop ALL --entrypoint python3 "$IMAGE" -c '
+import importlib, platform, sys
+label = sys.argv[1].split()
+with open("/opt/dea/packages.txt") as f:
+    assert f.read().split() == label, "/opt/dea/packages.txt differs from the label"
+bad = []
+for pair in label:
+    name, version = pair.split("=", 1)
+    found = platform.python_version() if name == "python" else importlib.import_module(name).__version__
+    print("  %-12s %-10s %s" % (name, version, "ok" if found == version else "INSTALLED " + found))
+    if found != version:
+        bad.append(name)
+assert label and label[0].startswith("python="), "python first"
+sys.exit(1 if bad else 0)
+' "$LABEL"; then
+    echo "test-image: FAILED: the packages label does not match the image" >&2
+    failed=1
+fi
+
 for runtime in $DEA_TEST_RUNTIMES; do
     echo "== $IMAGE with --runtime $runtime"
     # The test process only speaks JSON to the runner; it needs no pandas itself.

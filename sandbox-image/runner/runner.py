@@ -33,6 +33,7 @@ import linecache  # noqa: E402
 import platform  # noqa: E402
 import struct  # noqa: E402
 import traceback  # noqa: E402
+import warnings  # noqa: E402
 
 # The warm pool keeps runners blocked on stdin with these already imported: importing
 # pandas + matplotlib is most of a cold start.
@@ -42,6 +43,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+
+if int(np.__version__.split(".")[0]) >= 2:
+    # numpy 2 spells a scalar inside a printed dict or list np.float64(1.5); LLM-written code prints those
+    # and reads its own output back, so keep numpy 1's spelling (1.5). Only the scalar repr changes.
+    np.set_printoptions(legacy="1.25")
+# pandas 2 warns at every pd.read_sql(query, conn) that it only tests SQLAlchemy connections; `conn` is the
+# documented way to query (docs/sandbox-protocol.md), and the advice would send LLM code after a missing package.
+warnings.filterwarnings("ignore", message="pandas only supports SQLAlchemy connectable", category=UserWarning)
 
 import dea_frames  # noqa: E402
 import sandbox_encode  # noqa: E402

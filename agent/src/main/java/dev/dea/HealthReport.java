@@ -46,6 +46,8 @@ public final class HealthReport {
         sb.put("running", sandbox.running());
         sb.put("queued", sandbox.queued());
         sb.put("pooled", sandbox.pooled());
+        // Read from the image's label on each call, so a rebuilt image shows at once (the inspection that tells whether it is present).
+        sb.put("packages", sandbox.packages());
         body.put("sandbox", sb);
         return new Report(db.reachable(), body);
     }
@@ -64,7 +66,10 @@ public final class HealthReport {
         python.put("cpus", config.sandbox().cpus());
         python.put("max_concurrent", config.sandbox().maxConcurrent());
         python.put("pool_size", config.sandbox().poolSize());
-        python.put("runtime", services.sandbox().status().runtime());
+        var sandbox = services.sandbox().status();
+        python.put("runtime", sandbox.runtime());
+        // So the platform can tell its LLM which APIs exist; heartbeats carry the current list in health.sandbox.
+        python.put("packages", sandbox.packages());
         Map<String, Object> caps = new LinkedHashMap<>();
         caps.put("endpoints", endpoints);
         caps.put("languages", List.of("sql", "python"));

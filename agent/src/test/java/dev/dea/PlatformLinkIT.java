@@ -53,6 +53,9 @@ class PlatformLinkIT {
             assertThat(register.body().path("db_dialect").asText()).isEqualTo("postgresql");
             assertThat(register.body().path("capabilities").path("languages").toString()).isEqualTo("[\"sql\",\"python\"]");
             assertThat(register.body().path("capabilities").path("python").path("memory_mb").asInt()).isEqualTo(256);
+            // What the platform tells its LLM the code may import: the sandbox image's declared versions.
+            assertThat(register.body().path("capabilities").path("python").path("packages").path("pandas").asText())
+                    .as(register.body().toString()).startsWith("2.");
             // The routes the app really serves, not a list kept by hand beside them.
             assertThat(register.body().path("capabilities").path("endpoints").toString())
                     .contains("\"POST /execute\"", "\"GET /schema/{table}/profile\"", "\"POST /mcp\"", "\"GET /metrics\"");

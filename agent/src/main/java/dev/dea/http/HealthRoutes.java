@@ -29,11 +29,14 @@ final class HealthRoutes {
                    "description": "the login's privileges (superuser, bypassrls, member of pg_...), present only when DB_ALLOW_PRIVILEGED_LOGIN=true accepted them"}}},
                "cache": {"type": "object", "required": ["frames", "bytes", "max_bytes"], "properties": {
                  "frames": {"type": "integer"}, "bytes": {"type": "integer"}, "max_bytes": {"type": "integer"}}},
-               "sandbox": {"type": "object", "required": ["status", "runtime", "running", "queued", "pooled"], "properties": {
+               "sandbox": {"type": "object", "required": ["status", "runtime", "running", "queued", "pooled", "packages"], "properties": {
                  "status": {"type": "string", "enum": ["up", "unavailable"], "description": "reported, not required: SQL works without it"},
                  "reason": {"type": "string"},
                  "runtime": {"type": "string"},
-                 "running": {"type": "integer"}, "queued": {"type": "integer"}, "pooled": {"type": "integer"}}}}}
+                 "running": {"type": "integer"}, "queued": {"type": "integer"}, "pooled": {"type": "integer"},
+                 "packages": {"type": "object", "additionalProperties": {"type": "string"},
+                   "description": "the versions of Python and of the modules the sandbox image provides, by import name (what the code may import); empty when the image is missing or does not declare them",
+                   "examples": [{"python": "3.13.5", "numpy": "2.2.4", "pandas": "2.2.3", "sklearn": "1.4.2"}]}}}}}
             """);
 
     /** What ClientLimits never counts or refuses (the router ignores trailing slashes). */

@@ -216,12 +216,14 @@ public final class DockerEngine implements AutoCloseable {
         }
     }
 
-    boolean imagePresent() {
+    /** The configured image's labels (empty map when it has none), or empty when the engine lacks the image. */
+    Optional<Map<String, String>> imageLabels() {
         try {
-            call("inspect image", c -> c.inspectImageCmd(config.image()).exec());
-            return true;
+            var image = call("inspect image", c -> c.inspectImageCmd(config.image()).exec());
+            var labels = image.getConfig() == null ? null : image.getConfig().getLabels();
+            return Optional.of(labels == null ? Map.of() : labels);
         } catch (NotFoundException e) {
-            return false;
+            return Optional.empty();
         }
     }
 

@@ -353,19 +353,23 @@ public final class SandboxService implements AutoCloseable {
     public SandboxStatus status() {
         Optional<String> engineProblem = engine.ping();
         boolean image = false;
+        Map<String, String> packages = Map.of();
         Optional<String> reason = engineProblem;
         if (engineProblem.isEmpty()) {
             try {
-                image = engine.imagePresent();
+                Optional<Map<String, String>> labels = engine.imageLabels();
+                image = labels.isPresent();
                 if (!image) {
                     reason = Optional.of(engine.imageMissing().getMessage());
+                } else {
+                    packages = SandboxStatus.parsePackages(labels.get().get(SandboxStatus.PACKAGES_LABEL));
                 }
             } catch (RuntimeException e) {
                 reason = Optional.of(e.getMessage());
             }
         }
         return new SandboxStatus(engineProblem.isEmpty(), image, engine.runtimeName(), admission.running(),
-                admission.queued(), pool.pooled(), reason);
+                admission.queued(), pool.pooled(), packages, reason);
     }
 
     /** Slots in use, the wait queue and the warm pool, from memory only (metrics read it at every scrape). */

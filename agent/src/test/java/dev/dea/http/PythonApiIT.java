@@ -8,7 +8,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -144,5 +146,28 @@ class PythonApiIT {
     void healthReportsTheSandbox() {
         var r = agent.get("/health");
         assertThat(r.json().path("sandbox").path("status").asText()).isEqualTo("up");
+    }
+
+    @Test
+    void healthListsThePackagesTheSandboxReallyImports() throws Exception {
+        JsonNode packages = agent.get("/health").json().path("sandbox").path("packages");
+        assertThat(packages.isObject()).as("sandbox.packages: " + packages).isTrue();
+        List<String> names = new ArrayList<>();
+        packages.fieldNames().forEachRemaining(names::add);
+        assertThat(names).contains("python", "numpy", "pandas", "scipy", "matplotlib", "sklearn", "statsmodels",
+                "seaborn", "openpyxl");
+        assertThat(packages.path("pandas").asText()).as("the trixie stack").startsWith("2.");
+        StringBuilder declared = new StringBuilder();
+        for (String name : names) {
+            declared.append(declared.isEmpty() ? "" : " ").append(name).append('=').append(packages.path(name).asText());
+        }
+        String code = "import importlib, platform\n"
+                + "names = " + JSON.writeValueAsString(names) + "\n"
+                + "print(' '.join(n + '=' + (platform.python_version() if n == 'python' "
+                + "else importlib.import_module(n).__version__) for n in names), end='')\n"
+                + "result_df = pd.DataFrame({'n': [len(names)]})";
+        var r = agent.post("/execute", JSON.writeValueAsString(Map.of("language", "python", "code", code)));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("stdout").asText()).isEqualTo(declared.toString());
     }
 }

@@ -43,7 +43,7 @@ class EngineRestartIT {
 
     @Test
     void stepsInFlightEndWithAnErrorAndLeftoversAreReapedWhenTheEngineIsBack() throws Exception {
-        SandboxConfig config = new SandboxConfig("dea-sandbox:latest", Duration.ofSeconds(90), 256, 1.0, 64, 2, 2, 1,
+        SandboxConfig config = new SandboxConfig(SandboxFixture.IMAGE, Duration.ofSeconds(90), 256, 1.0, 64, 2, 2, 1,
                 Optional.empty(), 4096, 16);
         try (SandboxService service = fixture.service(config)) {
             await(() -> service.pooledIds().size() == 1, Duration.ofSeconds(60), "a warm container");

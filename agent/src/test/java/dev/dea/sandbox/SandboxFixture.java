@@ -29,6 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * image fails the run with what to do; it never skips.
  */
 final class SandboxFixture implements AutoCloseable {
+    /** SANDBOX_IMAGE as the agent reads it, so a candidate image is tested before dea-sandbox:latest moves. */
+    static final String IMAGE = System.getenv().getOrDefault("SANDBOX_IMAGE", "dea-sandbox:latest");
+
     final Path dir;
     final FrameCache cache;
     final Database database;
@@ -47,7 +50,7 @@ final class SandboxFixture implements AutoCloseable {
     }
 
     static SandboxConfig config(Duration timeout, int maxConcurrent, int queueSize, Optional<String> runtime) {
-        return new SandboxConfig("dea-sandbox:latest", timeout, 256, 1.0, 64, maxConcurrent, queueSize, 0, runtime,
+        return new SandboxConfig(IMAGE, timeout, 256, 1.0, 64, maxConcurrent, queueSize, 0, runtime,
                 4096, 16);
     }
 

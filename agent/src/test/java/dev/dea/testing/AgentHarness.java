@@ -64,6 +64,11 @@ public final class AgentHarness implements AutoCloseable {
             env.put("AUDIT_LOG_PATH", Files.createTempDirectory("dea-audit-").resolve("audit.log").toString());
             // Most tests never run Python: no warm containers unless a test asks for them.
             env.put("SANDBOX_POOL_SIZE", "0");
+            // A candidate image (sandbox-image/build-offline.sh with DEA_SANDBOX_IMAGE) is tested before latest moves.
+            String image = System.getenv("SANDBOX_IMAGE");
+            if (image != null && !image.isBlank()) {
+                env.put("SANDBOX_IMAGE", image);
+            }
             env.putAll(extraEnv);
             AgentConfig config = ConfigLoader.load(env);
             Services services = Main.buildServices(config);
