@@ -1,7 +1,8 @@
 package dev.dea.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dea.Services;
+import dev.dea.execute.ExecutionService;
+import dev.dea.jobs.JobService;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import dev.dea.execute.ExecutionContext;
@@ -25,16 +26,20 @@ final class ExecuteRoutes {
     /** Rows in the answer when the request does not say (never more than PREVIEW_MAX_ROWS). */
     static final int DEFAULT_PREVIEW_ROWS = 1_000;
 
-    private final Services services;
+    private final ExecutionService execution;
+    private final JobService jobs;
+    private final int maxPreview;
     private final JsonBodies bodies;
 
-    ExecuteRoutes(Services services, JsonBodies bodies) {
-        this.services = services;
+    /** {@code maxPreview} is PREVIEW_MAX_ROWS. */
+    ExecuteRoutes(ExecutionService execution, JobService jobs, int maxPreview, JsonBodies bodies) {
+        this.execution = execution;
+        this.jobs = jobs;
+        this.maxPreview = maxPreview;
         this.bodies = bodies;
     }
 
     void register(ApiRoutes api) {
-        int maxPreview = services.config().sql().maxPreviewRows();
         String code = """
                 "code": {"type": "string", "minLength": 1, "maxLength": %d},
                 "preview_rows": {"type": "integer", "minimum": 0, "maximum": %d, "default": %d,
@@ -101,9 +106,9 @@ final class ExecuteRoutes {
 
     private void run(Context ctx, String kind, ExecutionRequest request) {
         if (JobRoutes.respondAsync(ctx)) {
-            JobRoutes.accepted(ctx, services.jobs().submitExecution(kind, request, context(ctx)));
+            JobRoutes.accepted(ctx, jobs.submitExecution(kind, request, context(ctx)));
         } else {
-            ctx.json(services.execution().execute(request, context(ctx)));
+            ctx.json(execution.execute(request, context(ctx)));
         }
     }
 
@@ -159,7 +164,6 @@ final class ExecuteRoutes {
     }
 
     private int previewRows(JsonNode body) {
-        int maxPreview = services.config().sql().maxPreviewRows();
         return JsonBodies.optionalInt(body, "preview_rows", 0, maxPreview).orElse(Math.min(DEFAULT_PREVIEW_ROWS, maxPreview));
     }
 

@@ -1,6 +1,6 @@
 package dev.dea.http;
 
-import dev.dea.Services;
+import dev.dea.cache.FrameCache;
 import dev.dea.arrow.ArrowExport;
 import dev.dea.cache.FrameMeta;
 import dev.dea.error.AgentException;
@@ -22,14 +22,16 @@ final class FrameRoutes {
             "Cached results, by the cache_key a step returned: describe, export, drop.");
     private static final int DEFAULT_PREVIEW_ROWS = 100;
 
-    private final Services services;
+    private final FrameCache cache;
+    private final int maxPreview;
 
-    FrameRoutes(Services services) {
-        this.services = services;
+    /** {@code maxPreview} is PREVIEW_MAX_ROWS. */
+    FrameRoutes(FrameCache cache, int maxPreview) {
+        this.cache = cache;
+        this.maxPreview = maxPreview;
     }
 
     void register(ApiRoutes api) {
-        int maxPreview = services.config().sql().maxPreviewRows();
         SchemaRef key = SchemaRef.inline("{\"type\": \"string\", \"description\": \"the cache_key of a result\"}");
         api.add(ApiOperation.get("/frames/{key}").tag(FRAMES)
                 .summary("A cached frame's schema, stats, provenance and a preview")
@@ -64,34 +66,33 @@ final class FrameRoutes {
 
     void describe(Context ctx) {
         String key = ctx.pathParam("key");
-        FrameMeta meta = services.cache().get(key);
-        int maxPreview = services.config().sql().maxPreviewRows();
+        FrameMeta meta = cache.get(key);
         int preview = intQuery(ctx, "preview_rows", 0, maxPreview, Math.min(DEFAULT_PREVIEW_ROWS, maxPreview));
-        ctx.json(FrameDescription.of(meta, services.cache().previewRows(key, preview)));
+        ctx.json(FrameDescription.of(meta, cache.previewRows(key, preview)));
     }
 
     void data(Context ctx) throws IOException {
         String key = ctx.pathParam("key");
         String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
-        FrameMeta meta = services.cache().get(key);
+        FrameMeta meta = cache.get(key);
         switch (format) {
             case "json" -> {
                 ctx.contentType("application/json");
                 try (OutputStream out = ctx.outputStream()) {
-                    services.cache().writeJson(key, out);
+                    cache.writeJson(key, out);
                 }
             }
             case "csv" -> {
                 ctx.contentType("text/csv; charset=utf-8");
                 ctx.header("Content-Disposition", "attachment; filename=\"" + key + ".csv\"");
                 try (OutputStream out = ctx.outputStream()) {
-                    services.cache().writeCsv(key, out);
+                    cache.writeCsv(key, out);
                 }
             }
             case "arrow" -> {
                 ctx.contentType(ArrowExport.CONTENT_TYPE);
                 ctx.header("Content-Disposition", "attachment; filename=\"" + key + ".arrows\"");
-                try (InputStream rows = services.cache().openRows(key); OutputStream out = ctx.outputStream()) {
+                try (InputStream rows = cache.openRows(key); OutputStream out = ctx.outputStream()) {
                     ArrowExport.write(meta, rows, out);
                 }
             }
@@ -102,7 +103,7 @@ final class FrameRoutes {
 
     void delete(Context ctx) {
         String key = ctx.pathParam("key");
-        if (!services.cache().delete(key)) {
+        if (!cache.delete(key)) {
             throw AgentException.notFound("No cached frame with key '" + key + "'");
         }
         ctx.status(204);

@@ -1,12 +1,13 @@
 package dev.dea.http;
 
 import dev.dea.HealthReport;
-import dev.dea.Services;
 import dev.dea.openapi.ApiContent;
 import dev.dea.openapi.ApiOperation;
 import dev.dea.openapi.ApiTag;
 import dev.dea.openapi.SchemaRef;
 import io.javalin.http.Context;
+
+import java.util.function.Supplier;
 
 /** {@code GET /health}: unauthenticated liveness for load balancers and the platform. */
 final class HealthRoutes {
@@ -42,10 +43,11 @@ final class HealthRoutes {
     /** What ClientLimits never counts or refuses (the router ignores trailing slashes). */
     static final java.util.Set<String> PATHS = java.util.Set.of("/health", "/health/");
 
-    private final Services services;
+    private final Supplier<HealthReport.Report> report;
 
-    HealthRoutes(Services services) {
-        this.services = services;
+    /** {@code report} probes the database and reads the sandbox's state; it must answer fast under load. */
+    HealthRoutes(Supplier<HealthReport.Report> report) {
+        this.report = report;
     }
 
     void register(ApiRoutes api) {
@@ -59,7 +61,7 @@ final class HealthRoutes {
     }
 
     void health(Context ctx) {
-        HealthReport.Report report = HealthReport.of(services);
-        ctx.status(report.healthy() ? 200 : 503).json(report.body());
+        HealthReport.Report current = report.get();
+        ctx.status(current.healthy() ? 200 : 503).json(current.body());
     }
 }

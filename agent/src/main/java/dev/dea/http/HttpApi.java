@@ -1,6 +1,7 @@
 package dev.dea.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dea.HealthReport;
 import dev.dea.Services;
 import dev.dea.auth.NonceCache;
 import dev.dea.auth.RequestVerifier;
@@ -37,11 +38,13 @@ public final class HttpApi {
         JsonBodies bodies = new JsonBodies(mapper, services.config().maxRequestBytes(), httpLimits.bodyTimeout());
         // Every route is added with its OpenAPI description; a new route class adds one line here.
         ApiRoutes api = new ApiRoutes();
-        new HealthRoutes(services).register(api);
-        new SchemaRoutes(services).register(api);
-        new ExecuteRoutes(services, bodies).register(api);
-        new FrameRoutes(services).register(api);
-        new JobRoutes(services).register(api);
+        // Each route class gets only the services it uses.
+        int maxPreview = services.config().sql().maxPreviewRows();
+        new HealthRoutes(() -> HealthReport.of(services)).register(api);
+        new SchemaRoutes(services.schema(), services.profiles(), services.jobs()).register(api);
+        new ExecuteRoutes(services.execution(), services.jobs(), maxPreview, bodies).register(api);
+        new FrameRoutes(services.cache(), maxPreview).register(api);
+        new JobRoutes(services.jobs()).register(api);
         new MetricsRoutes(services.metrics()).register(api, services.config().observability().metricsPublic());
         DocsRoutes.register(api, services.config());
         var limits = services.config().authLimits();

@@ -1,6 +1,5 @@
 package dev.dea.http;
 
-import dev.dea.Services;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import dev.dea.jobs.JobRecord;
@@ -50,8 +49,8 @@ final class JobRoutes {
 
     private final JobService jobs;
 
-    JobRoutes(Services services) {
-        this.jobs = services.jobs();
+    JobRoutes(JobService jobs) {
+        this.jobs = jobs;
     }
 
     void register(ApiRoutes api) {

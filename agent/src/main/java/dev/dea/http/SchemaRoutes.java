@@ -1,6 +1,8 @@
 package dev.dea.http;
 
-import dev.dea.Services;
+import dev.dea.jobs.JobService;
+import dev.dea.profile.ProfileService;
+import dev.dea.schema.SchemaService;
 import dev.dea.error.ErrorType;
 import dev.dea.openapi.ApiOperation;
 import dev.dea.openapi.ApiTag;
@@ -14,10 +16,14 @@ import io.javalin.http.Context;
 final class SchemaRoutes {
     private static final ApiTag SCHEMA = new ApiTag("schema", 
             "What the database holds: relations, columns, keys, and per-column profiles.");
-    private final Services services;
+    private final SchemaService schema;
+    private final ProfileService profiles;
+    private final JobService jobs;
 
-    SchemaRoutes(Services services) {
-        this.services = services;
+    SchemaRoutes(SchemaService schema, ProfileService profiles, JobService jobs) {
+        this.schema = schema;
+        this.profiles = profiles;
+        this.jobs = jobs;
     }
 
     void register(ApiRoutes api) {
@@ -47,19 +53,19 @@ final class SchemaRoutes {
     }
 
     void schema(Context ctx) {
-        ctx.json(services.schema().schema());
+        ctx.json(schema.schema());
     }
 
     void refresh(Context ctx) {
-        ctx.json(services.schema().refresh());
+        ctx.json(schema.refresh());
     }
 
     void profile(Context ctx) {
         DistributionMode mode = DistributionMode.parse(ctx.queryParam("distribution"));
         if (JobRoutes.respondAsync(ctx)) {
-            JobRoutes.accepted(ctx, services.jobs().submitProfile(ctx.pathParam("table"), mode, ExecuteRoutes.context(ctx)));
+            JobRoutes.accepted(ctx, jobs.submitProfile(ctx.pathParam("table"), mode, ExecuteRoutes.context(ctx)));
         } else {
-            ctx.json(services.profiles().profile(ctx.pathParam("table"), mode));
+            ctx.json(profiles.profile(ctx.pathParam("table"), mode));
         }
     }
 }
