@@ -1,5 +1,8 @@
 package dev.dea;
 
+import dev.dea.lifecycle.Services;
+import dev.dea.health.HealthReport;
+
 import dev.dea.audit.AuditConfig;
 import dev.dea.audit.AuditLog;
 import dev.dea.auth.SignCommand;

@@ -2,7 +2,7 @@ package dev.dea.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dea.Services;
+import dev.dea.lifecycle.Services;
 import dev.dea.config.AgentConfig;
 import dev.dea.openapi.ApiContent;
 import dev.dea.openapi.ApiInfo;

@@ -1,6 +1,6 @@
 package dev.dea.http;
 
-import dev.dea.HealthReport;
+import dev.dea.health.HealthReport;
 import dev.dea.openapi.ApiContent;
 import dev.dea.openapi.ApiOperation;
 import dev.dea.openapi.ApiTag;

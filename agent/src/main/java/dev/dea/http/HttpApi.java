@@ -1,8 +1,8 @@
 package dev.dea.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dea.HealthReport;
-import dev.dea.Services;
+import dev.dea.health.HealthReport;
+import dev.dea.lifecycle.Services;
 import dev.dea.auth.NonceCache;
 import dev.dea.auth.RequestVerifier;
 import dev.dea.config.AgentConfig;

@@ -1,7 +1,7 @@
 package dev.dea.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dea.Services;
+import dev.dea.lifecycle.Services;
 import dev.dea.cache.FrameMeta;
 import dev.dea.execute.ExecutionContext;
 import dev.dea.execute.ExecutionRequest;

@@ -1,7 +1,7 @@
 package dev.dea.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dea.Services;
+import dev.dea.lifecycle.Services;
 import dev.dea.error.AgentException;
 import dev.dea.execute.ExecutionContext;
 import dev.dea.frame.FrameJson;

@@ -1,6 +1,6 @@
 package dev.dea.platform;
 
-import dev.dea.Services;
+import dev.dea.lifecycle.Services;
 import dev.dea.config.AgentConfig;
 import dev.dea.identity.AgentIdentity;
 

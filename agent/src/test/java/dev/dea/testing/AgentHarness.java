@@ -3,7 +3,7 @@ package dev.dea.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.Main;
-import dev.dea.Services;
+import dev.dea.lifecycle.Services;
 import dev.dea.config.AgentConfig;
 import dev.dea.config.ConfigLoader;
 import dev.dea.config.DbConfig;

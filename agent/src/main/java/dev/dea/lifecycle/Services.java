@@ -1,4 +1,4 @@
-package dev.dea;
+package dev.dea.lifecycle;
 
 import dev.dea.audit.AuditLog;
 import dev.dea.cache.FrameCache;
@@ -13,13 +13,12 @@ import dev.dea.metrics.AgentMetrics;
 import dev.dea.sandbox.SandboxService;
 import dev.dea.profile.ProfileService;
 import dev.dea.schema.SchemaService;
-import dev.dea.lifecycle.Lifecycle;
 
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Every long-lived service of one agent, built leaf-first by {@link Main#buildServices},
+ * Every long-lived service of one agent, built leaf-first by {@code Main.buildServices},
  * which records each in the {@link Lifecycle} that closes them in reverse order. The HTTP layer and the tests receive this record.
  */
 public record Services(
@@ -55,7 +54,7 @@ public record Services(
         requireNonNull(metrics, "metrics");
     }
 
-    /** Closes every service in the reverse of the order {@link Main#buildServices} started them; idempotent. */
+    /** Closes every service in the reverse of the order {@code Main.buildServices} started them; idempotent. */
     @Override
     public void close() {
         lifecycle.close();

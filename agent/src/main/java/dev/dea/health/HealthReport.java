@@ -1,6 +1,7 @@
-package dev.dea;
+package dev.dea.health;
 
 import dev.dea.identity.AgentIdentity;
+import dev.dea.lifecycle.Services;
 
 import java.util.LinkedHashMap;
 import java.util.List;
