@@ -1,5 +1,6 @@
 package dev.dea.doctor;
 
+import dev.dea.error.Causes;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -38,7 +39,7 @@ final class DockerChecks {
         try {
             clientConfig = DockerEngine.clientConfig(dockerHost);
         } catch (RuntimeException e) {
-            checks.add(Check.fail(ENGINE, "the engine's address is not usable: " + rootMessage(e), SETUP_REMEDY));
+            checks.add(Check.fail(ENGINE, "the engine's address is not usable: " + Causes.rootMessage(e), SETUP_REMEDY));
             return skipRest(checks);
         }
         String host = String.valueOf(clientConfig.getDockerHost());
@@ -50,7 +51,7 @@ final class DockerChecks {
                 runtimes = Optional.ofNullable(client.infoCmd().exec().getRuntimes()).orElse(Map.of());
                 checks.add(Check.ok(ENGINE, "Docker " + version.getVersion() + " (API " + version.getApiVersion() + ") at " + host));
             } catch (RuntimeException e) {
-                checks.add(Check.fail(ENGINE, "not reachable at " + host + ": " + rootMessage(e), SETUP_REMEDY));
+                checks.add(Check.fail(ENGINE, "not reachable at " + host + ": " + Causes.rootMessage(e), SETUP_REMEDY));
                 return skipRest(checks);
             }
             checks.add(runtime(config, runtimes.keySet()));
@@ -86,7 +87,7 @@ final class DockerChecks {
             return Check.fail(IMAGE, image + " not found",
                     "run sandbox-image/build-offline.sh (no registry) or docker build -t " + image + " sandbox-image");
         } catch (RuntimeException e) {
-            return Check.fail(IMAGE, image + " could not be inspected: " + rootMessage(e), SETUP_REMEDY);
+            return Check.fail(IMAGE, image + " could not be inspected: " + Causes.rootMessage(e), SETUP_REMEDY);
         }
     }
 
@@ -96,12 +97,4 @@ final class DockerChecks {
         return checks;
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage();
-        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m.strip());
-    }
 }

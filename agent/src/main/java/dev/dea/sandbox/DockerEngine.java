@@ -151,12 +151,12 @@ public final class DockerEngine implements AutoCloseable {
                     droppedMeanwhile = client != c;
                 }
                 if (droppedMeanwhile && attempt == 1) {
-                    log.debug("Docker client was replaced during {}; retrying once: {}", what, rootMessage(e));
+                    log.debug("Docker client was replaced during {}; retrying once: {}", what, Causes.rootMessage(e));
                     continue;
                 }
                 invalidate(c);
                 unreachable = true;
-                throw unavailable("Docker engine at " + host + " is not reachable (" + what + ": " + rootMessage(e)
+                throw unavailable("Docker engine at " + host + " is not reachable (" + what + ": " + Causes.rootMessage(e)
                         + "); " + SETUP_HINT, e);
             }
         }
@@ -275,7 +275,7 @@ public final class DockerEngine implements AutoCloseable {
             String runtimeHint = config.runtime().isPresent() && e.getMessage() != null
                     && e.getMessage().contains("runtime") ? " (is the runtime " + runtimeName()
                     + " configured in /etc/docker/daemon.json? " + SETUP_HINT + ")" : "";
-            throw unavailable("The Docker engine refused to create a sandbox container: " + rootMessage(e)
+            throw unavailable("The Docker engine refused to create a sandbox container: " + Causes.rootMessage(e)
                     + runtimeHint, e);
         }
     }
@@ -420,7 +420,4 @@ public final class DockerEngine implements AutoCloseable {
         return new AgentException(ErrorType.SANDBOX_UNAVAILABLE, message, Map.of(), cause);
     }
 
-    static String rootMessage(Throwable e) {
-        return Causes.rootMessage(e);
-    }
 }

@@ -1,5 +1,6 @@
 package dev.dea.sandbox;
 
+import dev.dea.error.Causes;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Frame;
@@ -234,7 +235,7 @@ final class SandboxContainer implements AutoCloseable {
                 // An engine restart breaks every stream: have the engine reap once it answers again.
                 engine.suspect();
             }
-            stdout.fail(new IOException("attach stream failed: " + DockerEngine.rootMessage(throwable), throwable));
+            stdout.fail(new IOException("attach stream failed: " + Causes.rootMessage(throwable), throwable));
             ended();
             super.onError(throwable);
         }

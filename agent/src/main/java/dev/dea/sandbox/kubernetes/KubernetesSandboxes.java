@@ -1,5 +1,6 @@
 package dev.dea.sandbox.kubernetes;
 
+import dev.dea.error.Causes;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -244,7 +245,7 @@ public final class KubernetesSandboxes implements SandboxBackend {
         try {
             client.pods().inNamespace(namespace).withName(name).withGracePeriod(0).delete();
         } catch (KubernetesClientException e) {
-            log.warn("Could not delete sandbox pod {}: {}", name, PodFailures.rootMessage(e));
+            log.warn("Could not delete sandbox pod {}: {}", name, Causes.rootMessage(e));
         }
     }
 
@@ -329,7 +330,7 @@ public final class KubernetesSandboxes implements SandboxBackend {
             client.pods().inNamespace(namespace).withLabel(PodSpecs.LABEL, "true")
                     .withLabel(PodSpecs.INSTANCE_LABEL, instanceId).withGracePeriod(0).delete();
         } catch (KubernetesClientException e) {
-            log.warn("Could not delete the sandbox pods of {}: {}", instanceId, PodFailures.rootMessage(e));
+            log.warn("Could not delete the sandbox pods of {}: {}", instanceId, Causes.rootMessage(e));
         }
         LIVE_INSTANCES.remove(instanceId);
         client.close();

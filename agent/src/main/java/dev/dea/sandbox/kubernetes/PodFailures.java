@@ -40,7 +40,7 @@ final class PodFailures {
 
     /** An API call that failed: unreachable, forbidden, quota, or another refusal. */
     static AgentException api(String what, KubernetesClientException e, String masterUrl) {
-        String reason = Optional.ofNullable(e.getStatus()).map(s -> s.getMessage()).orElse(rootMessage(e));
+        String reason = Optional.ofNullable(e.getStatus()).map(s -> s.getMessage()).orElse(Causes.rootMessage(e));
         if (e.getCode() == 403 && reason != null && reason.contains("exceeded quota")) {
             return new AgentException(ErrorType.TOO_MANY_REQUESTS, "The sandbox namespace's ResourceQuota is full ("
                     + reason + "); retry after " + QUOTA_RETRY_AFTER_SECONDS + " s",
@@ -54,7 +54,7 @@ final class PodFailures {
             return unavailable("The Kubernetes API server refused to " + what + " (HTTP " + e.getCode() + ": " + reason + ")", e);
         }
         return unavailable("The Kubernetes API server at " + masterUrl + " is not reachable (" + what + ": "
-                + rootMessage(e) + ")", e);
+                + Causes.rootMessage(e) + ")", e);
     }
 
     /** Whether a pod has settled one way or the other: running, finished, or stuck for good. */
@@ -164,7 +164,4 @@ final class PodFailures {
         return pod.getMetadata() == null ? "?" : pod.getMetadata().getName();
     }
 
-    static String rootMessage(Throwable e) {
-        return Causes.rootMessage(e);
-    }
 }
