@@ -105,7 +105,7 @@ final class DenyList {
         }
         this.functionEntries = Collections.unmodifiableSortedSet(functions);
         this.tableEntries = Collections.unmodifiableSortedSet(tables);
-        this.functionPatterns = functions.stream().map(DenyList::glob).toList();
+        this.functionPatterns = functions.stream().map(NamePatterns::glob).toList();
         this.tableRules = tables.stream().map(DenyList::tableRule).toList();
     }
 
@@ -192,22 +192,12 @@ final class DenyList {
     private static TableRule tableRule(String entry) {
         int dot = entry.indexOf('.');
         if (dot < 0) {
-            return new TableRule(entry, null, glob(entry), entry.contains("*"));
+            return new TableRule(entry, null, NamePatterns.glob(entry), entry.contains("*"));
         }
         String table = entry.substring(dot + 1);
-        return new TableRule(entry, glob(entry.substring(0, dot)), glob(table), table.contains("*"));
+        return new TableRule(entry, NamePatterns.glob(entry.substring(0, dot)), NamePatterns.glob(table), table.contains("*"));
     }
 
-    private static Pattern glob(String pattern) {
-        StringBuilder regex = new StringBuilder();
-        int start = 0;
-        for (int star = pattern.indexOf('*'); star >= 0; star = pattern.indexOf('*', start)) {
-            regex.append(Pattern.quote(pattern.substring(start, star))).append(".*");
-            start = star + 1;
-        }
-        regex.append(Pattern.quote(pattern.substring(start)));
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
-    }
 
     private static List<String> concat(List<String> builtIn, Set<String> extra) {
         List<String> all = new ArrayList<>(builtIn);

@@ -1,5 +1,6 @@
 package dev.dea.sql.mysql;
 
+import dev.dea.sql.NamePatterns;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -103,22 +104,12 @@ final class DeniedTables {
     private static Rule rule(String entry) {
         String[] parts = entry.split("\\.", -1);
         if (parts.length == 1) {
-            return new Rule(entry, null, glob(entry), false);
+            return new Rule(entry, null, NamePatterns.glob(entry), false);
         }
         // A three-part entry keeps its last two parts; MySQL has no catalogs above schemas.
         String schema = parts[parts.length - 2];
         String table = parts[parts.length - 1];
-        return new Rule(entry, glob(schema), glob(table), table.equals("*"));
+        return new Rule(entry, NamePatterns.glob(schema), NamePatterns.glob(table), table.equals("*"));
     }
 
-    private static Pattern glob(String pattern) {
-        StringBuilder regex = new StringBuilder();
-        int start = 0;
-        for (int star = pattern.indexOf('*'); star >= 0; star = pattern.indexOf('*', start)) {
-            regex.append(Pattern.quote(pattern.substring(start, star))).append(".*");
-            start = star + 1;
-        }
-        regex.append(Pattern.quote(pattern.substring(start)));
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
-    }
 }

@@ -1,5 +1,6 @@
 package dev.dea.sql.mysql;
 
+import dev.dea.sql.NamePatterns;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -200,7 +201,7 @@ final class FunctionCalls {
         for (String entry : entries) {
             String e = entry == null ? "" : entry.strip().replace("`", "").toLowerCase(Locale.ROOT);
             if (!e.isEmpty()) {
-                patterns.add(Pattern.compile(Pattern.quote(e).replace("*", "\\E.*\\Q"), Pattern.DOTALL));
+                patterns.add(NamePatterns.glob(e));
             }
         }
         return patterns;
