@@ -38,8 +38,10 @@ import static java.util.Objects.requireNonNull;
 /**
  * Walks every field of every JSqlParser node rather than using JSqlParser's visitors: the
  * library has a few hundred node types and its adapters do not descend everywhere, while a
- * denied call that the walk misses is a hole. Walking fields means a node type added or
- * overlooked is still searched. The walk is iterative so that deep nesting cannot overflow
+ * denied table that the walk misses is a hole. Calls are judged on the tokens by
+ * {@link CallRules}; the deny-list check of calls here is a second reading of the same
+ * statement, kept because it costs nothing on a walk that runs anyway. Walking fields means
+ * a node type added or overlooked is still searched. The walk is iterative so that deep nesting cannot overflow
  * the request thread's stack.
  */
 final class AstScan {
@@ -82,9 +84,6 @@ final class AstScan {
     private record Frame(Object node, Scope scope, boolean inCte) {
     }
 
-    /** SQL syntax JSqlParser represents as function calls; not worth reporting as functions. */
-    private static final Set<String> SYNTAX_NOT_FUNCTIONS = Set.of("any", "all", "some", "array", "rollup", "cube", "row");
-
     private static final String AST_PACKAGE = "net.sf.jsqlparser.";
     private static final String PARSER_PACKAGE = "net.sf.jsqlparser.parser.";
 
@@ -106,9 +105,7 @@ final class AstScan {
 
     private final DenyList deny;
     private final SortedSet<String> relations = new TreeSet<>();
-    private final SortedSet<String> functions = new TreeSet<>();
     private final Map<String, Integer> mentions = new HashMap<>();
-    private final Map<String, Integer> parenthesisedNames = new HashMap<>();
     private final Map<Rule, String> violations = new EnumMap<>(Rule.class);
     private final Deque<Frame> stack = new ArrayDeque<>();
     private final Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -128,18 +125,9 @@ final class AstScan {
         return relations;
     }
 
-    SortedSet<String> functions() {
-        return functions;
-    }
-
     /** How often an identifier (lower case) appears in the tree as a name of any kind. */
     int mentions(String key) {
         return mentions.getOrDefault(key, 0);
-    }
-
-    /** How often an alias or CTE name (lower case) is followed by a column list, i.e. looks like a call. */
-    int parenthesisedNames(String key) {
-        return parenthesisedNames.getOrDefault(key, 0);
     }
 
     Violation violation() {
@@ -224,14 +212,10 @@ final class AstScan {
             List<Alias.AliasColumn> columns = alias.getAliasColumns();
             if (columns != null && !columns.isEmpty()) {
                 columns.forEach(c -> mention(c.name));
-                count(parenthesisedNames, PgNames.key(alias.getName()));
             }
         }
-        if (node instanceof WithItem<?> item) {
+        if (node instanceof WithItem<?>) {
             inCte = true;
-            if (item.getWithItemList() != null && !item.getWithItemList().isEmpty()) {
-                count(parenthesisedNames, PgNames.key(item.getAliasName()));
-            }
         }
         if (node instanceof PlainSelect plain) {
             skip.add("intoTables");
@@ -279,10 +263,6 @@ final class AstScan {
         String name = PgNames.key(last);
         if (name == null || name.isEmpty()) {
             return;
-        }
-        boolean syntax = nameParts.size() == 1 && !last.strip().startsWith("\"") && SYNTAX_NOT_FUNCTIONS.contains(name);
-        if (!syntax) {
-            functions.add(name);
         }
         if (deny.deniesFunction(name)) {
             report(Rule.DENIED_FUNCTION, "calling " + name + "() is not allowed");
