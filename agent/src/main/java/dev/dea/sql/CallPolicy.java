@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
 import static java.util.Objects.requireNonNull;
 
@@ -117,10 +115,6 @@ final class CallPolicy {
         return namedSchemas.contains(f.schema());
     }
 
-    CallCatalog catalog() {
-        return catalog;
-    }
-
     /** {@code schema.name(...)}: every overload of {@code name} in {@code schema} is allowed. */
     boolean allows(String schema, String name) {
         return allowed.getOrDefault(schema, Set.of()).contains(name);
@@ -169,10 +163,5 @@ final class CallPolicy {
 
     Character keywordCategory(String word) {
         return catalog.keywordCategory(word);
-    }
-
-    /** Allowed function names in pg_catalog, for docs and tests. */
-    SortedSet<String> allowedBuiltIns() {
-        return new TreeSet<>(allowed.getOrDefault(BUILT_IN_SCHEMA, Set.of()));
     }
 }
