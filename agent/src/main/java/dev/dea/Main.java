@@ -178,7 +178,7 @@ public final class Main {
         }
         PlatformClient client = new PlatformClient(
                 RegistrationSpec.of(config, config.platform().registrationPath(), config.platform().heartbeatInterval(),
-                        services.database().config().dialect(), HealthReport.capabilities(services, endpoints)),
+                        services.database().config().dialect().id(), HealthReport.capabilities(services, endpoints)),
                 () -> HealthReport.of(services).body(), Clock.systemUTC());
         client.start();
         return Optional.of(client);

@@ -242,9 +242,11 @@ public final class ConfigLoader {
         if (!anyDb) {
             return Optional.empty();
         }
-        String dialect = env.string("DB_DIALECT", "postgresql").toLowerCase(Locale.ROOT);
-        if (!dialect.equals("postgresql") && !dialect.equals("postgres")) {
-            problems.add("DB_DIALECT '" + dialect + "' is not supported; use 'postgresql'");
+        String dialectName = env.string("DB_DIALECT", "postgresql");
+        Dialect dialect = Dialect.parse(dialectName).orElse(Dialect.POSTGRESQL);
+        // Until the MySQL session set-up, introspection and values land, only PostgreSQL is served.
+        if (Dialect.parse(dialectName).filter(d -> d == Dialect.POSTGRESQL).isEmpty()) {
+            problems.add("DB_DIALECT '" + dialectName + "' is not supported; use 'postgresql'");
         }
         String host = env.required("DB_HOST", "the database server's host name or address");
         int port = env.integer("DB_PORT", 5432, 1, 65535);
@@ -270,7 +272,7 @@ public final class ConfigLoader {
         }
         int pool = env.integer("DB_POOL_SIZE", 10, 1, 200);
         boolean allowPrivileged = env.bool("DB_ALLOW_PRIVILEGED_LOGIN", false);
-        return Optional.of(new DbConfig("postgresql", host, port, user, password, name, ssl, role, searchPath, pool,
+        return Optional.of(new DbConfig(dialect, host, port, user, password, name, ssl, role, searchPath, pool,
                 allowPrivileged));
     }
 

@@ -11,7 +11,7 @@ import static java.util.Objects.requireNonNull;
  * bypass row security or holds a server-access role; without it such a login is refused.
  */
 public record DbConfig(
-        String dialect,
+        Dialect dialect,
         String host,
         int port,
         String user,
@@ -35,7 +35,7 @@ public record DbConfig(
     }
 
     /** A login that must not be privileged (DB_ALLOW_PRIVILEGED_LOGIN unset). */
-    public DbConfig(String dialect, String host, int port, String user, String password, String name, String sslMode,
+    public DbConfig(Dialect dialect, String host, int port, String user, String password, String name, String sslMode,
                     Optional<String> readOnlyRole, String searchPath, int poolSize) {
         this(dialect, host, port, user, password, name, sslMode, readOnlyRole, searchPath, poolSize, false);
     }

@@ -1,6 +1,7 @@
 package dev.dea.demo;
 
 import dev.dea.config.DbConfig;
+import dev.dea.config.Dialect;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +85,7 @@ public final class DemoDatabase implements AutoCloseable {
 
     /** Connection settings for the agent: the read-only role logs in (the agent refuses a superuser). */
     public DbConfig dbConfig() {
-        return new DbConfig("postgresql", "127.0.0.1", postgres.getPort(), READER, "", DATABASE, "disable",
+        return new DbConfig(Dialect.POSTGRESQL, "127.0.0.1", postgres.getPort(), READER, "", DATABASE, "disable",
                 Optional.of(READER), "public", 10);
     }
 

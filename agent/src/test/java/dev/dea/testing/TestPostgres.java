@@ -1,6 +1,7 @@
 package dev.dea.testing;
 
 import dev.dea.config.DbConfig;
+import dev.dea.config.Dialect;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +58,7 @@ public final class TestPostgres {
     /** As the superuser the suite logs in as: accepted only because the tests say so explicitly. */
     public static DbConfig config(String database) {
         // The suite logs in as the superuser postgres, which the agent refuses without DB_ALLOW_PRIVILEGED_LOGIN.
-        return new DbConfig("postgresql", HOST, PORT, USER, PASSWORD, database, "disable", Optional.empty(), "public", 8,
+        return new DbConfig(Dialect.POSTGRESQL, HOST, PORT, USER, PASSWORD, database, "disable", Optional.empty(), "public", 8,
                 true);
     }
 
@@ -94,7 +95,7 @@ public final class TestPostgres {
         } catch (SQLException e) {
             throw new IllegalStateException("docs/readonly-role.sql failed in " + database + ": " + e.getMessage(), e);
         }
-        return new DbConfig("postgresql", HOST, PORT, role, password, database, "disable", Optional.empty(), "public", 8,
+        return new DbConfig(Dialect.POSTGRESQL, HOST, PORT, role, password, database, "disable", Optional.empty(), "public", 8,
                 false);
     }
 
