@@ -283,7 +283,7 @@ public final class TestPostgres {
         return contents;
     }
 
-    private static String hash(List<byte[]> contents) {
+    static String hash(List<byte[]> contents) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             contents.forEach(md::update);
