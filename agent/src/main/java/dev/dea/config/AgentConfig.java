@@ -9,7 +9,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * The agent's whole configuration, read once from the environment by {@link ConfigLoader}.
  * {@code db} is empty when no {@code DB_*} variable is set: the agent then runs on an
- * embedded demo database. {@code toString()} never renders a token, a password or an HMAC secret.
+ * embedded demo database. {@code datasources} are every database served, in the configured order
+ * ({@code db} is the default one's connection); empty only until the demo database is started.
+ * {@code toString()} never renders a token, a password or an HMAC secret.
  */
 public record AgentConfig(
         String host,
@@ -21,6 +23,7 @@ public record AgentConfig(
         Optional<URI> publicUrl,
         Optional<String> agentId,
         Optional<DbConfig> db,
+        List<DatasourceConfig> datasources,
         SqlLimits sql,
         CacheConfig cache,
         SchemaConfig schema,
@@ -45,6 +48,7 @@ public record AgentConfig(
         requireNonNull(publicUrl, "publicUrl");
         requireNonNull(agentId, "agentId");
         requireNonNull(db, "db");
+        datasources = List.copyOf(datasources);
         requireNonNull(sql, "sql");
         requireNonNull(cache, "cache");
         requireNonNull(schema, "schema");
@@ -71,15 +75,16 @@ public record AgentConfig(
         return previousToken.map(p -> List.of(token, p)).orElseGet(() -> List.of(token));
     }
 
+    /** With {@code newDb} as the one, default, datasource (the demo database, tests). */
     public AgentConfig withDb(DbConfig newDb) {
         return new AgentConfig(host, port, token, previousToken, tokenGenerated, coreLogicUrl, publicUrl, agentId,
-                Optional.of(newDb), sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
+                Optional.of(newDb), List.of(new DatasourceConfig(DatasourceConfig.DEFAULT_NAME, true, newDb, sql)), sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
                 auth, tls, observability, docs, httpLimits, sqlAdmission, jobs);
     }
 
     @Override
     public String toString() {
-        return "AgentConfig[listen=" + host + ":" + port + ", db=" + db.map(Object::toString).orElse("embedded demo")
+        return "AgentConfig[listen=" + host + ":" + port + ", datasources=" + (datasources.isEmpty() ? "embedded demo" : datasources.toString())
                 + ", cache=" + cache.dir() + ", tls=" + tls.map(t -> t.certFile().toString()).orElse("off")
                 + ", token=<redacted>, auth=" + auth + "]";
     }

@@ -86,13 +86,15 @@ public final class ConfigLoader {
     private AgentConfig build() {
         String host = env.string("AGENT_HOST", "0.0.0.0");
         int port = env.integer("AGENT_PORT", 8001, 0, 65535);
-        Optional<DbConfig> db = db();
+        Optional<String> datasourcesFile = env.optional("DATASOURCES_FILE");
+        datasourcesFile.ifPresent(f -> refuseDbVariables());
+        Optional<DbConfig> envDb = datasourcesFile.isPresent() ? Optional.empty() : db();
 
         Optional<String> token = env.optional("AGENT_SECRET_TOKEN");
         boolean generated = false;
         if (token.isEmpty()) {
-            if (db.isPresent()) {
-                problems.add("AGENT_SECRET_TOKEN is required when a database is configured (DB_HOST is set); "
+            if (envDb.isPresent() || datasourcesFile.isPresent()) {
+                problems.add("AGENT_SECRET_TOKEN is required when a database is configured (DB_HOST or DATASOURCES_FILE is set); "
                         + "use a random string of at least " + MIN_TOKEN_LENGTH + " characters");
             }
             generated = true;
@@ -120,8 +122,18 @@ public final class ConfigLoader {
                 env.integer("PREVIEW_MAX_ROWS", 1_000, 1, 100_000),
                 env.list("SQL_DENY_FUNCTIONS"),
                 env.list("SQL_DENY_TABLES"),
-                env.size("SQL_RESULT_BUFFER", SqlLimits.defaultResultBufferBytes(db.map(DbConfig::poolSize).orElse(10))),
+                env.size("SQL_RESULT_BUFFER", SqlLimits.defaultResultBufferBytes(envDb.map(DbConfig::poolSize).orElse(10))),
                 env.list("SQL_ALLOW_FUNCTION_SCHEMAS"));
+        List<DatasourceConfig> datasources = datasourcesFile
+                .flatMap(f -> env.readableFile("DATASOURCES_FILE", f))
+                .map(f -> DatasourcesFile.read(f, env::raw, sql, problems))
+                .orElseGet(() -> envDb.map(d -> List.of(new DatasourceConfig(DatasourceConfig.DEFAULT_NAME, true, d, sql)))
+                        .orElse(List.of()));
+        Optional<DbConfig> db = datasourcesFile.isEmpty() ? envDb
+                : datasources.stream().filter(DatasourceConfig::isDefault).findFirst().map(DatasourceConfig::db);
+        // The pool checks below hold for every datasource when they hold for the smallest pool.
+        Optional<DatasourceConfig> smallestPool = datasources.stream()
+                .min(java.util.Comparator.comparingInt(d -> d.db().poolSize()));
         for (String schema : sql.allowedFunctionSchemas()) {
             // Naming pg_catalog would allow every volatile built-in, which the allow-list exists to keep out.
             if (schema.equalsIgnoreCase("pg_catalog") || schema.equalsIgnoreCase("information_schema")
@@ -149,10 +161,10 @@ public final class ConfigLoader {
                 env.integer("PROFILE_MAX_CONCURRENT", SchemaConfig.DEFAULT_PROFILE_MAX_CONCURRENT, 1, 64),
                 env.longValue("PROFILE_ESTIMATE_ABOVE_ROWS", SchemaConfig.DEFAULT_PROFILE_ESTIMATE_ABOVE_ROWS, 0,
                         Long.MAX_VALUE));
-        db.filter(d -> schema.profileMaxConcurrent() >= d.poolSize()).ifPresent(d -> problems.add(
-                "PROFILE_MAX_CONCURRENT (" + schema.profileMaxConcurrent() + ") must be below DB_POOL_SIZE ("
-                        + d.poolSize() + "), so that profiles cannot hold every database connection"));
-        SqlAdmission sqlAdmission = sqlAdmission(db, schema);
+        smallestPool.filter(d -> schema.profileMaxConcurrent() >= d.db().poolSize()).ifPresent(d -> problems.add(
+                "PROFILE_MAX_CONCURRENT (" + schema.profileMaxConcurrent() + ") must be below " + poolSetting(d, datasourcesFile)
+                        + " (" + d.db().poolSize() + "), so that profiles cannot hold every database connection"));
+        SqlAdmission sqlAdmission = sqlAdmission(smallestPool, datasourcesFile, schema);
 
         long maxRequestBytes = env.size("MAX_REQUEST_BYTES", 10L << 20);
         AuthLimits authLimits = new AuthLimits(env.integer("AUTH_FAILURE_LIMIT", 10, 1, 10_000),
@@ -199,7 +211,7 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return new AgentConfig(host, port, token.orElseGet(ConfigLoader::generateToken), previous, generated,
-                core, publicUrl, agentId, db, sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
+                core, publicUrl, agentId, db, datasources, sql, cache, schema, sandbox, platform, audit, authLimits, maxRequestBytes,
                 auth, tls, observability, docs, httpLimits, sqlAdmission, jobs);
     }
 
@@ -219,7 +231,9 @@ public final class ConfigLoader {
      * SQL statements (from /execute and from sandboxed code) share the pool with profiles and schema
      * reads: by default they get what the profile slots leave, minus one connection for schema reads.
      */
-    private SqlAdmission sqlAdmission(Optional<DbConfig> db, SchemaConfig schema) {
+    private SqlAdmission sqlAdmission(Optional<DatasourceConfig> smallestPool, Optional<String> datasourcesFile,
+                                      SchemaConfig schema) {
+        Optional<DbConfig> db = smallestPool.map(DatasourceConfig::db);
         int poolSize = db.map(DbConfig::poolSize).orElse(SqlAdmission.DEMO_POOL_SIZE);
         int fits = Math.max(1, poolSize - schema.profileMaxConcurrent() - 1);
         SqlAdmission admission = new SqlAdmission(
@@ -229,9 +243,22 @@ public final class ConfigLoader {
                         1, 3_600)));
         db.filter(d -> admission.maxConcurrent() + schema.profileMaxConcurrent() > d.poolSize()).ifPresent(d ->
                 problems.add("SQL_MAX_CONCURRENT (" + admission.maxConcurrent() + ") + PROFILE_MAX_CONCURRENT ("
-                        + schema.profileMaxConcurrent() + ") must not exceed DB_POOL_SIZE (" + d.poolSize()
+                        + schema.profileMaxConcurrent() + ") must not exceed " + poolSetting(smallestPool.get(), datasourcesFile)
+                        + " (" + d.poolSize()
                         + "): every admitted statement and profile needs a database connection of its own"));
         return admission;
+    }
+
+    /** How the operator sets {@code d}'s pool size, for messages. */
+    private static String poolSetting(DatasourceConfig d, Optional<String> datasourcesFile) {
+        return datasourcesFile.isPresent() ? "the pool_size of datasource '" + d.name() + "'" : "DB_POOL_SIZE";
+    }
+
+    /** With DATASOURCES_FILE, the DB_* variables would be a second, conflicting definition: each one set is named. */
+    private void refuseDbVariables() {
+        env.names().stream().filter(k -> k.startsWith("DB_") && !Env.blank(env.raw(k))).sorted().forEach(k ->
+                problems.add(k + " is set together with DATASOURCES_FILE: define every datasource in the file "
+                        + "and unset " + k));
     }
 
     private Optional<DbConfig> db() {

@@ -32,6 +32,11 @@ final class Env {
         return problems;
     }
 
+    /** Every variable name set. */
+    Set<String> names() {
+        return values.keySet();
+    }
+
     /** The value as set, untrimmed and unchecked (a password may hold spaces); null when unset. */
     String raw(String key) {
         return values.get(key);
