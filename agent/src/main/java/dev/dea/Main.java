@@ -10,13 +10,14 @@ import dev.dea.cache.FrameCache;
 import dev.dea.config.AgentConfig;
 import dev.dea.config.ConfigException;
 import dev.dea.config.ConfigLoader;
-import dev.dea.db.Database;
+import dev.dea.datasource.Datasource;
+import dev.dea.datasource.DatasourceFactory;
+import dev.dea.datasource.Datasources;
 import dev.dea.demo.DemoDatabase;
 import dev.dea.doctor.Doctor;
 import dev.dea.execute.ExecutionService;
 import dev.dea.lifecycle.Lifecycle;
 import dev.dea.execute.InlineFrames;
-import dev.dea.execute.SqlRunner;
 import dev.dea.frame.FrameJson;
 import dev.dea.jobs.JobService;
 import dev.dea.metrics.AgentMetrics;
@@ -26,10 +27,6 @@ import dev.dea.listen.ListenPort;
 import dev.dea.logging.Logging;
 import dev.dea.platform.PlatformClient;
 import dev.dea.platform.RegistrationSpec;
-import dev.dea.profile.ProfileService;
-import dev.dea.schema.SchemaService;
-import dev.dea.sql.CallCatalog;
-import dev.dea.sql.SqlGuard;
 import dev.dea.tls.TlsMaterial;
 import io.javalin.Javalin;
 import org.slf4j.Logger;
@@ -134,36 +131,35 @@ public final class Main {
 
     /** Builds every service leaf-first. The config must name a database. */
     public static Services buildServices(AgentConfig config) {
-        var dbConfig = config.db().orElseThrow(() -> new IllegalArgumentException("config has no database"));
+        if (config.datasources().isEmpty()) {
+            throw new IllegalArgumentException("config has no database");
+        }
         // Every resource is recorded as it starts: a failed start and a shutdown close the same list in reverse.
         Lifecycle lifecycle = new Lifecycle();
         try {
             // First started, last closed: the pool's meters go with the pool.
             AgentMetrics metrics = lifecycle.started("metrics", new AgentMetrics());
-            Database database = lifecycle.started("database",
-                    new Database(dbConfig, config.sql(), Optional.of(metrics.registry())));
-            // The guard's allow-list is read from the server's own catalog, once, when the first
-            // statement arrives (the database may be down at start-up).
-            SqlGuard guard = new SqlGuard(config.sql().extraDeniedFunctions(), config.sql().extraDeniedTables(),
-                    config.sql().allowedFunctionSchemas(), List.of(dbConfig.searchPath().split(",")),
-                    () -> database.readOnly(CallCatalog::load));
             FrameCache cache = lifecycle.started("frame cache", new FrameCache(config.cache()));
             metrics.watchCache(cache::stats);
-            SchemaService schema = new SchemaService(database, config.schema(), Clock.systemUTC());
-            ProfileService profiles = new ProfileService(database, schema, config.schema());
-            SqlRunner sqlRunner = new SqlRunner(database, guard, cache, metrics.executions(), config.sqlAdmission());
+            DatasourceFactory factory = new DatasourceFactory(cache, config.schema(), config.sqlAdmission(),
+                    metrics.executions(), metrics.registry(), lifecycle);
+            List<Datasource> built = config.datasources().stream().map(factory::build).toList();
+            // Closed before the pools: no probe runs on a closed pool.
+            Datasources datasources = lifecycle.started("datasource probes", new Datasources(built));
+            Datasource primary = datasources.defaultDatasource();
             AuditLog audit = lifecycle.started("audit log", new AuditLog(AuditConfig.from(config.audit())));
             // sql() inside sandboxed code takes the same guarded, read-only path as /execute.
             // Closed first: its containers are removed while the cache and the pool still serve them.
-            SandboxService sandbox = lifecycle.started("sandbox", new SandboxService(config.sandbox(), cache, sqlRunner::frame));
+            SandboxService sandbox = lifecycle.started("sandbox", new SandboxService(config.sandbox(), cache,
+                    (sql, requestId) -> datasources.run(Optional.empty(), (name, runner) -> runner.frame(sql, requestId))));
             metrics.watchSandbox(sandbox::load);
-            ExecutionService execution = new ExecutionService(sqlRunner, sandbox, cache, audit, metrics.executions());
+            ExecutionService execution = new ExecutionService(datasources, sandbox, cache, audit, metrics.executions());
             // Beside the frames, not among them: the cache manages only its frames/ and tmp/.
             // Closed before everything it runs on: jobs still running are recorded as interrupted first.
             JobService jobs = lifecycle.started("jobs", new JobService(config.jobs(), config.cache().dir().resolve("jobs"),
-                    execution, profiles, sandbox, FrameJson.newMapper(), Clock.systemUTC()));
-            return new Services(config, database, cache, schema, profiles, sqlRunner, sandbox,
-                    new InlineFrames(cache), audit, execution, jobs, lifecycle, metrics);
+                    execution, primary.profiles(), sandbox, FrameJson.newMapper(), Clock.systemUTC()));
+            return new Services(config, datasources, primary.database(), cache, primary.schema(), primary.profiles(),
+                    primary.sqlRunner(), sandbox, new InlineFrames(cache), audit, execution, jobs, lifecycle, metrics);
         } catch (RuntimeException e) {
             lifecycle.close();
             throw e;

@@ -25,15 +25,15 @@ import static java.util.Objects.requireNonNull;
  * the audit trail, written before the caller gets an answer, whatever the outcome.
  */
 public final class ExecutionService {
-    private final SqlRunner sql;
+    private final SqlTargets sql;
     private final SandboxService sandbox;
     private final FrameCache cache;
     private final AuditLog audit;
     private final ExecutionMetrics metrics;
     private final InlineFrames inlineFrames;
 
-    /** SQL outcomes are counted by {@link SqlRunner}; Python outcomes here. */
-    public ExecutionService(SqlRunner sql, SandboxService sandbox, FrameCache cache, AuditLog audit,
+    /** SQL outcomes are counted by {@link SqlRunner}; Python outcomes here. {@code sql}: the runner of each datasource. */
+    public ExecutionService(SqlTargets sql, SandboxService sandbox, FrameCache cache, AuditLog audit,
                             ExecutionMetrics metrics) {
         this.sql = requireNonNull(sql, "sql");
         this.inlineFrames = new InlineFrames(cache);
@@ -55,7 +55,7 @@ public final class ExecutionService {
         // Checked before input_data is stored as frames.
         StepLimits.codeText(request.code());
         return switch (request.kind()) {
-            case SQL -> executeSql(request.code(), request.previewRows(), context, progress);
+            case SQL -> executeSql(request.code(), request.datasource(), request.previewRows(), context, progress);
             case PYTHON -> {
                 Map<String, String> inputs = new LinkedHashMap<>(request.cacheKeys());
                 Optional<String> requestId = Optional.of(context.requestId());
@@ -65,11 +65,13 @@ public final class ExecutionService {
         };
     }
 
-    private ExecutionResult executeSql(String code, int previewRows, ExecutionContext context, StepProgress progress) {
+    private ExecutionResult executeSql(String code, Optional<String> datasource, int previewRows,
+                                       ExecutionContext context, StepProgress progress) {
         StepLimits.codeText(code);
         long started = System.nanoTime();
         try {
-            SqlRunner.SqlRun run = sql.run(code, previewRows, Optional.of(context.requestId()), progress);
+            SqlRunner.SqlRun run = sql.run(datasource,
+                    (name, runner) -> runner.run(code, previewRows, Optional.of(context.requestId()), progress));
             FrameMeta meta = run.frame();
             List<String> tables = List.copyOf(new TreeSet<>(run.statement().tables()));
             ExecutionResult result = new ExecutionResult("success",

@@ -3,6 +3,7 @@ package dev.dea.lifecycle;
 import dev.dea.audit.AuditLog;
 import dev.dea.cache.FrameCache;
 import dev.dea.config.AgentConfig;
+import dev.dea.datasource.Datasources;
 import dev.dea.db.Database;
 import dev.dea.execute.ExecutionService;
 import dev.dea.execute.InlineFrames;
@@ -19,10 +20,12 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Every long-lived service of one agent, built leaf-first by {@code Main.buildServices},
- * which records each in the {@link Lifecycle} that closes them in reverse order. The HTTP layer and the tests receive this record.
+ * which records each in the {@link Lifecycle} that closes them in reverse order. {@code database},
+ * {@code schema}, {@code profiles} and {@code sqlRunner} are the default datasource's. The HTTP layer and the tests receive this record.
  */
 public record Services(
         AgentConfig config,
+        Datasources datasources,
         Database database,
         FrameCache cache,
         SchemaService schema,
@@ -40,6 +43,7 @@ public record Services(
 
     public Services {
         requireNonNull(config, "config");
+        requireNonNull(datasources, "datasources");
         requireNonNull(database, "database");
         requireNonNull(cache, "cache");
         requireNonNull(schema, "schema");

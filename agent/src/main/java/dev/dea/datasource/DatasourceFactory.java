@@ -1,0 +1,61 @@
+package dev.dea.datasource;
+
+import dev.dea.cache.FrameCache;
+import dev.dea.config.DatasourceConfig;
+import dev.dea.config.SchemaConfig;
+import dev.dea.config.SqlAdmission;
+import dev.dea.db.Database;
+import dev.dea.execute.SqlRunner;
+import dev.dea.lifecycle.Lifecycle;
+import dev.dea.metrics.ExecutionMetrics;
+import dev.dea.profile.ProfileService;
+import dev.dea.schema.SchemaService;
+import dev.dea.sql.CallCatalog;
+import dev.dea.sql.SqlGuard;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The one place that builds one datasource's services from its configuration: the pool, the
+ * guard, schema, profiles and the SQL runner. What differs by dialect is chosen here.
+ */
+public final class DatasourceFactory {
+    private final FrameCache cache;
+    private final SchemaConfig schemaConfig;
+    private final SqlAdmission admission;
+    private final ExecutionMetrics metrics;
+    private final MeterRegistry registry;
+    private final Lifecycle lifecycle;
+
+    public DatasourceFactory(FrameCache cache, SchemaConfig schemaConfig, SqlAdmission admission,
+                             ExecutionMetrics metrics, MeterRegistry registry, Lifecycle lifecycle) {
+        this.cache = requireNonNull(cache, "cache");
+        this.schemaConfig = requireNonNull(schemaConfig, "schemaConfig");
+        this.admission = requireNonNull(admission, "admission");
+        this.metrics = requireNonNull(metrics, "metrics");
+        this.registry = requireNonNull(registry, "registry");
+        this.lifecycle = requireNonNull(lifecycle, "lifecycle");
+    }
+
+    public Datasource build(DatasourceConfig config) {
+        var db = config.db();
+        // HikariCP's meters are tagged by pool name only, which every pool shares: the default
+        // datasource's pool publishes them, so that the existing dashboards keep their series.
+        Database database = lifecycle.started("database " + config.name(),
+                new Database(db, config.sql(), config.isDefault() ? Optional.of(registry) : Optional.empty()));
+        // The guard's allow-list is read from the server's own catalog, once, when the first
+        // statement arrives (the database may be down at start-up).
+        SqlGuard guard = new SqlGuard(config.sql().extraDeniedFunctions(), config.sql().extraDeniedTables(),
+                config.sql().allowedFunctionSchemas(), List.of(db.searchPath().split(",")),
+                () -> database.readOnly(CallCatalog::load));
+        SchemaService schema = new SchemaService(database, schemaConfig, Clock.systemUTC());
+        ProfileService profiles = new ProfileService(database, schema, schemaConfig);
+        SqlRunner sqlRunner = new SqlRunner(database, guard, cache, metrics, admission);
+        return new Datasource(config, database, guard, schema, profiles, sqlRunner, new CircuitBreaker(config.name()));
+    }
+}
