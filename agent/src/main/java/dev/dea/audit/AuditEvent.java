@@ -25,11 +25,12 @@ import static java.util.Objects.requireNonNull;
  * @param durationMs      wall time of the execution
  * @param cacheKeysRead   frame cache keys the execution read
  * @param cacheKeyWritten frame cache key the execution produced
+ * @param datasource      the datasource a SQL execution ran on (empty for Python)
  */
 public record AuditEvent(Instant time, String requestId, String callerAddress, String language,
                          String codeSha256, Optional<String> code, List<String> tablesTouched, String outcome,
                          Optional<String> errorType, long rows, double durationMs, List<String> cacheKeysRead,
-                         Optional<String> cacheKeyWritten) {
+                         Optional<String> cacheKeyWritten, Optional<String> datasource) {
     public static final String SQL = "sql";
     public static final String PYTHON = "python";
     public static final String SUCCESS = "success";
@@ -53,6 +54,7 @@ public record AuditEvent(Instant time, String requestId, String callerAddress, S
         requireNonNull(errorType, "errorType");
         cacheKeysRead = List.copyOf(requireNonNull(cacheKeysRead, "cacheKeysRead"));
         requireNonNull(cacheKeyWritten, "cacheKeyWritten");
+        requireNonNull(datasource, "datasource");
         if (!LANGUAGES.contains(language)) {
             throw new IllegalArgumentException("language must be sql or python: " + language);
         }
@@ -68,6 +70,15 @@ public record AuditEvent(Instant time, String requestId, String callerAddress, S
         if (!(durationMs >= 0) || Double.isInfinite(durationMs)) {
             throw new IllegalArgumentException("durationMs must be finite and not negative: " + durationMs);
         }
+    }
+
+    /** An execution on no datasource. */
+    public AuditEvent(Instant time, String requestId, String callerAddress, String language,
+                      String codeSha256, Optional<String> code, List<String> tablesTouched, String outcome,
+                      Optional<String> errorType, long rows, double durationMs, List<String> cacheKeysRead,
+                      Optional<String> cacheKeyWritten) {
+        this(time, requestId, callerAddress, language, codeSha256, code, tablesTouched, outcome, errorType, rows,
+                durationMs, cacheKeysRead, cacheKeyWritten, Optional.empty());
     }
 
     /** A builder with the code (and so its hash) set, time defaulting to now, lists empty. */
@@ -89,6 +100,7 @@ public record AuditEvent(Instant time, String requestId, String callerAddress, S
         private double durationMs;
         private List<String> cacheKeysRead = List.of();
         private String cacheKeyWritten;
+        private String datasource;
 
         private Builder(String language, String code) {
             this.language = requireNonNull(language, "language");
@@ -105,12 +117,13 @@ public record AuditEvent(Instant time, String requestId, String callerAddress, S
         public Builder durationMs(double v) { durationMs = v; return this; }
         public Builder cacheKeysRead(List<String> v) { cacheKeysRead = v; return this; }
         public Builder cacheKeyWritten(String vOrNull) { cacheKeyWritten = vOrNull; return this; }
+        public Builder datasource(String vOrNull) { datasource = vOrNull; return this; }
 
         public AuditEvent build() {
             return new AuditEvent(time == null ? Instant.now() : time, requestId, callerAddress, language,
                     AuditLog.sha256(code), Optional.of(code), tablesTouched, outcome,
                     Optional.ofNullable(errorType), rows, durationMs, cacheKeysRead,
-                    Optional.ofNullable(cacheKeyWritten));
+                    Optional.ofNullable(cacheKeyWritten), Optional.ofNullable(datasource));
         }
     }
 }

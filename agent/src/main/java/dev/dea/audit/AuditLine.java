@@ -32,6 +32,8 @@ final class AuditLine {
         n.put("duration_ms", e.durationMs());
         strings(n.putArray("cache_keys_read"), e.cacheKeysRead());
         n.put("cache_key_written", e.cacheKeyWritten().orElse(null));
+        // Only on SQL lines: the keys and their order stay as they were for Python.
+        e.datasource().ifPresent(d -> n.put("datasource", d));
         try {
             // Compact output escapes every control character, so the only newline is ours.
             byte[] json = JSON.writeValueAsBytes(n);

@@ -62,6 +62,7 @@ final class MetaFile {
         provenance.put("source", meta.provenance().source());
         provenance.put("parent_keys", meta.provenance().parentKeys());
         provenance.put("request_id", meta.provenance().requestId().orElse(null));
+        meta.provenance().datasource().ifPresent(d -> provenance.put("datasource", d));
         root.put("provenance", provenance);
         return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
@@ -95,8 +96,11 @@ final class MetaFile {
             parents.add(p.textValue());
         }
         JsonNode requestId = field(prov, "request_id", n -> n.isTextual() || n.isNull());
+        // Absent from frames cached before datasources had names.
+        JsonNode datasource = prov.get("datasource");
         Provenance provenance = new Provenance(text(prov, "kind"), text(prov, "source"), parents,
-                Optional.ofNullable(requestId.textValue()));
+                Optional.ofNullable(requestId.textValue()),
+                Optional.ofNullable(datasource).filter(JsonNode::isTextual).map(JsonNode::textValue));
         Instant createdAt;
         try {
             createdAt = Instant.parse(text(root, "created_at"));

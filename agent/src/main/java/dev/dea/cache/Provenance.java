@@ -14,17 +14,30 @@ import static java.util.Objects.requireNonNull;
  * @param source     the SQL statement or the Python code, verbatim
  * @param parentKeys keys of the frames this one was computed from, in input order
  * @param requestId  the request id of the call that produced the frame, if known
+ * @param datasource the datasource a SQL frame was read from (empty for other frames and for
+ *                   frames cached before datasources had names)
  */
-public record Provenance(String kind, String source, List<String> parentKeys, Optional<String> requestId) {
+public record Provenance(String kind, String source, List<String> parentKeys, Optional<String> requestId,
+                         Optional<String> datasource) {
     public Provenance {
         requireNonNull(kind, "kind");
         requireNonNull(source, "source");
         parentKeys = List.copyOf(requireNonNull(parentKeys, "parentKeys"));
         requireNonNull(requestId, "requestId");
+        requireNonNull(datasource, "datasource");
+    }
+
+    /** Not read from a datasource. */
+    public Provenance(String kind, String source, List<String> parentKeys, Optional<String> requestId) {
+        this(kind, source, parentKeys, requestId, Optional.empty());
     }
 
     public static Provenance sql(String sql, Optional<String> requestId) {
         return new Provenance("sql", sql, List.of(), requestId);
+    }
+
+    public static Provenance sql(String sql, String datasource, Optional<String> requestId) {
+        return new Provenance("sql", sql, List.of(), requestId, Optional.of(datasource));
     }
 
     public static Provenance python(String code, List<String> parentKeys, Optional<String> requestId) {

@@ -107,6 +107,18 @@ public final class Datasources implements SqlTargets, AutoCloseable {
         }
     }
 
+    /**
+     * Each datasource's state as the last background probe found it: answers at once, however
+     * many datasources are down. Before a datasource's first probe, it is probed now.
+     */
+    public List<DatasourceStatus> statuses() {
+        return all.stream().map(d -> DatasourceStatus.of(d, d.breaker().lastProbe().orElseGet(() -> {
+            DbHealth health = d.database().health();
+            d.breaker().probed(health);
+            return health;
+        }))).toList();
+    }
+
     @Override
     public <T> T run(Optional<String> datasource, Work<T> work) {
         return use(datasource, d -> work.run(d.name(), d.sqlRunner()));

@@ -16,8 +16,7 @@ import static java.util.Objects.requireNonNull;
  * them: names, that a name is not given twice (cache keys and inline data share names), and
  * their number.
  *
- * @param datasource  which database the step is for; empty means the agent's one database
- *                    (the only one today)
+ * @param datasource  which datasource a SQL step runs on; empty means the default one
  * @param cacheKeys   input name -> cache key of an earlier result (Python only)
  * @param inlineData  input name -> {@code {columns, rows}} sent with the request (Python only),
  *                    stored as frames before the step runs
@@ -59,6 +58,11 @@ public record ExecutionRequest(Kind kind, String code, Optional<String> datasour
 
     public static ExecutionRequest sql(String code, int previewRows) {
         return new ExecutionRequest(Kind.SQL, code, Optional.empty(), Map.of(), Map.of(), previewRows);
+    }
+
+    /** This step on {@code datasource} (empty: the default one). */
+    public ExecutionRequest on(Optional<String> datasource) {
+        return new ExecutionRequest(kind, code, datasource, cacheKeys, inlineData, previewRows);
     }
 
     public static ExecutionRequest python(String code, Map<String, String> cacheKeys, Map<String, JsonNode> inlineData,

@@ -69,19 +69,24 @@ public final class ExecutionService {
                                        ExecutionContext context, StepProgress progress) {
         StepLimits.codeText(code);
         long started = System.nanoTime();
+        // The name as resolved (the default's when none was given), for the audit trail.
+        String[] resolved = {datasource.orElse(null)};
         try {
-            SqlRunner.SqlRun run = sql.run(datasource,
-                    (name, runner) -> runner.run(code, previewRows, Optional.of(context.requestId()), progress));
+            SqlRunner.SqlRun run = sql.run(datasource, (name, runner) -> {
+                resolved[0] = name;
+                return runner.run(code, previewRows, Optional.of(context.requestId()), progress);
+            });
             FrameMeta meta = run.frame();
             List<String> tables = List.copyOf(new TreeSet<>(run.statement().tables()));
             ExecutionResult result = new ExecutionResult("success",
                     metadata(meta, elapsedMs(started), run.preview().size(), tables),
                     new ExecutionResult.Data(meta.columns().stream().map(c -> c.name()).toList(), run.preview()),
                     Optional.of(meta.key()), true, Optional.empty());
-            record(context, "sql", code, tables, Optional.empty(), meta.rowCount(), started, List.of(), Optional.of(meta.key()));
+            record(context, "sql", code, tables, Optional.empty(), meta.rowCount(), started, List.of(),
+                    Optional.of(meta.key()), Optional.ofNullable(resolved[0]));
             return result;
         } catch (AgentException e) {
-            throw recorded(e, context, "sql", code, List.of(), started);
+            throw recorded(e, context, "sql", code, List.of(), started, Optional.ofNullable(resolved[0]));
         }
     }
 
@@ -100,7 +105,8 @@ public final class ExecutionService {
                 result = new ExecutionResult("success",
                         new ExecutionResult.Metadata(elapsedMs(started), 0, 0, false, false, List.of(), List.of(), keysRead),
                         new ExecutionResult.Data(List.of(), List.of()), Optional.empty(), false, output);
-                record(context, "python", code, List.of(), Optional.empty(), 0, started, keysRead, Optional.empty());
+                record(context, "python", code, List.of(), Optional.empty(), 0, started, keysRead, Optional.empty(),
+                        Optional.empty());
             } else {
                 FrameMeta meta = outcome.frame();
                 List<?> rows = cache.previewRows(meta.key(), previewRows);
@@ -108,20 +114,22 @@ public final class ExecutionService {
                         metadata(meta, elapsedMs(started), rows.size(), List.of()),
                         new ExecutionResult.Data(meta.columns().stream().map(c -> c.name()).toList(), rows),
                         Optional.of(meta.key()), true, output);
-                record(context, "python", code, List.of(), Optional.empty(), meta.rowCount(), started, keysRead, Optional.of(meta.key()));
+                record(context, "python", code, List.of(), Optional.empty(), meta.rowCount(), started, keysRead,
+                        Optional.of(meta.key()), Optional.empty());
             }
             metrics.pythonSucceeded();
             return result;
         } catch (RuntimeException e) {
             metrics.pythonFailed(e);
-            throw e instanceof AgentException agent ? recorded(agent, context, "python", code, keysRead, started) : e;
+            throw e instanceof AgentException agent
+                    ? recorded(agent, context, "python", code, keysRead, started, Optional.empty()) : e;
         }
     }
 
     private AgentException recorded(AgentException e, ExecutionContext context, String language, String code,
-                                    List<String> keysRead, long started) {
+                                    List<String> keysRead, long started, Optional<String> datasource) {
         try {
-            record(context, language, code, List.of(), Optional.of(e), 0, started, keysRead, Optional.empty());
+            record(context, language, code, List.of(), Optional.of(e), 0, started, keysRead, Optional.empty(), datasource);
         } catch (RuntimeException auditFailure) {
             e.addSuppressed(auditFailure);
         }
@@ -130,7 +138,7 @@ public final class ExecutionService {
 
     private void record(ExecutionContext context, String language, String code, List<String> tables,
                         Optional<AgentException> failure, long rows, long started, List<String> keysRead,
-                        Optional<String> keyWritten) {
+                        Optional<String> keyWritten, Optional<String> datasource) {
         String outcome = failure.map(e -> switch (e.type()) {
             case SQL_REJECTED -> "rejected";
             case TIMEOUT -> "timeout";
@@ -138,7 +146,7 @@ public final class ExecutionService {
         }).orElse("success");
         audit.append(new AuditEvent(Instant.now(), context.requestId(), context.callerAddress(), language,
                 AuditLog.sha256(code), Optional.of(code), tables, outcome, failure.map(e -> e.type().name()),
-                rows, elapsedMs(started), keysRead, keyWritten));
+                rows, elapsedMs(started), keysRead, keyWritten, datasource));
     }
 
     private static ExecutionResult.Metadata metadata(FrameMeta meta, double elapsedMs, int previewRows, List<String> tables) {

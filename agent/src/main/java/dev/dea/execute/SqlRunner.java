@@ -5,6 +5,7 @@ import dev.dea.cache.FrameMeta;
 import dev.dea.cache.FrameWriter;
 import dev.dea.cache.Provenance;
 import dev.dea.admission.Admission;
+import dev.dea.config.DatasourceConfig;
 import dev.dea.config.SqlAdmission;
 import dev.dea.config.SqlLimits;
 import dev.dea.db.Database;
@@ -42,6 +43,8 @@ public final class SqlRunner {
      * sandbox slot, never an SQL slot or a connection, while its code runs: it cannot wait on itself.
      */
     private final Admission admission;
+    /** Recorded in each frame's provenance. */
+    private final String datasource;
 
     public SqlRunner(Database database, SqlGuard guard, FrameCache cache) {
         this(database, guard, cache, ExecutionMetrics.none());
@@ -55,6 +58,13 @@ public final class SqlRunner {
 
     public SqlRunner(Database database, SqlGuard guard, FrameCache cache, ExecutionMetrics metrics,
                      SqlAdmission admission) {
+        this(DatasourceConfig.DEFAULT_NAME, database, guard, cache, metrics, admission);
+    }
+
+    /** The runner of datasource {@code datasource}, which its frames' provenance names. */
+    public SqlRunner(String datasource, Database database, SqlGuard guard, FrameCache cache, ExecutionMetrics metrics,
+                     SqlAdmission admission) {
+        this.datasource = requireNonNull(datasource, "datasource");
         this.database = requireNonNull(database, "database");
         this.guard = requireNonNull(guard, "guard");
         this.cache = requireNonNull(cache, "cache");
@@ -100,7 +110,7 @@ public final class SqlRunner {
 
     private SqlRun guardedRun(String sql, int previewRows, Optional<String> requestId, StepProgress progress) {
         GuardedStatement statement = guard.check(sql);
-        Provenance provenance = new Provenance("sql", sql, List.of(), requestId);
+        Provenance provenance = Provenance.sql(sql, datasource, requestId);
         Preview preview = new Preview(previewRows, cache.previewMaxBytes());
         // Admitted after the guard: a rejected statement never takes a slot.
         admission.acquire();

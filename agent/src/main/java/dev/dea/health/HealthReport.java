@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The agent's state as a JSON-ready map: served by {@code GET /health} and sent with each
  * platform heartbeat, so both say the same thing. The database decides {@code status};
- * the sandbox is reported, not required (SQL keeps working without Docker).
+ * the sandbox is reported, not required (SQL keeps working without Docker). {@code database} is
+ * the default datasource's, probed now; {@code datasources} lists each one.
  */
 public final class HealthReport {
     private HealthReport() {
@@ -20,6 +21,7 @@ public final class HealthReport {
     }
 
     public static Report of(Services services) {
+        // The default datasource decides the status, as the one database did before datasources.
         var db = services.database().health();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", db.reachable() ? "ok" : "unavailable");
@@ -37,6 +39,8 @@ public final class HealthReport {
             database.put("privileged_login", db.privilegedLogin());
         }
         body.put("database", database);
+        // Every datasource as its background probe last found it: one that hangs does not slow /health.
+        body.put("datasources", services.datasources().statuses());
         var cache = services.cache().stats();
         body.put("cache", Map.of("frames", cache.frames(), "bytes", cache.bytes(), "max_bytes", cache.maxBytes()));
         var sandbox = services.sandbox().status();

@@ -58,6 +58,8 @@ final class ExecuteRoutes {
                 .jsonBody(SchemaRef.written("ExecuteRequest", """
                         {"type": "object", "required": ["language", "code"], "additionalProperties": false, "properties": {
                           "language": {"type": "string", "enum": ["sql", "python"], "description": "case-insensitive"},
+                          "datasource": {"type": "string", "pattern": "^[a-z0-9_-]{1,63}$",
+                            "description": "SQL only: the datasource to run on (GET /datasources); omitted: the default one"},
                           %s}}""".formatted(code)))
                 .ok("The result, with a preview of its rows", result)
                 .apply(JobRoutes::asyncCapable)
@@ -116,12 +118,36 @@ final class ExecuteRoutes {
         String language = JsonBodies.requiredString(body, "language", 32).strip().toLowerCase(Locale.ROOT);
         int preview = previewRows(body);
         return switch (language) {
-            case "sql" -> ExecutionRequest.sql(JsonBodies.requiredString(body, "code", StepLimits.MAX_CODE_CHARS), preview);
-            case "python" -> ExecutionRequest.python(JsonBodies.requiredString(body, "code", StepLimits.MAX_CODE_CHARS),
-                    Map.of(), Map.of(), preview);
+            case "sql" -> ExecutionRequest.sql(JsonBodies.requiredString(body, "code", StepLimits.MAX_CODE_CHARS), preview)
+                    .on(datasource(body));
+            case "python" -> {
+                refuseDatasource(body);
+                yield ExecutionRequest.python(JsonBodies.requiredString(body, "code", StepLimits.MAX_CODE_CHARS),
+                        Map.of(), Map.of(), preview);
+            }
             default -> throw AgentException.validation("Field 'language' must be 'sql' or 'python', got '"
                     + abbreviate(language) + "'");
         };
+    }
+
+    /** The {@code datasource} field, if given: a string; whether the name exists is the service's to say. */
+    private static java.util.Optional<String> datasource(JsonNode body) {
+        JsonNode node = body.get("datasource");
+        if (node == null || node.isNull()) {
+            return java.util.Optional.empty();
+        }
+        if (!node.isTextual()) {
+            throw AgentException.validation("Field 'datasource' must be a string, got " + JsonBodies.describe(node));
+        }
+        return java.util.Optional.of(node.textValue());
+    }
+
+    /** Python reaches a datasource through sql() in its code, not through the request. */
+    private static void refuseDatasource(JsonNode body) {
+        if (datasource(body).isPresent()) {
+            throw AgentException.validation("Field 'datasource' applies to language 'sql' only; Python code reads the "
+                    + "default datasource with sql(query)");
+        }
     }
 
     ExecutionRequest executeOnDataRequest(JsonNode body) {

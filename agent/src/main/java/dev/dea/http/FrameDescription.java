@@ -30,22 +30,27 @@ public record FrameDescription(String cacheKey, long rowCount, long bytes, boole
         requireNonNull(data, "data");
     }
 
-    /** Where the frame came from: {@code kind} sql, python or inline; {@code source} the SQL or code. */
+    /**
+     * Where the frame came from: {@code kind} sql, python or inline; {@code source} the SQL or code;
+     * {@code datasource} the datasource a SQL frame was read from.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_ABSENT)
-    public record Provenance(String kind, String source, List<String> parentKeys, Optional<String> requestId) {
+    public record Provenance(String kind, String source, List<String> parentKeys, Optional<String> requestId,
+                             Optional<String> datasource) {
         public Provenance {
             requireNonNull(kind, "kind");
             requireNonNull(source, "source");
             parentKeys = List.copyOf(parentKeys);
             requireNonNull(requestId, "requestId");
+            requireNonNull(datasource, "datasource");
         }
     }
 
     static FrameDescription of(FrameMeta meta, List<?> previewRows) {
         var p = meta.provenance();
         return new FrameDescription(meta.key(), meta.rowCount(), meta.bytes(), meta.truncated(), meta.createdAt().toString(),
-                new Provenance(p.kind(), p.source(), p.parentKeys(), p.requestId()),
+                new Provenance(p.kind(), p.source(), p.parentKeys(), p.requestId(), p.datasource()),
                 meta.columns().stream().map(ResultColumn::of).toList(),
                 new ExecutionResult.Data(meta.columns().stream().map(c -> c.name()).toList(), previewRows),
                 previewRows.size() < meta.rowCount());

@@ -28,6 +28,8 @@ final class HealthRoutes {
                  "reason": {"type": "string", "description": "why it is down"},
                  "privileged_login": {"type": "array", "items": {"type": "string"},
                    "description": "the login's privileges (superuser, bypassrls, member of pg_...), present only when DB_ALLOW_PRIVILEGED_LOGIN=true accepted them"}}},
+               "datasources": {"type": "array", "items": %s,
+                 "description": "every datasource (GET /datasources), as its background probe last found it; database is the default one's"},
                "cache": {"type": "object", "required": ["frames", "bytes", "max_bytes"], "properties": {
                  "frames": {"type": "integer"}, "bytes": {"type": "integer"}, "max_bytes": {"type": "integer"}}},
                "sandbox": {"type": "object", "required": ["status", "runtime", "running", "queued", "pooled", "packages"], "properties": {
@@ -38,7 +40,7 @@ final class HealthRoutes {
                  "packages": {"type": "object", "additionalProperties": {"type": "string"},
                    "description": "the versions of Python and of the modules the sandbox image provides, by import name (what the code may import); empty when the image is missing or does not declare them",
                    "examples": [{"python": "3.13.5", "numpy": "2.2.4", "pandas": "2.2.3", "sklearn": "1.4.2"}]}}}}}
-            """);
+            """.formatted(DatasourceRoutes.DATASOURCE_JSON));
 
     /** What ClientLimits never counts or refuses (the router ignores trailing slashes). */
     static final java.util.Set<String> PATHS = java.util.Set.of("/health", "/health/");

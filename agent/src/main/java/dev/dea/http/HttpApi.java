@@ -41,7 +41,8 @@ public final class HttpApi {
         // Each route class gets only the services it uses.
         int maxPreview = services.config().sql().maxPreviewRows();
         new HealthRoutes(() -> HealthReport.of(services)).register(api);
-        new SchemaRoutes(services.schema(), services.profiles(), services.jobs()).register(api);
+        new DatasourceRoutes(services.datasources()).register(api);
+        new SchemaRoutes(services.datasources(), services.jobs()).register(api);
         new ExecuteRoutes(services.execution(), services.jobs(), maxPreview, bodies).register(api);
         new FrameRoutes(services.cache(), maxPreview).register(api);
         new JobRoutes(services.jobs()).register(api);

@@ -1,8 +1,8 @@
 package dev.dea.http;
 
+import dev.dea.datasource.Datasources;
+import dev.dea.error.AgentException;
 import dev.dea.jobs.JobService;
-import dev.dea.profile.ProfileService;
-import dev.dea.schema.SchemaService;
 import dev.dea.error.ErrorType;
 import dev.dea.openapi.ApiOperation;
 import dev.dea.openapi.ApiTag;
@@ -16,13 +16,11 @@ import io.javalin.http.Context;
 final class SchemaRoutes {
     private static final ApiTag SCHEMA = new ApiTag("schema", 
             "What the database holds: relations, columns, keys, and per-column profiles.");
-    private final SchemaService schema;
-    private final ProfileService profiles;
+    private final Datasources datasources;
     private final JobService jobs;
 
-    SchemaRoutes(SchemaService schema, ProfileService profiles, JobService jobs) {
-        this.schema = schema;
-        this.profiles = profiles;
+    SchemaRoutes(Datasources datasources, JobService jobs) {
+        this.datasources = datasources;
         this.jobs = jobs;
     }
 
@@ -30,12 +28,14 @@ final class SchemaRoutes {
         api.add(ApiOperation.get("/schema").tag(SCHEMA)
                 .summary("Tables, views, columns, keys and indexes of every non-system schema")
                 .description("Cached for SCHEMA_CACHE_TTL_SECONDS.")
+                .queryParam(DatasourceRoutes.PARAM, DatasourceRoutes.PARAM_DESCRIPTION, DatasourceRoutes.PARAM_SCHEMA)
                 .ok("The database schema", SchemaRef.of(DatabaseSchema.class))
-                .errors(ErrorType.DB_UNAVAILABLE).build(), this::schema);
+                .errors(ErrorType.NOT_FOUND, ErrorType.DB_UNAVAILABLE).build(), this::schema);
         api.add(ApiOperation.post("/schema/refresh").tag(SCHEMA)
                 .summary("Rebuild the schema cache now")
+                .queryParam(DatasourceRoutes.PARAM, DatasourceRoutes.PARAM_DESCRIPTION, DatasourceRoutes.PARAM_SCHEMA)
                 .ok("The fresh database schema", SchemaRef.of(DatabaseSchema.class))
-                .errors(ErrorType.DB_UNAVAILABLE).build(), this::refresh);
+                .errors(ErrorType.NOT_FOUND, ErrorType.DB_UNAVAILABLE).build(), this::refresh);
         api.add(ApiOperation.get("/schema/{table}/profile").tag(SCHEMA)
                 .summary("Per-column statistics of one table, computed in the database")
                 .description("Sampled with TABLESAMPLE above PROFILE_SAMPLE_ABOVE_ROWS rows; what is exact and what "
@@ -46,6 +46,7 @@ final class SchemaRoutes {
                         + "values of a table read in full come from pg_stats where fresh, labelled as estimates; "
                         + "exact: always count them (one more scan)",
                         SchemaRef.inline("{\"type\": \"string\", \"enum\": [\"auto\", \"exact\"]}"))
+                .queryParam(DatasourceRoutes.PARAM, DatasourceRoutes.PARAM_DESCRIPTION, DatasourceRoutes.PARAM_SCHEMA)
                 .ok("The table's profile", SchemaRef.of(TableProfile.class))
                 .apply(JobRoutes::asyncCapable)
                 .errors(ErrorType.NOT_FOUND, ErrorType.VALIDATION_ERROR, ErrorType.TIMEOUT, ErrorType.SQL_ERROR,
@@ -53,19 +54,25 @@ final class SchemaRoutes {
     }
 
     void schema(Context ctx) {
-        ctx.json(schema.schema());
+        ctx.json(datasources.use(DatasourceRoutes.param(ctx), d -> d.schema().schema()));
     }
 
     void refresh(Context ctx) {
-        ctx.json(schema.refresh());
+        ctx.json(datasources.use(DatasourceRoutes.param(ctx), d -> d.schema().refresh()));
     }
 
     void profile(Context ctx) {
         DistributionMode mode = DistributionMode.parse(ctx.queryParam("distribution"));
+        var datasource = DatasourceRoutes.param(ctx);
         if (JobRoutes.respondAsync(ctx)) {
+            // Profile jobs run on the default datasource's services (JobService): a named one would be ignored.
+            if (datasource.isPresent() && !datasources.get(datasource).isDefault()) {
+                throw AgentException.validation("An asynchronous profile runs on the default datasource only; "
+                        + "profile datasource '" + datasource.get() + "' synchronously");
+            }
             JobRoutes.accepted(ctx, jobs.submitProfile(ctx.pathParam("table"), mode, ExecuteRoutes.context(ctx)));
         } else {
-            ctx.json(profiles.profile(ctx.pathParam("table"), mode));
+            ctx.json(datasources.use(datasource, d -> d.profiles().profile(ctx.pathParam("table"), mode)));
         }
     }
 }

@@ -46,20 +46,36 @@ public final class AgentHarness implements AutoCloseable {
     }
 
     public static AgentHarness start(DbConfig db, Map<String, String> extraEnv) {
+        Map<String, String> env = new HashMap<>();
+        env.put("DB_HOST", db.host());
+        env.put("DB_PORT", String.valueOf(db.port()));
+        env.put("DB_USER", db.user());
+        env.put("DB_PASSWORD", db.password());
+        env.put("DB_NAME", db.name());
+        env.put("DB_SSL_MODE", "disable");
+        // The suite logs in as the superuser postgres (TestPostgres.config), refused without this flag.
+        env.put("DB_ALLOW_PRIVILEGED_LOGIN", String.valueOf(db.allowPrivilegedLogin()));
+        env.putAll(extraEnv);
+        return startWith(env);
+    }
+
+    /**
+     * An agent whose databases come from DATASOURCES_FILE {@code file} (no DB_* variable), with
+     * {@code extraEnv} (e.g. the variables its password_env entries name).
+     */
+    public static AgentHarness startWithDatasources(Path file, Map<String, String> extraEnv) {
+        Map<String, String> env = new HashMap<>(extraEnv);
+        env.put("DATASOURCES_FILE", file.toString());
+        return startWith(env);
+    }
+
+    private static AgentHarness startWith(Map<String, String> extraEnv) {
         try {
             Path cacheDir = Files.createTempDirectory("dea-cache-");
             Map<String, String> env = new HashMap<>();
             env.put("AGENT_SECRET_TOKEN", TOKEN);
             env.put("AGENT_PORT", "0");
             env.put("AGENT_HOST", "127.0.0.1");
-            env.put("DB_HOST", db.host());
-            env.put("DB_PORT", String.valueOf(db.port()));
-            env.put("DB_USER", db.user());
-            env.put("DB_PASSWORD", db.password());
-            env.put("DB_NAME", db.name());
-            env.put("DB_SSL_MODE", "disable");
-            // The suite logs in as the superuser postgres (TestPostgres.config), refused without this flag.
-            env.put("DB_ALLOW_PRIVILEGED_LOGIN", String.valueOf(db.allowPrivilegedLogin()));
             env.put("CACHE_DIR", cacheDir.toString());
             env.put("AUDIT_LOG_PATH", Files.createTempDirectory("dea-audit-").resolve("audit.log").toString());
             // Most tests never run Python: no warm containers unless a test asks for them.

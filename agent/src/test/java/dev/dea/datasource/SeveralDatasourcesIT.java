@@ -1,0 +1,140 @@
+package dev.dea.datasource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dea.config.DbConfig;
+import dev.dea.testing.AgentHarness;
+import dev.dea.testing.DatasourcesFiles;
+import dev.dea.testing.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One agent serving two PostgreSQL databases, named "sales" (the default) and "hr". */
+class SeveralDatasourcesIT {
+    private static String salesDb;
+    private static String hrDb;
+    private static AgentHarness agent;
+
+    @BeforeAll
+    static void start() throws Exception {
+        salesDb = TestPostgres.freshDatabase("dea_it_ds_sales");
+        hrDb = TestPostgres.freshDatabase("dea_it_ds_hr");
+        try (Connection c = TestPostgres.connect(salesDb); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE orders (id int PRIMARY KEY, amount numeric); INSERT INTO orders VALUES (1, 10), (2, 20)");
+        }
+        try (Connection c = TestPostgres.connect(hrDb); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE staff (id int PRIMARY KEY, name text); INSERT INTO staff VALUES (1, 'ada'), (2, 'bob'), (3, 'cy')");
+        }
+        Map<String, DbConfig> datasources = new LinkedHashMap<>();
+        datasources.put("sales", TestPostgres.config(salesDb));
+        datasources.put("hr", TestPostgres.config(hrDb));
+        DatasourcesFiles file = DatasourcesFiles.write(datasources);
+        agent = AgentHarness.startWithDatasources(file.file(), file.env());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (agent != null) {
+            agent.close();
+        }
+        TestPostgres.drop(salesDb);
+        TestPostgres.drop(hrDb);
+    }
+
+    @Test
+    void listsEveryDatasourceWithItsServerStateAndWhichIsTheDefault() {
+        var r = agent.get("/datasources");
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode list = r.json().path("datasources");
+        assertThat(list).hasSize(2);
+        assertThat(list.get(0).path("name").asText()).isEqualTo("sales");
+        assertThat(list.get(0).path("default").asBoolean()).isTrue();
+        assertThat(list.get(1).path("name").asText()).isEqualTo("hr");
+        assertThat(list.get(1).path("default").asBoolean()).isFalse();
+        for (JsonNode d : list) {
+            assertThat(d.path("dialect").asText()).isEqualTo("postgresql");
+            assertThat(d.path("status").asText()).isEqualTo("up");
+            assertThat(d.path("server").path("product").asText()).isEqualTo("PostgreSQL");
+            assertThat(d.path("server").path("version").asText()).isNotBlank();
+        }
+        // Who the agent logs in as, and where, is the operator's business, not the caller's.
+        assertThat(r.body()).doesNotContain("postgres\"").doesNotContain("127.0.0.1").doesNotContain("password");
+    }
+
+    @Test
+    void healthReportsEachDatasource() {
+        var r = agent.getAnonymously("/health");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().path("datasources")).hasSize(2);
+        assertThat(r.json().path("datasources").get(1).path("status").asText()).isEqualTo("up");
+    }
+
+    @Test
+    void schemaIsTheNamedDatasourcesAndTheDefaultOneWhenNoneIsNamed() {
+        assertThat(tableNames(agent.get("/schema").json())).contains("orders").doesNotContain("staff");
+        assertThat(tableNames(agent.get("/schema?datasource=sales").json())).contains("orders").doesNotContain("staff");
+        assertThat(tableNames(agent.get("/schema?datasource=hr").json())).contains("staff").doesNotContain("orders");
+        var refreshed = agent.post("/schema/refresh?datasource=hr", "");
+        assertThat(refreshed.status()).isEqualTo(200);
+        assertThat(tableNames(refreshed.json())).contains("staff");
+    }
+
+    @Test
+    void profilesATableOfTheNamedDatasource() {
+        var r = agent.get("/schema/staff/profile?datasource=hr");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().path("row_count").asLong()).isEqualTo(3);
+        assertThat(agent.get("/schema/staff/profile").status()).isEqualTo(404);
+    }
+
+    @Test
+    void executesSqlOnTheNamedDatasourceAndOnTheDefaultWhenNoneIsNamed() {
+        var onHr = agent.post("/execute", "{\"language\":\"sql\",\"datasource\":\"hr\",\"code\":\"SELECT count(*) AS n FROM staff\"}");
+        assertThat(onHr.status()).isEqualTo(200);
+        assertThat(onHr.json().path("data").path("rows").get(0).get(0).asLong()).isEqualTo(3);
+        var onDefault = agent.sql("SELECT sum(amount) AS total FROM orders");
+        assertThat(onDefault.status()).isEqualTo(200);
+        assertThat(onDefault.json().path("data").path("rows").get(0).get(0).asText()).startsWith("30");
+        var wrongPlace = agent.sql("SELECT count(*) FROM staff");
+        assertThat(wrongPlace.status()).isEqualTo(400);
+    }
+
+    @Test
+    void anUnknownDatasourceIsNotFoundAndTheAnswerListsTheAvailableOnes() {
+        for (var r : List.of(agent.get("/schema?datasource=nope"), agent.get("/schema/staff/profile?datasource=nope"),
+                agent.post("/execute", "{\"language\":\"sql\",\"datasource\":\"nope\",\"code\":\"SELECT 1\"}"))) {
+            assertThat(r.status()).isEqualTo(404);
+            assertThat(r.errorType()).isEqualTo("NOT_FOUND");
+            assertThat(r.json().path("detail").path("message").asText()).contains("nope").contains("sales, hr");
+        }
+    }
+
+    @Test
+    void auditTrailAndFrameProvenanceNameTheDatasource() throws Exception {
+        var r = agent.post("/execute", "{\"language\":\"sql\",\"datasource\":\"hr\",\"code\":\"SELECT name FROM staff WHERE id = 2\"}");
+        assertThat(r.status()).isEqualTo(200);
+        String key = r.json().path("cache_key").asText();
+        var frame = agent.get("/frames/" + key);
+        assertThat(frame.status()).isEqualTo(200);
+        assertThat(frame.json().path("provenance").path("datasource").asText()).isEqualTo("hr");
+        String auditLog = agent.services().config().audit().path().toString();
+        List<String> lines = new ArrayList<>(Files.readAllLines(java.nio.file.Path.of(auditLog)));
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("WHERE id = 2").contains("\"datasource\":\"hr\""));
+    }
+
+    private static List<String> tableNames(JsonNode schema) {
+        List<String> names = new ArrayList<>();
+        schema.path("schema").path("tables").forEach(t -> names.add(t.path("name").asText()));
+        return names;
+    }
+}
