@@ -1,0 +1,114 @@
+package dev.dea.datasource;
+
+import dev.dea.config.DbConfig;
+import dev.dea.testing.AgentHarness;
+import dev.dea.testing.DatasourcesFiles;
+import dev.dea.testing.SocketProxy;
+import dev.dea.testing.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two datasources, "main" (the default) and "flaky", which reaches the same server through a
+ * proxy the test takes down: the other keeps answering, the down one fails fast, and it is used
+ * again once it answers, without a restart.
+ */
+class DatasourceOutageIT {
+    private static String database;
+    private static SocketProxy proxy;
+    private static AgentHarness agent;
+
+    @BeforeAll
+    static void start() throws Exception {
+        database = TestPostgres.freshDatabase("dea_it_ds_outage");
+        try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id int); INSERT INTO t VALUES (1), (2)");
+        }
+        DbConfig direct = TestPostgres.config(database);
+        proxy = SocketProxy.tcp(direct.port());
+        DbConfig viaProxy = new DbConfig(direct.dialect(), "127.0.0.1", proxy.port(), direct.user(), direct.password(),
+                direct.name(), direct.sslMode(), direct.readOnlyRole(), direct.searchPath(), direct.poolSize(),
+                direct.allowPrivilegedLogin());
+        Map<String, DbConfig> datasources = new LinkedHashMap<>();
+        datasources.put("main", direct);
+        datasources.put("flaky", viaProxy);
+        DatasourcesFiles file = DatasourcesFiles.write(datasources);
+        agent = AgentHarness.startWithDatasources(file.file(), file.env());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (agent != null) {
+            agent.close();
+        }
+        proxy.close();
+        TestPostgres.drop(database);
+    }
+
+    @Test
+    void aDownDatasourceFailsFastNamingItselfWhileTheOtherAnswersAndComesBackWithoutARestart() throws Exception {
+        assertThat(sqlOn("flaky").status()).isEqualTo(200);
+
+        proxy.down();
+        waitFor(() -> status("flaky").equals("down"), Duration.ofSeconds(15));
+        assertThat(status("main")).isEqualTo("up");
+
+        for (int i = 0; i < 3; i++) {
+            long started = System.nanoTime();
+            var r = sqlOn("flaky");
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.errorType()).isEqualTo("DB_UNAVAILABLE");
+            assertThat(r.json().path("detail").path("message").asText()).contains("'flaky'");
+            assertThat(ms).as("a request to a datasource known down must not wait for a connection").isLessThan(200);
+        }
+        long started = System.nanoTime();
+        var schema = agent.get("/schema?datasource=flaky");
+        assertThat(schema.status()).isEqualTo(503);
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(200);
+
+        long mainStarted = System.nanoTime();
+        assertThat(sqlOn("main").status()).isEqualTo(200);
+        assertThat(agent.get("/schema?datasource=main").status()).isEqualTo(200);
+        assertThat((System.nanoTime() - mainStarted) / 1_000_000).isLessThan(2_000);
+        assertThat(agent.getAnonymously("/health").status()).as("the default datasource decides").isEqualTo(200);
+
+        proxy.up();
+        waitFor(() -> status("flaky").equals("up"), Duration.ofSeconds(15));
+        assertThat(sqlOn("flaky").status()).isEqualTo(200);
+    }
+
+    private static AgentHarness.Reply sqlOn(String datasource) {
+        return agent.post("/execute", "{\"language\":\"sql\",\"datasource\":\"" + datasource
+                + "\",\"code\":\"SELECT count(*) FROM t\"}");
+    }
+
+    private static String status(String name) {
+        for (var d : agent.get("/datasources").json().path("datasources")) {
+            if (d.path("name").asText().equals(name)) {
+                return d.path("status").asText();
+            }
+        }
+        throw new AssertionError("no datasource " + name);
+    }
+
+    private static void waitFor(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not reached within " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+}
