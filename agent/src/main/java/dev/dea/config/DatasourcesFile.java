@@ -233,7 +233,7 @@ public final class DatasourcesFile {
         }
         value.forEach(v -> {
             if (v.isTextual() && !v.textValue().isBlank()) {
-                items.add(v.textValue().strip());
+                items.add(v.textValue().strip().toLowerCase(Locale.ROOT));
             } else {
                 problems.add(where + ": sql." + key + " must hold only non-empty names");
             }
