@@ -71,16 +71,16 @@ class RequestShapeIT {
         var r = agent.post("/execute", "{\"language\": \"sql\", \"code\": \"SELECT 1\", \"previewRows\": 5}");
         JsonNode detail = validationError(r);
         assertThat(detail.path("message").asText()).contains("'previewRows'", "POST /execute", "preview_rows");
-        assertThat(texts(detail.path("accepted"))).containsExactly("code", "language", "preview_rows");
+        assertThat(texts(detail.path("accepted"))).containsExactly("code", "datasource", "language", "preview_rows");
     }
 
     @Test
     void anUnknownQueryParameterOnTheProfileIsA400ListingDistribution() {
         JsonNode detail = validationError(agent.get("/schema/products/profile?distributon=exact"));
         assertThat(detail.path("message").asText()).contains("'distributon'", "GET /schema/{table}/profile", "distribution");
-        assertThat(texts(detail.path("accepted"))).containsExactly("distribution");
+        assertThat(texts(detail.path("accepted"))).containsExactly("datasource", "distribution");
         // A route that documents no query parameter takes none.
-        assertThat(validationError(agent.get("/schema?verbose=1")).path("message").asText())
+        assertThat(validationError(agent.get("/datasources?verbose=1")).path("message").asText())
                 .contains("'verbose'", "takes no query parameters");
         assertThat(agent.get("/schema/products/profile?distribution=exact").status()).isEqualTo(200);
     }
