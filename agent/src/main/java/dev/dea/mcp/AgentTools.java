@@ -16,6 +16,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 
 import static java.util.Objects.requireNonNull;
@@ -74,19 +75,26 @@ final class AgentTools {
     }
 
     private McpSchema.CallToolResult describeSchema(ToolArguments args, ExecutionContext caller) {
-        return args.optionalString("table", 1_000)
-                .map(table -> results.success(schema.table(services.schema().resolve(table)), List.of()))
-                .orElseGet(() -> results.success(schema.overview(services.schema().schema()), List.of()));
+        Optional<String> table = args.optionalString("table", 1_000);
+        return services.datasources().use(datasource(args), d -> table
+                .map(t -> results.success(schema.table(d.schema().resolve(t)), List.of()))
+                .orElseGet(() -> results.success(schema.overview(d.schema().schema()), List.of())));
     }
 
     private McpSchema.CallToolResult profileTable(ToolArguments args, ExecutionContext caller) {
         String table = args.requiredString("table", 1_000);
-        return results.success(compact.profile(services.profiles().profile(table)), List.of());
+        return services.datasources().use(datasource(args),
+                d -> results.success(compact.profile(d.profiles().profile(table)), List.of()));
     }
 
     private McpSchema.CallToolResult runSql(ToolArguments args, ExecutionContext caller) {
         String sql = args.requiredString("sql", StepLimits.MAX_CODE_CHARS);
-        return execution(services.execution().execute(ExecutionRequest.sql(sql, previewRows(args)), caller));
+        return execution(services.execution().execute(ExecutionRequest.sql(sql, previewRows(args)).on(datasource(args)),
+                caller));
+    }
+
+    private static Optional<String> datasource(ToolArguments args) {
+        return args.optionalString("datasource", 64);
     }
 
     private McpSchema.CallToolResult runPython(ToolArguments args, ExecutionContext caller) {

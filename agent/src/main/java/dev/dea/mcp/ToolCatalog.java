@@ -68,7 +68,7 @@ final class ToolCatalog {
                         + "parent. With 'table': that one table in full (column defaults, comments, enum values, primary and "
                         + "foreign keys, indexes). Reads the catalog only (cached for a few minutes), never table rows.",
                 ordered("table", stringProperty("Optional. One table or view, e.g. 'film', 'public.film' or '\"Mixed Case\"'. "
-                        + "Omit it for the overview of all tables.")),
+                        + "Omit it for the overview of all tables."), "datasource", datasourceProperty()),
                 List.of());
     }
 
@@ -80,7 +80,8 @@ final class ToolCatalog {
                         + "writing queries. Large tables are profiled on a sample: then 'sampled' is true and estimated "
                         + "statistics are labelled. Costs one or two scans of the table; for structure alone use "
                         + "describe_schema. Unknown tables fail with type NOT_FOUND and suggestions.",
-                ordered("table", stringProperty("The table or view, e.g. 'film' or 'public.film'.")),
+                ordered("table", stringProperty("The table or view, e.g. 'film' or 'public.film'."),
+                        "datasource", datasourceProperty()),
                 List.of("table"));
     }
 
@@ -94,7 +95,8 @@ final class ToolCatalog {
                         + "PostgreSQL's own errors come back as SQL_ERROR with its message, position and hint. Aggregate in "
                         + "SQL where you can: the statistics cover every row, the preview only the first few."
                         + RESULT_SHAPE,
-                ordered("sql", stringProperty("The SELECT query."), "preview_rows", previewProperty()),
+                ordered("sql", stringProperty("The SELECT query."), "preview_rows", previewProperty(),
+                        "datasource", datasourceProperty()),
                 List.of("sql"));
     }
 
@@ -163,6 +165,12 @@ final class ToolCatalog {
 
     private static Map<String, Object> stringProperty(String description) {
         return Map.of("type", "string", "description", description);
+    }
+
+    /** The agent may serve several databases; the tools take one by name, the default one when omitted. */
+    private static Map<String, Object> datasourceProperty() {
+        return stringProperty("Optional. Which of the agent's databases to use, by name (GET /datasources lists them); "
+                + "omit it for the default one. An unknown name fails with type NOT_FOUND listing the names.");
     }
 
     private static Map<String, Object> previewProperty() {

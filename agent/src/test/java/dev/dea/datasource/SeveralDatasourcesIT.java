@@ -5,6 +5,10 @@ import dev.dea.config.DbConfig;
 import dev.dea.testing.AgentHarness;
 import dev.dea.testing.DatasourcesFiles;
 import dev.dea.testing.TestPostgres;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,6 +134,33 @@ class SeveralDatasourcesIT {
         String auditLog = agent.services().config().audit().path().toString();
         List<String> lines = new ArrayList<>(Files.readAllLines(java.nio.file.Path.of(auditLog)));
         assertThat(lines).anySatisfy(line -> assertThat(line).contains("WHERE id = 2").contains("\"datasource\":\"hr\""));
+    }
+
+    @Test
+    void mcpToolsTakeTheDatasourceByName() throws Exception {
+        var transport = HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + agent.uri("/").getPort())
+                .endpoint("/mcp")
+                .requestBuilder(java.net.http.HttpRequest.newBuilder().header("Authorization", "Bearer " + AgentHarness.TOKEN))
+                .build();
+        try (McpSyncClient client = McpClient.sync(transport).requestTimeout(java.time.Duration.ofSeconds(60)).build()) {
+            client.initialize();
+            var sql = client.callTool(new McpSchema.CallToolRequest("run_sql",
+                    Map.of("sql", "SELECT count(*) AS n FROM staff", "datasource", "hr")));
+            assertThat(sql.isError()).as("%s", sql.content()).isFalse();
+            assertThat(text(sql)).contains("\"row_count\":1");
+            var schema = client.callTool(new McpSchema.CallToolRequest("describe_schema", Map.of("datasource", "hr")));
+            assertThat(text(schema)).contains("staff").doesNotContain("orders");
+            var profile = client.callTool(new McpSchema.CallToolRequest("profile_table",
+                    Map.of("table", "staff", "datasource", "hr")));
+            assertThat(profile.isError()).as("%s", profile.content()).isFalse();
+            var unknown = client.callTool(new McpSchema.CallToolRequest("run_sql", Map.of("sql", "SELECT 1", "datasource", "nope")));
+            assertThat(unknown.isError()).isTrue();
+            assertThat(text(unknown)).contains("NOT_FOUND").contains("sales, hr");
+        }
+    }
+
+    private static String text(McpSchema.CallToolResult result) {
+        return ((McpSchema.TextContent) result.content().get(0)).text();
     }
 
     private static List<String> tableNames(JsonNode schema) {
