@@ -63,6 +63,10 @@ class PlatformLinkIT {
             Call heartbeat = calls.stream().filter(c -> c.path().endsWith("/heartbeat")).findFirst().orElseThrow();
             assertThat(heartbeat.path()).isEqualTo("/api/v1/agents/agt-test-1/heartbeat");
             assertThat(heartbeat.body().path("health").path("database").path("status").asText()).isEqualTo("up");
+            // The DB_* variables define one datasource, named default: announced, and its state in each heartbeat.
+            assertThat(register.body().path("capabilities").path("datasources").toString())
+                    .isEqualTo("[{\"name\":\"default\",\"dialect\":\"postgresql\",\"default\":true}]");
+            assertThat(heartbeat.body().path("health").path("datasources").get(0).path("status").asText()).isEqualTo("up");
             assertThat(calls.stream().filter(c -> c.path().endsWith("/deregister")).count()).isEqualTo(1);
         } finally {
             platform.stop(0);

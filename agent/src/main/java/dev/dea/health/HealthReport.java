@@ -78,6 +78,14 @@ public final class HealthReport {
         Map<String, Object> caps = new LinkedHashMap<>();
         caps.put("endpoints", endpoints);
         caps.put("languages", List.of("sql", "python"));
+        // Names the platform may pass as `datasource`; their state travels with each heartbeat (health.datasources).
+        caps.put("datasources", services.datasources().all().stream().map(d -> {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("name", d.name());
+            one.put("dialect", d.config().db().dialect().id());
+            one.put("default", d.isDefault());
+            return one;
+        }).toList());
         caps.put("sql", sql);
         caps.put("python", python);
         caps.put("max_request_bytes", config.maxRequestBytes());
