@@ -138,6 +138,7 @@ def execute(request) -> tuple:
         "__name__": "__main__", "__builtins__": builtins,
         "pd": pd, "np": np, "plt": plt, "input_data": inputs,
         "sql": sandbox_sql.make_sql(client), "conn": sandbox_sql.Connection(client),
+        "conns": sandbox_sql.Connections(client),
         "AgentSqlError": sandbox_sql.AgentSqlError,
     }
     # Lets tracebacks (and inspect) show the user's source lines.

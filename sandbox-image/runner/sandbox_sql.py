@@ -43,10 +43,15 @@ class SqlClient:
         # A broken exchange must end the run even if the user code swallows the exception.
         self.fatal = None
 
-    def query(self, query):
-        """(meta, row lines) of the agent's answer; raises AgentSqlError on sql_error."""
+    def query(self, query, datasource=None):
+        """(meta, row lines) of the agent's answer; raises AgentSqlError on sql_error.
+
+        ``datasource``: the name of one of the agent's datasources; None for its default one.
+        """
         if not isinstance(query, str):
             raise TypeError("sql() takes the query as a str, not %s" % type(query).__name__)
+        if datasource is not None and not isinstance(datasource, str):
+            raise TypeError("sql() takes the datasource as a str, not %s" % type(datasource).__name__)
         with self.lock:
             if self.fatal is not None:
                 raise RuntimeError("the agent channel is broken: %s" % self.fatal)
@@ -54,7 +59,10 @@ class SqlClient:
             self.next_id += 1
             self.queries += 1
             try:
-                self.channel.send({"type": "sql", "id": request_id, "query": query})
+                request = {"type": "sql", "id": request_id, "query": query}
+                if datasource is not None:
+                    request["datasource"] = datasource
+                self.channel.send(request)
                 reply = self.channel.read_message()
                 if reply.get("id") != request_id:
                     raise ValueError("answer for id %r while waiting for %d" % (reply.get("id"), request_id))
@@ -71,8 +79,8 @@ class SqlClient:
                 self.fatal = "%s: %s" % (type(e).__name__, e)
                 raise RuntimeError("the agent channel is broken: %s" % self.fatal) from None
 
-    def frame(self, query):
-        meta, lines = self.query(query)
+    def frame(self, query, datasource=None):
+        meta, lines = self.query(query, datasource)
         try:
             return frame_from_lines(meta, lines)
         except (FrameFormatError, ValueError, KeyError, TypeError) as e:
@@ -81,12 +89,14 @@ class SqlClient:
 
 
 def make_sql(client: SqlClient):
-    def sql(query: str):
+    def sql(query: str, datasource: str = None):
         """Run ``query`` through the agent's SQL guard; the rows as a DataFrame.
 
-        Dtypes follow docs/frame-format.md. Raises AgentSqlError if the agent refuses it.
+        ``datasource`` names one of the agent's datasources (GET /datasources); omitted, the
+        default one. Dtypes follow docs/frame-format.md. Raises AgentSqlError if the agent
+        refuses it (NOT_FOUND for an unknown datasource).
         """
-        return client.frame(query)
+        return client.frame(query, datasource)
     return sql
 
 
@@ -139,8 +149,9 @@ _PY = {
 class Cursor:
     arraysize = 1
 
-    def __init__(self, client: SqlClient):
+    def __init__(self, client: SqlClient, datasource=None):
         self._client = client
+        self._datasource = datasource
         self._rows = []
         self._pos = 0
         self.description = None
@@ -149,7 +160,7 @@ class Cursor:
     def execute(self, operation, parameters=None):
         if parameters:
             raise NotSupportedError("query parameters are not supported; the agent's SQL guard takes literal SQL")
-        meta, lines = self._client.query(operation)
+        meta, lines = self._client.query(operation, self._datasource)
         columns = meta["columns"]
         converters = [_PY[c["kind"]] for c in columns]
         rows = json.loads(b"[" + b",".join(l.rstrip(b"\n") for l in lines) + b"]") if lines else []
@@ -200,11 +211,12 @@ class Connection:
     Error = Error
     NotSupportedError = NotSupportedError
 
-    def __init__(self, client: SqlClient):
+    def __init__(self, client: SqlClient, datasource=None):
         self._client = client
+        self._datasource = datasource
 
     def cursor(self):
-        return Cursor(self._client)
+        return Cursor(self._client, self._datasource)
 
     def commit(self):
         pass
@@ -220,3 +232,18 @@ class Connection:
 
     def __exit__(self, *exc):
         return False
+
+
+class Connections:
+    """``conns[NAME]``: a connection to the agent's datasource NAME, for ``pd.read_sql(q, conns["hr"])``.
+
+    Any name is accepted here; the agent answers NOT_FOUND, listing the names, when the query runs.
+    """
+
+    def __init__(self, client: SqlClient):
+        self._client = client
+
+    def __getitem__(self, name):
+        if not isinstance(name, str):
+            raise TypeError("conns takes a datasource name (str), not %s" % type(name).__name__)
+        return Connection(self._client, name)

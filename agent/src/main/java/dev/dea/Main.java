@@ -151,7 +151,7 @@ public final class Main {
             // sql() inside sandboxed code takes the same guarded, read-only path as /execute.
             // Closed first: its containers are removed while the cache and the pool still serve them.
             SandboxService sandbox = lifecycle.started("sandbox", new SandboxService(config.sandbox(), cache,
-                    (sql, requestId) -> datasources.run(Optional.empty(), (name, runner) -> runner.frame(sql, requestId))));
+                    (sql, datasource, requestId) -> datasources.run(datasource, (name, runner) -> runner.frame(sql, requestId))));
             metrics.watchSandbox(sandbox::load);
             ExecutionService execution = new ExecutionService(datasources, sandbox, cache, audit, metrics.executions());
             // Beside the frames, not among them: the cache manages only its frames/ and tmp/.

@@ -149,10 +149,12 @@ final class RunnerExchange {
     private void answerSql(JsonNode message) throws IOException {
         JsonNode id = message.path("id");
         String query = message.path("query").asText("");
+        JsonNode datasource = message.path("datasource");
         FrameMeta result;
         InputStream rows;
         try {
-            result = sql.runSql(query, job.requestId());
+            result = sql.runSql(query, datasource.isTextual() ? Optional.of(datasource.textValue()) : Optional.empty(),
+                    job.requestId());
             rows = cache.openRows(result.key());
         } catch (AgentException e) {
             log.debug("sql() from sandboxed code failed: {}", e.type());

@@ -8,9 +8,10 @@ import java.util.Optional;
  * Runs a query the sandboxed code asked for ({@code sql(...)}, {@code pd.read_sql(q, conn)})
  * through the agent's SQL path and returns the cached result frame, whose rows are
  * streamed back to the sandbox. Throws {@link dev.dea.error.AgentException} (e.g.
- * SQL_REJECTED), which the code sees as an {@code AgentSqlError}.
+ * SQL_REJECTED), which the code sees as an {@code AgentSqlError}. {@code datasource}: the name the
+ * code gave ({@code sql(q, datasource="hr")}, {@code conns["hr"]}); empty for the default one.
  */
 @FunctionalInterface
 public interface SqlCallback {
-    FrameMeta runSql(String sql, Optional<String> requestId);
+    FrameMeta runSql(String sql, Optional<String> datasource, Optional<String> requestId);
 }

@@ -45,8 +45,9 @@ final class SandboxFixture implements AutoCloseable {
         sql = new SqlRunner(database, TestGuards.guard(), cache);
     }
 
+    /** One database: a named datasource is not this fixture's concern (SeveralDatasourcesIT). */
     SqlCallback sqlCallback() {
-        return sql::frame;
+        return (query, datasource, requestId) -> sql.frame(query, requestId);
     }
 
     static SandboxConfig config(Duration timeout, int maxConcurrent, int queueSize, Optional<String> runtime) {

@@ -62,7 +62,7 @@ class WarmPoolIT {
         // A second agent = another cache directory; at start it reaps only its own predecessor's containers.
         java.nio.file.Path otherDir = java.nio.file.Files.createTempDirectory("dea-other-agent");
         try (var otherCache = new dev.dea.cache.FrameCache(new dev.dea.config.CacheConfig(otherDir, Duration.ofHours(1), 1L << 30, 1L << 20, 100_000));
-             SandboxService other = new SandboxService(withPool(config, 0), otherCache, (q, r) -> {
+             SandboxService other = new SandboxService(withPool(config, 0), otherCache, (q, d, r) -> {
                  throw new AssertionError("no sql expected");
              })) {
             assertThat(other.status().usable()).isTrue();
