@@ -63,7 +63,8 @@ class Session:
         """(result message, parsed result rows, sql queries seen, exit code).
 
         ``inputs`` is a list of (name, meta, row lines); ``sql_handler(query)`` returns
-        ("ok", meta, row lines) or ("error", type, message).
+        ("ok", meta, row lines) or ("error", type, message). A query sent for a named datasource
+        is seen (and handed to the handler) as "NAME: query".
         """
         if self.ready is None:
             self.wait_ready()
@@ -75,8 +76,10 @@ class Session:
         while True:
             message = self.read_message()
             if message["type"] == "sql":
-                queries.append(message["query"])
-                answer = sql_handler(message["query"]) if sql_handler else ("error", "SQL_REJECTED", "no sql here")
+                seen = message["query"] if "datasource" not in message else "%s: %s" % (message["datasource"],
+                                                                                      message["query"])
+                queries.append(seen)
+                answer = sql_handler(seen) if sql_handler else ("error", "SQL_REJECTED", "no sql here")
                 if answer[0] == "ok":
                     self.send({"type": "sql_result", "id": message["id"], "meta": answer[1]}, answer[2])
                 else:

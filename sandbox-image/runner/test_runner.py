@@ -243,6 +243,21 @@ result_df = a.assign(n=b["n"])
         self.assertEqual([[1, "12.50", "2024-01-02T01:04:05Z", 7.0], [2, "-0.10", "2024-06-01T00:00:00Z", "NaN"]],
                          rows)
 
+    def test_sql_and_conns_name_a_datasource_and_omit_it_for_the_default(self):
+        def agent(query):
+            return "ok", meta(["n"], ["int64"], ["Int64"], 1), [line([1])]
+        code = """
+sql("SELECT 1 AS n")
+sql("SELECT 2 AS n", datasource="hr")
+pd.read_sql("SELECT 3 AS n", conns["hr"])
+pd.read_sql("SELECT 4 AS n", conn)
+result_df = sql("SELECT 5 AS n", "sales")
+"""
+        message, _, queries, code_ = run(code, sql_handler=agent)
+        self.assert_ok(message, code_)
+        self.assertEqual(["SELECT 1 AS n", "hr: SELECT 2 AS n", "hr: SELECT 3 AS n", "SELECT 4 AS n",
+                          "sales: SELECT 5 AS n"], queries)
+
     def test_sql_error_surfaces_as_exception_at_the_user_line(self):
         code = "x = 1\n\ndf = sql('DELETE FROM orders')\nresult_df = df\n"
         message, _, queries, code_ = run(code, sql_handler=lambda q: ("error", "SQL_REJECTED", "not a SELECT"))
