@@ -3,6 +3,7 @@ package dev.dea.doctor;
 import dev.dea.config.AgentConfig;
 import dev.dea.config.ConfigException;
 import dev.dea.config.ConfigLoader;
+import dev.dea.config.DatasourceConfig;
 import dev.dea.identity.AgentIdentity;
 
 import org.slf4j.Logger;
@@ -81,13 +82,33 @@ public final class Doctor {
         }
         checks.add(Check.ok("configuration", "valid"));
         checks.add(ListenCheck.run(config.host(), config.port(), config.tls().isPresent(), AgentIdentity.of(config)));
-        checks.addAll(DatabaseChecks.run(config.db()));
+        checks.addAll(databaseChecks(config));
         // docker-java reads the process environment, never .env: so does this check.
         Optional<String> dockerHost = Optional.ofNullable(processEnv.get("DOCKER_HOST")).filter(h -> !h.isBlank());
         checks.addAll(DockerChecks.run(config.sandbox(), dockerHost));
         checks.addAll(DirectoryChecks.run(config.cache(), config.audit()));
         checks.add(PlatformCheck.run(config.coreLogicUrl()));
         checks.add(TlsCheck.run(config.tls(), clock));
+        return checks;
+    }
+
+    /**
+     * One block of database checks per datasource. The one the DB_* variables define keeps the
+     * plain names ("database", "database login"); those of DATASOURCES_FILE carry theirs
+     * ("database 'hr'", "database 'hr' login").
+     */
+    private static List<Check> databaseChecks(AgentConfig config) {
+        var datasources = config.datasources();
+        if (datasources.size() <= 1 && datasources.stream().allMatch(d -> d.name().equals(DatasourceConfig.DEFAULT_NAME))) {
+            return DatabaseChecks.run(config.db());
+        }
+        List<Check> checks = new ArrayList<>();
+        for (DatasourceConfig d : datasources) {
+            for (Check c : DatabaseChecks.run(Optional.of(d.db()))) {
+                checks.add(new Check(c.name().replaceFirst("^database", "database '" + d.name() + "'"), c.status(),
+                        c.detail(), c.remedy()));
+            }
+        }
         return checks;
     }
 

@@ -179,6 +179,29 @@ class DoctorIT {
     }
 
     @Test
+    void checksEachDatasourceOfTheFileInABlockNamedForIt() throws IOException {
+        DbConfig pg = TestPostgres.config(database);
+        Path file = tmp.resolve("datasources.yaml");
+        java.nio.file.Files.writeString(file, """
+                datasources:
+                  - {name: sales, dialect: postgresql, host: %s, port: %d, database: %s, user: %s, password_env: PW,
+                     ssl_mode: disable, allow_privileged_login: true, default: true}
+                  - {name: gone, dialect: postgresql, host: 127.0.0.1, port: %d, database: x, user: %s, password_env: PW,
+                     ssl_mode: disable}
+                """.formatted(pg.host(), pg.port(), database, pg.user(), closedPort(), pg.user()));
+        Map<String, String> env = new HashMap<>(env());
+        env.keySet().removeIf(k -> k.startsWith("DB_"));
+        env.put("DATASOURCES_FILE", file.toString());
+        env.put("PW", pg.password());
+        List<Check> checks = diagnose(env);
+        assertThat(check(checks, "database 'sales'").status()).isEqualTo(Check.Status.OK);
+        assertThat(check(checks, "database 'sales' rights").status()).isEqualTo(Check.Status.WARN);
+        assertThat(check(checks, "database 'gone'").status()).isEqualTo(Check.Status.FAIL);
+        assertThat(check(checks, "database 'gone' login").status()).isEqualTo(Check.Status.SKIP);
+        assertThat(checks).noneSatisfy(c -> assertThat(c.name()).isEqualTo(DatabaseChecks.DATABASE));
+    }
+
+    @Test
     void superuserLoginIsAWarningPointingAtTheReadOnlyRoleScript() {
         List<Check> checks = diagnose(env());
         assertThat(check(checks, DatabaseChecks.DATABASE).status()).isEqualTo(Check.Status.OK);
