@@ -55,7 +55,8 @@ public final class DatasourceFactory {
                 () -> database.readOnly(CallCatalog::load));
         SchemaService schema = new SchemaService(database, schemaConfig, Clock.systemUTC());
         ProfileService profiles = new ProfileService(database, schema, schemaConfig);
-        SqlRunner sqlRunner = new SqlRunner(config.name(), database, guard, cache, metrics, admission);
+        SqlRunner sqlRunner = new SqlRunner(config.name(), database, guard, cache,
+                metrics.forDatasource(config.name()), admission);
         return new Datasource(config, database, guard, schema, profiles, sqlRunner, new CircuitBreaker(config.name()));
     }
 }

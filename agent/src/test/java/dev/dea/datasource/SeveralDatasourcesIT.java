@@ -111,6 +111,9 @@ class SeveralDatasourcesIT {
         assertThat(onDefault.json().path("data").path("rows").get(0).get(0).asText()).startsWith("30");
         var wrongPlace = agent.sql("SELECT count(*) FROM staff");
         assertThat(wrongPlace.status()).isEqualTo(400);
+        assertThat(agent.get("/metrics").body())
+                .containsPattern("dea_sql_executions_total\\{datasource=\"hr\",outcome=\"success\"} [1-9]")
+                .containsPattern("dea_sql_executions_total\\{datasource=\"sales\",outcome=\"sql_error\"} [1-9]");
     }
 
     @Test

@@ -18,6 +18,7 @@ class AgentMetricsTest {
             AtomicReference<CacheStats> stats = new AtomicReference<>(new CacheStats(3, 4096, 1, 1L << 20, 500));
             metrics.watchCache(stats::get);
             metrics.watchSandbox(() -> new SandboxLoad(2, 5, 1));
+            metrics.executions().forDatasource("sales");
 
             String text = metrics.scrape();
             assertThat(text).contains("jvm_memory_used_bytes{", "jvm_threads_live_threads ", "jvm_gc_",
@@ -25,7 +26,8 @@ class AgentMetricsTest {
             assertThat(text).contains("dea_cache_frames 3", "dea_cache_size_bytes 4096", "dea_cache_max_bytes 1048576", "dea_cache_max_frames 500",
                     "dea_cache_evictions_total 1");
             assertThat(text).contains("dea_sandbox_running 2", "dea_sandbox_queue_depth 5", "dea_sandbox_warm_pool_size 1");
-            assertThat(text).contains("# TYPE dea_sql_executions_total counter", "dea_sql_executions_total{outcome=\"success\"} 0");
+            assertThat(text).contains("# TYPE dea_sql_executions_total counter",
+                    "dea_sql_executions_total{datasource=\"sales\",outcome=\"success\"} 0");
 
             // Read at every scrape, not captured once.
             stats.set(new CacheStats(7, 8192, 4, 1L << 20, 500));

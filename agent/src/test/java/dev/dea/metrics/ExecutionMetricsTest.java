@@ -10,7 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ExecutionMetricsTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final ExecutionMetrics metrics = new ExecutionMetrics(registry);
+    private final ExecutionMetrics agentWide = new ExecutionMetrics(registry);
+    private final ExecutionMetrics metrics = agentWide.forDatasource("sales");
 
     private double count(String name, String tag, String value) {
         var counter = registry.find(name).tag(tag, value).counter();
@@ -46,6 +47,21 @@ class ExecutionMetricsTest {
         assertThat(count(ExecutionMetrics.SQL_REJECTIONS, "rule", "denied_function")).isEqualTo(2);
         assertThat(count(ExecutionMetrics.SQL_REJECTIONS, "rule", "not_a_query")).isEqualTo(1);
         assertThat(registry.find(ExecutionMetrics.SQL_REJECTIONS).counters()).hasSize(2);
+    }
+
+    @Test
+    void sqlSeriesCarryTheirDatasource() {
+        ExecutionMetrics hr = agentWide.forDatasource("hr");
+        metrics.sqlSucceeded();
+        hr.sqlFailed(new SqlRejectedException("denied_function", "pg_sleep is not allowed"));
+        assertThat(registry.find(ExecutionMetrics.SQL).tags("outcome", "success", "datasource", "sales").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.find(ExecutionMetrics.SQL).tags("outcome", "success", "datasource", "hr").counter().count())
+                .as("each datasource's success series exists from the start").isZero();
+        assertThat(registry.find(ExecutionMetrics.SQL).tags("outcome", "rejected", "datasource", "hr").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.find(ExecutionMetrics.SQL_REJECTIONS).tags("rule", "denied_function", "datasource", "hr")
+                .counter().count()).isEqualTo(1);
     }
 
     @Test
