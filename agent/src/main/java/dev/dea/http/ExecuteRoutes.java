@@ -1,6 +1,7 @@
 package dev.dea.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dea.datasource.Datasources;
 import dev.dea.execute.ExecutionService;
 import dev.dea.jobs.JobService;
 import dev.dea.error.AgentException;
@@ -28,13 +29,15 @@ final class ExecuteRoutes {
 
     private final ExecutionService execution;
     private final JobService jobs;
+    private final Datasources datasources;
     private final int maxPreview;
     private final JsonBodies bodies;
 
-    /** {@code maxPreview} is PREVIEW_MAX_ROWS. */
-    ExecuteRoutes(ExecutionService execution, JobService jobs, int maxPreview, JsonBodies bodies) {
+    /** {@code maxPreview} is PREVIEW_MAX_ROWS; {@code datasources} only to refuse an unknown name before a job is queued. */
+    ExecuteRoutes(ExecutionService execution, JobService jobs, Datasources datasources, int maxPreview, JsonBodies bodies) {
         this.execution = execution;
         this.jobs = jobs;
+        this.datasources = datasources;
         this.maxPreview = maxPreview;
         this.bodies = bodies;
     }
@@ -108,6 +111,8 @@ final class ExecuteRoutes {
 
     private void run(Context ctx, String kind, ExecutionRequest request) {
         if (JobRoutes.respondAsync(ctx)) {
+            // An unknown name is a 404 now, not a failed job later.
+            datasources.get(request.datasource());
             JobRoutes.accepted(ctx, jobs.submitExecution(kind, request, context(ctx)));
         } else {
             ctx.json(execution.execute(request, context(ctx)));

@@ -43,7 +43,7 @@ public final class HttpApi {
         new HealthRoutes(() -> HealthReport.of(services)).register(api);
         new DatasourceRoutes(services.datasources()).register(api);
         new SchemaRoutes(services.datasources(), services.jobs()).register(api);
-        new ExecuteRoutes(services.execution(), services.jobs(), maxPreview, bodies).register(api);
+        new ExecuteRoutes(services.execution(), services.jobs(), services.datasources(), maxPreview, bodies).register(api);
         new FrameRoutes(services.cache(), maxPreview).register(api);
         new JobRoutes(services.jobs()).register(api);
         new MetricsRoutes(services.metrics()).register(api, services.config().observability().metricsPublic());

@@ -1,7 +1,6 @@
 package dev.dea.http;
 
 import dev.dea.datasource.Datasources;
-import dev.dea.error.AgentException;
 import dev.dea.jobs.JobService;
 import dev.dea.error.ErrorType;
 import dev.dea.openapi.ApiOperation;
@@ -65,12 +64,9 @@ final class SchemaRoutes {
         DistributionMode mode = DistributionMode.parse(ctx.queryParam("distribution"));
         var datasource = DatasourceRoutes.param(ctx);
         if (JobRoutes.respondAsync(ctx)) {
-            // Profile jobs run on the default datasource's services (JobService): a named one would be ignored.
-            if (datasource.isPresent() && !datasources.get(datasource).isDefault()) {
-                throw AgentException.validation("An asynchronous profile runs on the default datasource only; "
-                        + "profile datasource '" + datasource.get() + "' synchronously");
-            }
-            JobRoutes.accepted(ctx, jobs.submitProfile(ctx.pathParam("table"), mode, ExecuteRoutes.context(ctx)));
+            // An unknown name is a 404 now, not a failed job later.
+            datasources.get(datasource);
+            JobRoutes.accepted(ctx, jobs.submitProfile(datasource, ctx.pathParam("table"), mode, ExecuteRoutes.context(ctx)));
         } else {
             ctx.json(datasources.use(datasource, d -> d.profiles().profile(ctx.pathParam("table"), mode)));
         }

@@ -18,7 +18,7 @@ import static java.util.Objects.requireNonNull;
  *
  * @param kind       {@code execute}, {@code execute-on-data} or {@code profile}: the route the job came from
  * @param language   {@code sql} or {@code python}; empty for a profile
- * @param datasource the database the step is for; empty: the agent's one database
+ * @param datasource the datasource the step is for; empty: the default one
  * @param table      the profiled table; empty for executions
  * Timestamps are ISO-8601 instants in UTC.
  *

@@ -14,7 +14,6 @@ import dev.dea.execute.ExecutionService;
 import dev.dea.execute.StepLimits;
 import dev.dea.execute.StepProgress;
 import dev.dea.profile.DistributionMode;
-import dev.dea.profile.ProfileService;
 import dev.dea.sandbox.SandboxService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +58,7 @@ public final class JobService implements AutoCloseable {
 
     private final JobsConfig config;
     private final ExecutionService execution;
-    private final ProfileService profiles;
+    private final TableProfiles profiles;
     private final SandboxService sandbox;
     private final ObjectMapper mapper;
     private final Clock clock;
@@ -72,7 +71,7 @@ public final class JobService implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private volatile boolean closed;
 
-    public JobService(JobsConfig config, Path dir, ExecutionService execution, ProfileService profiles,
+    public JobService(JobsConfig config, Path dir, ExecutionService execution, TableProfiles profiles,
                       SandboxService sandbox, ObjectMapper mapper, Clock clock) {
         this.sandbox = requireNonNull(sandbox, "sandbox");
         this.config = requireNonNull(config, "config");
@@ -113,9 +112,11 @@ public final class JobService implements AutoCloseable {
                 request.kind() == ExecutionRequest.Kind.PYTHON ? Optional.of(sandbox::abort) : Optional.empty());
     }
 
-    public JobRecord submitProfile(String table, DistributionMode mode, ExecutionContext context) {
-        JobRecord record = newRecord("profile", Optional.empty(), Optional.empty(), Optional.of(table), context);
-        return submit(record, progress -> profiles.profile(table, mode), Optional.empty());
+    /** {@code datasource}: the table's datasource, empty for the default one. */
+    public JobRecord submitProfile(Optional<String> datasource, String table, DistributionMode mode,
+                                   ExecutionContext context) {
+        JobRecord record = newRecord("profile", Optional.empty(), datasource, Optional.of(table), context);
+        return submit(record, progress -> profiles.profile(datasource, table, mode), Optional.empty());
     }
 
     /** The job's record, live or from disk; NOT_FOUND otherwise. */

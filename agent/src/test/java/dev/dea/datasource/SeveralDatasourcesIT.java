@@ -117,6 +117,45 @@ class SeveralDatasourcesIT {
     }
 
     @Test
+    void jobsRunOnTheNamedDatasourceAndAnUnknownNameIsRefusedBeforeQueueing() throws Exception {
+        var profile = agent.send(asyncRequest("/schema/staff/profile?datasource=hr").GET().build());
+        assertThat(profile.status()).as(profile.body()).isEqualTo(202);
+        JsonNode profiled = awaitEnd(profile.json().path("job_id").asText());
+        assertThat(profiled.path("status").asText()).as(profiled.toString()).isEqualTo("succeeded");
+        assertThat(profiled.path("datasource").asText()).isEqualTo("hr");
+        assertThat(profiled.path("result").path("row_count").asLong()).isEqualTo(3);
+
+        var sql = agent.send(asyncRequest("/execute").header("Content-Type", "application/json").POST(
+                java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"language\":\"sql\",\"datasource\":\"hr\",\"code\":\"SELECT count(*) FROM staff\"}")).build());
+        assertThat(sql.status()).isEqualTo(202);
+        assertThat(awaitEnd(sql.json().path("job_id").asText()).path("status").asText()).isEqualTo("succeeded");
+
+        assertThat(agent.send(asyncRequest("/schema/staff/profile?datasource=nope").GET().build()).status()).isEqualTo(404);
+        assertThat(agent.send(asyncRequest("/execute").header("Content-Type", "application/json").POST(
+                java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"language\":\"sql\",\"datasource\":\"nope\",\"code\":\"SELECT 1\"}")).build()).status())
+                .isEqualTo(404);
+    }
+
+    private static java.net.http.HttpRequest.Builder asyncRequest(String path) {
+        return java.net.http.HttpRequest.newBuilder(agent.uri(path)).header("Authorization", "Bearer " + AgentHarness.TOKEN)
+                .header("Prefer", "respond-async");
+    }
+
+    private static JsonNode awaitEnd(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode job = agent.get("/jobs/" + id).json();
+            if (!job.path("status").asText().equals("running") && !job.path("status").asText().equals("queued")) {
+                return job;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("job " + id + " did not end");
+    }
+
+    @Test
     void anUnknownDatasourceIsNotFoundAndTheAnswerListsTheAvailableOnes() {
         for (var r : List.of(agent.get("/schema?datasource=nope"), agent.get("/schema/staff/profile?datasource=nope"),
                 agent.post("/execute", "{\"language\":\"sql\",\"datasource\":\"nope\",\"code\":\"SELECT 1\"}"))) {
