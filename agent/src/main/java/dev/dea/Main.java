@@ -18,6 +18,7 @@ import dev.dea.lifecycle.Lifecycle;
 import dev.dea.execute.InlineFrames;
 import dev.dea.execute.SqlRunner;
 import dev.dea.frame.FrameJson;
+import dev.dea.history.ExecutionHistory;
 import dev.dea.jobs.JobService;
 import dev.dea.metrics.AgentMetrics;
 import dev.dea.sandbox.SandboxService;
@@ -153,6 +154,10 @@ public final class Main {
             ProfileService profiles = new ProfileService(database, schema, config.schema());
             SqlRunner sqlRunner = new SqlRunner(database, guard, cache, metrics.executions(), config.sqlAdmission());
             AuditLog audit = lifecycle.started("audit log", new AuditLog(AuditConfig.from(config.audit())));
+            // The tail of the trail read back, then kept current: GET /executions after a restart still lists it.
+            ExecutionHistory history = new ExecutionHistory(ExecutionHistory.DEFAULT_CAPACITY, audit.config().includeCode());
+            history.load(audit.path(), audit.config().maxFiles());
+            audit.onAppend(history::record);
             // sql() inside sandboxed code takes the same guarded, read-only path as /execute.
             // Closed first: its containers are removed while the cache and the pool still serve them.
             SandboxService sandbox = lifecycle.started("sandbox", new SandboxService(config.sandbox(), cache, sqlRunner::frame));
@@ -163,7 +168,7 @@ public final class Main {
             JobService jobs = lifecycle.started("jobs", new JobService(config.jobs(), config.cache().dir().resolve("jobs"),
                     execution, profiles, sandbox, FrameJson.newMapper(), Clock.systemUTC()));
             return new Services(config, database, cache, schema, profiles, sqlRunner, sandbox,
-                    new InlineFrames(cache), audit, execution, jobs, lifecycle, metrics);
+                    new InlineFrames(cache), audit, execution, jobs, lifecycle, metrics, history);
         } catch (RuntimeException e) {
             lifecycle.close();
             throw e;
