@@ -2,6 +2,7 @@ package dev.dea.sandbox.kubernetes;
 
 import dev.dea.error.Causes;
 import dev.dea.error.AgentException;
+import dev.dea.sandbox.SandboxBackend;
 import dev.dea.error.ErrorType;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -111,11 +112,18 @@ public final class KubernetesSandboxes implements SandboxBackend {
 
     /** The owner label value of the agent whose frame cache is {@code cacheDirectory} (the Docker backend's scheme). */
     public static String ownerOf(Path cacheDirectory) {
-        return PodSpecs.ownerOf(cacheDirectory);
+        return SandboxBackend.ownerOf(cacheDirectory);
     }
 
+    @Override
     public String instanceId() {
         return instanceId;
+    }
+
+    /** The pods' RuntimeClass, as /health shows it. */
+    @Override
+    public String runtime() {
+        return "kubernetes/" + config.runtimeClass().orElse("default");
     }
 
     public String namespace() {
@@ -130,6 +138,7 @@ public final class KubernetesSandboxes implements SandboxBackend {
     }
 
     /** Pods waiting in the pool now. */
+    @Override
     public int pooled() {
         return pool.pooled();
     }
