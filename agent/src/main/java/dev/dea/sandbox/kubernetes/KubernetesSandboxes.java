@@ -74,8 +74,7 @@ public final class KubernetesSandboxes implements SandboxBackend {
         this.config = requireNonNull(config, "config");
         this.client = requireNonNull(client, "client");
         this.owner = requireNonNull(owner, "owner");
-        this.namespace = !config.namespace().isEmpty() ? config.namespace()
-                : Optional.ofNullable(client.getNamespace()).orElse("default");
+        this.namespace = namespaceOf(config.namespace(), client);
         LIVE_INSTANCES.add(instanceId);
         try {
             checkNetworkPolicy();
@@ -89,6 +88,19 @@ public final class KubernetesSandboxes implements SandboxBackend {
         log.info("Kubernetes sandbox backend {} ready: namespace {}, image {}, runtimeClass {}, {} warm pods",
                 instanceId, namespace, config.sandbox().image(), config.runtimeClass().orElse("(cluster default)"),
                 config.sandbox().poolSize());
+    }
+
+    /** The name of the deny-all NetworkPolicy the backend creates and checks (doctor). */
+    public static final String NETWORK_POLICY = PodSpecs.NETWORK_POLICY;
+
+    /** SANDBOX_K8S_NAMESPACE, else the client's (in a cluster: the service account's), else {@code default}. */
+    public static String namespaceOf(String configured, KubernetesClient client) {
+        return !configured.isEmpty() ? configured : Optional.ofNullable(client.getNamespace()).orElse("default");
+    }
+
+    /** Whether {@code policy} selects every sandbox pod and allows no traffic in or out (doctor). */
+    public static boolean deniesAll(NetworkPolicy policy) {
+        return PodSpecs.deniesAll(policy);
     }
 
     /** The standard client (in-cluster service account, else KUBECONFIG) with the agent's timeouts. */
