@@ -286,16 +286,8 @@ public final class SandboxService implements AutoCloseable {
 
     /** Slots in use, the wait queue and the warm pool, from memory only (metrics read it at every scrape). */
     public SandboxLoad load() {
-        return new SandboxLoad(admission.running(), admission.queued(), backend.pooled());
-    }
-
-    /** Executions served by a pooled (pre-started) sandbox and by one started for them, since start (metrics). */
-    public long servedFromPool() {
-        return servedFromPool.get();
-    }
-
-    public long servedCold() {
-        return servedCold.get();
+        return new SandboxLoad(admission.running(), admission.queued(), backend.pooled(), servedFromPool.get(),
+                servedCold.get());
     }
 
     /** Stops accepting work, removes every sandbox this instance created, closes the backend. Idempotent. */

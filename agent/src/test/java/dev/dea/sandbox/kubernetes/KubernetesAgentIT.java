@@ -84,6 +84,9 @@ class KubernetesAgentIT {
             assertThat(agent.services().cache().get(key).rowCount()).isEqualTo(3);
             assertThat(agent.services().cache().previewRows(key, 3).get(0).toString()).isEqualTo("[1,42]");
 
+            assertThat(agent.get("/metrics").body()).as("served by a cold pod, counted as for Docker")
+                    .containsPattern("dea_sandbox_served_total\\{source=\"cold\"\\} 1(\\.0)?\\n")
+                    .containsPattern("dea_sandbox_served_total\\{source=\"pool\"\\} 0(\\.0)?\\n");
             List<Pod> created = List.copyOf(added);
             assertThat(created).as("one cold pod (SANDBOX_POOL_SIZE=0 in the harness)").hasSize(1);
             Pod pod = created.get(0);
