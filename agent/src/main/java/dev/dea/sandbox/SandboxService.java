@@ -250,7 +250,7 @@ public final class SandboxService implements AutoCloseable {
             return new AgentException(ErrorType.EXECUTION_ERROR, "The step was cancelled");
         }
         if (closed.get()) {
-            return DockerEngine.unavailable("The sandbox service is shutting down", e);
+            return new AgentException(ErrorType.SANDBOX_UNAVAILABLE, "The sandbox service is shutting down", Map.of(), e);
         }
         if (e instanceof AgentException agent) {
             return agent;
@@ -329,7 +329,7 @@ public final class SandboxService implements AutoCloseable {
 
     private void requireOpen() {
         if (closed.get()) {
-            throw DockerEngine.unavailable("The sandbox service is closed", null);
+            throw new AgentException(ErrorType.SANDBOX_UNAVAILABLE, "The sandbox service is closed", Map.of(), null);
         }
     }
 }
