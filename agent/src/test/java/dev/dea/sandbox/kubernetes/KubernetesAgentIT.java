@@ -101,6 +101,25 @@ class KubernetesAgentIT {
         assertThat(cluster.sandboxPods()).as("nothing is left after the agent stops").isEmpty();
     }
 
+    @Test
+    void aStepOverTheTimeLimitIsATimeoutAndItsPodIsDeleted() throws Exception {
+        try (AgentHarness agent = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()), Map.of(
+                "SANDBOX_BACKEND", "kubernetes", "SANDBOX_K8S_NAMESPACE", FakeCluster.NS, "SANDBOX_TIMEOUT_SECONDS", "2"))) {
+            long started = System.nanoTime();
+            AgentHarness.Reply reply = agent.post("/execute", JSON.writeValueAsString(Map.of("language", "python",
+                    "code", "import time\ntime.sleep(60)\nresult_df = pd.DataFrame({'a': [1]})")));
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(reply.status()).as(reply.body()).isEqualTo(400);
+            assertThat(reply.errorType()).isEqualTo("TIMEOUT");
+            assertThat(tookMillis).as("the service's watchdog ends the step, not the pod's deadline").isLessThan(20_000);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!cluster.sandboxPods().isEmpty()) {
+                assertThat(System.nanoTime()).as("the timed-out pod is deleted").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
+    }
+
     private static void assertHardened(Pod pod, String instanceId, String owner) {
         var meta = pod.getMetadata();
         assertThat(meta.getNamespace()).isEqualTo(FakeCluster.NS);
