@@ -15,6 +15,7 @@ import dev.dea.demo.DemoDatabase;
 import dev.dea.doctor.Doctor;
 import dev.dea.execute.ExecutionService;
 import dev.dea.lifecycle.Lifecycle;
+import dev.dea.lifecycle.SandboxBackends;
 import dev.dea.execute.InlineFrames;
 import dev.dea.execute.SqlRunner;
 import dev.dea.frame.FrameJson;
@@ -160,7 +161,8 @@ public final class Main {
             audit.onAppend(history::record);
             // sql() inside sandboxed code takes the same guarded, read-only path as /execute.
             // Closed first: its containers are removed while the cache and the pool still serve them.
-            SandboxService sandbox = lifecycle.started("sandbox", new SandboxService(config.sandbox(), cache, sqlRunner::frame));
+            SandboxService sandbox = lifecycle.started("sandbox", new SandboxService(config.sandbox(), cache, sqlRunner::frame,
+                    SandboxBackends.of(config.sandbox(), cache.directory())));
             metrics.watchSandbox(sandbox::load);
             ExecutionService execution = new ExecutionService(sqlRunner, sandbox, cache, audit, metrics.executions());
             // Beside the frames, not among them: the cache manages only its frames/ and tmp/.
