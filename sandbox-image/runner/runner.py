@@ -12,7 +12,13 @@ internal failure (a `fatal` message is attempted first so the agent can log why)
 from __future__ import annotations
 
 import os
+import signal
 import sys
+
+# Only the engine sends SIGTERM (its shutdown or restart, a `docker stop`). As PID 1 the runner
+# would ignore it and be SIGKILLed ten seconds later, an exit the agent cannot tell from an
+# OOM kill; leaving at once with 143 tells the agent the engine, not the code, ended the step.
+signal.signal(signal.SIGTERM, lambda *_: os._exit(143))
 
 PROTOCOL_VERSION = 1
 USER_FILENAME = "<user_code>"

@@ -17,8 +17,10 @@ import dev.dea.demo.DemoDatabase;
 import dev.dea.doctor.Doctor;
 import dev.dea.execute.ExecutionService;
 import dev.dea.lifecycle.Lifecycle;
+import dev.dea.lifecycle.SandboxBackends;
 import dev.dea.execute.InlineFrames;
 import dev.dea.frame.FrameJson;
+import dev.dea.history.ExecutionHistory;
 import dev.dea.jobs.JobService;
 import dev.dea.metrics.AgentMetrics;
 import dev.dea.sandbox.SandboxService;
@@ -148,10 +150,15 @@ public final class Main {
             Datasources datasources = lifecycle.started("datasource probes", new Datasources(built));
             Datasource primary = datasources.defaultDatasource();
             AuditLog audit = lifecycle.started("audit log", new AuditLog(AuditConfig.from(config.audit())));
+            // The tail of the trail read back, then kept current: GET /executions after a restart still lists it.
+            ExecutionHistory history = new ExecutionHistory(ExecutionHistory.DEFAULT_CAPACITY, audit.config().includeCode());
+            history.load(audit.path(), audit.config().maxFiles());
+            audit.onAppend(history::record);
             // sql() inside sandboxed code takes the same guarded, read-only path as /execute.
             // Closed first: its containers are removed while the cache and the pool still serve them.
             SandboxService sandbox = lifecycle.started("sandbox", new SandboxService(config.sandbox(), cache,
-                    (sql, datasource, requestId) -> datasources.run(datasource, (name, runner) -> runner.frame(sql, requestId))));
+                    (sql, datasource, requestId) -> datasources.run(datasource, (name, runner) -> runner.frame(sql, requestId)),
+                    SandboxBackends.of(config.sandbox(), cache.directory())));
             metrics.watchSandbox(sandbox::load);
             ExecutionService execution = new ExecutionService(datasources, sandbox, cache, audit, metrics.executions());
             // Beside the frames, not among them: the cache manages only its frames/ and tmp/.
@@ -160,7 +167,7 @@ public final class Main {
                     execution, (datasource, table, mode) -> datasources.use(datasource, d -> d.profiles().profile(table, mode)),
                     sandbox, FrameJson.newMapper(), Clock.systemUTC()));
             return new Services(config, datasources, primary.database(), cache, primary.schema(), primary.profiles(),
-                    primary.sqlRunner(), sandbox, new InlineFrames(cache), audit, execution, jobs, lifecycle, metrics);
+                    primary.sqlRunner(), sandbox, new InlineFrames(cache), audit, execution, jobs, lifecycle, metrics, history);
         } catch (RuntimeException e) {
             lifecycle.close();
             throw e;

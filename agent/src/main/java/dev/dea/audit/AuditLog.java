@@ -20,10 +20,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -83,6 +85,9 @@ public final class AuditLog implements AutoCloseable {
     private long syncedSize;
     private long syncs;
 
+    /** Told of every event once its line is written (the execution history); never block. */
+    private final List<Consumer<AuditEvent>> listeners = new CopyOnWriteArrayList<>();
+
     /** Present with {@link AuditSettings.Fsync#EVERYSEC}: forces what was written once a second. */
     private final Optional<ScheduledExecutorService> backgroundSync;
 
@@ -134,6 +139,11 @@ public final class AuditLog implements AutoCloseable {
             log.error("Background sync of audit log {} failed; lines written since the last sync may not be durable: {}",
                     path, e.getMessage());
         }
+    }
+
+    /** {@code listener} is told of each event after its line is written, on the appending thread. */
+    public void onAppend(Consumer<AuditEvent> listener) {
+        listeners.add(requireNonNull(listener, "listener"));
     }
 
     /** Lowercase hex SHA-256 of the code's UTF-8 bytes. */
@@ -190,6 +200,13 @@ public final class AuditLog implements AutoCloseable {
             }
             if (backgroundSync.isEmpty()) {
                 sync(writtenGeneration, writtenUpTo);
+            }
+            for (Consumer<AuditEvent> listener : listeners) {
+                try {
+                    listener.accept(event);
+                } catch (RuntimeException e) {
+                    log.error("An audit listener failed; the line is written: {}", e.toString());
+                }
             }
         } finally {
             if (interrupted) {

@@ -124,6 +124,11 @@ public final class FrameCache implements AutoCloseable {
         return access(key) ? meta(key) : Optional.empty();
     }
 
+    /** A page of the live frames, most recently used first; listing counts as no access. */
+    public FrameListing.Page list(FrameListing.Query query) {
+        return FrameListing.page(index.newestFirst(), this::meta, query, config.ttl(), clock.instant());
+    }
+
     /** The most bytes of values a preview holds, from {@code PREVIEW_MAX_BYTES}. */
     public long previewMaxBytes() {
         return config.previewMaxBytes();

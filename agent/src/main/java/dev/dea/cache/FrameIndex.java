@@ -100,6 +100,17 @@ final class FrameIndex {
         return removeEntry(key);
     }
 
+    /** A frame as a listing sees it. */
+    record Listed(String key, long diskBytes, long lastAccess) {
+    }
+
+    /** Every frame, most recently accessed first; no access is counted. */
+    synchronized List<Listed> newestFirst() {
+        List<Listed> all = new ArrayList<>(entries.size());
+        entries.forEach((key, e) -> all.add(new Listed(key, e.diskBytes, e.lastAccess)));
+        return all.reversed();
+    }
+
     synchronized Totals totals() {
         return new Totals(entries.size(), totalBytes);
     }

@@ -83,6 +83,15 @@ public final class ConfigLoader {
         return values;
     }
 
+    private SandboxConfig.Backend sandboxBackend() {
+        String id = env.string("SANDBOX_BACKEND", SandboxConfig.Backend.DOCKER.id());
+        return SandboxConfig.Backend.of(id).orElseGet(() -> {
+            problems.add("SANDBOX_BACKEND must be docker (containers on the agent's Docker engine) or kubernetes "
+                    + "(pods, docs/kubernetes.md), got '" + id + "'");
+            return SandboxConfig.Backend.DOCKER;
+        });
+    }
+
     private AgentConfig build() {
         String host = env.string("AGENT_HOST", "0.0.0.0");
         int port = env.integer("AGENT_PORT", 8001, 0, 65535);
@@ -182,7 +191,9 @@ public final class ConfigLoader {
                 env.integer("SANDBOX_POOL_SIZE", 2, 0, 64),
                 env.optional("SANDBOX_RUNTIME"),
                 env.size("SANDBOX_OUTPUT_LIMIT_BYTES", 1L << 20),
-                env.integer("SANDBOX_TMPFS_MB", 64, 1, 4_096));
+                env.integer("SANDBOX_TMPFS_MB", 64, 1, 4_096),
+                sandboxBackend(),
+                KubernetesSettings.read(env));
 
         String registrationPath = env.string("REGISTRATION_PATH", "/api/v1/agents/register");
         if (!registrationPath.startsWith("/") || registrationPath.contains("?") || registrationPath.contains("#")) {

@@ -85,7 +85,10 @@ public final class Doctor {
         checks.addAll(databaseChecks(config));
         // docker-java reads the process environment, never .env: so does this check.
         Optional<String> dockerHost = Optional.ofNullable(processEnv.get("DOCKER_HOST")).filter(h -> !h.isBlank());
-        checks.addAll(DockerChecks.run(config.sandbox(), dockerHost));
+        checks.addAll(switch (config.sandbox().backend()) {
+            case DOCKER -> DockerChecks.run(config.sandbox(), dockerHost);
+            case KUBERNETES -> KubernetesChecks.run(config.sandbox());
+        });
         checks.addAll(DirectoryChecks.run(config.cache(), config.audit()));
         checks.add(PlatformCheck.run(config.coreLogicUrl()));
         checks.add(TlsCheck.run(config.tls(), clock));

@@ -26,6 +26,8 @@ public enum ErrorType {
     /** No Docker engine, or no sandbox image; the message says what to do. */
     SANDBOX_UNAVAILABLE(503),
     DB_UNAVAILABLE(503),
+    /** The agent stopped (a restart, a crash) while a job was queued or running; the job is not resumed: submit it again. */
+    AGENT_STOPPED(503),
     INTERNAL(500);
 
     private final int httpStatus;

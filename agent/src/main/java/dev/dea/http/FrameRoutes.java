@@ -2,6 +2,7 @@ package dev.dea.http;
 
 import dev.dea.cache.FrameCache;
 import dev.dea.arrow.ArrowExport;
+import dev.dea.cache.FrameListing;
 import dev.dea.cache.FrameMeta;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
@@ -33,6 +34,19 @@ final class FrameRoutes {
 
     void register(ApiRoutes api) {
         SchemaRef key = SchemaRef.inline("{\"type\": \"string\", \"description\": \"the cache_key of a result\"}");
+        api.add(ApiOperation.get("/frames").tag(FRAMES)
+                .summary("The cached frames, most recently used first, with provenance, size and expiry")
+                .description("Listing uses no frame: the LRU order and the expiry stay as they were. A frame's code shows "
+                        + "as its first line; GET /frames/{key} has all of it. Page with `cursor` = the previous page's "
+                        + "`next_cursor`.")
+                .queryParam("kind", "sql or python: what produced the frame", SchemaRef.inline(
+                        "{\"type\": \"string\", \"enum\": [\"sql\", \"python\"]}"))
+                .queryParam("parent", "Only frames computed from this cache key", key)
+                .queryParam("limit", "Page size", SchemaRef.inline("{\"type\": \"integer\", \"minimum\": 1, \"maximum\": "
+                        + FrameListing.MAX_LIMIT + ", \"default\": " + FrameListing.DEFAULT_LIMIT + "}"))
+                .queryParam("cursor", "The previous page's next_cursor", SchemaRef.inline("{\"type\": \"string\"}"))
+                .ok("One page of frames", SchemaRef.of(FrameListing.Page.class))
+                .errors(ErrorType.VALIDATION_ERROR).build(), this::list);
         api.add(ApiOperation.get("/frames/{key}").tag(FRAMES)
                 .summary("A cached frame's schema, stats, provenance and a preview")
                 .pathParam("key", "The frame's cache key", key)
@@ -62,6 +76,11 @@ final class FrameRoutes {
                 .pathParam("key", "The frame's cache key", key)
                 .response(204, "Dropped")
                 .errors(ErrorType.VALIDATION_ERROR, ErrorType.NOT_FOUND).build(), this::delete);
+    }
+
+    void list(Context ctx) {
+        ctx.json(cache.list(FrameListing.Query.parse(ctx.queryParam("kind"), ctx.queryParam("parent"),
+                ctx.queryParam("limit"), ctx.queryParam("cursor"))));
     }
 
     void describe(Context ctx) {

@@ -285,7 +285,7 @@ public final class JobService implements AutoCloseable {
             }
             JobRecord r = stored.get().record();
             if (!r.status().finished()) {
-                r = r.finished(JobStatus.INTERRUPTED, now, Optional.empty(), Optional.empty());
+                r = r.finished(JobStatus.INTERRUPTED, now, Optional.empty(), Optional.of(stoppedDetail(r, "ended")));
                 store.write(r, stored.get().events());
                 interrupted++;
             }
@@ -297,7 +297,14 @@ public final class JobService implements AutoCloseable {
         }
     }
 
-    private void heartbeat() {
+    /** Why an interrupted job has no result: the same {@code detail} shape as every other failure. */
+    private static Map<String, Object> stoppedDetail(JobRecord r, String how) {
+        String when = r.status() == JobStatus.QUEUED ? "queued" : "running";
+        return ErrorDetail.of(ErrorType.AGENT_STOPPED, "The agent " + how + " while this job was " + when
+                + "; jobs are not resumed, submit the step again", Map.of("was", when));
+    }
+
+        private void heartbeat() {
         for (EventStream s : streams) {
             if (s.ended()) {
                 streams.remove(s);
@@ -354,7 +361,8 @@ public final class JobService implements AutoCloseable {
                     // It ended meanwhile and wrote its own final record.
                     continue;
                 }
-                r = job.record().finished(JobStatus.INTERRUPTED, clock.instant(), Optional.empty(), Optional.empty());
+                r = job.record().finished(JobStatus.INTERRUPTED, clock.instant(), Optional.empty(),
+                        Optional.of(stoppedDetail(job.record(), "stopped")));
                 job.record(r);
             }
             store.write(r, job.events.history());

@@ -8,6 +8,7 @@ import dev.dea.db.Database;
 import dev.dea.execute.ExecutionService;
 import dev.dea.execute.InlineFrames;
 import dev.dea.execute.SqlRunner;
+import dev.dea.history.ExecutionHistory;
 import dev.dea.identity.AgentIdentity;
 import dev.dea.jobs.JobService;
 import dev.dea.metrics.AgentMetrics;
@@ -37,7 +38,8 @@ public record Services(
         ExecutionService execution,
         JobService jobs,
         Lifecycle lifecycle,
-        AgentMetrics metrics) implements AutoCloseable {
+        AgentMetrics metrics,
+        ExecutionHistory history) implements AutoCloseable {
 
     public static final String VERSION = AgentIdentity.VERSION;
 
@@ -56,6 +58,7 @@ public record Services(
         requireNonNull(jobs, "jobs");
         requireNonNull(lifecycle, "lifecycle");
         requireNonNull(metrics, "metrics");
+        requireNonNull(history, "history");
     }
 
     /** Closes every service in the reverse of the order {@code Main.buildServices} started them; idempotent. */

@@ -87,6 +87,13 @@ public final class AgentMetrics implements AutoCloseable {
         gauge("dea.sandbox.queue.depth", "Python executions waiting for a sandbox slot", load, l -> l.queued(), null);
         gauge("dea.sandbox.warm.pool.size", "Started sandbox containers waiting for an execution", load,
                 l -> l.pooled(), null);
+        // One counter, two series: a falling share of "pool" means the pool is too small or refills too slowly.
+        for (String source : new String[] {"pool", "cold"}) {
+            FunctionCounter.builder("dea.sandbox.served", load,
+                            l -> "pool".equals(source) ? l.get().servedFromPool() : l.get().servedCold())
+                    .description("Python executions by where their sandbox came from: the warm pool, or started for them")
+                    .tag("source", source).register(registry);
+        }
     }
 
     /** Every meter in the Prometheus text format ({@link #CONTENT_TYPE}). */

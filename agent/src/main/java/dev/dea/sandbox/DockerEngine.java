@@ -47,7 +47,7 @@ public final class DockerEngine implements AutoCloseable {
 
     static final String LABEL = "dev.dea.sandbox";
     static final String INSTANCE_LABEL = "dev.dea.sandbox.instance";
-    /** The agent that owns a container: a digest of host and cache directory (see {@link #ownerOf}). */
+    /** The agent that owns a container: a digest of host and cache directory (see {@link SandboxBackend#ownerOf}). */
     static final String OWNER_LABEL = "dev.dea.sandbox.owner";
     static final String SETUP_HINT = "run sandbox-image/setup-docker.sh";
     static final String BUILD_HINT = "build the image with sandbox-image/build-offline.sh";
@@ -120,6 +120,10 @@ public final class DockerEngine implements AutoCloseable {
 
     String instanceId() {
         return instanceId;
+    }
+
+    int memoryMb() {
+        return config.memoryMb();
     }
 
     String runtimeName() {
@@ -306,27 +310,6 @@ public final class DockerEngine implements AutoCloseable {
     List<Container> listLabelled() {
         return call("list containers", c -> c.listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(LABEL, "true")).exec());
-    }
-
-    /**
-     * The owner label of an agent. Its frame cache directory is held by exactly one live agent
-     * (a file lock), so host + directory names one agent at a time: a restarted agent finds its
-     * crashed predecessor's containers, and agents sharing an engine never reap each other's.
-     */
-    static String ownerOf(java.nio.file.Path cacheDirectory) {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            host = "unknown-host";
-        }
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest((host + "\n" + cacheDirectory.toAbsolutePath().normalize()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest, 0, 12);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the JDK", e);
-        }
     }
 
     /**

@@ -30,6 +30,15 @@ final class LineReader {
         this.maxLineBytes = maxLineBytes;
     }
 
+    /**
+     * What this reader has buffered but not returned, then the rest of the stream: for
+     * handing the stream on (after the ready line) to a reader of its own. This reader must
+     * not be used afterwards.
+     */
+    InputStream rest() {
+        return new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(buf, pos, end - pos), in);
+    }
+
     /** The next line without its {@code \n}; EOFException at the end of the stream (also mid-line). */
     byte[] readLine() throws IOException {
         int len = 0;

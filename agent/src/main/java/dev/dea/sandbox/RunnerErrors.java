@@ -18,6 +18,8 @@ import java.util.Optional;
 final class RunnerErrors {
     /** SIGKILL: with our own kill excluded (timeouts are flagged), the kernel's OOM killer. */
     private static final long EXIT_SIGKILL = 137;
+    /** SIGTERM, which the runner answers by exiting at once: only the engine sends it (a restart, a docker stop). */
+    private static final long EXIT_SIGTERM = 143;
 
     private RunnerErrors() {
     }
@@ -102,6 +104,10 @@ final class RunnerErrors {
         details.put("oom_killed", oomKilled);
         if (!stderrTail.isEmpty()) {
             details.put("runner_stderr", stderrTail);
+        }
+        if (!oomKilled && exitCode != null && exitCode == EXIT_SIGTERM) {
+            return new AgentException(ErrorType.SANDBOX_UNAVAILABLE, "The Docker engine stopped container " + containerId
+                    + " while the code ran (SIGTERM: an engine restart or a docker stop); retry the step", details, null);
         }
         if (oomKilled || (exitCode != null && exitCode == EXIT_SIGKILL)) {
             return new AgentException(ErrorType.MEMORY_LIMIT, "The code exceeded the sandbox memory limit of "

@@ -1,5 +1,6 @@
 package dev.dea.sandbox;
 
+import dev.dea.error.AgentException;
 import dev.dea.error.Causes;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
@@ -8,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -20,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * stream and are separated here; {@link #close()} removes the container whatever state
  * it is in.
  */
-final class SandboxContainer implements AutoCloseable {
+final class SandboxContainer implements SandboxBackend.Sandbox {
     private static final Logger log = LoggerFactory.getLogger(SandboxContainer.class);
     /** Enough for a traceback of the runner itself; the user's stderr travels in the protocol. */
     private static final int STDERR_TAIL_BYTES = 16 * 1024;
@@ -41,6 +43,7 @@ final class SandboxContainer implements AutoCloseable {
     /** Told when the attach stream ends, e.g. a pooled runner killed while idle. */
     private volatile Runnable onStreamEnd = () -> { };
     private volatile long readyAtNanos;
+    private volatile boolean fromPool;
 
     private SandboxContainer(DockerEngine engine, String id) {
         this.engine = engine;
@@ -75,8 +78,19 @@ final class SandboxContainer implements AutoCloseable {
         }
     }
 
-    String id() {
+    @Override
+    public String id() {
         return id;
+    }
+
+    @Override
+    public boolean fromPool() {
+        return fromPool;
+    }
+
+    /** Taken from the warm pool (set by it when it hands the container out). */
+    void markPooled() {
+        fromPool = true;
     }
 
     String shortId() {
@@ -84,13 +98,15 @@ final class SandboxContainer implements AutoCloseable {
     }
 
     /** The runner's stdin: the protocol towards the runner. Closing it ends the stream. */
-    OutputStream stdin() {
+    @Override
+    public OutputStream stdin() {
         return stdin.outputStream();
     }
 
-    /** The runner's stdout as protocol lines (the runner captures everything else). */
-    LineReader lines() {
-        return lines;
+    /** The runner's stdout after its ready line (the runner captures everything else). */
+    @Override
+    public InputStream stdout() {
+        return lines.rest();
     }
 
     /** Reads the runner's ready line; the container is then blocked on stdin until an execute. */
@@ -100,7 +116,8 @@ final class SandboxContainer implements AutoCloseable {
     }
 
     /** {@link System#nanoTime()} when the runner became ready; 0 before. */
-    long readyAtNanos() {
+    @Override
+    public long readyAtNanos() {
         return readyAtNanos;
     }
 
@@ -117,7 +134,8 @@ final class SandboxContainer implements AutoCloseable {
     }
 
     /** Makes both protocol directions fail at once, e.g. at the time limit. */
-    void abortStreams(String why) {
+    @Override
+    public void abort(String why) {
         IOException cause = new IOException(why);
         stdout.fail(cause);
         stdin.fail(cause);
@@ -134,6 +152,23 @@ final class SandboxContainer implements AutoCloseable {
             }
             return new String(out, StandardCharsets.UTF_8).strip();
         }
+    }
+
+    /**
+     * Why the runner ended: the container's final state tells an OOM kill from a crash; no
+     * state and an engine that stopped answering means the engine went away, not the code's fault.
+     */
+    @Override
+    public AgentException diagnose(String what) {
+        Optional<InspectContainerResponse.ContainerState> state = finalState(3_000);
+        if (state.isEmpty() && engine.unreachable()) {
+            log.info("Sandbox {} lost its engine: {}", shortId(), what);
+            return DockerEngine.unavailable("The Docker engine at " + engine.host() + " went away while the code ran ("
+                    + what + "); retry once it is back", null);
+        }
+        AgentException died = RunnerErrors.died(state, what, stderrTail(), engine.memoryMb(), shortId());
+        log.info("Sandbox {} failed: {}", shortId(), died.getMessage());
+        return died;
     }
 
     /**
@@ -174,7 +209,7 @@ final class SandboxContainer implements AutoCloseable {
         // Before the removal: a reader that stopped (a protocol violation, a timeout) leaves the stdout pipe
         // full, the attach thread blocked in onNext and the engine's stream copy with it, and the removal
         // then waits on that copy. Failed pipes make onNext drop everything, so the stream drains.
-        abortStreams("sandbox container closed");
+        abort("sandbox container closed");
         try {
             engine.remove(id);
         } catch (RuntimeException e) {

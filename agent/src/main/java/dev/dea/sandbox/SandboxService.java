@@ -1,10 +1,8 @@
 package dev.dea.sandbox;
 
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.model.Container;
+import dev.dea.admission.Admission;
 import dev.dea.cache.FrameCache;
 import dev.dea.cache.FrameMeta;
-import dev.dea.admission.Admission;
 import dev.dea.config.SandboxConfig;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
@@ -12,14 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,115 +30,81 @@ import java.util.concurrent.atomic.AtomicReference;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Runs pandas code in one-off Docker containers: one hardened, network-less container
- * per execution, used once and removed (success, error, timeout or shutdown). Every
- * container carries this instance's label, so {@link #close()} and a later agent's start
- * can find and reap what was left behind. Thread-safe; {@link #execute} blocks the caller.
- *
- * <p>With {@code poolSize > 0} a {@link WarmPool} keeps that many containers started and
- * ready ahead of requests. They are the same one-use containers, only started earlier:
- * each serves one execution and is removed, so no state (files, memory, processes) ever
- * passes from one execution to the next.
+ * Runs pandas code in one-use sandboxes of a {@link SandboxBackend} (Docker containers by
+ * default, Kubernetes pods with SANDBOX_BACKEND=kubernetes): one hardened, network-less
+ * runner per execution, used once and removed (success, error, timeout or shutdown).
+ * This class owns what does not depend on where a runner runs: admission (slots, queue,
+ * 429), the execution's time limit and cancellation, the runner protocol
+ * ({@link RunnerExchange}) and the frame cache. Thread-safe; {@link #execute} blocks the caller.
  */
 public final class SandboxService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SandboxService.class);
-    /** Services alive in this JVM: their containers are not leftovers (tests run several). */
-    private static final Set<String> LIVE_INSTANCES = ConcurrentHashMap.newKeySet();
-    /** Container start plus importing pandas; generous for gVisor on a loaded host. */
-    private static final Duration STARTUP_LIMIT = Duration.ofSeconds(60);
-    private static final long ATTACH_TIMEOUT_MILLIS = 15_000;
-    /** How often an engine marked unreachable is pinged to notice its return. */
-    private static final Duration HEALTH_PROBE = Duration.ofSeconds(2);
+    /** A backend's start-up bound (Docker's; Kubernetes' default): how long a slot-holder may wait for a runner. */
+    private static final Duration STARTUP_LIMIT = DockerSandboxes.STARTUP_LIMIT;
 
     private final SandboxConfig config;
     private final FrameCache cache;
     private final SqlCallback sql;
-    private final String instanceId = UUID.randomUUID().toString();
-    private final DockerEngine engine;
+    private final SandboxBackend backend;
     private final Admission admission;
-    /** Per thread running a step in a container: how to kill it (see {@link #abort}). */
-    private final Map<Thread, Runnable> aborts = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per thread running a step: how to kill its sandbox (see {@link #abort}). */
+    private final Map<Thread, Runnable> aborts = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor watchdog;
-    private final Set<SandboxContainer> active = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean reaped = new AtomicBoolean();
+    private final Set<SandboxBackend.Sandbox> active = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean reapWarned = new AtomicBoolean();
-    private final AtomicBoolean probing = new AtomicBoolean();
     private final AtomicInteger removing = new AtomicInteger();
     private final ExecutorService remover;
-    private final WarmPool pool;
     private final AtomicLong servedFromPool = new AtomicLong();
     private final AtomicLong servedCold = new AtomicLong();
     private volatile Served lastServed;
 
-    /** Which container served the latest execution (tests). */
+    /** Which sandbox served the latest execution (tests). */
     record Served(String containerId, boolean fromPool, long readyAtNanos) {
     }
 
-    /** Pool counters since start (tests, debugging). */
+    /** Pool counters since start (tests, debugging); the Docker pool's own counters are 0 for other backends. */
     record PoolStats(int pooled, long launchedForPool, long servedFromPool, long servedCold, long replacedDead,
                      long recycledIdle) {
     }
 
+    /** On the agent's Docker engine ({@link DockerSandboxes}). */
     public SandboxService(SandboxConfig config, FrameCache cache, SqlCallback sql) {
-        this(config, cache, sql, WarmPool.MAX_IDLE);
+        this(config, cache, sql, new DockerSandboxes(config, cache.directory()));
     }
 
     SandboxService(SandboxConfig config, FrameCache cache, SqlCallback sql, Duration poolMaxIdle) {
+        this(config, cache, sql, new DockerSandboxes(config, cache.directory(), poolMaxIdle));
+    }
+
+    /** On {@code backend}, which this service closes. */
+    public SandboxService(SandboxConfig config, FrameCache cache, SqlCallback sql, SandboxBackend backend) {
         this.config = requireNonNull(config, "config");
         this.cache = requireNonNull(cache, "cache");
         this.sql = requireNonNull(sql, "sql");
-        this.engine = new DockerEngine(config, instanceId, DockerEngine.ownerOf(cache.directory()));
-        // A slot-holder may wait for its container as long as an execution may take.
+        this.backend = requireNonNull(backend, "backend");
+        String shortId = backend.instanceId().substring(0, Math.min(8, backend.instanceId().length()));
+        // A slot-holder may wait for its sandbox as long as an execution may take.
         this.admission = new Admission("sandbox", config.maxConcurrent(), config.queueSize(), config.timeout().plus(STARTUP_LIMIT));
         this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "sandbox-watchdog-" + instanceId.substring(0, 8));
+            Thread t = new Thread(r, "sandbox-watchdog-" + shortId);
             t.setDaemon(true);
             return t;
         });
         watchdog.setRemoveOnCancelPolicy(true);
         this.remover = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sandbox-remover-" + instanceId.substring(0, 8));
+            Thread t = new Thread(r, "sandbox-remover-" + shortId);
             t.setDaemon(true);
             return t;
         });
-        LIVE_INSTANCES.add(instanceId);
-        reapLeftovers();
-        // An engine restart leaves exited containers whose removal failed while it was down: reap them as soon
-        // as it answers again, not only at the agent's next start.
-        engine.onReachableAgain(() -> {
-            try {
-                remover.execute(this::reapLeftovers);
-            } catch (RejectedExecutionException e) {
-                // closing: close() sweeps by label
-            }
-        });
-        // Notices the return without traffic (pool off, no requests): a ping while the engine is marked down.
-        watchdog.scheduleWithFixedDelay(() -> {
-            if (engine.unreachable() && !closed.get() && probing.compareAndSet(false, true)) {
-                remover.execute(() -> {
-                    try {
-                        engine.ping();
-                    } finally {
-                        probing.set(false);
-                    }
-                });
-            }
-        }, HEALTH_PROBE.toMillis(), HEALTH_PROBE.toMillis(), TimeUnit.MILLISECONDS);
-        // After the reap: the pool's containers carry our live label and must not race with it.
-        this.pool = new WarmPool(Math.max(0, config.poolSize()), poolMaxIdle, instanceId.substring(0, 8),
-                this::launchReady, id -> Boolean.TRUE.equals(engine.state(id).getRunning()), this::removeLater);
         log.info("Sandbox service {} ready: image {}, runtime {}, timeout {}, memory {} MB, cpus {}, {} slots + {} "
-                + "queued, {} warm (recycled after {} idle)",
-                instanceId, config.image(), engine.runtimeName(), config.timeout(), config.memoryMb(), config.cpus(),
-                config.maxConcurrent(), config.queueSize(), config.poolSize(), poolMaxIdle);
+                + "queued, {} warm", backend.instanceId(), config.image(), backend.runtime(), config.timeout(),
+                config.memoryMb(), config.cpus(), config.maxConcurrent(), config.queueSize(), config.poolSize());
     }
 
-    /** This service's id, the value of every container's {@code dev.dea.sandbox.instance} label. */
+    /** The backend's instance id, the value of every sandbox's {@code dev.dea.sandbox.instance} label. */
     public String instanceId() {
-        return instanceId;
+        return backend.instanceId();
     }
-
     /**
      * Runs {@code job.code()} in a fresh container and caches its result frame.
      *
@@ -207,86 +168,64 @@ public final class SandboxService implements AutoCloseable {
     }
 
     private SandboxOutcome runInContainer(SandboxJob job, List<RunnerExchange.Input> inputs, long started) {
-        Optional<SandboxContainer> warm = pool.take();
-        SandboxContainer container = warm.isPresent() ? warm.get() : launchReady();
-        (warm.isPresent() ? servedFromPool : servedCold).incrementAndGet();
-        active.add(container);
+        AtomicReference<String> expired = new AtomicReference<>();
+        AtomicReference<SandboxBackend.Sandbox> current = new AtomicReference<>();
+        // Registered before the acquire: a cancel during a cold start ends the step once the sandbox is there.
+        aborts.put(Thread.currentThread(), () -> expire(current, expired, "cancelled"));
+        SandboxBackend.Sandbox sandbox;
+        try {
+            sandbox = backend.acquire();
+        } catch (RuntimeException e) {
+            aborts.remove(Thread.currentThread());
+            throw e;
+        }
+        current.set(sandbox);
+        (sandbox.fromPool() ? servedFromPool : servedCold).incrementAndGet();
+        active.add(sandbox);
         if (closed.get()) {
             // close() ran between taking and registering; it must not leak.
-            container.close();
+            sandbox.close();
         }
-        lastServed = new Served(container.id(), warm.isPresent(), container.readyAtNanos());
+        lastServed = new Served(sandbox.id(), sandbox.fromPool(), sandbox.readyAtNanos());
         long taken = System.nanoTime();
-        AtomicReference<String> expired = new AtomicReference<>();
-        // The code's time limit starts with the execute message: a container start is not the user's time.
-        ScheduledFuture<?> timer = watchdog.schedule(() -> expire(container, expired, "timeout"),
+        // The code's time limit starts with the execute message: a sandbox start is not the user's time.
+        ScheduledFuture<?> timer = watchdog.schedule(() -> expire(current, expired, "timeout"),
                 config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        aborts.put(Thread.currentThread(), () -> expire(container, expired, "cancelled"));
         List<String> parentKeys = inputs.stream().map(i -> i.meta().key()).toList();
-        RunnerExchange exchange = new RunnerExchange(job, cache, sql, config.outputLimitBytes(), container.lines(),
-                container.stdin());
         try {
+            if (expired.get() != null) {
+                throw new IOException("the step was " + expired.get() + " while its sandbox started");
+            }
+            RunnerExchange exchange = new RunnerExchange(job, cache, sql, config.outputLimitBytes(),
+                    new LineReader(sandbox.stdout(), RunnerExchange.MAX_LINE_BYTES), sandbox.stdin());
             RunnerExchange.Result r = exchange.run(inputs, parentKeys);
             double elapsedMs = (System.nanoTime() - started) / 1e6;
             log.debug("Sandbox {} ({}) produced frame {} ({} rows) in {} ms: {} ms to a ready runner, {} ms exchange",
-                    container.shortId(), warm.isPresent() ? "pooled" : "cold",
+                    sandbox.id(), sandbox.fromPool() ? "pooled" : "cold",
                     r.frame().map(FrameMeta::key).orElse("none"), r.frame().map(FrameMeta::rowCount).orElse(0L),
                     Math.round(elapsedMs), (taken - started) / 1_000_000, (System.nanoTime() - taken) / 1_000_000);
             return new SandboxOutcome(r.frame(), r.stdout(), r.stderr(), r.stdoutTruncated(), r.stderrTruncated(),
                     r.artifacts(), elapsedMs);
         } catch (IOException | AgentException e) {
-            throw diagnose(e, container, expired.get());
+            throw diagnose(e, sandbox, expired.get());
         } finally {
-            // Only now, with the step finished (answered or diagnosed, every engine call bounded), may the
+            // Only now, with the step finished (answered or diagnosed, every backend call bounded), may the
             // limit stop watching it. The removal never runs on the caller's path: the slot is freed at once
-            // and a removal that cannot finish leaves the container to the reap by label.
+            // and a removal that cannot finish leaves the sandbox to the reap by label.
             aborts.remove(Thread.currentThread());
             timer.cancel(false);
-            container.abortStreams("the step ended");
-            removeLater(container);
+            sandbox.abort("the step ended");
+            removeLater(sandbox);
         }
     }
 
-    /**
-     * Creates, attaches and starts a container and reads the runner's ready line, within
-     * {@link #STARTUP_LIMIT}. Used by requests when the pool is empty and by the pool's refill.
-     */
-    private SandboxContainer launchReady() {
-        if (!reaped.get()) {
-            reapLeftovers();
-        }
-        long t0 = System.nanoTime();
-        SandboxContainer container = SandboxContainer.launch(engine, ATTACH_TIMEOUT_MILLIS);
-        if (closed.get()) {
-            container.close();
-            throw DockerEngine.unavailable("The sandbox service is shutting down", null);
-        }
-        AtomicReference<String> expired = new AtomicReference<>();
-        ScheduledFuture<?> timer = watchdog.schedule(() -> expire(container, expired, "startup"),
-                STARTUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-        aborts.put(Thread.currentThread(), () -> expire(container, expired, "cancelled"));
-        try {
-            container.awaitReady();
-            log.debug("Sandbox {} ready after {} ms", container.shortId(), (System.nanoTime() - t0) / 1_000_000);
-            return container;
-        } catch (IOException e) {
-            AgentException failure = diagnose(e, container, expired.get());
-            container.abortStreams("the start failed");
-            removeLater(container);
-            throw failure;
-        } finally {
-            aborts.remove(Thread.currentThread());
-            timer.cancel(false);
-        }
-    }
-
-    /** Removes a container off the caller's path; inline if the service is closing. */
-    private void removeLater(SandboxContainer container) {
+    /** Removes a used sandbox off the caller's path; inline if the service is closing. */
+    private void removeLater(SandboxBackend.Sandbox sandbox) {
         removing.incrementAndGet();
         Runnable remove = () -> {
             try {
-                container.close();
-                active.remove(container);
+                sandbox.close();
+                active.remove(sandbox);
             } finally {
                 removing.decrementAndGet();
             }
@@ -303,114 +242,74 @@ public final class SandboxService implements AutoCloseable {
         return 2 * config.maxConcurrent() + Math.max(0, config.poolSize()) + 8;
     }
 
-    private AgentException diagnose(Exception e, SandboxContainer container, String expired) {
+    private AgentException diagnose(Exception e, SandboxBackend.Sandbox sandbox, String expired) {
         if ("timeout".equals(expired)) {
             return RunnerErrors.timeout(config.timeout());
         }
         if ("cancelled".equals(expired)) {
             return new AgentException(ErrorType.EXECUTION_ERROR, "The step was cancelled");
         }
-        if ("startup".equals(expired)) {
-            return DockerEngine.unavailable("The sandbox runner did not start within " + STARTUP_LIMIT.toSeconds()
-                    + " s (container " + container.shortId() + "); is the Docker engine overloaded?", e);
-        }
         if (closed.get()) {
-            return DockerEngine.unavailable("The sandbox service is shutting down", e);
+            return new AgentException(ErrorType.SANDBOX_UNAVAILABLE, "The sandbox service is shutting down", Map.of(), e);
         }
         if (e instanceof AgentException agent) {
             return agent;
         }
         if (e instanceof RunnerExchange.ProtocolException || e instanceof LineReader.LineTooLongException) {
             // The runner (or code that reached its channel) is alive and talking nonsense: waiting for its exit
-            // would only wait for the limit. The step ends now; the container is killed in the background.
-            log.info("Sandbox {} broke the runner protocol: {}", container.shortId(), e.getMessage());
-            return RunnerErrors.protocolViolation(e.getMessage(), container.shortId());
+            // would only wait for the limit. The step ends now; the sandbox is killed in the background.
+            log.info("Sandbox {} broke the runner protocol: {}", sandbox.id(), e.getMessage());
+            return RunnerErrors.protocolViolation(e.getMessage(), sandbox.id());
         }
-        String what = "the runner's output ended (" + e.getMessage() + ")";
-        Optional<InspectContainerResponse.ContainerState> state = container.finalState(3_000);
-        if (state.isEmpty() && engine.unreachable()) {
-            // The engine went away under the step (a restart, a crash): not the code's fault.
-            log.info("Sandbox {} lost its engine: {}", container.shortId(), e.getMessage());
-            return DockerEngine.unavailable("The Docker engine at " + engine.host() + " went away while the code ran ("
-                    + what + "); retry once it is back", e);
-        }
-        AgentException died = RunnerErrors.died(state, what, container.stderrTail(), config.memoryMb(),
-                container.shortId());
-        log.info("Sandbox {} failed: {}", container.shortId(), died.getMessage());
-        return died;
+        return sandbox.diagnose("the runner's output ended (" + e.getMessage() + ")");
     }
 
-    private void expire(SandboxContainer container, AtomicReference<String> expired, String why) {
+    private void expire(AtomicReference<SandboxBackend.Sandbox> current, AtomicReference<String> expired, String why) {
         if (expired.compareAndSet(null, why)) {
-            log.info("Sandbox {} hit its {} limit; killing it", container.shortId(), why);
-            container.abortStreams(why);
+            SandboxBackend.Sandbox sandbox = current.get();
+            if (sandbox == null) {
+                return;   // still starting: the step checks the flag once it has its sandbox
+            }
+            log.info("Sandbox {} hit its {} limit; killing it", sandbox.id(), why);
+            sandbox.abort(why);
             // Not inline: the watchdog is one thread serving every step's limit, and a removal may be slow.
-            removeLater(container);
+            removeLater(sandbox);
         }
     }
 
-    /** Engine and image state, checked now (not cached: the engine may have come back). */
+    /** Backend state, checked now (not cached: an engine or API server may have come back). */
     public SandboxStatus status() {
-        Optional<String> engineProblem = engine.ping();
-        boolean image = false;
-        Map<String, String> packages = Map.of();
-        Optional<String> reason = engineProblem;
-        if (engineProblem.isEmpty()) {
-            try {
-                Optional<Map<String, String>> labels = engine.imageLabels();
-                image = labels.isPresent();
-                if (!image) {
-                    reason = Optional.of(engine.imageMissing().getMessage());
-                } else {
-                    packages = SandboxStatus.parsePackages(labels.get().get(SandboxStatus.PACKAGES_LABEL));
-                }
-            } catch (RuntimeException e) {
-                reason = Optional.of(e.getMessage());
-            }
-        }
-        return new SandboxStatus(engineProblem.isEmpty(), image, engine.runtimeName(), admission.running(),
-                admission.queued(), pool.pooled(), packages, reason);
+        SandboxBackend.Probe probe = backend.probe();
+        return new SandboxStatus(probe.reachable(), probe.reachable() && probe.reason().isEmpty(), backend.runtime(),
+                admission.running(), admission.queued(), backend.pooled(), probe.packages(), probe.reason());
     }
 
     /** Slots in use, the wait queue and the warm pool, from memory only (metrics read it at every scrape). */
     public SandboxLoad load() {
-        return new SandboxLoad(admission.running(), admission.queued(), pool.pooled());
+        return new SandboxLoad(admission.running(), admission.queued(), backend.pooled(), servedFromPool.get(),
+                servedCold.get());
     }
 
-    /** Stops accepting work, removes every container this instance created. Idempotent. */
+    /** Stops accepting work, removes every sandbox this instance created, closes the backend. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        pool.close();
         remover.shutdown();
         try {
-            // Used containers already exited; let their removals finish before the sweep and the client close.
+            // Used sandboxes already ended; let their removals finish before the backend's sweep and close.
             remover.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         watchdog.shutdownNow();
-        for (SandboxContainer c : active) {
-            c.close();
+        int left = active.size();
+        for (SandboxBackend.Sandbox s : active) {
+            s.close();
         }
-        int swept = 0;
-        try {
-            // Containers created but not yet registered (a launch racing with close) are found by label.
-            for (Container c : engine.listLabelled()) {
-                if (c.getLabels() != null && instanceId.equals(c.getLabels().get(DockerEngine.INSTANCE_LABEL))
-                        && engine.remove(c.getId())) {
-                    swept++;
-                }
-            }
-        } catch (RuntimeException e) {
-            log.warn("Could not sweep the sandbox containers of {}: {}", instanceId, e.getMessage());
-        }
-        LIVE_INSTANCES.remove(instanceId);
-        engine.close();
-        log.info("Sandbox service {} closed ({} active containers removed, {} swept by label)", instanceId,
-                active.size(), swept);
+        backend.close();
+        log.info("Sandbox service {} closed ({} active sandboxes removed)", backend.instanceId(), left);
     }
 
     Served lastServed() {
@@ -418,39 +317,19 @@ public final class SandboxService implements AutoCloseable {
     }
 
     PoolStats poolStats() {
-        return new PoolStats(pool.pooled(), pool.launched(), servedFromPool.get(), servedCold.get(),
-                pool.replacedDead(), pool.recycledIdle());
+        WarmPool pool = backend instanceof DockerSandboxes docker ? docker.pool() : null;
+        return new PoolStats(backend.pooled(), pool == null ? 0 : pool.launched(), servedFromPool.get(),
+                servedCold.get(), pool == null ? 0 : pool.replacedDead(), pool == null ? 0 : pool.recycledIdle());
     }
 
-    /** Ids of the idle pooled containers (tests). */
+    /** Ids of the idle pooled containers of the Docker backend (tests). */
     List<String> pooledIds() {
-        return pool.ids();
-    }
-
-    private void reapLeftovers() {
-        try {
-            int removed = engine.reapLeftovers(Set.copyOf(LIVE_INSTANCES));
-            reaped.set(true);
-            if (removed > 0) {
-                log.info("Removed {} leftover sandbox containers (of an earlier agent, or given up while the engine "
-                        + "was away)", removed);
-            } else {
-                log.debug("No leftover sandbox containers");
-            }
-        } catch (RuntimeException e) {
-            // Not fatal: the agent starts without Docker and reports it in status(); retried before the next
-            // container start (the pool retries with backoff, hence warned about once).
-            if (reapWarned.compareAndSet(false, true)) {
-                log.warn("Could not look for leftover sandbox containers: {}", e.getMessage());
-            } else {
-                log.debug("Could not look for leftover sandbox containers: {}", e.getMessage());
-            }
-        }
+        return backend instanceof DockerSandboxes docker ? docker.pool().ids() : List.of();
     }
 
     private void requireOpen() {
         if (closed.get()) {
-            throw DockerEngine.unavailable("The sandbox service is closed", null);
+            throw new AgentException(ErrorType.SANDBOX_UNAVAILABLE, "The sandbox service is closed", Map.of(), null);
         }
     }
 }

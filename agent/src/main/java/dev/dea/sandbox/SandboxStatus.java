@@ -11,14 +11,17 @@ import static java.util.Objects.requireNonNull;
 /**
  * Health of the sandbox backend as of the call.
  *
- * @param engineReachable the Docker engine answered a ping
- * @param imagePresent    the configured image exists on the engine
- * @param runtime         the OCI runtime containers use ({@code runc} unless configured, e.g. {@code runsc})
+ * @param engineReachable the backend answered: the Docker engine a ping, or the Kubernetes API server
+ * @param imagePresent    sandboxes can start: on Docker the configured image exists on the engine; on
+ *                        Kubernetes the API server answered and the NetworkPolicy was checked
+ * @param runtime         the OCI runtime containers use ({@code runc} unless configured, e.g. {@code runsc}),
+ *                        or {@code kubernetes/<RuntimeClass>} ({@code kubernetes/default} without one)
  * @param running         executions holding a slot now
  * @param queued          executions waiting for a slot
- * @param pooled          warm containers ready for use (0: no warm pool yet)
+ * @param pooled          warm containers or pods ready for use (0: no warm pool yet)
  * @param packages        Python and module versions the image declares ({@link #PACKAGES_LABEL}), by import
- *                        name, e.g. {@code pandas -> 2.2.3}; empty when the image is missing or declares none
+ *                        name, e.g. {@code pandas -> 2.2.3}; empty when the image is missing or declares none,
+ *                        and on Kubernetes (reading an image's labels there needs a registry client)
  * @param reason          why the backend is unusable, with what to do; empty when usable
  */
 public record SandboxStatus(boolean engineReachable, boolean imagePresent, String runtime, int running, int queued,

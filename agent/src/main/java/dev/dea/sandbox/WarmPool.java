@@ -89,6 +89,7 @@ final class WarmPool implements AutoCloseable {
             }
             if (usable(c)) {
                 served.incrementAndGet();
+                c.markPooled();
                 return Optional.of(c);
             }
         }

@@ -95,4 +95,23 @@ class FramesApiIT {
         }
         assertThat(agent.sql("SELECT 1 AS one").status()).isEqualTo(200);
     }
+
+    @Test
+    void listsTheCachedFramesNewestFirstOverHttp() {
+        String first = agent.sql("SELECT 1 AS a").json().get("cache_key").asText();
+        String second = agent.sql("SELECT 2 AS b\nFROM generate_series(1, 3)").json().get("cache_key").asText();
+        var listed = agent.get("/frames?kind=sql&limit=2");
+        assertThat(listed.status()).as(listed.body()).isEqualTo(200);
+        var frames = listed.json().get("frames");
+        assertThat(frames.get(0).get("cache_key").asText()).isEqualTo(second);
+        assertThat(frames.get(0).get("row_count").asLong()).isEqualTo(3);
+        assertThat(frames.get(0).get("provenance").get("source_first_line").asText()).isEqualTo("SELECT 2 AS b");
+        assertThat(frames.get(0).has("expires_at")).isTrue();
+        assertThat(frames.get(1).get("cache_key").asText()).isEqualTo(first);
+        assertThat(listed.json().has("next_cursor")).isEqualTo(listed.json().get("total").asInt() > 2);
+        var bad = agent.get("/frames?kind=rust");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.errorType()).isEqualTo("VALIDATION_ERROR");
+        assertThat(agent.getAnonymously("/frames").status()).isEqualTo(401);
+    }
 }

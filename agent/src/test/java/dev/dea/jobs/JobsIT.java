@@ -304,6 +304,7 @@ class JobsIT {
             JsonNode job = second.get("/jobs/" + id).json();
             assertThat(job.get("status").asText()).isEqualTo("interrupted");
             assertThat(job.has("finished_at")).isTrue();
+            assertThat(job.path("error").path("type").asText()).isEqualTo("AGENT_STOPPED");
             List<Event> events = stream(second, id, null);
             assertThat(events).extracting(Event::name).containsExactly("queued", "started", "error");
         } finally {

@@ -17,7 +17,7 @@ class AgentMetricsTest {
         try (AgentMetrics metrics = new AgentMetrics()) {
             AtomicReference<CacheStats> stats = new AtomicReference<>(new CacheStats(3, 4096, 1, 1L << 20, 500));
             metrics.watchCache(stats::get);
-            metrics.watchSandbox(() -> new SandboxLoad(2, 5, 1));
+            metrics.watchSandbox(() -> new SandboxLoad(2, 5, 1, 7, 3));
             metrics.executions().forDatasource("sales");
 
             String text = metrics.scrape();
@@ -25,7 +25,8 @@ class AgentMetricsTest {
                     "process_uptime_seconds ", "process_cpu_usage ");
             assertThat(text).contains("dea_cache_frames 3", "dea_cache_size_bytes 4096", "dea_cache_max_bytes 1048576", "dea_cache_max_frames 500",
                     "dea_cache_evictions_total 1");
-            assertThat(text).contains("dea_sandbox_running 2", "dea_sandbox_queue_depth 5", "dea_sandbox_warm_pool_size 1");
+            assertThat(text).contains("dea_sandbox_running 2", "dea_sandbox_queue_depth 5", "dea_sandbox_warm_pool_size 1",
+                    "dea_sandbox_served_total{source=\"pool\"} 7", "dea_sandbox_served_total{source=\"cold\"} 3");
             assertThat(text).contains("# TYPE dea_sql_executions_total counter",
                     "dea_sql_executions_total{datasource=\"sales\",outcome=\"success\"} 0");
 

@@ -88,7 +88,7 @@ class EngineRestartIT {
 
     /** Containers with this agent's owner label other than the idle pooled ones. */
     private static List<String> strays(SandboxService service) {
-        String owner = DockerEngine.ownerOf(fixture.cache.directory());
+        String owner = SandboxBackend.ownerOf(fixture.cache.directory());
         List<String> pooled = service.pooledIds();
         try (DockerEngine engine = new DockerEngine(SandboxFixture.config(Duration.ofSeconds(5), 1, 0, Optional.empty()),
                 "probe", "probe")) {

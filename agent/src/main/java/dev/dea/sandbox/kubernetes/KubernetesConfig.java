@@ -1,21 +1,18 @@
 package dev.dea.sandbox.kubernetes;
 
-import dev.dea.config.ConfigException;
+import dev.dea.config.KubernetesSettings;
 import dev.dea.config.SandboxConfig;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * The Kubernetes backend's settings: the Docker backend's limits ({@link SandboxConfig}:
- * image, timeout, memory, CPUs, /tmp size, pool size) plus where and how pods run. A record
- * of this package until the backend is wired into {@code ConfigLoader} (docs/kubernetes.md).
+ * image, timeout, memory, CPUs, /tmp size, pool size) plus where and how pods run. Built from
+ * {@link SandboxConfig#kubernetes()}, which ConfigLoader reads and checks with every other setting.
  *
  * @param namespace       where sandbox pods, and their NetworkPolicy, live (SANDBOX_K8S_NAMESPACE)
  * @param runtimeClass    the pods' runtimeClassName, e.g. gvisor (SANDBOX_RUNTIME_CLASS)
@@ -32,9 +29,7 @@ public record KubernetesConfig(
         int refillPerInterval,
         Duration refillInterval) {
 
-    /** RFC 1123 label: what Kubernetes accepts as a namespace and a RuntimeClass name. */
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-    static final Duration DEFAULT_STARTUP = Duration.ofSeconds(60);
+    static final Duration DEFAULT_STARTUP = KubernetesSettings.DEFAULT_STARTUP;
     static final Duration DEFAULT_MAX_IDLE = Duration.ofMinutes(5);
 
     public KubernetesConfig {
@@ -49,29 +44,20 @@ public record KubernetesConfig(
         }
     }
 
+    /** From the agent's configuration: {@code sandbox.kubernetes()}, read and checked by ConfigLoader. */
+    public static KubernetesConfig of(SandboxConfig sandbox) {
+        KubernetesSettings k = sandbox.kubernetes();
+        return new KubernetesConfig(sandbox, k.namespace(), k.runtimeClass(), k.startupTimeout(), DEFAULT_MAX_IDLE,
+                k.refillPerSecond(), Duration.ofSeconds(1));
+    }
+
     /**
-     * From the environment, every problem reported at once. Without SANDBOX_K8S_NAMESPACE the
-     * namespace the agent's service account runs in is used (the in-cluster default), else
-     * {@code default}.
+     * From the environment alone, every problem reported at once (ConfigException). Without
+     * SANDBOX_K8S_NAMESPACE the namespace the agent's service account runs in is used (the
+     * in-cluster default), else {@code default}.
      */
     public static KubernetesConfig from(SandboxConfig sandbox, Map<String, String> env) {
-        List<String> problems = new ArrayList<>();
-        String namespace = value(env, "SANDBOX_K8S_NAMESPACE").orElse("");
-        if (!namespace.isEmpty() && !DNS_LABEL.matcher(namespace).matches()) {
-            problems.add("SANDBOX_K8S_NAMESPACE '" + namespace + "' is not a valid namespace name (lower-case letters,"
-                    + " digits and '-', at most 63)");
-        }
-        Optional<String> runtimeClass = value(env, "SANDBOX_RUNTIME_CLASS");
-        if (runtimeClass.isPresent() && !DNS_LABEL.matcher(runtimeClass.get()).matches()) {
-            problems.add("SANDBOX_RUNTIME_CLASS '" + runtimeClass.get() + "' is not a valid RuntimeClass name, e.g. gvisor");
-        }
-        long startup = whole(env, "SANDBOX_K8S_START_TIMEOUT_SECONDS", DEFAULT_STARTUP.toSeconds(), 5, 600, problems);
-        long refill = whole(env, "SANDBOX_K8S_POOL_REFILL_PER_SECOND", 5, 1, 100, problems);
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
-        return new KubernetesConfig(sandbox, namespace, runtimeClass, Duration.ofSeconds(startup), DEFAULT_MAX_IDLE,
-                (int) refill, Duration.ofSeconds(1));
+        return of(sandbox.withBackend(SandboxConfig.Backend.KUBERNETES, KubernetesSettings.from(env)));
     }
 
     /**
@@ -81,26 +67,5 @@ public record KubernetesConfig(
      */
     long activeDeadlineSeconds() {
         return startupTimeout.toSeconds() + poolMaxIdle.toSeconds() + sandbox.timeout().toSeconds() + 30;
-    }
-
-    private static Optional<String> value(Map<String, String> env, String key) {
-        return Optional.ofNullable(env.get(key)).map(String::strip).filter(v -> !v.isEmpty());
-    }
-
-    private static long whole(Map<String, String> env, String key, long dflt, long min, long max, List<String> problems) {
-        Optional<String> v = value(env, key);
-        if (v.isEmpty()) {
-            return dflt;
-        }
-        try {
-            long n = Long.parseLong(v.get());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        problems.add(key + " must be a whole number from " + min + " to " + max + ", not '" + v.get() + "'");
-        return dflt;
     }
 }

@@ -2,6 +2,7 @@ package dev.dea.sandbox.kubernetes;
 
 import dev.dea.error.Causes;
 import dev.dea.error.AgentException;
+import dev.dea.sandbox.SandboxBackend;
 import dev.dea.error.ErrorType;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -73,8 +74,7 @@ public final class KubernetesSandboxes implements SandboxBackend {
         this.config = requireNonNull(config, "config");
         this.client = requireNonNull(client, "client");
         this.owner = requireNonNull(owner, "owner");
-        this.namespace = !config.namespace().isEmpty() ? config.namespace()
-                : Optional.ofNullable(client.getNamespace()).orElse("default");
+        this.namespace = namespaceOf(config.namespace(), client);
         LIVE_INSTANCES.add(instanceId);
         try {
             checkNetworkPolicy();
@@ -88,6 +88,19 @@ public final class KubernetesSandboxes implements SandboxBackend {
         log.info("Kubernetes sandbox backend {} ready: namespace {}, image {}, runtimeClass {}, {} warm pods",
                 instanceId, namespace, config.sandbox().image(), config.runtimeClass().orElse("(cluster default)"),
                 config.sandbox().poolSize());
+    }
+
+    /** The name of the deny-all NetworkPolicy the backend creates and checks (doctor). */
+    public static final String NETWORK_POLICY = PodSpecs.NETWORK_POLICY;
+
+    /** SANDBOX_K8S_NAMESPACE, else the client's (in a cluster: the service account's), else {@code default}. */
+    public static String namespaceOf(String configured, KubernetesClient client) {
+        return !configured.isEmpty() ? configured : Optional.ofNullable(client.getNamespace()).orElse("default");
+    }
+
+    /** Whether {@code policy} selects every sandbox pod and allows no traffic in or out (doctor). */
+    public static boolean deniesAll(NetworkPolicy policy) {
+        return PodSpecs.deniesAll(policy);
     }
 
     /** The standard client (in-cluster service account, else KUBECONFIG) with the agent's timeouts. */
@@ -111,11 +124,18 @@ public final class KubernetesSandboxes implements SandboxBackend {
 
     /** The owner label value of the agent whose frame cache is {@code cacheDirectory} (the Docker backend's scheme). */
     public static String ownerOf(Path cacheDirectory) {
-        return PodSpecs.ownerOf(cacheDirectory);
+        return SandboxBackend.ownerOf(cacheDirectory);
     }
 
+    @Override
     public String instanceId() {
         return instanceId;
+    }
+
+    /** The pods' RuntimeClass, as /health shows it. */
+    @Override
+    public String runtime() {
+        return "kubernetes/" + config.runtimeClass().orElse("default");
     }
 
     public String namespace() {
@@ -130,6 +150,7 @@ public final class KubernetesSandboxes implements SandboxBackend {
     }
 
     /** Pods waiting in the pool now. */
+    @Override
     public int pooled() {
         return pool.pooled();
     }

@@ -3,6 +3,7 @@ package dev.dea.sandbox.kubernetes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.error.AgentException;
+import dev.dea.sandbox.SandboxBackend;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,7 +112,8 @@ final class PodSandbox implements SandboxBackend.Sandbox {
         }
     }
 
-    long readyAtNanos() {
+    @Override
+    public long readyAtNanos() {
         return readyAtNanos;
     }
 
@@ -155,6 +157,16 @@ final class PodSandbox implements SandboxBackend.Sandbox {
     @Override
     public AgentException diagnose(String what) {
         return backend.diagnose(name, what, stderrTail());
+    }
+
+    /** Ends the attach stream, so both directions fail now; {@link #close()} deletes the pod. */
+    @Override
+    public void abort(String why) {
+        try {
+            watch.close();
+        } catch (RuntimeException e) {
+            log.debug("Closing the attach stream of {} ({}): {}", name, why, e.toString());
+        }
     }
 
     /** Ends the attach stream and deletes the pod; a failed delete is left to the label reap. */

@@ -6,12 +6,6 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -131,26 +125,5 @@ final class PodSpecs {
                 && spec.getPolicyTypes() != null && spec.getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
                 && (spec.getIngress() == null || spec.getIngress().isEmpty())
                 && (spec.getEgress() == null || spec.getEgress().isEmpty());
-    }
-
-    /**
-     * The Docker backend's owner scheme (DockerEngine.ownerOf): a digest of host and cache
-     * directory, which one live agent holds at a time. In a StatefulSet the host name is the
-     * stable pod name, so a restarted agent finds its predecessor's pods.
-     */
-    static String ownerOf(Path cacheDirectory) {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            host = "unknown-host";
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((host + "\n" + cacheDirectory.toAbsolutePath().normalize()).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the JDK", e);
-        }
     }
 }

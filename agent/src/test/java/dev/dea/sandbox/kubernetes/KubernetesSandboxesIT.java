@@ -1,5 +1,6 @@
 package dev.dea.sandbox.kubernetes;
 
+import dev.dea.sandbox.SandboxBackend;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.error.AgentException;

@@ -1,5 +1,6 @@
 package dev.dea.sandbox.kubernetes;
 
+import dev.dea.sandbox.SandboxBackend;
 import io.fabric8.kubernetes.api.model.Pod;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
