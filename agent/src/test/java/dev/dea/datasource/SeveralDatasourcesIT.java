@@ -176,6 +176,9 @@ class SeveralDatasourcesIT {
         String auditLog = agent.services().config().audit().path().toString();
         List<String> lines = new ArrayList<>(Files.readAllLines(java.nio.file.Path.of(auditLog)));
         assertThat(lines).anySatisfy(line -> assertThat(line).contains("WHERE id = 2").contains("\"datasource\":\"hr\""));
+        var history = agent.get("/executions?datasource=hr");
+        assertThat(history.status()).isEqualTo(200);
+        assertThat(history.body()).contains(key).doesNotContain("orders");
     }
 
     @Test
