@@ -96,7 +96,7 @@ public final class ConfigLoader {
         String host = env.string("AGENT_HOST", "0.0.0.0");
         int port = env.integer("AGENT_PORT", 8001, 0, 65535);
         Optional<String> datasourcesFile = env.optional("DATASOURCES_FILE");
-        datasourcesFile.ifPresent(f -> refuseDbVariables());
+        datasourcesFile.ifPresent(f -> DatasourcesFile.refuseDbVariables(env, problems));
         Optional<DbConfig> envDb = datasourcesFile.isPresent() ? Optional.empty() : db();
 
         Optional<String> token = env.optional("AGENT_SECRET_TOKEN");
@@ -263,13 +263,6 @@ public final class ConfigLoader {
     /** How the operator sets {@code d}'s pool size, for messages. */
     private static String poolSetting(DatasourceConfig d, Optional<String> datasourcesFile) {
         return datasourcesFile.isPresent() ? "the pool_size of datasource '" + d.name() + "'" : "DB_POOL_SIZE";
-    }
-
-    /** With DATASOURCES_FILE, the DB_* variables would be a second, conflicting definition: each one set is named. */
-    private void refuseDbVariables() {
-        env.names().stream().filter(k -> k.startsWith("DB_") && !Env.blank(env.raw(k))).sorted().forEach(k ->
-                problems.add(k + " is set together with DATASOURCES_FILE: define every datasource in the file "
-                        + "and unset " + k));
     }
 
     private Optional<DbConfig> db() {

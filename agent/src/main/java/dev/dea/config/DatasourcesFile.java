@@ -72,6 +72,13 @@ public final class DatasourcesFile {
         return new DatasourcesFile(env, agentSql, problems).datasources(root);
     }
 
+    /** With DATASOURCES_FILE, the DB_* variables would be a second, conflicting definition: each one set is named. */
+    static void refuseDbVariables(Env env, List<String> problems) {
+        env.names().stream().filter(k -> k.startsWith("DB_") && !Env.blank(env.raw(k))).sorted().forEach(k ->
+                problems.add(k + " is set together with DATASOURCES_FILE: define every datasource in the file "
+                        + "and unset " + k));
+    }
+
     private List<DatasourceConfig> datasources(JsonNode root) {
         JsonNode list = root == null ? null : root.get("datasources");
         if (list == null || !list.isArray() || list.isEmpty()) {
