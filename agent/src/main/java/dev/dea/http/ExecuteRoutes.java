@@ -66,7 +66,7 @@ final class ExecuteRoutes {
                           %s}}""".formatted(code)))
                 .ok("The result, with a preview of its rows", result)
                 .apply(JobRoutes::asyncCapable)
-                .errors(ErrorType.VALIDATION_ERROR, ErrorType.SQL_REJECTED, ErrorType.SQL_ERROR, ErrorType.TIMEOUT,
+                .errors(ErrorType.VALIDATION_ERROR, ErrorType.NOT_FOUND, ErrorType.SQL_REJECTED, ErrorType.SQL_ERROR, ErrorType.TIMEOUT,
                         ErrorType.RESULT_TOO_LARGE, ErrorType.EXECUTION_ERROR, ErrorType.MEMORY_LIMIT,
                         ErrorType.TOO_MANY_REQUESTS, ErrorType.SANDBOX_UNAVAILABLE, ErrorType.DB_UNAVAILABLE)
                 .build(), this::execute);
