@@ -88,6 +88,35 @@ class DatasourceOutageIT {
         assertThat(sqlOn("flaky").status()).isEqualTo(200);
     }
 
+    @Test
+    void theAgentStartsWithADatasourceThatIsDownAndUsesItOnceItAnswers() throws Exception {
+        DbConfig direct = TestPostgres.config(database);
+        try (SocketProxy late = SocketProxy.tcp(direct.port())) {
+            late.down();
+            Map<String, DbConfig> datasources = new LinkedHashMap<>();
+            datasources.put("main", direct);
+            datasources.put("late", new DbConfig(direct.dialect(), "127.0.0.1", late.port(), direct.user(),
+                    direct.password(), direct.name(), direct.sslMode(), direct.readOnlyRole(), direct.searchPath(),
+                    direct.poolSize(), direct.allowPrivilegedLogin()));
+            DatasourcesFiles file = DatasourcesFiles.write(datasources);
+            try (AgentHarness second = AgentHarness.startWithDatasources(file.file(), file.env())) {
+                var down = second.post("/execute", "{\"language\":\"sql\",\"datasource\":\"late\",\"code\":\"SELECT 1\"}");
+                assertThat(down.status()).isEqualTo(503);
+                assertThat(down.json().path("detail").path("message").asText()).contains("'late'");
+                assertThat(second.sql("SELECT count(*) FROM t").status()).isEqualTo(200);
+
+                late.up();
+                long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                int status;
+                do {
+                    Thread.sleep(200);
+                    status = second.post("/execute", "{\"language\":\"sql\",\"datasource\":\"late\",\"code\":\"SELECT 1\"}").status();
+                } while (status != 200 && System.nanoTime() < deadline);
+                assertThat(status).isEqualTo(200);
+            }
+        }
+    }
+
     private static AgentHarness.Reply sqlOn(String datasource) {
         return agent.post("/execute", "{\"language\":\"sql\",\"datasource\":\"" + datasource
                 + "\",\"code\":\"SELECT count(*) FROM t\"}");
