@@ -144,7 +144,7 @@ public final class Main {
             FrameCache cache = lifecycle.started("frame cache", new FrameCache(config.cache()));
             metrics.watchCache(cache::stats);
             DatasourceFactory factory = new DatasourceFactory(cache, config.schema(), config.sqlAdmission(),
-                    metrics.executions(), metrics.registry(), lifecycle);
+                    metrics.executions(), metrics.registry(), lifecycle::started);
             List<Datasource> built = config.datasources().stream().map(factory::build).toList();
             // Closed before the pools: no probe runs on a closed pool.
             Datasources datasources = lifecycle.started("datasource probes", new Datasources(built));
@@ -182,8 +182,10 @@ public final class Main {
         }
         PlatformClient client = new PlatformClient(
                 RegistrationSpec.of(config, config.platform().registrationPath(), config.platform().heartbeatInterval(),
-                        services.database().config().dialect().id(), HealthReport.capabilities(services, endpoints)),
-                () -> HealthReport.of(services).body(), Clock.systemUTC());
+                        services.database().config().dialect().id(),
+                        HealthReport.capabilities(config, services.datasources(), services.sandbox(), endpoints)),
+                () -> HealthReport.of(config, services.datasources(), services.cache(), services.sandbox()).body(),
+                Clock.systemUTC());
         client.start();
         return Optional.of(client);
     }

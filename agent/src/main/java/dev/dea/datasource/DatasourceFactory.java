@@ -6,7 +6,6 @@ import dev.dea.config.SchemaConfig;
 import dev.dea.config.SqlAdmission;
 import dev.dea.db.Database;
 import dev.dea.execute.SqlRunner;
-import dev.dea.lifecycle.Lifecycle;
 import dev.dea.metrics.ExecutionMetrics;
 import dev.dea.profile.ProfileService;
 import dev.dea.schema.SchemaService;
@@ -17,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -30,24 +30,28 @@ public final class DatasourceFactory {
     private final SqlAdmission admission;
     private final ExecutionMetrics metrics;
     private final MeterRegistry registry;
-    private final Lifecycle lifecycle;
+    private final BiConsumer<String, AutoCloseable> started;
 
+    /**
+     * {@code started} records each resource as it starts (the agent's Lifecycle), so that a datasource
+     * that fails to build leaves the ones built before it to be closed with everything else.
+     */
     public DatasourceFactory(FrameCache cache, SchemaConfig schemaConfig, SqlAdmission admission,
-                             ExecutionMetrics metrics, MeterRegistry registry, Lifecycle lifecycle) {
+                             ExecutionMetrics metrics, MeterRegistry registry, BiConsumer<String, AutoCloseable> started) {
         this.cache = requireNonNull(cache, "cache");
         this.schemaConfig = requireNonNull(schemaConfig, "schemaConfig");
         this.admission = requireNonNull(admission, "admission");
         this.metrics = requireNonNull(metrics, "metrics");
         this.registry = requireNonNull(registry, "registry");
-        this.lifecycle = requireNonNull(lifecycle, "lifecycle");
+        this.started = requireNonNull(started, "started");
     }
 
     public Datasource build(DatasourceConfig config) {
         var db = config.db();
         // HikariCP's meters are tagged by pool name only, which every pool shares: the default
         // datasource's pool publishes them, so that the existing dashboards keep their series.
-        Database database = lifecycle.started("database " + config.name(),
-                new Database(db, config.sql(), config.isDefault() ? Optional.of(registry) : Optional.empty()));
+        Database database = new Database(db, config.sql(), config.isDefault() ? Optional.of(registry) : Optional.empty());
+        started.accept("database " + config.name(), database);
         // The guard's allow-list is read from the server's own catalog, once, when the first
         // statement arrives (the database may be down at start-up).
         SqlGuard guard = new SqlGuard(config.sql().extraDeniedFunctions(), config.sql().extraDeniedTables(),

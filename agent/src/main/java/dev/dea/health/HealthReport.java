@@ -1,7 +1,10 @@
 package dev.dea.health;
 
+import dev.dea.cache.FrameCache;
+import dev.dea.config.AgentConfig;
+import dev.dea.datasource.Datasources;
 import dev.dea.identity.AgentIdentity;
-import dev.dea.lifecycle.Services;
+import dev.dea.sandbox.SandboxService;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,14 +23,15 @@ public final class HealthReport {
     public record Report(boolean healthy, Map<String, Object> body) {
     }
 
-    public static Report of(Services services) {
+    public static Report of(AgentConfig config, Datasources datasources, FrameCache cache, SandboxService sandboxes) {
         // The default datasource decides the status, as the one database did before datasources.
-        var db = services.database().health();
+        var defaultDatabase = datasources.defaultDatasource().database();
+        var db = defaultDatabase.health();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", db.reachable() ? "ok" : "unavailable");
-        body.put("db_dialect", services.database().config().dialect());
+        body.put("db_dialect", defaultDatabase.config().dialect());
         // Which agent answered: two on one machine, or the doctor looking at a busy port, tell them apart by these.
-        AgentIdentity identity = AgentIdentity.of(services.config());
+        AgentIdentity identity = AgentIdentity.of(config);
         body.put("version", identity.version());
         body.put("agent_id", identity.id());
         Map<String, Object> database = new LinkedHashMap<>();
@@ -40,10 +44,10 @@ public final class HealthReport {
         }
         body.put("database", database);
         // Every datasource as its background probe last found it: one that hangs does not slow /health.
-        body.put("datasources", services.datasources().statuses());
-        var cache = services.cache().stats();
-        body.put("cache", Map.of("frames", cache.frames(), "bytes", cache.bytes(), "max_bytes", cache.maxBytes()));
-        var sandbox = services.sandbox().status();
+        body.put("datasources", datasources.statuses());
+        var cacheStats = cache.stats();
+        body.put("cache", Map.of("frames", cacheStats.frames(), "bytes", cacheStats.bytes(), "max_bytes", cacheStats.maxBytes()));
+        var sandbox = sandboxes.status();
         Map<String, Object> sb = new LinkedHashMap<>();
         sb.put("status", sandbox.engineReachable() && sandbox.imagePresent() ? "up" : "unavailable");
         sandbox.reason().ifPresent(r -> sb.put("reason", r));
@@ -59,8 +63,8 @@ public final class HealthReport {
 
     /** What the platform may rely on, sent at registration. */
     /** {@code endpoints}: what the HTTP API really routes ({@code HttpApi.endpoints}). */
-    public static Map<String, Object> capabilities(Services services, List<String> endpoints) {
-        var config = services.config();
+    public static Map<String, Object> capabilities(AgentConfig config, Datasources datasources, SandboxService sandboxes,
+                                                   List<String> endpoints) {
         Map<String, Object> sql = new LinkedHashMap<>();
         sql.put("timeout_seconds", config.sql().statementTimeout().toSeconds());
         sql.put("max_rows", config.sql().maxRows());
@@ -71,7 +75,7 @@ public final class HealthReport {
         python.put("cpus", config.sandbox().cpus());
         python.put("max_concurrent", config.sandbox().maxConcurrent());
         python.put("pool_size", config.sandbox().poolSize());
-        var sandbox = services.sandbox().status();
+        var sandbox = sandboxes.status();
         python.put("runtime", sandbox.runtime());
         // So the platform can tell its LLM which APIs exist; heartbeats carry the current list in health.sandbox.
         python.put("packages", sandbox.packages());
@@ -79,7 +83,7 @@ public final class HealthReport {
         caps.put("endpoints", endpoints);
         caps.put("languages", List.of("sql", "python"));
         // Names the platform may pass as `datasource`; their state travels with each heartbeat (health.datasources).
-        caps.put("datasources", services.datasources().all().stream().map(d -> {
+        caps.put("datasources", datasources.all().stream().map(d -> {
             Map<String, Object> one = new LinkedHashMap<>();
             one.put("name", d.name());
             one.put("dialect", d.config().db().dialect().id());

@@ -40,7 +40,8 @@ public final class HttpApi {
         ApiRoutes api = new ApiRoutes();
         // Each route class gets only the services it uses.
         int maxPreview = services.config().sql().maxPreviewRows();
-        new HealthRoutes(() -> HealthReport.of(services)).register(api);
+        new HealthRoutes(() -> HealthReport.of(services.config(), services.datasources(), services.cache(),
+                services.sandbox())).register(api);
         new DatasourceRoutes(services.datasources()).register(api);
         new SchemaRoutes(services.datasources(), services.jobs()).register(api);
         new ExecuteRoutes(services.execution(), services.jobs(), services.datasources(), maxPreview, bodies).register(api);
