@@ -243,13 +243,13 @@ public final class ConfigLoader {
             return Optional.empty();
         }
         String dialectName = env.string("DB_DIALECT", "postgresql");
-        Dialect dialect = Dialect.parse(dialectName).orElse(Dialect.POSTGRESQL);
-        // Until the MySQL session set-up, introspection and values land, only PostgreSQL is served.
-        if (Dialect.parse(dialectName).filter(d -> d == Dialect.POSTGRESQL).isEmpty()) {
-            problems.add("DB_DIALECT '" + dialectName + "' is not supported; use 'postgresql'");
+        Optional<Dialect> parsed = Dialect.parse(dialectName);
+        if (parsed.isEmpty()) {
+            problems.add("DB_DIALECT '" + dialectName + "' is not one of postgresql, mysql, mariadb");
         }
+        Dialect dialect = parsed.orElse(Dialect.POSTGRESQL);
         String host = env.required("DB_HOST", "the database server's host name or address");
-        int port = env.integer("DB_PORT", 5432, 1, 65535);
+        int port = env.integer("DB_PORT", dialect.defaultPort(), 1, 65535);
         String user = env.required("DB_USER", "the database user the agent connects as");
         String name = env.required("DB_NAME", "the database to connect to");
         String password = Optional.ofNullable(env.raw("DB_PASSWORD")).orElse("");

@@ -2,6 +2,7 @@ package dev.dea.doctor;
 
 import dev.dea.config.DbConfig;
 import dev.dea.db.LoginPrivileges;
+import dev.dea.db.postgresql.PostgreSqlSession;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -88,7 +89,7 @@ final class DatabaseChecks {
 
     /** What the agent itself checks on every new connection: a privileged login is refused unless allowed. */
     private static Check login(Connection c, DbConfig config) throws SQLException {
-        LoginPrivileges found = LoginPrivileges.read(c);
+        LoginPrivileges found = new LoginPrivileges(PostgreSqlSession.loginPrivileges(c));
         String who = "'" + config.user() + "'";
         if (!found.privileged()) {
             return Check.ok(LOGIN, who + " is not a superuser, cannot bypass row security and is in none of the "

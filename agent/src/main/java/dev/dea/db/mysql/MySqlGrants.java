@@ -1,0 +1,93 @@
+package dev.dea.db.mysql;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a MySQL/MariaDB login may do beyond reading, from its own {@code SHOW GRANTS}: ALL
+ * PRIVILEGES anywhere, any global privilege other than the read-only ones (SUPER, FILE,
+ * PROCESS, global INSERT/UPDATE/DELETE/CREATE/DROP..., each named), GRANT OPTION, and PROXY.
+ * A statement that slipped past the guard could use any of these. Privileges on one database
+ * or table are the doctor's concern (it warns on write rights), not a reason to refuse.
+ */
+final class MySqlGrants {
+    /** Global privileges that only read: holding them on *.* is still a least-privilege login. */
+    private static final Set<String> READ_ONLY_GLOBAL = Set.of("USAGE", "SELECT", "SHOW VIEW", "SHOW DATABASES");
+    private static final Pattern GRANT = Pattern.compile(
+            "^GRANT (.+?) ON (.+?) TO .*?( WITH .*GRANT OPTION.*)?$", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+    private MySqlGrants() {
+    }
+
+    static List<String> privileges(Connection c) throws SQLException {
+        List<String> grants = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GRANTS")) {
+            while (rs.next()) {
+                grants.add(rs.getString(1));
+            }
+        }
+        return privileged(grants);
+    }
+
+    /** The privileged parts of {@code grants} (SHOW GRANTS lines), each once, in order of appearance. */
+    static List<String> privileged(List<String> grants) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String line : grants) {
+            Matcher m = GRANT.matcher(line.strip());
+            if (!m.matches()) {
+                continue;   // a granted role ("GRANT `r` TO ..."): its privileges show on their own lines when active
+            }
+            String what = m.group(1).strip();
+            String on = m.group(2).strip().replace("`", "").replace("'", "");
+            boolean global = on.equals("*.*");
+            if (what.toUpperCase(Locale.ROOT).startsWith("PROXY")) {
+                out.add("PROXY");
+                continue;
+            }
+            if (m.group(3) != null) {
+                out.add("GRANT OPTION on " + on);
+            }
+            for (String privilege : splitPrivileges(what)) {
+                String name = privilege.toUpperCase(Locale.ROOT);
+                if (name.startsWith("ALL")) {
+                    out.add("ALL PRIVILEGES on " + on);
+                } else if (global && !READ_ONLY_GLOBAL.contains(name)) {
+                    out.add(name + " on *.*");
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** "SELECT, INSERT (a, b), UPDATE": the privilege names, column lists dropped. */
+    private static List<String> splitPrivileges(String what) {
+        List<String> out = new ArrayList<>();
+        int depth = 0;
+        StringBuilder current = new StringBuilder();
+        for (char ch : what.toCharArray()) {
+            if (ch == '(') {
+                depth++;
+            } else if (ch == ')') {
+                depth--;
+            } else if (ch == ',' && depth == 0) {
+                out.add(current.toString().strip());
+                current.setLength(0);
+            } else if (depth == 0) {
+                current.append(ch);
+            }
+        }
+        if (!current.toString().isBlank()) {
+            out.add(current.toString().strip());
+        }
+        return out;
+    }
+}
