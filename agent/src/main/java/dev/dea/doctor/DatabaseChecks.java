@@ -1,6 +1,7 @@
 package dev.dea.doctor;
 
 import dev.dea.config.DbConfig;
+import dev.dea.config.Dialect;
 import dev.dea.db.LoginPrivileges;
 import dev.dea.db.postgresql.PostgreSqlSession;
 
@@ -38,6 +39,10 @@ final class DatabaseChecks {
                     + "so the agent starts an embedded PostgreSQL with a generated dataset"));
         }
         DbConfig config = db.get();
+        // The one place the dialect picks its checks.
+        if (config.dialect() == Dialect.MYSQL) {
+            return MySqlDatabaseChecks.run(config);
+        }
         List<Check> checks = new ArrayList<>();
         Connection c;
         try {

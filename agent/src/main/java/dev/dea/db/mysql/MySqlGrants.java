@@ -28,14 +28,52 @@ final class MySqlGrants {
     private MySqlGrants() {
     }
 
+    /** Privileges that write or change something, wherever granted (the doctor's warning, not a refusal). */
+    private static final Set<String> WRITES = Set.of("INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER", "INDEX",
+            "CREATE VIEW", "CREATE ROUTINE", "ALTER ROUTINE", "EXECUTE", "TRIGGER", "EVENT", "REFERENCES", "LOCK TABLES",
+            "CREATE TEMPORARY TABLES", "DELETE HISTORY", "FILE", "SUPER", "CREATE USER", "CREATE TABLESPACE", "RELOAD",
+            "SHUTDOWN", "GRANT OPTION");
+
     static List<String> privileges(Connection c) throws SQLException {
+        return privileged(showGrants(c));
+    }
+
+    static List<String> showGrants(Connection c) throws SQLException {
         List<String> grants = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GRANTS")) {
             while (rs.next()) {
                 grants.add(rs.getString(1));
             }
         }
-        return privileged(grants);
+        return grants;
+    }
+
+    /** "INSERT, UPDATE on shop.*", one entry per grant line that writes; ALL PRIVILEGES counts. */
+    static List<String> writes(List<String> grants) {
+        List<String> out = new ArrayList<>();
+        for (String line : grants) {
+            Matcher m = GRANT.matcher(line.strip());
+            if (!m.matches() || m.group(1).strip().toUpperCase(Locale.ROOT).startsWith("PROXY")) {
+                continue;
+            }
+            String on = m.group(2).strip().replace("`", "").replace("'", "");
+            List<String> found = new ArrayList<>();
+            for (String privilege : splitPrivileges(m.group(1).strip())) {
+                String name = privilege.toUpperCase(Locale.ROOT);
+                if (name.startsWith("ALL")) {
+                    found.add("ALL PRIVILEGES");
+                } else if (WRITES.contains(name)) {
+                    found.add(name);
+                }
+            }
+            if (m.group(3) != null) {
+                found.add("GRANT OPTION");
+            }
+            if (!found.isEmpty()) {
+                out.add(String.join(", ", found) + " on " + on);
+            }
+        }
+        return out;
     }
 
     /** The privileged parts of {@code grants} (SHOW GRANTS lines), each once, in order of appearance. */

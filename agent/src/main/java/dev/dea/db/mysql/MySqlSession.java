@@ -47,12 +47,23 @@ public final class MySqlSession implements SessionDialect {
 
     @Override
     public String jdbcUrl(DbConfig config) {
+        return url(config);
+    }
+
+    /** MariaDB Connector/J's URL, for MySQL too; static for the doctor, which has no session. */
+    public static String url(DbConfig config) {
         return "jdbc:mariadb://" + config.host() + ":" + config.port() + "/" + config.name();
     }
 
     @Override
     public Properties connectionProperties(DbConfig config, SqlLimits limits, String applicationName,
                                            int connectTimeoutSeconds, int socketTimeoutSeconds) {
+        return driverProperties(config, applicationName, connectTimeoutSeconds, socketTimeoutSeconds);
+    }
+
+    /** The driver's properties without the credentials; static for the doctor, which has no session. */
+    public static Properties driverProperties(DbConfig config, String applicationName, int connectTimeoutSeconds,
+                                              int socketTimeoutSeconds) {
         Properties props = new Properties();
         props.setProperty("sslMode", sslMode(config.sslMode()));
         props.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds * 1000));
@@ -151,6 +162,11 @@ public final class MySqlSession implements SessionDialect {
     /** From the login's own SHOW GRANTS ({@link MySqlGrants}); static for the doctor, which has no session. */
     public static List<String> loginPrivileges(Connection c) throws SQLException {
         return MySqlGrants.privileges(c);
+    }
+
+    /** The login's grants that let it write or change anything ("INSERT on shop.*"), for the doctor. */
+    public static List<String> writeGrants(Connection c) throws SQLException {
+        return MySqlGrants.writes(MySqlGrants.showGrants(c));
     }
 
     @Override
