@@ -258,6 +258,11 @@ public final class ConfigLoader {
             problems.add("DB_SSL_MODE '" + ssl + "' is not one of " + new java.util.TreeSet<>(SSL_MODES));
         }
         Optional<String> role = env.optional("DB_READONLY_ROLE");
+        if (role.isPresent() && dialect == Dialect.MYSQL) {
+            // MySQL has no per-transaction role switch the agent relies on: the login itself must be read-only.
+            problems.add("DB_READONLY_ROLE is PostgreSQL-only; with DB_DIALECT=" + dialectName
+                    + " make DB_USER a SELECT-only login (docs/readonly-role-mysql.sql) and unset DB_READONLY_ROLE");
+        }
         role.ifPresent(r -> {
             if (!IDENTIFIER.matcher(r).matches()) {
                 problems.add("DB_READONLY_ROLE '" + r + "' is not a plain SQL identifier");
