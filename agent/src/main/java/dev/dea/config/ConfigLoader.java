@@ -257,6 +257,11 @@ public final class ConfigLoader {
         if (!SSL_MODES.contains(ssl)) {
             problems.add("DB_SSL_MODE '" + ssl + "' is not one of " + new java.util.TreeSet<>(SSL_MODES));
         }
+        if (dialect == Dialect.MYSQL && name != null
+                && java.util.Set.of("mysql", "performance_schema", "sys", "information_schema").contains(name.toLowerCase(Locale.ROOT))) {
+            // Unqualified names would resolve in the server's own schemas, which the MySQL guard denies only by name.
+            problems.add("DB_NAME '" + name + "' is a MySQL system schema; name the database the agent should serve");
+        }
         Optional<String> role = env.optional("DB_READONLY_ROLE");
         if (role.isPresent() && dialect == Dialect.MYSQL) {
             // MySQL has no per-transaction role switch the agent relies on: the login itself must be read-only.

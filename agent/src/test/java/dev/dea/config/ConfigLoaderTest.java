@@ -68,6 +68,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMySqlSystemSchemaIsNoDatabaseToServe() {
+        assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("DB_DIALECT", "mariadb", "DB_NAME", "MySQL"))))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("DB_NAME 'MySQL' is a MySQL system schema")));
+        assertThat(ConfigLoader.load(db(Map.of("DB_NAME", "mysql"))).db()).isPresent();
+    }
+
+    @Test
     void reportsEveryProblemAtOnce() {
         Map<String, String> env = new HashMap<>(Map.of("DB_HOST", "db", "AGENT_SECRET_TOKEN", "short",
                 "AGENT_PORT", "99999", "DB_SSL_MODE", "sometimes", "SQL_MAX_ROWS", "lots", "CORE_LOGIC_URL", "ftp://x",

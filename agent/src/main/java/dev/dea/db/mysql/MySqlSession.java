@@ -98,12 +98,34 @@ public final class MySqlSession implements SessionDialect {
     public void initialize(Connection c, SqlLimits limits) throws SQLException {
         boolean mariaDb = isMariaDb(version(c));
         long lockSeconds = Math.max(1, (limits.lockTimeout().toMillis() + 999) / 1000);
+        String sqlMode = guardSafeSqlMode(single(c, "SELECT @@SESSION.sql_mode"));
         try (Statement s = c.createStatement()) {
+            // The guard reads the text as the server will only in utf8mb4 and without these modes
+            // (docs/sql-guard-mysql.md, "What the connection must guarantee").
+            s.execute("SET NAMES utf8mb4");
+            s.execute("SET SESSION sql_mode = '" + sqlMode + "'");
             s.execute("SET SESSION TRANSACTION READ ONLY");
             s.execute("SET SESSION time_zone = '+00:00', SESSION lock_wait_timeout = " + lockSeconds
                     + ", SESSION innodb_lock_wait_timeout = " + lockSeconds + ", SESSION "
                     + timeLimitAssignment(mariaDb, limits.statementTimeout()));
         }
+    }
+
+    /** Modes under which the MySQL guard would read a statement differently from the server. */
+    static final java.util.Set<String> GUARD_UNSAFE_MODES = java.util.Set.of("ANSI", "ANSI_QUOTES", "NO_BACKSLASH_ESCAPES",
+            "ORACLE", "DB2", "MSSQL", "POSTGRESQL", "MAXDB");
+
+    /** The server's {@code sql_mode} without {@link #GUARD_UNSAFE_MODES}; its other modes are the server's choice. */
+    static String guardSafeSqlMode(String sqlMode) {
+        StringBuilder out = new StringBuilder();
+        for (String mode : sqlMode == null ? new String[0] : sqlMode.split(",")) {
+            String name = mode.strip().toUpperCase(Locale.ROOT);
+            // Mode names are letters and underscores: anything else is not put into the SET.
+            if (!name.isEmpty() && name.matches("[A-Z_]+") && !GUARD_UNSAFE_MODES.contains(name)) {
+                out.append(out.isEmpty() ? "" : ",").append(name);
+            }
+        }
+        return out.toString();
     }
 
     /** {@code VERSION()} says "...-MariaDB..." on MariaDB; MySQL's never does. */
@@ -112,7 +134,11 @@ public final class MySqlSession implements SessionDialect {
     }
 
     private static String version(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT VERSION()")) {
+        return single(c, "SELECT VERSION()");
+    }
+
+    private static String single(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
         }

@@ -103,11 +103,13 @@ class MySqlSessionIT {
     }
 
     @Test
-    void theSessionIsPinnedToUtcReadOnlyAndBoundedLockWaits() {
+    void theSessionIsPinnedToUtcReadOnlyUtf8mb4AndBoundedLockWaits() {
         try (Database db = new Database(TestMariaDb.config(database), limits(5))) {
             assertThat(query(db, "SELECT @@session.time_zone")).isEqualTo("+00:00");
             assertThat(query(db, "SELECT CAST(ts AS CHAR) FROM t")).isEqualTo("2024-01-01 12:00:00");
             assertThat(query(db, "SELECT @@session.tx_read_only")).isEqualTo("1");
+            assertThat(query(db, "SELECT @@session.character_set_client")).isEqualTo("utf8mb4");
+            assertThat(query(db, "SELECT @@session.sql_mode")).doesNotContain("ANSI_QUOTES").doesNotContain("NO_BACKSLASH_ESCAPES");
             assertThat(Long.parseLong(query(db, "SELECT @@session.innodb_lock_wait_timeout")))
                     .isBetween(1L, 60L);
             assertThat(Long.parseLong(query(db, "SELECT @@session.lock_wait_timeout"))).isBetween(1L, 60L);
