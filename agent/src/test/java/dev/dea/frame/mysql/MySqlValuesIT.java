@@ -15,10 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -44,18 +41,7 @@ class MySqlValuesIT {
     @BeforeAll
     static void loadFixture() throws Exception {
         database = TestMariaDb.freshDatabase("mysqldb_it_values");
-        String script;
-        try (InputStream in = MySqlValuesIT.class.getResourceAsStream("/fixture/mysql-fixture.sql")) {
-            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try (Connection c = TestMariaDb.connect(database); Statement s = c.createStatement()) {
-            for (String statement : script.split(";\n")) {
-                String sql = statement.replaceAll("(?m)^--.*$", "").strip();
-                if (!sql.isEmpty()) {
-                    s.execute(sql);
-                }
-            }
-        }
+        TestMariaDb.runScript(database, "/fixture/mysql-fixture.sql");
         try (Database db = new Database(TestMariaDb.config(database), ConfigLoader.load(Map.of()).sql())) {
             db.readOnly(c -> {
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM all_types ORDER BY id")) {
