@@ -85,18 +85,18 @@ public final class Database implements AutoCloseable {
                 config.readOnlyRole().orElse("none"));
     }
 
-    /**
-     * /health has its own connection, so that it answers quickly while every pooled connection
-     * is busy: one connection, a short wait for it, and the same login check.
-     */
-    /** The one place the dialect picks the session's implementation (the doctor uses it too). */
-    public static SessionDialect sessionFor(DbConfig config, SqlLimits limits) {
+    /** The one place the dialect picks the session's implementation. */
+    static SessionDialect sessionFor(DbConfig config, SqlLimits limits) {
         return switch (config.dialect()) {
             case POSTGRESQL -> new PostgreSqlSession(config, limits);
             case MYSQL -> new MySqlSession(limits);
         };
     }
 
+    /**
+     * /health has its own connection, so that it answers quickly while every pooled connection
+     * is busy: one connection, a short wait for it, and the same login check.
+     */
     private static HikariDataSource healthPool(SessionDialect session, DbConfig config, SqlLimits limits, LoginCheck login) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("dea-db-health");

@@ -13,8 +13,9 @@ import java.util.function.Supplier;
  * A way to stop, from another thread, the database work one thread is doing: while
  * {@link #run} runs, every {@link Database#readOnly} on that thread registers its connection
  * here, and {@link #cancel} asks the server to cancel the statement running on it
- * (PostgreSQL's CancelRequest, MySQL's KILL QUERY), so the server stops working, not only the agent waiting. Thread-bound rather than passed along because a step
- * (SQL, a profile's several scans) reaches the database through layers that need not know.
+ * (PostgreSQL's CancelRequest, MySQL's KILL QUERY), so the server stops working, not only
+ * the agent waiting. Thread-bound rather than passed along because a step (SQL, a profile's
+ * several scans) reaches the database through layers that need not know.
  *
  * <p>Ordering: {@link #cancel} sets the flag, then cancels the registered connection;
  * {@link Database#readOnly} registers, then reads the flag. Either the work sees the flag or
