@@ -32,6 +32,7 @@ GRANT SELECT, SHOW VIEW ON `analytics_db`.* TO 'dea_agent'@'%';
 -- Columns the agent must never see stay out of a column-level grant:
 --   GRANT SELECT (id, placed_at, total) ON `analytics_db`.`customers` TO 'dea_agent'@'%';
 
+-- Grant directly, not through roles: the agent judges the login by its own SHOW GRANTS.
 -- Never grant this login: FILE (reads and writes the server's files), SUPER, PROCESS,
 -- any INSERT/UPDATE/DELETE/CREATE/DROP/ALTER/EXECUTE, LOCK TABLES, or WITH GRANT OPTION.
 -- `SHOW GRANTS FOR 'dea_agent'@'%';` should list only USAGE on *.* and the grants above.
