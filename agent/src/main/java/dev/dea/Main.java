@@ -18,7 +18,10 @@ import dev.dea.lifecycle.Lifecycle;
 import dev.dea.lifecycle.SandboxBackends;
 import dev.dea.execute.InlineFrames;
 import dev.dea.execute.SqlRunner;
+import dev.dea.frame.ColumnDecoder;
 import dev.dea.frame.FrameJson;
+import dev.dea.frame.JdbcFrames;
+import dev.dea.frame.mysql.MySqlColumns;
 import dev.dea.history.ExecutionHistory;
 import dev.dea.jobs.JobService;
 import dev.dea.metrics.AgentMetrics;
@@ -32,6 +35,8 @@ import dev.dea.profile.ProfileService;
 import dev.dea.schema.SchemaService;
 import dev.dea.sql.CallCatalog;
 import dev.dea.sql.SqlGuard;
+import dev.dea.sql.StatementGuard;
+import dev.dea.sql.mysql.MySqlGuard;
 import dev.dea.tls.TlsMaterial;
 import io.javalin.Javalin;
 import org.slf4j.Logger;
@@ -144,16 +149,25 @@ public final class Main {
             AgentMetrics metrics = lifecycle.started("metrics", new AgentMetrics());
             Database database = lifecycle.started("database",
                     new Database(dbConfig, config.sql(), Optional.of(metrics.registry())));
-            // The guard's allow-list is read from the server's own catalog, once, when the first
-            // statement arrives (the database may be down at start-up).
-            SqlGuard guard = new SqlGuard(config.sql().extraDeniedFunctions(), config.sql().extraDeniedTables(),
-                    config.sql().allowedFunctionSchemas(), List.of(dbConfig.searchPath().split(",")),
-                    () -> database.readOnly(CallCatalog::load));
+            // The one place the dialect picks the guard and the value decoder.
+            StatementGuard guard = switch (dbConfig.dialect()) {
+                // The guard's allow-list is read from the server's own catalog, once, when the first
+                // statement arrives (the database may be down at start-up).
+                case POSTGRESQL -> new SqlGuard(config.sql().extraDeniedFunctions(), config.sql().extraDeniedTables(),
+                        config.sql().allowedFunctionSchemas(), List.of(dbConfig.searchPath().split(",")),
+                        () -> database.readOnly(CallCatalog::load));
+                case MYSQL -> new MySqlGuard(config.sql().extraDeniedFunctions(), config.sql().extraDeniedTables(),
+                        config.sql().allowedFunctionSchemas());
+            };
+            ColumnDecoder decoder = switch (dbConfig.dialect()) {
+                case POSTGRESQL -> JdbcFrames.POSTGRESQL;
+                case MYSQL -> new MySqlColumns();
+            };
             FrameCache cache = lifecycle.started("frame cache", new FrameCache(config.cache()));
             metrics.watchCache(cache::stats);
             SchemaService schema = new SchemaService(database, config.schema(), Clock.systemUTC());
             ProfileService profiles = new ProfileService(database, schema, config.schema());
-            SqlRunner sqlRunner = new SqlRunner(database, guard, cache, metrics.executions(), config.sqlAdmission());
+            SqlRunner sqlRunner = new SqlRunner(database, guard, decoder, cache, metrics.executions(), config.sqlAdmission());
             AuditLog audit = lifecycle.started("audit log", new AuditLog(AuditConfig.from(config.audit())));
             // The tail of the trail read back, then kept current: GET /executions after a restart still lists it.
             ExecutionHistory history = new ExecutionHistory(ExecutionHistory.DEFAULT_CAPACITY, audit.config().includeCode());
