@@ -149,7 +149,7 @@ def execute(request) -> tuple:
     }
     # Lets tracebacks (and inspect) show the user's source lines.
     linecache.cache[USER_FILENAME] = (len(code), None, code.splitlines(True), USER_FILENAME)
-    CHANNEL.reset_capture(output_limit)
+    CHANNEL.reset_capture(output_limit, stream=request.get("stream_output") is True)
 
     message = {"type": "result"}
     rows = ()

@@ -73,8 +73,13 @@ class Session:
         request.update(limits)
         self.send(request, [row for _, _, rows in inputs for row in rows])
         queries = []
+        self.outputs = []
         while True:
             message = self.read_message()
+            if message["type"] == "output":
+                # (stream, text, when it arrived): the tests check lines come while the code runs.
+                self.outputs.append((message["stream"], message["text"], time.perf_counter()))
+                continue
             if message["type"] == "sql":
                 seen = message["query"] if "datasource" not in message else "%s: %s" % (message["datasource"],
                                                                                       message["query"])

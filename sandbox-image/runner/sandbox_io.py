@@ -17,6 +17,11 @@ import sys
 import threading
 
 TRUNCATION_MARKER = "\n[output truncated: %d more bytes]"
+# Streamed output: the line sent once the limit cuts it (the final count is known only at the end).
+STREAM_CUT_MARKER = "[output truncated at %d bytes: the rest is not streamed]"
+# A streamed piece never holds more: a line without a newline is sent in pieces, so one
+# protocol line stays far below the agent's line limit.
+STREAM_PIECE_BYTES = 1 << 15
 # Until the request says otherwise; import-time noise is discarded anyway.
 DEFAULT_LIMIT = 1 << 20
 
@@ -26,7 +31,12 @@ class ProtocolError(Exception):
 
 
 class _Drain(threading.Thread):
-    """Reads one pipe to EOF, keeping the first ``limit`` bytes and counting the rest."""
+    """Reads one pipe to EOF, keeping the first ``limit`` bytes and counting the rest.
+
+    While a ``sink`` is set (the agent asked for ``stream_output``), every complete line of the
+    kept bytes is also handed to it as it arrives, in pieces of at most ``STREAM_PIECE_BYTES``,
+    and once the limit cuts the output the sink gets one marker line.
+    """
 
     def __init__(self, read_fd: int, name: str):
         super().__init__(name="drain-" + name, daemon=True)
@@ -35,26 +45,63 @@ class _Drain(threading.Thread):
         self.kept = bytearray()
         self.dropped = 0
         self.lock = threading.Lock()
+        self.sink = None
+        self.pending = bytearray()
+        self.cut_sent = False
 
     def run(self):
         while True:
             try:
                 chunk = os.read(self.read_fd, 65536)
             except OSError:
-                return
+                chunk = b""
+            with self.lock:
+                if chunk:
+                    room = self.limit - len(self.kept)
+                    keep = chunk[:room] if room > 0 else b""
+                    self.kept += keep
+                    self.dropped += len(chunk) - len(keep)
+                    self.pending += keep
+                pieces, sink = self._pieces(final=not chunk), self.sink
+            if sink is not None:
+                for piece in pieces:
+                    sink(self.name[len("drain-"):], piece)
             if not chunk:
                 return
-            with self.lock:
-                room = self.limit - len(self.kept)
-                if room > 0:
-                    self.kept += chunk[:room]
-                self.dropped += max(0, len(chunk) - max(room, 0))
 
-    def reset(self, limit: int):
+    def _pieces(self, final: bool) -> list:
+        """The lines (and long pieces) ready to stream; called with the lock held."""
+        if self.sink is None:
+            self.pending = bytearray()
+            return []
+        pieces = []
+        while True:
+            newline = self.pending.find(b"\n")
+            if newline < 0 and len(self.pending) < STREAM_PIECE_BYTES:
+                break
+            end = newline if 0 <= newline < STREAM_PIECE_BYTES else STREAM_PIECE_BYTES
+            pieces.append(bytes(self.pending[:end]).decode("utf-8", errors="replace"))
+            del self.pending[:end + 1 if end == newline else end]
+        if (final or self.dropped) and self.pending:
+            pieces.append(bytes(self.pending).decode("utf-8", errors="replace"))
+            self.pending = bytearray()
+        if self.dropped and not self.cut_sent:
+            self.cut_sent = True
+            pieces.append(STREAM_CUT_MARKER % self.limit)
+        return pieces
+
+    def reset(self, limit: int, sink=None):
         with self.lock:
             self.limit = limit
             self.kept = bytearray()
             self.dropped = 0
+            self.sink = sink
+            self.pending = bytearray()
+            self.cut_sent = False
+
+    def stop_streaming(self):
+        with self.lock:
+            self.sink = None
 
     def text(self):
         """(captured text, truncated?) — the kept bytes decoded, plus a marker if cut."""
@@ -145,10 +192,18 @@ class Channel:
 
     # -- capture -----------------------------------------------------------------------
 
-    def reset_capture(self, limit: int):
+    def reset_capture(self, limit: int, stream: bool = False):
+        """Starts capturing anew; with ``stream`` each line is also sent as an ``output`` message."""
         self.flush_std()
+        sink = self._send_output if stream else None
         for drain in self.drains.values():
-            drain.reset(limit)
+            drain.reset(limit, sink)
+
+    def _send_output(self, stream: str, text: str):
+        try:
+            self.send({"type": "output", "stream": stream, "text": text})
+        except OSError:
+            pass  # the agent went away; the step's end reports it
 
     def flush_std(self):
         for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
@@ -165,6 +220,10 @@ class Channel:
             os.dup2(devnull, fd)
         os.close(devnull)
         out = {}
+        for name, drain in self.drains.items():
+            drain.join(timeout)
+            # Nothing is streamed after the result: a background process still writing is cut here.
+            drain.stop_streaming()
         for name, drain in self.drains.items():
             # A background process of the user code may still hold the pipe open; we do not
             # wait for it beyond the timeout, we report what has arrived.

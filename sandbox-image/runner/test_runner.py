@@ -328,6 +328,39 @@ result_df = pd.DataFrame({"ok": [True]})
         self.assertRegex(marker, r"^\n\[output truncated: \d+ more bytes\]$")
         self.assertEqual("e" * 1000, message["stderr"][:1000])
 
+    def test_streamed_output_arrives_line_by_line_while_the_code_runs(self):
+        session = Session()
+        self.addCleanup(session.close)
+        code = "import sys, time\nprint('first')\nsys.stdout.flush()\ntime.sleep(0.8)\n" \
+               "print('oops', file=sys.stderr)\nprint('second', end='')\nresult_df = 1"
+        message, _, _, code_ = session.execute(code, stream_output=True)
+        self.assert_ok(message, code_)
+        self.assertEqual([("stdout", "first"), ("stderr", "oops"), ("stdout", "second")],
+                         sorted([(s, t) for s, t, _ in session.outputs], key=lambda o: ["first", "oops", "second"].index(o[1])))
+        first_at = next(at for s, t, at in session.outputs if t == "first")
+        self.assertGreater(session.result_at - first_at, 0.5, "'first' came with the result, not as it was printed")
+        # The result still carries the whole output.
+        self.assertEqual("first\nsecond", message["stdout"])
+
+    def test_output_is_not_streamed_unless_asked(self):
+        session = Session()
+        self.addCleanup(session.close)
+        message, _, _, code_ = session.execute("print('a')\nresult_df = 1")
+        self.assert_ok(message, code_)
+        self.assertEqual([], session.outputs)
+
+    def test_streamed_output_stops_at_the_limit_with_one_marker(self):
+        session = Session()
+        self.addCleanup(session.close)
+        message, _, _, code_ = session.execute("for i in range(50):\n    print('line %02d' % i)\nresult_df = 1",
+                                               stream_output=True, output_limit_bytes=40)
+        self.assert_ok(message, code_)
+        texts = [t for _, t, _ in session.outputs]
+        self.assertEqual(["line 00", "line 01", "line 02", "line 03", "line 04"], texts[:5])
+        self.assertRegex(texts[-1], r"^\[output truncated at 40 bytes")
+        self.assertEqual(1, sum("truncated" in t for t in texts))
+        self.assertTrue(message["stdout_truncated"])
+
     def test_small_output_is_kept_whole(self):
         message, _, _, code_ = run("print('a')\nimport sys\nprint('b', file=sys.stderr)\nresult_df = 1")
         self.assert_ok(message, code_)

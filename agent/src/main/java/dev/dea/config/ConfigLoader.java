@@ -274,13 +274,13 @@ public final class ConfigLoader {
             return Optional.empty();
         }
         String dialectName = env.string("DB_DIALECT", "postgresql");
-        Dialect dialect = Dialect.parse(dialectName).orElse(Dialect.POSTGRESQL);
-        // Until the MySQL session set-up, introspection and values land, only PostgreSQL is served.
-        if (Dialect.parse(dialectName).filter(d -> d == Dialect.POSTGRESQL).isEmpty()) {
-            problems.add("DB_DIALECT '" + dialectName + "' is not supported; use 'postgresql'");
+        Optional<Dialect> parsed = Dialect.parse(dialectName);
+        if (parsed.isEmpty()) {
+            problems.add("DB_DIALECT '" + dialectName + "' is not one of postgresql, mysql, mariadb");
         }
+        Dialect dialect = parsed.orElse(Dialect.POSTGRESQL);
         String host = env.required("DB_HOST", "the database server's host name or address");
-        int port = env.integer("DB_PORT", 5432, 1, 65535);
+        int port = env.integer("DB_PORT", dialect.defaultPort(), 1, 65535);
         String user = env.required("DB_USER", "the database user the agent connects as");
         String name = env.required("DB_NAME", "the database to connect to");
         String password = Optional.ofNullable(env.raw("DB_PASSWORD")).orElse("");
@@ -288,7 +288,17 @@ public final class ConfigLoader {
         if (!SSL_MODES.contains(ssl)) {
             problems.add("DB_SSL_MODE '" + ssl + "' is not one of " + new java.util.TreeSet<>(SSL_MODES));
         }
+        if (dialect == Dialect.MYSQL && name != null
+                && java.util.Set.of("mysql", "performance_schema", "sys", "information_schema").contains(name.toLowerCase(Locale.ROOT))) {
+            // Unqualified names would resolve in the server's own schemas, which the MySQL guard denies only by name.
+            problems.add("DB_NAME '" + name + "' is a MySQL system schema; name the database the agent should serve");
+        }
         Optional<String> role = env.optional("DB_READONLY_ROLE");
+        if (role.isPresent() && dialect == Dialect.MYSQL) {
+            // MySQL has no per-transaction role switch the agent relies on: the login itself must be read-only.
+            problems.add("DB_READONLY_ROLE is PostgreSQL-only; with DB_DIALECT=" + dialectName
+                    + " make DB_USER a SELECT-only login (docs/readonly-role-mysql.sql) and unset DB_READONLY_ROLE");
+        }
         role.ifPresent(r -> {
             if (!IDENTIFIER.matcher(r).matches()) {
                 problems.add("DB_READONLY_ROLE '" + r + "' is not a plain SQL identifier");

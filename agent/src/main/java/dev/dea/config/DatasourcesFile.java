@@ -130,10 +130,8 @@ public final class DatasourcesFile {
         Optional<Dialect> dialect = Dialect.parse(dialectName);
         if (dialect.isEmpty()) {
             problems.add(where + ": dialect must be postgresql or mysql (mariadb), got '" + dialectName + "'");
-        } else if (dialect.get() != Dialect.POSTGRESQL) {
-            // Until the MySQL session set-up, introspection and values land, only PostgreSQL is served (as DB_DIALECT).
-            problems.add(where + ": dialect '" + dialectName + "' is not supported yet; use 'postgresql'");
         }
+        boolean mysql = dialect.filter(d -> d == Dialect.MYSQL).isPresent();
         String host = required(entry, "host", where);
         String database = required(entry, "database", where);
         String user = required(entry, "user", where);
@@ -143,7 +141,16 @@ public final class DatasourcesFile {
         if (!SSL_MODES.contains(ssl)) {
             problems.add(where + ": ssl_mode '" + ssl + "' is not one of " + new java.util.TreeSet<>(SSL_MODES));
         }
+        if (mysql && Set.of("mysql", "performance_schema", "sys", "information_schema").contains(database.toLowerCase(Locale.ROOT))) {
+            // As DB_NAME: unqualified names would resolve in the server's own schemas.
+            problems.add(where + ": database '" + database + "' is a MySQL system schema; name the database to serve");
+        }
         Optional<String> role = text(entry, "read_only_role");
+        if (mysql && role.isPresent()) {
+            // As DB_READONLY_ROLE: MySQL has no per-transaction role switch; the login itself must be read-only.
+            problems.add(where + ": read_only_role is PostgreSQL-only; make the user a SELECT-only login "
+                    + "(docs/readonly-role-mysql.sql)");
+        }
         role.filter(r -> !IDENTIFIER.matcher(r).matches())
                 .ifPresent(r -> problems.add(where + ": read_only_role '" + r + "' is not a plain SQL identifier"));
         String searchPath = text(entry, "search_path").orElse("public");

@@ -5,7 +5,7 @@ import dev.dea.db.Database;
 import dev.dea.execute.SqlRunner;
 import dev.dea.profile.ProfileService;
 import dev.dea.schema.SchemaService;
-import dev.dea.sql.SqlGuard;
+import dev.dea.sql.StatementGuard;
 
 import static java.util.Objects.requireNonNull;
 
@@ -13,7 +13,7 @@ import static java.util.Objects.requireNonNull;
 public record Datasource(
         DatasourceConfig config,
         Database database,
-        SqlGuard guard,
+        StatementGuard guard,
         SchemaService schema,
         ProfileService profiles,
         SqlRunner sqlRunner,

@@ -6,11 +6,16 @@ import dev.dea.config.SchemaConfig;
 import dev.dea.config.SqlAdmission;
 import dev.dea.db.Database;
 import dev.dea.execute.SqlRunner;
+import dev.dea.frame.ColumnDecoder;
+import dev.dea.frame.JdbcFrames;
+import dev.dea.frame.mysql.MySqlColumns;
 import dev.dea.metrics.ExecutionMetrics;
 import dev.dea.profile.ProfileService;
 import dev.dea.schema.SchemaService;
 import dev.dea.sql.CallCatalog;
 import dev.dea.sql.SqlGuard;
+import dev.dea.sql.StatementGuard;
+import dev.dea.sql.mysql.MySqlGuard;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Clock;
@@ -52,14 +57,23 @@ public final class DatasourceFactory {
         // datasource's pool publishes them, so that the existing dashboards keep their series.
         Database database = new Database(db, config.sql(), config.isDefault() ? Optional.of(registry) : Optional.empty());
         started.accept("database " + config.name(), database);
-        // The guard's allow-list is read from the server's own catalog, once, when the first
-        // statement arrives (the database may be down at start-up).
-        SqlGuard guard = new SqlGuard(config.sql().extraDeniedFunctions(), config.sql().extraDeniedTables(),
-                config.sql().allowedFunctionSchemas(), List.of(db.searchPath().split(",")),
-                () -> database.readOnly(CallCatalog::load));
+        // The one place the dialect picks the guard and the value decoder.
+        StatementGuard guard = switch (db.dialect()) {
+            // The guard's allow-list is read from the server's own catalog, once, when the first
+            // statement arrives (the database may be down at start-up).
+            case POSTGRESQL -> new SqlGuard(config.sql().extraDeniedFunctions(), config.sql().extraDeniedTables(),
+                    config.sql().allowedFunctionSchemas(), List.of(db.searchPath().split(",")),
+                    () -> database.readOnly(CallCatalog::load));
+            case MYSQL -> new MySqlGuard(config.sql().extraDeniedFunctions(), config.sql().extraDeniedTables(),
+                    config.sql().allowedFunctionSchemas());
+        };
+        ColumnDecoder decoder = switch (db.dialect()) {
+            case POSTGRESQL -> JdbcFrames.POSTGRESQL;
+            case MYSQL -> new MySqlColumns();
+        };
         SchemaService schema = new SchemaService(database, schemaConfig, Clock.systemUTC());
         ProfileService profiles = new ProfileService(database, schema, schemaConfig);
-        SqlRunner sqlRunner = new SqlRunner(config.name(), database, guard, cache,
+        SqlRunner sqlRunner = new SqlRunner(config.name(), database, guard, decoder, cache,
                 metrics.forDatasource(config.name()), admission);
         return new Datasource(config, database, guard, schema, profiles, sqlRunner, new CircuitBreaker(config.name()));
     }

@@ -1,10 +1,12 @@
 package dev.dea.db;
 
-import org.postgresql.Driver;
+import dev.dea.config.SqlLimits;
+import dev.dea.db.session.SessionDialect;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.Driver;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Properties;
@@ -13,12 +15,14 @@ import java.util.logging.Logger;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The pools' source of physical connections: pgjdbc's driver, then {@link LoginCheck} on each
- * new connection before the pool sees it. HikariCP has no hook of its own for "a connection was
+ * The pools' source of physical connections: the dialect's driver, then {@link LoginCheck} and
+ * the dialect's per-connection set-up on each new connection before the pool sees it. HikariCP has no hook of its own for "a connection was
  * just opened", and this is what makes the check run on every reconnect.
  */
 final class CheckingDataSource implements DataSource {
-    private final Driver driver = new Driver();
+    private final SessionDialect session;
+    private final SqlLimits limits;
+    private final Driver driver;
     private final String url;
     private final Properties properties;
     private final LoginCheck check;
@@ -26,7 +30,11 @@ final class CheckingDataSource implements DataSource {
     private volatile int loginTimeoutSeconds;
 
     /** {@code properties} include the credentials; this class never renders them. */
-    CheckingDataSource(String url, Properties properties, LoginCheck check, boolean logRefusals) {
+    CheckingDataSource(SessionDialect session, SqlLimits limits, String url, Properties properties, LoginCheck check,
+                       boolean logRefusals) {
+        this.session = requireNonNull(session, "session");
+        this.limits = requireNonNull(limits, "limits");
+        this.driver = session.driver();
         this.url = requireNonNull(url, "url");
         this.properties = (Properties) properties.clone();
         this.check = requireNonNull(check, "check");
@@ -37,10 +45,11 @@ final class CheckingDataSource implements DataSource {
     public Connection getConnection() throws SQLException {
         Connection c = driver.connect(url, properties);
         if (c == null) {
-            throw new SQLException("pgjdbc does not accept the URL " + url);
+            throw new SQLException(session.product() + "'s driver does not accept the URL " + url);
         }
         try {
             check.inspect(c, logRefusals);
+            session.initialize(c, limits);
             return c;
         } catch (SQLException | RuntimeException e) {
             try {
@@ -65,7 +74,7 @@ final class CheckingDataSource implements DataSource {
 
     @Override
     public void setLogWriter(PrintWriter out) {
-        // pgjdbc logs through java.util.logging; nothing to set
+        // the drivers log through their own loggers; nothing to set
     }
 
     @Override

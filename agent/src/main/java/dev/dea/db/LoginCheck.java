@@ -1,5 +1,6 @@
 package dev.dea.db;
 
+import dev.dea.db.session.SessionDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,15 +18,14 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class LoginCheck {
     private static final Logger log = LoggerFactory.getLogger(LoginCheck.class);
-    static final String REMEDY = "create a least-privilege login with docs/readonly-role.sql and set DB_USER to it, "
-            + "or set DB_ALLOW_PRIVILEGED_LOGIN=true to accept the risk";
-
+    private final SessionDialect session;
     private final String user;
     private final boolean allowed;
     /** The last privileges seen on a new connection; empty before the database first answered. */
     private final AtomicReference<Optional<LoginPrivileges>> seen = new AtomicReference<>(Optional.empty());
 
-    LoginCheck(String user, boolean allowed) {
+    LoginCheck(SessionDialect session, String user, boolean allowed) {
+        this.session = session;
         this.user = user;
         this.allowed = allowed;
     }
@@ -39,7 +39,7 @@ final class LoginCheck {
 
     /** {@code logRefusal}: false where the caller reports the refusal itself (the start-up). */
     void inspect(Connection c, boolean logRefusal) throws SQLException {
-        LoginPrivileges found = LoginPrivileges.read(c);
+        LoginPrivileges found = LoginPrivileges.read(session, c);
         Optional<LoginPrivileges> before = seen.getAndSet(Optional.of(found));
         boolean changed = before.map(b -> !b.equals(found)).orElse(true);
         if (!found.privileged()) {
@@ -50,14 +50,14 @@ final class LoginCheck {
         }
         if (!allowed) {
             if (changed && logRefusal) {
-                log.error("The database login '{}' is privileged ({}) and refused: {}", user, found.describe(), REMEDY);
+                log.error("The database login '{}' is privileged ({}) and refused: {}", user, found.describe(), remedy());
             }
             throw new Refused(refusal(found));
         }
         if (changed) {
             log.warn("The database login '{}' is privileged ({}); accepted because DB_ALLOW_PRIVILEGED_LOGIN=true. "
                     + "A statement that got past the SQL guard could use these privileges: {}", user, found.describe(),
-                    "use a least-privilege login from docs/readonly-role.sql");
+                    "use a least-privilege login from " + session.readOnlyLoginScript());
         }
     }
 
@@ -73,7 +73,12 @@ final class LoginCheck {
 
     String refusal(LoginPrivileges found) {
         return "DB_USER '" + user + "' is a privileged database login (" + found.describe() + "), which the agent "
-                + "refuses: a statement that got past its SQL guard could use these privileges. " + capitalize(REMEDY) + ".";
+                + "refuses: a statement that got past its SQL guard could use these privileges. " + capitalize(remedy()) + ".";
+    }
+
+    String remedy() {
+        return "create a least-privilege login with " + session.readOnlyLoginScript() + " and set DB_USER to it, "
+                + "or set DB_ALLOW_PRIVILEGED_LOGIN=true to accept the risk";
     }
 
     private static String capitalize(String s) {

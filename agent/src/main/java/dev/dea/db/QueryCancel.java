@@ -1,6 +1,6 @@
 package dev.dea.db;
 
-import org.postgresql.PGConnection;
+import dev.dea.db.session.SessionDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,10 +12,10 @@ import java.util.function.Supplier;
 /**
  * A way to stop, from another thread, the database work one thread is doing: while
  * {@link #run} runs, every {@link Database#readOnly} on that thread registers its connection
- * here, and {@link #cancel} asks PostgreSQL to cancel the statement running on it (the
- * protocol's CancelRequest, what {@code Statement.cancel()} sends), so the backend stops
- * working, not only the agent waiting. Thread-bound rather than passed along because a step
- * (SQL, a profile's several scans) reaches the database through layers that need not know.
+ * here, and {@link #cancel} asks the server to cancel the statement running on it
+ * (PostgreSQL's CancelRequest, MySQL's KILL QUERY), so the server stops working, not only
+ * the agent waiting. Thread-bound rather than passed along because a step (SQL, a profile's
+ * several scans) reaches the database through layers that need not know.
  *
  * <p>Ordering: {@link #cancel} sets the flag, then cancels the registered connection;
  * {@link Database#readOnly} registers, then reads the flag. Either the work sees the flag or
@@ -31,6 +31,7 @@ public final class QueryCancel {
     private volatile boolean cancelled;
     /** Guarded by this: a cancel must never reach a connection already handed back to the pool. */
     private Connection connection;
+    private SessionDialect session;
 
     /** Runs {@code work} on this thread with this cancel in force. */
     public <T> T run(Supplier<T> work) {
@@ -56,7 +57,7 @@ public final class QueryCancel {
         cancelled = true;
         if (connection != null) {
             try {
-                connection.unwrap(PGConnection.class).cancelQuery();
+                session.cancel(connection);
             } catch (SQLException e) {
                 log.debug("Cancelling a running statement failed: {}", e.getMessage());
             }
@@ -71,11 +72,12 @@ public final class QueryCancel {
         }
     }
 
-    static void enter(Connection c) {
+    static void enter(Connection c, SessionDialect session) {
         QueryCancel current = CURRENT.get();
         if (current != null) {
             synchronized (current) {
                 current.connection = c;
+                current.session = session;
             }
             check();
         }

@@ -1,7 +1,9 @@
 package dev.dea.doctor;
 
 import dev.dea.config.DbConfig;
+import dev.dea.config.Dialect;
 import dev.dea.db.LoginPrivileges;
+import dev.dea.db.postgresql.PostgreSqlSession;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -37,6 +39,10 @@ final class DatabaseChecks {
                     + "so the agent starts an embedded PostgreSQL with a generated dataset"));
         }
         DbConfig config = db.get();
+        // The one place the dialect picks its checks.
+        if (config.dialect() == Dialect.MYSQL) {
+            return MySqlDatabaseChecks.run(config);
+        }
         List<Check> checks = new ArrayList<>();
         Connection c;
         try {
@@ -88,7 +94,7 @@ final class DatabaseChecks {
 
     /** What the agent itself checks on every new connection: a privileged login is refused unless allowed. */
     private static Check login(Connection c, DbConfig config) throws SQLException {
-        LoginPrivileges found = LoginPrivileges.read(c);
+        LoginPrivileges found = new LoginPrivileges(PostgreSqlSession.loginPrivileges(c));
         String who = "'" + config.user() + "'";
         if (!found.privileged()) {
             return Check.ok(LOGIN, who + " is not a superuser, cannot bypass row security and is in none of the "

@@ -6,6 +6,7 @@ import dev.dea.cache.FrameCache;
 import dev.dea.cache.FrameMeta;
 import dev.dea.error.AgentException;
 import dev.dea.metrics.ExecutionMetrics;
+import dev.dea.sandbox.LiveOutput;
 import dev.dea.sandbox.SandboxJob;
 import dev.dea.sandbox.SandboxOutcome;
 import dev.dea.sandbox.SandboxService;
@@ -48,7 +49,7 @@ public final class ExecutionService {
         return execute(request, context, StepProgress.NONE);
     }
 
-    /** With {@code progress} told of the rows fetched as a SQL step runs (jobs). */
+    /** With {@code progress} told of the rows a SQL step fetched and the lines a Python step printed as it runs (jobs). */
     public ExecutionResult execute(ExecutionRequest request, ExecutionContext context, StepProgress progress) {
         requireNonNull(request, "request");
         requireNonNull(progress, "progress");
@@ -60,7 +61,7 @@ public final class ExecutionService {
                 Map<String, String> inputs = new LinkedHashMap<>(request.cacheKeys());
                 Optional<String> requestId = Optional.of(context.requestId());
                 request.inlineData().forEach((name, data) -> inputs.put(name, inlineFrames.store(name, data, requestId).key()));
-                yield executePython(request.code(), inputs, request.previewRows(), context);
+                yield executePython(request.code(), inputs, request.previewRows(), context, progress);
             }
         };
     }
@@ -91,14 +92,16 @@ public final class ExecutionService {
     }
 
     /** Python with {@code input_data} from cached frames (name -> key); an empty map for {@code /execute}. */
-    private ExecutionResult executePython(String code, Map<String, String> inputKeys, int previewRows, ExecutionContext context) {
+    private ExecutionResult executePython(String code, Map<String, String> inputKeys, int previewRows, ExecutionContext context,
+                                          StepProgress progress) {
         StepLimits.codeText(code);
         long started = System.nanoTime();
         List<String> keysRead = List.copyOf(inputKeys.values());
         try {
             // Unknown keys fail here, naming the key, before the request waits for a sandbox slot.
             inputKeys.values().forEach(cache::get);
-            SandboxOutcome outcome = sandbox.execute(new SandboxJob(code, inputKeys, Optional.of(context.requestId())));
+            LiveOutput live = progress.wantsOutput() ? progress::output : LiveOutput.NONE;
+            SandboxOutcome outcome = sandbox.execute(new SandboxJob(code, inputKeys, Optional.of(context.requestId()), live));
             Optional<ExecutionResult.PythonOutput> output = Optional.of(ExecutionResult.PythonOutput.of(outcome));
             ExecutionResult result;
             if (outcome.resultFrame().isEmpty()) {

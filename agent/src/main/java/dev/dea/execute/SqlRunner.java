@@ -14,7 +14,8 @@ import dev.dea.frame.FrameValues;
 import dev.dea.frame.JdbcFrames;
 import dev.dea.metrics.ExecutionMetrics;
 import dev.dea.sql.GuardedStatement;
-import dev.dea.sql.SqlGuard;
+import dev.dea.frame.ColumnDecoder;
+import dev.dea.sql.StatementGuard;
 
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -33,7 +34,8 @@ public final class SqlRunner {
     /** A power of two: how often the fetch loop reports progress and looks for a cancel. */
     private static final int PROGRESS_EVERY_ROWS = 256;
     private final Database database;
-    private final SqlGuard guard;
+    private final StatementGuard guard;
+    private final ColumnDecoder decoder;
     private final FrameCache cache;
     private final SqlLimits limits;
     private final ExecutionMetrics metrics;
@@ -46,27 +48,35 @@ public final class SqlRunner {
     /** Recorded in each frame's provenance. */
     private final String datasource;
 
-    public SqlRunner(Database database, SqlGuard guard, FrameCache cache) {
+    public SqlRunner(Database database, StatementGuard guard, FrameCache cache) {
         this(database, guard, cache, ExecutionMetrics.none());
     }
 
     /** Admits as many statements at once as the pool has connections, with the default queue. */
-    public SqlRunner(Database database, SqlGuard guard, FrameCache cache, ExecutionMetrics metrics) {
+    public SqlRunner(Database database, StatementGuard guard, FrameCache cache, ExecutionMetrics metrics) {
         this(database, guard, cache, metrics, new SqlAdmission(database.config().poolSize(),
                 SqlAdmission.DEFAULT_QUEUE_SIZE, Duration.ofSeconds(SqlAdmission.DEFAULT_QUEUE_TIMEOUT_SECONDS)));
     }
 
-    public SqlRunner(Database database, SqlGuard guard, FrameCache cache, ExecutionMetrics metrics,
+    /** PostgreSQL's values ({@link JdbcFrames#POSTGRESQL}). */
+    public SqlRunner(Database database, StatementGuard guard, FrameCache cache, ExecutionMetrics metrics,
                      SqlAdmission admission) {
-        this(DatasourceConfig.DEFAULT_NAME, database, guard, cache, metrics, admission);
+        this(DatasourceConfig.DEFAULT_NAME, database, guard, JdbcFrames.POSTGRESQL, cache, metrics, admission);
+    }
+
+    /** {@code guard} and {@code decoder} are the database's dialect's (DatasourceFactory chooses them). */
+    public SqlRunner(Database database, StatementGuard guard, ColumnDecoder decoder, FrameCache cache,
+                     ExecutionMetrics metrics, SqlAdmission admission) {
+        this(DatasourceConfig.DEFAULT_NAME, database, guard, decoder, cache, metrics, admission);
     }
 
     /** The runner of datasource {@code datasource}, which its frames' provenance names. */
-    public SqlRunner(String datasource, Database database, SqlGuard guard, FrameCache cache, ExecutionMetrics metrics,
-                     SqlAdmission admission) {
+    public SqlRunner(String datasource, Database database, StatementGuard guard, ColumnDecoder decoder, FrameCache cache,
+                     ExecutionMetrics metrics, SqlAdmission admission) {
         this.datasource = requireNonNull(datasource, "datasource");
         this.database = requireNonNull(database, "database");
         this.guard = requireNonNull(guard, "guard");
+        this.decoder = requireNonNull(decoder, "decoder");
         this.cache = requireNonNull(cache, "cache");
         this.limits = database.limits();
         this.metrics = requireNonNull(metrics, "metrics");
@@ -127,12 +137,16 @@ public final class SqlRunner {
             try (Statement st = connection.createStatement()) {
                 // Small at first: the driver sizes later batches to SQL_RESULT_BUFFER once it has seen the rows.
                 st.setFetchSize(limits.firstFetchRows());
+                // One row past the limit is enough to know the result was truncated; the server need
+                // not produce, nor the driver read, anything beyond it.
+                // (A limit beyond what an int holds is no limit to the driver: 0.)
+                st.setMaxRows(limits.maxRows() < Integer.MAX_VALUE ? (int) limits.maxRows() + 1 : 0);
                 // The original text is executed, never a re-printed parse tree.
                 if (!st.execute(statement.sql())) {
                     throw new IllegalStateException("A guarded read query returned no result set");
                 }
                 try (ResultSet rs = st.getResultSet()) {
-                    JdbcFrames frames = JdbcFrames.of(rs.getMetaData());
+                    JdbcFrames frames = JdbcFrames.of(rs.getMetaData(), decoder);
                     try (FrameWriter writer = cache.create(frames.columns(), provenance)) {
                         boolean truncated = false;
                         try (RowPipeline pipeline = new RowPipeline(writer)) {

@@ -11,32 +11,43 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Turns a PostgreSQL result set into frame columns and rows of the Java values
- * {@link FrameValues} encodes. Decoding is chosen once per column, not per value.
+ * Turns a result set into frame columns and rows of the Java values {@link FrameValues}
+ * encodes, through a dialect's {@link ColumnDecoder}. The PostgreSQL decoder is here
+ * ({@link #POSTGRESQL}), with the type mapping profiles share ({@link #kindOf}).
  */
 public final class JdbcFrames {
-    private final List<FrameColumn> columns;
-    private final Reader[] readers;
+    /** PostgreSQL's result columns (pgjdbc's type names). */
+    public static final ColumnDecoder POSTGRESQL = (meta, i) -> {
+        String typeName = meta.getColumnTypeName(i);
+        ColumnKind kind = kindOf(typeName, meta.getColumnType(i));
+        return new ColumnDecoder.Decoded(new FrameColumn(meta.getColumnLabel(i), kind, describeType(meta, i, typeName)),
+                readerFor(kind, typeName));
+    };
 
-    private JdbcFrames(List<FrameColumn> columns, Reader[] readers) {
+    private final List<FrameColumn> columns;
+    private final ColumnDecoder.ValueReader[] readers;
+
+    private JdbcFrames(List<FrameColumn> columns, ColumnDecoder.ValueReader[] readers) {
         this.columns = List.copyOf(columns);
         this.readers = readers;
     }
 
-    @FunctionalInterface
-    private interface Reader {
-        Object read(ResultSet rs, int index) throws SQLException;
+    private interface Reader extends ColumnDecoder.ValueReader {
     }
 
+    /** PostgreSQL's result. */
     public static JdbcFrames of(ResultSetMetaData meta) throws SQLException {
+        return of(meta, POSTGRESQL);
+    }
+
+    public static JdbcFrames of(ResultSetMetaData meta, ColumnDecoder decoder) throws SQLException {
         int n = meta.getColumnCount();
         List<FrameColumn> columns = new ArrayList<>(n);
-        Reader[] readers = new Reader[n];
+        ColumnDecoder.ValueReader[] readers = new ColumnDecoder.ValueReader[n];
         for (int i = 1; i <= n; i++) {
-            String typeName = meta.getColumnTypeName(i);
-            ColumnKind kind = kindOf(typeName, meta.getColumnType(i));
-            columns.add(new FrameColumn(meta.getColumnLabel(i), kind, describeType(meta, i, typeName)));
-            readers[i - 1] = readerFor(kind, typeName);
+            ColumnDecoder.Decoded decoded = decoder.decode(meta, i);
+            columns.add(decoded.column());
+            readers[i - 1] = decoded.reader();
         }
         return new JdbcFrames(columns, readers);
     }

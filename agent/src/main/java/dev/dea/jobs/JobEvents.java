@@ -17,6 +17,8 @@ import java.util.Optional;
 final class JobEvents {
     static final int MAX_EVENTS = 10_000;
     static final long MAX_BYTES = 1L << 20;
+    /** Events the history may drop, oldest first, to stay within its bounds. */
+    private static final java.util.Set<String> DROPPABLE = java.util.Set.of("progress", "stdout", "stderr");
 
     /** Called under the history's lock: it must only queue, never block. */
     interface Listener {
@@ -47,7 +49,7 @@ final class JobEvents {
         while ((history.size() > MAX_EVENTS || bytes > MAX_BYTES) && dropOldestProgress()) {
             if (!truncated) {
                 truncated = true;
-                add("truncated", "{\"message\":\"older progress events were dropped to bound the history\"}");
+                add("truncated", "{\"message\":\"older progress and output events were dropped to bound the history\"}");
             }
         }
         return event;
@@ -121,7 +123,8 @@ final class JobEvents {
     private boolean dropOldestProgress() {
         for (Iterator<JobEvent> it = history.iterator(); it.hasNext(); ) {
             JobEvent e = it.next();
-            if (e.name().equals("progress")) {
+            // Output lines go too: the result still carries the output in full (up to its own limit).
+            if (DROPPABLE.contains(e.name())) {
                 it.remove();
                 bytes -= e.bytes();
                 return true;

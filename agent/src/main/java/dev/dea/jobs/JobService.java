@@ -343,6 +343,17 @@ public final class JobService implements AutoCloseable {
                 job.events.append("progress", "{\"rows\":" + rows + "}");
             }
         }
+
+        @Override
+        public boolean wantsOutput() {
+            return true;
+        }
+
+        /** Each printed line as a {@code stdout} or {@code stderr} event, as it was printed. */
+        @Override
+        public void output(String stream, String line) {
+            job.events.append(stream, json(java.util.Map.of("text", line)));
+        }
     }
 
     /**

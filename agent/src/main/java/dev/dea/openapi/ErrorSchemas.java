@@ -43,7 +43,8 @@ final class ErrorSchemas {
         props.set("type", catalog.reference(ERROR_TYPE));
         props.putObject("message").put("type", "string").put("description", "For a person; never a stack trace.");
         extra(props, "rule", "string", "SQL_REJECTED: the guard rule that refused the statement (docs/sql-guard.md)");
-        extra(props, "sqlstate", "string", "SQL_ERROR, TIMEOUT: PostgreSQL's SQLSTATE");
+        extra(props, "sqlstate", "string", "SQL_ERROR, TIMEOUT: the server's SQLSTATE");
+        extra(props, "error_code", "integer", "SQL_ERROR, TIMEOUT: MySQL's/MariaDB's error number (e.g. 1054)");
         extra(props, "position", "integer", "SQL_ERROR: 1-based character position PostgreSQL points at");
         extra(props, "hint", "string", "SQL_ERROR: PostgreSQL's hint");
         extra(props, "exception", "string", "EXECUTION_ERROR, MEMORY_LIMIT: the Python exception class");

@@ -112,6 +112,7 @@ final class RunnerExchange {
             String type = message.path("type").asText();
             switch (type) {
                 case "sql" -> answerSql(message);
+                case "output" -> output(message);
                 case "result" -> {
                     long answered = System.nanoTime();
                     Result r = result(message, parentKeys);
@@ -126,10 +127,26 @@ final class RunnerExchange {
         }
     }
 
+    /** A line the code printed, passed on as it comes; the result still carries all the output. */
+    private void output(JsonNode message) throws ProtocolException {
+        String stream = message.path("stream").asText();
+        if (!stream.equals("stdout") && !stream.equals("stderr") || !message.path("text").isTextual()) {
+            throw new ProtocolException("an output message needs stream stdout|stderr and a text");
+        }
+        try {
+            job.output().line(stream, message.get("text").asText());
+        } catch (RuntimeException e) {
+            log.warn("A live output listener failed; the step goes on: {}", e.toString());
+        }
+    }
+
     private void sendExecute(List<Input> inputs) throws IOException {
         ObjectNode execute = JSON.createObjectNode();
         execute.put("type", "execute");
         execute.put("code", job.code());
+        if (job.output() != LiveOutput.NONE) {
+            execute.put("stream_output", true);
+        }
         ArrayNode list = execute.putArray("inputs");
         for (Input input : inputs) {
             ObjectNode item = list.addObject();

@@ -9,12 +9,18 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One pandas execution: the code, its inputs ({@code input_data} name -> frame cache key,
- * in the order given: it is the order of the provenance's parent keys) and the request id.
+ * in the order given: it is the order of the provenance's parent keys), the request id and who
+ * follows its output live ({@link LiveOutput#NONE}: nobody, the runner does not stream).
  */
-public record SandboxJob(String code, Map<String, String> inputKeys, Optional<String> requestId) {
+public record SandboxJob(String code, Map<String, String> inputKeys, Optional<String> requestId, LiveOutput output) {
+    public SandboxJob(String code, Map<String, String> inputKeys, Optional<String> requestId) {
+        this(code, inputKeys, requestId, LiveOutput.NONE);
+    }
+
     public SandboxJob {
         requireNonNull(code, "code");
         requireNonNull(requestId, "requestId");
+        requireNonNull(output, "output");
         // Not Map.copyOf: it would lose the caller's order.
         inputKeys = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(inputKeys, "inputKeys")));
         inputKeys.forEach((name, key) -> {

@@ -49,6 +49,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void servesMySqlAndMariaDbOnPort3306ByDefault() {
+        for (String name : new String[] {"mysql", "MariaDB"}) {
+            DbConfig db = ConfigLoader.load(db(Map.of("DB_DIALECT", name))).db().orElseThrow();
+            assertThat(db.dialect()).isEqualTo(Dialect.MYSQL);
+            assertThat(db.port()).isEqualTo(3306);
+        }
+        assertThat(ConfigLoader.load(db(Map.of("DB_DIALECT", "mysql", "DB_PORT", "3307"))).db().orElseThrow().port())
+                .isEqualTo(3307);
+        assertThat(ConfigLoader.load(db(Map.of())).db().orElseThrow().port()).isEqualTo(5432);
+    }
+
+    @Test
+    void aReadOnlyRoleIsRefusedForMySql() {
+        assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("DB_DIALECT", "mysql", "DB_READONLY_ROLE", "reader"))))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("DB_READONLY_ROLE is PostgreSQL-only")));
+    }
+
+    @Test
+    void aMySqlSystemSchemaIsNoDatabaseToServe() {
+        assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("DB_DIALECT", "mariadb", "DB_NAME", "MySQL"))))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("DB_NAME 'MySQL' is a MySQL system schema")));
+        assertThat(ConfigLoader.load(db(Map.of("DB_NAME", "mysql"))).db()).isPresent();
+    }
+
+    @Test
     void reportsEveryProblemAtOnce() {
         Map<String, String> env = new HashMap<>(Map.of("DB_HOST", "db", "AGENT_SECRET_TOKEN", "short",
                 "AGENT_PORT", "99999", "DB_SSL_MODE", "sometimes", "SQL_MAX_ROWS", "lots", "CORE_LOGIC_URL", "ftp://x",

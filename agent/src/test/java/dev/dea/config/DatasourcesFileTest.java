@@ -152,6 +152,24 @@ class DatasourcesFileTest {
     }
 
     @Test
+    void acceptsMySqlWithItsOwnRules() throws IOException {
+        Path ok = write("mysql.yaml", """
+                datasources:
+                  - {name: shop, dialect: mariadb, host: h, database: shop, user: u, password_env: SALES_PASSWORD}
+                """);
+        assertThat(ConfigLoader.load(env(ok, Map.of())).datasources().get(0).db().port()).isEqualTo(3306);
+        Path bad = write("mysql-bad.yaml", """
+                datasources:
+                  - {name: shop, dialect: mysql, host: h, database: mysql, user: u, password_env: SALES_PASSWORD,
+                     read_only_role: ro}
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(env(bad, Map.of())))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).contains("is a MySQL system schema"))
+                        .anySatisfy(p -> assertThat(p).contains("read_only_role is PostgreSQL-only")));
+    }
+
+    @Test
     void refusesEveryDbVariableSetBesideTheFileNamingEach() throws IOException {
         Path file = write("datasources.yaml", """
                 datasources:

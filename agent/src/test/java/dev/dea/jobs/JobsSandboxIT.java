@@ -6,13 +6,17 @@ import dev.dea.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A Python job on the real Docker engine: cancelled while it runs, it leaves no container behind. */
+/** Python jobs on the real Docker engine: their output streams live; cancelled while running, no container is left. */
 class JobsSandboxIT {
     @Test
     void aCancelledPythonJobEndsCancelledAndLeavesNoContainer() throws Exception {
@@ -40,6 +44,64 @@ class JobsSandboxIT {
                 Thread.sleep(100);
             }
             assertThat(agent.get("/jobs/" + id).json().get("status").asText()).isEqualTo("cancelled");
+        }
+    }
+
+    @Test
+    void aPythonJobsPrintedLinesStreamOverSseAsTheyArePrinted() throws Exception {
+        try (AgentHarness agent = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()),
+                Map.of("SANDBOX_TIMEOUT_SECONDS", "60"))) {
+            String code = "import sys, time\\nfor i in range(3):\\n    print('tick', i)\\n    time.sleep(1)\\n"
+                    + "print('warn', file=sys.stderr)\\nresult_df = pd.DataFrame({'a': [1]})";
+            AgentHarness.Reply accepted = agent.send(HttpRequest.newBuilder(agent.uri("/execute"))
+                    .header("Authorization", "Bearer " + AgentHarness.TOKEN).header("Prefer", "respond-async")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"language\":\"python\",\"code\":\"" + code + "\"}")).build());
+            assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+            String id = accepted.json().get("job_id").asText();
+            List<String[]> events = new ArrayList<>();   // name, data, arrival in ms
+            long t0 = System.nanoTime();
+            HttpResponse<java.util.stream.Stream<String>> stream = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(agent.uri("/jobs/" + id + "/events"))
+                            .header("Authorization", "Bearer " + AgentHarness.TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            String name = null;
+            StringBuilder data = new StringBuilder();
+            for (var it = stream.body().iterator(); it.hasNext(); ) {
+                String line = it.next();
+                if (line.startsWith("event:")) {
+                    name = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    data.append(line.substring(5).strip());
+                } else if (line.isEmpty() && name != null) {
+                    events.add(new String[] {name, data.toString(), Long.toString((System.nanoTime() - t0) / 1_000_000)});
+                    if (name.equals("result") || name.equals("error")) {
+                        break;
+                    }
+                    name = null;
+                    data.setLength(0);
+                }
+            }
+            List<String> printed = events.stream().filter(e -> e[0].equals("stdout") || e[0].equals("stderr"))
+                    .map(e -> e[0] + ":" + json(e[1]).get("text").asText()).toList();
+            assertThat(printed).containsExactly("stdout:tick 0", "stdout:tick 1", "stdout:tick 2", "stderr:warn");
+            String[] last = events.getLast();
+            assertThat(last[0]).as(String.join(" | ", events.stream().map(e -> e[0]).toList())).isEqualTo("result");
+            long firstTick = events.stream().filter(e -> e[0].equals("stdout")).mapToLong(e -> Long.parseLong(e[2]))
+                    .findFirst().orElseThrow();
+            assertThat(Long.parseLong(last[2]) - firstTick).as("'tick 0' arrived while the code still ran, "
+                    + "not with its result").isGreaterThanOrEqualTo(1_500);
+            assertThat(json(last[1]).get("result").get("stdout").asText()).isEqualTo("tick 0\ntick 1\ntick 2\n");
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

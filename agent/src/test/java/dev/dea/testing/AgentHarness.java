@@ -47,11 +47,13 @@ public final class AgentHarness implements AutoCloseable {
 
     public static AgentHarness start(DbConfig db, Map<String, String> extraEnv) {
         Map<String, String> env = new HashMap<>();
+        env.put("DB_DIALECT", db.dialect().id());
         env.put("DB_HOST", db.host());
         env.put("DB_PORT", String.valueOf(db.port()));
         env.put("DB_USER", db.user());
         env.put("DB_PASSWORD", db.password());
         env.put("DB_NAME", db.name());
+        env.put("DB_SEARCH_PATH", db.searchPath());
         env.put("DB_SSL_MODE", "disable");
         // The suite logs in as the superuser postgres (TestPostgres.config), refused without this flag.
         env.put("DB_ALLOW_PRIVILEGED_LOGIN", String.valueOf(db.allowPrivilegedLogin()));

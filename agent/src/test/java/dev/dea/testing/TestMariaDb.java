@@ -75,6 +75,32 @@ public final class TestMariaDb {
         }
     }
 
+    /**
+     * Runs a test resource's SQL script (statements end with ";" at a line's end, "--" lines are
+     * comments) in {@code database} on one connection, so that its session settings hold throughout.
+     */
+    public static void runScript(String database, String resource) {
+        String script;
+        try (var in = TestMariaDb.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("no test resource " + resource);
+            }
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        try (Connection c = connect(database); Statement s = c.createStatement()) {
+            for (String statement : script.split(";\n")) {
+                String sql = statement.replaceAll("(?m)^--.*$", "").strip();
+                if (!sql.isEmpty()) {
+                    s.execute(sql);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("MariaDB: " + e.getMessage() + " in " + resource, e);
+        }
+    }
+
     /** Chinook's MySQL script from the datasets folder, loaded once into {@link #CHINOOK}; returns its name. */
     public static synchronized String chinook() {
         Path script = TestPostgres.datasetsDir().resolve("chinook/Chinook_MySql.sql");

@@ -1,5 +1,6 @@
-package dev.dea.db;
+package dev.dea.db.postgresql;
 
+import dev.dea.db.session.SessionDialect;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import org.postgresql.util.PSQLException;
@@ -11,9 +12,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Maps driver and pool exceptions onto the agent's error types; the caller's SQL mistakes stay 400s. */
-final class SqlErrors {
-    private SqlErrors() {
+/** PostgreSQL: maps pgjdbc's and the pool's exceptions onto the agent's error types; the caller's SQL mistakes stay 400s. */
+final class PostgreSqlErrors {
+    private PostgreSqlErrors() {
     }
 
     static AgentException translate(SQLException e, Duration statementTimeout) {
@@ -81,11 +82,7 @@ final class SqlErrors {
         };
     }
 
-    static String firstLine(String message) {
-        if (message == null) {
-            return "unknown error";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+    private static String firstLine(String message) {
+        return SessionDialect.firstLine(message);
     }
 }

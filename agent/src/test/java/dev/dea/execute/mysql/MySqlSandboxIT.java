@@ -1,0 +1,75 @@
+package dev.dea.execute.mysql;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dea.testing.AgentHarness;
+import dev.dea.testing.TestMariaDb;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The MySQL fixture through sql() in a real sandbox (Docker, dea-sandbox:latest) into pandas:
+ * the dtypes and Python values docs/frame-format.md promises for MySQL types.
+ */
+class MySqlSandboxIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static String database;
+    private static AgentHarness agent;
+
+    @BeforeAll
+    static void start() {
+        database = TestMariaDb.freshDatabase("mysqldb_it_sandbox");
+        TestMariaDb.runScript(database, "/fixture/mysql-fixture.sql");
+        agent = AgentHarness.start(TestMariaDb.config(database), Map.of("SANDBOX_TIMEOUT_SECONDS", "60"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (agent != null) {
+            agent.close();
+        }
+        TestMariaDb.drop(database);
+    }
+
+    @Test
+    void theFixtureLoadsIntoPandasWithTheDocumentedDtypesAndValues() throws Exception {
+        String code = """
+                import json
+                df = sql('SELECT * FROM all_types ORDER BY id')
+                first = df.iloc[0]
+                print(json.dumps({
+                    'dtypes': {c: str(df[c].dtype) for c in df.columns},
+                    'first': {c: type(first[c]).__name__ + ':' + str(first[c]) for c in df.columns},
+                    'nulls': {c: bool(pd.isna(df[c].iloc[2])) for c in df.columns if c != 'id'},
+                }))
+                result_df = df[['id']]
+                """;
+        var r = agent.post("/execute", JSON.writeValueAsString(Map.of("language", "python", "code", code)));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode out = JSON.readTree(r.json().path("stdout").asText().strip());
+        JsonNode dtypes = out.path("dtypes");
+        assertThat(dtypes.path("t_bigint").asText()).isEqualTo("Int64");
+        assertThat(dtypes.path("t_bit1").asText()).isEqualTo("boolean");
+        assertThat(dtypes.path("t_double").asText()).isEqualTo("float64");
+        assertThat(dtypes.path("t_datetime").asText()).isEqualTo("datetime64[ns]");
+        assertThat(dtypes.path("t_timestamp").asText()).isEqualTo("datetime64[ns, UTC]");
+        JsonNode first = out.path("first");
+        assertThat(first.path("t_bigint_unsigned").asText()).isEqualTo("Decimal:18446744073709551615");
+        assertThat(first.path("t_decimal").asText()).isEqualTo("Decimal:12345678901234567890.0123456789");
+        assertThat(first.path("t_date").asText()).isEqualTo("date:2024-02-29");
+        assertThat(first.path("t_datetime").asText()).isEqualTo("Timestamp:2024-02-29 13:45:59.123456");
+        assertThat(first.path("t_timestamp").asText()).isEqualTo("Timestamp:2038-01-19 03:14:07.999000+00:00");
+        assertThat(first.path("t_time").asText()).isEqualTo("str:838:59:59.000000");
+        assertThat(first.path("t_varchar").asText()).isEqualTo("str:héllo wörld 😀 𝄞");
+        assertThat(first.path("t_json").asText()).startsWith("dict:");
+        assertThat(first.path("t_blob").asText()).startsWith("bytes:");
+        assertThat(first.path("t_geometry").asText()).startsWith("bytes:");
+        assertThat(out.path("nulls").size()).isEqualTo(30);
+        out.path("nulls").fields().forEachRemaining(f -> assertThat(f.getValue().asBoolean()).as(f.getKey()).isTrue());
+    }
+}
