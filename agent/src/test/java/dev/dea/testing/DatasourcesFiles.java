@@ -39,6 +39,7 @@ public final class DatasourcesFiles {
                     .append("    user: ").append(db.user()).append('\n')
                     .append("    password_env: ").append(variable).append('\n')
                     .append("    ssl_mode: ").append(db.sslMode()).append('\n')
+                    .append("    search_path: \"").append(db.searchPath()).append("\"\n")
                     .append("    pool_size: ").append(db.poolSize()).append('\n')
                     .append("    allow_privileged_login: ").append(db.allowPrivilegedLogin()).append('\n')
                     .append("    default: ").append(first).append('\n');
