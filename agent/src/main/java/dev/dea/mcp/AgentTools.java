@@ -3,6 +3,8 @@ package dev.dea.mcp;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.lifecycle.Services;
 import dev.dea.cache.FrameMeta;
+import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
 import dev.dea.execute.ExecutionContext;
 import dev.dea.execute.ExecutionRequest;
 import dev.dea.execute.StepLimits;
@@ -31,7 +33,12 @@ import static java.util.Objects.requireNonNull;
 final class AgentTools {
     /** The transport context entry holding the caller's {@link ExecutionContext}, put there by {@link McpEndpoint}. */
     static final String CALLER = "dea.caller";
+    /** The transport context entry holding the call's {@link ToolCalls.ToolCall}: cancel and progress. */
+    static final String CALL = "dea.call";
     static final String SCHEMA_URI = "dea://schema";
+
+    /** The call the tool runs for, on the request's thread (the tools run there: immediate execution). */
+    private static final ThreadLocal<ToolCalls.ToolCall> CURRENT_CALL = new ThreadLocal<>();
 
     private final Services services;
     private final SchemaDigest schema;
@@ -83,14 +90,14 @@ final class AgentTools {
 
     private McpSchema.CallToolResult profileTable(ToolArguments args, ExecutionContext caller) {
         String table = args.requiredString("table", 1_000);
-        return services.datasources().use(datasource(args),
-                d -> results.success(compact.profile(d.profiles().profile(table)), List.of()));
+        ToolCalls.ToolCall call = CURRENT_CALL.get();
+        return services.datasources().use(datasource(args), d -> results.success(compact.profile(
+                call == null ? d.profiles().profile(table) : call.run(() -> d.profiles().profile(table))), List.of()));
     }
 
     private McpSchema.CallToolResult runSql(ToolArguments args, ExecutionContext caller) {
         String sql = args.requiredString("sql", StepLimits.MAX_CODE_CHARS);
-        return execution(services.execution().execute(ExecutionRequest.sql(sql, previewRows(args)).on(datasource(args)),
-                caller));
+        return execution(ExecutionRequest.sql(sql, previewRows(args)).on(datasource(args)), caller);
     }
 
     private static Optional<String> datasource(ToolArguments args) {
@@ -99,19 +106,29 @@ final class AgentTools {
 
     private McpSchema.CallToolResult runPython(ToolArguments args, ExecutionContext caller) {
         String code = args.requiredString("code", StepLimits.MAX_CODE_CHARS);
-        return execution(services.execution().execute(ExecutionRequest.python(code, Map.of(), Map.of(), previewRows(args)), caller));
+        return execution(ExecutionRequest.python(code, Map.of(), Map.of(), previewRows(args)), caller);
     }
 
     private McpSchema.CallToolResult runPythonOnFrames(ToolArguments args, ExecutionContext caller) {
         String code = args.requiredString("code", StepLimits.MAX_CODE_CHARS);
         Map<String, String> inputs = args.requiredNameToKey("cache_keys");
-        return execution(services.execution().execute(ExecutionRequest.python(code, inputs, Map.of(), previewRows(args)), caller));
+        return execution(ExecutionRequest.python(code, inputs, Map.of(), previewRows(args)), caller);
     }
 
     private McpSchema.CallToolResult getFrame(ToolArguments args, ExecutionContext caller) {
         String key = args.requiredString("cache_key", 64).strip();
         FrameMeta meta = services.cache().get(key);
         return results.success(compact.frame(meta, services.cache().previewRows(key, previewRows(args))), List.of());
+    }
+
+    /** Runs the step as the call in flight: the client's cancel stops it, its progress goes to the client. */
+    private McpSchema.CallToolResult execution(ExecutionRequest request, ExecutionContext caller) {
+        ToolCalls.ToolCall call = CURRENT_CALL.get();
+        if (call == null) {
+            return execution(services.execution().execute(request, caller));
+        }
+        ExecutionResult result = call.run(() -> services.execution().execute(request, caller, call.progress()));
+        return execution(result);
     }
 
     private McpSchema.CallToolResult execution(ExecutionResult result) {
@@ -138,11 +155,19 @@ final class AgentTools {
     private SyncToolSpecification spec(McpSchema.Tool tool, Tool body) {
         BiFunction<McpTransportContext, McpSchema.CallToolRequest, McpSchema.CallToolResult> handler = (context, request) -> {
             ExecutionContext caller = caller(context);
+            ToolCalls.ToolCall call = context != null && context.get(CALL) instanceof ToolCalls.ToolCall c ? c : null;
+            CURRENT_CALL.set(call);
             try {
                 return body.call(new ToolArguments(tool.name(), request.arguments(), ToolCatalog.arguments(tool.name())), caller);
             } catch (RuntimeException e) {
+                if (call != null && call.cancelled()) {
+                    return results.failure(tool.name(), new AgentException(ErrorType.CANCELLED,
+                            "The client cancelled this call (notifications/cancelled); the step was stopped"), caller.requestId());
+                }
                 // Every failure, ours or a bug, is a tool result the model can read, never a protocol error.
                 return results.failure(tool.name(), e, caller.requestId());
+            } finally {
+                CURRENT_CALL.remove();
             }
         };
         return SyncToolSpecification.builder().tool(tool).callHandler(handler).build();

@@ -1,9 +1,11 @@
 package dev.dea.mcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.lifecycle.Services;
 import dev.dea.error.AgentException;
 import dev.dea.execute.ExecutionContext;
+import dev.dea.execute.StepProgress;
 import dev.dea.frame.FrameJson;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
@@ -21,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.util.Objects.requireNonNull;
@@ -39,12 +42,23 @@ import static java.util.Objects.requireNonNull;
  * thread, which is a complete streamable-HTTP server for tools that return one result: no
  * session id, no server-to-client stream (GET and DELETE answer 405, as the specification
  * allows), so nothing to keep per client and nothing to lose on a restart.
+ *
+ * <p><b>Long calls.</b> A {@code tools/call} whose client sent {@code _meta.progressToken} is
+ * answered as an event stream instead: {@code notifications/progress} while it runs (rows
+ * fetched, lines printed), then the response ({@link ProgressStream}). Every tool call in
+ * flight can be stopped by the client's {@code notifications/cancelled} ({@link ToolCalls}).
  */
 public final class McpEndpoint implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(McpEndpoint.class);
     /** The request attribute carrying the caller into the SDK's transport context. */
     private static final String CALLER_ATTRIBUTE = McpEndpoint.class.getName() + ".caller";
 
+    /** The request attribute carrying the call's {@link ToolCalls.ToolCall} into the tools. */
+    static final String CALL_ATTRIBUTE = McpEndpoint.class.getName() + ".call";
+
+    private final ToolCalls calls = new ToolCalls();
+    private final ObjectMapper json = new ObjectMapper();
+    private final java.util.function.Predicate<Thread> sandboxAbort;
     private final HttpServletStatelessServerTransport transport;
     private final McpStatelessSyncServer server;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -53,13 +67,13 @@ public final class McpEndpoint implements AutoCloseable {
         requireNonNull(services, "services");
         ObjectMapper mapper = FrameJson.newMapper();
         AgentTools tools = new AgentTools(services, mapper);
+        this.sandboxAbort = services.sandbox()::abort;
         int maxRequestBytes = (int) Math.min(Integer.MAX_VALUE, services.config().maxRequestBytes());
         this.transport = HttpServletStatelessServerTransport.builder()
                 .jsonMapper(new JacksonMcpJsonMapper(new ObjectMapper()))
                 .messageEndpoint("/mcp")
                 .maxRequestSize(maxRequestBytes)
-                .contextExtractor(request -> McpTransportContext.create(
-                        Map.of(AgentTools.CALLER, requireNonNull(request.getAttribute(CALLER_ATTRIBUTE), "caller"))))
+                .contextExtractor(request -> McpTransportContext.create(context(request)))
                 .build();
         this.server = McpServer.sync(transport)
                 .serverInfo(McpSchema.Implementation.builder("data-execution-agent", version)
@@ -88,13 +102,56 @@ public final class McpEndpoint implements AutoCloseable {
     public void handle(HttpServletRequest request, byte[] body, HttpServletResponse response, ExecutionContext caller) {
         requireNonNull(caller, "caller");
         request.setAttribute(CALLER_ATTRIBUTE, caller);
-        var capturing = new ServletExchange.ErrorCapturingResponse(response);
+        JsonNode message = peek(body);
+        String method = message.path("method").asText("");
+        if (method.equals("notifications/cancelled") && message.path("params").has("requestId")) {
+            // Then the SDK accepts the notification as usual (202).
+            boolean found = calls.cancel(new ToolCalls.Key(caller.callerAddress(), message.path("params").get("requestId").toString()));
+            log.info("MCP client cancelled request {}: {}", message.path("params").get("requestId"),
+                    found ? "its tool call is being stopped" : "no such call in flight");
+        }
+        Optional<ToolCalls.Key> key = Optional.empty();
+        ToolCalls.ToolCall call = null;
+        ProgressStream progress = null;
+        if (method.equals("tools/call") && message.hasNonNull("id")) {
+            JsonNode token = message.path("params").path("_meta").path("progressToken");
+            if (token.isTextual() || token.isIntegralNumber()) {
+                progress = new ProgressStream(response, json, json.convertValue(token, Object.class));
+            }
+            key = Optional.of(new ToolCalls.Key(caller.callerAddress(), message.get("id").toString()));
+            call = calls.begin(key.get(), sandboxAbort, progress == null ? StepProgress.NONE : progress);
+            request.setAttribute(CALL_ATTRIBUTE, call);
+        }
+        var capturing = new ServletExchange.ErrorCapturingResponse(progress == null ? response : progress.response());
         try {
             transport.service(ServletExchange.withBody(request, body), capturing);
         } catch (ServletException | IOException e) {
             throw AgentException.internal("The MCP transport failed", e);
+        } finally {
+            if (key.isPresent()) {
+                calls.end(key.get(), call);
+            }
         }
         capturing.rethrow();
+        if (progress != null) {
+            progress.finish();
+        }
+    }
+
+    /** The message's fields the endpoint routes on; an empty node for a batch or anything unparsable (the SDK answers those). */
+    private JsonNode peek(byte[] body) {
+        try {
+            JsonNode n = json.readTree(body);
+            return n != null && n.isObject() ? n : json.createObjectNode();
+        } catch (IOException e) {
+            return json.createObjectNode();
+        }
+    }
+
+    private static Map<String, Object> context(HttpServletRequest request) {
+        Object caller = requireNonNull(request.getAttribute(CALLER_ATTRIBUTE), "caller");
+        Object call = request.getAttribute(CALL_ATTRIBUTE);
+        return call == null ? Map.of(AgentTools.CALLER, caller) : Map.of(AgentTools.CALLER, caller, AgentTools.CALL, call);
     }
 
     @Override
