@@ -21,6 +21,8 @@ gives for the same data:
     bool        bool / boolean                      NULL -> pd.NA
     string      object                              str; NULL -> None
     decimal     object                              decimal.Decimal, exact; NULL -> None
+                (float64 with exact_decimals=False,     NULL -> NaN; the sandbox's default)
+                 as pandas.read_sql gives)
     date        object                              datetime.date; NULL -> None
     timestamp   datetime64[ns]                      NULL -> NaT
     timestamptz datetime64[ns, UTC]                 NULL -> NaT
@@ -86,8 +88,11 @@ def load_frame(path) -> pd.DataFrame:
             gc.enable()
 
 
-def frame_from_lines(meta: dict, lines) -> pd.DataFrame:
+def frame_from_lines(meta: dict, lines, exact_decimals: bool = True) -> pd.DataFrame:
     """Build the DataFrame for ``meta`` (meta.json content) from its rows.jsonl lines.
+
+    ``exact_decimals=False`` loads ``decimal`` columns as float64 (NULL -> NaN), as
+    ``pandas.read_sql`` does by default; the sandbox does that unless a step asks otherwise.
 
     ``lines`` is an iterable of bytes, each one row's JSON array with or without its
     trailing ``\\n`` (the sandbox receives frames line by line over stdin, not as files).
@@ -104,13 +109,13 @@ def frame_from_lines(meta: dict, lines) -> pd.DataFrame:
         rows = json.loads(b"[" + b",".join(chunks) + b"]") if chunks else []
         if len(rows) != len(chunks):
             raise FrameFormatError("a row line does not hold exactly one JSON array")
-        return _build(meta, rows)
+        return _build(meta, rows, exact_decimals)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _build(meta: dict, rows: list) -> pd.DataFrame:
+def _build(meta: dict, rows: list, exact_decimals: bool = True) -> pd.DataFrame:
     columns = meta["columns"]
     width = len(columns)
     if any(len(row) != width for row in rows):
@@ -119,7 +124,7 @@ def _build(meta: dict, rows: list) -> pd.DataFrame:
     values_by_column = list(zip(*rows)) if rows else [()] * width
     data = {}
     for i, (column, values) in enumerate(zip(columns, values_by_column)):
-        data[i] = _convert(column, list(values))
+        data[i] = _convert(column, list(values), exact_decimals)
     # Keyed by position: SQL results may repeat a column name, a dict of names could not.
     frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
     frame.columns = [c["name"] for c in columns]
@@ -157,9 +162,12 @@ def _read_rows(rows_path: str, meta: dict) -> list:
     return rows
 
 
-def _convert(column: dict, values: list):
+def _convert(column: dict, values: list, exact_decimals: bool = True):
     kind = column["kind"]
     dtype = column["dtype"]
+    if kind == "decimal" and not exact_decimals:
+        # float("NaN") / float("Infinity") read PostgreSQL's special values; None becomes NaN.
+        return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
     converter = _CONVERTERS.get(kind)
     if converter is None:
         raise FrameFormatError("unknown column kind %r" % kind)

@@ -70,7 +70,7 @@ def _int_field(request, name, default):
     return value
 
 
-def read_inputs(request) -> dict:
+def read_inputs(request, exact_decimals: bool = False) -> dict:
     inputs = request.get("inputs", [])
     if not isinstance(inputs, list):
         raise sandbox_io.ProtocolError("inputs must be a list")
@@ -83,7 +83,7 @@ def read_inputs(request) -> dict:
             raise sandbox_io.ProtocolError("an input needs name and meta.row_count") from None
         lines = CHANNEL.read_lines(count)
         try:
-            frames[name] = dea_frames.frame_from_lines(meta, lines)
+            frames[name] = dea_frames.frame_from_lines(meta, lines, exact_decimals)
         except (dea_frames.FrameFormatError, ValueError, KeyError, TypeError) as e:
             raise sandbox_io.ProtocolError("input %r: %s" % (name, e)) from None
     return frames
@@ -137,9 +137,10 @@ def execute(request) -> tuple:
     output_limit = _int_field(request, "output_limit_bytes", DEFAULT_OUTPUT_LIMIT)
     max_rows = _int_field(request, "max_result_rows", DEFAULT_MAX_RESULT_ROWS)
     max_artifact_bytes = _int_field(request, "max_artifact_bytes", DEFAULT_MAX_ARTIFACT_BYTES)
-    inputs = read_inputs(request)
+    exact_decimals = request.get("exact_decimals") is True
+    inputs = read_inputs(request, exact_decimals)
 
-    client = sandbox_sql.SqlClient(CHANNEL)
+    client = sandbox_sql.SqlClient(CHANNEL, exact_decimals)
     namespace = {
         "__name__": "__main__", "__builtins__": builtins,
         "pd": pd, "np": np, "plt": plt, "input_data": inputs,

@@ -34,8 +34,10 @@ class AgentSqlError(Exception):
 class SqlClient:
     """Sends ``sql`` requests and reads the matching answer, one query at a time."""
 
-    def __init__(self, channel):
+    def __init__(self, channel, exact_decimals: bool = False):
         self.channel = channel
+        # Decimal columns as float64 (pd.read_sql's default) unless the step asked for Decimal objects.
+        self.exact_decimals = exact_decimals
         self.next_id = 1
         # User code may call sql() from several threads; the channel carries one exchange at a time.
         self.lock = threading.Lock()
@@ -82,7 +84,7 @@ class SqlClient:
     def frame(self, query, datasource=None):
         meta, lines = self.query(query, datasource)
         try:
-            return frame_from_lines(meta, lines)
+            return frame_from_lines(meta, lines, self.exact_decimals)
         except (FrameFormatError, ValueError, KeyError, TypeError) as e:
             self.fatal = "bad sql_result frame: %s" % e
             raise RuntimeError("the agent channel is broken: %s" % self.fatal) from None

@@ -94,7 +94,7 @@ assert list(small.columns) == ["n", "ok", "x", "n"], small.columns
 assert [str(t) for t in small.dtypes] == ["int64", "bool", "float64", "int64"]
 result_df = input_data["all"]
 """
-        message, rows, _, code_ = run(code, [all_kinds_input(), small_input()])
+        message, rows, _, code_ = run(code, [all_kinds_input(), small_input()], exact_decimals=True)
         self.assert_ok(message, code_)
         described = json.loads(message["stdout"])
         self.assertEqual(ALL_DTYPES, [d for d, _ in described])
@@ -130,7 +130,7 @@ result_df = input_data["all"]
     def test_empty_input_keeps_dtypes(self):
         code = describe_code('input_data["e"]') + 'result_df = input_data["e"]'
         message, rows, _, code_ = run(code, [("e", meta(NAMES, KINDS, [d.replace("Int64", "int64").replace(
-            "boolean", "bool") for d in ALL_DTYPES], 0, SOURCE), [])])
+            "boolean", "bool") for d in ALL_DTYPES], 0, SOURCE), [])], exact_decimals=True)
         self.assert_ok(message, code_)
         self.assertEqual(["int64", "float64", "bool", "object", "object", "object", "datetime64[ns]",
                           "datetime64[ns, UTC]", "object", "object", "object", "object"],
@@ -216,6 +216,24 @@ result_df = pd.DataFrame({
         self.assertEqual(names, [c["name"] for c in message["frame"]["columns"]])
         self.assertEqual([["x", 2], ["y", 1]], rows)
 
+    def test_decimals_reach_pandas_as_float64_unless_the_step_asks_for_exact_ones(self):
+        def agent(query):
+            return "ok", meta(["amount"], ["decimal"], ["object"], 3), [line(["12.50"]), line([None]), line(["NaN"])]
+        code = """
+d = input_data["all"]["d"]
+a = sql("SELECT amount FROM orders")["amount"]
+print(d.dtype, a.dtype, d.isna().sum(), a.isna().sum(), a.iloc[0] * 2, d.describe()["max"])
+result_df = pd.DataFrame({"d": d})
+"""
+        message, rows, _, code_ = run(code, [all_kinds_input()], sql_handler=agent)
+        self.assert_ok(message, code_)
+        self.assertEqual("float64 float64 2 2 25.0 1.2345678901234567e+19\n", message["stdout"])
+        self.assertEqual("float64", message["frame"]["columns"][0]["kind"])
+        message, _, _, code_ = run(code.replace("d.describe()[\"max\"]", "type(d.iloc[0]).__name__"),
+                                   [all_kinds_input()], sql_handler=agent, exact_decimals=True)
+        self.assert_ok(message, code_)
+        self.assertTrue(message["stdout"].startswith("object object 2 2 25.00 Decimal"), message["stdout"])
+
     def test_sql_and_read_sql_are_answered_by_the_agent(self):
         def agent(query):
             if "orders" in query:
@@ -232,7 +250,7 @@ c = pd.read_sql("SELECT * FROM orders", conn)
 print(str(c["at"].dtype), type(c["amount"][0]).__name__, conn.cursor().execute("SELECT 1").description[0][0])
 result_df = a.assign(n=b["n"])
 """
-        message, rows, queries, code_ = run(code, sql_handler=agent)
+        message, rows, queries, code_ = run(code, sql_handler=agent, exact_decimals=True)
         self.assert_ok(message, code_)
         self.assertEqual(["SELECT id, amount, at FROM orders", "SELECT n FROM t", "SELECT * FROM orders",
                           "SELECT 1"], queries)

@@ -20,9 +20,11 @@ import static java.util.Objects.requireNonNull;
  * @param cacheKeys   input name -> cache key of an earlier result (Python only)
  * @param inlineData  input name -> {@code {columns, rows}} sent with the request (Python only),
  *                    stored as frames before the step runs
+ * @param exactDecimals Python only: decimal columns reach pandas as exact {@code Decimal} objects
+ *                    instead of {@code float64} (what {@code pd.read_sql} gives by default)
  */
 public record ExecutionRequest(Kind kind, String code, Optional<String> datasource, Map<String, String> cacheKeys,
-                               Map<String, JsonNode> inlineData, int previewRows) {
+                               Map<String, JsonNode> inlineData, int previewRows, boolean exactDecimals) {
     public enum Kind {
         SQL, PYTHON;
 
@@ -44,6 +46,9 @@ public record ExecutionRequest(Kind kind, String code, Optional<String> datasour
         if (kind == Kind.SQL && (!cacheKeys.isEmpty() || !inlineData.isEmpty())) {
             throw AgentException.validation("A SQL step takes no input frames");
         }
+        if (kind == Kind.SQL && exactDecimals) {
+            throw AgentException.validation("exact_decimals applies to Python steps only: SQL results keep decimals exact");
+        }
         int inputs = 0;
         for (String name : cacheKeys.keySet()) {
             checkName(name, ++inputs);
@@ -57,17 +62,22 @@ public record ExecutionRequest(Kind kind, String code, Optional<String> datasour
     }
 
     public static ExecutionRequest sql(String code, int previewRows) {
-        return new ExecutionRequest(Kind.SQL, code, Optional.empty(), Map.of(), Map.of(), previewRows);
+        return new ExecutionRequest(Kind.SQL, code, Optional.empty(), Map.of(), Map.of(), previewRows, false);
     }
 
     /** This step on {@code datasource} (empty: the default one). */
     public ExecutionRequest on(Optional<String> datasource) {
-        return new ExecutionRequest(kind, code, datasource, cacheKeys, inlineData, previewRows);
+        return new ExecutionRequest(kind, code, datasource, cacheKeys, inlineData, previewRows, exactDecimals);
+    }
+
+    /** This step with decimals as exact {@code Decimal} objects in pandas ({@code exact}) or as float64. */
+    public ExecutionRequest withExactDecimals(boolean exact) {
+        return new ExecutionRequest(kind, code, datasource, cacheKeys, inlineData, previewRows, exact);
     }
 
     public static ExecutionRequest python(String code, Map<String, String> cacheKeys, Map<String, JsonNode> inlineData,
                                           int previewRows) {
-        return new ExecutionRequest(Kind.PYTHON, code, Optional.empty(), cacheKeys, inlineData, previewRows);
+        return new ExecutionRequest(Kind.PYTHON, code, Optional.empty(), cacheKeys, inlineData, previewRows, false);
     }
 
     private static void checkName(String name, int count) {

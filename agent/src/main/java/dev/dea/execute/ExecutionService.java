@@ -61,7 +61,7 @@ public final class ExecutionService {
                 Map<String, String> inputs = new LinkedHashMap<>(request.cacheKeys());
                 Optional<String> requestId = Optional.of(context.requestId());
                 request.inlineData().forEach((name, data) -> inputs.put(name, inlineFrames.store(name, data, requestId).key()));
-                yield executePython(request.code(), inputs, request.previewRows(), context, progress);
+                yield executePython(request.code(), inputs, request.previewRows(), request.exactDecimals(), context, progress);
             }
         };
     }
@@ -92,8 +92,8 @@ public final class ExecutionService {
     }
 
     /** Python with {@code input_data} from cached frames (name -> key); an empty map for {@code /execute}. */
-    private ExecutionResult executePython(String code, Map<String, String> inputKeys, int previewRows, ExecutionContext context,
-                                          StepProgress progress) {
+    private ExecutionResult executePython(String code, Map<String, String> inputKeys, int previewRows, boolean exactDecimals,
+                                          ExecutionContext context, StepProgress progress) {
         StepLimits.codeText(code);
         long started = System.nanoTime();
         List<String> keysRead = List.copyOf(inputKeys.values());
@@ -101,7 +101,8 @@ public final class ExecutionService {
             // Unknown keys fail here, naming the key, before the request waits for a sandbox slot.
             inputKeys.values().forEach(cache::get);
             LiveOutput live = progress.wantsOutput() ? progress::output : LiveOutput.NONE;
-            SandboxOutcome outcome = sandbox.execute(new SandboxJob(code, inputKeys, Optional.of(context.requestId()), live));
+            SandboxOutcome outcome = sandbox.execute(new SandboxJob(code, inputKeys, Optional.of(context.requestId()), live,
+                    exactDecimals));
             Optional<ExecutionResult.PythonOutput> output = Optional.of(ExecutionResult.PythonOutput.of(outcome));
             ExecutionResult result;
             if (outcome.resultFrame().isEmpty()) {

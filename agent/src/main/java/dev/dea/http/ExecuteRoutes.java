@@ -46,7 +46,10 @@ final class ExecuteRoutes {
         String code = """
                 "code": {"type": "string", "minLength": 1, "maxLength": %d},
                 "preview_rows": {"type": "integer", "minimum": 0, "maximum": %d, "default": %d,
-                  "description": "rows of the result returned in `data`; the whole result is in the cached frame"}"""
+                  "description": "rows of the result returned in `data`; the whole result is in the cached frame"},
+                "exact_decimals": {"type": "boolean", "default": false,
+                  "description": "Python only: decimal columns (SQL numeric/DECIMAL) reach pandas as exact Decimal \
+                objects (dtype object) instead of float64, in input_data and in sql() results"}"""
                 .formatted(StepLimits.MAX_CODE_CHARS, maxPreview, Math.min(DEFAULT_PREVIEW_ROWS, maxPreview));
         String inputName = "{\"pattern\": \"^[A-Za-z0-9_.-]{1,128}$\"}";
         SchemaRef result = SchemaRef.named("EnrichedExecutionResult", ExecutionResult.class);
@@ -124,11 +127,11 @@ final class ExecuteRoutes {
         int preview = previewRows(body);
         return switch (language) {
             case "sql" -> ExecutionRequest.sql(JsonBodies.requiredString(body, "code", StepLimits.MAX_CODE_CHARS), preview)
-                    .on(datasource(body));
+                    .on(datasource(body)).withExactDecimals(exactDecimals(body));
             case "python" -> {
                 refuseDatasource(body);
                 yield ExecutionRequest.python(JsonBodies.requiredString(body, "code", StepLimits.MAX_CODE_CHARS),
-                        Map.of(), Map.of(), preview);
+                        Map.of(), Map.of(), preview).withExactDecimals(exactDecimals(body));
             }
             default -> throw AgentException.validation("Field 'language' must be 'sql' or 'python', got '"
                     + abbreviate(language) + "'");
@@ -166,7 +169,7 @@ final class ExecuteRoutes {
             keys.put(e.getKey(), e.getValue().textValue());
         }
         Map<String, JsonNode> inline = objectField(body, "input_data", "name -> {columns, rows}");
-        return ExecutionRequest.python(code, keys, inline, preview);
+        return ExecutionRequest.python(code, keys, inline, preview).withExactDecimals(exactDecimals(body));
     }
 
     private static Map<String, JsonNode> objectField(JsonNode body, String field, String shape) {
@@ -192,6 +195,17 @@ final class ExecuteRoutes {
 
     static ExecutionContext context(Context ctx) {
         return new ExecutionContext(RequestIds.of(ctx), ctx.ip());
+    }
+
+    private static boolean exactDecimals(JsonNode body) {
+        JsonNode node = body.get("exact_decimals");
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            throw AgentException.validation("Field 'exact_decimals' must be true or false, got " + JsonBodies.describe(node));
+        }
+        return node.booleanValue();
     }
 
     private int previewRows(JsonNode body) {

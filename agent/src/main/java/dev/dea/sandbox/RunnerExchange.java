@@ -147,6 +147,9 @@ final class RunnerExchange {
         if (job.output() != LiveOutput.NONE) {
             execute.put("stream_output", true);
         }
+        if (job.exactDecimals()) {
+            execute.put("exact_decimals", true);
+        }
         ArrayNode list = execute.putArray("inputs");
         for (Input input : inputs) {
             ObjectNode item = list.addObject();

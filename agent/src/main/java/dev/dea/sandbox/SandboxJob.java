@@ -10,11 +10,13 @@ import static java.util.Objects.requireNonNull;
 /**
  * One pandas execution: the code, its inputs ({@code input_data} name -> frame cache key,
  * in the order given: it is the order of the provenance's parent keys), the request id and who
- * follows its output live ({@link LiveOutput#NONE}: nobody, the runner does not stream).
+ * follows its output live ({@link LiveOutput#NONE}: nobody, the runner does not stream), and
+ * whether decimal columns reach pandas as exact {@code Decimal} objects rather than float64.
  */
-public record SandboxJob(String code, Map<String, String> inputKeys, Optional<String> requestId, LiveOutput output) {
+public record SandboxJob(String code, Map<String, String> inputKeys, Optional<String> requestId, LiveOutput output,
+                         boolean exactDecimals) {
     public SandboxJob(String code, Map<String, String> inputKeys, Optional<String> requestId) {
-        this(code, inputKeys, requestId, LiveOutput.NONE);
+        this(code, inputKeys, requestId, LiveOutput.NONE, false);
     }
 
     public SandboxJob {

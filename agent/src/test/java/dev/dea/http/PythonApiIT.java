@@ -31,10 +31,15 @@ class PythonApiIT {
     }
 
     private static AgentHarness.Reply onData(String code, Map<String, String> keys) {
+        return onData(code, keys, true);
+    }
+
+    private static AgentHarness.Reply onData(String code, Map<String, String> keys, boolean exactDecimals) {
         try {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("code", code);
             body.put("cache_keys", keys);
+            body.put("exact_decimals", exactDecimals);
             return agent.post("/execute-on-data", JSON.writeValueAsString(body));
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -48,6 +53,22 @@ class PythonApiIT {
             }
         }
         throw new AssertionError("no column " + name + " in " + result);
+    }
+
+    @Test
+    void numericColumnsReachPandasAsFloat64ByDefaultSoDescribeAndPlotsWork() {
+        var sql = agent.sql("SELECT amount FROM payment ORDER BY payment_id LIMIT 50");
+        String key = sql.json().path("cache_key").asText();
+        var r = onData("d = input_data['prev']['amount']\nprint(d.dtype)\nresult_df = d.describe().to_frame()",
+                Map.of("prev", key), false);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("stdout").asText()).isEqualTo("float64\n");
+        var exact = onData("print(type(input_data['prev']['amount'].iloc[0]).__name__)\nresult_df = 1",
+                Map.of("prev", key), true);
+        assertThat(exact.json().path("stdout").asText()).isEqualTo("Decimal\n");
+        var sqlGivesNoOption = agent.post("/execute", "{\"language\":\"sql\",\"code\":\"SELECT 1\",\"exact_decimals\":true}");
+        assertThat(sqlGivesNoOption.status()).isEqualTo(400);
+        assertThat(sqlGivesNoOption.errorType()).isEqualTo("VALIDATION_ERROR");
     }
 
     @Test

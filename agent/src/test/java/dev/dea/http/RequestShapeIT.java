@@ -63,7 +63,7 @@ class RequestShapeIT {
         JsonNode detail = validationError(r);
         assertThat(detail.path("message").asText()).contains("'input_keys'", "POST /execute-on-data", "cache_keys");
         assertThat(texts(detail.path("unknown"))).containsExactly("input_keys");
-        assertThat(texts(detail.path("accepted"))).containsExactly("cache_keys", "code", "input_data", "preview_rows");
+        assertThat(texts(detail.path("accepted"))).containsExactly("cache_keys", "code", "exact_decimals", "input_data", "preview_rows");
     }
 
     @Test
@@ -71,7 +71,7 @@ class RequestShapeIT {
         var r = agent.post("/execute", "{\"language\": \"sql\", \"code\": \"SELECT 1\", \"previewRows\": 5}");
         JsonNode detail = validationError(r);
         assertThat(detail.path("message").asText()).contains("'previewRows'", "POST /execute", "preview_rows");
-        assertThat(texts(detail.path("accepted"))).containsExactly("code", "datasource", "language", "preview_rows");
+        assertThat(texts(detail.path("accepted"))).containsExactly("code", "datasource", "exact_decimals", "language", "preview_rows");
     }
 
     @Test

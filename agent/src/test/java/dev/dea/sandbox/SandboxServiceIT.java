@@ -54,7 +54,8 @@ class SandboxServiceIT {
     }
 
     private static SandboxOutcome run(String code, Map<String, String> inputs) {
-        return service.execute(new SandboxJob(code, inputs, Optional.of("req-1")));
+        // Exact decimals: these tests check decimal values and kinds through the round trip.
+        return service.execute(new SandboxJob(code, inputs, Optional.of("req-1"), LiveOutput.NONE, true));
     }
 
     private static AgentException fails(String code) {
