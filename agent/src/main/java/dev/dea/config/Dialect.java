@@ -11,15 +11,22 @@ import java.util.Optional;
  * second dialect.
  */
 public enum Dialect {
-    POSTGRESQL("postgresql", 5432),
-    MYSQL("mysql", 3306);
+    POSTGRESQL("postgresql", 5432, "PostgreSQL"),
+    MYSQL("mysql", 3306, "MySQL/MariaDB");
 
     private final String id;
     private final int defaultPort;
+    private final String product;
 
-    Dialect(String id, int defaultPort) {
+    Dialect(String id, int defaultPort, String product) {
         this.id = id;
         this.defaultPort = defaultPort;
+        this.product = product;
+    }
+
+    /** How people name the SQL this dialect speaks, e.g. for a model writing queries. */
+    public String product() {
+        return product;
     }
 
     /** The name configuration, /health and the registration use. */

@@ -67,7 +67,7 @@ final class DocsRoutes {
             return;
         }
         ApiInfo info = new ApiInfo("Data Execution Agent", Services.VERSION, """
-                Explore the schema of a PostgreSQL database, run guarded read-only SQL and sandboxed \
+                Explore the schema of PostgreSQL and MySQL/MariaDB databases, run guarded read-only SQL and sandboxed \
                 Python/pandas next to it, and chain steps on cached result frames. Errors have the shape \
                 `{"detail": {"type", "message", ...}}` with a stable `type`.""", config.publicUrl());
         DocsRoutes docs = new DocsRoutes(api, info);

@@ -111,8 +111,14 @@ final class AgentTools {
 
     private McpSchema.CallToolResult runPythonOnFrames(ToolArguments args, ExecutionContext caller) {
         String code = args.requiredString("code", StepLimits.MAX_CODE_CHARS);
-        Map<String, String> inputs = args.requiredNameToKey("cache_keys");
-        return execution(ExecutionRequest.python(code, inputs, Map.of(), previewRows(args)), caller);
+        Map<String, String> inputs = args.optionalNameToKey("cache_keys");
+        Map<String, com.fasterxml.jackson.databind.JsonNode> inline = args.optionalInlineData("input_data");
+        if (inputs.isEmpty() && inline.isEmpty()) {
+            throw AgentException.validation("run_python_on_frames needs at least one input in 'cache_keys' or 'input_data'; "
+                    + "use run_python for code without inputs");
+        }
+        // Inline tables become frames through the same front door as POST /execute-on-data.
+        return execution(ExecutionRequest.python(code, inputs, inline, previewRows(args)), caller);
     }
 
     private McpSchema.CallToolResult getFrame(ToolArguments args, ExecutionContext caller) {

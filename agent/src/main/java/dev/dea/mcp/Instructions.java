@@ -9,12 +9,30 @@ import java.util.Map;
 
 /** What the server tells a model up front, and the {@code analyze_table} prompt: text only. */
 final class Instructions {
-    static final String SERVER = "Read-only access to one PostgreSQL database through a Data Execution Agent. "
-            + "Start with describe_schema, then profile_table for the tables that matter. run_sql runs one SELECT; "
-            + "run_python runs pandas code that can query with sql(); every result is cached under a cache_key that "
-            + "run_python_on_frames (input_data[name]) and get_frame take, so chain steps instead of re-running queries. "
-            + "Tool errors carry a 'type' (SQL_REJECTED with 'rule', SQL_ERROR, EXECUTION_ERROR with 'line', NOT_FOUND, "
-            + "TIMEOUT, ...) and a message saying what to change.";
+    private static final String HOW = "Start with describe_schema, then profile_table for the tables that matter. run_sql runs "
+            + "one SELECT in its datasource's SQL dialect; run_python runs pandas code that can query with sql(); every "
+            + "result is cached under a cache_key that run_python_on_frames (input_data[name]) and get_frame take, so "
+            + "chain steps instead of re-running queries. Tool errors carry a 'type' (SQL_REJECTED with 'rule', "
+            + "SQL_ERROR, EXECUTION_ERROR with 'line', NOT_FOUND, TIMEOUT, ...) and a message saying what to change.";
+
+    /**
+     * What the server says up front: which databases it serves and in which SQL dialect, so a model
+     * writes MySQL for a MySQL datasource; {@code datasources} is {@code (name, dialect, default)}.
+     */
+    static String server(List<Map.Entry<String, String>> datasources, String defaultName) {
+        if (datasources.size() == 1) {
+            return "Read-only access to one " + datasources.getFirst().getValue() + " database through a Data Execution "
+                    + "Agent. " + HOW;
+        }
+        StringBuilder sb = new StringBuilder("Read-only access to " + datasources.size()
+                + " databases through a Data Execution Agent; pass 'datasource' to describe_schema, profile_table and "
+                + "run_sql (without it: '" + defaultName + "'), and sql(query, datasource=NAME) in Python: ");
+        for (int i = 0; i < datasources.size(); i++) {
+            var d = datasources.get(i);
+            sb.append(i == 0 ? "" : ", ").append("'").append(d.getKey()).append("' (").append(d.getValue()).append(")");
+        }
+        return sb.append(". ").append(HOW).toString();
+    }
 
     static final String ANALYZE_TABLE = "analyze_table";
 

@@ -78,7 +78,9 @@ public final class McpEndpoint implements AutoCloseable {
         this.server = McpServer.sync(transport)
                 .serverInfo(McpSchema.Implementation.builder("data-execution-agent", version)
                         .title("Data Execution Agent").build())
-                .instructions(Instructions.SERVER)
+                .instructions(Instructions.server(services.datasources().all().stream()
+                        .map(d -> Map.entry(d.name(), d.config().db().dialect().product())).toList(),
+                        services.datasources().defaultDatasource().name()))
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(false, false).prompts(false).build())
                 // Tools run on the request's own thread, which already waits for the answer.
                 .immediateExecution(true)

@@ -1,6 +1,7 @@
 package dev.dea.mcp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.error.AgentException;
 import dev.dea.execute.StepLimits;
@@ -82,6 +83,32 @@ final class ToolArguments {
             throw AgentException.validation("Argument '" + name + "' must be between " + min + " and " + max + ", got " + n);
         }
         return (int) n;
+    }
+
+    /** An optional object of input name -> {@code {columns, rows}}, sent inline: the HTTP API's {@code input_data}. */
+    Map<String, JsonNode> optionalInlineData(String name) {
+        Object v = values.get(name);
+        if (v == null) {
+            return Map.of();
+        }
+        if (v instanceof String text) {
+            v = parseObject(name, text);
+        }
+        if (!(v instanceof Map<?, ?> map)) {
+            throw AgentException.validation("Argument '" + name + "' must be an object of name -> {columns, rows}, got "
+                    + describe(v));
+        }
+        StepLimits.inputCount(map.size());
+        Map<String, JsonNode> result = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            result.put(StepLimits.inputName(String.valueOf(e.getKey())), JSON.valueToTree(e.getValue()));
+        }
+        return result;
+    }
+
+    /** Like {@link #requiredNameToKey}, but absent is an empty map (the inputs may all be inline). */
+    Map<String, String> optionalNameToKey(String name) {
+        return values.get(name) == null ? Map.of() : requiredNameToKey(name);
     }
 
     /** An object of input name -> frame cache key, in the caller's order (it becomes the provenance's order). */

@@ -62,7 +62,7 @@ final class ToolCatalog {
 
     static McpSchema.Tool describeSchema() {
         return tool(DESCRIBE_SCHEMA, "Describe the database schema",
-                "Describe the PostgreSQL database this agent serves. Call it first, before writing SQL. Without "
+                "Describe the database this agent serves (or the one named by 'datasource'). Call it first, before writing SQL. Without "
                         + "arguments: every table, view and materialized view, compactly: qualified name, kind, approximate "
                         + "row count, one string per column ('name type', then PK, NOT NULL or enum(values)) and foreign "
                         + "keys ('column -> schema.table(column)'). Partitions are folded into their parent table: query the "
@@ -88,12 +88,13 @@ final class ToolCatalog {
 
     static McpSchema.Tool runSql() {
         return tool(RUN_SQL, "Run a read-only SQL query",
-                "Run ONE read-only SQL query (PostgreSQL dialect) and cache its full result. Only a single SELECT, "
+                "Run ONE read-only SQL query, in the dialect of its datasource (PostgreSQL or MySQL/MariaDB, as the server's "
+                        + "instructions say), and cache its full result. Only a single SELECT, "
                         + "WITH ... SELECT, set operation, VALUES or TABLE statement is accepted; anything that writes or "
                         + "changes state (INSERT, UPDATE, DELETE, DDL, SET, transactions, locking clauses, SELECT INTO, "
                         + "several statements, dangerous functions or system catalogs) fails with type SQL_REJECTED and the "
                         + "'rule' that refused it. Queries run in a read-only transaction with a time limit (TIMEOUT); "
-                        + "PostgreSQL's own errors come back as SQL_ERROR with its message, position and hint. Aggregate in "
+                        + "The database's own errors come back as SQL_ERROR with its message (and PostgreSQL's position and hint, MySQL's error_code). Aggregate in "
                         + "SQL where you can: the statistics cover every row, the preview only the first few."
                         + RESULT_SHAPE,
                 ordered("sql", stringProperty("The SELECT query."), "preview_rows", previewProperty(),
@@ -117,8 +118,9 @@ final class ToolCatalog {
         return tool(RUN_PYTHON_ON_FRAMES, "Run pandas code on cached results",
                 "Run Python 3 / pandas code on results of earlier steps without querying again. 'cache_keys' maps names "
                         + "you choose to cache keys returned by run_sql, run_python or run_python_on_frames, e.g. "
-                        + "{\"payments\": \"<cache_key>\"}; each frame is loaded as a DataFrame in input_data['payments'] "
-                        + "with its types (exact decimals, dates, timestamps and NULLs preserved). The result gets its own "
+                        + "{\"payments\": \"<cache_key>\"}, and/or 'input_data' sends small tables inline; each input is a DataFrame in "
+                        + "input_data['payments'] "
+                        + "with its types (dates, timestamps and NULLs preserved; numeric/DECIMAL columns as float64). The result gets its own "
                         + "cache_key, so steps chain: SQL -> pandas -> pandas. At most 32 inputs; an unknown or expired key "
                         + "fails with type NOT_FOUND (run the step that produced it again)." + PYTHON_ENV + RESULT_SHAPE,
                 ordered("code", stringProperty("Python code that reads input_data[name] and assigns result_df, e.g. "
@@ -126,8 +128,13 @@ final class ToolCatalog {
                         "cache_keys", Map.of("type", "object",
                                 "description", "Input name -> cache_key of an earlier result, e.g. {\"payments\": \"<cache_key>\"}.",
                                 "additionalProperties", Map.of("type", "string")),
+                        "input_data", Map.of("type", "object",
+                                "description", "Input name -> a small table sent with the call, {\"columns\": [names], "
+                                        + "\"rows\": [[values], ...]}, e.g. a lookup list to join on. Kinds are inferred: "
+                                        + "integers, other numbers, booleans, strings. Names are shared with cache_keys.",
+                                "additionalProperties", Map.of("type", "object")),
                         "preview_rows", previewProperty()),
-                List.of("code", "cache_keys"));
+                List.of("code"));
     }
 
     static McpSchema.Tool getFrame() {

@@ -111,7 +111,7 @@ class McpIT {
             assertThat(tool.annotations().readOnlyHint()).isTrue();
         }
         McpSchema.Tool onFrames = tools.stream().filter(t -> t.name().equals("run_python_on_frames")).findFirst().orElseThrow();
-        assertThat(onFrames.inputSchema().get("required")).isEqualTo(List.of("code", "cache_keys"));
+        assertThat(onFrames.inputSchema().get("required")).isEqualTo(List.of("code"));
         assertThat(onFrames.description()).contains("input_data", "result_df", "sql(", "cache_key");
         McpSchema.Tool runSql = tools.stream().filter(t -> t.name().equals("run_sql")).findFirst().orElseThrow();
         assertThat(runSql.description()).contains("SQL_REJECTED", "SELECT");
@@ -225,6 +225,17 @@ class McpIT {
         JsonNode detail = error(call("run_python", Map.of("code", "x = 1\ny = 0\nresult_df = x / y")), "EXECUTION_ERROR");
         assertThat(detail.path("line").asInt()).isEqualTo(3);
         assertThat(detail.path("exception").asText()).contains("ZeroDivisionError");
+    }
+
+    @Test
+    void runPythonOnFramesTakesSmallTablesInlineLikeExecuteOnData() {
+        JsonNode out = ok(call("run_python_on_frames", Map.of("code",
+                "df = input_data['rates']\nresult_df = df.assign(total=df['n'] * df['rate'])",
+                "input_data", Map.of("rates", Map.of("columns", List.of("n", "rate"),
+                        "rows", List.of(List.of(2, 1.5), List.of(4, 0.25)))))));
+        assertThat(out.path("row_count").asLong()).as(out.toString()).isEqualTo(2);
+        assertThat(out.path("cache_key").asText()).isNotEmpty();
+        error(call("run_python_on_frames", Map.of("code", "result_df = 1")), "VALIDATION_ERROR");
     }
 
     @Test
