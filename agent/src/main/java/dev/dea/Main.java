@@ -8,6 +8,8 @@ import dev.dea.audit.AuditLog;
 import dev.dea.auth.SignCommand;
 import dev.dea.cache.FrameCache;
 import dev.dea.config.AgentConfig;
+import dev.dea.config.Dialect;
+import dev.dea.config.SchemaConfig;
 import dev.dea.config.ConfigException;
 import dev.dea.config.ConfigLoader;
 import dev.dea.db.Database;
@@ -26,8 +28,14 @@ import dev.dea.listen.ListenPort;
 import dev.dea.logging.Logging;
 import dev.dea.platform.PlatformClient;
 import dev.dea.platform.RegistrationSpec;
+import dev.dea.profile.PostgresTableProfiler;
 import dev.dea.profile.ProfileService;
+import dev.dea.profile.TableProfiler;
+import dev.dea.profile.mysql.MySqlTableProfiler;
+import dev.dea.schema.SchemaIntrospector;
 import dev.dea.schema.SchemaService;
+import dev.dea.schema.mysql.MySqlIntrospector;
+import dev.dea.schema.postgresql.PostgresIntrospector;
 import dev.dea.sql.CallCatalog;
 import dev.dea.sql.SqlGuard;
 import dev.dea.tls.TlsMaterial;
@@ -149,8 +157,8 @@ public final class Main {
                     () -> database.readOnly(CallCatalog::load));
             FrameCache cache = lifecycle.started("frame cache", new FrameCache(config.cache()));
             metrics.watchCache(cache::stats);
-            SchemaService schema = new SchemaService(database, config.schema(), Clock.systemUTC());
-            ProfileService profiles = new ProfileService(database, schema, config.schema());
+            SchemaService schema = new SchemaService(database, config.schema(), Clock.systemUTC(), introspector(dbConfig.dialect()));
+            ProfileService profiles = new ProfileService(database, schema, config.schema(), profiler(dbConfig.dialect(), config.schema()));
             SqlRunner sqlRunner = new SqlRunner(database, guard, cache, metrics.executions(), config.sqlAdmission());
             AuditLog audit = lifecycle.started("audit log", new AuditLog(AuditConfig.from(config.audit())));
             // sql() inside sandboxed code takes the same guarded, read-only path as /execute.
@@ -191,5 +199,21 @@ public final class Main {
 
     static Javalin createApp(Services services, Optional<TlsMaterial> tls) {
         return HttpApi.create(services, tls);
+    }
+
+    /** The one place a dialect picks its catalog reader. */
+    private static SchemaIntrospector introspector(Dialect dialect) {
+        return switch (dialect) {
+            case POSTGRESQL -> new PostgresIntrospector();
+            case MYSQL -> new MySqlIntrospector();
+        };
+    }
+
+    /** The one place a dialect picks its profiler. */
+    private static TableProfiler profiler(Dialect dialect, SchemaConfig config) {
+        return switch (dialect) {
+            case POSTGRESQL -> new PostgresTableProfiler(config);
+            case MYSQL -> new MySqlTableProfiler(config);
+        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.dea.profile;
 
+import dev.dea.schema.postgresql.PostgresIntrospector;
 import dev.dea.config.SchemaConfig;
 import dev.dea.db.Database;
 import dev.dea.schema.SchemaService;
@@ -39,7 +40,7 @@ class ProfileAdmissionIT {
     static void start() {
         database = TestPostgres.fixture();
         db = ProfileServiceIT.database(database);
-        profiles = new ProfileService(db, new SchemaService(db, ONE_AT_A_TIME, Clock.systemUTC()), ONE_AT_A_TIME);
+        profiles = new ProfileService(db, new SchemaService(db, ONE_AT_A_TIME, Clock.systemUTC(), new PostgresIntrospector()), ONE_AT_A_TIME);
     }
 
     @AfterAll

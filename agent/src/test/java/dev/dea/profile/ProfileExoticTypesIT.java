@@ -1,5 +1,6 @@
 package dev.dea.profile;
 
+import dev.dea.schema.postgresql.PostgresIntrospector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import dev.dea.config.DbConfig;
@@ -97,7 +98,7 @@ class ProfileExoticTypesIT {
                     """);
         }
         db = database(TestPostgres.config(dbName));
-        schema = new SchemaService(db, EXACT, Clock.systemUTC());
+        schema = new SchemaService(db, EXACT, Clock.systemUTC(), new PostgresIntrospector());
         profiles = new ProfileService(db, schema, EXACT);
     }
 
@@ -303,7 +304,7 @@ class ProfileExoticTypesIT {
         try (Connection c = TestPostgres.connect(dbName); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE short_lived (id int)");
         }
-        SchemaService fresh = new SchemaService(db, EXACT, Clock.systemUTC());
+        SchemaService fresh = new SchemaService(db, EXACT, Clock.systemUTC(), new PostgresIntrospector());
         ProfileService service = new ProfileService(db, fresh, EXACT);
         assertThat(service.profile("short_lived").rowCount()).isZero();
         try (Connection c = TestPostgres.connect(dbName); Statement s = c.createStatement()) {
@@ -326,7 +327,7 @@ class ProfileExoticTypesIT {
         DbConfig restricted = new DbConfig(base.dialect(), base.host(), base.port(), base.user(), base.password(),
                 base.name(), base.sslMode(), Optional.of(ROLE), base.searchPath(), 2, base.allowPrivilegedLogin());
         try (Database limited = database(restricted)) {
-            SchemaService limitedSchema = new SchemaService(limited, EXACT, Clock.systemUTC());
+            SchemaService limitedSchema = new SchemaService(limited, EXACT, Clock.systemUTC(), new PostgresIntrospector());
             TableProfile p = new ProfileService(limited, limitedSchema, EXACT).profile("exotic");
             assertThat(p.columns()).extracting(ColumnProfile::name).containsExactly("id", "select");
             assertThat(p.rowCount()).isEqualTo(200);

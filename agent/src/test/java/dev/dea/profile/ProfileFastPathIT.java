@@ -1,5 +1,6 @@
 package dev.dea.profile;
 
+import dev.dea.schema.postgresql.PostgresIntrospector;
 import dev.dea.config.SchemaConfig;
 import dev.dea.db.Database;
 import dev.dea.schema.SchemaService;
@@ -51,7 +52,7 @@ class ProfileFastPathIT {
             s.execute("ANALYZE wide");
         }
         db = ProfileServiceIT.database(dbName);
-        SchemaService schema = new SchemaService(db, EXACT, Clock.systemUTC());
+        SchemaService schema = new SchemaService(db, EXACT, Clock.systemUTC(), new PostgresIntrospector());
         fast = new ProfileService(db, schema, EXACT, 0);
         exact = new ProfileService(db, schema, EXACT, Long.MAX_VALUE);
     }
@@ -167,7 +168,7 @@ class ProfileFastPathIT {
     static void assertFastPathLikeExact(String name) {
         Database pagilaDb = ProfileServiceIT.database(name);
         try {
-            SchemaService schema = new SchemaService(pagilaDb, EXACT, Clock.systemUTC());
+            SchemaService schema = new SchemaService(pagilaDb, EXACT, Clock.systemUTC(), new PostgresIntrospector());
             ProfileService pagilaFast = new ProfileService(pagilaDb, schema, EXACT, 0);
             ProfileService pagilaExact = new ProfileService(pagilaDb, schema, EXACT, Long.MAX_VALUE);
             for (var table : schema.schema().tables()) {

@@ -1,5 +1,6 @@
 package dev.dea.profile;
 
+import dev.dea.schema.postgresql.PostgresIntrospector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.config.SchemaConfig;
@@ -44,7 +45,7 @@ class ProfileServiceIT {
     @BeforeAll
     static void start() {
         fixtureDb = database(TestPostgres.fixture());
-        fixtureSchema = new SchemaService(fixtureDb, EXACT, Clock.systemUTC());
+        fixtureSchema = new SchemaService(fixtureDb, EXACT, Clock.systemUTC(), new PostgresIntrospector());
         fixture = new ProfileService(fixtureDb, fixtureSchema, EXACT);
     }
 
