@@ -20,11 +20,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The second pass, ONE statement over the (sampled) source for every column at once: the
- * source is read once and unpivoted into (column, value) pairs, grouped, and one window sort
- * per column gives top values, distinct counts, quartiles (the values where the running count
- * crosses 25/50/75 %) and histogram counts (the running count where the bucket changes). Only
- * those rows come back: at most a few dozen per column.
+ * The second pass, ONE statement over a sample of at most {@link MySqlTableProfiler#DISTRIBUTION_ROWS}
+ * rows (a CTE named {@code s}) for every column at once: per column a GROUP BY for top values
+ * and distinct counts, a window sort for quartiles (percentile_disc: the values at ranks
+ * 25/50/75 %), a GROUP BY of bucket numbers for the histogram, all in one UNION ALL. Only those
+ * rows come back: at most a couple of dozen per column. Nothing here sorts the whole table:
+ * grouping and sorting a 1,000,000-row table per column is what made an earlier attempt take minutes.
  */
 final class DistributionScan {
     static final int TOP_VALUES = 10;
@@ -37,92 +38,61 @@ final class DistributionScan {
     private DistributionScan() {
     }
 
-    private record Crossing(long cum, int bucket) {
-    }
-
     /**
-     * @param scaleTo when the source is a sample of a table read in full: scale counts to the
-     *                exact non-null counts of the first pass and label them estimated
+     * @param select  the sample (or the whole source) as a SELECT of the profiled columns
+     * @param scaleTo the sample holds fewer rows than the first pass counted: scale counts to the
+     *                first pass's non-null counts and label distinct counts, top values, quartiles
+     *                and histograms estimated
      */
-    static void run(Connection c, String source, List<ColumnStats> all, boolean scaleTo) throws SQLException {
+    static void run(Connection c, String select, List<ColumnStats> all, boolean scaleTo) throws SQLException {
         List<ColumnStats> columns = all.stream().filter(col -> !col.kind.opaque()).toList();
         if (columns.isEmpty()) {
             return;
         }
-        StringBuilder v = new StringBuilder("CASE ks.k");
-        StringBuilder num = new StringBuilder("CASE ks.k");
-        StringBuilder b = new StringBuilder("CASE ks.k");
-        StringBuilder keys = new StringBuilder();
+        List<String> branches = new ArrayList<>();
         for (int k = 0; k < columns.size(); k++) {
             ColumnStats col = columns.get(k);
-            v.append(" WHEN ").append(k).append(" THEN CAST(").append(col.sql)
-                    .append(" AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin");
+            String e = col.sql;
+            branches.add("""
+                    (SELECT %d AS k, 't' AS w, CAST(v AS CHAR) AS v, n, d, f1, cnt FROM (
+                      SELECT v, n, COUNT(*) OVER () AS d, SUM(n = 1) OVER () AS f1, SUM(n) OVER () AS cnt FROM (
+                        SELECT %s AS v, COUNT(*) AS n FROM s WHERE %s IS NOT NULL GROUP BY %s) g
+                      ORDER BY n DESC, v LIMIT %d) t)""".formatted(k, e, e, e, TOP_VALUES));
             if (col.kind.hasNumericKey() && col.low != null) {
-                String key = AggregateScan.key(col.kind, col.sql);
-                num.append(" WHEN ").append(k).append(" THEN ").append(key);
+                branches.add("""
+                        (SELECT %d, 'q', CAST(v AS CHAR), rn, 0, 0, cnt FROM (
+                          SELECT %s AS v, ROW_NUMBER() OVER (ORDER BY %s) AS rn, COUNT(*) OVER () AS cnt
+                          FROM s WHERE %s IS NOT NULL) t
+                         WHERE rn = GREATEST(1, CEIL(0.25 * cnt)) OR rn = GREATEST(1, CEIL(0.5 * cnt))
+                            OR rn = GREATEST(1, CEIL(0.75 * cnt)))""".formatted(k, e, e, e));
                 if (col.high > col.low) {
-                    b.append(" WHEN ").append(k).append(" THEN LEAST(").append(BUCKETS - 1).append(", FLOOR((")
-                            .append(key).append(" - ").append(literal(col.low)).append(") * ").append(BUCKETS)
-                            .append(" / ").append(literal(col.high - col.low)).append("))");
+                    String key = AggregateScan.key(col.kind, e);
+                    branches.add("""
+                            (SELECT %d, 'h', CAST(b AS CHAR), n, 0, 0, 0 FROM (
+                              SELECT GREATEST(0, LEAST(%d, FLOOR((%s - %s) * %d / %s))) AS b, COUNT(*) AS n
+                              FROM s WHERE %s IS NOT NULL GROUP BY b) h)""".formatted(k, BUCKETS - 1, key,
+                            literal(col.low), BUCKETS, literal(col.high - col.low), e));
                 }
             }
-            keys.append(k == 0 ? "SELECT 0 AS k" : " UNION ALL SELECT " + k);
         }
-        String sql = """
-                SELECT k, v, n, rn, d, f1, total, cum, b, nb, num IS NOT NULL AS has_num FROM (
-                  SELECT k, v, num, b, n,
-                         ROW_NUMBER() OVER (PARTITION BY k ORDER BY n DESC, v) AS rn,
-                         COUNT(*) OVER (PARTITION BY k) AS d,
-                         SUM(CASE WHEN n = 1 THEN 1 ELSE 0 END) OVER (PARTITION BY k) AS f1,
-                         SUM(n) OVER (PARTITION BY k) AS total,
-                         SUM(n) OVER (PARTITION BY k ORDER BY num, v ROWS UNBOUNDED PRECEDING) AS cum,
-                         LEAD(b) OVER (PARTITION BY k ORDER BY num, v ROWS UNBOUNDED PRECEDING) AS nb
-                  FROM (
-                    SELECT u.k, u.v, u.num, u.b, COUNT(*) AS n FROM (
-                      SELECT ks.k, %s END AS v, %s ELSE NULL END AS num, %s ELSE NULL END AS b
-                      FROM %s CROSS JOIN (%s) ks
-                    ) u WHERE u.v IS NOT NULL GROUP BY u.k, u.v, u.num, u.b
-                  ) g
-                ) w
-                WHERE rn <= %d
-                   OR (num IS NOT NULL AND (cum - n < 0.25 * total AND cum >= 0.25 * total
-                        OR cum - n < 0.5 * total AND cum >= 0.5 * total
-                        OR cum - n < 0.75 * total AND cum >= 0.75 * total))
-                   OR (b IS NOT NULL AND (nb IS NULL OR nb <> b))
-                ORDER BY k, cum
-                """.formatted(v, num, b, source, keys, TOP_VALUES);
+        String sql = "WITH s AS (" + select + ")\n" + String.join("\nUNION ALL\n", branches);
         Map<Integer, List<Object[]>> top = new HashMap<>();
-        Map<Integer, Object[]> quartiles = new HashMap<>();
-        Map<Integer, List<Crossing>> crossings = new HashMap<>();
+        Map<Integer, TreeMap<Long, String>> ranks = new HashMap<>();
+        Map<Integer, long[]> buckets = new HashMap<>();
         Map<Integer, long[]> totals = new HashMap<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
-                int k = rs.getInt("k");
-                ColumnStats col = columns.get(k);
-                String value = rs.getString("v");
-                long n = rs.getLong("n");
-                long total = rs.getLong("total");
-                long cum = rs.getLong("cum");
-                totals.put(k, new long[] {rs.getLong("d"), rs.getLong("f1"), total});
-                long rn = rs.getLong("rn");
-                if (rn <= TOP_VALUES) {
-                    top.computeIfAbsent(k, x -> new ArrayList<>()).add(new Object[] {rn, value, n});
-                }
-                if (rs.getBoolean("has_num")) {
-                    Object[] q = quartiles.computeIfAbsent(k, x -> new Object[3]);
-                    double[] marks = {0.25, 0.5, 0.75};
-                    for (int i = 0; i < 3; i++) {
-                        if (cum - n < marks[i] * total && cum >= marks[i] * total) {
-                            q[i] = AggregateScan.value(col.kind, value);
-                        }
+                int k = rs.getInt(1);
+                String what = rs.getString(2);
+                String value = rs.getString(3);
+                long n = rs.getLong(4);
+                switch (what) {
+                    case "t" -> {
+                        top.computeIfAbsent(k, x -> new ArrayList<>()).add(new Object[] {value, n});
+                        totals.put(k, new long[] {rs.getLong(5), rs.getLong(6), rs.getLong(7)});
                     }
-                }
-                int bucket = rs.getInt("b");
-                if (!rs.wasNull()) {
-                    rs.getInt("nb");
-                    if (rs.wasNull() || rs.getInt("nb") != bucket) {
-                        crossings.computeIfAbsent(k, x -> new ArrayList<>()).add(new Crossing(cum, bucket));
-                    }
+                    case "q" -> ranks.computeIfAbsent(k, x -> new TreeMap<>()).put(n, value);
+                    default -> buckets.computeIfAbsent(k, x -> new long[BUCKETS])[Integer.parseInt(value)] = n;
                 }
             }
         }
@@ -136,40 +106,37 @@ final class DistributionScan {
             double scale = scaleTo && sampleNonNull > 0 ? (double) col.nonNull / sampleNonNull : 1;
             col.distinct = scaleTo ? estimateDistinct(t[0], t[1], sampleNonNull, col.nonNull) : t[0];
             col.distinctEstimated = scaleTo;
-            List<Object[]> rows = top.getOrDefault(k, List.of());
-            rows.sort((x, y) -> Long.compare((long) x[0], (long) y[0]));
-            for (Object[] r : rows) {
-                Object value = AggregateScan.value(col.kind, (String) r[1]);
-                col.topValues.add(new TopValue(value, Math.round((long) r[2] * scale)));
+            for (Object[] r : top.getOrDefault(k, List.of())) {
+                Object value = AggregateScan.value(col.kind, (String) r[0]);
+                col.topValues.add(new TopValue(value, Math.round((long) r[1] * scale)));
                 if (col.examples.size() < EXAMPLES) {
                     col.examples.add(value);
                 }
             }
             col.topValuesEstimated = scaleTo;
-            Object[] q = quartiles.get(k);
-            if (q != null && q[0] != null && q[1] != null && q[2] != null) {
-                col.quantiles = new Quantiles(q[0], q[1], q[2]);
+            TreeMap<Long, String> q = ranks.get(k);
+            if (q != null && !q.isEmpty()) {
+                long cnt = sampleNonNull;
+                col.quantiles = new Quantiles(rank(col, q, cnt, 0.25), rank(col, q, cnt, 0.5), rank(col, q, cnt, 0.75));
                 col.quantilesMethod = scaleTo ? "sample" : "exact";
             }
             if (col.kind.hasNumericKey() && col.low != null) {
-                col.histogram = histogram(col, crossings.getOrDefault(k, List.of()), sampleNonNull, scale);
+                col.histogram = histogram(col, buckets.getOrDefault(k, new long[BUCKETS]), sampleNonNull, scale);
                 col.histogramEstimated = scaleTo;
             }
         }
     }
 
-    private static List<HistogramBucket> histogram(ColumnStats col, List<Crossing> crossings, long total, double scale) {
+    private static Object rank(ColumnStats col, TreeMap<Long, String> ranks, long cnt, double q) {
+        long wanted = Math.max(1, (long) Math.ceil(q * cnt));
+        String v = ranks.get(wanted);
+        return AggregateScan.value(col.kind, v == null ? ranks.firstEntry().getValue() : v);
+    }
+
+    private static List<HistogramBucket> histogram(ColumnStats col, long[] counts, long total, double scale) {
         if (!(col.high > col.low)) {
             return List.of(new HistogramBucket(edge(col.kind, col.low), edge(col.kind, col.high),
                     Math.round(total * scale)));
-        }
-        long[] counts = new long[BUCKETS];
-        long previous = 0;
-        Map<Integer, Long> ends = new TreeMap<>();
-        crossings.forEach(x -> ends.put(x.bucket(), x.cum()));
-        for (Map.Entry<Integer, Long> e : ends.entrySet()) {
-            counts[e.getKey()] = e.getValue() - previous;
-            previous = e.getValue();
         }
         long[] scaled = apportion(counts, scale);
         double width = (col.high - col.low) / BUCKETS;
