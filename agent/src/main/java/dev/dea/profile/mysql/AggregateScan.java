@@ -17,6 +17,8 @@ import java.util.List;
 final class AggregateScan {
     static final int MAX_DISPLAY_CHARS = 200;
     private static final MathContext DIGITS = new MathContext(6);
+    /** TO_DAYS('1970-01-01'): MySQL counts days (and TO_SECONDS seconds) from year 0. */
+    static final long EPOCH_DAYS = 719_528;
 
     private AggregateScan() {
     }
@@ -31,19 +33,16 @@ final class AggregateScan {
         List<Reader> readers = new ArrayList<>();
         for (ColumnStats col : columns) {
             String e = col.sql;
-            exprs.add("COUNT(" + e + ")");
-            readers.add((rs, i) -> col.nonNull = rs.getLong(i));
+            // A NOT NULL column's count is the row count: one aggregate less per row.
+            if (col.nullable) {
+                exprs.add("COUNT(" + e + ")");
+                readers.add((rs, i) -> col.nonNull = rs.getLong(i));
+            }
             if (col.kind.orderable()) {
                 exprs.add("MIN(" + e + ")");
                 readers.add((rs, i) -> col.min = value(col.kind, rs.getString(i)));
                 exprs.add("MAX(" + e + ")");
                 readers.add((rs, i) -> col.max = value(col.kind, rs.getString(i)));
-            }
-            if (col.kind.hasNumericKey()) {
-                exprs.add(key(col.kind, "MIN(" + e + ")"));
-                readers.add((rs, i) -> col.low = number(rs.getString(i)));
-                exprs.add(key(col.kind, "MAX(" + e + ")"));
-                readers.add((rs, i) -> col.high = number(rs.getString(i)));
             }
             if (col.kind.isNumeric()) {
                 exprs.add("AVG(" + e + ")");
@@ -55,12 +54,8 @@ final class AggregateScan {
                 String length = (col.kind == MySqlKind.TEXT ? "CHAR_LENGTH(" : "LENGTH(") + e + ")";
                 exprs.add("MIN(" + length + ")");
                 readers.add((rs, i) -> col.minLength = longOrNull(rs, i));
-                exprs.add("AVG(" + length + ")");
-                readers.add((rs, i) -> {
-                    String avg = rs.getString(i);
-                    col.avgLength = avg == null ? null : new BigDecimal(avg).setScale(2, java.math.RoundingMode.HALF_UP)
-                            .doubleValue();
-                });
+                exprs.add("SUM(" + length + ")");
+                readers.add((rs, i) -> col.lengthSum = rs.getString(i));
                 exprs.add("MAX(" + length + ")");
                 readers.add((rs, i) -> col.maxLength = longOrNull(rs, i));
             }
@@ -73,9 +68,38 @@ final class AggregateScan {
                 readers.get(i).read(rs, i + 2);
             }
             for (ColumnStats col : columns) {
+                if (!col.nullable) {
+                    col.nonNull = rows;
+                }
                 col.nullCount = rows - col.nonNull;
+                if (col.lengthSum != null && col.nonNull > 0) {
+                    col.avgLength = new BigDecimal(col.lengthSum).divide(BigDecimal.valueOf(col.nonNull), 2,
+                            java.math.RoundingMode.HALF_UP).doubleValue();
+                }
+                if (col.kind.hasNumericKey()) {
+                    col.low = key(col.kind, col.min);
+                    col.high = key(col.kind, col.max);
+                }
             }
             return rows;
+        }
+    }
+
+    /** The numeric key of a min or max as {@link #value} rendered it; null for none. */
+    static Double key(MySqlKind kind, Object value) {
+        if (value == null) {
+            return null;
+        }
+        String text = value.toString();
+        try {
+            return switch (kind) {
+                case DATE -> (double) (java.time.LocalDate.parse(text).toEpochDay() + EPOCH_DAYS);
+                case DATETIME -> (double) (java.time.LocalDateTime.parse(text).toEpochSecond(java.time.ZoneOffset.UTC)
+                        + EPOCH_DAYS * 86_400);
+                default -> Double.parseDouble(text);
+            };
+        } catch (java.time.format.DateTimeParseException | NumberFormatException e) {
+            return null; // a zero date (0000-00-00) or the like: no histogram
         }
     }
 

@@ -18,6 +18,7 @@ final class ColumnStats {
     final MySqlKind kind;
     /** The column in agent-built SQL over the source aliased {@code s}. */
     final String sql;
+    final boolean nullable;
 
     Long nullCount;
     long nonNull;
@@ -36,13 +37,19 @@ final class ColumnStats {
     boolean histogramEstimated;
     final List<TopValue> topValues = new ArrayList<>();
     boolean topValuesEstimated;
+    /** Some value occurs more than once among the rows grouped (before any scaling). */
+    boolean repeats;
     final List<Object> examples = new ArrayList<>();
     Long minLength;
     Double avgLength;
     Long maxLength;
     private final List<String> notes = new ArrayList<>();
 
-    ColumnStats(String name, String type, String sql) {
+    /** Sum of the lengths, the first pass's text; the average is taken over the non-null count. */
+    String lengthSum;
+
+    ColumnStats(String name, String type, boolean nullable, String sql) {
+        this.nullable = nullable;
         this.name = requireNonNull(name, "name");
         this.type = requireNonNull(type, "type");
         this.sql = requireNonNull(sql, "sql");
@@ -54,8 +61,8 @@ final class ColumnStats {
     }
 
     ColumnProfile toProfile() {
-        boolean showTop = !topValues.isEmpty() && (kind.alwaysTopValues() || distinct == null
-                || topValues.get(0).count() > 1 || !kind.hasExamples());
+        // Top values of a column whose values are all different say nothing; examples show the format instead.
+        boolean showTop = !topValues.isEmpty() && (kind.alwaysTopValues() || repeats);
         boolean showExamples = kind.hasExamples() && !showTop && !examples.isEmpty();
         return new ColumnProfile(name, type, kind.columnKind.wireName(), Optional.ofNullable(nullCount),
                 Optional.ofNullable(distinct), distinct != null && distinctEstimated ? Optional.of(true) : Optional.empty(),

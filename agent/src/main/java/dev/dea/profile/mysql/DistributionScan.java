@@ -107,6 +107,7 @@ final class DistributionScan {
             col.distinct = scaleTo ? estimateDistinct(t[0], t[1], sampleNonNull, col.nonNull) : t[0];
             col.distinctEstimated = scaleTo;
             for (Object[] r : top.getOrDefault(k, List.of())) {
+                col.repeats |= (long) r[1] > 1;
                 Object value = AggregateScan.value(col.kind, (String) r[0]);
                 col.topValues.add(new TopValue(value, Math.round((long) r[1] * scale)));
                 if (col.examples.size() < EXAMPLES) {

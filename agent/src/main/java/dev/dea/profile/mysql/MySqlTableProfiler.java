@@ -131,7 +131,7 @@ public final class MySqlTableProfiler implements TableProfiler {
     private static List<ColumnStats> columns(List<ColumnInfo> infos) {
         List<ColumnStats> out = new ArrayList<>();
         for (ColumnInfo ci : infos) {
-            out.add(new ColumnStats(ci.name(), ci.type(), "s." + MySqlNames.always(ci.name())));
+            out.add(new ColumnStats(ci.name(), ci.type(), ci.nullable(), "s." + MySqlNames.always(ci.name())));
         }
         return out;
     }
