@@ -45,8 +45,9 @@ final class AggregateScan {
                 readers.add((rs, i) -> col.max = value(col.kind, rs.getString(i)));
             }
             if (col.kind.isNumeric()) {
-                exprs.add("AVG(" + e + ")");
-                readers.add((rs, i) -> col.mean = approximate(rs.getString(i)));
+                // SUM, divided here: MariaDB's AVG costs about twice a SUM per row.
+                exprs.add("SUM(" + e + ")");
+                readers.add((rs, i) -> col.sum = rs.getString(i));
                 exprs.add("STDDEV_SAMP(" + e + ")");
                 readers.add((rs, i) -> col.stddev = approximate(rs.getString(i)));
             }
@@ -75,6 +76,10 @@ final class AggregateScan {
                 if (col.lengthSum != null && col.nonNull > 0) {
                     col.avgLength = new BigDecimal(col.lengthSum).divide(BigDecimal.valueOf(col.nonNull), 2,
                             java.math.RoundingMode.HALF_UP).doubleValue();
+                }
+                if (col.sum != null && col.nonNull > 0) {
+                    col.mean = approximate(new BigDecimal(col.sum).divide(BigDecimal.valueOf(col.nonNull),
+                            MathContext.DECIMAL64).toString());
                 }
                 if (col.kind.hasNumericKey()) {
                     col.low = key(col.kind, col.min);

@@ -47,6 +47,8 @@ final class ColumnStats {
 
     /** Sum of the lengths, the first pass's text; the average is taken over the non-null count. */
     String lengthSum;
+    /** Sum of the values (first pass); the mean is taken over the non-null count. */
+    String sum;
 
     ColumnStats(String name, String type, boolean nullable, String sql) {
         this.nullable = nullable;

@@ -22,8 +22,9 @@ import java.util.TreeMap;
 /**
  * The second pass, ONE statement over a sample of at most {@link MySqlTableProfiler#DISTRIBUTION_ROWS}
  * rows (a CTE named {@code s}) for every column at once: per column a GROUP BY for top values
- * and distinct counts, a window sort for quartiles (percentile_disc: the values at ranks
- * 25/50/75 %), a GROUP BY of bucket numbers for the histogram, all in one UNION ALL. Only those
+ * and distinct counts, and one window sort that gives the quartiles (percentile_disc: the values
+ * at ranks 25/50/75 %) and the histogram (the rank where the bucket number changes is the
+ * running count at that bucket's end), all in one UNION ALL. Only those
  * rows come back: at most a couple of dozen per column. Nothing here sorts the whole table:
  * grouping and sorting a 1,000,000-row table per column is what made an earlier attempt take minutes.
  */
@@ -59,26 +60,25 @@ final class DistributionScan {
                         SELECT %s AS v, COUNT(*) AS n FROM s WHERE %s IS NOT NULL GROUP BY %s) g
                       ORDER BY n DESC, v LIMIT %d) t)""".formatted(k, e, e, e, TOP_VALUES));
             if (col.kind.hasNumericKey() && col.low != null) {
+                // One sort gives both: the quartile ranks, and the rank where the bucket number changes
+                // (the running count at each bucket's end).
+                String bucket = col.high > col.low ? "GREATEST(0, LEAST(%d, FLOOR((%s - %s) * %d / %s)))".formatted(
+                        BUCKETS - 1, AggregateScan.key(col.kind, e), literal(col.low), BUCKETS,
+                        literal(col.high - col.low)) : "NULL";
                 branches.add("""
-                        (SELECT %d, 'q', CAST(v AS CHAR), rn, 0, 0, cnt FROM (
-                          SELECT %s AS v, ROW_NUMBER() OVER (ORDER BY %s) AS rn, COUNT(*) OVER () AS cnt
-                          FROM s WHERE %s IS NOT NULL) t
+                        (SELECT %d, 'q', CAST(v AS CHAR), rn, b, nb, cnt FROM (
+                          SELECT v, b, ROW_NUMBER() OVER (ORDER BY v) AS rn, COUNT(*) OVER () AS cnt,
+                                 LEAD(b) OVER (ORDER BY v) AS nb
+                          FROM (SELECT %s AS v, %s AS b FROM s WHERE %s IS NOT NULL) x) t
                          WHERE rn = GREATEST(1, CEIL(0.25 * cnt)) OR rn = GREATEST(1, CEIL(0.5 * cnt))
-                            OR rn = GREATEST(1, CEIL(0.75 * cnt)))""".formatted(k, e, e, e));
-                if (col.high > col.low) {
-                    String key = AggregateScan.key(col.kind, e);
-                    branches.add("""
-                            (SELECT %d, 'h', CAST(b AS CHAR), n, 0, 0, 0 FROM (
-                              SELECT GREATEST(0, LEAST(%d, FLOOR((%s - %s) * %d / %s))) AS b, COUNT(*) AS n
-                              FROM s WHERE %s IS NOT NULL GROUP BY b) h)""".formatted(k, BUCKETS - 1, key,
-                            literal(col.low), BUCKETS, literal(col.high - col.low), e));
-                }
+                            OR rn = GREATEST(1, CEIL(0.75 * cnt)) OR (b IS NOT NULL AND (nb IS NULL OR nb <> b)))"""
+                        .formatted(k, e, bucket, e));
             }
         }
         String sql = "WITH s AS (" + select + ")\n" + String.join("\nUNION ALL\n", branches);
         Map<Integer, List<Object[]>> top = new HashMap<>();
         Map<Integer, TreeMap<Long, String>> ranks = new HashMap<>();
-        Map<Integer, long[]> buckets = new HashMap<>();
+        Map<Integer, TreeMap<Integer, Long>> ends = new HashMap<>();
         Map<Integer, long[]> totals = new HashMap<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
@@ -91,8 +91,15 @@ final class DistributionScan {
                         top.computeIfAbsent(k, x -> new ArrayList<>()).add(new Object[] {value, n});
                         totals.put(k, new long[] {rs.getLong(5), rs.getLong(6), rs.getLong(7)});
                     }
-                    case "q" -> ranks.computeIfAbsent(k, x -> new TreeMap<>()).put(n, value);
-                    default -> buckets.computeIfAbsent(k, x -> new long[BUCKETS])[Integer.parseInt(value)] = n;
+                    default -> {
+                        ranks.computeIfAbsent(k, x -> new TreeMap<>()).put(n, value);
+                        int b = rs.getInt(5);
+                        boolean hasBucket = !rs.wasNull();
+                        int next = rs.getInt(6);
+                        if (hasBucket && (rs.wasNull() || next != b)) {
+                            ends.computeIfAbsent(k, x -> new TreeMap<>()).put(b, n);
+                        }
+                    }
                 }
             }
         }
@@ -122,7 +129,13 @@ final class DistributionScan {
                 col.quantilesMethod = scaleTo ? "sample" : "exact";
             }
             if (col.kind.hasNumericKey() && col.low != null) {
-                col.histogram = histogram(col, buckets.getOrDefault(k, new long[BUCKETS]), sampleNonNull, scale);
+                long[] counts = new long[BUCKETS];
+                long previous = 0;
+                for (Map.Entry<Integer, Long> end : ends.getOrDefault(k, new TreeMap<>()).entrySet()) {
+                    counts[end.getKey()] = end.getValue() - previous;
+                    previous = end.getValue();
+                }
+                col.histogram = histogram(col, counts, sampleNonNull, scale);
                 col.histogramEstimated = scaleTo;
             }
         }

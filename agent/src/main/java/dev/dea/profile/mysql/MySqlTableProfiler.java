@@ -51,9 +51,14 @@ public final class MySqlTableProfiler implements TableProfiler {
     }
 
     /** Where the rows come from, as a SELECT of the profiled columns; {@code method} empty when read in full. */
-    record Source(String select, Optional<String> method, double fraction) {
+    record Source(String select, Optional<String> method, double fraction, Optional<String> relation) {
+        Source(String select, Optional<String> method, double fraction) {
+            this(select, method, fraction, Optional.empty());
+        }
+
+        /** The FROM item of the first pass: the table itself when read in full (a derived table might be materialized). */
         String from() {
-            return "(" + select + ") AS s";
+            return relation.map(r -> r + " AS s").orElse("(" + select + ") AS s");
         }
     }
 
@@ -69,7 +74,8 @@ public final class MySqlTableProfiler implements TableProfiler {
         long distributionTarget = Math.min(target, DISTRIBUTION_ROWS);
         long estimate = table.approxRowCount().orElse(0L);
         boolean view = table.kind() == TableKind.VIEW;
-        Source whole = new Source("SELECT " + columnList + " FROM " + relation, Optional.empty(), 1);
+        Source whole = new Source("SELECT " + columnList + " FROM " + relation, Optional.empty(), 1,
+                Optional.of(relation));
         Source first;
         if (view) {
             first = limit(whole, target);
