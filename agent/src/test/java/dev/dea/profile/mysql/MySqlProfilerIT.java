@@ -52,6 +52,9 @@ class MySqlProfilerIT {
         TestMariaDb.execute(db, "INSERT INTO nokey SELECT seq FROM seq_1_to_20000");
         TestMariaDb.execute(db, "ANALYZE TABLE item, big, nokey");
         TestMariaDb.execute(db, "CREATE VIEW big_view AS SELECT id, v FROM big");
+        TestMariaDb.execute(db, "CREATE TABLE empty_t (id INT PRIMARY KEY, s VARCHAR(5), d DATE)");
+        TestMariaDb.execute(db, "CREATE TABLE odd (t TIME, flag BIT(3), nothing INT, `we``ird name` INT, n INT NOT NULL)");
+        TestMariaDb.execute(db, "INSERT INTO odd VALUES ('10:00:00', b'101', NULL, 1, 5), ('-01:30:00', b'001', NULL, 2, 5)");
     }
 
     @AfterAll
@@ -137,6 +140,25 @@ class MySqlProfilerIT {
         ColumnProfile seen = p.column("seen").orElseThrow();
         assertThat(seen.min()).hasValue("2024-01-01T11:00:00");
         assertThat(seen.histogram().orElseThrow().get(9).bucketEnd()).isEqualTo(seen.max().orElseThrow());
+    }
+
+    @Test
+    void emptyTablesAllNullColumnsAndOddTypesStillProfile() throws SQLException {
+        TableProfile empty = profile("empty_t", EXACT, DistributionMode.AUTO);
+        assertThat(empty.rowCount()).isZero();
+        assertThat(empty.column("d").orElseThrow().nullCount()).hasValue(0L);
+        assertThat(empty.column("d").orElseThrow().histogram()).isEmpty();
+
+        TableProfile odd = profile("odd", EXACT, DistributionMode.AUTO);
+        assertThat(odd.rowCount()).isEqualTo(2);
+        assertThat(odd.column("nothing").orElseThrow().nullCount()).hasValue(2L);
+        assertThat(odd.column("nothing").orElseThrow().min()).isEmpty();
+        assertThat(odd.column("t").orElseThrow().min()).hasValue("-01:30:00");
+        assertThat(odd.column("we`ird name").orElseThrow().distinctCount()).hasValue(2L);
+        ColumnProfile n = odd.column("n").orElseThrow();
+        assertThat(n.nullCount()).hasValue(0L);
+        assertThat(n.histogram().orElseThrow()).singleElement().satisfies(b -> assertThat(b.count()).isEqualTo(2));
+        assertThat(n.topValues().orElseThrow()).containsExactly(new TopValue(5L, 2));
     }
 
     @Test
