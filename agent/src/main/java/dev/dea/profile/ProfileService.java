@@ -7,18 +7,11 @@ import dev.dea.error.AgentException;
 import dev.dea.schema.DatabaseSchema;
 import dev.dea.schema.SchemaService;
 import dev.dea.schema.TableInfo;
-import dev.dea.schema.TableKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +21,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Table profiles, computed inside the database by the dialect's {@link TableProfiler} (see
- * {@link PostgresTableProfiler} and docs/profiles.md). This front class owns what is the same for
+ * {@code profile.postgresql.PostgresTableProfiler}, {@code profile.mysql.MySqlTableProfiler} and docs/profiles.md). This front class owns what is the same for
  * every dialect: name resolution, admission (a bounded number at once, a bounded queue) and
  * sharing one computation between concurrent requests for the same table.
  */
@@ -45,16 +38,6 @@ public final class ProfileService {
     private final TableProfiler profiler;
     private final Admission admission;
     private final ConcurrentMap<String, CompletableFuture<TableProfile>> inFlight = new ConcurrentHashMap<>();
-
-    /** PostgreSQL's profiler. */
-    public ProfileService(Database db, SchemaService schema, SchemaConfig config) {
-        this(db, schema, config, new PostgresTableProfiler(config));
-    }
-
-    /** {@code fastAboveRows}: tests move the line between PostgreSQL's exact and fast profile. */
-    ProfileService(Database db, SchemaService schema, SchemaConfig config, long fastAboveRows) {
-        this(db, schema, config, new PostgresTableProfiler(config, fastAboveRows));
-    }
 
     public ProfileService(Database db, SchemaService schema, SchemaConfig config, TableProfiler profiler) {
         this.db = requireNonNull(db, "db");
@@ -148,9 +131,5 @@ public final class ProfileService {
                         throw e.getCause();
                     }
                 });
-    }
-
-    private static double elapsedMs(long started) {
-        return ProfileValues.round((System.nanoTime() - started) / 1_000_000.0, 1);
     }
 }

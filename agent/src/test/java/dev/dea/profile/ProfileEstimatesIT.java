@@ -1,5 +1,6 @@
 package dev.dea.profile;
 
+import dev.dea.profile.postgresql.PostgresTableProfiler;
 import dev.dea.schema.postgresql.PostgresIntrospector;
 import dev.dea.config.SchemaConfig;
 import dev.dea.db.Database;
@@ -65,7 +66,7 @@ class ProfileEstimatesIT {
         }
         awaitModifiedSinceAnalyze("stale", ROWS / 2);
         db = ProfileServiceIT.database(dbName);
-        profiles = new ProfileService(db, new SchemaService(db, ESTIMATING, Clock.systemUTC(), new PostgresIntrospector()), ESTIMATING, 0);
+        profiles = new ProfileService(db, new SchemaService(db, ESTIMATING, Clock.systemUTC(), new PostgresIntrospector()), ESTIMATING, new PostgresTableProfiler(ESTIMATING, 0));
     }
 
     @AfterAll
@@ -192,7 +193,7 @@ class ProfileEstimatesIT {
             Database fixture = ProfileServiceIT.database(name);
             try {
                 SchemaService schema = new SchemaService(fixture, ESTIMATING, Clock.systemUTC(), new PostgresIntrospector());
-                ProfileService service = new ProfileService(fixture, schema, ESTIMATING, 0);
+                ProfileService service = new ProfileService(fixture, schema, ESTIMATING, new PostgresTableProfiler(ESTIMATING, 0));
                 int estimatedHistograms = 0;
                 for (var table : schema.schema().tables()) {
                     if (table.populated().isPresent()) {

@@ -1,5 +1,9 @@
-package dev.dea.profile;
+package dev.dea.profile.postgresql;
 
+import dev.dea.profile.TableProfile;
+import dev.dea.profile.SampleInfo;
+import dev.dea.profile.DistributionMode;
+import dev.dea.profile.TableProfiler;
 import dev.dea.config.SchemaConfig;
 import dev.dea.db.Database;
 import dev.dea.schema.DatabaseSchema;
@@ -68,7 +72,7 @@ public final class PostgresTableProfiler implements TableProfiler {
     /** Relations whose pg_stat counters say how stale their statistics are (not partitioned parents). */
     private static final java.util.Set<TableKind> ESTIMABLE = java.util.EnumSet.of(TableKind.TABLE,
             TableKind.PARTITION, TableKind.MATERIALIZED_VIEW);
-    static final String ESTIMATED_NOTE = "Read in full; histograms and top values marked as estimated are "
+    public static final String ESTIMATED_NOTE = "Read in full; histograms and top values marked as estimated are "
             + "PostgreSQL's statistics of the last ANALYZE applied to the exact counts; ?distribution=exact counts them";
     private final SchemaConfig config;
     private final long fastAboveRows;
@@ -78,7 +82,7 @@ public final class PostgresTableProfiler implements TableProfiler {
     }
 
     /** {@code fastAboveRows}: tests move the line between the exact and the fast profile. */
-    PostgresTableProfiler(SchemaConfig config, long fastAboveRows) {
+    public PostgresTableProfiler(SchemaConfig config, long fastAboveRows) {
         this.config = requireNonNull(config, "config");
         this.fastAboveRows = fastAboveRows;
     }
