@@ -73,7 +73,8 @@ class MySqlProfileBench {
                 AggregateScan.run(c, relation + " AS s", cols);
                 double firstPass = (System.nanoTime() - a0) / 1e6;
                 MySqlTableProfiler.Source sample = profiler.sample(c, table, relation, "id, qty, amount, price, rate, "
-                        + "score, ratio, name, category, day", MySqlTableProfiler.DISTRIBUTION_ROWS / 1e6);
+                        + "score, ratio, name, category, day", MySqlTableProfiler.DISTRIBUTION_ROWS / 1e6,
+                        MySqlTableProfiler.DISTRIBUTION_RANGES);
                 long d0 = System.nanoTime();
                 DistributionScan.run(c, sample.select(), cols, true);
                 double secondPass = (System.nanoTime() - d0) / 1e6;
