@@ -82,8 +82,8 @@ final class AggregateScan {
                             MathContext.DECIMAL64).toString());
                 }
                 if (col.kind.hasNumericKey()) {
-                    col.low = key(col.kind, col.min);
-                    col.high = key(col.kind, col.max);
+                    col.low = keyOf(col.kind, col.min);
+                    col.high = keyOf(col.kind, col.max);
                 }
             }
             return rows;
@@ -91,7 +91,7 @@ final class AggregateScan {
     }
 
     /** The numeric key of a min or max as {@link #value} rendered it; null for none. */
-    static Double key(MySqlKind kind, Object value) {
+    static Double keyOf(MySqlKind kind, Object value) {
         if (value == null) {
             return null;
         }
