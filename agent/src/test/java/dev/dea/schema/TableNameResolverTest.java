@@ -54,6 +54,9 @@ class TableNameResolverTest {
                 new TableNameResolver.Part("shop", false), new TableNameResolver.Part("order", true));
         assertThatThrownBy(() -> TableNameResolver.parse("x`y")).isInstanceOf(AgentException.class);
         assertThatThrownBy(() -> TableNameResolver.parse("`unclosed")).isInstanceOf(AgentException.class);
+        // A MySQL database plays the schema's part: the connection's database is the search path.
+        assertThat(TableNameResolver.resolve("`archive`.`items`", ALL, List.of("public"))).isSameAs(ARCHIVE_ITEMS);
+        assertThat(TableNameResolver.resolve("items", ALL, List.of("archive"))).isSameAs(ARCHIVE_ITEMS);
     }
 
     @Test
