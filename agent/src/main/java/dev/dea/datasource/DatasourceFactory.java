@@ -11,7 +11,13 @@ import dev.dea.frame.JdbcFrames;
 import dev.dea.frame.mysql.MySqlColumns;
 import dev.dea.metrics.ExecutionMetrics;
 import dev.dea.profile.ProfileService;
+import dev.dea.profile.TableProfiler;
+import dev.dea.profile.mysql.MySqlTableProfiler;
+import dev.dea.profile.postgresql.PostgresTableProfiler;
+import dev.dea.schema.SchemaIntrospector;
 import dev.dea.schema.SchemaService;
+import dev.dea.schema.mysql.MySqlIntrospector;
+import dev.dea.schema.postgresql.PostgresIntrospector;
 import dev.dea.sql.CallCatalog;
 import dev.dea.sql.SqlGuard;
 import dev.dea.sql.StatementGuard;
@@ -57,7 +63,7 @@ public final class DatasourceFactory {
         // datasource's pool publishes them, so that the existing dashboards keep their series.
         Database database = new Database(db, config.sql(), config.isDefault() ? Optional.of(registry) : Optional.empty());
         started.accept("database " + config.name(), database);
-        // The one place the dialect picks the guard and the value decoder.
+        // The one place the dialect picks the guard, the value decoder, the catalog reader and the profiler.
         StatementGuard guard = switch (db.dialect()) {
             // The guard's allow-list is read from the server's own catalog, once, when the first
             // statement arrives (the database may be down at start-up).
@@ -71,8 +77,16 @@ public final class DatasourceFactory {
             case POSTGRESQL -> JdbcFrames.POSTGRESQL;
             case MYSQL -> new MySqlColumns();
         };
-        SchemaService schema = new SchemaService(database, schemaConfig, Clock.systemUTC());
-        ProfileService profiles = new ProfileService(database, schema, schemaConfig);
+        SchemaIntrospector introspector = switch (db.dialect()) {
+            case POSTGRESQL -> new PostgresIntrospector();
+            case MYSQL -> new MySqlIntrospector();
+        };
+        TableProfiler profiler = switch (db.dialect()) {
+            case POSTGRESQL -> new PostgresTableProfiler(schemaConfig);
+            case MYSQL -> new MySqlTableProfiler(schemaConfig);
+        };
+        SchemaService schema = new SchemaService(database, schemaConfig, Clock.systemUTC(), introspector);
+        ProfileService profiles = new ProfileService(database, schema, schemaConfig, profiler);
         SqlRunner sqlRunner = new SqlRunner(config.name(), database, guard, decoder, cache,
                 metrics.forDatasource(config.name()), admission);
         return new Datasource(config, database, guard, schema, profiles, sqlRunner, new CircuitBreaker(config.name()));

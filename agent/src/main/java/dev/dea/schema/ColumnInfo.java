@@ -40,7 +40,7 @@ public record ColumnInfo(
         enumValues = requireNonNull(enumValues, "enumValues").map(List::copyOf);
     }
 
-    ColumnInfo withPrimaryKey(boolean primaryKey) {
+    public ColumnInfo withPrimaryKey(boolean primaryKey) {
         return new ColumnInfo(name, type, primaryKey, nullable, defaultValue, comment, baseType, domain, enumValues,
                 isArray, position);
     }

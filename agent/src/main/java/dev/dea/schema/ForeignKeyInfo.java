@@ -27,7 +27,7 @@ public record ForeignKeyInfo(
     }
 
     /** pg_constraint's one-letter referential actions as SQL spells them. */
-    static String action(String code) {
+    public static String action(String code) {
         return switch (code == null ? "" : code) {
             case "a" -> "NO ACTION";
             case "r" -> "RESTRICT";

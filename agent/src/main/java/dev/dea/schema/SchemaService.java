@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The database's schema as one immutable snapshot, introspected from pg_catalog and cached
+ * The database's schema as one immutable snapshot, read by the dialect's {@link SchemaIntrospector} and cached
  * for {@link SchemaConfig#cacheTtl()}. Callers arriving while a rebuild runs wait for that
  * rebuild instead of starting their own, so a burst of requests on a cold or expired cache
  * costs the database one introspection.
@@ -26,6 +26,7 @@ public final class SchemaService {
     private final Database db;
     private final SchemaConfig config;
     private final Clock clock;
+    private final SchemaIntrospector introspector;
 
     private final Object lock = new Object();
     private volatile Snapshot current;
@@ -40,10 +41,11 @@ public final class SchemaService {
     private record Rebuild(CompletableFuture<Snapshot> result, long ticket) {
     }
 
-    public SchemaService(Database db, SchemaConfig config, Clock clock) {
+    public SchemaService(Database db, SchemaConfig config, Clock clock, SchemaIntrospector introspector) {
         this.db = requireNonNull(db, "db");
         this.config = requireNonNull(config, "config");
         this.clock = requireNonNull(clock, "clock");
+        this.introspector = requireNonNull(introspector, "introspector");
     }
 
     /** The cached schema, rebuilt when older than the TTL. */
@@ -104,7 +106,7 @@ public final class SchemaService {
         Snapshot snapshot;
         try {
             long started = System.nanoTime();
-            DatabaseSchema schema = db.readOnly(c -> SchemaReader.read(c, clock.instant()));
+            DatabaseSchema schema = db.readOnly(c -> introspector.read(c, clock.instant()));
             rebuilds.incrementAndGet();
             snapshot = new Snapshot(schema, clock.instant(), r.ticket());
             log.info("Schema introspected: {} relations in {} ms", schema.tables().size(),

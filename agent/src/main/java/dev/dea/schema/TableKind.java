@@ -23,7 +23,7 @@ public enum TableKind {
         return this == TABLE || this == PARTITION || this == PARTITIONED_TABLE || this == MATERIALIZED_VIEW;
     }
 
-    static TableKind of(char relkind, boolean isPartition) {
+    public static TableKind of(char relkind, boolean isPartition) {
         return switch (relkind) {
             case 'r' -> isPartition ? PARTITION : TABLE;
             case 'p' -> PARTITIONED_TABLE;

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Resolves a caller's table name ({@code film}, {@code public.film}, {@code "My Table"},
- * {@code public."film"}) against the introspected tables. Matching is tiered so that the most
+ * {@code public."film"}, MySQL's {@code db.`film`}) against the introspected tables. Matching is tiered so that the most
  * literal reading wins: the name exactly as written, then PostgreSQL's folding of unquoted
  * identifiers to lower case, then (unquoted parts only) a case-insensitive match, which is how
  * an LLM that saw {@code Album} in prose usually means it. Quoted parts only ever match exactly.
@@ -91,7 +91,9 @@ final class TableNameResolver {
                 i++;
             }
             StringBuilder sb = new StringBuilder();
-            boolean quoted = i < s.length() && s.charAt(i) == '"';
+            // Backticks are MySQL's quotes; in PostgreSQL they are not identifier characters at all.
+            char quote = i < s.length() && (s.charAt(i) == '"' || s.charAt(i) == '`') ? s.charAt(i) : 0;
+            boolean quoted = quote != 0;
             if (quoted) {
                 i++;
                 while (true) {
@@ -99,9 +101,9 @@ final class TableNameResolver {
                         throw invalid(raw, "unbalanced double quote");
                     }
                     char ch = s.charAt(i++);
-                    if (ch == '"') {
-                        if (i < s.length() && s.charAt(i) == '"') {
-                            sb.append('"');
+                    if (ch == quote) {
+                        if (i < s.length() && s.charAt(i) == quote) {
+                            sb.append(quote);
                             i++;
                         } else {
                             break;
@@ -118,8 +120,8 @@ final class TableNameResolver {
                 }
             } else {
                 while (i < s.length() && s.charAt(i) != '.') {
-                    if (s.charAt(i) == '"') {
-                        throw invalid(raw, "a double quote inside an unquoted identifier");
+                    if (s.charAt(i) == '"' || s.charAt(i) == '`') {
+                        throw invalid(raw, "a quote inside an unquoted identifier");
                     }
                     sb.append(s.charAt(i++));
                 }

@@ -1,5 +1,7 @@
 package dev.dea.profile;
 
+import dev.dea.profile.postgresql.PostgresTableProfiler;
+import dev.dea.schema.postgresql.PostgresIntrospector;
 import dev.dea.db.Database;
 import dev.dea.schema.SchemaService;
 import dev.dea.schema.TableInfo;
@@ -23,7 +25,7 @@ class DatasetProfileIT {
         String db = TestPostgres.pagila();
         try (Database database = ProfileServiceIT.database(db)) {
             ProfileService pagila = new ProfileService(database, new SchemaService(database, ProfileServiceIT.EXACT,
-                    Clock.systemUTC()), ProfileServiceIT.EXACT);
+                    Clock.systemUTC(), new PostgresIntrospector()), ProfileServiceIT.EXACT, new PostgresTableProfiler(ProfileServiceIT.EXACT));
             ProfileServiceIT.assertMatchesSql(pagila, db, "film", "film_id", "int");
             ProfileServiceIT.assertMatchesSql(pagila, db, "film", "rental_rate", "numeric");
             ProfileServiceIT.assertMatchesSql(pagila, db, "film", "title", "text");
@@ -41,7 +43,7 @@ class DatasetProfileIT {
         String db = TestPostgres.chinook();
         try (Database database = ProfileServiceIT.database(db)) {
             ProfileService chinook = new ProfileService(database, new SchemaService(database, ProfileServiceIT.EXACT,
-                    Clock.systemUTC()), ProfileServiceIT.EXACT);
+                    Clock.systemUTC(), new PostgresIntrospector()), ProfileServiceIT.EXACT, new PostgresTableProfiler(ProfileServiceIT.EXACT));
             ProfileServiceIT.assertMatchesSql(chinook, db, "track", "milliseconds", "int");
             ProfileServiceIT.assertMatchesSql(chinook, db, "track", "unit_price", "numeric");
             ProfileServiceIT.assertMatchesSql(chinook, db, "track", "composer", "text");
@@ -56,8 +58,8 @@ class DatasetProfileIT {
     void everyPagilaAndChinookRelationProfilesWithoutError() {
         for (String db : new String[] {TestPostgres.pagila(), TestPostgres.chinook()}) {
             try (Database database = ProfileServiceIT.database(db)) {
-                SchemaService schema = new SchemaService(database, ProfileServiceIT.EXACT, Clock.systemUTC());
-                ProfileService profiles = new ProfileService(database, schema, ProfileServiceIT.EXACT);
+                SchemaService schema = new SchemaService(database, ProfileServiceIT.EXACT, Clock.systemUTC(), new PostgresIntrospector());
+                ProfileService profiles = new ProfileService(database, schema, ProfileServiceIT.EXACT, new PostgresTableProfiler(ProfileServiceIT.EXACT));
                 for (TableInfo table : schema.schema().tables()) {
                     TableProfile profile = profiles.profile(table.qualifiedName());
                     assertThat(profile.columns()).as(table.qualifiedName()).extracting(ColumnProfile::name)

@@ -1,5 +1,7 @@
 package dev.dea.profile;
 
+import dev.dea.profile.postgresql.PostgresTableProfiler;
+import dev.dea.schema.postgresql.PostgresIntrospector;
 import dev.dea.config.SchemaConfig;
 import dev.dea.db.Database;
 import dev.dea.schema.SchemaService;
@@ -39,7 +41,7 @@ class ProfileAdmissionIT {
     static void start() {
         database = TestPostgres.fixture();
         db = ProfileServiceIT.database(database);
-        profiles = new ProfileService(db, new SchemaService(db, ONE_AT_A_TIME, Clock.systemUTC()), ONE_AT_A_TIME);
+        profiles = new ProfileService(db, new SchemaService(db, ONE_AT_A_TIME, Clock.systemUTC(), new PostgresIntrospector()), ONE_AT_A_TIME, new PostgresTableProfiler(ONE_AT_A_TIME));
     }
 
     @AfterAll

@@ -1,5 +1,7 @@
 package dev.dea.profile;
 
+import dev.dea.profile.postgresql.PostgresTableProfiler;
+import dev.dea.schema.postgresql.PostgresIntrospector;
 import dev.dea.config.SchemaConfig;
 import dev.dea.db.Database;
 import dev.dea.schema.SchemaService;
@@ -64,7 +66,7 @@ class ProfileEstimatesIT {
         }
         awaitModifiedSinceAnalyze("stale", ROWS / 2);
         db = ProfileServiceIT.database(dbName);
-        profiles = new ProfileService(db, new SchemaService(db, ESTIMATING, Clock.systemUTC()), ESTIMATING, 0);
+        profiles = new ProfileService(db, new SchemaService(db, ESTIMATING, Clock.systemUTC(), new PostgresIntrospector()), ESTIMATING, new PostgresTableProfiler(ESTIMATING, 0));
     }
 
     @AfterAll
@@ -107,7 +109,7 @@ class ProfileEstimatesIT {
     void histogramsComeFromPgStatsOnTheExactBucketsAndAddUpToTheExactCount() {
         TableProfile estimated = profiles.profile("analysed");
         TableProfile exact = profiles.profile("analysed", DistributionMode.EXACT);
-        assertThat(estimated.note()).contains(ProfileService.ESTIMATED_NOTE);
+        assertThat(estimated.note()).contains(PostgresTableProfiler.ESTIMATED_NOTE);
         for (String name : List.of("id", "n", "amount", "score", "day", "at", "local_at")) {
             ColumnProfile e = column(estimated, name);
             ColumnProfile x = column(exact, name);
@@ -190,8 +192,8 @@ class ProfileEstimatesIT {
             }
             Database fixture = ProfileServiceIT.database(name);
             try {
-                SchemaService schema = new SchemaService(fixture, ESTIMATING, Clock.systemUTC());
-                ProfileService service = new ProfileService(fixture, schema, ESTIMATING, 0);
+                SchemaService schema = new SchemaService(fixture, ESTIMATING, Clock.systemUTC(), new PostgresIntrospector());
+                ProfileService service = new ProfileService(fixture, schema, ESTIMATING, new PostgresTableProfiler(ESTIMATING, 0));
                 int estimatedHistograms = 0;
                 for (var table : schema.schema().tables()) {
                     if (table.populated().isPresent()) {

@@ -1,5 +1,7 @@
 package dev.dea.profile;
 
+import dev.dea.profile.postgresql.PostgresTableProfiler;
+import dev.dea.schema.postgresql.PostgresIntrospector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import dev.dea.config.DbConfig;
@@ -97,8 +99,8 @@ class ProfileExoticTypesIT {
                     """);
         }
         db = database(TestPostgres.config(dbName));
-        schema = new SchemaService(db, EXACT, Clock.systemUTC());
-        profiles = new ProfileService(db, schema, EXACT);
+        schema = new SchemaService(db, EXACT, Clock.systemUTC(), new PostgresIntrospector());
+        profiles = new ProfileService(db, schema, EXACT, new PostgresTableProfiler(EXACT));
     }
 
     @AfterAll
@@ -278,7 +280,7 @@ class ProfileExoticTypesIT {
 
         // Above the threshold, but the view has fewer rows than the LIMIT: every row was read.
         SchemaConfig sampling = new SchemaConfig(Duration.ofMinutes(5), 50, 500);
-        TableProfile limited = new ProfileService(db, schema, sampling).profile("exotic_view");
+        TableProfile limited = new ProfileService(db, schema, sampling, new PostgresTableProfiler(sampling)).profile("exotic_view");
         assertThat(limited.sampled()).isFalse();
         assertThat(limited.sample()).isEmpty();
         assertThat(limited.rowCount()).isEqualTo(200);
@@ -287,7 +289,7 @@ class ProfileExoticTypesIT {
     @Test
     void largeTablesAreSampledByBlocksWithAnExtrapolatedRowCount() {
         SchemaConfig sampling = new SchemaConfig(Duration.ofMinutes(5), 100_000, 10_000);
-        TableProfile big = new ProfileService(db, schema, sampling).profile("big");
+        TableProfile big = new ProfileService(db, schema, sampling, new PostgresTableProfiler(sampling)).profile("big");
         assertThat(big.sampled()).isTrue();
         SampleInfo sample = big.sample().orElseThrow();
         assertThat(sample.method()).isEqualTo("SYSTEM");
@@ -303,8 +305,8 @@ class ProfileExoticTypesIT {
         try (Connection c = TestPostgres.connect(dbName); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE short_lived (id int)");
         }
-        SchemaService fresh = new SchemaService(db, EXACT, Clock.systemUTC());
-        ProfileService service = new ProfileService(db, fresh, EXACT);
+        SchemaService fresh = new SchemaService(db, EXACT, Clock.systemUTC(), new PostgresIntrospector());
+        ProfileService service = new ProfileService(db, fresh, EXACT, new PostgresTableProfiler(EXACT));
         assertThat(service.profile("short_lived").rowCount()).isZero();
         try (Connection c = TestPostgres.connect(dbName); Statement s = c.createStatement()) {
             s.execute("DROP TABLE short_lived");
@@ -326,8 +328,8 @@ class ProfileExoticTypesIT {
         DbConfig restricted = new DbConfig(base.dialect(), base.host(), base.port(), base.user(), base.password(),
                 base.name(), base.sslMode(), Optional.of(ROLE), base.searchPath(), 2, base.allowPrivilegedLogin());
         try (Database limited = database(restricted)) {
-            SchemaService limitedSchema = new SchemaService(limited, EXACT, Clock.systemUTC());
-            TableProfile p = new ProfileService(limited, limitedSchema, EXACT).profile("exotic");
+            SchemaService limitedSchema = new SchemaService(limited, EXACT, Clock.systemUTC(), new PostgresIntrospector());
+            TableProfile p = new ProfileService(limited, limitedSchema, EXACT, new PostgresTableProfiler(EXACT)).profile("exotic");
             assertThat(p.columns()).extracting(ColumnProfile::name).containsExactly("id", "select");
             assertThat(p.rowCount()).isEqualTo(200);
         }

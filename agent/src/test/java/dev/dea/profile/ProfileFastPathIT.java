@@ -1,5 +1,7 @@
 package dev.dea.profile;
 
+import dev.dea.profile.postgresql.PostgresTableProfiler;
+import dev.dea.schema.postgresql.PostgresIntrospector;
 import dev.dea.config.SchemaConfig;
 import dev.dea.db.Database;
 import dev.dea.schema.SchemaService;
@@ -51,9 +53,9 @@ class ProfileFastPathIT {
             s.execute("ANALYZE wide");
         }
         db = ProfileServiceIT.database(dbName);
-        SchemaService schema = new SchemaService(db, EXACT, Clock.systemUTC());
-        fast = new ProfileService(db, schema, EXACT, 0);
-        exact = new ProfileService(db, schema, EXACT, Long.MAX_VALUE);
+        SchemaService schema = new SchemaService(db, EXACT, Clock.systemUTC(), new PostgresIntrospector());
+        fast = new ProfileService(db, schema, EXACT, new PostgresTableProfiler(EXACT, 0));
+        exact = new ProfileService(db, schema, EXACT, new PostgresTableProfiler(EXACT, Long.MAX_VALUE));
     }
 
     @AfterAll
@@ -167,9 +169,9 @@ class ProfileFastPathIT {
     static void assertFastPathLikeExact(String name) {
         Database pagilaDb = ProfileServiceIT.database(name);
         try {
-            SchemaService schema = new SchemaService(pagilaDb, EXACT, Clock.systemUTC());
-            ProfileService pagilaFast = new ProfileService(pagilaDb, schema, EXACT, 0);
-            ProfileService pagilaExact = new ProfileService(pagilaDb, schema, EXACT, Long.MAX_VALUE);
+            SchemaService schema = new SchemaService(pagilaDb, EXACT, Clock.systemUTC(), new PostgresIntrospector());
+            ProfileService pagilaFast = new ProfileService(pagilaDb, schema, EXACT, new PostgresTableProfiler(EXACT, 0));
+            ProfileService pagilaExact = new ProfileService(pagilaDb, schema, EXACT, new PostgresTableProfiler(EXACT, Long.MAX_VALUE));
             for (var table : schema.schema().tables()) {
                 if (table.populated().isPresent()) {
                     continue;
@@ -196,22 +198,5 @@ class ProfileFastPathIT {
         } finally {
             pagilaDb.close();
         }
-    }
-
-    @Test
-    void estimatedQuartilesInterpolateTheDistribution() {
-        FastDistribution.ColumnStats stats = new FastDistribution.ColumnStats(0, -1, null, null,
-                "{0,10,20,30,40,50,60,70,80,90,100}");
-        Distribution d = Distribution.fromStats(stats, null, StatsEstimates.values(StatKind.FLOAT, stats.histogramBounds()));
-        assertThat(d.quantile(0.5, 0, 100)).isCloseTo(50, within(1e-6));
-        assertThat(d.quantile(0.25, 0, 100)).isCloseTo(25, within(1e-6));
-        FastDistribution.ColumnStats mcv = new FastDistribution.ColumnStats(0.5, 3, "{1,2,3}",
-                new Object[] {0.1f, 0.3f, 0.1f}, null);
-        // Half the rows are NULL: of the rest, 20% are 1, 60% are 2 and 20% are 3.
-        Distribution m = Distribution.fromStats(mcv, StatsEstimates.values(StatKind.FLOAT, mcv.mostCommonValues()), null);
-        assertThat(m.quantile(0.25, 1, 3)).isCloseTo(2, within(1e-6));
-        assertThat(m.quantile(0.75, 1, 3)).isCloseTo(2, within(1e-6));
-        assertThat(StatsEstimates.values(StatKind.FLOAT, "{1.5,NaN}")).isNull();
-        assertThat(StatsEstimates.values(StatKind.FLOAT, "{1.5,-2}")).containsExactly(1.5, -2.0);
     }
 }

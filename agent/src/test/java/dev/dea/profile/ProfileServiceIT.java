@@ -1,5 +1,7 @@
 package dev.dea.profile;
 
+import dev.dea.profile.postgresql.PostgresTableProfiler;
+import dev.dea.schema.postgresql.PostgresIntrospector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.config.SchemaConfig;
@@ -44,8 +46,8 @@ class ProfileServiceIT {
     @BeforeAll
     static void start() {
         fixtureDb = database(TestPostgres.fixture());
-        fixtureSchema = new SchemaService(fixtureDb, EXACT, Clock.systemUTC());
-        fixture = new ProfileService(fixtureDb, fixtureSchema, EXACT);
+        fixtureSchema = new SchemaService(fixtureDb, EXACT, Clock.systemUTC(), new PostgresIntrospector());
+        fixture = new ProfileService(fixtureDb, fixtureSchema, EXACT, new PostgresTableProfiler(EXACT));
     }
 
     @AfterAll
@@ -157,8 +159,8 @@ class ProfileServiceIT {
     @Test
     void nullsOfTypesWithoutAKindOfTheirOwnAreNotCountedAsAValue() {
         // all_kinds is NULL on every tenth of its 1000 rows; 900 distinct values in each of these columns.
-        ProfileService fast = new ProfileService(fixtureDb, fixtureSchema, EXACT, 0);
-        ProfileService exact = new ProfileService(fixtureDb, fixtureSchema, EXACT, Long.MAX_VALUE);
+        ProfileService fast = new ProfileService(fixtureDb, fixtureSchema, EXACT, new PostgresTableProfiler(EXACT, 0));
+        ProfileService exact = new ProfileService(fixtureDb, fixtureSchema, EXACT, new PostgresTableProfiler(EXACT, Long.MAX_VALUE));
         for (ProfileService service : List.of(fast, exact)) {
             TableProfile kinds = service.profile("all_kinds");
             for (String name : List.of("iv", "uid", "ip", "rng", "cash")) {
@@ -303,7 +305,7 @@ class ProfileServiceIT {
     @Test
     void samplingKicksInAboveTheThresholdAndSaysSo() {
         SchemaConfig tiny = new SchemaConfig(Duration.ofMinutes(5), 100, 300);
-        ProfileService sampling = new ProfileService(fixtureDb, fixtureSchema, tiny);
+        ProfileService sampling = new ProfileService(fixtureDb, fixtureSchema, tiny, new PostgresTableProfiler(tiny));
 
         TableProfile film = sampling.profile("film");
         assertThat(film.sampled()).isTrue();

@@ -1,5 +1,6 @@
 package dev.dea.schema;
 
+import dev.dea.schema.postgresql.PostgresIntrospector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.config.DbConfig;
@@ -52,7 +53,7 @@ class SchemaServiceIT {
     }
 
     static SchemaService service(Database db, Clock clock) {
-        return new SchemaService(db, new SchemaConfig(Duration.ofMinutes(5), 1_000_000, 10_000), clock);
+        return new SchemaService(db, new SchemaConfig(Duration.ofMinutes(5), 1_000_000, 10_000), clock, new PostgresIntrospector());
     }
 
     private static TableInfo table(DatabaseSchema schema, String qualified) {

@@ -47,6 +47,19 @@ class TableNameResolverTest {
     }
 
     @Test
+    void acceptsMySqlBacktickQuotes() {
+        assertThat(TableNameResolver.parse("`shop`.`my ``odd`` table`")).containsExactly(
+                new TableNameResolver.Part("shop", true), new TableNameResolver.Part("my `odd` table", true));
+        assertThat(TableNameResolver.parse("shop.`order`")).containsExactly(
+                new TableNameResolver.Part("shop", false), new TableNameResolver.Part("order", true));
+        assertThatThrownBy(() -> TableNameResolver.parse("x`y")).isInstanceOf(AgentException.class);
+        assertThatThrownBy(() -> TableNameResolver.parse("`unclosed")).isInstanceOf(AgentException.class);
+        // A MySQL database plays the schema's part: the connection's database is the search path.
+        assertThat(TableNameResolver.resolve("`archive`.`items`", ALL, List.of("public"))).isSameAs(ARCHIVE_ITEMS);
+        assertThat(TableNameResolver.resolve("items", ALL, List.of("archive"))).isSameAs(ARCHIVE_ITEMS);
+    }
+
+    @Test
     void rejectsMalformedNamesAsValidationErrors() {
         for (String bad : List.of("", "  ", "\"unclosed", "a..b", ".a", "a.", "a.b.c", "x\"y", "\"a\"b")) {
             assertThatThrownBy(() -> TableNameResolver.parse(bad)).as(bad)

@@ -1,4 +1,4 @@
-package dev.dea.schema;
+package dev.dea.schema.postgresql;
 
 /**
  * The pg_catalog queries behind the schema model. Each covers the whole database in one

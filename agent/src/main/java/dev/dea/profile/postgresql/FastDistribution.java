@@ -1,5 +1,8 @@
-package dev.dea.profile;
+package dev.dea.profile.postgresql;
 
+import dev.dea.profile.Quantiles;
+import dev.dea.profile.TopValue;
+import dev.dea.profile.HistogramBucket;
 import dev.dea.schema.TableInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

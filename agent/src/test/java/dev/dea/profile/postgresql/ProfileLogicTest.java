@@ -1,4 +1,4 @@
-package dev.dea.profile;
+package dev.dea.profile.postgresql;
 
 import dev.dea.frame.FrameValues;
 import dev.dea.frame.ColumnKind;
@@ -97,8 +97,8 @@ class ProfileLogicTest {
 
     @Test
     void samplePercentTargetsTheConfiguredRows() {
-        assertThat(ProfileService.samplePercent(10_000, 1_100_000)).isEqualTo(0.9091);
-        assertThat(ProfileService.samplePercent(300, 1_000)).isEqualTo(30.0);
-        assertThat(ProfileService.samplePercent(10, 0)).isEqualTo(1000.0);
+        assertThat(PostgresTableProfiler.samplePercent(10_000, 1_100_000)).isEqualTo(0.9091);
+        assertThat(PostgresTableProfiler.samplePercent(300, 1_000)).isEqualTo(30.0);
+        assertThat(PostgresTableProfiler.samplePercent(10, 0)).isEqualTo(1000.0);
     }
 }

@@ -1,4 +1,4 @@
-package dev.dea.profile;
+package dev.dea.profile.postgresql;
 
 import org.junit.jupiter.api.Test;
 

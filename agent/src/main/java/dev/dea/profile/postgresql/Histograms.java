@@ -1,5 +1,6 @@
-package dev.dea.profile;
+package dev.dea.profile.postgresql;
 
+import dev.dea.profile.HistogramBucket;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;

@@ -1,5 +1,9 @@
-package dev.dea.profile;
+package dev.dea.profile.postgresql;
 
+import dev.dea.profile.ColumnProfile;
+import dev.dea.profile.Quantiles;
+import dev.dea.profile.TopValue;
+import dev.dea.profile.HistogramBucket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

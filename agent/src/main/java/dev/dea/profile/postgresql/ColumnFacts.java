@@ -1,4 +1,4 @@
-package dev.dea.profile;
+package dev.dea.profile.postgresql;
 
 import dev.dea.db.Database;
 import dev.dea.frame.ColumnKind;

@@ -1,5 +1,6 @@
-package dev.dea.profile;
+package dev.dea.profile.postgresql;
 
+import dev.dea.profile.TopValue;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

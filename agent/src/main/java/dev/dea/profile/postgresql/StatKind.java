@@ -1,4 +1,4 @@
-package dev.dea.profile;
+package dev.dea.profile.postgresql;
 
 /** Which statistics a column gets, decided from its type with domains (and, for arrays, the array) peeled off. */
 enum StatKind {

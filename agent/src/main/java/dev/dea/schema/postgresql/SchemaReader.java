@@ -1,4 +1,14 @@
-package dev.dea.schema;
+package dev.dea.schema.postgresql;
+
+import dev.dea.schema.ColumnInfo;
+import dev.dea.schema.DatabaseSchema;
+import dev.dea.schema.DomainInfo;
+import dev.dea.schema.EnumInfo;
+import dev.dea.schema.ForeignKeyInfo;
+import dev.dea.schema.IndexInfo;
+import dev.dea.schema.SchemaContents;
+import dev.dea.schema.TableInfo;
+import dev.dea.schema.TableKind;
 
 import java.sql.Array;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package dev.dea.profile;
+package dev.dea.profile.postgresql;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,5 +1,6 @@
-package dev.dea.profile;
+package dev.dea.profile.postgresql;
 
+import dev.dea.profile.Quantiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,7 @@
-package dev.dea.profile;
+package dev.dea.profile.postgresql;
 
+import dev.dea.profile.TopValue;
+import dev.dea.profile.HistogramBucket;
 import dev.dea.schema.TableInfo;
 
 import java.sql.Connection;
