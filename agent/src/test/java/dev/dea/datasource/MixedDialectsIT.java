@@ -70,4 +70,30 @@ class MixedDialectsIT {
         var mysqlOnly = agent.post("/execute", "{\"language\":\"sql\",\"datasource\":\"shop\",\"code\":\"SELECT pg_sleep(1)\"}");
         assertThat(mysqlOnly.status()).isEqualTo(400);
     }
+
+    @Test
+    void eachDatasourcesSchemaAndProfilesComeFromItsOwnCatalogOverHttp() {
+        var shop = agent.get("/schema?datasource=shop");
+        assertThat(shop.status()).as(shop.body()).isEqualTo(200);
+        assertThat(shop.body()).contains("items").contains("label").doesNotContain("\"orders\"");
+        var sales = agent.get("/schema");
+        assertThat(sales.body()).contains("orders").doesNotContain("\"items\"");
+
+        var profile = agent.get("/schema/" + mariaDb + ".items/profile?datasource=shop");
+        assertThat(profile.status()).as(profile.body()).isEqualTo(200);
+        JsonNode p = profile.json();
+        assertThat(p.path("row_count").asLong()).as(p.toString()).isEqualTo(3);
+        JsonNode label = null;
+        for (JsonNode c : p.path("columns")) {
+            if (c.path("name").asText().equals("label")) {
+                label = c;
+            }
+        }
+        assertThat(label).as(p.toString()).isNotNull();
+        assertThat(label.path("distinct_count").asLong()).isEqualTo(3);
+        assertThat(label.path("null_count").asLong()).isZero();
+        assertThat(agent.get("/schema/items/profile?datasource=shop").status()).as("unqualified: the connection's database")
+                .isEqualTo(200);
+        assertThat(agent.get("/schema/nothing_here/profile?datasource=shop").status()).isEqualTo(404);
+    }
 }
