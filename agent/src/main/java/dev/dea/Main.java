@@ -19,6 +19,7 @@ import dev.dea.execute.ExecutionService;
 import dev.dea.lifecycle.Lifecycle;
 import dev.dea.lifecycle.SandboxBackends;
 import dev.dea.execute.InlineFrames;
+import dev.dea.upload.Uploads;
 import dev.dea.frame.FrameJson;
 import dev.dea.history.ExecutionHistory;
 import dev.dea.jobs.JobService;
@@ -167,7 +168,9 @@ public final class Main {
                     execution, (datasource, table, mode) -> datasources.use(datasource, d -> d.profiles().profile(table, mode)),
                     sandbox, FrameJson.newMapper(), Clock.systemUTC()));
             return new Services(config, datasources, primary.database(), cache, primary.schema(), primary.profiles(),
-                    primary.sqlRunner(), sandbox, new InlineFrames(cache), audit, execution, jobs, lifecycle, metrics, history);
+                    primary.sqlRunner(), sandbox, new InlineFrames(cache), audit, execution, jobs, lifecycle, metrics, history,
+                    // Beside the frames, like jobs/: spooled uploads are emptied at start-up.
+                    new Uploads(cache, config.cache().dir().resolve("uploads"), config.httpLimits().uploadMaxBytes()));
         } catch (RuntimeException e) {
             lifecycle.close();
             throw e;

@@ -28,6 +28,9 @@ public final class FrameListing {
     public static final int MAX_LIMIT = 500;
     static final int FIRST_LINE_MAX_CHARS = 200;
 
+    /** What a frame's provenance kind may be: the values the kind filter takes. */
+    public static final List<String> KINDS = List.of("sql", "python", "upload");
+
     private FrameListing() {
     }
 
@@ -42,8 +45,8 @@ public final class FrameListing {
         /** From query parameters (absent ones null); one VALIDATION_ERROR naming every bad one. */
         public static Query parse(String kind, String parent, String limit, String cursor) {
             List<String> problems = new ArrayList<>();
-            if (kind != null && !kind.equals("sql") && !kind.equals("python")) {
-                problems.add("kind must be sql or python; got '" + kind + "'");
+            if (kind != null && !KINDS.contains(kind)) {
+                problems.add("kind must be one of " + String.join(", ", KINDS) + "; got '" + kind + "'");
             }
             if (parent != null && !FrameKeys.isValid(parent)) {
                 problems.add("parent must be a cache key (a lower-case UUID); got '" + parent + "'");

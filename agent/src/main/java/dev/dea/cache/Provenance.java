@@ -10,7 +10,8 @@ import static java.util.Objects.requireNonNull;
  * computed from (empty for SQL) and the request that asked for it. Kept in meta.json so a
  * frame stays explainable after a restart.
  *
- * @param kind       {@code "sql"} or {@code "python"}
+ * @param kind       {@code "sql"}, {@code "python"}, {@code "upload"} (a file sent to POST /frames; the source
+ *                   is its name) or {@code "inline"} (an execute request's input_data)
  * @param source     the SQL statement or the Python code, verbatim
  * @param parentKeys keys of the frames this one was computed from, in input order
  * @param requestId  the request id of the call that produced the frame, if known

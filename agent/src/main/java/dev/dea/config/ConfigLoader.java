@@ -235,7 +235,12 @@ public final class ConfigLoader {
             problems.add("MAX_REQUESTS_PER_CLIENT (" + perClient + ") must not exceed MAX_CONCURRENT_REQUESTS (" + total + ")");
             perClient = total;
         }
-        return new HttpLimits(Duration.ofSeconds(bodySeconds), perClient, total);
+        long uploadMaxBytes = env.size("UPLOAD_MAX_BYTES", HttpLimits.DEFAULT_UPLOAD_MAX_BYTES);
+        if (uploadMaxBytes < 1) {
+            problems.add("UPLOAD_MAX_BYTES must be positive, got " + uploadMaxBytes);
+            uploadMaxBytes = HttpLimits.DEFAULT_UPLOAD_MAX_BYTES;
+        }
+        return new HttpLimits(Duration.ofSeconds(bodySeconds), perClient, total, uploadMaxBytes);
     }
 
     /**

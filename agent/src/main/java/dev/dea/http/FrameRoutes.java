@@ -19,8 +19,8 @@ import java.io.OutputStream;
 
 /** Cached frames: metadata with a preview, streamed exports, deletion. */
 final class FrameRoutes {
-    private static final ApiTag FRAMES = new ApiTag("frames", 
-            "Cached results, by the cache_key a step returned: describe, export, drop.");
+    static final ApiTag FRAMES = new ApiTag("frames",
+            "Cached results, by the cache_key a step returned: describe, export, drop; uploaded files as frames.");
     private static final int DEFAULT_PREVIEW_ROWS = 100;
 
     private final FrameCache cache;
@@ -39,8 +39,8 @@ final class FrameRoutes {
                 .description("Listing uses no frame: the LRU order and the expiry stay as they were. A frame's code shows "
                         + "as its first line; GET /frames/{key} has all of it. Page with `cursor` = the previous page's "
                         + "`next_cursor`.")
-                .queryParam("kind", "sql or python: what produced the frame", SchemaRef.inline(
-                        "{\"type\": \"string\", \"enum\": [\"sql\", \"python\"]}"))
+                .queryParam("kind", "What produced the frame: sql, python or upload (POST /frames)", SchemaRef.inline(
+                        "{\"type\": \"string\", \"enum\": [\"sql\", \"python\", \"upload\"]}"))
                 .queryParam("parent", "Only frames computed from this cache key", key)
                 .queryParam("limit", "Page size", SchemaRef.inline("{\"type\": \"integer\", \"minimum\": 1, \"maximum\": "
                         + FrameListing.MAX_LIMIT + ", \"default\": " + FrameListing.DEFAULT_LIMIT + "}"))
@@ -126,6 +126,11 @@ final class FrameRoutes {
             throw AgentException.notFound("No cached frame with key '" + key + "'");
         }
         ctx.status(204);
+    }
+
+    /** The description GET /frames/{key} answers, with its default preview: also the answer to an upload. */
+    FrameDescription description(FrameMeta meta) {
+        return FrameDescription.of(meta, cache.previewRows(meta.key(), Math.min(DEFAULT_PREVIEW_ROWS, maxPreview)));
     }
 
     static int intQuery(Context ctx, String name, int min, int max, int def) {

@@ -45,7 +45,9 @@ public final class HttpApi {
         new DatasourceRoutes(services.datasources()).register(api);
         new SchemaRoutes(services.datasources(), services.jobs()).register(api);
         new ExecuteRoutes(services.execution(), services.jobs(), services.datasources(), maxPreview, bodies).register(api);
-        new FrameRoutes(services.cache(), maxPreview).register(api);
+        FrameRoutes frames = new FrameRoutes(services.cache(), maxPreview);
+        frames.register(api);
+        new UploadRoutes(services.uploads(), frames).register(api);
         new JobRoutes(services.jobs()).register(api);
         new HistoryRoutes(services.history()).register(api);
         new MetricsRoutes(services.metrics()).register(api, services.config().observability().metricsPublic());

@@ -122,6 +122,15 @@ final class JsonBodies {
         return body;
     }
 
+    /**
+     * The body as a stream: the bytes already read (HMAC verification hashes them, within
+     * MAX_REQUEST_BYTES) or else the request's own stream, unread, for a route that bounds it itself.
+     */
+    static InputStream stream(Context ctx) throws IOException {
+        byte[] cached = ctx.attribute(RAW_BODY);
+        return cached != null ? new java.io.ByteArrayInputStream(cached) : ctx.req().getInputStream();
+    }
+
     private static void drain(InputStream in) throws IOException {
         // Beyond the drain limit the connection is simply closed: reading gigabytes to be polite is a DoS vector.
         long left = DRAIN_LIMIT;

@@ -7,6 +7,7 @@ import dev.dea.datasource.Datasources;
 import dev.dea.db.Database;
 import dev.dea.execute.ExecutionService;
 import dev.dea.execute.InlineFrames;
+import dev.dea.upload.Uploads;
 import dev.dea.execute.SqlRunner;
 import dev.dea.history.ExecutionHistory;
 import dev.dea.identity.AgentIdentity;
@@ -39,7 +40,8 @@ public record Services(
         JobService jobs,
         Lifecycle lifecycle,
         AgentMetrics metrics,
-        ExecutionHistory history) implements AutoCloseable {
+        ExecutionHistory history,
+        Uploads uploads) implements AutoCloseable {
 
     public static final String VERSION = AgentIdentity.VERSION;
 
@@ -59,6 +61,7 @@ public record Services(
         requireNonNull(lifecycle, "lifecycle");
         requireNonNull(metrics, "metrics");
         requireNonNull(history, "history");
+        requireNonNull(uploads, "uploads");
     }
 
     /** Closes every service in the reverse of the order {@code Main.buildServices} started them; idempotent. */

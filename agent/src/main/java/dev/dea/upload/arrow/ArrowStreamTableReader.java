@@ -1,0 +1,189 @@
+package dev.dea.upload.arrow;
+
+import dev.dea.frame.ColumnKind;
+import dev.dea.frame.FrameValues;
+import dev.dea.upload.source.Declared;
+import dev.dea.upload.source.MalformedFile;
+import dev.dea.upload.source.ReadOptions;
+import dev.dea.upload.source.RowSink;
+import dev.dea.upload.source.TableReader;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BaseIntVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DateMilliVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeMicroVector;
+import org.apache.arrow.vector.TimeMilliVector;
+import org.apache.arrow.vector.TimeNanoVector;
+import org.apache.arrow.vector.TimeSecVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.util.Text;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An Arrow IPC stream: the schema states each column's kind (docs/frame-format.md, "Uploads":
+ * integers int64, floats float64, bool, utf8 string (json with the arrow.json extension),
+ * decimal, date, timestamp with a zone timestamptz and without timestamp, time, binary bytes,
+ * lists array). Other types (dictionaries, structs, maps, intervals) are refused naming the column.
+ */
+public final class ArrowStreamTableReader implements TableReader {
+    /** Decoding holds one record batch at a time; the bound stops a hostile batch header, not honest files. */
+    private static final long ALLOCATION_LIMIT = 2L << 30;
+
+    @Override
+    public void read(Path file, ReadOptions options, RowSink sink) throws IOException {
+        try (BufferAllocator allocator = new RootAllocator(ALLOCATION_LIMIT);
+             InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+             ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
+            VectorSchemaRoot root;
+            try {
+                root = reader.getVectorSchemaRoot();
+            } catch (IOException | RuntimeException e) {
+                throw new MalformedFile(1, 0, "the file is not an Arrow IPC stream (" + e.getClass().getSimpleName() + ")");
+            }
+            List<Field> fields = root.getSchema().getFields();
+            for (int c = 0; c < fields.size(); c++) {
+                Field f = fields.get(c);
+                sink.column(f.getName(), Optional.of(declared(f, c + 1)));
+            }
+            long row = 0;
+            while (load(reader, row)) {
+                int count = root.getRowCount();
+                List<FieldVector> vectors = root.getFieldVectors();
+                for (int r = 0; r < count; r++) {
+                    row++;
+                    Object[] cells = new Object[vectors.size()];
+                    for (int c = 0; c < cells.length; c++) {
+                        cells[c] = value(vectors.get(c), fields.get(c), r);
+                    }
+                    sink.row(row, cells);
+                }
+            }
+        }
+    }
+
+    private static boolean load(ArrowStreamReader reader, long rowsSoFar) {
+        try {
+            return reader.loadNextBatch();
+        } catch (IOException | RuntimeException e) {
+            throw new MalformedFile(rowsSoFar + 1, 0, "the record batch holding this row cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    static Declared declared(Field f, int column) {
+        if (f.getDictionary() != null) {
+            throw unsupported(f, column);
+        }
+        ArrowType t = f.getType();
+        return switch (t) {
+            case ArrowType.Int i -> new Declared(ColumnKind.INT64, (i.getIsSigned() ? "int" : "uint") + i.getBitWidth());
+            case ArrowType.FloatingPoint p -> new Declared(ColumnKind.FLOAT64, p.getPrecision().name().toLowerCase(java.util.Locale.ROOT));
+            case ArrowType.Bool b -> new Declared(ColumnKind.BOOL, "bool");
+            case ArrowType.Utf8 u -> text(f);
+            case ArrowType.LargeUtf8 u -> text(f);
+            case ArrowType.Decimal d -> new Declared(ColumnKind.DECIMAL, "decimal(" + d.getPrecision() + "," + d.getScale() + ")");
+            case ArrowType.Date d -> new Declared(ColumnKind.DATE, "date");
+            case ArrowType.Timestamp ts -> ts.getTimezone() == null
+                    ? new Declared(ColumnKind.TIMESTAMP, "timestamp")
+                    : new Declared(ColumnKind.TIMESTAMPTZ, "timestamptz");
+            case ArrowType.Time tm -> new Declared(ColumnKind.TIME, "time");
+            case ArrowType.Binary b -> new Declared(ColumnKind.BYTES, "binary");
+            case ArrowType.LargeBinary b -> new Declared(ColumnKind.BYTES, "binary");
+            case ArrowType.FixedSizeBinary b -> new Declared(ColumnKind.BYTES, "binary");
+            case ArrowType.List l -> new Declared(ColumnKind.ARRAY, element(f.getChildren().getFirst()) + "[]");
+            default -> throw unsupported(f, column);
+        };
+    }
+
+    private static Declared text(Field f) {
+        boolean json = "arrow.json".equals(f.getMetadata().get("ARROW:extension:name"));
+        return json ? new Declared(ColumnKind.JSON, "json") : new Declared(ColumnKind.STRING, "utf8");
+    }
+
+    /** The element's name in the spelling ArrowExport reads back from a source type ({@code bigint[]}). */
+    private static String element(Field child) {
+        return switch (child.getType()) {
+            case ArrowType.Int i -> "bigint";
+            case ArrowType.FloatingPoint p -> "double precision";
+            case ArrowType.Bool b -> "boolean";
+            case ArrowType.Date d -> "date";
+            case ArrowType.Timestamp ts -> ts.getTimezone() == null ? "timestamp" : "timestamptz";
+            case ArrowType.Binary b -> "bytea";
+            default -> "text";
+        };
+    }
+
+    private static MalformedFile unsupported(Field f, int column) {
+        return new MalformedFile(1, column, Optional.of(f.getName()), "the Arrow type " + f.getType()
+                + (f.getDictionary() != null ? " (dictionary-encoded)" : "") + " has no frame kind");
+    }
+
+    private static Object value(FieldVector v, Field f, int r) {
+        if (v.isNull(r)) {
+            return null;
+        }
+        return switch (v) {
+            case BaseIntVector i -> i.getValueAsLong(r);
+            case DateDayVector d -> LocalDate.ofEpochDay(d.get(r));
+            case DateMilliVector d -> LocalDate.ofEpochDay(Math.floorDiv(d.get(r), 86_400_000L));
+            case TimeStampVector ts -> timestamp(ts, f, r);
+            case TimeSecVector t -> LocalTime.ofSecondOfDay(t.get(r));
+            case TimeMilliVector t -> LocalTime.ofNanoOfDay(t.get(r) * 1_000_000L);
+            case TimeMicroVector t -> LocalTime.ofNanoOfDay(t.get(r) * 1_000L);
+            case TimeNanoVector t -> LocalTime.ofNanoOfDay(t.get(r));
+            default -> plain(v.getObject(r), f);
+        };
+    }
+
+    private static Object timestamp(TimeStampVector v, Field f, int r) {
+        ArrowType.Timestamp type = (ArrowType.Timestamp) f.getType();
+        long raw = v.get(r);
+        Instant instant = switch (type.getUnit()) {
+            case SECOND -> Instant.ofEpochSecond(raw);
+            case MILLISECOND -> Instant.ofEpochMilli(raw);
+            case MICROSECOND -> Instant.ofEpochSecond(Math.floorDiv(raw, 1_000_000L), Math.floorMod(raw, 1_000_000L) * 1_000L);
+            case NANOSECOND -> Instant.ofEpochSecond(Math.floorDiv(raw, 1_000_000_000L), Math.floorMod(raw, 1_000_000_000L));
+        };
+        return type.getTimezone() == null ? instant.atOffset(ZoneOffset.UTC).toLocalDateTime() : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Object plain(Object o, Field f) {
+        return switch (o) {
+            case Text t when f.getType() instanceof ArrowType.Utf8 && text(f).kind() == ColumnKind.JSON ->
+                    new FrameValues.RawJson(t.toString());
+            case Text t -> t.toString();
+            case Float x -> x.doubleValue();
+            case Integer i -> i.longValue();
+            case Short s -> s.longValue();
+            case Byte b -> b.longValue();
+            case java.time.LocalDateTime t when f.getType() instanceof ArrowType.Timestamp ts && ts.getTimezone() != null ->
+                    t.atOffset(ZoneOffset.UTC);
+            case List<?> list -> {
+                List<Object> elements = new ArrayList<>(list.size());
+                for (Object e : list) {
+                    elements.add(e == null ? null : plain(e, f.getChildren().getFirst()));
+                }
+                yield elements.toArray();
+            }
+            default -> o;
+        };
+    }
+}

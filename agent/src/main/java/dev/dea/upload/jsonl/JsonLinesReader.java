@@ -1,0 +1,82 @@
+package dev.dea.upload.jsonl;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.dea.upload.source.MalformedFile;
+import dev.dea.upload.source.ReadOptions;
+import dev.dea.upload.source.RowSink;
+import dev.dea.upload.source.TableReader;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * JSON Lines: one JSON object per line, UTF-8; blank lines are skipped. The columns are the
+ * union of the objects' keys in the order first seen; a key an object lacks is an empty cell.
+ * Values reach the sink as JSON nodes, so their kinds are inferred from JSON types.
+ */
+public final class JsonLinesReader implements TableReader {
+    // Floats as BigDecimal: a decimal override must see the digits of the file, not a double's.
+    private final ObjectReader reader = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .reader();
+
+    public JsonLinesReader() {
+        reader.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxStringLength(Integer.MAX_VALUE).maxNestingDepth(200).build());
+    }
+
+    @Override
+    public void read(Path file, ReadOptions options, RowSink sink) throws IOException {
+        Map<String, Integer> columns = new LinkedHashMap<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            long row = 0;
+            while ((line = in.readLine()) != null) {
+                row++;
+                if (row == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1);
+                }
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode node;
+                try {
+                    node = reader.readTree(line);
+                } catch (JsonProcessingException e) {
+                    String at = e.getLocation() == null ? "" : " at character " + e.getLocation().getColumnNr();
+                    throw new MalformedFile(row, 0, "the line is not valid JSON" + at + ": " + e.getOriginalMessage());
+                }
+                if (node == null || !node.isObject()) {
+                    throw new MalformedFile(row, 0, "the line is not a JSON object"
+                            + (node == null ? "" : " but " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+                }
+                for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+                    String name = names.next();
+                    if (!columns.containsKey(name)) {
+                        columns.put(name, columns.size());
+                        sink.column(name, Optional.empty());
+                    }
+                }
+                Object[] cells = new Object[columns.size()];
+                for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = fields.next();
+                    JsonNode value = field.getValue();
+                    cells[columns.get(field.getKey())] = value.isNull() ? null : value;
+                }
+                sink.row(row, cells);
+            }
+        }
+    }
+}
