@@ -226,6 +226,22 @@ class UploadsApiIT {
         assertThat(anonymous.status()).isEqualTo(401);
     }
 
+    @Test
+    void anUploadedFrameChainsIntoPandasLikeAnyOther() throws Exception {
+        String key = upload("?name=sales.csv", "text/csv", "region,amount\nnorth,10\nsouth,20\n").json().path("cache_key").asText();
+        String body = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Map.of(
+                "code", "df = input_data['sales']\nresult_df = df.assign(double=df['amount'] * 2)",
+                "cache_keys", Map.of("sales", key)));
+        var r = agent.post("/execute-on-data", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        String result = r.json().path("cache_key").asText();
+        JsonNode rows = rows(result);
+        assertThat(rows.get(1).get(0).asText()).isEqualTo("south");
+        assertThat(rows.get(1).get(2).asLong()).isEqualTo(40);
+        assertThat(agent.get("/frames/" + result).json().path("provenance").path("parent_keys").get(0).asText())
+                .isEqualTo(key);
+    }
+
     /** A minimal workbook: two sheets, shared and inline strings, a boolean, a date-styled number. */
     static byte[] workbook() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
