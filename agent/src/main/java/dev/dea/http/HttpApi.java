@@ -47,7 +47,7 @@ public final class HttpApi {
         new ExecuteRoutes(services.execution(), services.jobs(), services.datasources(), maxPreview, bodies).register(api);
         FrameRoutes frames = new FrameRoutes(services.cache(), maxPreview);
         frames.register(api);
-        new UploadRoutes(services.uploads(), frames).register(api);
+        new UploadRoutes(services.uploads(), frames, httpLimits.bodyTimeout()).register(api);
         new JobRoutes(services.jobs()).register(api);
         new HistoryRoutes(services.history()).register(api);
         new MetricsRoutes(services.metrics()).register(api, services.config().observability().metricsPublic());

@@ -1,6 +1,7 @@
 package dev.dea.http;
 
 import dev.dea.cache.FrameMeta;
+import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import dev.dea.openapi.ApiContent;
 import dev.dea.openapi.ApiOperation;
@@ -9,18 +10,23 @@ import dev.dea.upload.UploadOptions;
 import dev.dea.upload.Uploads;
 import io.javalin.http.Context;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Optional;
 
 /** POST /frames: a file uploaded as a frame that later steps chain on. */
 final class UploadRoutes {
     private final Uploads uploads;
     private final FrameRoutes frames;
+    private final Duration bodyTimeout;
 
-    UploadRoutes(Uploads uploads, FrameRoutes frames) {
+    /** {@code bodyTimeout}: REQUEST_BODY_TIMEOUT_SECONDS, which bounds an upload's arrival like any body's. */
+    UploadRoutes(Uploads uploads, FrameRoutes frames, Duration bodyTimeout) {
         this.uploads = uploads;
         this.frames = frames;
+        this.bodyTimeout = bodyTimeout;
     }
 
     void register(ApiRoutes api) {
@@ -47,17 +53,55 @@ final class UploadRoutes {
                 .response(201, "The new frame's description, as GET /frames/{key} gives it",
                         ApiContent.json(SchemaRef.of(FrameDescription.class)))
                 .errors(ErrorType.VALIDATION_ERROR, ErrorType.PAYLOAD_TOO_LARGE, ErrorType.UNSUPPORTED_MEDIA_TYPE,
-                        ErrorType.RESULT_TOO_LARGE).build(), this::upload);
+                        ErrorType.RESULT_TOO_LARGE, ErrorType.REQUEST_TIMEOUT).build(), this::upload);
     }
 
     void upload(Context ctx) throws IOException {
         UploadOptions options = UploadOptions.parse(ctx.queryParam("name"), ctx.queryParam("types"),
                 ctx.queryParam("header"), ctx.queryParam("sheet"));
         FrameMeta meta;
-        try (InputStream body = JsonBodies.stream(ctx)) {
+        BodyDeadline deadline = BodyDeadline.start(ctx.req(), bodyTimeout);
+        try (deadline; InputStream body = new Arrival(JsonBodies.stream(ctx), deadline)) {
             meta = uploads.upload(body, ctx.req().getContentLengthLong(), ctx.header("Content-Type"), options,
                     Optional.of(RequestIds.of(ctx)));
         }
         ctx.status(201).header("Location", "/frames/" + meta.key()).json(frames.description(meta));
+    }
+
+    /**
+     * The body stream under its deadline. The deadline ends with the body's last byte, not with
+     * the parse after it (a large file takes a while to read twice); a read that fails is the
+     * caller's connection, answered 408 when the deadline cut it, else 400, never a 500.
+     */
+    private final class Arrival extends FilterInputStream {
+        private final BodyDeadline deadline;
+
+        Arrival(InputStream in, BodyDeadline deadline) {
+            super(in);
+            this.deadline = deadline;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            try {
+                int n = super.read(b, off, len);
+                if (n < 0) {
+                    deadline.close();
+                }
+                return n;
+            } catch (IOException e) {
+                if (deadline.expired()) {
+                    throw new AgentException(ErrorType.REQUEST_TIMEOUT, "The upload did not arrive within "
+                            + bodyTimeout.toSeconds() + " s (REQUEST_BODY_TIMEOUT_SECONDS); the connection is closed");
+                }
+                throw AgentException.validation("The request body could not be read: " + e.getMessage());
+            }
+        }
     }
 }

@@ -28,7 +28,7 @@ class UploadsApiIT {
 
     @BeforeAll
     static void start() {
-        agent = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()), Map.of("UPLOAD_MAX_BYTES", "64KB"));
+        agent = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()), Map.of("UPLOAD_MAX_BYTES", "64KB", "FRAME_MAX_BYTES", "32KB"));
     }
 
     @AfterAll
@@ -135,6 +135,19 @@ class UploadsApiIT {
         assertThat(quote.json().path("detail").path("row").asLong()).isEqualTo(2);
         assertThat(quote.json().path("detail").path("column").asInt()).isEqualTo(2);
         assertThat(uploadKeys()).isEqualTo(uploadsBefore);
+        assertThat(agent.services().cache().stats().frames()).isEqualTo(before);
+    }
+
+    @Test
+    void anUploadLargerThanAFrameMayBeIsResultTooLargeAndCachesNothing() {
+        int before = agent.services().cache().stats().frames();
+        StringBuilder csv = new StringBuilder("a,b\n");
+        while (csv.length() < 60 * 1024) {
+            csv.append("some text,more text\n");
+        }
+        var r = upload("", "text/csv", csv.toString());
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.errorType()).isEqualTo("RESULT_TOO_LARGE");
         assertThat(agent.services().cache().stats().frames()).isEqualTo(before);
     }
 
