@@ -50,6 +50,11 @@ final class UploadRoutes {
                 .queryParam("header", "CSV/TSV: whether the first line names the columns (else column_1, column_2, ...)",
                         SchemaRef.inline("{\"type\": \"boolean\", \"default\": true}"))
                 .queryParam("sheet", "xlsx: the sheet's name or 1-based number (default: the first)", text)
+                .body(Uploads.MEDIA_TYPES.stream().map(type -> new ApiContent(type, type.startsWith("multipart/")
+                        ? SchemaRef.inline("{\"type\": \"object\", \"required\": [\"file\"], \"properties\": "
+                                + "{\"file\": {\"type\": \"string\", \"contentMediaType\": \"application/octet-stream\"}}}")
+                        : SchemaRef.inline("{\"type\": \"string\", \"contentMediaType\": \"" + type + "\"}")))
+                        .toArray(ApiContent[]::new))
                 .response(201, "The new frame's description, as GET /frames/{key} gives it",
                         ApiContent.json(SchemaRef.of(FrameDescription.class)))
                 .errors(ErrorType.VALIDATION_ERROR, ErrorType.PAYLOAD_TOO_LARGE, ErrorType.UNSUPPORTED_MEDIA_TYPE,

@@ -24,7 +24,7 @@ import static java.util.Objects.requireNonNull;
  */
 public record ApiOperation(String method, String path, String operationId, ApiTag tag, String summary,
                            Optional<String> description, boolean publicAccess, List<ApiParameter> parameters,
-                           Optional<ApiContent> requestBody, List<ApiResponse> responses, Set<ErrorType> errors) {
+                           List<ApiContent> requestBody, List<ApiResponse> responses, Set<ErrorType> errors) {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}/]+)}");
 
     public ApiOperation {
@@ -35,7 +35,7 @@ public record ApiOperation(String method, String path, String operationId, ApiTa
         requireNonNull(summary, "summary");
         requireNonNull(description, "description");
         parameters = List.copyOf(parameters);
-        requireNonNull(requestBody, "requestBody");
+        requestBody = List.copyOf(requestBody);
         responses = List.copyOf(responses);
         errors = Set.copyOf(errors);
         if (!path.startsWith("/")) {
@@ -68,7 +68,10 @@ public record ApiOperation(String method, String path, String operationId, ApiTa
      * the body is not such an object or admits any field: the only fields a request may send.
      */
     public Optional<Set<String>> bodyFields() {
-        return requestBody.flatMap(content -> switch (content.schema()) {
+        if (requestBody.size() != 1) {
+            return Optional.empty();
+        }
+        return Optional.of(requestBody.getFirst()).flatMap(content -> switch (content.schema()) {
             case SchemaRef.Written w -> objectProperties(w.json());
             case SchemaRef.Inline i -> objectProperties(i.json());
             case SchemaRef.Derived d -> Optional.empty();
@@ -125,7 +128,7 @@ public record ApiOperation(String method, String path, String operationId, ApiTa
         private String description;
         private boolean publicAccess;
         private final List<ApiParameter> parameters = new ArrayList<>();
-        private ApiContent requestBody;
+        private final List<ApiContent> requestBody = new ArrayList<>();
         private final List<ApiResponse> responses = new ArrayList<>();
         private final Set<ErrorType> errors = EnumSet.noneOf(ErrorType.class);
 
@@ -181,7 +184,13 @@ public record ApiOperation(String method, String path, String operationId, ApiTa
         }
 
         public Builder jsonBody(SchemaRef schema) {
-            this.requestBody = ApiContent.json(schema);
+            requestBody.add(ApiContent.json(schema));
+            return this;
+        }
+
+        /** A body that may come in several media types (an upload); its size and timing are bounded like JSON's. */
+        public Builder body(ApiContent... contents) {
+            requestBody.addAll(List.of(contents));
             return this;
         }
 
@@ -215,14 +224,14 @@ public record ApiOperation(String method, String path, String operationId, ApiTa
                 // ClientLimits: MAX_REQUESTS_PER_CLIENT and MAX_CONCURRENT_REQUESTS; /health is never counted.
                 all.add(ErrorType.TOO_MANY_REQUESTS);
             }
-            if (requestBody != null) {
+            if (!requestBody.isEmpty()) {
                 // JsonBodies: malformed JSON, bodies over MAX_REQUEST_BYTES or slower than REQUEST_BODY_TIMEOUT_SECONDS.
                 all.add(ErrorType.VALIDATION_ERROR);
                 all.add(ErrorType.PAYLOAD_TOO_LARGE);
                 all.add(ErrorType.REQUEST_TIMEOUT);
             }
             return new ApiOperation(method, path, operationId != null ? operationId : defaultId(), tag, summary,
-                    Optional.ofNullable(description), publicAccess, parameters, Optional.ofNullable(requestBody),
+                    Optional.ofNullable(description), publicAccess, parameters, requestBody,
                     responses, all);
         }
 

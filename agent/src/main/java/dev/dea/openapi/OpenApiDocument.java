@@ -126,10 +126,10 @@ public final class OpenApiDocument {
             param.set("schema", catalog.schema(p.schema()));
         }
         params.addObject().put("$ref", "#/components/parameters/RequestId");
-        op.requestBody().ifPresent(body -> {
-            ObjectNode rb = node.putObject("requestBody").put("required", true);
-            rb.putObject("content").putObject(body.mediaType()).set("schema", catalog.schema(body.schema()));
-        });
+        if (!op.requestBody().isEmpty()) {
+            ObjectNode content = node.putObject("requestBody").put("required", true).putObject("content");
+            op.requestBody().forEach(body -> content.putObject(body.mediaType()).set("schema", catalog.schema(body.schema())));
+        }
         ObjectNode responses = node.putObject("responses");
         for (ApiResponse r : op.responses()) {
             ObjectNode response = response(responses, r.status(), r.description());

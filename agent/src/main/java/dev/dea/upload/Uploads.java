@@ -40,6 +40,9 @@ import static java.util.Objects.requireNonNull;
 public final class Uploads {
     private static final Logger log = LoggerFactory.getLogger(Uploads.class);
 
+    /** Every Content-Type an upload may have, multipart/form-data last. */
+    public static final List<String> MEDIA_TYPES = List.copyOf(UploadFormat.accepted());
+
     private final FrameCache cache;
     private final Spool spool;
 

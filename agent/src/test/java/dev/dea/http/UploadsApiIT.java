@@ -255,6 +255,19 @@ class UploadsApiIT {
                 .isEqualTo(key);
     }
 
+    @Test
+    void theOpenApiDocumentListsEveryUploadMediaType() {
+        JsonNode content = agent.get("/openapi.json").json().path("paths").path("/frames").path("post")
+                .path("requestBody").path("content");
+        List<String> types = new ArrayList<>();
+        content.fieldNames().forEachRemaining(types::add);
+        assertThat(types).contains("text/csv", "text/tab-separated-values", "application/x-ndjson",
+                "application/vnd.apache.arrow.stream", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "multipart/form-data");
+        assertThat(agent.get("/openapi.json").json().path("paths").path("/frames").path("post").path("responses")
+                .has("415")).isTrue();
+    }
+
     /** A minimal workbook: two sheets, shared and inline strings, a boolean, a date-styled number. */
     static byte[] workbook() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
