@@ -204,6 +204,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void limitsUploadsTo100MegabytesUnlessUploadMaxBytesSaysOtherwise() {
+        assertThat(ConfigLoader.load(db(Map.of())).httpLimits().uploadMaxBytes()).isEqualTo(100L << 20);
+        assertThat(ConfigLoader.load(db(Map.of("UPLOAD_MAX_BYTES", "2GB"))).httpLimits().uploadMaxBytes())
+                .isEqualTo(2L << 30);
+        assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("UPLOAD_MAX_BYTES", "0", "CACHE_MAX_FRAMES", "x"))))
+                .hasMessageContaining("UPLOAD_MAX_BYTES")
+                .hasMessageContaining("CACHE_MAX_FRAMES");
+        assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("UPLOAD_MAX_BYTES", "lots"))))
+                .hasMessageContaining("UPLOAD_MAX_BYTES");
+    }
+
+    @Test
     void sqlAdmissionDefaultsToThePoolLeftByProfilesAndSchemaReads() {
         AgentConfig config = ConfigLoader.load(db(Map.of()));
         // DB_POOL_SIZE 10 - PROFILE_MAX_CONCURRENT 2 - one connection for schema reads.
