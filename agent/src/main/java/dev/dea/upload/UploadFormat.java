@@ -10,7 +10,8 @@ enum UploadFormat {
     CSV(List.of("text/csv"), List.of(".csv")),
     TSV(List.of("text/tab-separated-values"), List.of(".tsv", ".tab")),
     JSON_LINES(List.of("application/x-ndjson", "application/jsonl", "application/jsonlines"), List.of(".jsonl", ".ndjson")),
-    ARROW(List.of("application/vnd.apache.arrow.stream"), List.of(".arrows", ".arrow")),
+    ARROW(List.of("application/vnd.apache.arrow.stream", "application/vnd.apache.arrow.file"),
+            List.of(".arrows", ".arrow", ".feather")),
     XLSX(List.of("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), List.of(".xlsx"));
 
     static final String MULTIPART = "multipart/form-data";

@@ -7,7 +7,7 @@ import dev.dea.cache.Provenance;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import dev.dea.frame.FrameColumn;
-import dev.dea.upload.arrow.ArrowStreamTableReader;
+import dev.dea.upload.arrow.ArrowTableReader;
 import dev.dea.upload.csv.DelimitedReader;
 import dev.dea.upload.jsonl.JsonLinesReader;
 import dev.dea.upload.source.MalformedFile;
@@ -147,7 +147,7 @@ public final class Uploads {
             case CSV -> DelimitedReader.csv();
             case TSV -> DelimitedReader.tsv();
             case JSON_LINES -> new JsonLinesReader();
-            case ARROW -> new ArrowStreamTableReader();
+            case ARROW -> new ArrowTableReader();
             case XLSX -> new XlsxReader();
         };
     }

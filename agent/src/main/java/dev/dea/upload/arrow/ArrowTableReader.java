@@ -19,6 +19,8 @@ import org.apache.arrow.vector.TimeNanoVector;
 import org.apache.arrow.vector.TimeSecVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -38,20 +40,20 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An Arrow IPC stream: the schema states each column's kind (docs/frame-format.md, "Uploads":
+ * An Arrow IPC stream, or an Arrow IPC file (Feather v2, recognised by its {@code ARROW1}
+ * magic): the schema states each column's kind (docs/frame-format.md, "Uploads":
  * integers int64, floats float64, bool, utf8 string (json with the arrow.json extension),
  * decimal, date, timestamp with a zone timestamptz and without timestamp, time, binary bytes,
  * lists array). Other types (dictionaries, structs, maps, intervals) are refused naming the column.
  */
-public final class ArrowStreamTableReader implements TableReader {
+public final class ArrowTableReader implements TableReader {
     /** Decoding holds one record batch at a time; the bound stops a hostile batch header, not honest files. */
     private static final long ALLOCATION_LIMIT = 2L << 30;
 
     @Override
     public void read(Path file, ReadOptions options, RowSink sink) throws IOException {
         try (BufferAllocator allocator = new RootAllocator(ALLOCATION_LIMIT);
-             InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-             ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
+             ArrowReader reader = open(file, allocator)) {
             VectorSchemaRoot root;
             try {
                 root = reader.getVectorSchemaRoot();
@@ -79,7 +81,18 @@ public final class ArrowStreamTableReader implements TableReader {
         }
     }
 
-    private static boolean load(ArrowStreamReader reader, long rowsSoFar) {
+    private static ArrowReader open(Path file, BufferAllocator allocator) throws IOException {
+        byte[] magic = new byte[6];
+        try (InputStream in = Files.newInputStream(file)) {
+            in.readNBytes(magic, 0, magic.length);
+        }
+        if (new String(magic, java.nio.charset.StandardCharsets.ISO_8859_1).equals("ARROW1")) {
+            return new ArrowFileReader(Files.newByteChannel(file), allocator);
+        }
+        return new ArrowStreamReader(new BufferedInputStream(Files.newInputStream(file), 1 << 16), allocator);
+    }
+
+    private static boolean load(ArrowReader reader, long rowsSoFar) {
         try {
             return reader.loadNextBatch();
         } catch (IOException | RuntimeException e) {

@@ -1,0 +1,104 @@
+package dev.dea.upload.arrow;
+
+import dev.dea.upload.source.Declared;
+import dev.dea.upload.source.MalformedFile;
+import dev.dea.upload.source.ReadOptions;
+import dev.dea.upload.source.RowSink;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampMilliTZVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.ipc.ArrowWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class ArrowTableReaderTest {
+    @TempDir
+    Path dir;
+
+    private final List<String> columns = new ArrayList<>();
+    private final List<String> rows = new ArrayList<>();
+    private final RowSink sink = new RowSink() {
+        @Override
+        public void column(String name, Optional<Declared> declared) {
+            columns.add(name + ":" + declared.map(d -> d.kind().wireName()).orElse("?"));
+        }
+
+        @Override
+        public void row(long row, Object[] cells) {
+            rows.add(row + ":" + Arrays.toString(cells));
+        }
+    };
+
+    private Path write(boolean fileFormat) throws IOException {
+        Path path = dir.resolve(fileFormat ? "t.arrow" : "t.arrows");
+        try (BufferAllocator allocator = new RootAllocator();
+             IntVector id = new IntVector("id", allocator);
+             VarCharVector name = new VarCharVector("name", allocator);
+             TimeStampMilliTZVector at = new TimeStampMilliTZVector("at", allocator, "UTC")) {
+            id.allocateNew(2);
+            name.allocateNew(2);
+            at.allocateNew(2);
+            id.set(0, 7);
+            id.setNull(1);
+            name.set(0, "seven".getBytes(StandardCharsets.UTF_8));
+            name.set(1, "none".getBytes(StandardCharsets.UTF_8));
+            at.set(0, 1_700_000_000_000L);
+            at.setNull(1);
+            id.setValueCount(2);
+            name.setValueCount(2);
+            at.setValueCount(2);
+            try (VectorSchemaRoot root = VectorSchemaRoot.of(id, name, at);
+                 OutputStream out = Files.newOutputStream(path);
+                 ArrowWriter writer = fileFormat ? new ArrowFileWriter(root, null, Channels.newChannel(out))
+                         : new ArrowStreamWriter(root, null, out)) {
+                writer.start();
+                writer.writeBatch();
+                writer.end();
+            }
+        }
+        return path;
+    }
+
+    @Test
+    void readsStreamsAndFilesWithTheirDeclaredKinds() throws IOException {
+        for (boolean fileFormat : new boolean[]{false, true}) {
+            columns.clear();
+            rows.clear();
+            new ArrowTableReader().read(write(fileFormat), new ReadOptions(true, Optional.empty()), sink);
+            assertThat(columns).containsExactly("id:int64", "name:string", "at:timestamptz");
+            String at = OffsetDateTime.of(2023, 11, 14, 22, 13, 20, 0, ZoneOffset.UTC).toString();
+            assertThat(rows).as(fileFormat ? "file" : "stream")
+                    .containsExactly("1:[7, seven, " + at + "]", "2:[null, none, null]");
+        }
+    }
+
+    @Test
+    void aFileThatIsNotArrowIsMalformed() throws IOException {
+        Path junk = dir.resolve("junk");
+        Files.writeString(junk, "a,b\n1,2\n");
+        MalformedFile e = catchThrowableOfType(MalformedFile.class,
+                () -> new ArrowTableReader().read(junk, new ReadOptions(true, Optional.empty()), sink));
+        assertThat(e.row()).isEqualTo(1);
+    }
+}
