@@ -26,6 +26,13 @@ final class Workbook {
     private static final Set<Integer> BUILT_IN_DATE_FORMATS = Set.of(14, 15, 16, 17, 18, 19, 20, 21, 22,
             27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58);
     private static final XMLInputFactory XML = XMLInputFactory.newFactory();
+    /**
+     * A zip entry may inflate a thousandfold: a small upload must not become an hour of parsing.
+     * No honest part of a workbook within UPLOAD_MAX_BYTES comes near these.
+     */
+    static final long MAX_PART_BYTES = 1L << 30;
+    /** Shared strings are held in memory (cells point into them by index). */
+    static final long MAX_SHARED_STRING_CHARS = 32L << 20;
 
     static {
         // A workbook is the caller's file: no DTDs, no external entities.
@@ -55,11 +62,48 @@ final class Workbook {
     }
 
     static InputStream open(ZipFile zip, String name) throws IOException {
+        return open(zip, name, MAX_PART_BYTES);
+    }
+
+    static InputStream open(ZipFile zip, String name, long maxBytes) throws IOException {
         ZipEntry entry = zip.getEntry(name);
         if (entry == null) {
             throw new MalformedFile(1, 0, "the workbook has no part " + name);
         }
-        return zip.getInputStream(entry);
+        return new Bounded(zip.getInputStream(entry), name, maxBytes);
+    }
+
+    /** An entry's inflated bytes, at most {@link #MAX_PART_BYTES}. */
+    private static final class Bounded extends java.io.FilterInputStream {
+        private final String name;
+        private final long max;
+        private long left;
+
+        Bounded(InputStream in, String name, long max) {
+            super(in);
+            this.name = name;
+            this.max = max;
+            this.left = max;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                left -= n;
+                if (left < 0) {
+                    throw new MalformedFile(1, 0, "the workbook part " + name + " inflates to more than "
+                            + max + " bytes");
+                }
+            }
+            return n;
+        }
     }
 
     static Workbook read(ZipFile zip) throws IOException {
@@ -146,10 +190,12 @@ final class Workbook {
         if (zip.getEntry("xl/sharedStrings.xml") == null) {
             return strings;
         }
-        try (InputStream in = open(zip, "xl/sharedStrings.xml")) {
+        // Bounded in bytes too: one huge string would fill the heap before the character count is checked.
+        try (InputStream in = open(zip, "xl/sharedStrings.xml", 4 * MAX_SHARED_STRING_CHARS)) {
             XMLStreamReader xml = xml(in);
             StringBuilder current = null;
             int phonetic = 0;
+            long chars = 0;
             while (xml.hasNext()) {
                 int event = xml.next();
                 if (event == START_ELEMENT) {
@@ -167,6 +213,11 @@ final class Workbook {
                     }
                 } else if (event == END_ELEMENT) {
                     if (xml.getLocalName().equals("si") && current != null) {
+                        chars += current.length();
+                        if (chars > MAX_SHARED_STRING_CHARS) {
+                            throw new MalformedFile(1, 0, "the workbook's shared strings hold more than "
+                                    + MAX_SHARED_STRING_CHARS + " characters");
+                        }
                         strings.add(current.toString());
                         current = null;
                     } else if (xml.getLocalName().equals("rPh")) {
