@@ -28,7 +28,9 @@ class UploadsApiIT {
 
     @BeforeAll
     static void start() {
-        agent = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()), Map.of("UPLOAD_MAX_BYTES", "64KB", "FRAME_MAX_BYTES", "32KB"));
+        // MAX_REQUEST_BYTES below the uploads the tests send: it bounds JSON bodies, UPLOAD_MAX_BYTES uploads.
+        agent = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()), Map.of("UPLOAD_MAX_BYTES", "64KB",
+                "FRAME_MAX_BYTES", "32KB", "MAX_REQUEST_BYTES", "16KB"));
     }
 
     @AfterAll
