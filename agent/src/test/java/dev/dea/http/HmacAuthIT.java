@@ -108,6 +108,17 @@ class HmacAuthIT {
     }
 
     @Test
+    void anUploadReadsTheBodyTheSignatureCheckAlreadyRead() {
+        HttpRequest signed = Signed.post("/frames", "a,b\n1,x\n2,y\n").request();
+        HttpRequest request = HttpRequest.newBuilder(signed, (name, value) -> !name.equalsIgnoreCase("Content-Type"))
+                .header("Content-Type", "text/csv").build();
+        var r = agent.send(request);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().path("row_count").asLong()).isEqualTo(2);
+        assertThat(r.json().path("data").path("rows").get(1).get(1).asText()).isEqualTo("y");
+    }
+
+    @Test
     void rejectsAReplayedRequest() {
         HttpRequest request = Signed.post("/execute", SQL_BODY).request();
         assertThat(agent.send(request).status()).isEqualTo(200);
