@@ -31,7 +31,8 @@ public record FrameDescription(String cacheKey, long rowCount, long bytes, boole
     }
 
     /**
-     * Where the frame came from: {@code kind} sql, python or inline; {@code source} the SQL or code;
+     * Where the frame came from: {@code kind} sql, python, upload or inline; {@code source} the SQL or
+     * code, or an upload's name;
      * {@code datasource} the datasource a SQL frame was read from.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -54,10 +54,16 @@ final class ErrorSchemas {
         extra(props, "stderr", "string", "EXECUTION_ERROR: the code's standard error before failing");
         extra(props, "error", "string", "EXECUTION_ERROR: the runner's kind of failure when it is not EXECUTION_ERROR");
         extra(props, "sql_error", "object", "EXECUTION_ERROR: {type, message} of a failed sql() call inside the code");
+        extra(props, "row", "integer", "VALIDATION_ERROR of an upload: the 1-based row of the file (as its user sees it) that is malformed");
+        extra(props, "column", "integer", "VALIDATION_ERROR of an upload: the 1-based column, when the problem is in one");
+        extra(props, "column_name", "string", "VALIDATION_ERROR of an upload: that column's name, when known");
+        extra(props, "problem", "string", "VALIDATION_ERROR of an upload: what is wrong, without the place");
+        extra(props, "max_upload_bytes", "integer", "PAYLOAD_TOO_LARGE of an upload: UPLOAD_MAX_BYTES");
         extra(props, "retry_after_seconds", "integer", "TOO_MANY_REQUESTS: also sent as the Retry-After header");
         for (String names : new String[]{"unknown", "accepted"}) {
             extra(props, names, "array", "VALIDATION_ERROR: the body fields, query parameters or MCP tool arguments "
-                    + ("unknown".equals(names) ? "the request named but the route does not take" : "the route takes"));
+                    + ("unknown".equals(names) ? "the request named but the route does not take" : "the route takes"
+                    + "; UNSUPPORTED_MEDIA_TYPE: the content types an upload may have"));
             ((ObjectNode) props.get(names)).putObject("items").put("type", "string");
         }
         catalog.add(ERROR, error);

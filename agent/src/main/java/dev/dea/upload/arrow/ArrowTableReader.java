@@ -121,8 +121,25 @@ public final class ArrowTableReader implements TableReader {
             case ArrowType.Binary b -> new Declared(ColumnKind.BYTES, "binary");
             case ArrowType.LargeBinary b -> new Declared(ColumnKind.BYTES, "binary");
             case ArrowType.FixedSizeBinary b -> new Declared(ColumnKind.BYTES, "binary");
-            case ArrowType.List l -> new Declared(ColumnKind.ARRAY, element(f.getChildren().getFirst()) + "[]");
+            case ArrowType.List l when scalarElement(f.getChildren().getFirst()) ->
+                    new Declared(ColumnKind.ARRAY, element(f.getChildren().getFirst()) + "[]");
             default -> throw unsupported(f, column);
+        };
+    }
+
+    /** Lists of scalars only: a nested list or struct has no frame encoding as an array element. */
+    private static boolean scalarElement(Field child) {
+        return child.getDictionary() == null && switch (child.getType()) {
+            case ArrowType.Int i -> true;
+            case ArrowType.FloatingPoint p -> true;
+            case ArrowType.Bool b -> true;
+            case ArrowType.Utf8 u -> true;
+            case ArrowType.LargeUtf8 u -> true;
+            case ArrowType.Decimal d -> true;
+            case ArrowType.Date d -> true;
+            case ArrowType.Timestamp ts -> true;
+            case ArrowType.Binary b -> true;
+            default -> false;
         };
     }
 
