@@ -175,7 +175,7 @@ class UploadsApiIT {
     void anArrowExportOfASqlResultUploadsBackWithTheSameColumnsAndValues() throws Exception {
         String sql = "SELECT artist_id, name, artist_id * 1.5::float8 AS f, artist_id % 2 = 0 AS even, "
                 + "DATE '2024-01-01' + artist_id AS d, TIMESTAMPTZ '2024-01-01 00:00:00+00' + artist_id * INTERVAL '1 hour' AS ts, "
-                + "(artist_id || '.25')::numeric(10,2) AS amount, ARRAY[artist_id, 2] AS arr, '{\"a\": [1, 2]}'::jsonb AS j, "
+                + "(artist_id || '.25')::numeric(10,2) AS amount, ARRAY[artist_id, 2] AS arr, ARRAY[DATE '2024-01-01' + artist_id, NULL] AS darr, '{\"a\": [1, 2]}'::jsonb AS j, "
                 + "TIMESTAMP '2024-01-01 10:00:00' AS local_ts, NULL::text AS nothing FROM music.artist ORDER BY artist_id LIMIT 5";
         var result = agent.sql(sql);
         assertThat(result.status()).as(result.body()).isEqualTo(200);

@@ -19,6 +19,7 @@ import org.apache.arrow.vector.TimeNanoVector;
 import org.apache.arrow.vector.TimeSecVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
@@ -35,7 +36,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -179,6 +179,17 @@ public final class ArrowTableReader implements TableReader {
             case TimeMilliVector t -> LocalTime.ofNanoOfDay(t.get(r) * 1_000_000L);
             case TimeMicroVector t -> LocalTime.ofNanoOfDay(t.get(r) * 1_000L);
             case TimeNanoVector t -> LocalTime.ofNanoOfDay(t.get(r));
+            case ListVector l -> {
+                // Elements through the child vector, so dates and timestamps decode as they do in columns.
+                FieldVector data = l.getDataVector();
+                Field child = f.getChildren().getFirst();
+                int start = l.getElementStartIndex(r);
+                Object[] elements = new Object[l.getElementEndIndex(r) - start];
+                for (int i = 0; i < elements.length; i++) {
+                    elements[i] = value(data, child, start + i);
+                }
+                yield elements;
+            }
             default -> plain(v.getObject(r), f);
         };
     }
@@ -206,13 +217,6 @@ public final class ArrowTableReader implements TableReader {
             case Byte b -> b.longValue();
             case java.time.LocalDateTime t when f.getType() instanceof ArrowType.Timestamp ts && ts.getTimezone() != null ->
                     t.atOffset(ZoneOffset.UTC);
-            case List<?> list -> {
-                List<Object> elements = new ArrayList<>(list.size());
-                for (Object e : list) {
-                    elements.add(e == null ? null : plain(e, f.getChildren().getFirst()));
-                }
-                yield elements.toArray();
-            }
             default -> o;
         };
     }
