@@ -136,6 +136,24 @@ class SlowClientIT {
     }
 
     @Test
+    void anUploadThatStopsMidwayGetsA408AndCachesNothing() throws Exception {
+        int before = agent.services().cache().stats().frames();
+        try (Socket s = new Socket("127.0.0.1", agent.app().port())) {
+            s.setSoTimeout((BODY_TIMEOUT_SECONDS + 10) * 1_000);
+            s.getOutputStream().write(("POST /frames HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Bearer " + AgentHarness.TOKEN + "\r\n"
+                    + "Content-Type: text/csv\r\nContent-Length: 5000\r\n\r\na,b\n1,2\n").getBytes(StandardCharsets.US_ASCII));
+            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 408").contains("\"type\":\"REQUEST_TIMEOUT\"")
+                    .contains("REQUEST_BODY_TIMEOUT_SECONDS");
+        }
+        assertThat(agent.services().cache().stats().frames()).isEqualTo(before);
+        try (var spooled = java.nio.file.Files.list(agent.cacheDir().resolve("uploads"))) {
+            assertThat(spooled).as("no spool file left behind").isEmpty();
+        }
+    }
+
+    @Test
     void beyondThePerClientLimitARequestIsRefusedAtOnceButHealthFromTheSameAddressAnswers() throws Exception {
         List<Socket> held = new ArrayList<>();
         try {
