@@ -123,7 +123,7 @@ class UploadsApiIT {
     }
 
     @Test
-    void aRaggedRowIs400NamingRowAndColumnAndCachesNothing() {
+    void aRaggedRowIs400NamingRowAndColumnAndCachesNothing() throws IOException {
         int before = agent.services().cache().stats().frames();
         List<String> uploadsBefore = uploadKeys();
         var r = upload("", "text/csv", "a,b,c\n1,2,3\n4,5\n");
@@ -138,6 +138,9 @@ class UploadsApiIT {
         assertThat(quote.json().path("detail").path("column").asInt()).isEqualTo(2);
         assertThat(uploadKeys()).isEqualTo(uploadsBefore);
         assertThat(agent.services().cache().stats().frames()).isEqualTo(before);
+        try (var spooled = java.nio.file.Files.list(agent.cacheDir().resolve("uploads"))) {
+            assertThat(spooled).as("no spool file left behind").isEmpty();
+        }
     }
 
     @Test
@@ -273,8 +276,31 @@ class UploadsApiIT {
                 .has("415")).isTrue();
     }
 
+    @Test
+    void anExcelErrorCellNamesItsRowAndColumn() throws IOException {
+        var r = upload("?sheet=2", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", workbook("""
+                <row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c><c r="B1" t="inlineStr"><is><t>y</t></is></c></row>
+                <row r="4"><c r="A4"><v>1</v></c><c r="B4" t="e"><v>#DIV/0!</v></c></row>"""));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().path("detail").path("row").asLong()).isEqualTo(4);
+        assertThat(r.json().path("detail").path("column").asInt()).isEqualTo(2);
+        assertThat(r.json().path("detail").path("column_name").asText()).isEqualTo("y");
+        assertThat(r.json().path("detail").path("message").asText()).contains("#DIV/0!");
+    }
+
     /** A minimal workbook: two sheets, shared and inline strings, a boolean, a date-styled number. */
     static byte[] workbook() throws IOException {
+        return workbook("""
+                <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c>
+                  <c r="D1" t="s"><v>3</v></c><c r="E1" t="s"><v>4</v></c></row>
+                <row r="2"><c r="A2"><v>1</v></c><c r="B2" t="s"><v>5</v></c><c r="C2"><v>1.25</v></c>
+                  <c r="D2" t="b"><v>1</v></c><c r="E2" s="1"><v>45322</v></c></row>
+                <row r="3"><c r="A3"><v>2</v></c><c r="B3" t="inlineStr"><is><t>inline pear</t></is></c>
+                  <c r="D3" t="b"><v>0</v></c><c r="E3" s="1"><v>45323</v></c></row>""");
+    }
+
+    /** The workbook with {@code rows} as the sheet "Data"'s rows. */
+    static byte[] workbook(String rows) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             put(zip, "[Content_Types].xml", "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>");
@@ -304,13 +330,7 @@ class UploadsApiIT {
                     <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>""");
             put(zip, "xl/worksheets/sheet2.xml", """
                     <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
-                      <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c>
-                        <c r="D1" t="s"><v>3</v></c><c r="E1" t="s"><v>4</v></c></row>
-                      <row r="2"><c r="A2"><v>1</v></c><c r="B2" t="s"><v>5</v></c><c r="C2"><v>1.25</v></c>
-                        <c r="D2" t="b"><v>1</v></c><c r="E2" s="1"><v>45322</v></c></row>
-                      <row r="3"><c r="A3"><v>2</v></c><c r="B3" t="inlineStr"><is><t>inline pear</t></is></c>
-                        <c r="D3" t="b"><v>0</v></c><c r="E3" s="1"><v>45323</v></c></row>
-                    </sheetData></worksheet>""");
+                    """ + rows + "</sheetData></worksheet>");
         }
         return bytes.toByteArray();
     }
