@@ -164,7 +164,8 @@ public final class Main {
             // Beside the frames, not among them: the cache manages only its frames/ and tmp/.
             // Closed before everything it runs on: jobs still running are recorded as interrupted first.
             JobService jobs = lifecycle.started("jobs", new JobService(config.jobs(), config.cache().dir().resolve("jobs"),
-                    execution, (datasource, table, mode) -> datasources.use(datasource, d -> d.profiles().profile(table, mode)),
+                    execution, (datasource, table, mode, progress) ->
+                            datasources.use(datasource, d -> d.profiles().profile(table, mode, progress)),
                     sandbox, FrameJson.newMapper(), Clock.systemUTC()));
             return new Services(config, datasources, primary.database(), cache, primary.schema(), primary.profiles(),
                     primary.sqlRunner(), sandbox, new InlineFrames(cache), audit, execution, jobs, lifecycle, metrics, history);
