@@ -144,6 +144,29 @@ class ArtifactsApiIT {
     }
 
     @Test
+    void eachArtifactIsStoredBesideTheFramesWithTheFrameItCameWith() throws Exception {
+        JsonNode csv = byName().get("out.csv");
+        java.nio.file.Path dir = agent.cacheDir().resolve("artifacts").resolve(csv.path("key").asText());
+        JsonNode meta = JSON.readTree(java.nio.file.Files.readString(dir.resolve("meta.json")));
+        assertThat(meta.path("frame_key").asText()).isEqualTo(result.path("cache_key").asText());
+        assertThat(meta.path("request_id").asText()).isNotEmpty();
+        assertThat(meta.path("size_bytes").asLong()).isEqualTo(csv.path("size_bytes").asLong());
+        assertThat(java.nio.file.Files.size(dir.resolve("data"))).isEqualTo(csv.path("size_bytes").asLong());
+    }
+
+    @Test
+    void largeImagesAreDownloadOnly() throws Exception {
+        var r = agent.post("/execute", JSON.writeValueAsString(Map.of("language", "python", "code",
+                "fig = plt.figure(figsize=(8, 8), dpi=100)\nplt.imshow(np.random.default_rng(1).random((800, 800, 3)))")));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode figure = r.json().path("artifacts").get(0);
+        assertThat(figure.path("size_bytes").asLong()).isGreaterThan(256 * 1024);
+        assertThat(figure.has("data_base64")).isFalse();
+        assertThat(figure.path("width").asInt()).isEqualTo(800);
+        assertThat(download(figure, true).body()).hasSize((int) figure.path("size_bytes").asLong());
+    }
+
+    @Test
     void aDeletedArtifactIsGone() throws Exception {
         var r = agent.post("/execute", JSON.writeValueAsString(Map.of("language", "python",
                 "code", "open(OUT_DIR + '/note.txt', 'w').write('bye')")));
