@@ -249,7 +249,11 @@ def execute(request) -> tuple:
         "conns": sandbox_sql.Connections(client),
         "AgentSqlError": sandbox_sql.AgentSqlError, "OUT_DIR": OUT_DIR,
     }
-    os.makedirs(OUT_DIR, exist_ok=True)
+    try:
+        os.makedirs(OUT_DIR, exist_ok=True)
+    except OSError as e:
+        # Not the step's fault, nor a reason to lose its frame: it only cannot write files.
+        print("[runner] cannot make OUT_DIR %s: %s" % (OUT_DIR, e.strerror or e), file=sys.stderr)
     # Lets tracebacks (and inspect) show the user's source lines.
     linecache.cache[USER_FILENAME] = (len(code), None, code.splitlines(True), USER_FILENAME)
     CHANNEL.reset_capture(output_limit, stream=request.get("stream_output") is True)
@@ -277,7 +281,7 @@ def execute(request) -> tuple:
         # Like a notebook cell, a step may only print or draw; one that does neither has nothing to return.
         message.update(status="error", error={
             "type": "NO_RESULT", "exception": None, "line": None, "traceback": None,
-            "message": "the code did not assign result_df, print or draw anything"})
+            "message": "the code did not assign result_df, print, draw or write a file to OUT_DIR"})
         message.pop("frame")
         message.pop("artifacts")
         message.pop("artifacts_truncated")

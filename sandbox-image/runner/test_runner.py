@@ -471,11 +471,13 @@ class OutDirTest(unittest.TestCase):
     """Files the code writes to OUT_DIR come back as artifacts (a private folder per test via DEA_OUT_DIR)."""
 
     def setUp(self):
+        self.previous = os.environ.get("DEA_OUT_DIR")
         if os.environ.get("DEA_RUNNER_CMD"):
-            self.skipTest("DEA_OUT_DIR is set on the host process; the image uses /tmp/out (SandboxArtifactsIT)")
+            # In the image each run is a fresh container: the real /tmp/out.
+            self.out = "/tmp/out"
+            return
         self.out = tempfile.mkdtemp(prefix="dea-out-")
         shutil.rmtree(self.out)  # the runner makes it
-        self.previous = os.environ.get("DEA_OUT_DIR")
         os.environ["DEA_OUT_DIR"] = self.out
 
     def tearDown(self):
@@ -483,7 +485,8 @@ class OutDirTest(unittest.TestCase):
             os.environ.pop("DEA_OUT_DIR", None)
         else:
             os.environ["DEA_OUT_DIR"] = self.previous
-        shutil.rmtree(self.out, ignore_errors=True)
+        if not os.environ.get("DEA_RUNNER_CMD"):
+            shutil.rmtree(self.out, ignore_errors=True)
 
     def test_files_written_to_out_dir_become_artifacts_after_the_figures(self):
         code = """
