@@ -46,6 +46,7 @@ public final class HttpApi {
         new SchemaRoutes(services.datasources(), services.jobs()).register(api);
         new ExecuteRoutes(services.execution(), services.jobs(), services.datasources(), maxPreview, bodies).register(api);
         new FrameRoutes(services.cache(), maxPreview).register(api);
+        new ArtifactRoutes(services.artifacts()).register(api);
         new JobRoutes(services.jobs()).register(api);
         new HistoryRoutes(services.history()).register(api);
         new MetricsRoutes(services.metrics()).register(api, services.config().observability().metricsPublic());

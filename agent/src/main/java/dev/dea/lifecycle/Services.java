@@ -1,5 +1,6 @@
 package dev.dea.lifecycle;
 
+import dev.dea.artifact.ArtifactStore;
 import dev.dea.audit.AuditLog;
 import dev.dea.cache.FrameCache;
 import dev.dea.config.AgentConfig;
@@ -39,7 +40,8 @@ public record Services(
         JobService jobs,
         Lifecycle lifecycle,
         AgentMetrics metrics,
-        ExecutionHistory history) implements AutoCloseable {
+        ExecutionHistory history,
+        ArtifactStore artifacts) implements AutoCloseable {
 
     public static final String VERSION = AgentIdentity.VERSION;
 
@@ -59,6 +61,7 @@ public record Services(
         requireNonNull(lifecycle, "lifecycle");
         requireNonNull(metrics, "metrics");
         requireNonNull(history, "history");
+        requireNonNull(artifacts, "artifacts");
     }
 
     /** Closes every service in the reverse of the order {@code Main.buildServices} started them; idempotent. */
