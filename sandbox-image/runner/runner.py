@@ -25,6 +25,20 @@ USER_FILENAME = "<user_code>"
 DEFAULT_OUTPUT_LIMIT = 64 * 1024
 DEFAULT_MAX_RESULT_ROWS = 1_000_000
 DEFAULT_MAX_ARTIFACT_BYTES = 10 * 1024 * 1024
+# The code's outputs folder (the global OUT_DIR): regular files written directly in it come back as
+# artifacts. DEA_OUT_DIR only lets the host-side tests use a private folder.
+OUT_DIR = os.environ.get("DEA_OUT_DIR", "/tmp/out")
+MAX_OUT_FILES = 32
+# By extension only: the agent checks the content again (docs/sandbox-protocol.md, "Artifacts").
+OUT_MEDIA_TYPES = {
+    ".csv": "text/csv",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".html": "text/html",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".json": "application/json",
+    ".txt": "text/plain",
+}
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -37,6 +51,8 @@ import builtins  # noqa: E402
 import io  # noqa: E402
 import linecache  # noqa: E402
 import platform  # noqa: E402
+import re  # noqa: E402
+import stat  # noqa: E402
 import struct  # noqa: E402
 import traceback  # noqa: E402
 import warnings  # noqa: E402
@@ -110,6 +126,7 @@ def user_error(exc: BaseException, code: str, error_type="EXECUTION_ERROR") -> d
 
 
 def collect_figures(max_bytes: int):
+    """(figure artifacts, truncated): open figures as PNG within max_bytes."""
     artifacts, total, truncated = [], 0, False
     for number in plt.get_fignums():
         figure = plt.figure(number)
@@ -122,11 +139,95 @@ def collect_figures(max_bytes: int):
         total += len(data)
         # IHDR always follows the 8-byte signature: width and height are big-endian at 16..24.
         width, height = struct.unpack(">II", data[16:24])
-        artifacts.append({"name": "figure-%d.png" % number, "media_type": "image/png",
+        artifacts.append({"name": "figure-%d.png" % number, "media_type": "image/png", "source": "figure",
                           "width": width, "height": height,
                           "data_base64": base64.b64encode(data).decode("ascii")})
     plt.close("all")
     return artifacts, truncated
+
+
+_UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def safe_name(name: str) -> str:
+    """A base name the agent accepts: letters, digits, '.', '_', '-', no '..', starting with a letter or digit."""
+    stem, ext = os.path.splitext(name)
+    stem = _UNSAFE_NAME_CHARS.sub("_", stem)
+    while ".." in stem:
+        stem = stem.replace("..", ".")
+    stem = stem.lstrip("._-")[:80] or "file"
+    return stem + ext.lower()
+
+
+def collect_files(room: int):
+    """(file artifacts, notes) for the regular files directly in OUT_DIR, within room bytes in all.
+
+    Symbolic links are not followed (lstat) and folders are not entered: the code may point a link at
+    anything in the container, and only what it wrote itself is an output."""
+    artifacts, notes, used_names = [], [], set()
+    try:
+        names = sorted(os.listdir(OUT_DIR))
+    except OSError:
+        return artifacts, notes
+    total = 0
+    for name in names:
+        path = os.path.join(OUT_DIR, name)
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            notes.append("[runner] skipped %r in OUT_DIR: not a regular file" % name)
+            continue
+        media_type = OUT_MEDIA_TYPES.get(os.path.splitext(name)[1].lower())
+        if media_type is None:
+            notes.append("[runner] skipped %r in OUT_DIR: only %s files are returned"
+                         % (name, ", ".join(sorted(OUT_MEDIA_TYPES))))
+            continue
+        if len(artifacts) == MAX_OUT_FILES:
+            notes.append("[runner] skipped %r in OUT_DIR: more than %d files" % (name, MAX_OUT_FILES))
+            continue
+        if total + info.st_size > room:
+            notes.append("[runner] skipped %r in OUT_DIR: %d bytes, over the %d bytes left for artifacts"
+                         % (name, info.st_size, room - total))
+            continue
+        try:
+            # O_NOFOLLOW: the file may have been swapped for a link since the lstat.
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as f:
+                data = f.read(room - total + 1)
+        except OSError as e:
+            notes.append("[runner] skipped %r in OUT_DIR: %s" % (name, e.strerror or e))
+            continue
+        if total + len(data) > room:
+            notes.append("[runner] skipped %r in OUT_DIR: over the bytes allowed for all artifacts" % name)
+            continue
+        total += len(data)
+        artifact_name = safe_name(name)
+        stem, ext = os.path.splitext(artifact_name)
+        n = 1
+        while artifact_name in used_names:
+            n += 1
+            artifact_name = "%s-%d%s" % (stem, n, ext)
+        used_names.add(artifact_name)
+        artifact = {"name": artifact_name, "media_type": media_type, "source": "file",
+                    "data_base64": base64.b64encode(data).decode("ascii")}
+        if media_type == "image/png" and len(data) >= 24:
+            artifact["width"], artifact["height"] = struct.unpack(">II", data[16:24])
+        artifacts.append(artifact)
+    return artifacts, notes
+
+
+def collect_artifacts(max_bytes: int):
+    """(figures then files, truncated): what the step drew and wrote, within max_bytes in all.
+
+    Skipped files are named on stderr, where the caller sees them beside the agent's own notes."""
+    artifacts, truncated = collect_figures(max_bytes)
+    used = sum(len(a["data_base64"]) // 4 * 3 for a in artifacts)
+    files, notes = collect_files(max(0, max_bytes - used))
+    for note in notes:
+        print(note, file=sys.stderr)
+    return artifacts + files, truncated or bool(notes)
 
 
 def execute(request) -> tuple:
@@ -146,8 +247,13 @@ def execute(request) -> tuple:
         "pd": pd, "np": np, "plt": plt, "input_data": inputs,
         "sql": sandbox_sql.make_sql(client), "conn": sandbox_sql.Connection(client),
         "conns": sandbox_sql.Connections(client),
-        "AgentSqlError": sandbox_sql.AgentSqlError,
+        "AgentSqlError": sandbox_sql.AgentSqlError, "OUT_DIR": OUT_DIR,
     }
+    try:
+        os.makedirs(OUT_DIR, exist_ok=True)
+    except OSError as e:
+        # Not the step's fault, nor a reason to lose its frame: it only cannot write files.
+        print("[runner] cannot make OUT_DIR %s: %s" % (OUT_DIR, e.strerror or e), file=sys.stderr)
     # Lets tracebacks (and inspect) show the user's source lines.
     linecache.cache[USER_FILENAME] = (len(code), None, code.splitlines(True), USER_FILENAME)
     CHANNEL.reset_capture(output_limit, stream=request.get("stream_output") is True)
@@ -175,7 +281,7 @@ def execute(request) -> tuple:
         # Like a notebook cell, a step may only print or draw; one that does neither has nothing to return.
         message.update(status="error", error={
             "type": "NO_RESULT", "exception": None, "line": None, "traceback": None,
-            "message": "the code did not assign result_df, print or draw anything"})
+            "message": "the code did not assign result_df, print, draw or write a file to OUT_DIR"})
         message.pop("frame")
         message.pop("artifacts")
         message.pop("artifacts_truncated")
@@ -187,7 +293,7 @@ def finish(namespace, max_rows, max_artifact_bytes) -> dict:
     if "result_df" not in namespace:
         # No frame; execute() decides whether the step printed or drew enough to succeed.
         try:
-            artifacts, artifacts_truncated = collect_figures(max_artifact_bytes)
+            artifacts, artifacts_truncated = collect_artifacts(max_artifact_bytes)
         except Exception as e:
             return {"status": "error", "error": {"type": "INVALID_RESULT", "exception": type(e).__name__,
                                                  "message": str(e), "line": None,
@@ -199,7 +305,7 @@ def finish(namespace, max_rows, max_artifact_bytes) -> dict:
             raise sandbox_encode.ResultError(
                 "RESULT_TOO_LARGE", "result_df has %d rows, the limit is %d" % (len(frame), max_rows))
         columns, rows = sandbox_encode.encode_frame(frame)
-        artifacts, artifacts_truncated = collect_figures(max_artifact_bytes)
+        artifacts, artifacts_truncated = collect_artifacts(max_artifact_bytes)
     except sandbox_encode.ResultError as e:
         return {"status": "error", "error": {"type": e.error_type, "exception": None, "line": None,
                                              "message": str(e), "traceback": None}}

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import shutil
+import tempfile
 import unittest
 
 from runner_client import Session, line, run
@@ -462,6 +465,95 @@ result_df = pd.DataFrame({"a": [1]})
             self.assertEqual(2, session.proc.wait())
         finally:
             session.close()
+
+
+class OutDirTest(unittest.TestCase):
+    """Files the code writes to OUT_DIR come back as artifacts (a private folder per test via DEA_OUT_DIR)."""
+
+    def setUp(self):
+        self.previous = os.environ.get("DEA_OUT_DIR")
+        if os.environ.get("DEA_RUNNER_CMD"):
+            # In the image each run is a fresh container: the real /tmp/out.
+            self.out = "/tmp/out"
+            return
+        self.out = tempfile.mkdtemp(prefix="dea-out-")
+        shutil.rmtree(self.out)  # the runner makes it
+        os.environ["DEA_OUT_DIR"] = self.out
+
+    def tearDown(self):
+        if self.previous is None:
+            os.environ.pop("DEA_OUT_DIR", None)
+        else:
+            os.environ["DEA_OUT_DIR"] = self.previous
+        if not os.environ.get("DEA_RUNNER_CMD"):
+            shutil.rmtree(self.out, ignore_errors=True)
+
+    def test_files_written_to_out_dir_become_artifacts_after_the_figures(self):
+        code = """
+import os
+pd.DataFrame({"a": [1, 2]}).to_csv(os.path.join(OUT_DIR, "out.csv"), index=False)
+with open(OUT_DIR + "/report.html", "w") as f:
+    f.write("<h1>hi</h1>")
+plt.plot([1, 2])
+"""
+        message, _, _, code_ = run(code)
+        self.assertEqual("ok", message["status"], message.get("error"))
+        artifacts = message["artifacts"]
+        self.assertEqual([("figure-1.png", "figure"), ("out.csv", "file"), ("report.html", "file")],
+                         [(a["name"], a["source"]) for a in artifacts])
+        self.assertEqual(["image/png", "text/csv", "text/html"], [a["media_type"] for a in artifacts])
+        self.assertEqual(b"a\n1\n2\n", base64.b64decode(artifacts[1]["data_base64"]))
+        self.assertFalse(message["artifacts_truncated"])
+
+    def test_out_dir_is_a_global_and_exists_before_the_code_runs(self):
+        message, _, _, code_ = run("print(OUT_DIR, os.path.isdir(OUT_DIR))" .replace("print", "import os\nprint"))
+        self.assertEqual("ok", message["status"], message.get("error"))
+        self.assertEqual("%s True\n" % self.out, message["stdout"])
+
+    def test_symlinks_directories_and_unknown_types_are_skipped_with_a_note(self):
+        code = """
+import os
+os.symlink("/etc/passwd", OUT_DIR + "/passwd.txt")
+os.mkdir(OUT_DIR + "/sub.csv")
+open(OUT_DIR + "/sub.csv/inner.csv", "w").write("x")
+open(OUT_DIR + "/tool.exe", "w").write("x")
+open(OUT_DIR + "/ok.txt", "w").write("fine")
+"""
+        message, _, _, code_ = run(code)
+        self.assertEqual("ok", message["status"], message.get("error"))
+        self.assertEqual(["ok.txt"], [a["name"] for a in message["artifacts"]])
+        for name in ("passwd.txt", "sub.csv", "tool.exe"):
+            self.assertIn("skipped '%s'" % name, message["stderr"])
+        self.assertNotIn("root:", json.dumps(message))
+
+    def test_a_file_over_the_artifact_limit_is_skipped_with_a_note(self):
+        code = """
+open(OUT_DIR + "/big.csv", "w").write("x" * 5000)
+open(OUT_DIR + "/small.csv", "w").write("y" * 10)
+"""
+        message, _, _, code_ = run(code, max_artifact_bytes=1000)
+        self.assertEqual("ok", message["status"], message.get("error"))
+        self.assertEqual(["small.csv"], [a["name"] for a in message["artifacts"]])
+        self.assertIn("skipped 'big.csv' in OUT_DIR: 5000 bytes", message["stderr"])
+        self.assertTrue(message["artifacts_truncated"])
+
+    def test_names_are_sanitized_and_kept_apart(self):
+        code = """
+open(OUT_DIR + "/my report (v2).CSV", "w").write("a")
+open(OUT_DIR + "/my_report__v2_.csv", "w").write("b")
+open(OUT_DIR + "/..hidden.json", "w").write("{}")
+"""
+        message, _, _, code_ = run(code)
+        self.assertEqual("ok", message["status"], message.get("error"))
+        names = sorted(a["name"] for a in message["artifacts"])
+        self.assertEqual(["hidden.json", "my_report__v2_-2.csv", "my_report__v2_.csv"], names)
+
+    def test_at_most_32_files_are_returned(self):
+        code = "for i in range(40):\n    open('%s/f%02d.txt' % (OUT_DIR, i), 'w').write('x')"
+        message, _, _, code_ = run(code)
+        self.assertEqual("ok", message["status"], message.get("error"))
+        self.assertEqual(32, len(message["artifacts"]))
+        self.assertIn("skipped 'f39.txt' in OUT_DIR: more than 32 files", message["stderr"])
 
 
 if __name__ == "__main__":

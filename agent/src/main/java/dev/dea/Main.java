@@ -6,6 +6,7 @@ import dev.dea.health.HealthReport;
 import dev.dea.audit.AuditConfig;
 import dev.dea.audit.AuditLog;
 import dev.dea.auth.SignCommand;
+import dev.dea.artifact.ArtifactStore;
 import dev.dea.cache.FrameCache;
 import dev.dea.config.AgentConfig;
 import dev.dea.config.ConfigException;
@@ -161,14 +162,21 @@ public final class Main {
                     (sql, datasource, requestId) -> datasources.run(datasource, (name, runner) -> runner.frame(sql, requestId)),
                     SandboxBackends.of(config.sandbox(), cache.directory())));
             metrics.watchSandbox(sandbox::load);
-            ExecutionService execution = new ExecutionService(datasources, sandbox, cache, audit, metrics.executions());
+            // Beside the frames, under the cache's lock; expires with the cache's TTL.
+            ArtifactStore artifacts = lifecycle.started("artifact store", new ArtifactStore(
+                    config.cache().dir().resolve("artifacts"), config.cache().ttl(), config.cache().artifactsMaxBytes(),
+                    config.cache().maxFrames()));
+            ExecutionService execution = new ExecutionService(datasources, sandbox, cache, audit, metrics.executions(),
+                    artifacts);
             // Beside the frames, not among them: the cache manages only its frames/ and tmp/.
             // Closed before everything it runs on: jobs still running are recorded as interrupted first.
             JobService jobs = lifecycle.started("jobs", new JobService(config.jobs(), config.cache().dir().resolve("jobs"),
-                    execution, (datasource, table, mode) -> datasources.use(datasource, d -> d.profiles().profile(table, mode)),
+                    execution, (datasource, table, mode, progress) ->
+                            datasources.use(datasource, d -> d.profiles().profile(table, mode, progress)),
                     sandbox, FrameJson.newMapper(), Clock.systemUTC()));
             return new Services(config, datasources, primary.database(), cache, primary.schema(), primary.profiles(),
                     primary.sqlRunner(), sandbox, new InlineFrames(cache), audit, execution, jobs, lifecycle, metrics, history,
+                    artifacts,
                     // Beside the frames, like jobs/: spooled uploads are emptied at start-up.
                     new Uploads(cache, config.cache().dir().resolve("uploads"), config.httpLimits().uploadMaxBytes()));
         } catch (RuntimeException e) {

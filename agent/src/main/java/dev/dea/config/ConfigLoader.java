@@ -152,13 +152,19 @@ public final class ConfigLoader {
             }
         }
 
+        long artifactsMaxBytes = env.size("ARTIFACTS_MAX_BYTES", CacheConfig.DEFAULT_ARTIFACTS_MAX_BYTES);
+        if (artifactsMaxBytes < CacheConfig.MIN_ARTIFACTS_MAX_BYTES) {
+            problems.add("ARTIFACTS_MAX_BYTES must be at least " + CacheConfig.MIN_ARTIFACTS_MAX_BYTES
+                    + " (one step's artifacts), got " + artifactsMaxBytes);
+            artifactsMaxBytes = CacheConfig.MIN_ARTIFACTS_MAX_BYTES;
+        }
         CacheConfig cache = new CacheConfig(
                 Path.of(env.string("CACHE_DIR", "data/cache")).toAbsolutePath().normalize(),
                 Duration.ofHours(env.integer("CACHE_TTL_HOURS", 24, 1, 24 * 365)),
                 env.size("CACHE_MAX_BYTES", 10L << 30),
                 env.size("FRAME_MAX_BYTES", 1L << 30),
                 env.integer("CACHE_MAX_FRAMES", 100_000, 1, Integer.MAX_VALUE),
-                env.size("PREVIEW_MAX_BYTES", CacheConfig.DEFAULT_PREVIEW_MAX_BYTES));
+                env.size("PREVIEW_MAX_BYTES", CacheConfig.DEFAULT_PREVIEW_MAX_BYTES), artifactsMaxBytes);
         if (cache.maxFrameBytes() > cache.maxBytes()) {
             problems.add("FRAME_MAX_BYTES (" + cache.maxFrameBytes() + ") must not exceed CACHE_MAX_BYTES (" + cache.maxBytes() + ")");
         }

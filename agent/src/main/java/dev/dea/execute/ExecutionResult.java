@@ -4,8 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import dev.dea.sandbox.Artifact;
-import dev.dea.sandbox.SandboxOutcome;
 
 import java.util.List;
 import java.util.Optional;
@@ -60,18 +58,17 @@ public record ExecutionResult(String status, Metadata metadata, Data data,
         }
     }
 
-    /** What a Python step printed and drew; each stream is cut at SANDBOX_OUTPUT_LIMIT_BYTES. */
+    /**
+     * What a Python step printed, drew and wrote to OUT_DIR; each stream is cut at
+     * SANDBOX_OUTPUT_LIMIT_BYTES; each artifact is downloadable at its {@code url}.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record PythonOutput(String stdout, String stderr, boolean stdoutTruncated, boolean stderrTruncated,
-                               List<Artifact> artifacts) {
+                               List<ResultArtifact> artifacts) {
         public PythonOutput {
             requireNonNull(stdout, "stdout");
             requireNonNull(stderr, "stderr");
             artifacts = List.copyOf(artifacts);
-        }
-
-        static PythonOutput of(SandboxOutcome o) {
-            return new PythonOutput(o.stdout(), o.stderr(), o.stdoutTruncated(), o.stderrTruncated(), o.artifacts());
         }
     }
 }

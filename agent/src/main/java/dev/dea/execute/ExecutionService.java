@@ -1,5 +1,6 @@
 package dev.dea.execute;
 
+import dev.dea.artifact.ArtifactStore;
 import dev.dea.audit.AuditEvent;
 import dev.dea.audit.AuditLog;
 import dev.dea.cache.FrameCache;
@@ -32,10 +33,15 @@ public final class ExecutionService {
     private final AuditLog audit;
     private final ExecutionMetrics metrics;
     private final InlineFrames inlineFrames;
+    private final ArtifactStore artifacts;
 
-    /** SQL outcomes are counted by {@link SqlRunner}; Python outcomes here. {@code sql}: the runner of each datasource. */
+    /**
+     * SQL outcomes are counted by {@link SqlRunner}; Python outcomes here. {@code sql}: the runner of each datasource;
+     * {@code artifacts} keeps what Python steps drew and wrote for download.
+     */
     public ExecutionService(SqlTargets sql, SandboxService sandbox, FrameCache cache, AuditLog audit,
-                            ExecutionMetrics metrics) {
+                            ExecutionMetrics metrics, ArtifactStore artifacts) {
+        this.artifacts = requireNonNull(artifacts, "artifacts");
         this.sql = requireNonNull(sql, "sql");
         this.inlineFrames = new InlineFrames(cache);
         this.sandbox = requireNonNull(sandbox, "sandbox");
@@ -103,7 +109,7 @@ public final class ExecutionService {
             LiveOutput live = progress.wantsOutput() ? progress::output : LiveOutput.NONE;
             SandboxOutcome outcome = sandbox.execute(new SandboxJob(code, inputKeys, Optional.of(context.requestId()), live,
                     exactDecimals));
-            Optional<ExecutionResult.PythonOutput> output = Optional.of(ExecutionResult.PythonOutput.of(outcome));
+            Optional<ExecutionResult.PythonOutput> output = Optional.of(output(outcome, context));
             ExecutionResult result;
             if (outcome.resultFrame().isEmpty()) {
                 result = new ExecutionResult("success",
@@ -128,6 +134,16 @@ public final class ExecutionService {
             throw e instanceof AgentException agent
                     ? recorded(agent, context, "python", code, keysRead, started, Optional.empty()) : e;
         }
+    }
+
+    /** Stores every artifact with the request and frame it came with; the result lists them by key. */
+    private ExecutionResult.PythonOutput output(SandboxOutcome o, ExecutionContext context) {
+        Optional<String> frameKey = o.resultFrame().map(FrameMeta::key);
+        List<ResultArtifact> stored = o.artifacts().stream()
+                .map(a -> ResultArtifact.of(a, artifacts.put(a.name(), a.mediaType(), a.data(),
+                        Optional.of(context.requestId()), frameKey)))
+                .toList();
+        return new ExecutionResult.PythonOutput(o.stdout(), o.stderr(), o.stdoutTruncated(), o.stderrTruncated(), stored);
     }
 
     private AgentException recorded(AgentException e, ExecutionContext context, String language, String code,

@@ -13,6 +13,14 @@ public interface StepProgress {
     default void output(String stream, String line) {
     }
 
+    /**
+     * A table profile finished {@code passesDone} of its passes over the table (each pass covers
+     * every one of its {@code columns} at once: PostgreSQL and MySQL profiles read wide, not column
+     * by column).
+     */
+    default void profilePasses(int passesDone, int columns) {
+    }
+
     /** Whether {@link #output} is wanted: only then is the sandbox asked to stream what the code prints. */
     default boolean wantsOutput() {
         return false;

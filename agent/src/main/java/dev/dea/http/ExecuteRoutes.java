@@ -78,8 +78,10 @@ final class ExecuteRoutes {
                 .description("""
                         Each input is a DataFrame in `input_data[name]` (dtypes of docs/frame-format.md): cached \
                         frames by key, or rows sent inline. The code sets `result_df`; the response adds `stdout`, \
-                        `stderr` and `artifacts` (open matplotlib figures as PNG). A step that only prints or draws \
-                        succeeds with `frame_created: false` and no `cache_key`.""")
+                        `stderr` and `artifacts` (open matplotlib figures as PNG, files the code wrote to `OUT_DIR`), each \
+                        with a `key` and `url` to download it from (GET /artifacts/{key}); only images up to 256 KiB are \
+                        inlined as `data_base64`. A step that only prints, draws or writes a file succeeds with \
+                        `frame_created: false` and no `cache_key`.""")
                 .jsonBody(SchemaRef.written("ExecuteOnDataRequest", """
                         {"type": "object", "required": ["code"], "additionalProperties": false, "properties": {
                           %s,

@@ -48,6 +48,7 @@ public final class HttpApi {
         FrameRoutes frames = new FrameRoutes(services.cache(), maxPreview);
         frames.register(api);
         new UploadRoutes(services.uploads(), frames, httpLimits.bodyTimeout()).register(api);
+        new ArtifactRoutes(services.artifacts()).register(api);
         new JobRoutes(services.jobs()).register(api);
         new HistoryRoutes(services.history()).register(api);
         new MetricsRoutes(services.metrics()).register(api, services.config().observability().metricsPublic());

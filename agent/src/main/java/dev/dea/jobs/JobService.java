@@ -116,7 +116,7 @@ public final class JobService implements AutoCloseable {
     public JobRecord submitProfile(Optional<String> datasource, String table, DistributionMode mode,
                                    ExecutionContext context) {
         JobRecord record = newRecord("profile", Optional.empty(), datasource, Optional.of(table), context);
-        return submit(record, progress -> profiles.profile(datasource, table, mode), Optional.empty());
+        return submit(record, progress -> profiles.profile(datasource, table, mode, progress), Optional.empty());
     }
 
     /** The job's record, live or from disk; NOT_FOUND otherwise. */
@@ -347,6 +347,12 @@ public final class JobService implements AutoCloseable {
         @Override
         public boolean wantsOutput() {
             return true;
+        }
+
+        /** A profile's passes, as {@code progress} events: {@code {"passes_done": k, "columns": n}}. */
+        @Override
+        public void profilePasses(int passesDone, int columns) {
+            job.events.append("progress", "{\"passes_done\":" + passesDone + ",\"columns\":" + columns + "}");
         }
 
         /** Each printed line as a {@code stdout} or {@code stderr} event, as it was printed. */

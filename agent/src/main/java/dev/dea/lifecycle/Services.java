@@ -1,5 +1,6 @@
 package dev.dea.lifecycle;
 
+import dev.dea.artifact.ArtifactStore;
 import dev.dea.audit.AuditLog;
 import dev.dea.cache.FrameCache;
 import dev.dea.config.AgentConfig;
@@ -41,6 +42,7 @@ public record Services(
         Lifecycle lifecycle,
         AgentMetrics metrics,
         ExecutionHistory history,
+        ArtifactStore artifacts,
         Uploads uploads) implements AutoCloseable {
 
     public static final String VERSION = AgentIdentity.VERSION;
@@ -61,6 +63,7 @@ public record Services(
         requireNonNull(lifecycle, "lifecycle");
         requireNonNull(metrics, "metrics");
         requireNonNull(history, "history");
+        requireNonNull(artifacts, "artifacts");
         requireNonNull(uploads, "uploads");
     }
 

@@ -9,7 +9,7 @@ import dev.dea.execute.ExecutionContext;
 import dev.dea.execute.ExecutionRequest;
 import dev.dea.execute.StepLimits;
 import dev.dea.execute.ExecutionResult;
-import dev.dea.sandbox.Artifact;
+import dev.dea.execute.ResultArtifact;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures.SyncResourceSpecification;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures.SyncToolSpecification;
@@ -139,13 +139,21 @@ final class AgentTools {
 
     private McpSchema.CallToolResult execution(ExecutionResult result) {
         List<McpSchema.Content> figures = result.python().map(py -> py.artifacts().stream()
-                .filter(a -> a.mediaType().startsWith("image/"))
-                .map(AgentTools::image).toList()).orElse(List.of());
+                .filter(a -> a.source().equals("figure") && a.isImage())
+                .map(this::image).toList()).orElse(List.of());
         return results.success(compact.execution(result), figures);
     }
 
-    private static McpSchema.Content image(Artifact a) {
-        return new McpSchema.ImageContent(null, a.dataBase64(), a.mediaType());
+    /** A figure too large to inline in the HTTP response is read back from the store: MCP clients see every figure. */
+    private McpSchema.Content image(ResultArtifact a) {
+        String data = a.dataBase64().orElseGet(() -> {
+            try (java.io.InputStream in = services.artifacts().open(a.key())) {
+                return java.util.Base64.getEncoder().encodeToString(in.readAllBytes());
+            } catch (java.io.IOException e) {
+                throw AgentException.internal("Cannot read artifact " + a.key(), e);
+            }
+        });
+        return new McpSchema.ImageContent(null, data, a.mediaType());
     }
 
     private int previewRows(ToolArguments args) {

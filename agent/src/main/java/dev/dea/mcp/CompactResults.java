@@ -52,9 +52,18 @@ final class CompactResults {
         result.python().ifPresent(py -> {
             out.put("stdout", clip(py.stdout(), MAX_OUTPUT_CHARS));
             out.put("stderr", clip(py.stderr(), MAX_OUTPUT_CHARS));
+            // Figures come as image content too; every artifact (files as well) is listed by key for download.
             ArrayNode figures = out.putArray("figures");
-            py.artifacts().forEach(a -> figures.addObject().put("name", a.name()).put("media_type", a.mediaType())
-                    .put("width", a.width()).put("height", a.height()));
+            ArrayNode artifacts = out.putArray("artifacts");
+            py.artifacts().forEach(a -> {
+                if (a.source().equals("figure")) {
+                    figures.addObject().put("name", a.name()).put("media_type", a.mediaType())
+                            .put("width", a.width().orElse(0)).put("height", a.height().orElse(0));
+                }
+                artifacts.addObject().put("name", a.name()).put("media_type", a.mediaType())
+                        .put("size_bytes", a.sizeBytes()).put("key", a.key()).put("url", a.url())
+                        .put("source", a.source());
+            });
         });
         return out;
     }

@@ -32,7 +32,8 @@ final class ToolCatalog {
 
     private static final String PYTHON_ENV = " The code runs in a fresh, network-less sandbox with limited memory, CPU "
             + "and time; it can read no files and keeps no state between calls. Available names: pd (pandas), np (numpy), "
-            + "plt (matplotlib: figures left open are returned as PNG images), and sql(query), which runs one read-only "
+            + "plt (matplotlib: figures left open are returned as PNG images), OUT_DIR (a folder: .csv, .xlsx, .html, "
+            + ".svg, .png, .json, .txt files written to it are listed under artifacts with a key to download), and sql(query), which runs one read-only "
             + "SELECT against the database through the same guard as run_sql and returns a DataFrame "
             + "(pd.read_sql(query, conn) works as well); sql(query, datasource=\"name\") and pd.read_sql(query, "
             + "conns[\"name\"]) query another of the agent's datasources. To return data, assign it to result_df (a DataFrame, a "

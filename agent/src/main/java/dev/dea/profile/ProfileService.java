@@ -4,6 +4,7 @@ import dev.dea.admission.Admission;
 import dev.dea.config.SchemaConfig;
 import dev.dea.db.Database;
 import dev.dea.error.AgentException;
+import dev.dea.execute.StepProgress;
 import dev.dea.schema.DatabaseSchema;
 import dev.dea.schema.SchemaService;
 import dev.dea.schema.TableInfo;
@@ -58,7 +59,16 @@ public final class ProfileService {
 
     /** As {@link #profile(String)}; {@code mode} says whether a large table's distributions may be estimated. */
     public TableProfile profile(String tableName, DistributionMode mode) {
+        return profile(tableName, mode, StepProgress.NONE);
+    }
+
+    /**
+     * As {@link #profile(String, DistributionMode)}, telling {@code progress} of each pass over the
+     * table as it ends (a request that joins a profile another one is computing gets no progress).
+     */
+    public TableProfile profile(String tableName, DistributionMode mode, StepProgress progress) {
         requireNonNull(mode, "mode");
+        requireNonNull(progress, "progress");
         TableInfo table = schema.resolve(tableName);
         String flightKey = mode + " " + table.qualifiedName();
         CompletableFuture<TableProfile> mine = new CompletableFuture<>();
@@ -70,7 +80,7 @@ public final class ProfileService {
             admission.acquire();
             long started = System.nanoTime();
             try {
-                TableProfile profile = profileCounted(table, mode).profile();
+                TableProfile profile = profileCounted(table, mode, progress).profile();
                 mine.complete(profile);
                 return profile;
             } finally {
@@ -105,25 +115,32 @@ public final class ProfileService {
     }
 
     Counted profileCounted(String tableName, DistributionMode mode) {
-        return profileCounted(schema.resolve(tableName), mode);
+        return profileCounted(schema.resolve(tableName), mode, StepProgress.NONE);
     }
 
-    private Counted profileCounted(TableInfo table, DistributionMode mode) {
+    private Counted profileCounted(TableInfo table, DistributionMode mode, StepProgress progress) {
         DatabaseSchema current = schema.schema();
         int[] statements = new int[1];
-        TableProfile profile = db.readOnly(c -> profiler.profile(counting(c, statements), table, current, mode));
+        // Each pass is one statement: when the next one is created, the ones before it are done.
+        Runnable passStarted = () -> {
+            if (statements[0] > 1) {
+                progress.profilePasses(statements[0] - 1, table.columns().size());
+            }
+        };
+        TableProfile profile = db.readOnly(c -> profiler.profile(counting(c, statements, passStarted), table, current, mode));
         log.debug("Profiled {} ({} columns, sampled {}) in {} ms with {} statements", table.qualifiedName(),
                 profile.columns().size(), profile.sampled(), profile.elapsedMs(), statements[0]);
         return new Counted(profile, statements[0]);
     }
 
     /** The connection, counting the statements created on it (each pass runs one per statement object). */
-    private static Connection counting(Connection c, int[] count) {
+    private static Connection counting(Connection c, int[] count, Runnable started) {
         return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     String name = method.getName();
                     if (name.equals("createStatement") || name.equals("prepareStatement")) {
                         count[0]++;
+                        started.run();
                     }
                     try {
                         return method.invoke(c, args);

@@ -1,16 +1,25 @@
 package dev.dea.sandbox;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
-
 import static java.util.Objects.requireNonNull;
 
-/** A file the code produced, today a matplotlib figure rendered as PNG ({@code media_type}, {@code data_base64} on the wire). */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record Artifact(String name, String mediaType, int width, int height, String dataBase64) {
+/**
+ * A checked artifact of a step: a matplotlib figure ({@code source} "figure", always PNG) or a
+ * file the code wrote to OUT_DIR ({@code source} "file"). {@code width} and {@code height} are
+ * read from a PNG's IHDR, 0 for other types. {@code data} is the decoded bytes, not copied:
+ * the array must not be changed by anyone.
+ */
+public record Artifact(String name, String mediaType, String source, int width, int height, byte[] data) {
+    public static final String FIGURE = "figure";
+    public static final String FILE = "file";
+
     public Artifact {
         requireNonNull(name, "name");
         requireNonNull(mediaType, "mediaType");
-        requireNonNull(dataBase64, "dataBase64");
+        requireNonNull(source, "source");
+        requireNonNull(data, "data");
+    }
+
+    public boolean isImage() {
+        return mediaType.startsWith("image/");
     }
 }

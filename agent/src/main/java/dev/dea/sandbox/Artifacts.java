@@ -2,9 +2,7 @@ package dev.dea.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -14,22 +12,20 @@ import static java.util.Objects.requireNonNull;
 /**
  * Checks the artifacts of a runner result before anyone sees them. User code can reach the
  * runner's channel, so an artifact is what a hostile program says it is until proven
- * otherwise: deny by default. Accepted is exactly what the runner produces, a matplotlib
- * figure as PNG: a plain base name ending in {@code .png}, media type {@code image/png},
- * strict base64 of bytes that start with the PNG signature and an IHDR chunk, within the
- * size bounds. Width and height are read from the IHDR, not taken from the message. What
- * is dropped is named (sanitized) in a note the caller appends to the step's stderr.
+ * otherwise: deny by default. Accepted are a matplotlib figure ({@code source} "figure" or
+ * none, as older runners send) as PNG, and a file from OUT_DIR ({@code source} "file") of one
+ * of the types of {@link ArtifactContent#TYPES}: a plain base name whose extension gives
+ * exactly the stated media type, strict base64 of bytes that pass that type's content check
+ * (PNG signature and IHDR, ZIP header, UTF-8, JSON), within the size bounds. A PNG's width and
+ * height are read from its IHDR, not taken from the message. What is dropped is named
+ * (sanitized) in a note the caller appends to the step's stderr.
  */
 final class Artifacts {
     static final int MAX_COUNT = 64;
     static final int MAX_NAME_CHARS = 100;
-    static final String PNG = "image/png";
+    static final String PNG = ArtifactContent.PNG;
     /** Letters, digits, '.', '_', '-'; no separator, no leading dot; ".." is refused separately. */
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    /** Signature, IHDR length and type, width, height, depth, colour, compression, filter, interlace, CRC. */
-    private static final int PNG_MIN_BYTES = 8 + 8 + 13 + 4;
-    private static final int MAX_DIMENSION = 100_000;
 
     /** The accepted artifacts, and one note per dropped one. */
     record Checked(List<Artifact> artifacts, List<String> notes) {
@@ -93,7 +89,7 @@ final class Artifacts {
                     try {
                         data = Base64.getDecoder().decode(encoded.asText());
                         why = data.length > room ? "larger than the " + maxBytes + " bytes allowed for all artifacts"
-                                : pngProblem(data);
+                                : ArtifactContent.problem(a.path("media_type").asText(), data);
                     } catch (IllegalArgumentException e) {
                         why = "data_base64 is not valid base64";
                     }
@@ -104,8 +100,10 @@ final class Artifacts {
                 continue;
             }
             total += data.length;
-            accepted.add(new Artifact(a.path("name").asText(), PNG, readInt(data, 16), readInt(data, 20),
-                    a.path("data_base64").asText()));
+            String type = a.path("media_type").asText();
+            boolean png = PNG.equals(type);
+            accepted.add(new Artifact(a.path("name").asText(), type, source(a),
+                    png ? ArtifactContent.readInt(data, 16) : 0, png ? ArtifactContent.readInt(data, 20) : 0, data));
         }
         return new Checked(accepted, notes);
     }
@@ -137,37 +135,30 @@ final class Artifacts {
         return null;
     }
 
+    private static String source(JsonNode a) {
+        return Artifact.FILE.equals(a.path("source").asText()) ? Artifact.FILE : Artifact.FIGURE;
+    }
+
     private static String typeProblem(JsonNode a) {
         JsonNode type = a.path("media_type");
-        if (!type.isTextual() || !PNG.equals(type.asText())) {
+        JsonNode source = a.path("source");
+        if (!source.isMissingNode() && !(source.isTextual()
+                && (Artifact.FILE.equals(source.asText()) || Artifact.FIGURE.equals(source.asText())))) {
+            return "source " + (source.isTextual() ? quote(source.asText()) : "of the wrong type")
+                    + " is neither figure nor file";
+        }
+        boolean figure = !Artifact.FILE.equals(source.asText());
+        if (!type.isTextual() || (figure ? !PNG.equals(type.asText()) : !ArtifactContent.TYPES.containsValue(type.asText()))) {
             return "media type " + (type.isTextual() ? quote(type.asText()) : "missing") + " is not allowed (only "
-                    + PNG + ")";
+                    + (figure ? PNG + " for a figure" : String.join(", ", new java.util.TreeSet<>(
+                    ArtifactContent.TYPES.values()))) + ")";
         }
-        if (!a.path("name").asText().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
-            return "the name does not end in .png";
-        }
-        return null;
-    }
-
-    /** Why {@code data} is not a PNG with a sane IHDR, or null. */
-    static String pngProblem(byte[] data) {
-        if (data.length < PNG_MIN_BYTES || !Arrays.equals(data, 0, 8, PNG_SIGNATURE, 0, 8)) {
-            return "the data is not a PNG (no PNG signature)";
-        }
-        if (readInt(data, 8) != 13 || !"IHDR".equals(new String(data, 12, 4, StandardCharsets.ISO_8859_1))) {
-            return "the data is not a PNG (no IHDR chunk first)";
-        }
-        int width = readInt(data, 16);
-        int height = readInt(data, 20);
-        if (width <= 0 || height <= 0 || width > MAX_DIMENSION || height > MAX_DIMENSION) {
-            return "the PNG's size " + Integer.toUnsignedString(width) + "x" + Integer.toUnsignedString(height)
-                    + " is out of range";
+        String expected = ArtifactContent.typeOf(a.path("name").asText());
+        if (!type.asText().equals(expected)) {
+            return "the name's extension does not match " + type.asText()
+                    + (PNG.equals(type.asText()) ? " (the name does not end in .png)" : "");
         }
         return null;
-    }
-
-    private static int readInt(byte[] b, int at) {
-        return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
     }
 
     /** The untrusted name, printable and short enough for a note. */

@@ -16,7 +16,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -66,17 +65,8 @@ public final class DockerSandboxes implements SandboxBackend {
         this.config = requireNonNull(config, "config");
         this.engine = new DockerEngine(config, instanceId, SandboxBackend.ownerOf(cacheDirectory));
         String shortId = instanceId.substring(0, 8);
-        this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "sandbox-docker-watchdog-" + shortId);
-            t.setDaemon(true);
-            return t;
-        });
-        watchdog.setRemoveOnCancelPolicy(true);
-        this.remover = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sandbox-docker-remover-" + shortId);
-            t.setDaemon(true);
-            return t;
-        });
+        this.watchdog = Daemons.watchdog("sandbox-docker-watchdog-" + shortId);
+        this.remover = Daemons.single("sandbox-docker-remover-" + shortId);
         LIVE_INSTANCES.add(instanceId);
         tryReap();
         // An engine restart leaves exited containers whose removal failed while it was down: reap them as soon

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -85,17 +84,8 @@ public final class SandboxService implements AutoCloseable {
         String shortId = backend.instanceId().substring(0, Math.min(8, backend.instanceId().length()));
         // A slot-holder may wait for its sandbox as long as an execution may take.
         this.admission = new Admission("sandbox", config.maxConcurrent(), config.queueSize(), config.timeout().plus(STARTUP_LIMIT));
-        this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "sandbox-watchdog-" + shortId);
-            t.setDaemon(true);
-            return t;
-        });
-        watchdog.setRemoveOnCancelPolicy(true);
-        this.remover = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sandbox-remover-" + shortId);
-            t.setDaemon(true);
-            return t;
-        });
+        this.watchdog = Daemons.watchdog("sandbox-watchdog-" + shortId);
+        this.remover = Daemons.single("sandbox-remover-" + shortId);
         log.info("Sandbox service {} ready: image {}, runtime {}, timeout {}, memory {} MB, cpus {}, {} slots + {} "
                 + "queued, {} warm", backend.instanceId(), config.image(), backend.runtime(), config.timeout(),
                 config.memoryMb(), config.cpus(), config.maxConcurrent(), config.queueSize(), config.poolSize());

@@ -231,7 +231,7 @@ class ArrowExportIT {
                 SELECT id, i8, f8, t, num, d, ts, tstz, tm, jsb, bin, int_arr, '😀𝄞'::text AS emoji
                 FROM all_kinds WHERE id IN (1, 2, 3, 4, 10) ORDER BY id""");
         var step = agent.post("/execute-on-data", JSON.writeValueAsString(Map.of(
-                "code", "result_df = input_data['prev']", "cache_keys", Map.of("prev", sqlKey))));
+                "code", "result_df = input_data['prev']", "cache_keys", Map.of("prev", sqlKey), "exact_decimals", true)));
         assertThat(step.status()).as(step.body()).isEqualTo(200);
         Read r = read(step.json().path("cache_key").asText());
         assertThat(r.col("id")).hasSize(5);

@@ -130,6 +130,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void keepsArtifactsUpTo1GbUnlessArtifactsMaxBytesSaysOtherwiseButNotBelowOneStep() {
+        assertThat(ConfigLoader.load(db(Map.of())).cache().artifactsMaxBytes()).isEqualTo(1L << 30);
+        assertThat(ConfigLoader.load(db(Map.of("ARTIFACTS_MAX_BYTES", "64MB"))).cache().artifactsMaxBytes())
+                .isEqualTo(64L << 20);
+        assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("ARTIFACTS_MAX_BYTES", "1MB"))))
+                .hasMessageContaining("ARTIFACTS_MAX_BYTES must be at least");
+    }
+
+    @Test
     void limitsTheCacheTo100000FramesUnlessCacheMaxFramesSaysOtherwise() {
         assertThat(ConfigLoader.load(db(Map.of())).cache().maxFrames()).isEqualTo(100_000);
         assertThat(ConfigLoader.load(db(Map.of("CACHE_MAX_FRAMES", "5000"))).cache().maxFrames()).isEqualTo(5_000);

@@ -271,6 +271,32 @@ class McpIT {
     }
 
     @Test
+    void filesWrittenToOutDirAreListedByKeyWhileOnlyFiguresAreImageContent() {
+        var result = call("run_python", Map.of("code",
+                "pd.DataFrame({'a': [1]}).to_csv(OUT_DIR + '/out.csv', index=False)\nplt.plot([1, 2])"));
+        JsonNode body = ok(result);
+        assertThat(body.path("figures")).hasSize(1);
+        JsonNode csv = body.path("artifacts").get(1);
+        assertThat(csv.path("name").asText()).isEqualTo("out.csv");
+        assertThat(csv.path("media_type").asText()).isEqualTo("text/csv");
+        assertThat(csv.path("size_bytes").asLong()).isEqualTo("a\n1\n".length());
+        assertThat(csv.path("source").asText()).isEqualTo("file");
+        assertThat(agent.get("/artifacts/" + csv.path("key").asText()).body()).isEqualTo("a\n1\n");
+        assertThat(result.content().stream().filter(c -> c instanceof McpSchema.ImageContent)).hasSize(1);
+    }
+
+    @Test
+    void aFigureTooLargeToInlineStillComesBackAsImageContent() {
+        var result = call("run_python", Map.of("code",
+                "fig = plt.figure(figsize=(8, 8), dpi=100)\nplt.imshow(np.random.default_rng(1).random((800, 800, 3)))"));
+        JsonNode figure = ok(result).path("artifacts").get(0);
+        assertThat(figure.path("size_bytes").asLong()).isGreaterThan(256 * 1024);
+        var image = (McpSchema.ImageContent) result.content().stream()
+                .filter(c -> c instanceof McpSchema.ImageContent).findFirst().orElseThrow();
+        assertThat(java.util.Base64.getDecoder().decode(image.data())).hasSize((int) figure.path("size_bytes").asLong());
+    }
+
+    @Test
     void executionsAreAuditedWithTheRequestIdAndCaller() throws Exception {
         String requestId = "mcp-audit-" + UUID.randomUUID();
         NEXT_REQUEST_ID.set(requestId);

@@ -104,6 +104,12 @@ class JobsIT {
         assertThat(job.get("status").asText()).isEqualTo("succeeded");
         assertThat(job.get("kind").asText()).isEqualTo("profile");
         assertThat(job.get("result").toString()).contains("\"price\"");
+        // The profile's passes over the table, each one covering all three columns, before the result.
+        List<Event> events = stream(agent, accepted.json().get("job_id").asText(), null);
+        List<Event> progress = events.stream().filter(e -> e.name().equals("progress")).toList();
+        assertThat(progress).as(events.toString()).isNotEmpty();
+        assertThat(progress.getFirst().data()).isEqualTo("{\"passes_done\":1,\"columns\":3}");
+        assertThat(events.getLast().name()).isEqualTo("result");
     }
 
     @Test

@@ -9,7 +9,7 @@ import dev.dea.execute.ExecutionResult;
 import dev.dea.execute.ResultColumn;
 import dev.dea.frame.ColumnKind;
 import dev.dea.frame.FrameJson;
-import dev.dea.sandbox.Artifact;
+import dev.dea.execute.ResultArtifact;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -45,12 +45,22 @@ class CompactResultsTest {
     }
 
     @Test
-    void pythonOutputIsCutAndFiguresAreListedWithoutTheirData() {
+    void pythonOutputIsCutAndArtifactsAreListedByKeyWithoutTheirData() {
+        String key = "0b7e2c1a-4f3d-4c2b-9a8e-1d2c3b4a5f60";
         var py = new ExecutionResult.PythonOutput("x".repeat(CompactResults.MAX_OUTPUT_CHARS + 10), "", false, false,
-                List.of(new Artifact("figure_1.png", "image/png", 200, 150, "iVBORw0KGgo=")));
+                List.of(new ResultArtifact(key, "figure_1.png", "image/png", 8, "/artifacts/" + key, "figure",
+                                Optional.of(200), Optional.of(150), Optional.of("iVBORw0KGgo=")),
+                        new ResultArtifact(key.replace('0', '1'), "out.csv", "text/csv", 4, "/artifacts/x", "file",
+                                Optional.empty(), Optional.empty(), Optional.empty())));
         JsonNode out = compact.execution(result(List.of(), Optional.of(py)));
         assertThat(out.path("stdout").asText()).endsWith("…[+10 chars]");
+        assertThat(out.path("figures")).hasSize(1);
         assertThat(out.path("figures").get(0).path("width").asInt()).isEqualTo(200);
+        assertThat(out.path("artifacts")).hasSize(2);
+        assertThat(out.path("artifacts").get(1).path("name").asText()).isEqualTo("out.csv");
+        assertThat(out.path("artifacts").get(1).path("media_type").asText()).isEqualTo("text/csv");
+        assertThat(out.path("artifacts").get(1).path("size_bytes").asLong()).isEqualTo(4);
+        assertThat(out.path("artifacts").get(0).path("key").asText()).isEqualTo(key);
         assertThat(out.toString()).doesNotContain("iVBORw0KGgo");
     }
 

@@ -22,8 +22,8 @@ class ToolCatalogTest {
 
     @Test
     void argumentsAreTheSchemasProperties() {
-        assertThat(ToolCatalog.arguments("run_python_on_frames")).containsExactlyInAnyOrder("code", "cache_keys", "preview_rows");
-        assertThat(ToolCatalog.arguments("describe_schema")).containsExactly("table");
+        assertThat(ToolCatalog.arguments("run_python_on_frames")).containsExactlyInAnyOrder("code", "cache_keys", "input_data", "preview_rows");
+        assertThat(ToolCatalog.arguments("describe_schema")).containsExactlyInAnyOrder("table", "datasource");
     }
 
     @Test

@@ -149,4 +149,50 @@ class ArtifactsTest {
         assertThat(c.appendNotes("")).startsWith("[agent] dropped artifact \"a/b.png\"");
         assertThat(check().appendNotes("same")).isEqualTo("same");
     }
+
+    private static ObjectNode file(String name, String type, byte[] data) {
+        return JSON.createObjectNode().put("name", name).put("media_type", type).put("source", "file")
+                .put("data_base64", b64(data));
+    }
+
+    private static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    @Test
+    void filesOfEveryAllowedTypeAreKeptWithTheirBytesAndSource() {
+        byte[] csv = "a,b\n1,2\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] xlsx = {'P', 'K', 3, 4, 20, 0, 0, 0};
+        Artifacts.Checked c = check(file("out.csv", "text/csv", csv), file("t.xlsx", XLSX, xlsx),
+                file("r.html", "text/html", "<h1>é</h1>".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                file("d.svg", "image/svg+xml", "<svg/>".getBytes()), file("p.png", "image/png", png(3, 4, 0)),
+                file("x.json", "application/json", "{\"a\": [1, 2]}".getBytes()), file("n.txt", "text/plain", new byte[0]));
+        assertThat(c.notes()).isEmpty();
+        assertThat(c.artifacts()).extracting(Artifact::name)
+                .containsExactly("out.csv", "t.xlsx", "r.html", "d.svg", "p.png", "x.json", "n.txt");
+        assertThat(c.artifacts()).allSatisfy(a -> assertThat(a.source()).isEqualTo("file"));
+        assertThat(c.artifacts().get(0).data()).isEqualTo(csv);
+        assertThat(c.artifacts().get(4).width()).isEqualTo(3);
+        assertThat(c.artifacts().get(0).width()).isZero();
+    }
+
+    @Test
+    void fileContentMustMatchItsType() {
+        dropped(file("t.xlsx", XLSX, "not a zip".getBytes()), "no ZIP header");
+        dropped(file("out.csv", "text/csv", new byte[] {'a', (byte) 0xff, 'b'}), "not UTF-8");
+        dropped(file("x.json", "application/json", "{\"a\": ".getBytes()), "not valid JSON");
+        dropped(file("x.json", "application/json", "1 2".getBytes()), "more than one value");
+        dropped(file("p.png", "image/png", "GIF89a but long enough to pass the size check".getBytes()), "not a PNG");
+    }
+
+    @Test
+    void fileTypesOutsideTheAllowListOrNotMatchingTheNameAreDropped() {
+        dropped(file("a.exe", "application/octet-stream", new byte[] {1}), "is not allowed");
+        dropped(file("a.txt", "text/csv", "x".getBytes()), "extension does not match text/csv");
+        dropped(file("a.csv.exe", "text/csv", "x".getBytes()), "extension does not match");
+        dropped((ObjectNode) file("a.csv", "text/csv", "x".getBytes()).put("source", "disk"), "neither figure nor file");
+    }
+
+    @Test
+    void aFigureMustStillBeAPng() {
+        dropped(artifact("x.csv", "text/csv", b64("a".getBytes())), "only image/png for a figure");
+    }
 }

@@ -80,6 +80,16 @@ class MySqlProfileBench {
                 double secondPass = (System.nanoTime() - d0) / 1e6;
                 System.out.printf("%nBENCH first pass (aggregate, full table): %.1f ms; distribution statement "
                         + "(%s sample): %.1f ms%n", firstPass, sample.method().orElse("none"), secondPass);
+                // The knob that trades exact first-pass statistics for time: sample above 500,000 rows.
+                MySqlTableProfiler sampling = new MySqlTableProfiler(new SchemaConfig(Duration.ofMinutes(5), 500_000,
+                        100_000, 2, 500_000));
+                List<Double> sampledRuns = new ArrayList<>();
+                TableProfile sampledProfile = null;
+                for (int i = 0; i < RUNS; i++) {
+                    long t0 = System.nanoTime();
+                    sampledProfile = sampling.profile(c, table, schema, DistributionMode.AUTO);
+                    sampledRuns.add((System.nanoTime() - t0) / 1e6);
+                }
                 List<Double> exact = new ArrayList<>();
                 TableProfile exactProfile = null;
                 for (int i = 0; i < 1; i++) {
@@ -95,6 +105,9 @@ class MySqlProfileBench {
                 System.out.printf("BENCH full scan (median of %d): %.1f ms %s%n", RUNS, scanMs, scans);
                 System.out.printf("BENCH profile, defaults (median of %d): %.1f ms %s = %.2fx%n", RUNS, profileMs,
                         profiles, profileMs / scanMs);
+                System.out.printf("BENCH profile, PROFILE_SAMPLE_ABOVE_ROWS=500000 (median of %d): %.1f ms %s = %.2fx, "
+                        + "sampled=%s, sample=%s%n", RUNS, median(sampledRuns), sampledRuns, median(sampledRuns) / scanMs,
+                        sampledProfile.sampled(), sampledProfile.sample());
                 System.out.printf("BENCH profile, ?distribution=exact (one run): %.1f ms %s = %.2fx, sampled=%s%n",
                         exactMs, exact, exactMs / scanMs, exactProfile.sampled());
                 assertThat(last.rowCount()).isPositive();
