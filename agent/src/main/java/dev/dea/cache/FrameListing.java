@@ -29,7 +29,7 @@ public final class FrameListing {
     static final int FIRST_LINE_MAX_CHARS = 200;
 
     /** What a frame's provenance kind may be: the values the kind filter takes. */
-    public static final List<String> KINDS = List.of("sql", "python", "upload");
+    public static final List<String> KINDS = List.of("sql", "python", "upload", "inline");
 
     private FrameListing() {
     }

@@ -39,8 +39,8 @@ final class FrameRoutes {
                 .description("Listing uses no frame: the LRU order and the expiry stay as they were. A frame's code shows "
                         + "as its first line; GET /frames/{key} has all of it. Page with `cursor` = the previous page's "
                         + "`next_cursor`.")
-                .queryParam("kind", "What produced the frame: sql, python or upload (POST /frames)", SchemaRef.inline(
-                        "{\"type\": \"string\", \"enum\": [\"sql\", \"python\", \"upload\"]}"))
+                .queryParam("kind", "What produced the frame: sql, python, upload (POST /frames) or inline (input_data of a request)", SchemaRef.inline(
+                        "{\"type\": \"string\", \"enum\": [\"sql\", \"python\", \"upload\", \"inline\"]}"))
                 .queryParam("parent", "Only frames computed from this cache key", key)
                 .queryParam("limit", "Page size", SchemaRef.inline("{\"type\": \"integer\", \"minimum\": 1, \"maximum\": "
                         + FrameListing.MAX_LIMIT + ", \"default\": " + FrameListing.DEFAULT_LIMIT + "}"))
