@@ -3,6 +3,7 @@ package dev.dea.http;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import dev.dea.jobs.JobRecord;
+import dev.dea.jobs.JobList;
 import dev.dea.jobs.JobService;
 import dev.dea.openapi.ApiContent;
 import dev.dea.openapi.ApiOperation;
@@ -54,6 +55,23 @@ final class JobRoutes {
     }
 
     void register(ApiRoutes api) {
+        api.add(ApiOperation.get("/jobs").tag(JOBS)
+                .summary("The jobs the agent keeps records of, newest first, without their results")
+                .description("Records are kept as docs/jobs.md says (retention by age and count); GET /jobs/{id} has a "
+                        + "job's result or error. Page with `cursor` = the previous page's `next_cursor`.")
+                .queryParam("status", "queued, running, succeeded, failed, cancelled or interrupted", SchemaRef.inline(
+                        "{\"type\": \"string\", \"enum\": [\"queued\", \"running\", \"succeeded\", \"failed\", "
+                                + "\"cancelled\", \"interrupted\"]}"))
+                .queryParam("kind", "execute, execute-on-data or profile", SchemaRef.inline(
+                        "{\"type\": \"string\", \"enum\": [\"execute\", \"execute-on-data\", \"profile\"]}"))
+                .queryParam("limit", "Page size", SchemaRef.inline("{\"type\": \"integer\", \"minimum\": 1, \"maximum\": "
+                        + JobList.MAX_LIMIT + ", \"default\": " + JobList.DEFAULT_LIMIT + "}"))
+                .queryParam("cursor", "The previous page's next_cursor", ID)
+                .ok("One page of jobs", SchemaRef.written("JobPage", """
+                        {"type": "object", "required": ["jobs"], "properties": {
+                          "jobs": {"type": "array", "items": {"$ref": "#/components/schemas/Job"}},
+                          "next_cursor": {"type": "string"}}}"""))
+                .errors(ErrorType.VALIDATION_ERROR).build(), this::list);
         api.add(ApiOperation.get("/jobs/{id}").tag(JOBS)
                 .summary("A job's status, and its result or error once it ended")
                 .pathParam("id", ID_DESCRIPTION, ID)
@@ -84,6 +102,11 @@ final class JobRoutes {
                 .headerParam("Last-Event-ID", "Resume after this event id", SchemaRef.inline("{\"type\": \"integer\", \"minimum\": 0}"))
                 .response(200, "The event stream", new ApiContent("text/event-stream", SchemaRef.inline("{\"type\": \"string\"}")))
                 .errors(ErrorType.NOT_FOUND, ErrorType.VALIDATION_ERROR).build(), this::events);
+    }
+
+    void list(Context ctx) {
+        ctx.json(jobs.list(JobList.Query.parse(ctx.queryParam("status"), ctx.queryParam("kind"), ctx.queryParam("limit"),
+                ctx.queryParam("cursor"))));
     }
 
     void get(Context ctx) {

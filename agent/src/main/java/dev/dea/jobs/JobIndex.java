@@ -27,7 +27,8 @@ final class JobIndex {
 
     static final long MAX_TOTAL_BYTES = 1L << 30;
 
-    private record Entry(Optional<Instant> endedAt, long bytes) {
+    /** {@code summary}: the record as it was last written, without its result or error (GET /jobs). */
+    private record Entry(Optional<Instant> endedAt, long bytes, JobRecord summary) {
     }
 
     private final Duration retention;
@@ -50,8 +51,12 @@ final class JobIndex {
     }
 
     /** A job queued ({@code endedAt} empty) or ended, its record {@code size} bytes; the bounds are enforced at once. */
-    synchronized void add(String id, Optional<Instant> endedAt, long size) {
-        Entry before = records.put(id, new Entry(endedAt, size));
+    /** {@code record} queued (not finished) or ended, written in {@code size} bytes; the bounds are enforced at once. */
+    synchronized void add(JobRecord record, long size) {
+        String id = record.jobId();
+        Optional<Instant> endedAt = record.status().finished()
+                ? Optional.of(record.finishedAt().map(Instant::parse).orElse(Instant.now())) : Optional.empty();
+        Entry before = records.put(id, new Entry(endedAt, size, record.withoutPayload()));
         bytes += size;
         if (before != null) {
             bytes -= before.bytes();
@@ -69,6 +74,11 @@ final class JobIndex {
             bytes -= records.remove(e.id()).bytes();
             store.delete(e.id());
         }
+    }
+
+    /** Every known job's summary, in no order. */
+    synchronized java.util.List<JobRecord> summaries() {
+        return records.values().stream().map(Entry::summary).toList();
     }
 
     synchronized int size() {

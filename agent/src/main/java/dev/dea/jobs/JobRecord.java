@@ -45,6 +45,12 @@ public record JobRecord(String jobId, JobStatus status, String kind, Optional<St
         requireNonNull(error, "error");
     }
 
+    /** The record without its result or error: what a listing shows. */
+    JobRecord withoutPayload() {
+        return new JobRecord(jobId, status, kind, language, datasource, table, requestId, createdAt, startedAt,
+                finishedAt, Optional.empty(), Optional.empty());
+    }
+
     JobRecord started(Instant at) {
         return new JobRecord(jobId, JobStatus.RUNNING, kind, language, datasource, table, requestId, createdAt,
                 Optional.of(at.toString()), finishedAt, result, error);

@@ -119,6 +119,14 @@ public final class JobService implements AutoCloseable {
         return submit(record, progress -> profiles.profile(datasource, table, mode, progress), Optional.empty());
     }
 
+    /** A page of the jobs, newest first, their live status; results only through {@link #get}. */
+    public JobList.Page list(JobList.Query query) {
+        java.util.Map<String, JobRecord> current = new java.util.HashMap<>();
+        index.summaries().forEach(r -> current.put(r.jobId(), r));
+        live.values().forEach(j -> current.put(j.id, j.record().withoutPayload()));
+        return JobList.page(current.values(), query);
+    }
+
     /** The job's record, live or from disk; NOT_FOUND otherwise. */
     public JobRecord get(String id) {
         Job job = live.get(id);
@@ -221,7 +229,7 @@ public final class JobService implements AutoCloseable {
             throw Admission.rejection("job", "all " + config.maxConcurrent() + " job slots are busy and the job queue ("
                     + config.queueSize() + ") is full", 1);
         }
-        index.add(job.id, Optional.empty(), size);
+        index.add(record, size);
         log.info("Job {} queued ({} {}, request {})", job.id, record.kind(), record.language().orElse(""), record.requestId());
         return record;
     }
@@ -271,7 +279,7 @@ public final class JobService implements AutoCloseable {
         long size = store.write(done, job.events.history());
         job.events.end(status.finalEvent(), json(done));
         live.remove(job.id);
-        index.add(job.id, Optional.of(clock.instant()), size);
+        index.add(done, size);
         log.info("Job {} {}", job.id, status.wire());
     }
 
@@ -289,7 +297,7 @@ public final class JobService implements AutoCloseable {
                 store.write(r, stored.get().events());
                 interrupted++;
             }
-            index.add(id, Optional.of(r.finishedAt().map(Instant::parse).orElse(now)), store.bytes(id));
+            index.add(r, store.bytes(id));
         }
         index.prune();
         if (interrupted > 0) {

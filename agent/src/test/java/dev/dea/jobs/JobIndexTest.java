@@ -22,14 +22,14 @@ class JobIndexTest {
         JobStore store = new JobStore(dir, FrameJson.newMapper());
         JobIndex index = new JobIndex(Duration.ofHours(24), 3, store);
         String running = stored(store);
-        index.add(running, Optional.empty(), 10);
+        index.add(record(running, Optional.empty()), 10);
         Instant now = Instant.now();
         String oldest = stored(store);
         String middle = stored(store);
         String newest = stored(store);
-        index.add(middle, Optional.of(now.minusSeconds(20)), 10);
-        index.add(oldest, Optional.of(now.minusSeconds(30)), 10);
-        index.add(newest, Optional.of(now.minusSeconds(10)), 10);
+        index.add(record(middle, Optional.of(now.minusSeconds(20))), 10);
+        index.add(record(oldest, Optional.of(now.minusSeconds(30))), 10);
+        index.add(record(newest, Optional.of(now.minusSeconds(10))), 10);
         assertThat(store.ids()).containsExactlyInAnyOrder(running, middle, newest);
         assertThat(index.size()).isEqualTo(3);
     }
@@ -40,8 +40,8 @@ class JobIndexTest {
         JobIndex index = new JobIndex(Duration.ofHours(24), 100, store);
         String old = stored(store);
         String recent = stored(store);
-        index.add(old, Optional.of(Instant.now().minus(Duration.ofHours(25))), 10);
-        index.add(recent, Optional.of(Instant.now().minus(Duration.ofHours(23))), 10);
+        index.add(record(old, Optional.of(Instant.now().minus(Duration.ofHours(25)))), 10);
+        index.add(record(recent, Optional.of(Instant.now().minus(Duration.ofHours(23)))), 10);
         assertThat(store.ids()).containsExactly(recent);
     }
 
@@ -53,12 +53,12 @@ class JobIndexTest {
         String first = stored(store);
         String second = stored(store);
         String third = stored(store);
-        index.add(first, Optional.of(now.minusSeconds(3)), 100);
-        index.add(second, Optional.of(now.minusSeconds(2)), 100);
-        index.add(third, Optional.of(now.minusSeconds(1)), 100);
+        index.add(record(first, Optional.of(now.minusSeconds(3))), 100);
+        index.add(record(second, Optional.of(now.minusSeconds(2))), 100);
+        index.add(record(third, Optional.of(now.minusSeconds(1))), 100);
         assertThat(store.ids()).containsExactlyInAnyOrder(second, third);
         // A record rewritten with another size counts once, at its new size.
-        index.add(third, Optional.of(now.minusSeconds(1)), 50);
+        index.add(record(third, Optional.of(now.minusSeconds(1))), 50);
         assertThat(store.ids()).containsExactlyInAnyOrder(second, third);
     }
 
@@ -78,5 +78,12 @@ class JobIndexTest {
                 "req", Instant.now().toString(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         store.write(r, List.of(new JobEvent(1, "queued", "{}")));
         return id;
+    }
+
+    /** A job's record: finished at {@code endedAt}, or running when it is empty. */
+    private static JobRecord record(String id, Optional<Instant> endedAt) {
+        return new JobRecord(id, endedAt.isPresent() ? JobStatus.SUCCEEDED : JobStatus.RUNNING, "execute",
+                Optional.of("sql"), Optional.empty(), Optional.empty(), "req", "2026-12-05T08:00:00Z",
+                Optional.empty(), endedAt.map(Instant::toString), Optional.empty(), Optional.empty());
     }
 }

@@ -113,6 +113,26 @@ class JobsIT {
     }
 
     @Test
+    void theJobsAreListedNewestFirstWithoutResultsFilteredAndPaged() throws Exception {
+        String first = submit(agent, "/execute", "{\"language\":\"sql\",\"code\":\"SELECT 1 AS a\"}").json().get("job_id").asText();
+        awaitEnd(agent, first);
+        String second = submit(agent, "/execute", "{\"language\":\"sql\",\"code\":\"SELECT 2 AS b\"}").json().get("job_id").asText();
+        awaitEnd(agent, second);
+        JsonNode page = agent.get("/jobs?kind=execute&limit=1").json();
+        assertThat(page.get("jobs")).hasSize(1);
+        assertThat(page.get("jobs").get(0).get("job_id").asText()).isEqualTo(second);
+        assertThat(page.get("jobs").get(0).has("result")).as("results only through GET /jobs/{id}").isFalse();
+        assertThat(page.get("jobs").get(0).get("status").asText()).isEqualTo("succeeded");
+        JsonNode next = agent.get("/jobs?kind=execute&limit=1&cursor=" + page.get("next_cursor").asText()).json();
+        assertThat(next.get("jobs").get(0).get("job_id").asText()).isEqualTo(first);
+        assertThat(agent.get("/jobs?status=succeeded&limit=500").json().get("jobs").toString()).contains(first, second);
+        assertThat(agent.get("/jobs?status=queued").json().get("jobs").toString()).doesNotContain(first);
+        AgentHarness.Reply bad = agent.get("/jobs?status=done&limit=0");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("status", "limit");
+    }
+
+    @Test
     void anUnknownJobIs404() {
         assertThat(agent.get("/jobs/00000000-0000-0000-0000-000000000000").errorType()).isEqualTo("NOT_FOUND");
         assertThat(agent.get("/jobs/..%2F..%2Fetc%2Fpasswd").status()).isEqualTo(404);

@@ -1,0 +1,122 @@
+package dev.dea.jobs;
+
+import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * {@code GET /jobs}: the jobs whose records the agent keeps (docs/jobs.md, "Records and
+ * restarts"), newest first, without their results ({@code GET /jobs/{id}} has them).
+ */
+public final class JobList {
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 500;
+    // Instants, not their text: Instant.toString drops trailing zeros of the fraction, so text misorders.
+    private static final Comparator<JobRecord> NEWEST_FIRST = Comparator.comparing((JobRecord r) -> Instant.parse(r.createdAt()))
+            .thenComparing(JobRecord::jobId).reversed();
+
+    private JobList() {
+    }
+
+    /** Filters and the page; {@code after}: the previous page's last job as (created_at, job_id). */
+    public record Query(Optional<JobStatus> status, Optional<String> kind, int limit, Optional<String[]> after) {
+        public Query {
+            requireNonNull(status, "status");
+            requireNonNull(kind, "kind");
+            requireNonNull(after, "after");
+        }
+
+        /** From the query parameters (absent ones null); one VALIDATION_ERROR naming every bad one. */
+        public static Query parse(String status, String kind, String limit, String cursor) {
+            List<String> problems = new ArrayList<>();
+            Optional<JobStatus> s = Optional.empty();
+            if (status != null) {
+                try {
+                    s = Optional.of(JobStatus.parse(status));
+                } catch (IllegalArgumentException e) {
+                    problems.add("status must be one of queued, running, succeeded, failed, cancelled, interrupted; got '"
+                            + abbreviate(status) + "'");
+                }
+            }
+            if (kind != null && !List.of("execute", "execute-on-data", "profile").contains(kind)) {
+                problems.add("kind must be execute, execute-on-data or profile; got '" + abbreviate(kind) + "'");
+            }
+            int size = DEFAULT_LIMIT;
+            if (limit != null) {
+                try {
+                    size = Integer.parseInt(limit);
+                } catch (NumberFormatException e) {
+                    size = -1;
+                }
+                if (size < 1 || size > MAX_LIMIT) {
+                    problems.add("limit must be a whole number from 1 to " + MAX_LIMIT + "; got '" + abbreviate(limit) + "'");
+                }
+            }
+            Optional<String[]> after = Optional.empty();
+            if (cursor != null) {
+                try {
+                    String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
+                    after = parts.length == 2 ? Optional.of(parts) : Optional.empty();
+                } catch (IllegalArgumentException e) {
+                    after = Optional.empty();
+                }
+                if (after.isEmpty()) {
+                    problems.add("cursor is not one this agent gave out (use next_cursor of the previous page)");
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new AgentException(ErrorType.VALIDATION_ERROR, String.join("; ", problems),
+                        Map.of("problems", problems), null);
+            }
+            return new Query(s, Optional.ofNullable(kind), size, after);
+        }
+
+        private static String abbreviate(String v) {
+            return v.length() > 64 ? v.substring(0, 64) + "..." : v;
+        }
+    }
+
+    /** One page; {@code nextCursor} present when more jobs match. */
+    @com.fasterxml.jackson.databind.annotation.JsonNaming(com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_ABSENT)
+    public record Page(List<JobRecord> jobs, Optional<String> nextCursor) {
+    }
+
+    static Page page(Collection<JobRecord> all, Query q) {
+        List<JobRecord> matching = new ArrayList<>();
+        for (JobRecord r : all) {
+            if (q.status().map(st -> st == r.status()).orElse(true) && q.kind().map(r.kind()::equals).orElse(true)
+                    && q.after().map(a -> isAfter(r, a)).orElse(true)) {
+                matching.add(r);
+            }
+        }
+        matching.sort(NEWEST_FIRST);
+        List<JobRecord> page = matching.subList(0, Math.min(q.limit(), matching.size()));
+        Optional<String> next = matching.size() > page.size() ? Optional.of(Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((page.getLast().createdAt() + "|" + page.getLast().jobId()).getBytes(StandardCharsets.UTF_8)))
+                : Optional.empty();
+        return new Page(List.copyOf(page), next);
+    }
+
+    /** Whether {@code r} comes after the cursor's job, newest first. */
+    private static boolean isAfter(JobRecord r, String[] cursor) {
+        int c;
+        try {
+            c = Instant.parse(r.createdAt()).compareTo(Instant.parse(cursor[0]));
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
+        return c < 0 || (c == 0 && r.jobId().compareTo(cursor[1]) < 0);
+    }
+}
