@@ -3,16 +3,12 @@ package dev.dea.cache;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import dev.dea.error.AgentException;
-import dev.dea.error.ErrorType;
+import dev.dea.paging.Paging;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -26,7 +22,6 @@ import static java.util.Objects.requireNonNull;
 public final class FrameListing {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
-    static final int FIRST_LINE_MAX_CHARS = 200;
 
     /** What a frame's provenance kind may be: the values the kind filter takes. */
     public static final List<String> KINDS = List.of("sql", "python", "upload", "inline");
@@ -51,25 +46,12 @@ public final class FrameListing {
             if (parent != null && !FrameKeys.isValid(parent)) {
                 problems.add("parent must be a cache key (a lower-case UUID); got '" + parent + "'");
             }
-            int size = DEFAULT_LIMIT;
-            if (limit != null) {
-                try {
-                    size = Integer.parseInt(limit);
-                } catch (NumberFormatException e) {
-                    size = -1;
-                }
-                if (size < 1 || size > MAX_LIMIT) {
-                    problems.add("limit must be a whole number from 1 to " + MAX_LIMIT + "; got '" + limit + "'");
-                }
-            }
+            int size = Paging.limit(limit, DEFAULT_LIMIT, MAX_LIMIT, problems);
             Optional<Position> after = cursor == null ? Optional.empty() : Position.of(cursor);
             if (cursor != null && after.isEmpty()) {
-                problems.add("cursor is not one this agent gave out (use next_cursor of the previous page)");
+                problems.add(Paging.BAD_CURSOR);
             }
-            if (!problems.isEmpty()) {
-                throw new AgentException(ErrorType.VALIDATION_ERROR, String.join("; ", problems),
-                        Map.of("problems", problems), null);
-            }
+            Paging.check(problems);
             return new Query(Optional.ofNullable(kind), Optional.ofNullable(parent), size, after);
         }
     }
@@ -77,17 +59,13 @@ public final class FrameListing {
     /** A place in the most-recently-used-first order. */
     public record Position(long lastUsedMillis, String key) {
         String cursor() {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((lastUsedMillis + "|" + key).getBytes(StandardCharsets.UTF_8));
+            return Paging.cursor(Long.toString(lastUsedMillis), key);
         }
 
         static Optional<Position> of(String cursor) {
             try {
-                String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-                int bar = text.indexOf('|');
-                return bar < 0 ? Optional.empty()
-                        : Optional.of(new Position(Long.parseLong(text.substring(0, bar)), text.substring(bar + 1)));
-            } catch (IllegalArgumentException e) {
+                return Paging.parts(cursor, 2).map(p -> new Position(Long.parseLong(p.get(0)), p.get(1)));
+            } catch (NumberFormatException e) {
                 return Optional.empty();
             }
         }
@@ -147,10 +125,7 @@ public final class FrameListing {
 
     private static Listed listed(FrameMeta m, FrameIndex.Listed f, Duration ttl) {
         Provenance p = m.provenance();
-        String first = p.source().strip().lines().findFirst().orElse("");
-        if (first.length() > FIRST_LINE_MAX_CHARS) {
-            first = first.substring(0, FIRST_LINE_MAX_CHARS) + "…";
-        }
+        String first = Provenance.firstLine(p.source());
         Instant lastUsed = Instant.ofEpochMilli(f.lastAccess());
         return new Listed(m.key(), m.rowCount(), m.columns().stream().map(ColumnMeta::name).toList(), m.truncated(),
                 f.diskBytes(), m.createdAt().toString(), lastUsed.toString(), lastUsed.plus(ttl).toString(),

@@ -33,6 +33,15 @@ public record Provenance(String kind, String source, List<String> parentKeys, Op
         this(kind, source, parentKeys, requestId, Optional.empty());
     }
 
+    /** A listing shows code by its first line, cut here: it identifies the code, it does not reproduce it. */
+    public static final int FIRST_LINE_MAX_CHARS = 200;
+
+    /** The first non-blank line of {@code code}, at most {@link #FIRST_LINE_MAX_CHARS} characters (then "…"). */
+    public static String firstLine(String code) {
+        String first = code.strip().lines().findFirst().orElse("");
+        return first.length() > FIRST_LINE_MAX_CHARS ? first.substring(0, FIRST_LINE_MAX_CHARS) + "…" : first;
+    }
+
     public static Provenance sql(String sql, Optional<String> requestId) {
         return new Provenance("sql", sql, List.of(), requestId);
     }

@@ -3,6 +3,7 @@ package dev.dea.history;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.audit.AuditEvent;
+import dev.dea.cache.Provenance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +28,6 @@ import java.util.Optional;
 public final class ExecutionHistory {
     private static final Logger log = LoggerFactory.getLogger(ExecutionHistory.class);
     public static final int DEFAULT_CAPACITY = 10_000;
-    /** A first line longer than this is cut: it identifies the code, it does not reproduce it. */
-    static final int FIRST_LINE_MAX_CHARS = 200;
     private static final int SPARE_LINES = 16;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Comparator<HistoryEntry> OLDEST_FIRST = Comparator.comparing(HistoryEntry::time)
@@ -50,7 +49,7 @@ public final class ExecutionHistory {
     /** Adds what the audit trail just recorded. */
     public void record(AuditEvent e) {
         add(new HistoryEntry(e.time(), e.requestId(), e.language(), e.datasource(), e.codeSha256(),
-                showCode ? e.code().map(ExecutionHistory::firstLine) : Optional.empty(), e.outcome(), e.errorType(),
+                showCode ? e.code().map(Provenance::firstLine) : Optional.empty(), e.outcome(), e.errorType(),
                 e.durationMs(), e.rows(), e.cacheKeyWritten(), e.cacheKeysRead(), e.callerAddress()));
     }
 
@@ -156,7 +155,7 @@ public final class ExecutionHistory {
             n.path("cache_keys_read").forEach(k -> parents.add(k.asText()));
             return Optional.of(new HistoryEntry(Instant.parse(n.get("time").asText()), n.path("request_id").asText(""),
                     n.path("language").asText(""), text(n, "datasource"), n.get("code_sha256").asText(),
-                    showCode ? text(n, "code").map(ExecutionHistory::firstLine) : Optional.empty(),
+                    showCode ? text(n, "code").map(Provenance::firstLine) : Optional.empty(),
                     n.path("outcome").asText(""), text(n, "error_type"), n.path("duration_ms").asDouble(),
                     n.path("rows").asLong(), text(n, "cache_key_written"), parents, n.path("caller_address").asText("")));
         } catch (IOException | RuntimeException e) {
@@ -167,10 +166,5 @@ public final class ExecutionHistory {
     private static Optional<String> text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? Optional.empty() : Optional.of(v.asText());
-    }
-
-    static String firstLine(String code) {
-        String first = code.strip().lines().findFirst().orElse("");
-        return first.length() > FIRST_LINE_MAX_CHARS ? first.substring(0, FIRST_LINE_MAX_CHARS) + "…" : first;
     }
 }

@@ -1,15 +1,11 @@
 package dev.dea.history;
 
-import dev.dea.error.AgentException;
-import dev.dea.error.ErrorType;
+import dev.dea.paging.Paging;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -40,8 +36,7 @@ public record HistoryQuery(Optional<Instant> from, Optional<Instant> to, Optiona
         }
 
         String cursor() {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((time + "|" + requestId).getBytes(StandardCharsets.UTF_8));
+            return Paging.cursor(time.toString(), requestId);
         }
     }
 
@@ -69,28 +64,12 @@ public record HistoryQuery(Optional<Instant> from, Optional<Instant> to, Optiona
         if (order != null && !order.equals("asc") && !order.equals("desc")) {
             problems.add("order must be asc or desc; got '" + order + "'");
         }
-        int pageSize = DEFAULT_LIMIT;
-        if (limit != null) {
-            try {
-                pageSize = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                pageSize = -1;
-            }
-            if (pageSize < 1 || pageSize > MAX_LIMIT) {
-                problems.add("limit must be a whole number from 1 to " + MAX_LIMIT + "; got '" + limit + "'");
-            }
+        int pageSize = Paging.limit(limit, DEFAULT_LIMIT, MAX_LIMIT, problems);
+        Optional<Position> after = cursor == null ? Optional.empty() : position(cursor);
+        if (cursor != null && after.isEmpty()) {
+            problems.add(Paging.BAD_CURSOR);
         }
-        Optional<Position> after = Optional.empty();
-        if (cursor != null) {
-            after = position(cursor);
-            if (after.isEmpty()) {
-                problems.add("cursor is not one this agent gave out (use next_cursor of the previous page)");
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new AgentException(ErrorType.VALIDATION_ERROR, String.join("; ", problems),
-                    Map.of("problems", problems), null);
-        }
+        Paging.check(problems);
         return new HistoryQuery(fromTime, toTime, Optional.ofNullable(status), Optional.ofNullable(kind),
                 Optional.ofNullable(datasource), !"asc".equals(order), pageSize, after);
     }
@@ -109,13 +88,8 @@ public record HistoryQuery(Optional<Instant> from, Optional<Instant> to, Optiona
 
     private static Optional<Position> position(String cursor) {
         try {
-            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            int bar = text.indexOf('|');
-            if (bar < 0) {
-                return Optional.empty();
-            }
-            return Optional.of(new Position(Instant.parse(text.substring(0, bar)), text.substring(bar + 1)));
-        } catch (IllegalArgumentException | DateTimeParseException e) {
+            return Paging.parts(cursor, 2).map(p -> new Position(Instant.parse(p.get(0)), p.get(1)));
+        } catch (DateTimeParseException e) {
             return Optional.empty();
         }
     }

@@ -1,16 +1,12 @@
 package dev.dea.jobs;
 
-import dev.dea.error.AgentException;
-import dev.dea.error.ErrorType;
+import dev.dea.paging.Paging;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -30,7 +26,7 @@ public final class JobList {
     }
 
     /** Filters and the page; {@code after}: the previous page's last job as (created_at, job_id). */
-    public record Query(Optional<JobStatus> status, Optional<String> kind, int limit, Optional<String[]> after) {
+    public record Query(Optional<JobStatus> status, Optional<String> kind, int limit, Optional<List<String>> after) {
         public Query {
             requireNonNull(status, "status");
             requireNonNull(kind, "kind");
@@ -46,45 +42,21 @@ public final class JobList {
                     s = Optional.of(JobStatus.parse(status));
                 } catch (IllegalArgumentException e) {
                     problems.add("status must be one of queued, running, succeeded, failed, cancelled, interrupted; got '"
-                            + abbreviate(status) + "'");
+                            + Paging.abbreviate(status) + "'");
                 }
             }
             if (kind != null && !List.of("execute", "execute-on-data", "profile").contains(kind)) {
-                problems.add("kind must be execute, execute-on-data or profile; got '" + abbreviate(kind) + "'");
+                problems.add("kind must be execute, execute-on-data or profile; got '" + Paging.abbreviate(kind) + "'");
             }
-            int size = DEFAULT_LIMIT;
-            if (limit != null) {
-                try {
-                    size = Integer.parseInt(limit);
-                } catch (NumberFormatException e) {
-                    size = -1;
-                }
-                if (size < 1 || size > MAX_LIMIT) {
-                    problems.add("limit must be a whole number from 1 to " + MAX_LIMIT + "; got '" + abbreviate(limit) + "'");
-                }
+            int size = Paging.limit(limit, DEFAULT_LIMIT, MAX_LIMIT, problems);
+            Optional<List<String>> after = cursor == null ? Optional.empty() : Paging.parts(cursor, 2);
+            if (cursor != null && after.isEmpty()) {
+                problems.add(Paging.BAD_CURSOR);
             }
-            Optional<String[]> after = Optional.empty();
-            if (cursor != null) {
-                try {
-                    String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
-                    after = parts.length == 2 ? Optional.of(parts) : Optional.empty();
-                } catch (IllegalArgumentException e) {
-                    after = Optional.empty();
-                }
-                if (after.isEmpty()) {
-                    problems.add("cursor is not one this agent gave out (use next_cursor of the previous page)");
-                }
-            }
-            if (!problems.isEmpty()) {
-                throw new AgentException(ErrorType.VALIDATION_ERROR, String.join("; ", problems),
-                        Map.of("problems", problems), null);
-            }
+            Paging.check(problems);
             return new Query(s, Optional.ofNullable(kind), size, after);
         }
 
-        private static String abbreviate(String v) {
-            return v.length() > 64 ? v.substring(0, 64) + "..." : v;
-        }
     }
 
     /** One page; {@code nextCursor} present when more jobs match. */
@@ -103,20 +75,19 @@ public final class JobList {
         }
         matching.sort(NEWEST_FIRST);
         List<JobRecord> page = matching.subList(0, Math.min(q.limit(), matching.size()));
-        Optional<String> next = matching.size() > page.size() ? Optional.of(Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((page.getLast().createdAt() + "|" + page.getLast().jobId()).getBytes(StandardCharsets.UTF_8)))
-                : Optional.empty();
+        Optional<String> next = matching.size() > page.size()
+                ? Optional.of(Paging.cursor(page.getLast().createdAt(), page.getLast().jobId())) : Optional.empty();
         return new Page(List.copyOf(page), next);
     }
 
     /** Whether {@code r} comes after the cursor's job, newest first. */
-    private static boolean isAfter(JobRecord r, String[] cursor) {
+    private static boolean isAfter(JobRecord r, List<String> cursor) {
         int c;
         try {
-            c = Instant.parse(r.createdAt()).compareTo(Instant.parse(cursor[0]));
+            c = Instant.parse(r.createdAt()).compareTo(Instant.parse(cursor.get(0)));
         } catch (java.time.format.DateTimeParseException e) {
             return false;
         }
-        return c < 0 || (c == 0 && r.jobId().compareTo(cursor[1]) < 0);
+        return c < 0 || (c == 0 && r.jobId().compareTo(cursor.get(1)) < 0);
     }
 }
