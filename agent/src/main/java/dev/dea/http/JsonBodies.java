@@ -131,7 +131,8 @@ final class JsonBodies {
         return cached != null ? new java.io.ByteArrayInputStream(cached) : ctx.req().getInputStream();
     }
 
-    private static void drain(InputStream in) throws IOException {
+    /** Reads and drops up to DRAIN_LIMIT of a refused body, so the client sees the answer rather than a reset. */
+    static void drain(InputStream in) throws IOException {
         // Beyond the drain limit the connection is simply closed: reading gigabytes to be polite is a DoS vector.
         long left = DRAIN_LIMIT;
         byte[] buffer = new byte[64 * 1024];

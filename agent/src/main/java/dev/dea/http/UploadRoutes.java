@@ -67,10 +67,26 @@ final class UploadRoutes {
         FrameMeta meta;
         BodyDeadline deadline = BodyDeadline.start(ctx.req(), bodyTimeout);
         try (deadline; InputStream body = new Arrival(JsonBodies.stream(ctx), deadline)) {
-            meta = uploads.upload(body, ctx.req().getContentLengthLong(), ctx.header("Content-Type"), options,
-                    Optional.of(RequestIds.of(ctx)));
+            try {
+                meta = uploads.upload(body, ctx.req().getContentLengthLong(), ctx.header("Content-Type"), options,
+                        Optional.of(RequestIds.of(ctx)));
+            } catch (AgentException e) {
+                if (e.type() == ErrorType.PAYLOAD_TOO_LARGE) {
+                    drainQuietly(body);
+                }
+                throw e;
+            }
         }
         ctx.status(201).header("Location", "/frames/" + meta.key()).json(frames.description(meta));
+    }
+
+    /** A failed drain only means the client sees a reset instead of the 413 already decided. */
+    private static void drainQuietly(InputStream body) {
+        try {
+            JsonBodies.drain(body);
+        } catch (IOException | RuntimeException e) {
+            // the answer stays the 413
+        }
     }
 
     /**

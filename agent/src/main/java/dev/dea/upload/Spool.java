@@ -26,8 +26,6 @@ import java.util.regex.Pattern;
  * start-up, so a crash leaves nothing behind for long.
  */
 final class Spool {
-    /** Excess read and dropped before a 413, so the client sees the answer rather than a reset. */
-    static final long DRAIN_LIMIT = 8L << 20;
     private static final Pattern BOUNDARY = Pattern.compile("(?i)boundary=(\"([^\"]+)\"|[^;\\s]+)");
     private static final Pattern DISPOSITION_PARAM = Pattern.compile("(?i);\\s*(name|filename)=(\"([^\"]*)\"|[^;\\s]+)");
     private static final int MAX_HEADER_LINE = 8 * 1024;
@@ -46,8 +44,8 @@ final class Spool {
 
     /** Copies the body to a new spool file; 413 beyond the limit. The caller deletes the file. */
     Path copy(InputStream body, long declaredLength) throws IOException {
+        // A 413's body is drained by the HTTP layer, as for every refused body.
         if (declaredLength > maxBytes) {
-            drain(body);
             throw tooLarge();
         }
         Path file = Files.createTempFile(dir, "upload-", ".part");
@@ -58,7 +56,6 @@ final class Spool {
             while ((n = body.read(buffer)) > 0) {
                 total += n;
                 if (total > maxBytes) {
-                    drain(body);
                     throw tooLarge();
                 }
                 out.write(buffer, 0, n);
@@ -202,16 +199,6 @@ final class Spool {
 
     private static AgentException malformed(String problem) {
         return AgentException.validation("The multipart/form-data body is malformed: " + problem);
-    }
-
-    private static void drain(InputStream in) throws IOException {
-        // Beyond the drain limit the connection is simply closed: reading gigabytes to be polite is a DoS vector.
-        long left = DRAIN_LIMIT;
-        byte[] buffer = new byte[64 * 1024];
-        int n;
-        while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
-            left -= n;
-        }
     }
 
     private AgentException tooLarge() {
