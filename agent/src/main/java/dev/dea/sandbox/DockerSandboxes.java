@@ -238,14 +238,8 @@ public final class DockerSandboxes implements SandboxBackend {
             return;
         }
         pool.close();
-        remover.shutdown();
-        try {
-            // Discarded containers first; then the sweep and the client close.
-            remover.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        watchdog.shutdownNow();
+        // Discarded containers first; then the sweep and the client close.
+        Daemons.stop(remover, watchdog);
         int swept = 0;
         try {
             // Containers created but not yet handed out or removed (a launch racing with close) are found by label.

@@ -286,14 +286,8 @@ public final class SandboxService implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        remover.shutdown();
-        try {
-            // Used sandboxes already ended; let their removals finish before the backend's sweep and close.
-            remover.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        watchdog.shutdownNow();
+        // Used sandboxes already ended; let their removals finish before the backend's sweep and close.
+        Daemons.stop(remover, watchdog);
         int left = active.size();
         for (SandboxBackend.Sandbox s : active) {
             s.close();
