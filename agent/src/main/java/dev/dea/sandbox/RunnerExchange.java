@@ -69,6 +69,10 @@ final class RunnerExchange {
     private final FrameCache cache;
     private final SqlCallback sql;
     private final long outputLimitBytes;
+    /** Characters of live output passed on per stream: the runner sends at most the output limit of each. */
+    private final java.util.Map<String, Long> streamed = new java.util.HashMap<>();
+    /** Room for the runner's one truncation marker per stream. */
+    private static final int MARKER_CHARS = 200;
     private final LineReader in;
     private final OutputStream out;
 
@@ -133,8 +137,15 @@ final class RunnerExchange {
         if (!stream.equals("stdout") && !stream.equals("stderr") || !message.path("text").isTextual()) {
             throw new ProtocolException("an output message needs stream stdout|stderr and a text");
         }
+        String text = message.get("text").asText();
+        // Decoded text has at most as many characters as the kept bytes: more is not the runner's capture but code
+        // writing to the channel itself, and is not passed on (the result still says what the capture kept).
+        long total = streamed.merge(stream, (long) text.length(), Long::sum);
+        if (total > outputLimitBytes + MARKER_CHARS) {
+            return;
+        }
         try {
-            job.output().line(stream, message.get("text").asText());
+            job.output().line(stream, text);
         } catch (RuntimeException e) {
             log.warn("A live output listener failed; the step goes on: {}", e.toString());
         }

@@ -95,6 +95,35 @@ class JobsSandboxIT {
         }
     }
 
+    @Test
+    void codeWritingOutputMessagesToTheChannelItselfCannotStreamPastTheOutputLimit() throws Exception {
+        try (AgentHarness agent = AgentHarness.start(TestPostgres.config(TestPostgres.fixture()),
+                Map.of("SANDBOX_TIMEOUT_SECONDS", "60", "SANDBOX_OUTPUT_LIMIT_BYTES", "1000"))) {
+            // The runner's channel is reachable from the code (docs/sandbox-protocol.md, Trust): forge 50 x 100 chars.
+            String code = "import sys\\nch = sys.modules['__main__'].CHANNEL\\nfor i in range(50):\\n"
+                    + "    ch.send({'type': 'output', 'stream': 'stdout', 'text': 'x' * 100})\\nresult_df = 1";
+            AgentHarness.Reply accepted = agent.send(HttpRequest.newBuilder(agent.uri("/execute"))
+                    .header("Authorization", "Bearer " + AgentHarness.TOKEN).header("Prefer", "respond-async")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"language\":\"python\",\"code\":\"" + code + "\"}")).build());
+            assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+            String id = accepted.json().get("job_id").asText();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            String status;
+            while (!(status = agent.get("/jobs/" + id).json().get("status").asText()).equals("succeeded")
+                    && !status.equals("failed")) {
+                assertThat(System.nanoTime()).as("the job ends").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            String events = HttpClient.newHttpClient().send(HttpRequest.newBuilder(agent.uri("/jobs/" + id + "/events"))
+                    .header("Authorization", "Bearer " + AgentHarness.TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            long streamed = events.lines().filter(l -> l.startsWith("data:") && l.contains("\"text\""))
+                    .mapToLong(l -> json(l.substring(5).strip()).get("text").asText().length()).sum();
+            assertThat(streamed).as("forged output past the 1,000-byte limit is not passed on").isBetween(1L, 1_200L);
+        }
+    }
+
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private static JsonNode json(String text) {
