@@ -178,7 +178,7 @@ public final class Main {
                     primary.sqlRunner(), sandbox, new InlineFrames(cache), audit, execution, jobs, lifecycle, metrics, history,
                     artifacts,
                     // Beside the frames, like jobs/: spooled uploads are emptied at start-up.
-                    new Uploads(cache, config.cache().dir().resolve("uploads"), config.httpLimits().uploadMaxBytes()));
+                    new Uploads(cache, audit, config.cache().dir().resolve("uploads"), config.httpLimits().uploadMaxBytes()));
         } catch (RuntimeException e) {
             lifecycle.close();
             throw e;

@@ -15,7 +15,7 @@ import static java.util.Objects.requireNonNull;
  * @param time            when the execution finished
  * @param requestId       the platform's request id
  * @param callerAddress   the remote address the request came from
- * @param language        {@value #SQL} or {@value #PYTHON}
+ * @param language        {@value #SQL}, {@value #PYTHON} or {@value #UPLOAD}
  * @param codeSha256      lowercase hex SHA-256 of the code's UTF-8 bytes ({@link AuditLog#sha256})
  * @param code            the code itself; dropped at write time when the log is configured without code
  * @param tablesTouched   tables the execution read, as qualified names
@@ -33,12 +33,14 @@ public record AuditEvent(Instant time, String requestId, String callerAddress, S
                          Optional<String> cacheKeyWritten, Optional<String> datasource) {
     public static final String SQL = "sql";
     public static final String PYTHON = "python";
+    /** A file sent to {@code POST /frames}; its code is the upload's name. */
+    public static final String UPLOAD = "upload";
     public static final String SUCCESS = "success";
     public static final String REJECTED = "rejected";
     public static final String ERROR = "error";
     public static final String TIMEOUT = "timeout";
 
-    private static final Set<String> LANGUAGES = Set.of(SQL, PYTHON);
+    private static final Set<String> LANGUAGES = Set.of(SQL, PYTHON, UPLOAD);
     private static final Set<String> OUTCOMES = Set.of(SUCCESS, REJECTED, ERROR, TIMEOUT);
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
@@ -56,7 +58,7 @@ public record AuditEvent(Instant time, String requestId, String callerAddress, S
         requireNonNull(cacheKeyWritten, "cacheKeyWritten");
         requireNonNull(datasource, "datasource");
         if (!LANGUAGES.contains(language)) {
-            throw new IllegalArgumentException("language must be sql or python: " + language);
+            throw new IllegalArgumentException("language must be sql, python or upload: " + language);
         }
         if (!OUTCOMES.contains(outcome)) {
             throw new IllegalArgumentException("outcome must be success, rejected, error or timeout: " + outcome);

@@ -26,7 +26,7 @@ public record HistoryQuery(Optional<Instant> from, Optional<Instant> to, Optiona
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
     static final Set<String> STATUSES = Set.of("success", "rejected", "error", "timeout");
-    static final Set<String> KINDS = Set.of("sql", "python");
+    static final Set<String> KINDS = Set.of("sql", "python", "upload");
 
     /** Where a page ended: an entry's time and request id, stable across restarts of the agent. */
     public record Position(Instant time, String requestId) {
@@ -59,7 +59,7 @@ public record HistoryQuery(Optional<Instant> from, Optional<Instant> to, Optiona
             problems.add("status must be one of success, rejected, error, timeout; got '" + status + "'");
         }
         if (kind != null && !KINDS.contains(kind)) {
-            problems.add("kind must be sql or python; got '" + kind + "'");
+            problems.add("kind must be sql, python or upload; got '" + kind + "'");
         }
         if (order != null && !order.equals("asc") && !order.equals("desc")) {
             problems.add("order must be asc or desc; got '" + order + "'");

@@ -34,8 +34,8 @@ final class HistoryRoutes {
                         "{\"type\": \"string\", \"format\": \"date-time\"}"))
                 .queryParam("status", "success, rejected, error or timeout", SchemaRef.inline(
                         "{\"type\": \"string\", \"enum\": [\"success\", \"rejected\", \"error\", \"timeout\"]}"))
-                .queryParam("kind", "sql or python", SchemaRef.inline(
-                        "{\"type\": \"string\", \"enum\": [\"sql\", \"python\"]}"))
+                .queryParam("kind", "sql, python or upload", SchemaRef.inline(
+                        "{\"type\": \"string\", \"enum\": [\"sql\", \"python\", \"upload\"]}"))
                 .queryParam("datasource", "Only executions on this datasource", TEXT)
                 .queryParam("order", "desc (newest first, the default) or asc", SchemaRef.inline(
                         "{\"type\": \"string\", \"enum\": [\"desc\", \"asc\"], \"default\": \"desc\"}"))

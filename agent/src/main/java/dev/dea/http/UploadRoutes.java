@@ -69,7 +69,7 @@ final class UploadRoutes {
         try (deadline; InputStream body = new Arrival(JsonBodies.stream(ctx), deadline)) {
             try {
                 meta = uploads.upload(body, ctx.req().getContentLengthLong(), ctx.header("Content-Type"), options,
-                        Optional.of(RequestIds.of(ctx)));
+                        RequestIds.of(ctx), ctx.ip());
             } catch (AgentException e) {
                 if (e.type() == ErrorType.PAYLOAD_TOO_LARGE) {
                     drainQuietly(body);

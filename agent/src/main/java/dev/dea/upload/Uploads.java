@@ -1,5 +1,7 @@
 package dev.dea.upload;
 
+import dev.dea.audit.AuditEvent;
+import dev.dea.audit.AuditLog;
 import dev.dea.cache.FrameCache;
 import dev.dea.cache.FrameMeta;
 import dev.dea.cache.FrameWriter;
@@ -24,6 +26,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,11 +47,13 @@ public final class Uploads {
     public static final List<String> MEDIA_TYPES = List.copyOf(UploadFormat.accepted());
 
     private final FrameCache cache;
+    private final AuditLog audit;
     private final Spool spool;
 
     /** {@code spoolDir}: private to the uploads, emptied here; {@code maxBytes}: UPLOAD_MAX_BYTES. */
-    public Uploads(FrameCache cache, Path spoolDir, long maxBytes) {
+    public Uploads(FrameCache cache, AuditLog audit, Path spoolDir, long maxBytes) {
         this.cache = requireNonNull(cache, "cache");
+        this.audit = requireNonNull(audit, "audit");
         requireNonNull(spoolDir, "spoolDir");
         try {
             Files.createDirectories(spoolDir);
@@ -68,9 +73,38 @@ public final class Uploads {
      * (null when absent); {@code declaredLength}: its Content-Length, -1 when unknown.
      */
     public FrameMeta upload(InputStream body, long declaredLength, String contentType, UploadOptions options,
-                            Optional<String> requestId) {
+                            String requestId, String callerAddress) {
         requireNonNull(body, "body");
         requireNonNull(options, "options");
+        long started = System.nanoTime();
+        String[] source = {options.name().orElse("(upload)")};
+        try {
+            FrameMeta meta = upload(body, declaredLength, contentType, options, Optional.of(requestId), source);
+            record(requestId, callerAddress, source[0], Optional.empty(), meta.rowCount(), started, Optional.of(meta.key()));
+            return meta;
+        } catch (AgentException e) {
+            try {
+                record(requestId, callerAddress, source[0], Optional.of(e.type().name()), 0, started, Optional.empty());
+            } catch (RuntimeException auditFailure) {
+                e.addSuppressed(auditFailure);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Every upload is in the audit trail like an execution (language {@code upload}): data entering the
+     * cache from outside the databases is as much the security team's business as a query.
+     */
+    private void record(String requestId, String callerAddress, String source, Optional<String> errorType, long rows,
+                        long started, Optional<String> key) {
+        audit.append(new AuditEvent(Instant.now(), requestId, callerAddress, AuditEvent.UPLOAD, AuditLog.sha256(source),
+                Optional.of(source), List.of(), errorType.isPresent() ? AuditEvent.ERROR : AuditEvent.SUCCESS, errorType,
+                rows, Math.round((System.nanoTime() - started) / 10_000.0) / 100.0, List.of(), key, Optional.empty()));
+    }
+
+    private FrameMeta upload(InputStream body, long declaredLength, String contentType, UploadOptions options,
+                             Optional<String> requestId, String[] sourceOut) {
         String type = contentType == null ? "" : contentType;
         boolean multipart = UploadFormat.bare(type).equals(UploadFormat.MULTIPART);
         Optional<UploadFormat> direct = UploadFormat.byMediaType(type);
@@ -102,6 +136,7 @@ public final class Uploads {
             }
             Optional<String> sentName = fileName;
             String source = options.name().or(() -> sentName).orElse("(" + format.label() + " upload)");
+            sourceOut[0] = source;
             return store(file, format, options, new Provenance("upload", source, List.of(), requestId));
         } catch (IOException e) {
             throw AgentException.internal("Could not read the upload", e);

@@ -101,6 +101,34 @@ class UploadsApiIT {
     }
 
     @Test
+    void everyUploadIsInTheAuditTrailAndTheExecutionHistory() {
+        String name = "audited-" + System.nanoTime() + ".csv";
+        var ok = upload("?name=" + name, "text/csv", "a,b\n1,2\n3,4\n");
+        assertThat(ok.status()).as(ok.body()).isEqualTo(201);
+        var refused = upload("?name=" + name + "-bad", "text/csv", "a,b\n1,2,3\n");
+        assertThat(refused.status()).isEqualTo(400);
+
+        JsonNode executions = agent.get("/executions?kind=upload&limit=500").json().path("executions");
+        JsonNode success = null;
+        JsonNode error = null;
+        for (JsonNode e : executions) {
+            String first = e.path("code_first_line").asText();
+            if (first.equals(name)) {
+                success = e;
+            } else if (first.equals(name + "-bad")) {
+                error = e;
+            }
+        }
+        assertThat(success).as(executions.toString()).isNotNull();
+        assertThat(success.path("status").asText()).isEqualTo("success");
+        assertThat(success.path("rows").asLong()).isEqualTo(2);
+        assertThat(success.path("cache_key").asText()).isEqualTo(ok.json().path("cache_key").asText());
+        assertThat(error).as(executions.toString()).isNotNull();
+        assertThat(error.path("status").asText()).isEqualTo("error");
+        assertThat(error.path("error_type").asText()).isEqualTo("VALIDATION_ERROR");
+    }
+
+    @Test
     void tsvAndATypesOverrideAndNoHeader() {
         var r = upload("?types=" + URLEncoder.encode("column_1:string,column_2:decimal", StandardCharsets.UTF_8)
                 + "&header=false", "text/tab-separated-values", "007\t1.10\n008\t2.25\n");
