@@ -1,9 +1,9 @@
 """Sandbox runner: serve exactly one execute request of the data execution agent.
 
-Protocol: docs/sandbox-protocol.md. In short: newline-delimited JSON on the private
-protocol channel (stdin/stdout as the agent sees them); `ready` once pandas is imported
-(the warm pool waits for it), one `execute` with its input rows, any number of
-`sql`/`sql_result` round trips, one `result` with the result rows; then exit.
+Protocol: docs/sandbox-protocol.md. In short: JSON lines on the private protocol channel
+(stdin/stdout as the agent sees them), frames as raw column buffers right after their line;
+`ready` once pandas is imported (the warm pool waits for it), one `execute` with its input
+frames, any number of `sql`/`sql_result` round trips, one `result` with the result frame; then exit.
 
 Exit status: 0 whenever a `result` was sent, also for user errors; 2 for a protocol or
 internal failure (a `fatal` message is attempted first so the agent can log why).
@@ -20,7 +20,7 @@ import sys
 # OOM kill; leaving at once with 143 tells the agent the engine, not the code, ended the step.
 signal.signal(signal.SIGTERM, lambda *_: os._exit(143))
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 USER_FILENAME = "<user_code>"
 DEFAULT_OUTPUT_LIMIT = 64 * 1024
 DEFAULT_MAX_RESULT_ROWS = 1_000_000
@@ -94,12 +94,10 @@ def read_inputs(request, exact_decimals: bool = False) -> dict:
     for item in inputs:
         try:
             name, meta = item["name"], item["meta"]
-            count = int(meta["row_count"])
-        except (KeyError, TypeError, ValueError):
-            raise sandbox_io.ProtocolError("an input needs name and meta.row_count") from None
-        lines = CHANNEL.read_lines(count)
+        except (KeyError, TypeError):
+            raise sandbox_io.ProtocolError("an input needs name and meta") from None
         try:
-            frames[name] = dea_frames.frame_from_lines(meta, lines, exact_decimals)
+            frames[name] = dea_frames.frame_from_buffers(meta, CHANNEL.read_exact, exact_decimals)
         except (dea_frames.FrameFormatError, ValueError, KeyError, TypeError) as e:
             raise sandbox_io.ProtocolError("input %r: %s" % (name, e)) from None
     return frames
@@ -231,7 +229,7 @@ def collect_artifacts(max_bytes: int):
 
 
 def execute(request) -> tuple:
-    """(result message, row lines) for one execute request."""
+    """(result message, frame buffers) for one execute request."""
     code = request.get("code")
     if not isinstance(code, str):
         raise sandbox_io.ProtocolError("execute.code must be a string")
@@ -259,7 +257,7 @@ def execute(request) -> tuple:
     CHANNEL.reset_capture(output_limit, stream=request.get("stream_output") is True)
 
     message = {"type": "result"}
-    rows = ()
+    buffers = ()
     try:
         compiled = compile(code, USER_FILENAME, "exec")
     except (SyntaxError, ValueError) as e:
@@ -272,7 +270,7 @@ def execute(request) -> tuple:
             message.update(status="error", error=user_error(e, code))
         else:
             message.update(finish(namespace, max_rows, max_artifact_bytes))
-            rows = message.pop("_rows", ())
+            buffers = message.pop("_buffers", ())
     if client.fatal is not None:
         raise sandbox_io.ProtocolError("sql exchange failed: %s" % client.fatal)
     message.update(CHANNEL.finish_capture())
@@ -286,7 +284,7 @@ def execute(request) -> tuple:
         message.pop("artifacts")
         message.pop("artifacts_truncated")
     message["sql_queries"] = client.queries
-    return message, rows
+    return message, buffers
 
 
 def finish(namespace, max_rows, max_artifact_bytes) -> dict:
@@ -304,7 +302,7 @@ def finish(namespace, max_rows, max_artifact_bytes) -> dict:
         if len(frame) > max_rows:
             raise sandbox_encode.ResultError(
                 "RESULT_TOO_LARGE", "result_df has %d rows, the limit is %d" % (len(frame), max_rows))
-        columns, rows = sandbox_encode.encode_frame(frame)
+        columns, buffers = sandbox_encode.encode_frame(frame)
         artifacts, artifacts_truncated = collect_artifacts(max_artifact_bytes)
     except sandbox_encode.ResultError as e:
         return {"status": "error", "error": {"type": e.error_type, "exception": None, "line": None,
@@ -315,7 +313,7 @@ def finish(namespace, max_rows, max_artifact_bytes) -> dict:
                                              "message": str(e), "line": None,
                                              "traceback": traceback.format_exc()}}
     return {"status": "ok", "frame": {"columns": columns, "row_count": len(frame)},
-            "artifacts": artifacts, "artifacts_truncated": artifacts_truncated, "_rows": rows}
+            "artifacts": artifacts, "artifacts_truncated": artifacts_truncated, "_buffers": buffers}
 
 
 def main() -> int:
@@ -325,10 +323,13 @@ def main() -> int:
         request = CHANNEL.read_message()
         if request["type"] != "execute":
             raise sandbox_io.ProtocolError("expected an execute message, got %r" % request["type"])
-        message, rows = execute(request)
-        CHANNEL.send(message, rows)
+        message, buffers = execute(request)
+        CHANNEL.send(message, buffers)
         return 0
     except BaseException as e:  # noqa: B036 - anything here is the runner's failure, report it
+        if CHANNEL.torn:
+            # A line here would be read as frame bytes; the agent sees the stream end instead.
+            return 2
         try:
             CHANNEL.send({"type": "fatal", "error": {
                 "type": "PROTOCOL_ERROR" if isinstance(e, sandbox_io.ProtocolError) else "INTERNAL",

@@ -2,6 +2,7 @@
 
 Not shipped in the image. The runner command comes from DEA_RUNNER_CMD (shell syntax),
 so the same tests drive a local ``python3 runner.py`` or a ``docker run -i ... image``.
+Frames are written and checked by frame_codec (plain Python, as strict as the agent).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import tempfile
 import threading
 import time
 
+from frame_codec import decode_frame, frame
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_CMD = ["/usr/bin/python3", os.path.join(HERE, "runner.py")]
 
@@ -24,9 +27,10 @@ def runner_command():
     return shlex.split(cmd) if cmd else list(DEFAULT_CMD)
 
 
-def line(values) -> bytes:
-    """One row line exactly as the Java FrameWriter writes it (compact, UTF-8, raw non-ASCII)."""
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+def frame_input(name, names, kinds, rows, sources=None, dtypes=None, with_float=True):
+    """(name, meta, buffers) of an input frame given as rows of JSON-encoded values (frame_codec.frame)."""
+    meta, buffers = frame(names, kinds, rows, sources, dtypes, with_float)
+    return name, meta, buffers
 
 
 class Session:
@@ -54,24 +58,34 @@ class Session:
             raise AssertionError("expected ready, got %r" % self.ready)
         return self.ready
 
-    def send(self, message: dict, rows=()):
+    def send(self, message: dict, buffers=()):
         data = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
-        self.proc.stdin.write(data + b"".join(rows))
+        self.proc.stdin.write(data)
+        for buffer in buffers:
+            self.proc.stdin.write(buffer)
         self.proc.stdin.flush()
 
-    def execute(self, code, inputs=(), sql_handler=None, **limits):
-        """(result message, parsed result rows, sql queries seen, exit code).
+    def read_exact(self, nbytes: int) -> bytes:
+        data = self.proc.stdout.read(nbytes)
+        if len(data) != nbytes:
+            raise EOFError("runner stdout ended %d bytes into a %d-byte buffer; stderr: %s"
+                           % (len(data), nbytes, self.stderr()))
+        return data
 
-        ``inputs`` is a list of (name, meta, row lines); ``sql_handler(query)`` returns
-        ("ok", meta, row lines) or ("error", type, message). A query sent for a named datasource
-        is seen (and handed to the handler) as "NAME: query".
+    def execute(self, code, inputs=(), sql_handler=None, decode=True, **limits):
+        """(result message, result rows decoded by frame_codec, sql queries seen, exit code).
+
+        ``inputs`` is a list of (name, meta, buffers), e.g. from frame_input; ``sql_handler(query)``
+        returns ("ok", meta, buffers) or ("error", type, message). A query sent for a named
+        datasource is seen (and handed to the handler) as "NAME: query". With ``decode=False``
+        the result's buffers are only read, and ``rows`` is their total size in bytes (timing).
         """
         if self.ready is None:
             self.wait_ready()
         request = {"type": "execute", "code": code,
                    "inputs": [{"name": name, "meta": meta} for name, meta, _ in inputs]}
         request.update(limits)
-        self.send(request, [row for _, _, rows in inputs for row in rows])
+        self.send(request, [buffer for _, _, buffers in inputs for buffer in buffers])
         queries = []
         self.outputs = []
         while True:
@@ -94,7 +108,10 @@ class Session:
             break
         rows = []
         if message["type"] == "result" and message["status"] == "ok" and message["frame"] is not None:
-            rows = [json.loads(self.proc.stdout.readline()) for _ in range(message["frame"]["row_count"])]
+            if decode:
+                rows = decode_frame(message["frame"], self.read_exact)
+            else:
+                rows = sum(len(self.read_exact(b["bytes"])) for c in message["frame"]["columns"] for b in c["buffers"])
         self.result_at = time.perf_counter()
         rest = self.proc.stdout.read()
         code_ = self.proc.wait()

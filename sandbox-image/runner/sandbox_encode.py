@@ -1,15 +1,18 @@
-"""Turn the user's result into a frame: column kinds and row lines (docs/frame-format.md).
+"""Turn the user's result into a frame: column kinds and buffers (docs/frame-format.md, format 2).
 
-The agent writes the rows into its cache as they come, so each value must already be in
-the kind's JSON encoding. Kinds come from the pandas dtype where it is decisive and, for
-object columns, from the Python types of the non-null values.
+Each column goes to the agent as raw buffers: ``valid`` (a byte per row, 0 for NULL), then
+``values`` (int64, float64, one byte for bool, days for date, microseconds for timestamps) or
+``offsets`` + ``data`` (the variable-length kinds, every value followed by one 0x00 byte).
+Kinds come from the pandas dtype where it is decisive and, for object columns, from the
+Python types of the non-null values; each column is converted with numpy as a whole, not
+value by value, except where only Python knows the text (Decimal, json, time, str()).
 """
 
 from __future__ import annotations
 
-import base64
 import datetime
 import decimal
+import itertools
 import json
 import math
 
@@ -22,6 +25,13 @@ _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
 _DTYPES = {"int64": ("int64", "Int64"), "bool": ("bool", "boolean"), "float64": ("float64", "float64"),
            "timestamp": ("datetime64[ns]", "datetime64[ns]"),
            "timestamptz": ("datetime64[ns, UTC]", "datetime64[ns, UTC]")}
+# What pd.isna() calls missing and the frame agrees is NULL (see _null_mask).
+_NULL_TYPES = frozenset((type(None), float, np.float64, type(pd.NA), type(pd.NaT)))
+# Microseconds per unit of a datetime64 column (pandas 2 also has s, ms and us columns).
+_MICROS_PER = {"s": 1_000_000, "ms": 1000, "us": 1}
+# Text rows joined and encoded at a time: bounds the transient copies of a large column.
+_CHUNK_ROWS = 1 << 16
+_EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
 
 
 class ResultError(Exception):
@@ -57,38 +67,6 @@ def to_frame(value) -> pd.DataFrame:
         return frame.reset_index()
     except ValueError:
         return frame.reset_index(drop=True)   # index name collides with a column
-
-
-def _fmt_ns_time(seconds_text: str, nanos: int) -> str:
-    if not nanos:
-        return seconds_text
-    return seconds_text + "." + ("%09d" % nanos).rstrip("0")
-
-
-def _fmt_timestamp(ts: pd.Timestamp, utc: bool):
-    if ts is pd.NaT or ts is None:
-        return None
-    nanos = ts.microsecond * 1000 + ts.nanosecond
-    text = _fmt_ns_time(ts.strftime("%Y-%m-%dT%H:%M:%S") if ts.year >= 1000 else
-                        "%04d-%02d-%02dT%02d:%02d:%02d" % (ts.year, ts.month, ts.day, ts.hour, ts.minute, ts.second),
-                        nanos)
-    return text + "Z" if utc else text
-
-
-def _fmt_datetime(d: datetime.datetime):
-    text = "%04d-%02d-%02dT%02d:%02d:%02d" % (d.year, d.month, d.day, d.hour, d.minute, d.second)
-    return _fmt_ns_time(text, d.microsecond * 1000)
-
-
-def _float(v):
-    if v is None:
-        return None
-    f = float(v)
-    if math.isnan(f):
-        return "NaN"
-    if math.isinf(f):
-        return "Infinity" if f > 0 else "-Infinity"
-    return f
 
 
 def _decimal(d: decimal.Decimal):
@@ -127,97 +105,243 @@ def _json_safe(v):
     return str(v)
 
 
-def _object_column(values: list):
-    """(kind, encoded values) for an object column by the types of its non-null values."""
-    present = [v for v in values if not _is_null(v)]
-    enc = None
-    kind = "string"
-    if present:
-        if all(isinstance(v, str) for v in present):
-            kind, enc = "string", lambda v: v
-        elif all(isinstance(v, bool) or isinstance(v, np.bool_) for v in present):
-            kind, enc = "bool", bool
-        elif all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in present) \
-                and all(_INT64_MIN <= int(v) <= _INT64_MAX for v in present):
-            kind, enc = "int64", int
-        elif all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
-                 for v in present):
-            kind, enc = "float64", _float
-        elif all(isinstance(v, decimal.Decimal) for v in present):
-            kind, enc = "decimal", _decimal
-        elif all(isinstance(v, (bytes, bytearray, memoryview)) for v in present):
-            kind, enc = "bytes", lambda v: base64.b64encode(bytes(v)).decode("ascii")
-        elif all(isinstance(v, datetime.datetime) for v in present):
-            aware = [v.tzinfo is not None and v.utcoffset() is not None for v in present]
-            if all(aware):
-                kind = "timestamptz"
-                enc = lambda v: _fmt_datetime(v.astimezone(datetime.timezone.utc)) + "Z"  # noqa: E731
-            elif not any(aware):
-                kind, enc = "timestamp", _fmt_datetime
-        elif all(isinstance(v, datetime.date) and not isinstance(v, datetime.datetime) for v in present):
-            kind, enc = "date", lambda v: v.isoformat()
-        elif all(isinstance(v, datetime.time) for v in present):
-            kind, enc = "time", lambda v: v.isoformat()
-        elif any(isinstance(v, (dict, list, tuple)) for v in present) and all(
-                isinstance(v, (dict, list, tuple, str, int, float, np.generic)) for v in present):
-            # A json column mixes containers with scalars ({"a": 1}, 3, "text").
-            kind, enc = "json", _json_safe
-    if enc is None:
-        kind, enc = "string", str   # mixed types: the text pandas users see when printing
-    return kind, [None if _is_null(v) else enc(v) for v in values]
+
+class Column:
+    """One encoded column: its kind, NULL mask, buffer sizes, and ``buffers()`` in wire order.
+
+    The ``result`` line announces every buffer's size, but the bytes themselves are made only
+    when ``buffers()`` is iterated, while the result is being sent, so a large frame is not held
+    twice: fixed-width values are converted then, ASCII text is joined and encoded then, a chunk
+    at a time. What is made late cannot fail; other text is encoded up front.
+    """
+
+    __slots__ = ("kind", "null", "specs", "_values")
+
+    def __init__(self, kind: str, n: int, null, values, offsets=None, data_size=0):
+        self.kind = kind
+        self.null = null if null is not None and null.any() else None
+        if offsets is None:
+            self.specs = [("valid", n), ("values", (1 if kind == "bool" else 8) * n)]
+            self._values = lambda: [values()]
+        else:
+            self.specs = [("valid", n), ("offsets", 8 * (n + 1)), ("data", data_size)]
+            self._values = lambda: itertools.chain([offsets], values())
+
+    def buffers(self):
+        n = self.specs[0][1]
+        yield np.ones(n, np.uint8) if self.null is None else np.logical_not(self.null).view(np.uint8)
+        yield from self._values()
+
+
+def _scatter(present, null, n: int, fill, dtype) -> np.ndarray:
+    """The present values (an array or list) at their rows, ``fill`` in NULL slots, as a contiguous array."""
+    if null is None or not null.any():
+        return np.ascontiguousarray(present, dtype=dtype) if dtype != object else _objects(present)
+    out = np.full(n, fill, dtype=dtype)
+    out[~null] = present
+    return out
+
+
+def _objects(values) -> np.ndarray:
+    return values if isinstance(values, np.ndarray) else np.fromiter(values, object, len(values))
+
+
+def _chunks(strings: np.ndarray, null, n: int):
+    """Lists of at most _CHUNK_ROWS values, "" in NULL rows, each ending with one more "" (a terminator)."""
+    for start in range(0, n, _CHUNK_ROWS):
+        chunk = strings[start:start + _CHUNK_ROWS]
+        if null is not None and null[start:start + _CHUNK_ROWS].any():
+            chunk = chunk.copy()
+            chunk[null[start:start + _CHUNK_ROWS]] = ""
+        chunk = chunk.tolist()
+        chunk.append("")
+        yield chunk
+
+
+def _texts(kind: str, strings, null, n: int) -> Column:
+    """A variable-length column of str values: ``strings`` holds n (anything in NULL rows)."""
+    strings = _objects(strings)
+    null = null if null is not None and null.any() else None
+    present = strings[~null] if null is not None else strings
+    lengths = np.zeros(n, np.int64)
+    offsets = np.zeros(n + 1, "<i8")
+    if all(map(str.isascii, present)):
+        # A character is a byte: sizes come from len(), the bytes only while sending.
+        lengths[~null if null is not None else slice(None)] = np.fromiter(map(len, present), np.int64, len(present))
+        np.cumsum(lengths + 1, out=offsets[1:])
+        return Column(kind, n, null, lambda: ("\0".join(chunk).encode("ascii") for chunk in _chunks(strings, null, n)),
+                      offsets, int(offsets[-1]))
+    pieces, base = [], 0
+    for start, chunk in zip(range(0, n, _CHUNK_ROWS), _chunks(strings, null, n)):
+        # One join and one encode per chunk instead of one per value.
+        piece = "\0".join(chunk).encode("utf-8", errors="backslashreplace")
+        rows = len(chunk) - 1
+        if piece.count(b"\0") == rows:
+            ends = np.flatnonzero(np.frombuffer(piece, np.uint8) == 0) + 1
+        else:
+            # A value holds U+0000 itself: lengths must come from each value.
+            encoded = [text.encode("utf-8", errors="backslashreplace") for text in chunk]
+            piece = b"\0".join(encoded)
+            ends = np.cumsum(np.fromiter(map(len, encoded[:-1]), np.int64, rows) + 1)
+        offsets[start + 1:start + 1 + rows] = ends + base
+        base += len(piece)
+        pieces.append(piece)
+    return Column(kind, n, null, lambda: pieces, offsets, base)
+
+
+def _binary(kind: str, values: list, null, n: int) -> Column:
+    """A variable-length column from n bytes values (NULL rows already empty)."""
+    lengths = np.fromiter(map(len, values), np.int64, n)
+    offsets = np.zeros(n + 1, "<i8")
+    np.cumsum(lengths + 1, out=offsets[1:])
+    values.append(b"")
+    data = b"\0".join(values)
+    return Column(kind, n, null, lambda: [data], offsets, len(data))
+
+
+def _null_mask(values: np.ndarray) -> np.ndarray:
+    null = np.asarray(pd.isna(values), dtype=bool)
+    if null.any() and not set(map(type, values[null])) <= _NULL_TYPES:
+        # pandas also calls Decimal("NaN"), numpy's NaT and float32 NaN missing; they are values
+        # here (Decimal NaN is the decimal "NaN"), so those rows are decided one by one.
+        null[null] = [_is_null(v) for v in values[null]]
+    return null
+
+
+def _object_column(values: np.ndarray) -> Column:
+    """The column of an object array, its kind by the types of its non-null values.
+
+    The rules test each value's type; testing each distinct type once is the same test.
+    """
+    n = len(values)
+    null = _null_mask(values)
+    present = values[~null] if null.any() else values
+    types = set(map(type, present))
+
+    def only(*classes):
+        return all(issubclass(t, classes) for t in types)
+
+    no_bools = not any(issubclass(t, (bool, np.bool_)) for t in types)
+    if not types or only(str):
+        return _texts("string", values, null, n)
+    if only(bool, np.bool_):
+        return Column("bool", n, null,
+                      lambda: _scatter(present.astype(np.bool_), null, n, False, np.bool_).view(np.uint8))
+    if only(int, np.integer) and no_bools and _INT64_MIN <= min(present) and max(present) <= _INT64_MAX:
+        return Column("int64", n, null, lambda: _scatter(present.astype(np.int64), null, n, 0, "<i8"))
+    if only(int, float, np.integer, np.floating) and no_bools:
+        # Python ints beyond int64 land here, as floats (float() of them as before).
+        floats = present.astype(np.float64)
+        return Column("float64", n, null, lambda: _scatter(floats, null, n, np.nan, "<f8"))
+    if only(decimal.Decimal):
+        return _texts("decimal", _scatter(list(map(_decimal, present)), null, n, "", object), null, n)
+    if only(bytes, bytearray, memoryview):
+        return _binary("bytes", _scatter(list(map(bytes, present)), null, n, b"", object).tolist(), null, n)
+    if only(datetime.datetime):
+        aware = [v.utcoffset() is not None for v in present]
+        if all(aware):
+            utc = datetime.timezone.utc
+            naive = [v.astimezone(utc).replace(tzinfo=None) for v in present]
+            micros = np.array(naive, dtype="datetime64[us]").view("<i8")
+            return Column("timestamptz", n, null, lambda: _scatter(micros, null, n, 0, "<i8"))
+        if not any(aware):
+            micros = present.astype("datetime64[us]").view("<i8")
+            return Column("timestamp", n, null, lambda: _scatter(micros, null, n, 0, "<i8"))
+    elif only(datetime.date) and not any(issubclass(t, datetime.datetime) for t in types):
+        # toordinal in a C-level map: numpy's own object -> datetime64 cast takes ~0.4 µs a value.
+        days = np.fromiter(map(datetime.date.toordinal, present), np.int64, len(present)) - _EPOCH_ORDINAL
+        return Column("date", n, null, lambda: _scatter(days, null, n, 0, "<i8"))
+    elif only(datetime.time):
+        return _texts("time", _scatter([v.isoformat() for v in present], null, n, "", object), null, n)
+    elif any(issubclass(t, (dict, list, tuple)) for t in types) and \
+            only(dict, list, tuple, str, int, float, np.generic):
+        # A json column mixes containers with scalars ({"a": 1}, 3, "text").
+        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+        return _texts("json", _scatter([dumps(_json_safe(v)) for v in present], null, n, "", object), null, n)
+    # Mixed types: the text pandas users see when printing.
+    return _texts("string", _scatter(list(map(str, present)), null, n, "", object), null, n)
+
+
+def _datetime_column(series: pd.Series) -> Column:
+    utc = getattr(series.dtype, "tz", None) is not None
+    # tz_convert(None): the UTC instants without a zone.
+    values = (series.dt.tz_convert(None) if utc else series).to_numpy()
+    unit = np.datetime_data(values.dtype)[0]
+    null = np.isnat(values)
+
+    def micros():
+        ints = values.view("<i8")
+        if unit == "ns":
+            # Digits below the microsecond are cut toward the past, also before 1970.
+            out = np.floor_divide(ints, 1000)
+        else:
+            scale = _MICROS_PER[unit]
+            out = ints * scale
+            if scale > 1:
+                # Beyond int64 microseconds (years past 292,000): the nearest infinity.
+                beyond = np.abs(ints) > _INT64_MAX // scale
+                out[beyond] = np.where(ints[beyond] > 0, _INT64_MAX, _INT64_MIN)
+        out[null] = 0
+        return out
+    return Column("timestamptz" if utc else "timestamp", len(values), null, micros)
+
+
+def _numbers(series: pd.Series, plain: bool, dtype, na_value) -> np.ndarray:
+    if plain:
+        # A column of a frame built from a 2-D array is a strided view; the wire needs it contiguous.
+        return np.ascontiguousarray(series.to_numpy(), dtype=dtype)
+    return np.ascontiguousarray(series.to_numpy(dtype=dtype, na_value=na_value))
 
 
 def encode_column(series: pd.Series):
-    """(kind, source_type, encoded values) of one result column."""
+    """(source_type, Column) of one result column."""
     dtype = series.dtype
     source_type = str(dtype)
+    n = len(series)
     if isinstance(dtype, pd.CategoricalDtype):
         series = series.astype(object)
         dtype = series.dtype
-    if pdt.is_bool_dtype(dtype):
-        if isinstance(dtype, np.dtype):
-            return "bool", source_type, series.tolist()
-        return "bool", source_type, [None if v is pd.NA else bool(v) for v in series.astype(object)]
-    if pdt.is_integer_dtype(dtype):
-        if isinstance(dtype, np.dtype):
-            values = series.tolist()
-        else:
-            values = [None if v is pd.NA else int(v) for v in series.astype(object)]
-        if all(v is None or _INT64_MIN <= v <= _INT64_MAX for v in values):
-            return "int64", source_type, values
-        return "decimal", source_type, [None if v is None else str(v) for v in values]
-    if pdt.is_float_dtype(dtype):
-        if isinstance(dtype, np.dtype):
-            return "float64", source_type, [_float(v) for v in series.tolist()]
-        return "float64", source_type, [None if v is pd.NA else _float(v) for v in series.astype(object)]
+    # numpy dtypes have no NULL (a float NaN is a value); masked ones (Int64, boolean, Float64) do.
+    plain = isinstance(dtype, np.dtype)
+    if pdt.is_bool_dtype(dtype) or pdt.is_integer_dtype(dtype) or pdt.is_float_dtype(dtype):
+        null = None if plain else np.asarray(series.isna(), dtype=bool)
+        if pdt.is_bool_dtype(dtype):
+            return source_type, Column("bool", n, null, lambda: _numbers(series, plain, np.bool_, False).view(np.uint8))
+        if pdt.is_float_dtype(dtype):
+            return source_type, Column("float64", n, null, lambda: _numbers(series, plain, "<f8", np.nan))
+        numpy_dtype = np.dtype(dtype if plain else getattr(dtype, "numpy_dtype", np.int64))
+        if numpy_dtype.kind == "u" and numpy_dtype.itemsize == 8 and n and \
+                (null is None or not null.all()) and int(series.max()) > _INT64_MAX:
+            values = series.astype(object).to_numpy()
+            present = values[~null] if null is not None else values
+            return source_type, _texts("decimal", _scatter([str(int(v)) for v in present], null, n, "", object),
+                                       null, n)
+        return source_type, Column("int64", n, null, lambda: _numbers(series, plain, "<i8", 0))
     if pdt.is_datetime64_any_dtype(dtype):
-        utc = getattr(dtype, "tz", None) is not None
-        values = series.dt.tz_convert("UTC") if utc else series
-        return ("timestamptz" if utc else "timestamp"), source_type, \
-            [_fmt_timestamp(v, utc) for v in values]
+        return source_type, _datetime_column(series)
+    values = series.astype(object).to_numpy()
     if dtype == object or pdt.is_string_dtype(dtype):
-        kind, values = _object_column(series.astype(object).tolist())
-        return kind, source_type, values
+        return source_type, _object_column(values)
     # timedelta, period, interval, sparse ...: their text, as pandas prints them.
-    return "string", source_type, [None if _is_null(v) else str(v) for v in series.astype(object).tolist()]
+    null = _null_mask(values)
+    return source_type, _texts("string", _scatter(list(map(str, values[~null])), null, n, "", object), null, n)
 
 
 def encode_frame(frame: pd.DataFrame):
-    """(columns for the result message, iterator of row lines as bytes)."""
-    columns, encoded = [], []
+    """(column metas for the result message, iterator of the buffers in wire order)."""
+    metas, encoded = [], []
     for i in range(frame.shape[1]):
-        kind, source_type, values = encode_column(frame.iloc[:, i])
-        has_nulls = any(v is None for v in values)
-        no_nulls, with_nulls = _DTYPES.get(kind, ("object", "object"))
-        columns.append({"name": str(frame.columns[i]), "kind": kind, "source_type": source_type,
-                        "dtype": with_nulls if has_nulls else no_nulls})
-        encoded.append(values)
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+        source_type, column = encode_column(frame.iloc[:, i])
+        no_nulls, with_nulls = _DTYPES.get(column.kind, ("object", "object"))
+        metas.append({"name": str(frame.columns[i]), "kind": column.kind, "source_type": source_type,
+                      "dtype": no_nulls if column.null is None else with_nulls,
+                      "buffers": [{"name": name, "bytes": size} for name, size in column.specs]})
+        encoded.append(column)
+    return metas, _buffers(encoded)
 
-    def rows():
-        for row in zip(*encoded):
-            yield dumps(list(row)).encode("utf-8") + b"\n"
-    if not encoded:
-        # zip() of nothing is empty, but the agent still expects row_count lines.
-        return columns, iter([b"[]\n"] * len(frame))
-    return columns, rows()
+
+def _buffers(columns: list):
+    for i in range(len(columns)):
+        # Dropped once sent: a column's converted values live only while it is written.
+        column, columns[i] = columns[i], None
+        yield from column.buffers()

@@ -16,6 +16,8 @@ import os
 import sys
 import threading
 
+import numpy as np
+
 TRUNCATION_MARKER = "\n[output truncated: %d more bytes]"
 # Streamed output: the line sent once the limit cuts it (the final count is known only at the end).
 STREAM_CUT_MARKER = "[output truncated at %d bytes: the rest is not streamed]"
@@ -115,7 +117,7 @@ class _Drain(threading.Thread):
 
 
 class Channel:
-    """Newline-delimited JSON over the private descriptors; installs the capture."""
+    """JSON lines and raw frame buffers over the private descriptors; installs the capture."""
 
     def __init__(self):
         self.out_fd = os.dup(1)
@@ -124,6 +126,7 @@ class Channel:
         os.set_inheritable(in_fd, False)
         self._in = io.open(in_fd, "rb", buffering=1 << 16)
         self._write_lock = threading.Lock()
+        self.torn = False
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.close(devnull)
@@ -163,28 +166,55 @@ class Channel:
             raise ProtocolError("a message must be a JSON object with a string \"type\"")
         return message
 
-    def read_lines(self, count: int) -> list:
-        return [self.read_line() for _ in range(count)]
+    def read_exact(self, nbytes: int):
+        """The next ``nbytes`` raw bytes as a numpy uint8 array (frame buffers follow their line)."""
+        # numpy asks the kernel for huge pages for large arrays: a bytearray's memory costs a page
+        # fault per 4 KiB, which made reading 100 MB of frame take seconds on a small VM.
+        buffer = np.empty(nbytes, np.uint8)
+        view = memoryview(buffer)
+        got = 0
+        while got < nbytes:
+            # readinto fills the caller's buffer directly: a large buffer is never copied again.
+            count = self._in.readinto(view[got:])
+            if not count:
+                raise ProtocolError("stdin ended %d bytes into a %d-byte frame buffer" % (got, nbytes))
+            got += count
+        return buffer
 
     # -- runner -> agent ---------------------------------------------------------------
 
-    def send(self, message: dict, rows=()):
-        """One message line, then the already-encoded row lines (bytes ending in \\n)."""
+    def send(self, message: dict, buffers=()):
+        """One message line, then raw buffers (bytes-like, e.g. numpy arrays) with nothing between them.
+
+        Small buffers are gathered into one write; large ones are written from their own memory.
+        If producing or writing a buffer fails after the line went out, ``torn`` is set: the agent
+        has the line but not all its bytes, so nothing else may be written (it sees the stream end).
+        """
         data = json.dumps(message, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         with self._write_lock:
-            self._write(data.encode("utf-8") + b"\n")
-            batch = []
-            size = 0
-            for row in rows:
-                batch.append(row)
-                size += len(row)
-                if size >= 1 << 16:
-                    self._write(b"".join(batch))
-                    batch, size = [], 0
-            if batch:
-                self._write(b"".join(batch))
+            pending = bytearray(data.encode("utf-8") + b"\n")
+            written = False
+            try:
+                for buffer in buffers:
+                    view = memoryview(buffer).cast("B")
+                    if len(view) < 1 << 16:
+                        pending += view
+                        if len(pending) < 1 << 16:
+                            continue
+                    if pending:
+                        written = True
+                        self._write(pending)
+                        pending = bytearray()
+                    if len(view) >= 1 << 16:
+                        self._write(view)
+                if pending:
+                    written = True
+                    self._write(pending)
+            except BaseException:
+                self.torn = written
+                raise
 
-    def _write(self, data: bytes):
+    def _write(self, data):
         view = memoryview(data)
         while view:
             written = os.write(self.out_fd, view)

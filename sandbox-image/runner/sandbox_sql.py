@@ -2,23 +2,23 @@
 
 The container has no network and no credentials, so every query travels back to the
 agent over the protocol channel; the agent runs it through its SQL guard and answers
-with a frame (same encoding as inputs) or an error. ``conn`` exists so that
-``pd.read_sql(query, conn)`` works: pandas treats any non-SQLAlchemy connection as a
+with a frame (its buffers right after the ``sql_result`` line, as for inputs) or an error.
+``conn`` exists so that ``pd.read_sql(query, conn)`` works: pandas treats any non-SQLAlchemy connection as a
 DBAPI2 connection (cursor().execute / description / fetchall / close, con.rollback on
 failure), so the cursor hands out the Python objects a PostgreSQL driver would.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime
-import decimal
-import json
 import threading
 
-from dea_frames import FrameFormatError, frame_from_lines
+import numpy as np
 
-_INFINITIES = ("infinity", "-infinity")
+from dea_frames import FrameFormatError, column_values, frame_from_buffers, iter_columns
+
+# datetime.datetime's years 1..9999 as microseconds since 1970-01-01.
+_MIN_MICROS, _MAX_MICROS = -62135596800000000, 253402300799999999
 
 
 class AgentSqlError(Exception):
@@ -45,10 +45,12 @@ class SqlClient:
         # A broken exchange must end the run even if the user code swallows the exception.
         self.fatal = None
 
-    def query(self, query, datasource=None):
-        """(meta, row lines) of the agent's answer; raises AgentSqlError on sql_error.
+    def query(self, query, datasource, decode):
+        """``decode(meta, read_exact)`` of the agent's answer; raises AgentSqlError on sql_error.
 
         ``datasource``: the name of one of the agent's datasources; None for its default one.
+        ``decode`` reads the frame's buffers while the exchange is still held: the channel is
+        only back in step after all of them are read.
         """
         if not isinstance(query, str):
             raise TypeError("sql() takes the query as a str, not %s" % type(query).__name__)
@@ -73,8 +75,10 @@ class SqlClient:
                     raise AgentSqlError(str(error.get("type", "SQL_ERROR")), str(error.get("message", "")), query)
                 if reply["type"] != "sql_result":
                     raise ValueError("expected sql_result or sql_error, got %r" % reply["type"])
-                meta = reply["meta"]
-                return meta, self.channel.read_lines(int(meta["row_count"]))
+                try:
+                    return decode(reply["meta"], self.channel.read_exact)
+                except (FrameFormatError, KeyError, TypeError) as e:
+                    raise ValueError("bad sql_result frame: %s" % e) from None
             except AgentSqlError:
                 raise
             except Exception as e:
@@ -82,12 +86,8 @@ class SqlClient:
                 raise RuntimeError("the agent channel is broken: %s" % self.fatal) from None
 
     def frame(self, query, datasource=None):
-        meta, lines = self.query(query, datasource)
-        try:
-            return frame_from_lines(meta, lines, self.exact_decimals)
-        except (FrameFormatError, ValueError, KeyError, TypeError) as e:
-            self.fatal = "bad sql_result frame: %s" % e
-            raise RuntimeError("the agent channel is broken: %s" % self.fatal) from None
+        return self.query(query, datasource,
+                          lambda meta, read_exact: frame_from_buffers(meta, read_exact, self.exact_decimals))
 
 
 def make_sql(client: SqlClient):
@@ -112,40 +112,33 @@ class NotSupportedError(Error):
     pass
 
 
-def _timestamp(value, tz):
-    if value is None or value in _INFINITIES:
-        return None
-    try:
-        t = datetime.datetime.fromisoformat(value)
-    except ValueError:
-        return None   # years outside 1..9999, as in dea_frames
-    return t.astimezone(datetime.timezone.utc) if tz else t
+def _python_column(column: dict, n: int, buffers: dict) -> list:
+    """One column as the Python objects psycopg2 would hand out (None for NULL)."""
+    kind = column["kind"]
+    valid = np.frombuffer(buffers["valid"], np.uint8) != 0
+    if kind in ("int64", "float64", "bool"):
+        raw = np.frombuffer(buffers["values"], {"int64": "<i8", "float64": "<f8", "bool": np.uint8}[kind])
+        # astype(object) gives Python int/float/bool; a float NULL stays None, apart from NaN.
+        values = (raw != 0 if kind == "bool" else raw).astype(object)
+    elif kind in ("timestamp", "timestamptz"):
+        micros = np.frombuffer(buffers["values"], "<i8")
+        # Infinities and years beyond datetime's 1..9999 have no datetime: None, as in pandas.
+        valid = valid & (micros >= _MIN_MICROS) & (micros <= _MAX_MICROS)
+        values = np.where(valid, micros, 0).view("datetime64[us]").astype(object)
+        if kind == "timestamptz":
+            utc = datetime.timezone.utc
+            values = np.fromiter((t.replace(tzinfo=utc) for t in values), object, n)
+    else:
+        values = column_values(column, n, buffers, exact_decimals=True)
+    values[~valid] = None
+    return values.tolist()
 
 
-def _date(value):
-    if value is None or value in _INFINITIES:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-# What psycopg2 would hand out for each kind; pandas infers dtypes from these objects.
-_PY = {
-    "int64": lambda v: v,
-    "float64": lambda v: None if v is None else float(v),
-    "bool": lambda v: v,
-    "string": lambda v: v,
-    "decimal": lambda v: None if v is None else decimal.Decimal(v),
-    "date": _date,
-    "timestamp": lambda v: _timestamp(v, False),
-    "timestamptz": lambda v: _timestamp(v, True),
-    "time": lambda v: v,
-    "json": lambda v: v,
-    "bytes": lambda v: None if v is None else base64.b64decode(v),
-    "array": lambda v: v,
-}
+def _python_rows(meta, read_exact):
+    """(columns, rows as tuples) of an answer frame, for the cursor."""
+    columns = list(iter_columns(meta, read_exact, _python_column))
+    rows = list(zip(*columns)) if columns else [()] * meta["row_count"]
+    return meta["columns"], rows
 
 
 class Cursor:
@@ -162,11 +155,7 @@ class Cursor:
     def execute(self, operation, parameters=None):
         if parameters:
             raise NotSupportedError("query parameters are not supported; the agent's SQL guard takes literal SQL")
-        meta, lines = self._client.query(operation, self._datasource)
-        columns = meta["columns"]
-        converters = [_PY[c["kind"]] for c in columns]
-        rows = json.loads(b"[" + b",".join(l.rstrip(b"\n") for l in lines) + b"]") if lines else []
-        self._rows = [tuple(f(v) for f, v in zip(converters, row)) for row in rows]
+        columns, self._rows = self._client.query(operation, self._datasource, _python_rows)
         self._pos = 0
         self.rowcount = len(self._rows)
         self.description = [(c["name"], c.get("source_type", c["kind"]), None, None, None, None, None)

@@ -4,7 +4,8 @@
     DEA_RUNNER_CMD='docker run -i --rm ... dea-sandbox:latest' \\
         /usr/bin/python3 -m unittest -v test_runner                  # in the image
 
-The test process itself needs no pandas: it only speaks JSON lines to the runner.
+The test process itself needs no pandas: it speaks JSON lines and writes and checks frame
+buffers in plain Python (frame_codec). The frame tests live in test_frames and run from here.
 """
 
 from __future__ import annotations
@@ -16,178 +17,21 @@ import shutil
 import tempfile
 import unittest
 
-from runner_client import Session, line, run
-
-KINDS = ["int64", "float64", "bool", "string", "decimal", "date", "timestamp", "timestamptz", "time", "json",
-         "bytes", "array"]
-NAMES = ["i", "f", "b", "s", "d", "dt", "ts", "tz", "t", "j", "by", "arr"]
-SOURCE = ["int8", "float8", "bool", "text", "numeric", "date", "timestamp", "timestamptz", "timetz", "jsonb",
-          "bytea", "_int4"]
-# The rows of FrameRoundTripTest.writeAllKinds, as FrameValues encodes them.
-ALL_ROWS = [
-    [1, 1.5, True, "plain", "12345678901234567890.123456789", "2024-02-29", "2024-01-02T03:04:05.123456",
-     "2024-01-02T03:04:05+02:00", "13:45:00", {"a": [1, 2.5, None], "b": "x\ny"}, "AAH/", [1, None, 3]],
-    [None] * 12,
-    [-9223372036854775808, "NaN", False, "", "-0.10", "infinity", "2024-01-02T03:04:00", "2024-06-01T00:00:00Z",
-     "13:45:00.5+02", 12345678901234567890.0, "", []],
-    [9223372036854775807, "Infinity", True, "quote \" comma , newline \n cr \r end", "1000", "0001-01-01",
-     "1999-12-31T23:59:59", "2024-01-02T10:04:05.5+01:30", "00:00:00", "text", "YQ==", [["a", "b"], ["c", None]]],
-    [0, "-Infinity", False, "unicode é 中文 🎉 \u2028 sep", "0", "1970-01-01", "1970-01-01T00:00:00", "infinity",
-     None, [], None, None],
-    [-7, 0.1, None, "\"", None, None, None, None, None, None, None, [None]],
-]
-ALL_DTYPES = ["Int64", "float64", "boolean", "object", "object", "object", "datetime64[ns]",
-              "datetime64[ns, UTC]", "object", "object", "object", "object"]
+from frame_codec import frame
+from runner_client import Session, run
+from test_frames import FrameTest, RunnerTestCase  # noqa: F401  (FrameTest runs as part of this module)
 
 
-def meta(names, kinds, dtypes, row_count, sources=None):
-    """A meta.json as the agent sends it (stats and provenance do not matter to the runner)."""
-    return {"format": "dea-frame", "format_version": 1, "key": "0b7e2c1a-4f3d-4c2b-9a8e-1d2c3b4a5f60",
-            "columns": [{"name": n, "kind": k, "source_type": s, "dtype": d, "stats": {}}
-                        for n, k, s, d in zip(names, kinds, sources or kinds, dtypes)],
-            "row_count": row_count, "truncated": False}
-
-
-def all_kinds_input(name="all"):
-    return name, meta(NAMES, KINDS, ALL_DTYPES, len(ALL_ROWS), SOURCE), [line(r) for r in ALL_ROWS]
-
-
-def small_input(name="small"):
-    rows = [[1, True, 1.0, 10], [2, False, 1e300, 20]]
-    return name, meta(["n", "ok", "x", "n"], ["int64", "bool", "float64", "int64"],
-                      ["int64", "bool", "float64", "int64"], 2), [line(r) for r in rows]
-
-
-def describe_code(frame_expr):
-    # Printed as one JSON line so the test can check dtypes and Python values in the sandbox.
-    return f"""
-import json
-def _d(v):
-    return type(v).__name__ + ":" + str(v)
-_f = {frame_expr}
-print(json.dumps([[str(_f.iloc[:, i].dtype), [_d(v) for v in _f.iloc[:, i]]] for i in range(_f.shape[1])]))
-"""
-
-
-class RunnerTest(unittest.TestCase):
-    def assert_ok(self, message, exit_code):
-        self.assertEqual(0, exit_code)
-        self.assertEqual("ok", message["status"], message.get("error"))
-
-    def assert_error(self, message, exit_code, error_type):
-        self.assertEqual(0, exit_code)
-        self.assertEqual("error", message["status"])
-        self.assertEqual(error_type, message["error"]["type"], message["error"])
-        return message["error"]
-
+class RunnerTest(RunnerTestCase):
     def test_ready_line_reports_versions(self):
         session = Session()
         try:
             ready = session.wait_ready()
         finally:
             session.close()
-        self.assertEqual(1, ready["protocol"])
+        self.assertEqual(2, ready["protocol"])
         self.assertTrue(ready["python"].startswith("3."))
         self.assertIn("pandas", ready)
-
-    def test_inputs_of_every_kind_load_with_documented_dtypes_and_round_trip(self):
-        code = describe_code('input_data["all"]') + """
-small = input_data["small"]
-assert list(small.columns) == ["n", "ok", "x", "n"], small.columns
-assert [str(t) for t in small.dtypes] == ["int64", "bool", "float64", "int64"]
-result_df = input_data["all"]
-"""
-        message, rows, _, code_ = run(code, [all_kinds_input(), small_input()], exact_decimals=True)
-        self.assert_ok(message, code_)
-        described = json.loads(message["stdout"])
-        self.assertEqual(ALL_DTYPES, [d for d, _ in described])
-        values = dict(zip(NAMES, (v for _, v in described)))
-        self.assertEqual(["int64:1", "NAType:<NA>", "int64:-9223372036854775808", "int64:9223372036854775807",
-                          "int64:0", "int64:-7"], values["i"])
-        self.assertEqual(["Decimal:12345678901234567890.123456789", "NoneType:None", "Decimal:-0.10",
-                          "Decimal:1000", "Decimal:0", "NoneType:None"], values["d"])
-        self.assertEqual("Timestamp:2024-01-02 08:34:05.500000+00:00", values["tz"][3])
-        self.assertEqual("bytes:b'\\x00\\x01\\xff'", values["by"][0])
-        self.assertEqual("str:unicode é 中文 🎉 \u2028 sep", values["s"][4])
-
-        columns = message["frame"]["columns"]
-        self.assertEqual(NAMES, [c["name"] for c in columns])
-        # time and array values are plain str/list in pandas: they come back as string/json.
-        self.assertEqual(["int64", "float64", "bool", "string", "decimal", "date", "timestamp", "timestamptz",
-                          "string", "json", "bytes", "json"], [c["kind"] for c in columns])
-        self.assertEqual(ALL_DTYPES, [c["dtype"] for c in columns])
-        self.assertEqual(6, len(rows))
-        self.assertEqual([1, 1.5, True, "plain", "12345678901234567890.123456789", "2024-02-29",
-                          "2024-01-02T03:04:05.123456", "2024-01-02T01:04:05Z", "13:45:00",
-                          {"a": [1, 2.5, None], "b": "x\ny"}, "AAH/", [1, None, 3]], rows[0])
-        # float64 NULL loads as NaN and is sent back as NaN: the documented lossy corner.
-        self.assertEqual([None, "NaN"] + [None] * 10, rows[1])
-        self.assertEqual([-9223372036854775808, "NaN", False, "", "-0.10", None, "2024-01-02T03:04:00",
-                          "2024-06-01T00:00:00Z", "13:45:00.5+02", 12345678901234567890.0, "", []], rows[2])
-        self.assertEqual(ALL_ROWS[3][:5] + ["0001-01-01", "1999-12-31T23:59:59", "2024-01-02T08:34:05.5Z",
-                                            "00:00:00", "text", "YQ==", [["a", "b"], ["c", None]]], rows[3])
-        self.assertEqual([0, "-Infinity", False, "unicode é 中文 🎉 \u2028 sep", "0", "1970-01-01",
-                          "1970-01-01T00:00:00", None, None, [], None, None], rows[4])
-        self.assertEqual([-7, 0.1, None, "\"", None, None, None, None, None, None, None, [None]], rows[5])
-
-    def test_empty_input_keeps_dtypes(self):
-        code = describe_code('input_data["e"]') + 'result_df = input_data["e"]'
-        message, rows, _, code_ = run(code, [("e", meta(NAMES, KINDS, [d.replace("Int64", "int64").replace(
-            "boolean", "bool") for d in ALL_DTYPES], 0, SOURCE), [])], exact_decimals=True)
-        self.assert_ok(message, code_)
-        self.assertEqual(["int64", "float64", "bool", "object", "object", "object", "datetime64[ns]",
-                          "datetime64[ns, UTC]", "object", "object", "object", "object"],
-                         [d for d, _ in json.loads(message["stdout"])])
-        self.assertEqual(0, message["frame"]["row_count"])
-        self.assertEqual([], rows)
-
-    def test_result_types_map_to_kinds(self):
-        code = """
-import datetime, decimal
-result_df = pd.DataFrame({
-    "i32": pd.Series([1, 2, 3], dtype="int32"),
-    "u8": pd.Series([1, 2, 255], dtype="uint8"),
-    "nullable": pd.array([1, None, 3], dtype="Int64"),
-    "f32": pd.Series([0.5, float("nan"), float("inf")], dtype="float32"),
-    "bools": pd.array([True, None, False], dtype="boolean"),
-    "cat": pd.Categorical(["x", "y", None]),
-    "berlin": pd.to_datetime([pd.Timestamp("2024-01-01 12:00"), None, pd.Timestamp("2024-07-01 12:00:00.000000001")])
-              .tz_localize("Europe/Berlin"),
-    "dates": [datetime.date(2024, 2, 29), None, datetime.date(1, 1, 1)],
-    "aware": [datetime.datetime(2024, 1, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=1))), None,
-              datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)],
-    "decimals": [decimal.Decimal("-0.10"), decimal.Decimal("NaN"), decimal.Decimal("1E-21")],
-    "mixed": [1, "a", None],
-    "js": [{"k": [1, float("nan")]}, [1, 2], None],
-    "delta": pd.to_timedelta(["1 day", None, "2h"]),
-    "raw": [b"\\x00", None, bytearray(b"ab")],
-    "objint": pd.Series([1, None, 2**62], dtype=object),
-})
-"""
-        message, rows, _, code_ = run(code)
-        self.assert_ok(message, code_)
-        kinds = {c["name"]: (c["kind"], c["dtype"]) for c in message["frame"]["columns"]}
-        self.assertEqual({
-            "i32": ("int64", "int64"), "u8": ("int64", "int64"), "nullable": ("int64", "Int64"),
-            "f32": ("float64", "float64"), "bools": ("bool", "boolean"), "cat": ("string", "object"),
-            "berlin": ("timestamptz", "datetime64[ns, UTC]"), "dates": ("date", "object"),
-            "aware": ("timestamptz", "datetime64[ns, UTC]"), "decimals": ("decimal", "object"),
-            "mixed": ("string", "object"), "js": ("json", "object"), "delta": ("string", "object"),
-            "raw": ("bytes", "object"), "objint": ("int64", "Int64")}, kinds)
-        names = [c["name"] for c in message["frame"]["columns"]]
-        cols = {n: [r[i] for r in rows] for i, n in enumerate(names)}
-        self.assertEqual([1, None, 3], cols["nullable"])
-        self.assertEqual([0.5, "NaN", "Infinity"], cols["f32"])
-        self.assertEqual([True, None, False], cols["bools"])
-        self.assertEqual(["2024-01-01T11:00:00Z", None, "2024-07-01T10:00:00.000000001Z"], cols["berlin"])
-        self.assertEqual(["2024-02-29", None, "0001-01-01"], cols["dates"])
-        self.assertEqual(["2024-01-01T00:00:00Z", None, "2024-01-01T00:00:00Z"], cols["aware"])
-        self.assertEqual(["-0.10", "NaN", "0.000000000000000000001"], cols["decimals"])
-        self.assertEqual(["1", "a", None], cols["mixed"])
-        self.assertEqual([{"k": [1, None]}, [1, 2], None], cols["js"])
-        self.assertEqual(["1 days 00:00:00", None, "0 days 02:00:00"], cols["delta"])
-        self.assertEqual(["AA==", None, "YWI="], cols["raw"])
-        self.assertEqual([1, None, 2**62], cols["objint"])
 
     def test_grouped_index_becomes_columns(self):
         code = 'result_df = pd.DataFrame({"k": ["a", "b", "a"], "v": [1, 2, 3]}).groupby("k").sum()'
@@ -219,31 +63,12 @@ result_df = pd.DataFrame({
         self.assertEqual(names, [c["name"] for c in message["frame"]["columns"]])
         self.assertEqual([["x", 2], ["y", 1]], rows)
 
-    def test_decimals_reach_pandas_as_float64_unless_the_step_asks_for_exact_ones(self):
-        def agent(query):
-            return "ok", meta(["amount"], ["decimal"], ["object"], 3), [line(["12.50"]), line([None]), line(["NaN"])]
-        code = """
-d = input_data["all"]["d"]
-a = sql("SELECT amount FROM orders")["amount"]
-print(d.dtype, a.dtype, d.isna().sum(), a.isna().sum(), a.iloc[0] * 2, d.describe()["max"])
-result_df = pd.DataFrame({"d": d})
-"""
-        message, rows, _, code_ = run(code, [all_kinds_input()], sql_handler=agent)
-        self.assert_ok(message, code_)
-        self.assertEqual("float64 float64 2 2 25.0 1.2345678901234567e+19\n", message["stdout"])
-        self.assertEqual("float64", message["frame"]["columns"][0]["kind"])
-        message, _, _, code_ = run(code.replace("d.describe()[\"max\"]", "type(d.iloc[0]).__name__"),
-                                   [all_kinds_input()], sql_handler=agent, exact_decimals=True)
-        self.assert_ok(message, code_)
-        self.assertTrue(message["stdout"].startswith("object object 2 2 25.00 Decimal"), message["stdout"])
-
     def test_sql_and_read_sql_are_answered_by_the_agent(self):
         def agent(query):
             if "orders" in query:
-                return "ok", meta(["id", "amount", "at"], ["int64", "decimal", "timestamptz"],
-                                  ["int64", "object", "datetime64[ns, UTC]"], 2), \
-                    [line([1, "12.50", "2024-01-02T03:04:05+02:00"]), line([2, "-0.10", "2024-06-01T00:00:00Z"])]
-            return "ok", meta(["n"], ["int64"], ["Int64"], 2), [line([7]), line([None])]
+                return ("ok",) + frame(["id", "amount", "at"], ["int64", "decimal", "timestamptz"],
+                                       [[1, "12.50", "2024-01-02T03:04:05+02:00"], [2, "-0.10", "2024-06-01T00:00:00Z"]])
+            return ("ok",) + frame(["n"], ["int64"], [[7], [None]])
         code = """
 a = sql("SELECT id, amount, at FROM orders")
 assert str(a["at"].dtype) == "datetime64[ns, UTC]", a.dtypes
@@ -266,7 +91,7 @@ result_df = a.assign(n=b["n"])
 
     def test_sql_and_conns_name_a_datasource_and_omit_it_for_the_default(self):
         def agent(query):
-            return "ok", meta(["n"], ["int64"], ["Int64"], 1), [line([1])]
+            return ("ok",) + frame(["n"], ["int64"], [[1]])
         code = """
 sql("SELECT 1 AS n")
 sql("SELECT 2 AS n", datasource="hr")

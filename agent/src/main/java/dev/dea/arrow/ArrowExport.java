@@ -23,7 +23,7 @@ import java.util.List;
 
 /**
  * Streams a frame as an Apache Arrow IPC stream (the "stream format": schema, then record
- * batches). Rows are read from the frame's rows file one line at a time and written in
+ * batches). Rows are read as the frame's JSON rows, one line at a time, and written in
  * batches of at most {@link #MAX_BATCH_ROWS} rows or about {@link #MAX_BATCH_BYTES} of row
  * text, so memory stays bounded by one batch whatever the frame's size.
  */

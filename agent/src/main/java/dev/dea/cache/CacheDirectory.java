@@ -65,10 +65,6 @@ final class CacheDirectory {
         return framesDir.resolve(key);
     }
 
-    Path rowsFile(String key) {
-        return framesDir.resolve(key).resolve(MetaFile.ROWS);
-    }
-
     Path metaFile(String key) {
         return framesDir.resolve(key).resolve(MetaFile.META);
     }
@@ -84,23 +80,18 @@ final class CacheDirectory {
 
     /**
      * meta.json goes first: from then on startup treats the directory as debris, and lookups
-     * already miss (the index forgot the frame before this is called). Then rows.jsonl and the
-     * directory: three system calls where renaming into tmp/ and walking the tree took eight,
-     * and once the cache is full every commit evicts a frame (bench (b)). Anything unexpected
-     * in the directory falls back to deleting the tree.
+     * already miss (the index forgot the frame before this is called). Then the column files
+     * and the directory, without renaming into tmp/ first: once the cache is full every commit
+     * evicts a frame (bench (b)).
      */
     void deleteFrame(String key) {
         Path dir = frameDir(key);
         try {
             Files.delete(dir.resolve(MetaFile.META));
-            Files.deleteIfExists(dir.resolve(MetaFile.ROWS));
-            Files.delete(dir);
-        } catch (NoSuchFileException gone) {
-            discard(dir);
         } catch (IOException e) {
-            log.debug("Deleting frame {} file by file failed ({}); deleting its tree", key, e.toString());
-            discard(dir);
+            log.debug("Deleting meta.json of frame {} failed ({}); deleting its tree", key, e.toString());
         }
+        discard(dir);
     }
 
     void discard(Path path) {
@@ -114,8 +105,9 @@ final class CacheDirectory {
     /**
      * Deletes everything under tmp/ (frames whose writer never committed, half-deleted
      * ones), then reads every frame directory; those that are not complete (meta.json
-     * missing or corrupt, rows.jsonl missing or of another length than meta.json records)
-     * are deleted too.
+     * missing or corrupt, a column file missing or of another size than meta.json records)
+     * are deleted too, and so are frames of the previous format (version 1, JSON rows), with
+     * one log line for all of them.
      */
     Scan scan() {
         int[] removed = {clearTemp()};
@@ -138,11 +130,16 @@ final class CacheDirectory {
 
     private List<Found> loadFrames(int[] removed) {
         List<Found> found = new ArrayList<>();
+        int previousFormat = 0;
         try (DirectoryStream<Path> children = Files.newDirectoryStream(framesDir)) {
             for (Path child : children) {
                 String name = child.getFileName().toString();
                 try {
                     found.add(loadFrame(child, name));
+                } catch (MetaFile.PreviousFormatException e) {
+                    discard(child);
+                    removed[0]++;
+                    previousFormat++;
                 } catch (IOException | RuntimeException e) {
                     log.warn("Deleting incomplete or corrupt frame directory {}: {}", name, reason(e));
                     discard(child);
@@ -151,6 +148,10 @@ final class CacheDirectory {
             }
         } catch (IOException e) {
             throw AgentException.internal("Cannot list the frame cache directory " + framesDir, e);
+        }
+        if (previousFormat > 0) {
+            log.info("Removed {} cached frames of the previous format (JSON rows, version 1); their steps must be rerun",
+                    previousFormat);
         }
         return found;
     }
@@ -164,11 +165,16 @@ final class CacheDirectory {
         if (!meta.key().equals(name)) {
             throw new IOException("meta.json belongs to another frame");
         }
-        long dataBytes = Files.size(dir.resolve(MetaFile.ROWS));
-        if (dataBytes != meta.bytes()) {
-            throw new IOException("rows.jsonl has " + dataBytes + " bytes, meta.json says " + meta.bytes());
+        for (int i = 0; i < meta.columns().size(); i++) {
+            for (ColumnMeta.Buffer b : meta.columns().get(i).buffers()) {
+                String file = ColumnLayout.fileName(i, b.name());
+                long size = Files.size(dir.resolve(file));
+                if (size != b.bytes()) {
+                    throw new IOException(file + " has " + size + " bytes, meta.json says " + b.bytes());
+                }
+            }
         }
-        return new Found(name, dataBytes + Files.size(metaPath), Files.getLastModifiedTime(metaPath).toMillis());
+        return new Found(name, meta.bytes() + Files.size(metaPath), Files.getLastModifiedTime(metaPath).toMillis());
     }
 
     /** Why a frame was unreadable, without quoting file content (meta.json holds SQL and sample values). */

@@ -4,7 +4,7 @@ package dev.dea.cache;
  * A consistent snapshot of the cache.
  *
  * @param frames    frames currently visible
- * @param bytes     their size on disk (rows files plus meta.json files); frames being
+ * @param bytes     their size on disk (column files plus meta.json files); frames being
  *                  written are not counted until committed
  * @param evictions frames removed by TTL, size or frame-count eviction since the cache was
  *                  opened (explicit deletes are not evictions)

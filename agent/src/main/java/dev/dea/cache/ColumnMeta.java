@@ -4,6 +4,7 @@ import dev.dea.frame.ColumnKind;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -17,8 +18,11 @@ import static java.util.Objects.requireNonNull;
  * @param dtype      the pandas dtype the column gets when loaded: {@code kind.pandasDtype(nullCount > 0)}
  * @param stats      {@link dev.dea.frame.ColumnStats#toMap()} in its JSON form: temporal and decimal
  *                   values are their wire strings, integers are {@code Long}; "std" may map to null
+ * @param buffers    the column's files in order (docs/frame-format.md, "Columns on disk"); empty for a
+ *                   column that describes values not stored in the cache
  */
-public record ColumnMeta(String name, ColumnKind kind, String sourceType, String dtype, Map<String, Object> stats) {
+public record ColumnMeta(String name, ColumnKind kind, String sourceType, String dtype, Map<String, Object> stats,
+                         List<Buffer> buffers) {
     public ColumnMeta {
         requireNonNull(name, "name");
         requireNonNull(kind, "kind");
@@ -26,5 +30,20 @@ public record ColumnMeta(String name, ColumnKind kind, String sourceType, String
         requireNonNull(dtype, "dtype");
         // Not Map.copyOf: stats legitimately hold null values ("std" of a single value).
         stats = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(stats, "stats")));
+        buffers = List.copyOf(requireNonNull(buffers, "buffers"));
+    }
+
+    public ColumnMeta(String name, ColumnKind kind, String sourceType, String dtype, Map<String, Object> stats) {
+        this(name, kind, sourceType, dtype, stats, List.of());
+    }
+
+    /** One buffer of a stored column: {@code <column index>.<name>} in the frame directory, of exactly {@code bytes}. */
+    public record Buffer(String name, long bytes) {
+        public Buffer {
+            requireNonNull(name, "name");
+            if (bytes < 0) {
+                throw new IllegalArgumentException("buffer size must not be negative");
+            }
+        }
     }
 }

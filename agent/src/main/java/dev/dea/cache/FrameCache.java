@@ -33,7 +33,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The on-disk frame cache (docs/frame-format.md). A frame is a directory
- * {@code frames/<key>/} holding {@code rows.jsonl} and {@code meta.json}; it is written
+ * {@code frames/<key>/} holding the column files and {@code meta.json}; it is written
  * under {@code tmp/} and renamed into place, so a frame is either complete or absent.
  * The in-memory {@link FrameIndex} is rebuilt from disk at startup and holds only sizes
  * and access times; a frame's {@link FrameMeta} is read from meta.json when asked for,
@@ -180,21 +180,36 @@ public final class FrameCache implements AutoCloseable {
     }
 
     /**
-     * The frame's rows.jsonl; meta.json is its sibling. The files may be deleted by
-     * eviction at any time: open them promptly (an open file stays readable) and treat
-     * a missing file as NOT_FOUND.
+     * The frame's directory (meta.json and the column files, docs/frame-format.md). The files
+     * may be deleted by eviction at any time: open them promptly (an open file stays readable)
+     * and treat a missing file as NOT_FOUND.
      */
-    public Path dataFile(String key) {
+    public Path frameDirectory(String key) {
         requireLive(key);
-        return directory.rowsFile(key);
+        return directory.frameDir(key);
     }
 
     /**
-     * Opens a frame's rows file for streaming. Open promptly after {@link #get}: an open file
-     * stays readable if the frame is evicted meanwhile, a frame evicted before is NOT_FOUND.
+     * Opens a frame as JSON rows (one array per line, the encoding of previews and exports).
+     * Open promptly after {@link #get}: open files stay readable if the frame is evicted
+     * meanwhile, a frame evicted before is NOT_FOUND.
      */
     public InputStream openRows(String key) {
-        return open(dataFile(key), key);
+        requireLive(key);
+        return open(key);
+    }
+
+    /** Opens a frame's column files for sending them as they are (to a sandbox); same rules as {@link #openRows}. */
+    public FrameData openData(String key) {
+        requireLive(key);
+        FrameMeta meta = meta(key).orElseThrow(() -> notFound(key));
+        try {
+            return new FrameData(directory.frameDir(key), meta);
+        } catch (NoSuchFileException e) {
+            throw AgentException.notFound("Frame " + key + " was evicted while being read");
+        } catch (IOException e) {
+            throw AgentException.internal("Cannot read frame " + key, e);
+        }
     }
 
     /**
@@ -389,12 +404,9 @@ public final class FrameCache implements AutoCloseable {
     }
 
     private InputStream open(String key) {
-        return open(directory.rowsFile(key), key);
-    }
-
-    private static InputStream open(Path rows, String key) {
+        FrameMeta meta = meta(key).orElseThrow(() -> notFound(key));
         try {
-            return Files.newInputStream(rows);
+            return new JsonRows(directory.frameDir(key), meta);
         } catch (NoSuchFileException e) {
             throw AgentException.notFound("Frame " + key + " was evicted while being read");
         } catch (IOException e) {

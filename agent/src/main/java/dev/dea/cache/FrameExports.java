@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Streams a rows file out as previews, a JSON document or CSV. Nothing here holds more
+ * Streams a frame's JSON rows out as previews, a JSON document or CSV. Nothing here holds more
  * than one row in memory. The output stream belongs to the caller: it is flushed, never
  * closed.
  */
@@ -50,9 +50,8 @@ final class FrameExports {
     }
 
     /**
-     * Writes {"columns":[names],"rows":[rows]}. Each line of the rows file already is the
-     * row's JSON array, so the bytes are copied with the line breaks turned into commas:
-     * no parsing, and the values keep their exact on-disk text.
+     * Writes {"columns":[names],"rows":[rows]}. Each JSON row already is an array, so the
+     * bytes are copied with the line breaks turned into commas: no parsing.
      */
     void writeJson(List<String> columnNames, InputStream in, OutputStream out) throws IOException {
         OutputStream o = new BufferedOutputStream(out, BUFFER_BYTES);

@@ -11,7 +11,7 @@ import static java.util.Objects.requireNonNull;
  * @param key        the frame key, a lower-case UUID
  * @param columns    the columns in order
  * @param rowCount   rows stored (after truncation, if any)
- * @param bytes      length of the rows file in bytes (meta.json's {@code data_bytes})
+ * @param bytes      the column files' bytes added up (meta.json's {@code data_bytes})
  * @param truncated  whether the source had more rows than were kept
  * @param createdAt  when the frame was committed
  * @param provenance what produced the frame

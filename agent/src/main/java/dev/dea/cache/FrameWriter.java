@@ -1,18 +1,13 @@
 package dev.dea.cache;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import dev.dea.frame.ColumnStats;
 import dev.dea.frame.FrameColumn;
 import dev.dea.frame.FrameValues;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,32 +16,31 @@ import java.util.Map;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Writes one frame into a private temporary directory; {@link #commit()} publishes it
- * atomically, {@link #close()} without a commit leaves nothing behind. Obtained from
- * {@link FrameCache#create}. Not thread-safe: one writer belongs to one producer.
+ * Writes one frame into a private temporary directory, column by column (docs/frame-format.md,
+ * "Columns on disk"); {@link #commit()} publishes it atomically, {@link #close()} without a
+ * commit leaves nothing behind. Obtained from {@link FrameCache#create}. Rows come either one
+ * at a time ({@link #append}) or, from a sandbox, as whole columns in the stored layout
+ * ({@link #receive}). Not thread-safe: one writer belongs to one producer.
  */
 public final class FrameWriter implements AutoCloseable {
-    // 64 KiB: large sequential writes for big frames, yet a one-row frame (the common small query)
-    // no longer allocates a megabyte (it dominated the allocation rate of small queries).
-    private static final int BUFFER_BYTES = 1 << 16;
-
     private enum State { OPEN, FAILED, COMMITTED, DISCARDED }
 
     private final FrameCache cache;
     private final String key;
     private final List<FrameColumn> columns;
     private final Provenance provenance;
-    private final Path dir;
+    private final java.nio.file.Path dir;
     private final long maxFrameBytes;
     private final ColumnStats[] stats;
-    private final FrameFiles.CountingOutputStream counted;
-    private final JsonGenerator generator;
+    /** Created by the first append (or the commit of an empty frame); a received frame has none. */
+    private ColumnAppender[] appenders;
+    private List<List<ColumnMeta.Buffer>> received;
     private long rows;
     private boolean truncated;
     private State state = State.OPEN;
 
-    FrameWriter(FrameCache cache, String key, List<FrameColumn> columns, Provenance provenance, Path dir,
-                long maxFrameBytes) throws IOException {
+    FrameWriter(FrameCache cache, String key, List<FrameColumn> columns, Provenance provenance, java.nio.file.Path dir,
+                long maxFrameBytes) {
         this.cache = cache;
         this.key = key;
         this.columns = List.copyOf(columns);
@@ -57,12 +51,6 @@ public final class FrameWriter implements AutoCloseable {
         for (int i = 0; i < stats.length; i++) {
             stats[i] = new ColumnStats(this.columns.get(i).kind());
         }
-        this.counted = new FrameFiles.CountingOutputStream(new BufferedOutputStream(
-                Files.newOutputStream(dir.resolve(MetaFile.ROWS), StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE), BUFFER_BYTES));
-        this.generator = cache.mapper().getFactory().createGenerator(counted, JsonEncoding.UTF8);
-        // Rows are separated by the '\n' written after each one, not by Jackson's root separator (a space).
-        this.generator.setRootValueSeparator(null);
     }
 
     public String key() {
@@ -86,28 +74,89 @@ public final class FrameWriter implements AutoCloseable {
             throw new IllegalArgumentException("row has " + row.length + " values, the frame has "
                     + stats.length + " columns");
         }
+        if (received != null) {
+            throw new IllegalStateException("frame writer " + key + " received its columns already");
+        }
+        long bytes = 0;
         try {
-            generator.writeStartArray();
+            openAppenders();
             for (int i = 0; i < row.length; i++) {
-                Object value = row[i];
+                Object value = onDisk(row[i]);
+                if (value instanceof Object[] array) {
+                    // Stored, and so counted in the stats, as its JSON text: as a sandbox's arrays arrive.
+                    value = new FrameValues.RawJson(ColumnAppender.json(array));
+                }
                 stats[i].accept(value);
-                FrameValues.write(generator, onDisk(value));
+                appenders[i].append(value);
+                bytes += appenders[i].bytes();
             }
-            generator.writeEndArray();
-            generator.writeRaw('\n');
         } catch (IOException | RuntimeException e) {
-            discard();
-            state = State.FAILED;
+            fail();
             throw AgentException.internal("Could not write frame " + key, e);
         }
         rows++;
-        if (counted.count() + generator.getOutputBuffered() > maxFrameBytes) {
-            discard();
-            state = State.FAILED;
-            throw new AgentException(ErrorType.RESULT_TOO_LARGE,
-                    "The result is larger than the frame size limit of " + maxFrameBytes
-                            + " bytes (FRAME_MAX_BYTES); select fewer rows or columns",
-                    Map.of("max_frame_bytes", maxFrameBytes), null);
+        if (bytes > maxFrameBytes) {
+            fail();
+            throw tooLarge();
+        }
+    }
+
+    /**
+     * Reads a whole frame of {@code rowCount} rows in the stored layout from {@code in}: for each
+     * column its buffers as {@link ColumnLayout#wireBuffers} lists them, of the announced sizes.
+     * Every value is checked; a frame that breaks the layout is an IOException (the producer broke
+     * the protocol) and nothing is kept. Only on a writer that has not appended rows.
+     *
+     * @throws AgentException RESULT_TOO_LARGE when the announced sizes exceed the frame size limit
+     *                        (checked before anything is read)
+     */
+    public void receive(InputStream in, long rowCount, List<List<ColumnMeta.Buffer>> buffers) throws IOException {
+        requireState(State.OPEN);
+        if (appenders != null || received != null) {
+            throw new IllegalStateException("frame writer " + key + " already holds rows");
+        }
+        if (buffers.size() != columns.size() || rowCount < 0) {
+            fail();
+            throw new ColumnIntake.BadColumnException("the frame has " + columns.size() + " columns, buffers came for "
+                    + buffers.size());
+        }
+        long announced = 0;
+        for (List<ColumnMeta.Buffer> column : buffers) {
+            for (ColumnMeta.Buffer b : column) {
+                announced += b.bytes();
+            }
+        }
+        if (announced > maxFrameBytes) {
+            fail();
+            throw tooLarge();
+        }
+        List<List<ColumnMeta.Buffer>> stored = new ArrayList<>();
+        try {
+            for (int i = 0; i < columns.size(); i++) {
+                stored.add(ColumnIntake.receive(in, dir, i, columns.get(i).kind(), rowCount, buffers.get(i), stats[i]));
+            }
+        } catch (IOException | RuntimeException e) {
+            fail();
+            throw e;
+        }
+        received = stored;
+        rows = rowCount;
+    }
+
+    private AgentException tooLarge() {
+        return new AgentException(ErrorType.RESULT_TOO_LARGE,
+                "The result is larger than the frame size limit of " + maxFrameBytes
+                        + " bytes (FRAME_MAX_BYTES); select fewer rows or columns",
+                Map.of("max_frame_bytes", maxFrameBytes), null);
+    }
+
+    private void openAppenders() throws IOException {
+        if (appenders != null) {
+            return;
+        }
+        appenders = new ColumnAppender[columns.size()];
+        for (int i = 0; i < appenders.length; i++) {
+            appenders[i] = new ColumnAppender(dir, i, columns.get(i).kind());
         }
     }
 
@@ -118,20 +167,30 @@ public final class FrameWriter implements AutoCloseable {
     }
 
     /**
-     * Finishes the rows file, writes meta.json last and publishes the frame atomically;
+     * Finishes the column files, writes meta.json last and publishes the frame atomically;
      * from then on {@link FrameCache#find} sees it. Eviction runs afterwards, but never
      * evicts the frame just committed.
      */
     public FrameMeta commit() {
         requireState(State.OPEN);
         try {
-            generator.close();
-            long dataBytes = counted.count();
+            List<List<ColumnMeta.Buffer>> buffers = received;
+            if (buffers == null) {
+                openAppenders();
+                buffers = new ArrayList<>();
+                for (ColumnAppender a : appenders) {
+                    buffers.add(a.finish());
+                }
+            }
+            long dataBytes = 0;
             List<ColumnMeta> columnMetas = new ArrayList<>(columns.size());
             for (int i = 0; i < stats.length; i++) {
                 FrameColumn c = columns.get(i);
+                for (ColumnMeta.Buffer b : buffers.get(i)) {
+                    dataBytes += b.bytes();
+                }
                 columnMetas.add(new ColumnMeta(c.name(), c.kind(), c.sourceType(),
-                        c.kind().pandasDtype(stats[i].nullCount() > 0), stats[i].toMap()));
+                        c.kind().pandasDtype(stats[i].nullCount() > 0), stats[i].toMap(), buffers.get(i)));
             }
             Instant createdAt = cache.now();
             MetaFile metaFile = cache.metaFile();
@@ -139,14 +198,13 @@ public final class FrameWriter implements AutoCloseable {
                     createdAt, provenance));
             // Reparsed so the committed meta (stats in their JSON form) equals what a restart reads back.
             FrameMeta meta = metaFile.parse(metaBytes);
-            Files.write(dir.resolve(MetaFile.META), metaBytes, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
+            java.nio.file.Files.write(dir.resolve(MetaFile.META), metaBytes, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE);
             cache.publish(dir, meta, metaBytes.length);
             state = State.COMMITTED;
             return meta;
         } catch (IOException | RuntimeException e) {
-            discard();
-            state = State.FAILED;
+            fail();
             if (e instanceof AgentException agent) {
                 throw agent;
             }
@@ -163,11 +221,22 @@ public final class FrameWriter implements AutoCloseable {
         }
     }
 
+    private void fail() {
+        if (state == State.OPEN) {
+            discard();
+        }
+        state = State.FAILED;
+    }
+
     private void discard() {
-        try {
-            generator.close();
-        } catch (IOException | RuntimeException ignored) {
-            // The data is thrown away; a failing close changes nothing.
+        if (appenders != null) {
+            for (ColumnAppender a : appenders) {
+                try {
+                    a.close();
+                } catch (IOException | RuntimeException ignored) {
+                    // The data is thrown away; a failing close changes nothing.
+                }
+            }
         }
         cache.discardTemp(dir);
     }
@@ -181,10 +250,19 @@ public final class FrameWriter implements AutoCloseable {
     /**
      * A json column's text is written verbatim, and PostgreSQL keeps the original text of
      * {@code json} values, line breaks included. Outside strings they are insignificant
-     * whitespace (inside strings JSON requires escapes), so they become spaces: a raw '\n'
-     * in rows.jsonl must only ever end a row.
+     * whitespace (inside strings JSON requires escapes), so they become spaces: in the JSON
+     * rows previews and exports read, a raw '\n' must only ever end a row.
      */
     static Object onDisk(Object value) {
+        // Timestamps are stored as microseconds (a timestamptz as the UTC instant): stats and previews
+        // show what is stored, the same for rows written here and columns received from a sandbox.
+        if (value instanceof java.time.OffsetDateTime t && !t.equals(java.time.OffsetDateTime.MAX)
+                && !t.equals(java.time.OffsetDateTime.MIN)) {
+            return t.withOffsetSameInstant(java.time.ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        }
+        if (value instanceof java.time.LocalDateTime t && t.getNano() % 1_000 != 0 && !t.equals(java.time.LocalDateTime.MAX)) {
+            return t.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        }
         if (value instanceof FrameValues.RawJson json) {
             String text = json.json();
             if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {

@@ -20,10 +20,16 @@ import java.util.Optional;
  * lacks a field or has a wrong type is corrupt, and the frame is discarded on startup.
  */
 final class MetaFile {
+    /** meta.json of a format this agent no longer reads (version 1 kept rows as JSON lines). */
+    static final class PreviousFormatException extends IOException {
+        PreviousFormatException() {
+            super("meta.json is of a previous frame format version");
+        }
+    }
+
     static final String META = "meta.json";
-    static final String ROWS = "rows.jsonl";
     static final String FORMAT = "dea-frame";
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
 
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
     };
@@ -49,6 +55,14 @@ final class MetaFile {
             col.put("kind", c.kind().wireName());
             col.put("source_type", c.sourceType());
             col.put("dtype", c.dtype());
+            List<Map<String, Object>> buffers = new ArrayList<>();
+            for (ColumnMeta.Buffer b : c.buffers()) {
+                Map<String, Object> buffer = new LinkedHashMap<>();
+                buffer.put("name", b.name());
+                buffer.put("bytes", b.bytes());
+                buffers.add(buffer);
+            }
+            col.put("buffers", buffers);
             col.put("stats", c.stats());
             columns.add(col);
         }
@@ -73,9 +87,18 @@ final class MetaFile {
         if (root == null || !root.isObject()) {
             throw new IOException("meta.json is not a JSON object");
         }
+        if (FORMAT.equals(text(root, "format")) && integer(root, "format_version") < FORMAT_VERSION) {
+            throw new PreviousFormatException();
+        }
         if (!FORMAT.equals(text(root, "format")) || integer(root, "format_version") != FORMAT_VERSION) {
             throw new IOException("meta.json has an unsupported format or version");
         }
+        long rowCount = integer(root, "row_count");
+        long dataBytes = integer(root, "data_bytes");
+        if (rowCount < 0 || dataBytes < 0) {
+            throw new IOException("meta.json: negative row_count or data_bytes");
+        }
+        long bufferBytes = 0;
         List<ColumnMeta> columns = new ArrayList<>();
         for (JsonNode col : field(root, "columns", JsonNode::isArray)) {
             ColumnKind kind;
@@ -85,7 +108,12 @@ final class MetaFile {
                 throw new IOException("meta.json names an unknown column kind", e);
             }
             Map<String, Object> stats = statsReader.readValue(field(col, "stats", JsonNode::isObject));
-            columns.add(new ColumnMeta(text(col, "name"), kind, text(col, "source_type"), text(col, "dtype"), stats));
+            List<ColumnMeta.Buffer> buffers = buffers(col, kind, rowCount);
+            for (ColumnMeta.Buffer b : buffers) {
+                bufferBytes += b.bytes();
+            }
+            columns.add(new ColumnMeta(text(col, "name"), kind, text(col, "source_type"), text(col, "dtype"), stats,
+                    buffers));
         }
         JsonNode prov = field(root, "provenance", JsonNode::isObject);
         List<String> parents = new ArrayList<>();
@@ -107,13 +135,32 @@ final class MetaFile {
         } catch (java.time.format.DateTimeParseException e) {
             throw new IOException("meta.json: created_at is not an ISO instant", e);
         }
-        long rowCount = integer(root, "row_count");
-        long dataBytes = integer(root, "data_bytes");
-        if (rowCount < 0 || dataBytes < 0) {
-            throw new IOException("meta.json: negative row_count or data_bytes");
+        if (bufferBytes != dataBytes) {
+            throw new IOException("meta.json: data_bytes is not the sum of the column buffers");
         }
         return new FrameMeta(text(root, "key"), columns, rowCount, dataBytes,
                 field(root, "truncated", JsonNode::isBoolean).booleanValue(), createdAt, provenance);
+    }
+
+    /** A column's buffers: the kind's, in order, fixed-size ones as large as the row count makes them. */
+    private static List<ColumnMeta.Buffer> buffers(JsonNode col, ColumnKind kind, long rows) throws IOException {
+        List<String> names = ColumnLayout.diskBuffers(kind);
+        JsonNode list = field(col, "buffers", JsonNode::isArray);
+        if (list.size() != names.size()) {
+            throw new IOException("meta.json: a " + kind.wireName() + " column has buffers " + names);
+        }
+        List<ColumnMeta.Buffer> out = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            JsonNode b = list.get(i);
+            long bytes = integer(b, "bytes");
+            long expected = ColumnLayout.expectedBytes(kind, names.get(i), rows);
+            if (!names.get(i).equals(text(b, "name")) || bytes < 0 || expected >= 0 && bytes != expected) {
+                throw new IOException("meta.json: buffer " + i + " of a " + kind.wireName() + " column does not match "
+                        + names.get(i) + " for " + rows + " rows");
+            }
+            out.add(new ColumnMeta.Buffer(names.get(i), bytes));
+        }
+        return out;
     }
 
     private static JsonNode field(JsonNode node, String name, java.util.function.Predicate<JsonNode> valid)

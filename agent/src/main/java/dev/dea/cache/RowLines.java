@@ -6,7 +6,7 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * Reads rows.jsonl one line (one row) at a time as raw UTF-8 bytes. Splits on '\n' only:
+ * Reads JSON rows ({@link JsonRows}) one line (one row) at a time as raw UTF-8 bytes. Splits on '\n' only:
  * JSON escapes line breaks inside strings, so every raw '\n' ends a row, whereas other
  * "line separators" (U+2028, U+0085) may legitimately occur inside values.
  */

@@ -105,7 +105,7 @@ public final class WireValues {
                 }
                 yield node.booleanValue();
             }
-            // Compact re-serialisation: rows.jsonl holds no insignificant whitespace.
+            // Compact re-serialisation: stored json texts hold no insignificant whitespace.
             case JSON -> new FrameValues.RawJson(node.toString());
             case ARRAY -> {
                 if (!node.isArray()) {
@@ -120,6 +120,14 @@ public final class WireValues {
                 yield fromString(node.textValue(), kind);
             }
         };
+    }
+
+    /**
+     * The Java value of a value's JSON string form ({@code "2024-02-29"} for a date, {@code "NaN"} for a
+     * float); IllegalArgumentException when the text is not a value of the kind.
+     */
+    public static Object fromText(String s, ColumnKind kind) {
+        return fromString(s, kind);
     }
 
     private static Object fromString(String s, ColumnKind kind) {

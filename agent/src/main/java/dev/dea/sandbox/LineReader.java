@@ -39,6 +39,36 @@ final class LineReader {
         return new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(buf, pos, end - pos), in);
     }
 
+    /**
+     * The bytes after the last line read, as a stream that hands out exactly what follows
+     * (binary buffers after a message line); lines may be read again once the caller has
+     * consumed the bytes it expected. Closing it does nothing.
+     */
+    InputStream bytes() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0;
+                }
+                if (pos < end) {
+                    int n = Math.min(len, end - pos);
+                    System.arraycopy(buf, pos, b, off, n);
+                    pos += n;
+                    return n;
+                }
+                // Straight from the stream: buffering here could swallow the next message line.
+                return in.read(b, off, len);
+            }
+        };
+    }
+
     /** The next line without its {@code \n}; EOFException at the end of the stream (also mid-line). */
     byte[] readLine() throws IOException {
         int len = 0;

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dea.cache.ColumnMeta;
 import dev.dea.cache.FrameCache;
 import dev.dea.cache.FrameMeta;
+import dev.dea.cache.FrameData;
 import dev.dea.cache.FrameWriter;
 import dev.dea.cache.Provenance;
 import dev.dea.error.AgentException;
@@ -38,7 +39,7 @@ import java.util.Optional;
  */
 final class RunnerExchange {
     private static final Logger log = LoggerFactory.getLogger(RunnerExchange.class);
-    static final int PROTOCOL_VERSION = 1;
+    static final int PROTOCOL_VERSION = 2;
     /** A row, a result message with figures (10 MB PNGs as base64) or output all fit well below this. */
     static final int MAX_LINE_BYTES = 256 << 20;
     private static final long MAX_ARTIFACT_BYTES = 10L << 20;
@@ -49,8 +50,8 @@ final class RunnerExchange {
             .build();
     private static final ObjectMapper JSON = JsonMapper.builder(FACTORY).build();
 
-    /** One input frame: its name in input_data, its metadata and its open rows file. */
-    record Input(String name, FrameMeta meta, InputStream rows) {
+    /** One input frame: its name in input_data, its metadata and its open column files. */
+    record Input(String name, FrameMeta meta, FrameData data) {
     }
 
     /** What a successful run produced; no frame when the code printed or drew without assigning result_df. */
@@ -171,8 +172,8 @@ final class RunnerExchange {
         execute.put("max_artifact_bytes", MAX_ARTIFACT_BYTES);
         writeMessage(execute);
         for (Input input : inputs) {
-            // rows.jsonl lines are exactly the protocol's row lines: copy bytes, parse nothing.
-            input.rows().transferTo(out);
+            // The stored column files are exactly the channel's buffers: copy bytes, parse nothing.
+            input.data().transferTo(out);
         }
         out.flush();
     }
@@ -182,11 +183,11 @@ final class RunnerExchange {
         String query = message.path("query").asText("");
         JsonNode datasource = message.path("datasource");
         FrameMeta result;
-        InputStream rows;
+        FrameData data;
         try {
             result = sql.runSql(query, datasource.isTextual() ? Optional.of(datasource.textValue()) : Optional.empty(),
                     job.requestId());
-            rows = cache.openRows(result.key());
+            data = cache.openData(result.key());
         } catch (AgentException e) {
             log.debug("sql() from sandboxed code failed: {}", e.type());
             ObjectNode error = JSON.createObjectNode();
@@ -197,13 +198,13 @@ final class RunnerExchange {
             out.flush();
             return;
         }
-        try (rows) {
+        try (data) {
             ObjectNode answer = JSON.createObjectNode();
             answer.put("type", "sql_result");
             answer.set("id", id);
             answer.set("meta", runnerMeta(result));
             writeMessage(answer);
-            rows.transferTo(out);
+            data.transferTo(out);
             out.flush();
         }
     }
@@ -226,6 +227,7 @@ final class RunnerExchange {
                     stderrTruncated, artifacts.artifacts());
         }
         List<FrameColumn> columns = new ArrayList<>();
+        List<List<ColumnMeta.Buffer>> buffers = new ArrayList<>();
         for (JsonNode c : frame.path("columns")) {
             ColumnKind kind;
             try {
@@ -234,6 +236,7 @@ final class RunnerExchange {
                 throw new ProtocolException("result column of unknown kind " + c.path("kind"));
             }
             columns.add(new FrameColumn(c.path("name").asText(""), kind, c.path("source_type").asText(kind.wireName())));
+            buffers.add(buffers(c.path("buffers")));
         }
         long rowCount = frame.path("row_count").asLong(-1);
         if (rowCount < 0) {
@@ -241,9 +244,11 @@ final class RunnerExchange {
         }
         FrameMeta meta;
         try (FrameWriter writer = cache.create(columns, Provenance.python(job.code(), parentKeys, job.requestId()))) {
-            ColumnKind[] kinds = columns.stream().map(FrameColumn::kind).toArray(ColumnKind[]::new);
-            for (long r = 0; r < rowCount; r++) {
-                writer.append(decodeRow(in.readLine(), kinds));
+            try {
+                writer.receive(in.bytes(), rowCount, buffers);
+            } catch (IOException e) {
+                // A result that breaks the layout: the runner (or code writing to its channel) broke the protocol.
+                throw e instanceof ProtocolException p ? p : new ProtocolException("result frame: " + e.getMessage());
             }
             meta = writer.commit();
         }
@@ -251,25 +256,18 @@ final class RunnerExchange {
                 artifacts.artifacts());
     }
 
-    private static Object[] decodeRow(byte[] line, ColumnKind[] kinds) throws IOException {
-        Object[] row = new Object[kinds.length];
-        try (JsonParser p = FACTORY.createParser(line)) {
-            if (p.nextToken() != JsonToken.START_ARRAY) {
-                throw new ProtocolException("a result row is not a JSON array");
-            }
-            for (int i = 0; i < kinds.length; i++) {
-                if (p.nextToken() == JsonToken.END_ARRAY) {
-                    throw new ProtocolException("a result row has " + i + " values, expected " + kinds.length);
-                }
-                row[i] = WireValues.read(p, kinds[i]);
-            }
-            if (p.nextToken() != JsonToken.END_ARRAY) {
-                throw new ProtocolException("a result row has more than " + kinds.length + " values");
-            }
-        } catch (IllegalArgumentException e) {
-            throw new ProtocolException("a result row does not match its column kinds: " + e.getMessage());
+    private static List<ColumnMeta.Buffer> buffers(JsonNode list) throws ProtocolException {
+        if (!list.isArray()) {
+            throw new ProtocolException("a result column without buffers");
         }
-        return row;
+        List<ColumnMeta.Buffer> out = new ArrayList<>();
+        for (JsonNode b : list) {
+            if (!b.path("name").isTextual() || !b.path("bytes").canConvertToLong() || b.path("bytes").asLong(-1) < 0) {
+                throw new ProtocolException("a result buffer needs a name and a size");
+            }
+            out.add(new ColumnMeta.Buffer(b.get("name").textValue(), b.get("bytes").asLong()));
+        }
+        return out;
     }
 
     /** What runner.py reads of a frame's meta: columns (name, kind, source_type, dtype) and row_count. */
@@ -277,8 +275,17 @@ final class RunnerExchange {
         ObjectNode node = JSON.createObjectNode();
         ArrayNode columns = node.putArray("columns");
         for (ColumnMeta c : meta.columns()) {
-            columns.addObject().put("name", c.name()).put("kind", c.kind().wireName())
+            ObjectNode column = columns.addObject().put("name", c.name()).put("kind", c.kind().wireName())
                     .put("source_type", c.sourceType()).put("dtype", c.dtype());
+            ArrayNode list = column.putArray("buffers");
+            for (ColumnMeta.Buffer b : c.buffers()) {
+                list.addObject().put("name", b.name()).put("bytes", b.bytes());
+            }
+            // What the runner may use to intern repeated text: how many distinct values a column has.
+            Object distinct = c.stats().get("distinct_count");
+            if (distinct instanceof Long d && Boolean.TRUE.equals(c.stats().get("distinct_count_exact"))) {
+                column.put("distinct_count", d);
+            }
         }
         node.put("row_count", meta.rowCount());
         return node;

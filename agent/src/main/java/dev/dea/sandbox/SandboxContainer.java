@@ -36,6 +36,8 @@ final class SandboxContainer implements SandboxBackend.Sandbox {
     private final byte[] stderrTail = new byte[STDERR_TAIL_BYTES];
     private long stderrBytes;
     private final Attach attach = new Attach();
+    /** The attach connection to a local engine (fast); null where docker-java's attach is used. */
+    private volatile RawAttach raw;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Owned here, not by one exchange: the ready line may be read long before the execute. */
     private final LineReader lines = new LineReader(stdout.inputStream(), RunnerExchange.MAX_LINE_BYTES);
@@ -55,16 +57,29 @@ final class SandboxContainer implements SandboxBackend.Sandbox {
         String id = engine.create();
         SandboxContainer container = new SandboxContainer(engine, id);
         try {
-            engine.call("attach container", c -> c.attachContainerCmd(id)
-                    .withStdIn(container.stdin.inputStream())
-                    .withStdOut(true)
-                    .withStdErr(true)
-                    .withFollowStream(true)
-                    .withLogs(false)
-                    .exec(container.attach));
-            if (!container.attach.awaitStarted(attachTimeoutMillis, TimeUnit.MILLISECONDS)) {
-                throw DockerEngine.unavailable("The Docker engine at " + engine.host()
-                        + " did not open the attach stream of a sandbox container in time", null);
+            Optional<java.nio.file.Path> socket = RawAttach.socketOf(engine.host());
+            if (socket.isPresent()) {
+                try {
+                    container.raw = RawAttach.attach(socket.get(), id, attachTimeoutMillis);
+                } catch (IOException e) {
+                    engine.suspect();
+                    throw DockerEngine.unavailable("Could not attach to a sandbox container at "
+                            + engine.host() + ": " + e.getMessage(), e);
+                }
+                container.raw.pump(container.stdin.inputStream(), container.stdin::fail);
+                container.raw.read(container.attach);
+            } else {
+                engine.call("attach container", c -> c.attachContainerCmd(id)
+                        .withStdIn(container.stdin.inputStream())
+                        .withStdOut(true)
+                        .withStdErr(true)
+                        .withFollowStream(true)
+                        .withLogs(false)
+                        .exec(container.attach));
+                if (!container.attach.awaitStarted(attachTimeoutMillis, TimeUnit.MILLISECONDS)) {
+                    throw DockerEngine.unavailable("The Docker engine at " + engine.host()
+                            + " did not open the attach stream of a sandbox container in time", null);
+                }
             }
             engine.start(id);
             return container;
@@ -206,6 +221,9 @@ final class SandboxContainer implements SandboxBackend.Sandbox {
         }
         engine.release(id);
         stdin.close();
+        if (raw != null) {
+            raw.close();
+        }
         // Before the removal: a reader that stopped (a protocol violation, a timeout) leaves the stdout pipe
         // full, the attach thread blocked in onNext and the engine's stream copy with it, and the removal
         // then waits on that copy. Failed pipes make onNext drop everything, so the stream drains.
@@ -236,7 +254,22 @@ final class SandboxContainer implements SandboxBackend.Sandbox {
         }
     }
 
-    private final class Attach extends ResultCallback.Adapter<Frame> {
+    private final class Attach extends ResultCallback.Adapter<Frame> implements RawAttach.Output {
+        @Override
+        public void frame(Frame frame) {
+            onNext(frame);
+        }
+
+        @Override
+        public void completed() {
+            onComplete();
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            onError(cause);
+        }
+
         @Override
         public void onNext(Frame frame) {
             byte[] payload = frame.getPayload();

@@ -128,13 +128,13 @@ public final class SandboxService implements AutoCloseable {
             // readable even if the frame is evicted meanwhile.
             for (Map.Entry<String, String> e : job.inputKeys().entrySet()) {
                 FrameMeta meta = cache.get(e.getValue());
-                inputs.add(new RunnerExchange.Input(e.getKey(), meta, cache.openRows(meta.key())));
+                inputs.add(new RunnerExchange.Input(e.getKey(), meta, cache.openData(meta.key())));
             }
             return runInContainer(job, inputs, started);
         } finally {
             for (RunnerExchange.Input input : inputs) {
                 try {
-                    input.rows().close();
+                    input.data().close();
                 } catch (IOException ignored) {
                     // read-only file
                 }

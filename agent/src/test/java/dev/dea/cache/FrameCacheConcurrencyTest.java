@@ -93,8 +93,8 @@ class FrameCacheConcurrencyTest {
                 case 1 -> cache.writeJson(key, OutputStream.nullOutputStream());
                 case 2 -> cache.writeCsv(key, OutputStream.nullOutputStream());
                 default -> {
-                    Path rows = cache.dataFile(key);
-                    assertThat(rows.getFileName().toString()).isEqualTo("rows.jsonl");
+                    Path frame = cache.frameDirectory(key);
+                    assertThat(frame.getFileName().toString()).isEqualTo(key);
                 }
             }
         } catch (AgentException e) {

@@ -57,7 +57,7 @@ class FrameCacheLookupTest {
         List<Executable> calls = List.of(
                 () -> cache.find(key), () -> cache.get(key), () -> cache.delete(key),
                 () -> cache.previewRows(key, 10), () -> cache.writeJson(key, OutputStream.nullOutputStream()),
-                () -> cache.writeCsv(key, OutputStream.nullOutputStream()), () -> cache.dataFile(key));
+                () -> cache.writeCsv(key, OutputStream.nullOutputStream()), () -> cache.frameDirectory(key));
         for (Executable call : calls) {
             Throwable thrown = catchThrowable(call::execute);
             assertThat(thrown).isInstanceOf(AgentException.class);
@@ -73,7 +73,7 @@ class FrameCacheLookupTest {
         assertThat(cache.find(key)).isEmpty();
         List<Executable> calls = List.of(() -> cache.get(key), () -> cache.previewRows(key, 1),
                 () -> cache.writeJson(key, OutputStream.nullOutputStream()),
-                () -> cache.writeCsv(key, OutputStream.nullOutputStream()), () -> cache.dataFile(key));
+                () -> cache.writeCsv(key, OutputStream.nullOutputStream()), () -> cache.frameDirectory(key));
         for (Executable call : calls) {
             Throwable thrown = catchThrowable(call::execute);
             assertThat(thrown).isInstanceOf(AgentException.class).hasMessageContaining(key);
@@ -85,7 +85,7 @@ class FrameCacheLookupTest {
     @Test
     void deleteRemovesTheFrameAndItsFiles() {
         FrameMeta meta = write(cache, 3);
-        Path frameDir = cache.dataFile(meta.key()).getParent();
+        Path frameDir = cache.frameDirectory(meta.key());
 
         assertThat(cache.delete(meta.key())).isTrue();
 
@@ -99,7 +99,7 @@ class FrameCacheLookupTest {
     @Test
     void deleteRemovesAFrameDirectoryHoldingUnexpectedFilesToo() throws IOException {
         FrameMeta meta = write(cache, 3);
-        Path frameDir = cache.dataFile(meta.key()).getParent();
+        Path frameDir = cache.frameDirectory(meta.key());
         Files.createDirectory(frameDir.resolve("stray"));
         Files.writeString(frameDir.resolve("stray").resolve("note.txt"), "left by an operator");
 
@@ -151,7 +151,7 @@ class FrameCacheLookupTest {
     @Test
     void readerGetsNotFoundWhenTheRowsVanishBeforeOpening() throws IOException {
         FrameMeta meta = write(cache, 3);
-        Files.delete(cache.dataFile(meta.key()));
+        Files.delete(cache.frameDirectory(meta.key()).resolve("0.valid"));
 
         assertThatThrownBy(() -> cache.writeJson(meta.key(), OutputStream.nullOutputStream()))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.type()).isEqualTo(ErrorType.NOT_FOUND))

@@ -44,15 +44,15 @@ class FrameCacheRecoveryTest {
         Path frames = dir.resolve("frames");
         // A crash while writing: a temp dir with part of its rows and no meta.
         Path halfWritten = Files.createDirectories(dir.resolve("tmp").resolve(UUID.randomUUID().toString()));
-        Files.writeString(halfWritten.resolve("rows.jsonl"), "[1,\"a\"]\n[2,");
+        Files.writeString(halfWritten.resolve("0.valid"), "\1\1");
         // A crash mid-deletion.
         Files.createDirectories(dir.resolve("tmp").resolve("deleted-" + UUID.randomUUID()));
-        try (FileChannel ch = FileChannel.open(frames.resolve(truncated).resolve("rows.jsonl"), StandardOpenOption.WRITE)) {
-            ch.truncate(ch.size() - 5);
+        try (FileChannel ch = FileChannel.open(frames.resolve(truncated).resolve("1.data"), StandardOpenOption.WRITE)) {
+            ch.truncate(ch.size() - 2);
         }
         Files.delete(frames.resolve(metaMissing).resolve("meta.json"));
         Files.writeString(frames.resolve(corruptMeta).resolve("meta.json"), "{\"format\":\"dea-frame\",\"format_ver");
-        Files.delete(frames.resolve(rowsMissing).resolve("rows.jsonl"));
+        Files.delete(frames.resolve(rowsMissing).resolve("0.values"));
         // A meta.json copied into another frame's directory.
         Files.copy(frames.resolve(good).resolve("meta.json"), frames.resolve(otherKey).resolve("meta.json"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -80,11 +80,29 @@ class FrameCacheRecoveryTest {
             key = FrameCacheLookupTest.write(cache, 3).key();
         }
         Path meta = dir.resolve("frames").resolve(key).resolve("meta.json");
-        Files.writeString(meta, Files.readString(meta).replace("\"format_version\" : 1", "\"format_version\" : 99"));
+        Files.writeString(meta, Files.readString(meta).replace("\"format_version\" : 2", "\"format_version\" : 99"));
 
         try (FrameCache cache = new FrameCache(config())) {
             assertThat(cache.find(key)).isEmpty();
         }
+    }
+
+    @Test
+    void framesOfThePreviousJsonRowsFormatAreRemovedAtStartup() throws IOException {
+        String key = UUID.randomUUID().toString();
+        Path old = Files.createDirectories(dir.resolve("frames").resolve(key));
+        Files.writeString(old.resolve("rows.jsonl"), "[1]\n");
+        Files.writeString(old.resolve("meta.json"), """
+                {"format":"dea-frame","format_version":1,"key":"%s","columns":[{"name":"n","kind":"int64",
+                 "source_type":"int8","dtype":"int64","stats":{}}],"row_count":1,"data_bytes":4,"truncated":false,
+                 "created_at":"2024-05-01T12:00:00Z","provenance":{"kind":"sql","source":"SELECT 1","parent_keys":[],
+                 "request_id":null}}""".formatted(key));
+
+        try (FrameCache cache = new FrameCache(config())) {
+            assertThat(cache.find(key)).isEmpty();
+            assertThat(cache.stats().frames()).isZero();
+        }
+        assertThat(old).doesNotExist();
     }
 
     @Test
@@ -98,10 +116,15 @@ class FrameCacheRecoveryTest {
 
         var node = dev.dea.frame.FrameJson.newMapper().readTree(meta);
         assertThat(node.get("format").asText()).isEqualTo("dea-frame");
-        assertThat(node.get("format_version").asInt()).isEqualTo(1);
+        assertThat(node.get("format_version").asInt()).isEqualTo(2);
         assertThat(node.get("key").asText()).isEqualTo(key);
         assertThat(node.get("row_count").asLong()).isEqualTo(FrameRoundTripTest.ROW_JSON.length);
-        assertThat(node.get("data_bytes").asLong()).isEqualTo(Files.size(dir.resolve("frames").resolve(key).resolve("rows.jsonl")));
+        long columnFiles;
+        try (var files = Files.list(dir.resolve("frames").resolve(key))) {
+            columnFiles = files.filter(f -> !f.getFileName().toString().equals("meta.json"))
+                    .mapToLong(f -> f.toFile().length()).sum();
+        }
+        assertThat(node.get("data_bytes").asLong()).isEqualTo(columnFiles);
         assertThat(node.get("truncated").asBoolean()).isFalse();
         assertThat(node.get("created_at").asText()).endsWith("Z");
         var column = node.get("columns").get(4);

@@ -193,7 +193,7 @@ class FramePandasRoundTripIT {
         requirePandas();
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-c", SCRIPT));
         for (String key : keys) {
-            command.add(cache.dataFile(key).getParent().toString());
+            command.add(cache.frameDirectory(key).toString());
         }
         Result r = run(command);
         if (r.exit != 0) {

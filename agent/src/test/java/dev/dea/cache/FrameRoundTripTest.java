@@ -65,12 +65,12 @@ class FrameRoundTripTest {
 
     static final String[] ROW_JSON = {
             "[1,1.5,true,\"plain\",\"12345678901234567890.123456789\",\"2024-02-29\",\"2024-01-02T03:04:05.123456\","
-                    + "\"2024-01-02T03:04:05+02:00\",\"13:45:00\",{\"a\":[1,2.50,null],\"b\":\"x\\ny\"},\"AAH/\",[1,null,3]]",
+                    + "\"2024-01-02T01:04:05Z\",\"13:45:00\",{\"a\":[1,2.50,null],\"b\":\"x\\ny\"},\"AAH/\",[1,null,3]]",
             "[null,null,null,null,null,null,null,null,null,null,null,null]",
             "[-9223372036854775808,\"NaN\",false,\"\",\"-0.10\",\"infinity\",\"2024-01-02T03:04:00\","
                     + "\"2024-06-01T00:00:00Z\",\"13:45:00.5+02\",12345678901234567890.123456789,\"\",[]]",
             "[9223372036854775807,\"Infinity\",true,\"quote \\\" comma , newline \\n cr \\r end\",\"1000\","
-                    + "\"0001-01-01\",\"1999-12-31T23:59:59\",\"2024-01-02T03:04:05.5-05:30\",\"00:00:00\",\"text\","
+                    + "\"0001-01-01\",\"1999-12-31T23:59:59\",\"2024-01-02T08:34:05.5Z\",\"00:00:00\",\"text\","
                     + "\"YQ==\",[[\"a\",\"b\"],[\"c\",null]]]",
             "[0,\"-Infinity\",false,\"unicode é 中文 🎉 \u2028 sep\",\"0\",\"1970-01-01\",\"1970-01-01T00:00:00\","
                     + "null,null,[],null,null]",
@@ -143,14 +143,14 @@ class FrameRoundTripTest {
         String[] lines = out.toString(StandardCharsets.UTF_8).split("\r\n", -1);
         assertThat(lines[0]).isEqualTo("i,f,b,s,d,dt,ts,tz,t,j,by,arr");
         assertThat(lines[1]).isEqualTo("1,1.5,true,plain,12345678901234567890.123456789,2024-02-29,"
-                + "2024-01-02T03:04:05.123456,2024-01-02T03:04:05+02:00,13:45:00,"
+                + "2024-01-02T03:04:05.123456,2024-01-02T01:04:05Z,13:45:00,"
                 + "\"{\"\"a\"\": [1, 2.50, null],  \"\"b\"\": \"\"x\\ny\"\"}\",AAH/,\"[1,null,3]\"");
         assertThat(lines[2]).isEqualTo(",,,,,,,,,,,");
         assertThat(lines[3]).isEqualTo("-9223372036854775808,NaN,false,\"\",-0.10,infinity,2024-01-02T03:04:00,"
                 + "2024-06-01T00:00:00Z,13:45:00.5+02,12345678901234567890.123456789,\"\",[]");
         // A lone LF or CR inside a quoted field is not a record end; only CRLF is.
         assertThat(lines[4]).isEqualTo("9223372036854775807,Infinity,true,\"quote \"\" comma , newline \n cr \r end\",1000,"
-                + "0001-01-01,1999-12-31T23:59:59,2024-01-02T03:04:05.5-05:30,00:00:00,text,YQ==,"
+                + "0001-01-01,1999-12-31T23:59:59,2024-01-02T08:34:05.5Z,00:00:00,text,YQ==,"
                 + "\"[[\"\"a\"\",\"\"b\"\"],[\"\"c\"\",null]]\"");
         assertThat(lines[5]).isEqualTo("0,-Infinity,false,unicode é 中文 🎉 \u2028 sep,0,1970-01-01,1970-01-01T00:00:00,,,[],,");
         assertThat(lines[6]).isEqualTo("-7,0.1,,\"\"\"\",,,,,,,,[null]");
@@ -174,18 +174,28 @@ class FrameRoundTripTest {
                 .containsEntry("min", "-0.10").containsEntry("max", "12345678901234567890.123456789");
         assertThat(meta.columns().get(5).stats()).containsEntry("min", "0001-01-01").containsEntry("max", "infinity");
         assertThat(meta.columns().get(1).stats()).containsEntry("nan_count", 1L).containsEntry("max", "Infinity");
-        assertThat(meta.bytes()).isEqualTo(sizeOf(cache.dataFile(meta.key())));
+        long files = 0;
+        for (int i = 0; i < meta.columns().size(); i++) {
+            for (ColumnMeta.Buffer b : meta.columns().get(i).buffers()) {
+                assertThat(sizeOf(cache.frameDirectory(meta.key()).resolve(i + "." + b.name()))).isEqualTo(b.bytes());
+                files += b.bytes();
+            }
+        }
+        assertThat(meta.bytes()).isEqualTo(files);
     }
 
     @Test
-    void storesOneRowPerLineEvenWhenJsonValuesContainLineBreaks() throws Exception {
+    void rendersOneRowPerLineEvenWhenJsonValuesContainLineBreaks() throws Exception {
         FrameMeta meta = writeAllKinds(cache);
 
-        List<String> lines = Files.readAllLines(cache.dataFile(meta.key()), StandardCharsets.UTF_8);
+        String rows;
+        try (var in = cache.openRows(meta.key())) {
+            rows = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
 
-        // readAllLines splits at \r too; the count matching proves no raw CR/LF sits in a value.
-        assertThat(lines).hasSize(ROW_JSON.length);
-        assertThat(Files.readString(cache.dataFile(meta.key()))).endsWith("]\n");
+        // lines() splits at \r too; the count matching proves no raw CR/LF sits in a value.
+        assertThat(rows.lines()).hasSize(ROW_JSON.length);
+        assertThat(rows).endsWith("]\n");
     }
 
     @Test
@@ -196,7 +206,8 @@ class FrameRoundTripTest {
         }
 
         assertThat(meta.rowCount()).isZero();
-        assertThat(meta.bytes()).isZero();
+        // Only the single 0 that starts each variable-length column's offsets.
+        assertThat(meta.bytes()).isEqualTo(8L * ALL_KINDS.stream().filter(c -> ColumnLayout.variable(c.kind())).count());
         assertThat(meta.columns()).extracting(ColumnMeta::dtype).startsWith("int64", "float64", "bool");
         assertThat(cache.previewRows(meta.key(), 10)).isEmpty();
         ByteArrayOutputStream json = new ByteArrayOutputStream();

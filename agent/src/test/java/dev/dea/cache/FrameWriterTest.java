@@ -55,13 +55,15 @@ class FrameWriterTest {
 
     @Test
     void frameOfExactlyTheLimitIsAccepted() {
-        long rowBytes = "[1,\"x\"]\n".length();
-        try (FrameCache cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 20, 3 * rowBytes, 100_000))) {
+        // int64: a validity byte and 8 value bytes; "x": a validity byte, an 8-byte offset, 'x' and its terminator.
+        long rowBytes = (1 + 8) + (1 + 8 + 2);
+        long limit = 8 + 3 * rowBytes;
+        try (FrameCache cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 20, limit, 100_000))) {
             try (FrameWriter w = cache.create(COLUMNS, Provenance.sql("SELECT", Optional.empty()))) {
                 for (int i = 0; i < 3; i++) {
                     w.append(new Object[] {1L, "x"});
                 }
-                assertThat(w.commit().bytes()).isEqualTo(3 * rowBytes);
+                assertThat(w.commit().bytes()).isEqualTo(limit);
             }
         }
     }

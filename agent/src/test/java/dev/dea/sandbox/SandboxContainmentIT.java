@@ -104,7 +104,8 @@ class SandboxContainmentIT {
                 fig.savefig(buffer, format="png")
                 good = base64.b64encode(buffer.getvalue()).decode()
                 sys.modules['__main__'].CHANNEL.send({"type": "result", "status": "ok",
-                    "frame": {"columns": [{"name": "v", "kind": "int64", "source_type": "int64", "dtype": "int64"}],
+                    "frame": {"columns": [{"name": "v", "kind": "int64", "source_type": "int64", "dtype": "int64",
+                                           "buffers": [{"name": "valid", "bytes": 1}, {"name": "values", "bytes": 8}]}],
                               "row_count": 1},
                     "artifacts": [
                         {"name": "../../../../tmp/x.png", "media_type": "image/png", "width": 1, "height": 1,
@@ -113,7 +114,7 @@ class SandboxContainmentIT {
                         {"name": "fake.png", "media_type": "image/png", "data_base64": "R0lGODlhAQABAAAAACw="},
                         {"name": "figure-9.png", "media_type": "image/png", "width": 1, "height": 1, "data_base64": good}],
                     "stdout": "", "stdout_truncated": False, "stderr": "", "stderr_truncated": False, "sql_queries": 0},
-                    [b"[7]\\n"])
+                    [b"\\x01", (7).to_bytes(8, "little")])
                 os._exit(0)
                 """);
         assertThat(out.frame().rowCount()).isEqualTo(1);

@@ -1,0 +1,134 @@
+package dev.dea.cache;
+
+import dev.dea.frame.ColumnKind;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * The buffers of a stored column (docs/frame-format.md, "Columns on disk"): which files a kind
+ * has, what they are called, and the int64 encodings of dates and timestamps. One place, so
+ * the writer, the reader, the sandbox channel and the startup check agree.
+ */
+public final class ColumnLayout {
+    public static final String VALID = "valid";
+    public static final String VALUES = "values";
+    public static final String OFFSETS = "offsets";
+    public static final String DATA = "data";
+    /** Decimals only: the float64 pandas gets by default, derived from the exact text. */
+    public static final String FLOAT = "float";
+
+    /** PostgreSQL's {@code infinity} in date and timestamp buffers. */
+    static final long POSITIVE_INFINITY = Long.MAX_VALUE;
+    /** PostgreSQL's {@code -infinity}. */
+    static final long NEGATIVE_INFINITY = Long.MIN_VALUE;
+
+    private ColumnLayout() {
+    }
+
+    /** Kinds stored as offsets + NUL-terminated bytes. */
+    public static boolean variable(ColumnKind kind) {
+        return switch (kind) {
+            case STRING, TIME, DECIMAL, JSON, ARRAY, BYTES -> true;
+            case INT64, FLOAT64, BOOL, DATE, TIMESTAMP, TIMESTAMPTZ -> false;
+        };
+    }
+
+    /** Bytes per value in the {@code values} buffer of a fixed-width kind. */
+    static int width(ColumnKind kind) {
+        return kind == ColumnKind.BOOL ? 1 : 8;
+    }
+
+    /** The buffers a stored column has, in file and channel order. */
+    public static List<String> diskBuffers(ColumnKind kind) {
+        if (!variable(kind)) {
+            return List.of(VALID, VALUES);
+        }
+        return kind == ColumnKind.DECIMAL ? List.of(VALID, OFFSETS, DATA, FLOAT) : List.of(VALID, OFFSETS, DATA);
+    }
+
+    /** What a sandbox sends of a result column: everything but what the agent derives itself. */
+    public static List<String> wireBuffers(ColumnKind kind) {
+        return variable(kind) ? List.of(VALID, OFFSETS, DATA) : List.of(VALID, VALUES);
+    }
+
+    /** The size a buffer must have for {@code rows} rows; -1 for {@code data}, whose size the offsets give. */
+    static long expectedBytes(ColumnKind kind, String buffer, long rows) {
+        return switch (buffer) {
+            case VALID -> rows;
+            case VALUES -> rows * width(kind);
+            case OFFSETS -> (rows + 1) * 8;
+            case FLOAT -> rows * 8;
+            default -> -1;
+        };
+    }
+
+    static String fileName(int column, String buffer) {
+        return column + "." + buffer;
+    }
+
+    static long days(LocalDate d) {
+        if (d.equals(LocalDate.MAX)) {
+            return POSITIVE_INFINITY;
+        }
+        return d.equals(LocalDate.MIN) ? NEGATIVE_INFINITY : d.toEpochDay();
+    }
+
+    static LocalDate date(long days) {
+        if (days == POSITIVE_INFINITY) {
+            return LocalDate.MAX;
+        }
+        return days == NEGATIVE_INFINITY ? LocalDate.MIN : LocalDate.ofEpochDay(days);
+    }
+
+    static long micros(LocalDateTime t) {
+        if (t.equals(LocalDateTime.MAX)) {
+            return POSITIVE_INFINITY;
+        }
+        if (t.equals(LocalDateTime.MIN)) {
+            return NEGATIVE_INFINITY;
+        }
+        return micros(t.toEpochSecond(ZoneOffset.UTC), t.getNano());
+    }
+
+    static long micros(OffsetDateTime t) {
+        if (t.equals(OffsetDateTime.MAX)) {
+            return POSITIVE_INFINITY;
+        }
+        if (t.equals(OffsetDateTime.MIN)) {
+            return NEGATIVE_INFINITY;
+        }
+        return micros(t.toEpochSecond(), t.getNano());
+    }
+
+    private static long micros(long epochSecond, int nano) {
+        // Sub-microsecond digits are cut, never rounded up into the next microsecond.
+        return Math.addExact(Math.multiplyExact(epochSecond, 1_000_000L), nano / 1_000);
+    }
+
+    static LocalDateTime timestamp(long micros) {
+        if (micros == POSITIVE_INFINITY) {
+            return LocalDateTime.MAX;
+        }
+        if (micros == NEGATIVE_INFINITY) {
+            return LocalDateTime.MIN;
+        }
+        return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                (int) Math.floorMod(micros, 1_000_000L) * 1_000, ZoneOffset.UTC);
+    }
+
+    static OffsetDateTime timestampTz(long micros) {
+        if (micros == POSITIVE_INFINITY) {
+            return OffsetDateTime.MAX;
+        }
+        if (micros == NEGATIVE_INFINITY) {
+            return OffsetDateTime.MIN;
+        }
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L)
+                .atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,156 @@
+package dev.dea.cache;
+
+import dev.dea.config.CacheConfig;
+import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
+import dev.dea.frame.ColumnKind;
+import dev.dea.frame.FrameColumn;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A frame that arrives as whole columns (a sandbox result) is checked value by value and stored like any other. */
+class FrameWriterReceiveTest {
+    @TempDir
+    Path dir;
+    FrameCache cache;
+
+    @BeforeEach
+    void open() {
+        cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 30, 1L << 20, 100_000));
+    }
+
+    @AfterEach
+    void close() {
+        cache.close();
+    }
+
+    /** The wire form of a stored frame: its buffers without the ones the agent derives. */
+    private record Wire(byte[] bytes, List<List<ColumnMeta.Buffer>> buffers) {
+    }
+
+    private Wire wireOf(FrameMeta meta) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<List<ColumnMeta.Buffer>> buffers = new ArrayList<>();
+        Path frame = cache.frameDirectory(meta.key());
+        for (int i = 0; i < meta.columns().size(); i++) {
+            List<ColumnMeta.Buffer> column = new ArrayList<>();
+            for (ColumnMeta.Buffer b : meta.columns().get(i).buffers()) {
+                if (!ColumnLayout.wireBuffers(meta.columns().get(i).kind()).contains(b.name())) {
+                    continue;
+                }
+                out.write(Files.readAllBytes(frame.resolve(i + "." + b.name())));
+                column.add(b);
+            }
+            buffers.add(column);
+        }
+        return new Wire(out.toByteArray(), buffers);
+    }
+
+    private String rows(String key) throws IOException {
+        try (var in = cache.openRows(key)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private FrameMeta receive(Wire wire, long rows) throws IOException {
+        try (FrameWriter w = cache.create(FrameRoundTripTest.ALL_KINDS, Provenance.python("code", List.of(), Optional.empty()))) {
+            w.receive(new ByteArrayInputStream(wire.bytes()), rows, wire.buffers());
+            return w.commit();
+        }
+    }
+
+    @Test
+    void receivedColumnsMakeTheSameFrameAsAppendedRows() throws IOException {
+        FrameMeta written = FrameRoundTripTest.writeAllKinds(cache);
+
+        FrameMeta received = receive(wireOf(written), written.rowCount());
+
+        assertThat(rows(received.key())).isEqualTo(rows(written.key()));
+        assertThat(received.bytes()).isEqualTo(written.bytes());
+        for (int i = 0; i < written.columns().size(); i++) {
+            assertThat(received.columns().get(i).stats()).as("stats of column %d", i)
+                    .isEqualTo(written.columns().get(i).stats());
+            assertThat(received.columns().get(i).buffers()).isEqualTo(written.columns().get(i).buffers());
+        }
+        // The decimal's float64 buffer is derived by the agent, equal to the one the row writer made.
+        Path a = cache.frameDirectory(written.key()).resolve("4.float");
+        Path b = cache.frameDirectory(received.key()).resolve("4.float");
+        assertThat(Files.readAllBytes(b)).isEqualTo(Files.readAllBytes(a));
+    }
+
+    @Test
+    void aDamagedColumnIsRefusedAndNothingIsKept() throws IOException {
+        FrameMeta written = FrameRoundTripTest.writeAllKinds(cache);
+        Wire good = wireOf(written);
+        long rows = written.rowCount();
+        int stringData = offsetOf(good, 3, ColumnLayout.DATA);
+        int jsonData = offsetOf(good, 9, ColumnLayout.DATA);
+
+        List<byte[]> damaged = List.of(
+                patch(good.bytes(), 0, (byte) 2),                      // a validity byte of 2
+                patch(good.bytes(), stringData, (byte) 0xC3),          // "plain" -> invalid UTF-8 sequence
+                patch(good.bytes(), stringData + 5, (byte) 'x'),       // a terminator overwritten
+                patch(good.bytes(), jsonData, (byte) '}'));            // json text no longer valid
+        for (byte[] bytes : damaged) {
+            assertThatThrownBy(() -> receive(new Wire(bytes, good.buffers()), rows)).isInstanceOf(IOException.class);
+        }
+        // Wrong buffer names or sizes for the kind.
+        List<List<ColumnMeta.Buffer>> renamed = new ArrayList<>(good.buffers());
+        renamed.set(0, List.of(new ColumnMeta.Buffer("valid", rows), new ColumnMeta.Buffer("data", rows * 8)));
+        assertThatThrownBy(() -> receive(new Wire(good.bytes(), renamed), rows)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> receive(good, rows + 1)).isInstanceOf(IOException.class);
+        // The stream ends early.
+        byte[] cut = java.util.Arrays.copyOf(good.bytes(), good.bytes().length - 3);
+        assertThatThrownBy(() -> receive(new Wire(cut, good.buffers()), rows)).isInstanceOf(IOException.class);
+
+        assertThat(dir.resolve("tmp")).isEmptyDirectory();
+        assertThat(cache.stats().frames()).isEqualTo(1);
+    }
+
+    @Test
+    void announcedSizesOverTheFrameLimitAreRefusedBeforeReading() {
+        List<FrameColumn> one = List.of(new FrameColumn("n", ColumnKind.INT64, "int64"));
+        long rows = 1L << 20;
+        try (FrameWriter w = cache.create(one, Provenance.python("code", List.of(), Optional.empty()))) {
+            assertThatThrownBy(() -> w.receive(new ByteArrayInputStream(new byte[0]), rows,
+                    List.of(List.of(new ColumnMeta.Buffer("valid", rows), new ColumnMeta.Buffer("values", rows * 8)))))
+                    .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.type()).isEqualTo(ErrorType.RESULT_TOO_LARGE));
+        }
+        assertThat(dir.resolve("tmp")).isEmptyDirectory();
+    }
+
+    private static int offsetOf(Wire wire, int column, String buffer) {
+        long at = 0;
+        for (int i = 0; i < wire.buffers().size(); i++) {
+            for (ColumnMeta.Buffer b : wire.buffers().get(i)) {
+                if (i == column && b.name().equals(buffer)) {
+                    return (int) at;
+                }
+                at += b.bytes();
+            }
+        }
+        throw new IllegalArgumentException(buffer);
+    }
+
+    private static byte[] patch(byte[] bytes, int at, byte value) {
+        byte[] copy = bytes.clone();
+        copy[at] = value;
+        return copy;
+    }
+}
