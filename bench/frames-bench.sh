@@ -6,13 +6,15 @@
 # Frames are 8 mixed columns (int, float, numeric, text, low-cardinality text, date, timestamptz,
 # bool) cached by /execute from a generated PostgreSQL table, so the benchmark needs no dataset.
 # Needs: Docker with dea-sandbox:latest, PostgreSQL at 127.0.0.1:5432 (trust, user postgres), curl, jq.
-# Env: N (timed calls per small step, 10), N_LARGE (calls of the 1M step, 5), PORT (18012), SKIP_BUILD=1, OUT.
+# Env: N (timed calls per small step, 10), N_LARGE (calls of the 1M step, 5), WARMUP (untimed calls before
+# each step, 5: the JIT compiles the agent's frame paths, as in a running agent), PORT (18012), SKIP_BUILD=1, OUT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 N=${N:-10}
 N_LARGE=${N_LARGE:-5}
+WARMUP=${WARMUP:-5}
 PORT=${PORT:-18012}
 OUT=${OUT:-docs/benchmarks-frames.md}
 DB=dea_bench_frames
@@ -84,7 +86,7 @@ UNCHANGED="result_df = input_data['d']"
 declare -A P50 P95 RUNS FAILED
 measure() { # $1 = label, $2 = key, $3 = code, $4 = runs
     local times=() t
-    wait_pool; step "$2" "$3" >/dev/null   # warm-up: page cache, JIT
+    for _ in $(seq "$WARMUP"); do wait_pool; step "$2" "$3" >/dev/null; done   # page cache, JIT
     for _ in $(seq "$4"); do
         wait_pool
         t=$(step "$2" "$3")

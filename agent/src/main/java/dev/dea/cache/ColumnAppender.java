@@ -156,19 +156,6 @@ final class ColumnAppender implements Closeable {
 
     @Override
     public void close() throws IOException {
-        IOException first = null;
-        for (BufferWriter f : files) {
-            if (f == null) {
-                continue;
-            }
-            try {
-                f.close();
-            } catch (IOException e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        FrameFiles.closeAll(java.util.Arrays.asList(files));
     }
 }

@@ -52,7 +52,7 @@ final class ColumnReader implements Closeable {
                 open[1] = open(dir, index, ColumnLayout.VALUES);
             }
         } catch (IOException e) {
-            closeAll(open);
+            FrameFiles.closeAll(java.util.Arrays.asList(open));
             throw e;
         }
         this.valid = open[0];
@@ -203,23 +203,6 @@ final class ColumnReader implements Closeable {
 
     @Override
     public void close() throws IOException {
-        closeAll(new BufferReader[] {valid, values, offsets, data});
-    }
-
-    private static void closeAll(BufferReader[] readers) throws IOException {
-        IOException first = null;
-        for (BufferReader r : readers) {
-            if (r == null) {
-                continue;
-            }
-            try {
-                r.close();
-            } catch (IOException e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        FrameFiles.closeAll(java.util.Arrays.asList(valid, values, offsets, data));
     }
 }

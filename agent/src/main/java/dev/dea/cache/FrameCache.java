@@ -202,14 +202,7 @@ public final class FrameCache implements AutoCloseable {
     /** Opens a frame's column files for sending them as they are (to a sandbox); same rules as {@link #openRows}. */
     public FrameData openData(String key) {
         requireLive(key);
-        FrameMeta meta = meta(key).orElseThrow(() -> notFound(key));
-        try {
-            return new FrameData(directory.frameDir(key), meta);
-        } catch (NoSuchFileException e) {
-            throw AgentException.notFound("Frame " + key + " was evicted while being read");
-        } catch (IOException e) {
-            throw AgentException.internal("Cannot read frame " + key, e);
-        }
+        return open(key, FrameData::new);
     }
 
     /**
@@ -404,9 +397,18 @@ public final class FrameCache implements AutoCloseable {
     }
 
     private InputStream open(String key) {
+        return open(key, JsonRows::new);
+    }
+
+    /** How a reader of a frame's files is opened: all files at once, from the directory and the meta. */
+    private interface Opener<T> {
+        T open(Path dir, FrameMeta meta) throws IOException;
+    }
+
+    private <T> T open(String key, Opener<T> opener) {
         FrameMeta meta = meta(key).orElseThrow(() -> notFound(key));
         try {
-            return new JsonRows(directory.frameDir(key), meta);
+            return opener.open(directory.frameDir(key), meta);
         } catch (NoSuchFileException e) {
             throw AgentException.notFound("Frame " + key + " was evicted while being read");
         } catch (IOException e) {

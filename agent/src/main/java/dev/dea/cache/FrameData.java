@@ -26,7 +26,7 @@ public final class FrameData implements Closeable {
                 }
             }
         } catch (IOException e) {
-            closeAll(open);
+            FrameFiles.closeAll(open);
             throw e;
         }
         this.files = open;
@@ -41,20 +41,6 @@ public final class FrameData implements Closeable {
 
     @Override
     public void close() throws IOException {
-        closeAll(files);
-    }
-
-    private static void closeAll(List<InputStream> streams) throws IOException {
-        IOException first = null;
-        for (InputStream s : streams) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        FrameFiles.closeAll(files);
     }
 }

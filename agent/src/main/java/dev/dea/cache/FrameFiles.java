@@ -32,6 +32,28 @@ final class FrameFiles {
         Files.deleteIfExists(path);
     }
 
+    /** Closes every one (nulls skipped), then throws the first failure. */
+    static void closeAll(Iterable<? extends java.io.Closeable> resources) throws IOException {
+        IOException first = null;
+        for (java.io.Closeable c : resources) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.close();
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     /** Counts the bytes that reach the underlying stream. */
     static final class CountingOutputStream extends FilterOutputStream {
         private long count;

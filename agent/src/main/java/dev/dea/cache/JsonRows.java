@@ -92,19 +92,6 @@ final class JsonRows extends InputStream {
 
     @Override
     public void close() throws IOException {
-        IOException first = null;
-        for (ColumnReader c : columns) {
-            if (c == null) {
-                continue;
-            }
-            try {
-                c.close();
-            } catch (IOException e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        FrameFiles.closeAll(java.util.Arrays.asList(columns));
     }
 }

@@ -39,7 +39,7 @@ import java.util.Optional;
  */
 final class RunnerExchange {
     private static final Logger log = LoggerFactory.getLogger(RunnerExchange.class);
-    static final int PROTOCOL_VERSION = 2;
+    static final int PROTOCOL_VERSION = SandboxBackend.PROTOCOL_VERSION;
     /** A row, a result message with figures (10 MB PNGs as base64) or output all fit well below this. */
     static final int MAX_LINE_BYTES = 256 << 20;
     private static final long MAX_ARTIFACT_BYTES = 10L << 20;
@@ -281,10 +281,10 @@ final class RunnerExchange {
             for (ColumnMeta.Buffer b : c.buffers()) {
                 list.addObject().put("name", b.name()).put("bytes", b.bytes());
             }
-            // What the runner may use to intern repeated text: how many distinct values a column has.
-            Object distinct = c.stats().get("distinct_count");
-            if (distinct instanceof Long d && Boolean.TRUE.equals(c.stats().get("distinct_count_exact"))) {
-                column.put("distinct_count", d);
+            // What the runner uses to intern repeated text: how many distinct values a column has (a lower
+            // bound when not exact, which still tells a high-cardinality column).
+            if (c.stats().get("distinct_count") instanceof Long distinct) {
+                column.putObject("stats").put("distinct_count", distinct);
             }
         }
         node.put("row_count", meta.rowCount());

@@ -31,6 +31,9 @@ import static java.util.Objects.requireNonNull;
  * </ol>
  */
 public interface SandboxBackend extends AutoCloseable {
+    /** The runner protocol this agent speaks (docs/sandbox-protocol.md); a runner's ready line must name it. */
+    int PROTOCOL_VERSION = 2;
+
 
     /**
      * A ready sandbox for exactly one execution: from the warm pool when one is there,

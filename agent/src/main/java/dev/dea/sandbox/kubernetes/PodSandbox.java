@@ -25,7 +25,7 @@ final class PodSandbox implements SandboxBackend.Sandbox {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_READY_LINE = 64 * 1024;
     private static final int STDERR_TAIL_BYTES = 16 * 1024;
-    static final int PROTOCOL_VERSION = 1;
+    static final int PROTOCOL_VERSION = dev.dea.sandbox.SandboxBackend.PROTOCOL_VERSION;
 
     private final KubernetesSandboxes backend;
     private final String name;
