@@ -9,7 +9,6 @@ import dev.dea.frame.WireValues;
 import java.io.Closeable;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -76,11 +75,9 @@ final class ColumnAppender implements Closeable {
         if (value != null) {
             byte[] bytes = bytes(value);
             data.write(bytes, 0, bytes.length);
-            if (floats != null) {
-                floats.writeDouble(decimalToDouble(value));
-            }
-        } else if (floats != null) {
-            floats.writeDouble(Double.NaN);
+        }
+        if (floats != null) {
+            floats.writeDouble(ColumnLayout.decimalFloat(value));
         }
         data.writeByte(0);
         offsets.writeLong(data.count());
@@ -101,21 +98,6 @@ final class ColumnAppender implements Closeable {
 
     private static LocalDate date(Object v) {
         return v instanceof java.sql.Date d ? d.toLocalDate() : (LocalDate) v;
-    }
-
-    private static double decimalToDouble(Object value) {
-        return switch (value) {
-            case BigDecimal d -> d.doubleValue();
-            case BigInteger i -> i.doubleValue();
-            case Number n -> n.doubleValue();
-            case String s -> switch (s) {
-                case "NaN" -> Double.NaN;
-                case "Infinity" -> Double.POSITIVE_INFINITY;
-                case "-Infinity" -> Double.NEGATIVE_INFINITY;
-                default -> new BigDecimal(s).doubleValue();
-            };
-            default -> Double.NaN;
-        };
     }
 
     /** The stored bytes of a variable-length value: text as UTF-8, json and arrays as compact JSON, bytes raw. */

@@ -5,7 +5,6 @@ import dev.dea.frame.ColumnStats;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +57,7 @@ final class ColumnIntake {
                 Object value = reader.next();
                 stats.accept(value);
                 if (floats != null) {
-                    floats.writeDouble(toDouble(value));
+                    floats.writeDouble(ColumnLayout.decimalFloat(value));
                 }
             }
             reader.checkEnd();
@@ -75,15 +74,5 @@ final class ColumnIntake {
             stored.add(new ColumnMeta.Buffer(ColumnLayout.FLOAT, floats.count()));
         }
         return stored;
-    }
-
-    private static double toDouble(Object value) {
-        return switch (value) {
-            case null -> Double.NaN;
-            case BigDecimal d -> d.doubleValue();
-            case String s when s.equals("Infinity") -> Double.POSITIVE_INFINITY;
-            case String s when s.equals("-Infinity") -> Double.NEGATIVE_INFINITY;
-            default -> Double.NaN;
-        };
     }
 }

@@ -2,6 +2,8 @@ package dev.dea.cache;
 
 import dev.dea.frame.ColumnKind;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -69,6 +71,23 @@ public final class ColumnLayout {
 
     static String fileName(int column, String buffer) {
         return column + "." + buffer;
+    }
+
+    /** A decimal value's entry in the {@code float} buffer: NaN for NULL (and for PostgreSQL's NaN). */
+    static double decimalFloat(Object value) {
+        return switch (value) {
+            case null -> Double.NaN;
+            case BigDecimal d -> d.doubleValue();
+            case BigInteger i -> i.doubleValue();
+            case Number n -> n.doubleValue();
+            case String s -> switch (s) {
+                case "NaN" -> Double.NaN;
+                case "Infinity" -> Double.POSITIVE_INFINITY;
+                case "-Infinity" -> Double.NEGATIVE_INFINITY;
+                default -> new BigDecimal(s).doubleValue();
+            };
+            default -> Double.NaN;
+        };
     }
 
     static long days(LocalDate d) {

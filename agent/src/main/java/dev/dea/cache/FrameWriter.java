@@ -8,6 +8,7 @@ import dev.dea.frame.FrameValues;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,7 @@ public final class FrameWriter implements AutoCloseable {
     private final String key;
     private final List<FrameColumn> columns;
     private final Provenance provenance;
-    private final java.nio.file.Path dir;
+    private final Path dir;
     private final long maxFrameBytes;
     private final ColumnStats[] stats;
     /** Created by the first append (or the commit of an empty frame); a received frame has none. */
@@ -39,7 +40,7 @@ public final class FrameWriter implements AutoCloseable {
     private boolean truncated;
     private State state = State.OPEN;
 
-    FrameWriter(FrameCache cache, String key, List<FrameColumn> columns, Provenance provenance, java.nio.file.Path dir,
+    FrameWriter(FrameCache cache, String key, List<FrameColumn> columns, Provenance provenance, Path dir,
                 long maxFrameBytes) {
         this.cache = cache;
         this.key = key;

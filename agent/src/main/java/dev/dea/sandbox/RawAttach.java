@@ -1,5 +1,8 @@
 package dev.dea.sandbox;
 
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,15 +33,6 @@ final class RawAttach implements AutoCloseable {
 
     private final SocketChannel channel;
     private final String shortId;
-
-    /** Where the demultiplexed output goes: docker-java's frames, so both attaches share one consumer. */
-    interface Output {
-        void frame(com.github.dockerjava.api.model.Frame frame);
-
-        void completed();
-
-        void failed(Throwable cause);
-    }
 
     private RawAttach(SocketChannel channel, String shortId) {
         this.channel = channel;
@@ -139,15 +133,18 @@ final class RawAttach implements AutoCloseable {
         });
     }
 
-    /** Reads the multiplexed output on its own thread until the stream ends. */
-    void read(Output output) {
+    /**
+     * Reads the multiplexed output on its own thread until the stream ends, into the same
+     * callback docker-java's attach would feed, so both attaches share one consumer.
+     */
+    void read(ResultCallback<Frame> output) {
         Thread.ofPlatform().daemon().name("sandbox-output-" + shortId).start(() -> {
             ByteBuffer header = ByteBuffer.allocate(8);
             try {
                 while (true) {
                     header.clear();
                     if (!readFully(header)) {
-                        output.completed();
+                        output.onComplete();
                         return;
                     }
                     int size = header.getInt(4);
@@ -158,19 +155,19 @@ final class RawAttach implements AutoCloseable {
                     if (!readFully(payload)) {
                         throw new IOException("the attach stream ended inside an output frame");
                     }
-                    com.github.dockerjava.api.model.StreamType type = switch (header.get(0)) {
-                        case 0 -> com.github.dockerjava.api.model.StreamType.STDIN;
-                        case 1 -> com.github.dockerjava.api.model.StreamType.STDOUT;
-                        case 2 -> com.github.dockerjava.api.model.StreamType.STDERR;
-                        default -> com.github.dockerjava.api.model.StreamType.RAW;
+                    StreamType type = switch (header.get(0)) {
+                        case 0 -> StreamType.STDIN;
+                        case 1 -> StreamType.STDOUT;
+                        case 2 -> StreamType.STDERR;
+                        default -> StreamType.RAW;
                     };
-                    output.frame(new com.github.dockerjava.api.model.Frame(type, payload.array()));
+                    output.onNext(new Frame(type, payload.array()));
                 }
             } catch (IOException | RuntimeException e) {
                 if (channel.isOpen()) {
-                    output.failed(e);
+                    output.onError(e);
                 } else {
-                    output.completed();
+                    output.onComplete();
                 }
             }
         });

@@ -1,8 +1,6 @@
 package dev.dea.sandbox;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,13 +16,11 @@ import dev.dea.cache.Provenance;
 import dev.dea.error.AgentException;
 import dev.dea.frame.ColumnKind;
 import dev.dea.frame.FrameColumn;
-import dev.dea.frame.WireValues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 
 import java.util.ArrayList;
@@ -39,7 +35,6 @@ import java.util.Optional;
  */
 final class RunnerExchange {
     private static final Logger log = LoggerFactory.getLogger(RunnerExchange.class);
-    static final int PROTOCOL_VERSION = SandboxBackend.PROTOCOL_VERSION;
     /** A row, a result message with figures (10 MB PNGs as base64) or output all fit well below this. */
     static final int MAX_LINE_BYTES = 256 << 20;
     private static final long MAX_ARTIFACT_BYTES = 10L << 20;
@@ -97,9 +92,9 @@ final class RunnerExchange {
         if (!"ready".equals(ready.path("type").asText())) {
             throw new ProtocolException("expected a ready message, got " + ready.path("type").asText("?"));
         }
-        if (ready.path("protocol").asInt(-1) != PROTOCOL_VERSION) {
+        if (ready.path("protocol").asInt(-1) != SandboxBackend.PROTOCOL_VERSION) {
             throw new ProtocolException("the runner speaks protocol " + ready.path("protocol")
-                    + ", this agent " + PROTOCOL_VERSION + "; rebuild the image (sandbox-image/build-offline.sh)");
+                    + ", this agent " + SandboxBackend.PROTOCOL_VERSION + "; rebuild the image (sandbox-image/build-offline.sh)");
         }
     }
 

@@ -254,22 +254,7 @@ final class SandboxContainer implements SandboxBackend.Sandbox {
         }
     }
 
-    private final class Attach extends ResultCallback.Adapter<Frame> implements RawAttach.Output {
-        @Override
-        public void frame(Frame frame) {
-            onNext(frame);
-        }
-
-        @Override
-        public void completed() {
-            onComplete();
-        }
-
-        @Override
-        public void failed(Throwable cause) {
-            onError(cause);
-        }
-
+    private final class Attach extends ResultCallback.Adapter<Frame> {
         @Override
         public void onNext(Frame frame) {
             byte[] payload = frame.getPayload();

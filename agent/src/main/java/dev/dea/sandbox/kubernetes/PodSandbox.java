@@ -25,7 +25,6 @@ final class PodSandbox implements SandboxBackend.Sandbox {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_READY_LINE = 64 * 1024;
     private static final int STDERR_TAIL_BYTES = 16 * 1024;
-    static final int PROTOCOL_VERSION = dev.dea.sandbox.SandboxBackend.PROTOCOL_VERSION;
 
     private final KubernetesSandboxes backend;
     private final String name;
@@ -61,8 +60,9 @@ final class PodSandbox implements SandboxBackend.Sandbox {
         } catch (IOException e) {
             throw new IOException("the runner's first line is not JSON: " + abbreviate(line), e);
         }
-        if (!"ready".equals(ready.path("type").asText()) || ready.path("protocol").asInt() != PROTOCOL_VERSION) {
-            throw new IOException("the runner's first line is not a protocol " + PROTOCOL_VERSION + " ready line: "
+        if (!"ready".equals(ready.path("type").asText())
+                || ready.path("protocol").asInt() != SandboxBackend.PROTOCOL_VERSION) {
+            throw new IOException("the runner's first line is not a protocol " + SandboxBackend.PROTOCOL_VERSION + " ready line: "
                     + abbreviate(line));
         }
         readyAtNanos = System.nanoTime();
