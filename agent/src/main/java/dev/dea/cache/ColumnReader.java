@@ -26,6 +26,11 @@ import java.util.Arrays;
  */
 final class ColumnReader implements Closeable {
     private static final JsonFactory JSON = new JsonFactory();
+    /**
+     * The largest single value an untrusted producer may send: the bound a whole result row had when
+     * results were JSON lines (RunnerExchange.MAX_LINE_BYTES).
+     */
+    static final int MAX_STRICT_VALUE_BYTES = 256 << 20;
 
     private final ColumnKind kind;
     private final boolean strict;
@@ -83,6 +88,11 @@ final class ColumnReader implements Closeable {
         long length = offset - previousOffset - 1;
         if (length < 0 || length > Integer.MAX_VALUE - 16) {
             throw new IOException("offsets decrease or skip a terminator");
+        }
+        if (strict && length > MAX_STRICT_VALUE_BYTES) {
+            // Checked before the value is read into memory: a producer must not make the agent allocate
+            // up to FRAME_MAX_BYTES for one value.
+            throw new IOException("a value of " + length + " bytes exceeds " + MAX_STRICT_VALUE_BYTES);
         }
         previousOffset = offset;
         int n = (int) length;

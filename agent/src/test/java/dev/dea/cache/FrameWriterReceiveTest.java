@@ -135,6 +135,20 @@ class FrameWriterReceiveTest {
         assertThat(dir.resolve("tmp")).isEmptyDirectory();
     }
 
+    @Test
+    void aValueAnnouncedLargerThanTheValueLimitIsRefusedBeforeItIsRead() throws IOException {
+        Path column = Files.createDirectories(dir.resolve("column"));
+        Files.write(column.resolve("0.valid"), new byte[] {1});
+        long huge = ColumnReader.MAX_STRICT_VALUE_BYTES + 2L;
+        Files.write(column.resolve("0.offsets"), java.nio.ByteBuffer.allocate(16)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0).putLong(huge).array());
+        Files.write(column.resolve("0.data"), new byte[] {'x', 0});
+
+        try (ColumnReader reader = new ColumnReader(column, 0, ColumnKind.STRING, true)) {
+            assertThatThrownBy(reader::next).isInstanceOf(IOException.class).hasMessageContaining("exceeds");
+        }
+    }
+
     private static int offsetOf(Wire wire, int column, String buffer) {
         long at = 0;
         for (int i = 0; i < wire.buffers().size(); i++) {
