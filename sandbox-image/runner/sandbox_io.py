@@ -28,6 +28,35 @@ STREAM_PIECE_BYTES = 1 << 15
 DEFAULT_LIMIT = 1 << 20
 
 
+class _CappedFd(io.RawIOBase):
+    """fd 1 or 2 as sys.stdout/sys.stderr see it: writes go to the pipe until its drain is full.
+
+    Bytes written through the pipe and bytes dropped here add up to the same count, so the
+    truncation marker stays exact; os.write(1), C extensions and subprocesses still use the pipe.
+    """
+
+    def __init__(self, fd: int, drain: "_Drain"):
+        super().__init__()
+        self._fd = fd
+        self._drain = drain
+
+    def writable(self):
+        return True
+
+    def fileno(self):
+        return self._fd
+
+    def write(self, data):
+        view = memoryview(data).cast("B")
+        size = len(view)
+        if self._drain.full:
+            self._drain.drop(size)
+            return size
+        while view:
+            view = view[os.write(self._fd, view):]
+        return size
+
+
 class ProtocolError(Exception):
     """The agent sent something that does not follow the protocol."""
 
@@ -50,6 +79,10 @@ class _Drain(threading.Thread):
         self.sink = None
         self.pending = bytearray()
         self.cut_sent = False
+        # Read without the lock by _CappedFd: once the kept bytes are complete, Python-level writes
+        # are counted and dropped in-process (a print() loop would otherwise cost a pipe write,
+        # a thread switch and a read per line: seconds for 100k lines at a fraction of a CPU).
+        self.full = False
 
     def run(self):
         while True:
@@ -63,6 +96,7 @@ class _Drain(threading.Thread):
                     keep = chunk[:room] if room > 0 else b""
                     self.kept += keep
                     self.dropped += len(chunk) - len(keep)
+                    self.full = len(self.kept) >= self.limit
                     self.pending += keep
                 pieces, sink = self._pieces(final=not chunk), self.sink
             if sink is not None:
@@ -100,6 +134,12 @@ class _Drain(threading.Thread):
             self.sink = sink
             self.pending = bytearray()
             self.cut_sent = False
+            self.full = limit <= 0
+
+    def drop(self, nbytes: int):
+        """Counts bytes written after the limit was reached without sending them through the pipe."""
+        with self.lock:
+            self.dropped += nbytes
 
     def stop_streaming(self):
         with self.lock:
@@ -140,9 +180,9 @@ class Channel:
             self.drains[name] = drain
         # line_buffering + write_through: a print() reaches the pipe at once, so stdout and
         # os.write(1) output interleave in program order.
-        sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8",
+        sys.stdout = io.TextIOWrapper(_CappedFd(1, self.drains["stdout"]), encoding="utf-8",
                                       errors="backslashreplace", line_buffering=True, write_through=True)
-        sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8",
+        sys.stderr = io.TextIOWrapper(_CappedFd(2, self.drains["stderr"]), encoding="utf-8",
                                       errors="backslashreplace", line_buffering=True, write_through=True)
         sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
 

@@ -174,6 +174,22 @@ result_df = pd.DataFrame({"ok": [True]})
         self.assertRegex(marker, r"^\n\[output truncated: \d+ more bytes\]$")
         self.assertEqual("e" * 1000, message["stderr"][:1000])
 
+    def test_output_past_the_limit_is_counted_exactly_when_dropped_in_process(self):
+        # print() past the limit never reaches the pipe; os.write does: both count in the marker.
+        code = """
+import os, sys
+for i in range(200000):
+    print("line", i)
+os.write(1, b"z" * 70000)
+sys.stdout.write("end")
+result_df = 1
+"""
+        message, _, _, code_ = run(code, output_limit_bytes=1000)
+        self.assert_ok(message, code_)
+        total = sum(len("line %d\n" % i) for i in range(200000)) + 70000 + 3
+        self.assertEqual("\n[output truncated: %d more bytes]" % (total - 1000), message["stdout"][1000:])
+        self.assertTrue(message["stdout"].startswith("line 0\nline 1\n"))
+
     def test_streamed_output_arrives_line_by_line_while_the_code_runs(self):
         session = Session()
         self.addCleanup(session.close)
