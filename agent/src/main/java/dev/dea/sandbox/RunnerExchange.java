@@ -72,7 +72,7 @@ final class RunnerExchange {
     private final LineReader in;
     private final OutputStream out;
 
-    /** {@code stdout} must be past the runner's {@code ready} line ({@link #awaitReady}). */
+    /** {@code stdout} must be past the runner's {@code ready} line ({@link ReadyLine}). */
     RunnerExchange(SandboxJob job, FrameCache cache, SqlCallback sql, long outputLimitBytes, LineReader stdout,
                    OutputStream stdin) {
         this.job = job;
@@ -81,21 +81,6 @@ final class RunnerExchange {
         this.outputLimitBytes = outputLimitBytes;
         this.in = stdout;
         this.out = new BufferedOutputStream(stdin, 1 << 16);
-    }
-
-    /**
-     * Reads and checks the runner's {@code ready} line. Separate from {@link #run} so a warm
-     * pool can pay for the start (container + pandas import) before any request exists.
-     */
-    static void awaitReady(LineReader stdout) throws IOException {
-        JsonNode ready = readMessage(stdout);
-        if (!"ready".equals(ready.path("type").asText())) {
-            throw new ProtocolException("expected a ready message, got " + ready.path("type").asText("?"));
-        }
-        if (ready.path("protocol").asInt(-1) != SandboxBackend.PROTOCOL_VERSION) {
-            throw new ProtocolException("the runner speaks protocol " + ready.path("protocol")
-                    + ", this agent " + SandboxBackend.PROTOCOL_VERSION + "; rebuild the image (sandbox-image/build-offline.sh)");
-        }
     }
 
     /**
@@ -287,10 +272,6 @@ final class RunnerExchange {
     }
 
     private JsonNode readMessage() throws IOException {
-        return readMessage(in);
-    }
-
-    private static JsonNode readMessage(LineReader in) throws IOException {
         byte[] line = in.readLine();
         JsonNode node;
         try {

@@ -39,8 +39,8 @@ final class SandboxContainer implements SandboxBackend.Sandbox {
     /** The attach connection to a local engine (fast); null where docker-java's attach is used. */
     private volatile RawAttach raw;
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Owned here, not by one exchange: the ready line may be read long before the execute. */
-    private final LineReader lines = new LineReader(stdout.inputStream(), RunnerExchange.MAX_LINE_BYTES);
+    /** Past the ready line, which may be read long before the execute; null before. */
+    private volatile InputStream afterReady;
     private volatile boolean streamEnded;
     /** Told when the attach stream ends, e.g. a pooled runner killed while idle. */
     private volatile Runnable onStreamEnd = () -> { };
@@ -121,12 +121,12 @@ final class SandboxContainer implements SandboxBackend.Sandbox {
     /** The runner's stdout after its ready line (the runner captures everything else). */
     @Override
     public InputStream stdout() {
-        return lines.rest();
+        return afterReady;
     }
 
     /** Reads the runner's ready line; the container is then blocked on stdin until an execute. */
     void awaitReady() throws IOException {
-        RunnerExchange.awaitReady(lines);
+        afterReady = ReadyLine.await(stdout.inputStream());
         readyAtNanos = System.nanoTime();
     }
 

@@ -1,8 +1,7 @@
 package dev.dea.sandbox.kubernetes;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.error.AgentException;
+import dev.dea.sandbox.ReadyLine;
 import dev.dea.sandbox.SandboxBackend;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import org.slf4j.Logger;
@@ -22,8 +21,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class PodSandbox implements SandboxBackend.Sandbox {
     private static final Logger log = LoggerFactory.getLogger(PodSandbox.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_READY_LINE = 64 * 1024;
     private static final int STDERR_TAIL_BYTES = 16 * 1024;
 
     private final KubernetesSandboxes backend;
@@ -35,6 +32,8 @@ final class PodSandbox implements SandboxBackend.Sandbox {
     /** Told when the attach stream ends, e.g. a pooled runner killed while it waits. */
     private volatile Runnable onStreamEnd = () -> { };
     private volatile long readyAtNanos;
+    /** The runner's stdout past its ready line; null before. */
+    private volatile InputStream afterReady;
     private volatile boolean fromPool;
 
     PodSandbox(KubernetesSandboxes backend, String name, ExecWatch watch) {
@@ -53,38 +52,8 @@ final class PodSandbox implements SandboxBackend.Sandbox {
         OutputStream in = watch.getInput();
         in.write(PodSpecs.GO.getBytes(StandardCharsets.US_ASCII));
         in.flush();
-        String line = readLine(watch.getOutput());
-        JsonNode ready;
-        try {
-            ready = JSON.readTree(line);
-        } catch (IOException e) {
-            throw new IOException("the runner's first line is not JSON: " + abbreviate(line), e);
-        }
-        if (!"ready".equals(ready.path("type").asText())
-                || ready.path("protocol").asInt() != SandboxBackend.PROTOCOL_VERSION) {
-            throw new IOException("the runner's first line is not a protocol " + SandboxBackend.PROTOCOL_VERSION + " ready line: "
-                    + abbreviate(line));
-        }
+        afterReady = ReadyLine.await(watch.getOutput());
         readyAtNanos = System.nanoTime();
-    }
-
-    /** Byte by byte, so nothing after the ready line is taken from the protocol stream. */
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-        while (true) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("the runner's output ended before its ready line"
-                        + (line.size() > 0 ? " (got: " + abbreviate(line.toString(StandardCharsets.UTF_8)) + ")" : ""));
-            }
-            if (b == '\n') {
-                return line.toString(StandardCharsets.UTF_8);
-            }
-            if (line.size() >= MAX_READY_LINE) {
-                throw new IOException("the runner's ready line is longer than " + MAX_READY_LINE + " bytes");
-            }
-            line.write(b);
-        }
     }
 
     private void drainStderr() {
@@ -146,7 +115,7 @@ final class PodSandbox implements SandboxBackend.Sandbox {
 
     @Override
     public InputStream stdout() {
-        return watch.getOutput();
+        return afterReady;
     }
 
     @Override
@@ -181,9 +150,5 @@ final class PodSandbox implements SandboxBackend.Sandbox {
             log.debug("Closing the attach stream of {}: {}", name, e.toString());
         }
         backend.delete(name);
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
     }
 }
