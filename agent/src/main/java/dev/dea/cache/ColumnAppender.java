@@ -3,6 +3,7 @@ package dev.dea.cache;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.dea.frame.ColumnKind;
+import dev.dea.frame.EpochTime;
 import dev.dea.frame.FrameValues;
 import dev.dea.frame.WireValues;
 
@@ -89,9 +90,9 @@ final class ColumnAppender implements Closeable {
             case INT64 -> values.writeLong(v == null ? 0 : ((Number) v).longValue());
             case FLOAT64 -> values.writeDouble(v == null ? Double.NaN : ((Number) v).doubleValue());
             case BOOL -> values.writeByte(v != null && (Boolean) v ? 1 : 0);
-            case DATE -> values.writeLong(v == null ? 0 : ColumnLayout.days(date(v)));
-            case TIMESTAMP -> values.writeLong(v == null ? 0 : ColumnLayout.micros((LocalDateTime) v));
-            case TIMESTAMPTZ -> values.writeLong(v == null ? 0 : ColumnLayout.micros((OffsetDateTime) v));
+            case DATE -> values.writeLong(v == null ? 0 : EpochTime.days(date(v)));
+            case TIMESTAMP -> values.writeLong(v == null ? 0 : EpochTime.micros((LocalDateTime) v));
+            case TIMESTAMPTZ -> values.writeLong(v == null ? 0 : EpochTime.micros((OffsetDateTime) v));
             default -> throw new IllegalStateException("not a fixed-width kind: " + kind);
         }
     }

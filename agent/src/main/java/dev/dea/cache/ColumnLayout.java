@@ -4,16 +4,12 @@ import dev.dea.frame.ColumnKind;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 
 /**
  * The buffers of a stored column (docs/frame-format.md, "Columns on disk"): which files a kind
- * has, what they are called, and the int64 encodings of dates and timestamps. One place, so
+ * has and what they are called ({@link dev.dea.frame.EpochTime} has the int64 encodings of dates
+ * and timestamps). One place, so
  * the writer, the reader, the sandbox channel and the startup check agree.
  */
 public final class ColumnLayout {
@@ -23,11 +19,6 @@ public final class ColumnLayout {
     public static final String DATA = "data";
     /** Decimals only: the float64 pandas gets by default, derived from the exact text. */
     public static final String FLOAT = "float";
-
-    /** PostgreSQL's {@code infinity} in date and timestamp buffers. */
-    static final long POSITIVE_INFINITY = Long.MAX_VALUE;
-    /** PostgreSQL's {@code -infinity}. */
-    static final long NEGATIVE_INFINITY = Long.MIN_VALUE;
 
     private ColumnLayout() {
     }
@@ -88,66 +79,5 @@ public final class ColumnLayout {
             };
             default -> Double.NaN;
         };
-    }
-
-    static long days(LocalDate d) {
-        if (d.equals(LocalDate.MAX)) {
-            return POSITIVE_INFINITY;
-        }
-        return d.equals(LocalDate.MIN) ? NEGATIVE_INFINITY : d.toEpochDay();
-    }
-
-    static LocalDate date(long days) {
-        if (days == POSITIVE_INFINITY) {
-            return LocalDate.MAX;
-        }
-        return days == NEGATIVE_INFINITY ? LocalDate.MIN : LocalDate.ofEpochDay(days);
-    }
-
-    static long micros(LocalDateTime t) {
-        if (t.equals(LocalDateTime.MAX)) {
-            return POSITIVE_INFINITY;
-        }
-        if (t.equals(LocalDateTime.MIN)) {
-            return NEGATIVE_INFINITY;
-        }
-        return micros(t.toEpochSecond(ZoneOffset.UTC), t.getNano());
-    }
-
-    static long micros(OffsetDateTime t) {
-        if (t.equals(OffsetDateTime.MAX)) {
-            return POSITIVE_INFINITY;
-        }
-        if (t.equals(OffsetDateTime.MIN)) {
-            return NEGATIVE_INFINITY;
-        }
-        return micros(t.toEpochSecond(), t.getNano());
-    }
-
-    private static long micros(long epochSecond, int nano) {
-        // Sub-microsecond digits are cut, never rounded up into the next microsecond.
-        return Math.addExact(Math.multiplyExact(epochSecond, 1_000_000L), nano / 1_000);
-    }
-
-    static LocalDateTime timestamp(long micros) {
-        if (micros == POSITIVE_INFINITY) {
-            return LocalDateTime.MAX;
-        }
-        if (micros == NEGATIVE_INFINITY) {
-            return LocalDateTime.MIN;
-        }
-        return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                (int) Math.floorMod(micros, 1_000_000L) * 1_000, ZoneOffset.UTC);
-    }
-
-    static OffsetDateTime timestampTz(long micros) {
-        if (micros == POSITIVE_INFINITY) {
-            return OffsetDateTime.MAX;
-        }
-        if (micros == NEGATIVE_INFINITY) {
-            return OffsetDateTime.MIN;
-        }
-        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L)
-                .atOffset(ZoneOffset.UTC);
     }
 }

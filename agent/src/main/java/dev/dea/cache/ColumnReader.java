@@ -3,6 +3,7 @@ package dev.dea.cache;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import dev.dea.frame.ColumnKind;
+import dev.dea.frame.EpochTime;
 import dev.dea.frame.FrameValues;
 
 import java.io.Closeable;
@@ -127,9 +128,9 @@ final class ColumnReader implements Closeable {
         return switch (kind) {
             case INT64 -> v;
             case FLOAT64 -> Double.longBitsToDouble(v);
-            case DATE -> ColumnLayout.date(v);
-            case TIMESTAMP -> ColumnLayout.timestamp(v);
-            case TIMESTAMPTZ -> ColumnLayout.timestampTz(v);
+            case DATE -> EpochTime.date(v);
+            case TIMESTAMP -> EpochTime.timestamp(v);
+            case TIMESTAMPTZ -> EpochTime.timestampTz(v);
             default -> throw new IllegalStateException("not a fixed-width kind: " + kind);
         };
     }

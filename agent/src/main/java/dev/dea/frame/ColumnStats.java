@@ -109,9 +109,9 @@ public final class ColumnStats {
             case BigDecimal d -> d.stripTrailingZeros();
             // Temporal objects hash poorly (date and time hashes XOR into few buckets): key them by an
             // epoch number instead, and keep the value itself for rendering.
-            case java.time.LocalDate d -> d.toEpochDay();
-            case java.time.LocalDateTime t -> epochMicros(t.toEpochSecond(java.time.ZoneOffset.UTC), t.getNano());
-            case java.time.OffsetDateTime t -> epochMicros(t.toEpochSecond(), t.getNano());
+            case java.time.LocalDate d -> EpochTime.days(d);
+            case java.time.LocalDateTime t -> EpochTime.micros(t);
+            case java.time.OffsetDateTime t -> EpochTime.micros(t);
             default -> value;
         };
         Counter c = counts.get(key);
@@ -125,10 +125,6 @@ public final class ColumnStats {
             // top values describe the rows seen so far, so tracking further values is wasted work.
             countsOverflowed = true;
         }
-    }
-
-    private static long epochMicros(long epochSecond, int nano) {
-        return epochSecond * 1_000_000L + nano / 1_000;
     }
 
     private static final class Counter {
