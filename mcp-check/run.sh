@@ -112,8 +112,8 @@ call_error() { # TYPE TOOL ARG... : a tools/call that must be a tool error of TY
 
 log "tools/list (with the Inspector's --strict schema portability check)"
 inspect 0 --method tools/list --strict
-expect '[.tools[].name] | sort == ["describe_schema","get_frame","profile_table","run_python","run_python_on_frames","run_sql"]' \
-    "tools/list does not list exactly the six tools"
+expect '[.tools[].name] | sort == ["describe_schema","get_frame","profile_table","run_python","run_python_on_frames","run_sql","upload_frame"]' \
+    "tools/list does not list exactly the seven tools"
 expect 'all(.tools[]; .inputSchema.type == "object" and (.description | length) > 200)' "a tool lacks an input schema or a description"
 
 log "describe_schema, profile_table"

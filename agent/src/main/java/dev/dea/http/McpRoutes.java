@@ -33,7 +33,7 @@ final class McpRoutes {
         api.add(ApiOperation.post("/mcp").tag(MCP)
                 .summary("MCP JSON-RPC messages")
                 .description("initialize, tools/list, tools/call (describe_schema, profile_table, run_sql, run_python, "
-                        + "run_python_on_frames, get_frame), resources and prompts. Tool failures come back as tool "
+                        + "run_python_on_frames, get_frame, upload_frame), resources and prompts. Tool failures come back as tool "
                         + "results with isError and the same type codes as this API.")
                 .jsonBody(JSON_RPC)
                 .ok("The JSON-RPC response", JSON_RPC)

@@ -10,13 +10,19 @@ import dev.dea.execute.ExecutionRequest;
 import dev.dea.execute.StepLimits;
 import dev.dea.execute.ExecutionResult;
 import dev.dea.execute.ResultArtifact;
+import dev.dea.upload.UploadOptions;
+import dev.dea.upload.Uploads;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures.SyncResourceSpecification;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -26,7 +32,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * The tools' behaviour: each parses its arguments, calls the service the matching HTTP route
  * calls ({@code /schema}, {@code /schema/{table}/profile}, {@code /execute},
- * {@code /execute-on-data}, {@code /frames/{key}}) and shapes the answer for a model.
+ * {@code /execute-on-data}, {@code /frames/{key}}, {@code POST /frames}) and shapes the answer for a model.
  * Executions pass the caller's request id and address, so the execution service audits them
  * exactly like HTTP ones.
  */
@@ -59,7 +65,8 @@ final class AgentTools {
                 spec(ToolCatalog.runSql(), this::runSql),
                 spec(ToolCatalog.runPython(), this::runPython),
                 spec(ToolCatalog.runPythonOnFrames(), this::runPythonOnFrames),
-                spec(ToolCatalog.getFrame(), this::getFrame));
+                spec(ToolCatalog.getFrame(), this::getFrame),
+                spec(ToolCatalog.uploadFrame(), this::uploadFrame));
     }
 
     /** The compact overview of {@code describe_schema} without arguments, as the resource {@code dea://schema}. */
@@ -125,6 +132,34 @@ final class AgentTools {
         String key = args.requiredString("cache_key", 64).strip();
         FrameMeta meta = services.cache().get(key);
         return results.success(compact.frame(meta, services.cache().previewRows(key, previewRows(args))), List.of());
+    }
+
+    /** POST /frames for a caller that can only send JSON: the same service, audit and errors. */
+    private McpSchema.CallToolResult uploadFrame(ToolArguments args, ExecutionContext caller) {
+        String name = args.requiredString("format", 64).strip().toLowerCase(Locale.ROOT);
+        Uploads.Format format = Uploads.FORMATS.stream().filter(f -> f.name().equals(name)).findFirst()
+                .orElseThrow(() -> AgentException.validation("Argument 'format' must be one of "
+                        + String.join(", ", Uploads.FORMATS.stream().map(Uploads.Format::name).toList())));
+        boolean base64 = args.optionalBoolean("base64").orElse(format.binary());
+        if (format.binary() && !base64) {
+            throw AgentException.validation("Format '" + format.name() + "' is binary: send 'content' base64-encoded "
+                    + "(base64 true)");
+        }
+        // The MCP request's size limit (REQUEST_MAX_BYTES) already bounds the content.
+        String content = args.requiredString("content", Integer.MAX_VALUE);
+        byte[] file;
+        try {
+            file = base64 ? Base64.getMimeDecoder().decode(content) : content.getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw AgentException.validation("Argument 'content' is not valid base64: " + e.getMessage());
+        }
+        UploadOptions options = UploadOptions.parse(args.optionalString("name", 1_000).orElse(null),
+                args.optionalString("types", 10_000).orElse(null),
+                args.optionalBoolean("header").map(String::valueOf).orElse(null),
+                args.optionalString("sheet", 1_000).orElse(null));
+        FrameMeta meta = services.uploads().upload(new ByteArrayInputStream(file), file.length, format.mediaType(),
+                options, caller.requestId(), caller.callerAddress());
+        return results.success(compact.frame(meta, services.cache().previewRows(meta.key(), previewRows(args))), List.of());
     }
 
     /** Runs the step as the call in flight: the client's cancel stops it, its progress goes to the client. */

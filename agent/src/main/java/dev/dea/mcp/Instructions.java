@@ -12,7 +12,7 @@ final class Instructions {
     private static final String HOW = "Start with describe_schema, then profile_table for the tables that matter. run_sql runs "
             + "one SELECT in its datasource's SQL dialect; run_python runs pandas code that can query with sql(); every "
             + "result is cached under a cache_key that run_python_on_frames (input_data[name]) and get_frame take, so "
-            + "chain steps instead of re-running queries. Tool errors carry a 'type' (SQL_REJECTED with 'rule', "
+            + "chain steps instead of re-running queries; upload_frame caches a file (CSV, JSON Lines, xlsx, ...) the same way. Tool errors carry a 'type' (SQL_REJECTED with 'rule', "
             + "SQL_ERROR, EXECUTION_ERROR with 'line', NOT_FOUND, TIMEOUT, ...) and a message saying what to change.";
 
     /**

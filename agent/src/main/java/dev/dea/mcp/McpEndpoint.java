@@ -30,7 +30,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The agent as an MCP server (Model Context Protocol, streamable-HTTP transport), built on the
- * official Java SDK: six tools over the same services as the HTTP API, the schema as the
+ * official Java SDK: seven tools over the same services as the HTTP API, the schema as the
  * resource {@code dea://schema}, and an {@code analyze_table} prompt.
  *
  * <p><b>Stateless transport.</b> The host (the HTTP layer) passes each POST to

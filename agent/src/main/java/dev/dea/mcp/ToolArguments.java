@@ -63,6 +63,18 @@ final class ToolArguments {
         return Optional.of(s);
     }
 
+    /** Absent when missing; "true"/"false" strings are accepted from form-based clients. */
+    Optional<Boolean> optionalBoolean(String name) {
+        return switch (values.get(name)) {
+            case null -> Optional.empty();
+            case Boolean b -> Optional.of(b);
+            case String s when s.isBlank() -> Optional.empty();
+            case String s when s.strip().equalsIgnoreCase("true") -> Optional.of(true);
+            case String s when s.strip().equalsIgnoreCase("false") -> Optional.of(false);
+            case Object v -> throw AgentException.validation("Argument '" + name + "' must be a boolean, got " + describe(v));
+        };
+    }
+
     int optionalInt(String name, int min, int max, int defaultValue) {
         Object v = values.get(name);
         if (v == null) {

@@ -1,5 +1,6 @@
 package dev.dea.mcp;
 
+import dev.dea.upload.Uploads;
 import io.modelcontextprotocol.spec.McpSchema;
 
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ final class ToolCatalog {
     static final String RUN_PYTHON = "run_python";
     static final String RUN_PYTHON_ON_FRAMES = "run_python_on_frames";
     static final String GET_FRAME = "get_frame";
+    static final String UPLOAD_FRAME = "upload_frame";
 
     static final int DEFAULT_PREVIEW_ROWS = 10;
     static final int MAX_PREVIEW_ROWS = 50;
@@ -47,7 +49,7 @@ final class ToolCatalog {
     }
 
     private static final List<McpSchema.Tool> TOOLS = List.of(describeSchema(), profileTable(), runSql(), runPython(),
-            runPythonOnFrames(), getFrame());
+            runPythonOnFrames(), getFrame(), uploadFrame());
 
     static List<McpSchema.Tool> tools() {
         return TOOLS;
@@ -147,6 +149,32 @@ final class ToolCatalog {
                 ordered("cache_key", stringProperty("A cache_key returned by run_sql, run_python or run_python_on_frames."),
                         "preview_rows", previewProperty()),
                 List.of("cache_key"));
+    }
+
+    static McpSchema.Tool uploadFrame() {
+        return tool(UPLOAD_FRAME, "Cache a file's table as a frame",
+                "Store a CSV, TSV, JSON Lines, Arrow IPC or xlsx file as a cached result, e.g. a list the user gave you "
+                        + "to join with the database in run_python_on_frames. Column kinds are inferred (integers, "
+                        + "decimals, dates, timestamps, booleans, text); 'types' overrides them. A malformed file fails "
+                        + "with type VALIDATION_ERROR naming the row and column, and nothing is cached. The whole call is "
+                        + "bounded by the agent's request size limit; for tables of a few rows, input_data of "
+                        + "run_python_on_frames is simpler." + RESULT_SHAPE,
+                ordered("content", stringProperty("The file's content: as text for csv, tsv and jsonl; base64-encoded "
+                                + "for arrow and xlsx (and for text formats when 'base64' is true)."),
+                        "format", Map.of("type", "string", "enum", Uploads.FORMATS.stream()
+                                        .map(Uploads.Format::name).toList(),
+                                "description", "The file's format."),
+                        "base64", Map.of("type", "boolean", "description", "Whether 'content' is base64-encoded "
+                                + "(default: true for arrow and xlsx, false otherwise)."),
+                        "name", stringProperty("Optional. Recorded as the frame's source, e.g. the file name."),
+                        "types", stringProperty("Optional. Kinds instead of the inferred ones, e.g. "
+                                + "'id:int64,price:decimal,day:date' (int64, float64, decimal, bool, string, date, "
+                                + "timestamp, timestamptz, time, json, bytes)."),
+                        "header", Map.of("type", "boolean", "default", true,
+                                "description", "csv/tsv: whether the first line names the columns."),
+                        "sheet", stringProperty("Optional. xlsx: the sheet's name or 1-based number (default: the first)."),
+                        "preview_rows", previewProperty()),
+                List.of("content", "format"));
     }
 
     private static McpSchema.Tool tool(String name, String title, String description, Map<String, Object> properties,

@@ -7,21 +7,32 @@ import java.util.Optional;
 
 /** The file formats an upload may have, by media type and by file name extension. */
 enum UploadFormat {
-    CSV(List.of("text/csv"), List.of(".csv")),
-    TSV(List.of("text/tab-separated-values"), List.of(".tsv", ".tab")),
-    JSON_LINES(List.of("application/x-ndjson", "application/jsonl", "application/jsonlines"), List.of(".jsonl", ".ndjson")),
-    ARROW(List.of("application/vnd.apache.arrow.stream", "application/vnd.apache.arrow.file"),
+    CSV("csv", false, List.of("text/csv"), List.of(".csv")),
+    TSV("tsv", false, List.of("text/tab-separated-values"), List.of(".tsv", ".tab")),
+    JSON_LINES("jsonl", false, List.of("application/x-ndjson", "application/jsonl", "application/jsonlines"),
+            List.of(".jsonl", ".ndjson")),
+    ARROW("arrow", true, List.of("application/vnd.apache.arrow.stream", "application/vnd.apache.arrow.file"),
             List.of(".arrows", ".arrow", ".feather")),
-    XLSX(List.of("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), List.of(".xlsx"));
+    XLSX("xlsx", true, List.of("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), List.of(".xlsx"));
 
     static final String MULTIPART = "multipart/form-data";
 
+    /** The name a caller without a Content-Type gives (the MCP tool's {@code format}). */
+    final String shortName;
+    /** Not text: a caller that can only send text sends it base64-encoded. */
+    final boolean binary;
     private final List<String> mediaTypes;
     private final List<String> extensions;
 
-    UploadFormat(List<String> mediaTypes, List<String> extensions) {
+    UploadFormat(String shortName, boolean binary, List<String> mediaTypes, List<String> extensions) {
+        this.shortName = shortName;
+        this.binary = binary;
         this.mediaTypes = mediaTypes;
         this.extensions = extensions;
+    }
+
+    String mediaType() {
+        return mediaTypes.getFirst();
     }
 
     String label() {

@@ -25,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.time.Instant;
 import java.util.List;
@@ -45,6 +46,17 @@ public final class Uploads {
 
     /** Every Content-Type an upload may have, multipart/form-data last. */
     public static final List<String> MEDIA_TYPES = List.copyOf(UploadFormat.accepted());
+    /** The formats by short name, for callers that send content without a Content-Type (MCP). */
+    public static final List<Format> FORMATS = Arrays.stream(UploadFormat.values())
+            .map(f -> new Format(f.shortName, f.mediaType(), f.binary)).toList();
+
+    /** A format as a caller names it: {@code csv}, {@code tsv}, {@code jsonl}, {@code arrow}, {@code xlsx}. */
+    public record Format(String name, String mediaType, boolean binary) {
+        public Format {
+            requireNonNull(name, "name");
+            requireNonNull(mediaType, "mediaType");
+        }
+    }
 
     private final FrameCache cache;
     private final AuditLog audit;

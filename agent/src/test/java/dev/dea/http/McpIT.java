@@ -13,8 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -101,10 +103,10 @@ class McpIT {
     }
 
     @Test
-    void listsAllSixToolsWithInputSchemasAndDescriptions() {
+    void listsAllSevenToolsWithInputSchemasAndDescriptions() {
         List<McpSchema.Tool> tools = client.listTools().tools();
         assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder(
-                "describe_schema", "profile_table", "run_sql", "run_python", "run_python_on_frames", "get_frame");
+                "describe_schema", "profile_table", "run_sql", "run_python", "run_python_on_frames", "get_frame", "upload_frame");
         for (McpSchema.Tool tool : tools) {
             assertThat(tool.inputSchema()).containsEntry("type", "object").containsKey("properties");
             assertThat(tool.description()).hasSizeGreaterThan(200);
@@ -259,6 +261,35 @@ class McpIT {
     }
 
     @Test
+    void uploadFrameCachesACsvThatLaterStepsChainOn() {
+        JsonNode frame = ok(call("upload_frame", Map.of("content", "id,price,day\n1,2.50,2024-01-02\n2,,2024-02-29\n",
+                "format", "csv", "name", "prices.csv", "types", "price:decimal", "preview_rows", 1)));
+        assertThat(frame.path("row_count").asLong()).isEqualTo(2);
+        assertThat(frame.path("provenance").path("kind").asText()).isEqualTo("upload");
+        assertThat(frame.path("columns").findValuesAsText("kind")).containsExactly("int64", "decimal", "date");
+        assertThat(frame.path("rows").size()).isEqualTo(1);
+
+        JsonNode step = ok(call("run_python_on_frames", Map.of("code",
+                "df = input_data['p']\nresult_df = pd.DataFrame({'n': [int(df['price'].isna().sum())], 'd': [type(df['day'][0]).__name__]})",
+                "cache_keys", Map.of("p", frame.path("cache_key").asText()))));
+        assertThat(step.path("rows").get(0).toString()).isEqualTo("[1,\"date\"]");
+    }
+
+    @Test
+    void uploadFrameRefusesBadFilesAndEncodingsWithValidationErrors() {
+        JsonNode malformed = error(call("upload_frame", Map.of("content", "a,b\n1,2\n3\n", "format", "csv")),
+                "VALIDATION_ERROR");
+        assertThat(malformed.toString()).contains("row");
+        error(call("upload_frame", Map.of("content", "a,b\n1,2\n", "format", "xlsx", "base64", false)), "VALIDATION_ERROR");
+        error(call("upload_frame", Map.of("content", "not base64!", "format", "xlsx")), "VALIDATION_ERROR");
+        error(call("upload_frame", Map.of("content", "a\n1\n", "format", "parquet")), "VALIDATION_ERROR");
+        // Base64 text formats are accepted too: a client that only sends bytes need not decode them.
+        JsonNode jsonl = ok(call("upload_frame", Map.of("format", "jsonl", "base64", true, "content",
+                Base64.getEncoder().encodeToString("{\"a\": 1}\n{\"a\": 2}\n".getBytes(StandardCharsets.UTF_8)))));
+        assertThat(jsonl.path("row_count").asLong()).isEqualTo(2);
+    }
+
+    @Test
     void openFiguresComeBackAsImageContent() {
         var result = call("run_python", Map.of("code",
                 "fig, ax = plt.subplots(figsize=(2, 2), dpi=50)\nax.plot([1, 2, 3])\nresult_df = pd.DataFrame({'x': [1]})"));
@@ -366,7 +397,7 @@ class McpIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\"}")).build());
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         assertThat(reply.header("X-Request-Id")).isEqualTo("mcp-raw-1");
-        assertThat(reply.json().path("result").path("tools").size()).isEqualTo(6);
+        assertThat(reply.json().path("result").path("tools").size()).isEqualTo(7);
         assertThat(reply.json().path("id").asInt()).isEqualTo(7);
     }
 }

@@ -31,6 +31,16 @@ class ToolArgumentsTest {
     }
 
     @Test
+    void readsBooleansAndTheirFormSpellings() {
+        assertThat(args(Map.of("sql", true)).optionalBoolean("sql")).contains(true);
+        assertThat(args(Map.of("sql", " FALSE ")).optionalBoolean("sql")).contains(false);
+        assertThat(args(Map.of("sql", "")).optionalBoolean("sql")).isEmpty();
+        assertThat(args(Map.of()).optionalBoolean("sql")).isEmpty();
+        rejects(() -> args(Map.of("sql", "yes")).optionalBoolean("sql"), "'sql'", "must be a boolean");
+        rejects(() -> args(Map.of("sql", 1)).optionalBoolean("sql"), "must be a boolean, got a number");
+    }
+
+    @Test
     void readsRequiredAndOptionalStrings() {
         assertThat(args(Map.of("sql", "SELECT 1")).requiredString("sql", 100)).isEqualTo("SELECT 1");
         assertThat(args(Map.of()).optionalString("sql", 100)).isEmpty();

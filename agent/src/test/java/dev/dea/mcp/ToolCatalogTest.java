@@ -34,5 +34,6 @@ class ToolCatalogTest {
         assertThat(d.get("run_python")).contains("sql(query)", "result_df", "EXECUTION_ERROR", "network");
         assertThat(d.get("run_python_on_frames")).contains("input_data['payments']", "cache_keys", "NOT_FOUND");
         assertThat(d.get("get_frame")).contains("cache_key", "expire");
+        assertThat(d.get("upload_frame")).contains("CSV", "xlsx", "VALIDATION_ERROR", "run_python_on_frames");
     }
 }
