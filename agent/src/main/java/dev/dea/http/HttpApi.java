@@ -12,12 +12,14 @@ import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import dev.dea.frame.FrameJson;
 import dev.dea.mcp.McpEndpoint;
+import dev.dea.mcp.McpServices;
 import dev.dea.tls.TlsMaterial;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -57,7 +59,11 @@ public final class HttpApi {
         Authenticator auth = authenticator(services.config(), bodies, api.publicPaths(),
                 new AuthThrottle(limits.failureLimit(), limits.window(), limits.block(), java.time.Clock.systemUTC()));
         AccessLog accessLog = new AccessLog(services.metrics().http());
-        McpEndpoint mcp = new McpEndpoint(services, Services.VERSION);
+        McpEndpoint mcp = new McpEndpoint(new McpServices(services.datasources(), services.execution(), services.cache(),
+                services.uploads(), services.artifacts(), services.sandbox()::abort, maxPreview,
+                services.config().maxRequestBytes(),
+                // Bounded by the services' own limits (SQL and sandbox timeouts); this only backs them up.
+                services.config().sandbox().timeout().plus(Duration.ofMinutes(5))), Services.VERSION);
         new McpRoutes(mcp, bodies).register(api);
 
         return Javalin.create(config -> {

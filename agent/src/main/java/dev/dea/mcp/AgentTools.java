@@ -1,7 +1,6 @@
 package dev.dea.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dea.lifecycle.Services;
 import dev.dea.cache.FrameMeta;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
@@ -19,6 +18,8 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -46,12 +47,12 @@ final class AgentTools {
     /** The call the tool runs for, on the request's thread (the tools run there: immediate execution). */
     private static final ThreadLocal<ToolCalls.ToolCall> CURRENT_CALL = new ThreadLocal<>();
 
-    private final Services services;
+    private final McpServices services;
     private final SchemaDigest schema;
     private final CompactResults compact;
     private final ToolResults results;
 
-    AgentTools(Services services, ObjectMapper mapper) {
+    AgentTools(McpServices services, ObjectMapper mapper) {
         this.services = requireNonNull(services, "services");
         this.schema = new SchemaDigest(mapper);
         this.compact = new CompactResults(mapper);
@@ -77,7 +78,7 @@ final class AgentTools {
                 .mimeType("application/json").build();
         return new SyncResourceSpecification(resource, (context, request) -> {
             try {
-                String json = results.text(schema.overview(services.schema().schema()));
+                String json = results.text(services.datasources().use(Optional.empty(), d -> schema.overview(d.schema().schema())));
                 return new McpSchema.ReadResourceResult(List.of(new McpSchema.TextResourceContents(SCHEMA_URI, "application/json", json)));
             } catch (RuntimeException e) {
                 // Resources have no tool-error channel: the failure is a JSON-RPC error carrying the agent's type.
@@ -182,9 +183,9 @@ final class AgentTools {
     /** A figure too large to inline in the HTTP response is read back from the store: MCP clients see every figure. */
     private McpSchema.Content image(ResultArtifact a) {
         String data = a.dataBase64().orElseGet(() -> {
-            try (java.io.InputStream in = services.artifacts().open(a.key())) {
-                return java.util.Base64.getEncoder().encodeToString(in.readAllBytes());
-            } catch (java.io.IOException e) {
+            try (InputStream in = services.artifacts().open(a.key())) {
+                return Base64.getEncoder().encodeToString(in.readAllBytes());
+            } catch (IOException e) {
                 throw AgentException.internal("Cannot read artifact " + a.key(), e);
             }
         });
@@ -192,7 +193,7 @@ final class AgentTools {
     }
 
     private int previewRows(ToolArguments args) {
-        int max = Math.min(ToolCatalog.MAX_PREVIEW_ROWS, services.config().sql().maxPreviewRows());
+        int max = Math.min(ToolCatalog.MAX_PREVIEW_ROWS, services.maxPreviewRows());
         return args.optionalInt("preview_rows", 0, max, Math.min(ToolCatalog.DEFAULT_PREVIEW_ROWS, max));
     }
 

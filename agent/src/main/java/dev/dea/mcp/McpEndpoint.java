@@ -2,7 +2,6 @@ package dev.dea.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dea.lifecycle.Services;
 import dev.dea.error.AgentException;
 import dev.dea.execute.ExecutionContext;
 import dev.dea.execute.StepProgress;
@@ -21,7 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -63,12 +61,12 @@ public final class McpEndpoint implements AutoCloseable {
     private final McpStatelessSyncServer server;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    public McpEndpoint(Services services, String version) {
+    public McpEndpoint(McpServices services, String version) {
         requireNonNull(services, "services");
         ObjectMapper mapper = FrameJson.newMapper();
         AgentTools tools = new AgentTools(services, mapper);
-        this.sandboxAbort = services.sandbox()::abort;
-        int maxRequestBytes = (int) Math.min(Integer.MAX_VALUE, services.config().maxRequestBytes());
+        this.sandboxAbort = services.sandboxAbort();
+        int maxRequestBytes = (int) Math.min(Integer.MAX_VALUE, services.maxRequestBytes());
         this.transport = HttpServletStatelessServerTransport.builder()
                 .jsonMapper(new JacksonMcpJsonMapper(new ObjectMapper()))
                 .messageEndpoint("/mcp")
@@ -87,8 +85,7 @@ public final class McpEndpoint implements AutoCloseable {
                 // The tools check their own arguments, so a mistake carries the HTTP API's VALIDATION_ERROR.
                 .validateToolInputs(false)
                 .jsonSchemaValidator(new DefaultJsonSchemaValidator())
-                // Bounded by the services' own limits (SQL and sandbox timeouts); this only backs them up.
-                .requestTimeout(services.config().sandbox().timeout().plus(Duration.ofMinutes(5)))
+                .requestTimeout(services.callTimeout())
                 .tools(tools.specifications())
                 .resources(tools.schemaResource())
                 .prompts(Instructions.analyzeTablePrompt())
