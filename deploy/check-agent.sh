@@ -95,7 +95,7 @@ expect() { # expected-status method path [body]
 
 # The agent's own create body (docker-java, as captured through this proxy), shortened to
 # the fields the rules look at; variants of it must be refused.
-good='{"Hostname":"sandbox","User":"10001:10001","AttachStdin":true,"OpenStdin":true,"StdinOnce":true,"Env":[],"Cmd":null,"Entrypoint":null,"Image":"dea-sandbox:latest","Volumes":{},"NetworkDisabled":true,"HostConfig":{"Binds":null,"CapAdd":null,"CapDrop":["ALL"],"Memory":268435456,"MemorySwap":268435456,"NetworkMode":"none","ReadonlyRootfs":true,"SecurityOpt":["no-new-privileges"],"PidsLimit":64,"Privileged":null,"Mounts":null,"Tmpfs":{"/tmp":"rw,noexec,nosuid,nodev,size=64m,mode=1777"}}}'
+good='{"Hostname":"sandbox","User":"10001:10001","AttachStdin":true,"OpenStdin":true,"StdinOnce":true,"Env":[],"Cmd":null,"Entrypoint":null,"Image":"dea-sandbox:latest","Volumes":{},"NetworkDisabled":true,"HostConfig":{"Binds":null,"CapAdd":null,"CapDrop":["ALL"],"Memory":268435456,"MemorySwap":268435456,"NetworkMode":"none","ReadonlyRootfs":true,"SecurityOpt":["no-new-privileges"],"PidsLimit":64,"Privileged":null,"Mounts":null,"LogConfig":{"Type":"none","Config":null},"Tmpfs":{"/tmp":"rw,noexec,nosuid,nodev,size=64m,mode=1777"}}}'
 name="?name=dea-sandbox-0dea-$$"
 # Refuses the agent's create body with one change: the first OLD replaced by NEW.
 refuse_create() {
@@ -133,6 +133,8 @@ refuse_create '"PidsLimit":64' '"PidsLimit":64,"privileged":true'
 refuse_create '"PidsLimit":64' '"PidsLimit":64,"networkmode":"host"'
 refuse_create '"PidsLimit":64' '"PidsLimit":64,"Priv\u0069leged":true'
 refuse_create '"PidsLimit":64' '"PidsLimit": 64'
+refuse_create '"LogConfig":{"Type":"none","Config":null}' '"LogConfig":{"Type":"syslog","Config":{"syslog-address":"udp://10.0.0.1:514"}}'
+refuse_create '"LogConfig":{"Type":"none","Config":null}' '"LogConfig":null'
 refuse_create '"SecurityOpt":["no-new-privileges"]' '"SecurityOpt":["no-new-privileges","seccomp=unconfined"]'
 # A container the proxy did not create: invisible and untouchable through it.
 other=$(docker create --label dea-check-proxy=1 dea-sandbox:latest)

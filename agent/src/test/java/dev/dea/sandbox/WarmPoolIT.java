@@ -101,6 +101,21 @@ class WarmPoolIT {
     }
 
     @Test
+    void pooledContainersAreHardenedAndKeepNoLogOfTheirOutput() {
+        try (DockerEngine docker = new DockerEngine(config, "probe", "probe")) {
+            for (String id : service.pooledIds()) {
+                var host = docker.call("inspect container", c -> c.inspectContainerCmd(id).exec()).getHostConfig();
+                assertThat(host.getNetworkMode()).isEqualTo("none");
+                assertThat(host.getReadonlyRootfs()).isTrue();
+                assertThat(host.getCapDrop()).extracting(Enum::name).containsExactly("ALL");
+                assertThat(host.getSecurityOpts()).containsExactly("no-new-privileges");
+                // Results and printed data pass through stdout: no driver may copy them to disk or elsewhere.
+                assertThat(host.getLogConfig().getType().getType()).isEqualTo("none");
+            }
+        }
+    }
+
+    @Test
     void aPooledContainerKilledWhileIdleIsReplaced() {
         List<String> killed = service.pooledIds();
         try (DockerEngine docker = new DockerEngine(config, "probe", "probe")) {
