@@ -146,7 +146,7 @@ final class AgentTools {
             throw AgentException.validation("Format '" + format.name() + "' is binary: send 'content' base64-encoded "
                     + "(base64 true)");
         }
-        // The MCP request's size limit (REQUEST_MAX_BYTES) already bounds the content.
+        // The MCP request's size limit (MAX_REQUEST_BYTES) already bounds the content.
         String content = args.requiredString("content", Integer.MAX_VALUE);
         byte[] file;
         try {

@@ -1,7 +1,10 @@
 package dev.dea.mcp;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dea.error.AgentException;
 import dev.dea.execute.ExecutionContext;
 import dev.dea.execute.StepProgress;
@@ -137,14 +140,68 @@ public final class McpEndpoint implements AutoCloseable {
         }
     }
 
-    /** The message's fields the endpoint routes on; an empty node for a batch or anything unparsable (the SDK answers those). */
+    /**
+     * The message's fields the endpoint routes on ({@code method}, {@code id},
+     * {@code params.requestId}, {@code params._meta.progressToken}); an empty node for a batch
+     * or anything unparsable (the SDK answers those). Read with the streaming parser, skipping
+     * everything else: the SDK parses the whole body again, and a tool's arguments (an
+     * upload_frame file) can be most of {@code MAX_REQUEST_BYTES}.
+     */
     private JsonNode peek(byte[] body) {
-        try {
-            JsonNode n = json.readTree(body);
-            return n != null && n.isObject() ? n : json.createObjectNode();
+        ObjectNode out = json.createObjectNode();
+        try (JsonParser p = json.getFactory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return out;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "method", "id" -> out.set(field, small(p));
+                    case "params" -> peekParams(p, out.putObject("params"));
+                    default -> p.skipChildren();
+                }
+            }
+            return out;
         } catch (IOException e) {
             return json.createObjectNode();
         }
+    }
+
+    private void peekParams(JsonParser p, ObjectNode params) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            if (field.equals("requestId")) {
+                params.set(field, small(p));
+            } else if (field.equals("_meta") && p.currentToken() == JsonToken.START_OBJECT) {
+                ObjectNode meta = params.putObject("_meta");
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    if (name.equals("progressToken")) {
+                        meta.set(name, small(p));
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    /** A scalar as a node; an object or array (never a valid id, method or token) is skipped as null. */
+    private JsonNode small(JsonParser p) throws IOException {
+        if (p.currentToken().isStructStart()) {
+            p.skipChildren();
+            return json.getNodeFactory().nullNode();
+        }
+        return json.readTree(p);
     }
 
     private static Map<String, Object> context(HttpServletRequest request) {

@@ -17,7 +17,7 @@ import static java.util.Objects.requireNonNull;
  *
  * @param sandboxAbort   stops the sandbox a cancelled call's thread is running, if any
  * @param maxPreviewRows the agent's preview limit (SQL_MAX_PREVIEW_ROWS); the tools cap it lower
- * @param maxRequestBytes the largest JSON-RPC request accepted (REQUEST_MAX_BYTES)
+ * @param maxRequestBytes the largest JSON-RPC request accepted (MAX_REQUEST_BYTES)
  * @param callTimeout    the SDK's own request timeout, a backstop behind the services' limits
  */
 public record McpServices(Datasources datasources, ExecutionService execution, FrameCache cache, Uploads uploads,
