@@ -1,10 +1,11 @@
 package dev.dea.execute;
 
 import dev.dea.testing.AgentHarness;
+import dev.dea.testing.AgentOnDatabase;
 import dev.dea.testing.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -28,28 +29,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * inside PostgreSQL by a table another session locked.
  */
 class SqlAdmissionIT {
+    // Every pooled connection is spoken for: two SQL slots and one profile slot.
+    @RegisterExtension
+    static final AgentOnDatabase fixture = AgentOnDatabase.fresh("dea_it_sqladmit",
+            "CREATE TABLE busy (id int PRIMARY KEY, v text)",
+            "INSERT INTO busy SELECT g, 'v' || g FROM generate_series(1, 100) g",
+            "CREATE TABLE free (id int)",
+            "ANALYZE")
+            .env(Map.of(
+                "DB_POOL_SIZE", "3", "PROFILE_MAX_CONCURRENT", "1", "SQL_MAX_CONCURRENT", "2", "SQL_QUEUE_SIZE", "1",
+                "SQL_QUEUE_TIMEOUT_SECONDS", "1", "SQL_LOCK_TIMEOUT_SECONDS", "120", "SQL_TIMEOUT_SECONDS", "120"));
     private static String database;
     private static AgentHarness agent;
 
     @BeforeAll
-    static void start() throws SQLException {
-        database = TestPostgres.freshDatabase("dea_it_sqladmit");
-        try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE busy (id int PRIMARY KEY, v text)");
-            s.execute("INSERT INTO busy SELECT g, 'v' || g FROM generate_series(1, 100) g");
-            s.execute("CREATE TABLE free (id int)");
-            s.execute("ANALYZE");
-        }
-        // Every pooled connection is spoken for: two SQL slots and one profile slot.
-        agent = AgentHarness.start(TestPostgres.config(database), Map.of(
-                "DB_POOL_SIZE", "3", "PROFILE_MAX_CONCURRENT", "1", "SQL_MAX_CONCURRENT", "2", "SQL_QUEUE_SIZE", "1",
-                "SQL_QUEUE_TIMEOUT_SECONDS", "1", "SQL_LOCK_TIMEOUT_SECONDS", "120", "SQL_TIMEOUT_SECONDS", "120"));
-    }
-
-    @AfterAll
-    static void stop() {
-        agent.close();
-        TestPostgres.drop(database);
+    static void start() {
+        database = fixture.database();
+        agent = fixture.agent();
     }
 
     @Test

@@ -3,14 +3,15 @@ package dev.dea.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.testing.AgentHarness;
+import dev.dea.testing.AgentOnDatabase;
 import dev.dea.testing.TestPostgres;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpRequest;
 import java.sql.Connection;
@@ -32,25 +33,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class McpLongCallsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    @RegisterExtension
+    static final AgentOnDatabase fixture = AgentOnDatabase.fresh("dea_it_mcp_long",
+            "CREATE TABLE blocker (id int)")
+            .env(Map.of("SANDBOX_TIMEOUT_SECONDS", "60", "SQL_LOCK_TIMEOUT_SECONDS", "60"));
     private static String database;
     private static AgentHarness agent;
 
     @BeforeAll
-    static void start() throws Exception {
-        database = TestPostgres.freshDatabase("dea_it_mcp_long");
-        try (Connection c = TestPostgres.connect(database); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE blocker (id int)");
-        }
-        agent = AgentHarness.start(TestPostgres.config(database),
-                Map.of("SANDBOX_TIMEOUT_SECONDS", "60", "SQL_LOCK_TIMEOUT_SECONDS", "60"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-        TestPostgres.drop(database);
+    static void start() {
+        database = fixture.database();
+        agent = fixture.agent();
     }
 
     @Test

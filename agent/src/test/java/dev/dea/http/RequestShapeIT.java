@@ -3,14 +3,12 @@ package dev.dea.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.testing.AgentHarness;
-import dev.dea.testing.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
+import dev.dea.testing.AgentOnDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpRequest;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
@@ -23,27 +21,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RequestShapeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    @RegisterExtension
+    static final AgentOnDatabase fixture = AgentOnDatabase.fresh("dea_it_shape",
+            "CREATE TABLE products (id int PRIMARY KEY, category text NOT NULL, price numeric(8,2))",
+            "INSERT INTO products SELECT g, (ARRAY['Books','Electronics','Home'])[1 + g % 3], g * 1.5 "
+                    + "FROM generate_series(1, 30) g",
+            "ANALYZE products")
+            .env(Map.of("SANDBOX_TIMEOUT_SECONDS", "60"));
     private static String database;
     private static AgentHarness agent;
 
     @BeforeAll
-    static void start() throws Exception {
-        database = TestPostgres.freshDatabase("dea_it_shape");
-        try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE products (id int PRIMARY KEY, category text NOT NULL, price numeric(8,2))");
-            s.execute("INSERT INTO products SELECT g, (ARRAY['Books','Electronics','Home'])[1 + g % 3], g * 1.5 "
-                    + "FROM generate_series(1, 30) g");
-            s.execute("ANALYZE products");
-        }
-        agent = AgentHarness.start(TestPostgres.config(database), Map.of("SANDBOX_TIMEOUT_SECONDS", "60"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-        TestPostgres.drop(database);
+    static void start() {
+        database = fixture.database();
+        agent = fixture.agent();
     }
 
     private static JsonNode validationError(AgentHarness.Reply r) {

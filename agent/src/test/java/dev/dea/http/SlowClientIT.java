@@ -1,10 +1,10 @@
 package dev.dea.http;
 
 import dev.dea.testing.AgentHarness;
-import dev.dea.testing.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
+import dev.dea.testing.AgentOnDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +12,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -35,23 +34,18 @@ class SlowClientIT {
     private static final int CONNECTIONS = 300;
     private static final int BODY_TIMEOUT_SECONDS = 6;
     private static final int PER_CLIENT = 100;
+    @RegisterExtension
+    static final AgentOnDatabase fixture = AgentOnDatabase.fresh("dea_it_slow")
+            .env(Map.of(
+                "REQUEST_BODY_TIMEOUT_SECONDS", String.valueOf(BODY_TIMEOUT_SECONDS),
+                "MAX_REQUESTS_PER_CLIENT", String.valueOf(PER_CLIENT)));
     private static String database;
     private static AgentHarness agent;
 
     @BeforeAll
     static void start() {
-        database = TestPostgres.freshDatabase("dea_it_slow");
-        agent = AgentHarness.start(TestPostgres.config(database), Map.of(
-                "REQUEST_BODY_TIMEOUT_SECONDS", String.valueOf(BODY_TIMEOUT_SECONDS),
-                "MAX_REQUESTS_PER_CLIENT", String.valueOf(PER_CLIENT)));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-        TestPostgres.drop(database);
+        database = fixture.database();
+        agent = fixture.agent();
     }
 
     @Test

@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.dea.testing.AgentHarness;
+import dev.dea.testing.AgentOnDatabase;
 import dev.dea.testing.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,25 +46,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JobEventsBrowserIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final ObjectMapper JSON = new ObjectMapper();
+    @RegisterExtension
+    static final AgentOnDatabase fixture = AgentOnDatabase.fresh("dea_it_jobs_browser",
+            "CREATE TABLE blocker (id int)",
+            "INSERT INTO blocker VALUES (1), (2), (3)")
+            .env(Map.of("SQL_LOCK_TIMEOUT_SECONDS", "60"));
     private static String database;
     private static AgentHarness agent;
 
     @BeforeAll
-    static void start() throws Exception {
-        database = TestPostgres.freshDatabase("dea_it_jobs_browser");
-        try (Connection c = TestPostgres.connect(database); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE blocker (id int)");
-            st.execute("INSERT INTO blocker VALUES (1), (2), (3)");
-        }
-        agent = AgentHarness.start(TestPostgres.config(database), Map.of("SQL_LOCK_TIMEOUT_SECONDS", "60"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-        TestPostgres.drop(database);
+    static void start() {
+        database = fixture.database();
+        agent = fixture.agent();
     }
 
     @Test

@@ -3,10 +3,11 @@ package dev.dea.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.testing.AgentHarness;
+import dev.dea.testing.AgentOnDatabase;
 import dev.dea.testing.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -34,26 +35,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Steps as asynchronous jobs over real HTTP on a real PostgreSQL: 202, status, events, cancel, restart, limits. */
 class JobsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    @RegisterExtension
+    static final AgentOnDatabase fixture = AgentOnDatabase.fresh("dea_it_jobs",
+            "CREATE TABLE items (id int PRIMARY KEY, name text, price numeric(8,2))",
+            "INSERT INTO items SELECT g, 'item ' || g, g * 1.5 FROM generate_series(1, 500) g",
+            "CREATE TABLE blocker (id int)")
+            .env(Map.of("SQL_LOCK_TIMEOUT_SECONDS", "60"));
     private static String database;
     private static AgentHarness agent;
 
     @BeforeAll
-    static void start() throws Exception {
-        database = TestPostgres.freshDatabase("dea_it_jobs");
-        try (Connection c = TestPostgres.connect(database); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE items (id int PRIMARY KEY, name text, price numeric(8,2))");
-            st.execute("INSERT INTO items SELECT g, 'item ' || g, g * 1.5 FROM generate_series(1, 500) g");
-            st.execute("CREATE TABLE blocker (id int)");
-        }
-        agent = AgentHarness.start(TestPostgres.config(database), Map.of("SQL_LOCK_TIMEOUT_SECONDS", "60"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-        TestPostgres.drop(database);
+    static void start() {
+        database = fixture.database();
+        agent = fixture.agent();
     }
 
     @Test
