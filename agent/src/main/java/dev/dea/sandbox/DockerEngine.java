@@ -5,11 +5,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.LogConfig;
-import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
@@ -52,9 +48,6 @@ public final class DockerEngine implements AutoCloseable {
     static final String OWNER_LABEL = "dev.dea.sandbox.owner";
     static final String SETUP_HINT = "run sandbox-image/setup-docker.sh";
     static final String BUILD_HINT = "build the image with sandbox-image/build-offline.sh";
-    /** The image's unprivileged user (build-offline.sh / Dockerfile create it). */
-    static final String SANDBOX_USER = "10001:10001";
-    private static final long MIB = 1024L * 1024L;
     /**
      * The most any one engine call may take as seen by its caller. A wedged engine (or a
      * container whose removal waits on a stuck stream) must not hold a request, a slot or
@@ -237,45 +230,11 @@ public final class DockerEngine implements AutoCloseable {
                 + host + "; " + BUILD_HINT, null);
     }
 
-    /** Creates (not starts) one hardened, labelled container; returns its id. */
+    /** Creates (not starts) one hardened, labelled container ({@link ContainerSpec}); returns its id. */
     String create() {
-        long memory = config.memoryMb() * MIB;
-        long tmpfsBytes = config.tmpfsMb() * MIB;
-        HostConfig host = HostConfig.newHostConfig()
-                .withNetworkMode("none")
-                .withReadonlyRootfs(true)
-                .withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,nodev,size=" + config.tmpfsMb() + "m,mode=1777"))
-                .withCapDrop(Capability.ALL)
-                .withSecurityOpts(List.of("no-new-privileges"))
-                .withPidsLimit((long) config.pidsLimit())
-                .withMemory(memory)
-                // Equal to the memory limit: no swap, so a memory bomb dies fast instead of thrashing.
-                .withMemorySwap(memory)
-                .withNanoCPUs(Math.round(config.cpus() * 1e9))
-                .withUlimits(List.of(new Ulimit("nofile", 256L, 256L), new Ulimit("fsize", tmpfsBytes, tmpfsBytes)))
-                // Off: the exit code and OOMKilled must be inspected before the container goes.
-                .withAutoRemove(false)
-                // The agent reads the streams through attach; a log driver would also copy every byte
-                // of results and printed data to the engine's disk (json-file: 10 MB written to stdout
-                // took 250 ms instead of 20-50 ms, docs/benchmarks-frames.md) or to wherever the
-                // daemon's default driver ships logs.
-                .withLogConfig(new LogConfig(LogConfig.LoggingType.NONE));
-        config.runtime().ifPresent(host::withRuntime);
         try {
-            String id = call("create container", c -> c.createContainerCmd(config.image())
-                    .withName("dea-sandbox-" + java.util.UUID.randomUUID().toString().substring(0, 13))
-                    .withLabels(Map.of(LABEL, "true", INSTANCE_LABEL, instanceId, OWNER_LABEL, owner))
-                    .withUser(SANDBOX_USER)
-                    .withHostName("sandbox")
-                    .withNetworkDisabled(true)
-                    .withEnv(List.of())
-                    .withTty(false)
-                    .withStdinOpen(true)
-                    .withStdInOnce(true)
-                    .withAttachStdin(true)
-                    .withAttachStdout(true)
-                    .withAttachStderr(true)
-                    .withHostConfig(host)
+            String id = call("create container", c -> ContainerSpec.apply(c.createContainerCmd(config.image()), config,
+                            Map.of(LABEL, "true", INSTANCE_LABEL, instanceId, OWNER_LABEL, owner))
                     .exec().getId());
             held.add(id);
             return id;
