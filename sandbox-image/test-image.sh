@@ -28,7 +28,7 @@ if [ -z "${DEA_TEST_RUNTIMES:-}" ]; then
 fi
 
 BASE="docker run -i --rm --network none --read-only --tmpfs /tmp:size=64m --user 10001 --cap-drop ALL \
---security-opt no-new-privileges --pids-limit 64 --memory 256m"
+--security-opt no-new-privileges --pids-limit 64 --memory 256m --log-driver none"
 
 failed=0
 
