@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.util.Objects.requireNonNull;
@@ -56,6 +57,10 @@ public final class McpEndpoint implements AutoCloseable {
 
     /** The request attribute carrying the call's {@link ToolCalls.ToolCall} into the tools. */
     static final String CALL_ATTRIBUTE = McpEndpoint.class.getName() + ".call";
+
+    /** The fields {@link #handle} routes on, and the objects that hold them. */
+    private static final Set<String> ROUTED = Set.of("method", "id", "params.requestId", "params._meta.progressToken");
+    private static final Set<String> ROUTED_PARENTS = Set.of("params", "params._meta");
 
     private final ToolCalls calls = new ToolCalls();
     private final ObjectMapper json = new ObjectMapper();
@@ -150,17 +155,8 @@ public final class McpEndpoint implements AutoCloseable {
     private JsonNode peek(byte[] body) {
         ObjectNode out = json.createObjectNode();
         try (JsonParser p = json.getFactory().createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return out;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                p.nextToken();
-                switch (field) {
-                    case "method", "id" -> out.set(field, small(p));
-                    case "params" -> peekParams(p, out.putObject("params"));
-                    default -> p.skipChildren();
-                }
+            if (p.nextToken() == JsonToken.START_OBJECT) {
+                pick(p, out, "");
             }
             return out;
         } catch (IOException e) {
@@ -168,27 +164,16 @@ public final class McpEndpoint implements AutoCloseable {
         }
     }
 
-    private void peekParams(JsonParser p, ObjectNode params) throws IOException {
-        if (p.currentToken() != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return;
-        }
+    /** Copies the {@link #ROUTED} fields of the object the parser is in into {@code out}; skips the rest unread. */
+    private void pick(JsonParser p, ObjectNode out, String prefix) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            p.nextToken();
-            if (field.equals("requestId")) {
-                params.set(field, small(p));
-            } else if (field.equals("_meta") && p.currentToken() == JsonToken.START_OBJECT) {
-                ObjectNode meta = params.putObject("_meta");
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    p.nextToken();
-                    if (name.equals("progressToken")) {
-                        meta.set(name, small(p));
-                    } else {
-                        p.skipChildren();
-                    }
-                }
+            String name = p.currentName();
+            String path = prefix + name;
+            JsonToken value = p.nextToken();
+            if (ROUTED.contains(path)) {
+                out.set(name, small(p));
+            } else if (value == JsonToken.START_OBJECT && ROUTED_PARENTS.contains(path)) {
+                pick(p, out.putObject(name), path + ".");
             } else {
                 p.skipChildren();
             }
