@@ -136,6 +136,30 @@ refuse_create '"PidsLimit":64' '"PidsLimit": 64'
 refuse_create '"LogConfig":{"Type":"none","Config":null}' '"LogConfig":{"Type":"syslog","Config":{"syslog-address":"udp://10.0.0.1:514"}}'
 refuse_create '"LogConfig":{"Type":"none","Config":null}' '"LogConfig":null'
 refuse_create '"SecurityOpt":["no-new-privileges"]' '"SecurityOpt":["no-new-privileges","seccomp=unconfined"]'
+# Settings moved to where the engine ignores them, every key still there once: a Config field
+# into HostConfig, a HostConfig field to the top level (the engine then runs the container
+# with its defaults: checked, NetworkDisabled inside HostConfig gives it the bridge network).
+refuse_moved() { # FIELD (as it stands in $good, with its trailing comma) WHERE (top|host)
+    local body
+    body=$($PYTHON -c '
+import sys
+good, field, where = sys.argv[1:]
+assert field in good, field
+body = good.replace(field, "", 1)
+body = body.replace("{", "{" + field, 1) if where == "top" else body.replace("\"HostConfig\":{", "\"HostConfig\":{" + field, 1)
+print(body)' "$good" "$1" "$2") || die "test bug: '$1' is not in the create body"
+    expect 403 POST "/containers/create$name" "$body"
+    say "   (create with $1 moved to the $2 object)"
+}
+refuse_moved '"NetworkDisabled":true,' host
+refuse_moved '"User":"10001:10001",' host
+refuse_moved '"ReadonlyRootfs":true,' top
+refuse_moved '"NetworkMode":"none",' top
+refuse_moved '"LogConfig":{"Type":"none","Config":null},' top
+refuse_moved '"CapDrop":["ALL"],' top
+refuse_moved '"SecurityOpt":["no-new-privileges"],' top
+refuse_moved '"Memory":268435456,' top
+refuse_moved '"PidsLimit":64,' top
 # A container the proxy did not create: invisible and untouchable through it.
 other=$(docker create --label dea-check-proxy=1 dea-sandbox:latest)
 trap 'docker rm -f "$other" >/dev/null 2>&1 || true; cleanup' EXIT
