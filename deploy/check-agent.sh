@@ -46,7 +46,7 @@ PYTHON=/usr/bin/python3
 docker image inspect dea-sandbox:latest >/dev/null 2>&1 || die "no dea-sandbox:latest; run sandbox-image/build-offline.sh"
 
 WORK=$(mktemp -d /tmp/dea-check-agent.XXXXXX)
-PROXY_PID='' AGENT_PID='' CONTAINER=''
+PROXY_PID='' RUNTIME_PROXY_PID='' AGENT_PID='' CONTAINER=''
 # The agents first, gracefully: they remove their sandbox containers through the proxy.
 # Every step tolerates failure: under set -e one failing step would skip the rest.
 cleanup() {
@@ -55,7 +55,7 @@ cleanup() {
         docker stop -t 30 "$CONTAINER" >/dev/null 2>&1 || true
         docker rm -f -v "$CONTAINER" >/dev/null 2>&1 || true
     fi
-    if [[ -n $PROXY_PID ]]; then kill "$PROXY_PID" 2>/dev/null || true; wait "$PROXY_PID" 2>/dev/null || true; fi
+    for pid in $PROXY_PID $RUNTIME_PROXY_PID; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     docker rm -f "dea-sandbox-0dea-$$" >/dev/null 2>&1 || true
     rm -rf "$WORK"
 }
@@ -95,7 +95,7 @@ expect() { # expected-status method path [body]
 
 # The agent's own create body (docker-java, as captured through this proxy), shortened to
 # the fields the rules look at; variants of it must be refused.
-good='{"Hostname":"sandbox","User":"10001:10001","AttachStdin":true,"OpenStdin":true,"StdinOnce":true,"Env":[],"Cmd":null,"Entrypoint":null,"Image":"dea-sandbox:latest","Volumes":{},"NetworkDisabled":true,"HostConfig":{"Binds":null,"CapAdd":null,"CapDrop":["ALL"],"Memory":268435456,"MemorySwap":268435456,"NetworkMode":"none","ReadonlyRootfs":true,"SecurityOpt":["no-new-privileges"],"PidsLimit":64,"Privileged":null,"Mounts":null,"LogConfig":{"Type":"none","Config":null},"Tmpfs":{"/tmp":"rw,noexec,nosuid,nodev,size=64m,mode=1777"}}}'
+good='{"Hostname":"sandbox","User":"10001:10001","AttachStdin":true,"OpenStdin":true,"StdinOnce":true,"Env":[],"Cmd":null,"Entrypoint":null,"Image":"dea-sandbox:latest","Volumes":{},"NetworkDisabled":true,"HostConfig":{"Binds":null,"CapAdd":null,"CapDrop":["ALL"],"NanoCpus":500000000,"LogConfig":{"Type":"none","Config":null},"Memory":268435456,"MemorySwap":268435456,"NetworkMode":"none","Privileged":null,"ReadonlyRootfs":true,"RestartPolicy":null,"Ulimits":[{"Name":"nofile","Soft":256,"Hard":256}],"Mounts":null,"SecurityOpt":["no-new-privileges"],"PidsLimit":64,"Runtime":null,"Tmpfs":{"/tmp":"rw,noexec,nosuid,nodev,size=64m,mode=1777"},"UTSMode":null}}'
 name="?name=dea-sandbox-0dea-$$"
 # Refuses the agent's create body with one change: the first OLD replaced by NEW.
 refuse_create() {
@@ -136,6 +136,15 @@ refuse_create '"PidsLimit":64' '"PidsLimit": 64'
 refuse_create '"LogConfig":{"Type":"none","Config":null}' '"LogConfig":{"Type":"syslog","Config":{"syslog-address":"udp://10.0.0.1:514"}}'
 refuse_create '"LogConfig":{"Type":"none","Config":null}' '"LogConfig":null'
 refuse_create '"SecurityOpt":["no-new-privileges"]' '"SecurityOpt":["no-new-privileges","seccomp=unconfined"]'
+refuse_create '"NanoCpus":500000000' '"NanoCpus":0'
+refuse_create '"NanoCpus":500000000' '"NanoCpus":null'
+refuse_create '"MemorySwap":268435456' '"MemorySwap":-1'
+refuse_create '"MemorySwap":268435456' '"MemorySwap":2684354560'
+refuse_create 'rw,noexec,' 'rw,exec,'
+refuse_create '"Runtime":null' '"Runtime":"runc"'
+refuse_create '"RestartPolicy":null' '"RestartPolicy":{"Name":"always"}'
+refuse_create '"UTSMode":null' '"UTSMode":null,"OomScoreAdj":-1000'
+refuse_create '"UTSMode":null' '"UTSMode":null,"Annotations":{"dev.gvisor.spec.mount.x.share":"shared"}'
 # Settings moved to where the engine ignores them, every key still there once: a Config field
 # into HostConfig, a HostConfig field to the top level (the engine then runs the container
 # with its defaults: checked, NetworkDisabled inside HostConfig gives it the bridge network).
@@ -160,6 +169,9 @@ refuse_moved '"CapDrop":["ALL"],' top
 refuse_moved '"SecurityOpt":["no-new-privileges"],' top
 refuse_moved '"Memory":268435456,' top
 refuse_moved '"PidsLimit":64,' top
+refuse_moved '"NanoCpus":500000000,' top
+refuse_moved '"Tmpfs":{"/tmp":"rw,noexec,nosuid,nodev,size=64m,mode=1777"},' top
+refuse_moved '"Runtime":null,' top
 # A container the proxy did not create: invisible and untouchable through it.
 other=$(docker create --label dea-check-proxy=1 dea-sandbox:latest)
 trap 'docker rm -f "$other" >/dev/null 2>&1 || true; cleanup' EXIT
@@ -170,6 +182,33 @@ expect 403 DELETE "/containers/$other?force=true"
 expect 403 POST "/containers/$other/exec" '{"Cmd":["id"]}'
 expect 403 GET "/containers/$other/../$other/json"
 docker rm -f "$other" >/dev/null
+
+# With SANDBOX_RUNTIME set (gVisor here), the proxy accepts that runtime and no other: a
+# compromised agent cannot fall back to runc's shared kernel. A second proxy, same file.
+if docker info --format '{{json .Runtimes}}' | grep -q '"runsc"'; then
+    RUNTIME_PORT=$(free_port)
+    PROXY_BIND=127.0.0.1:$RUNTIME_PORT SANDBOX_RUNTIME=runsc setpriv --bounding-set -all --inh-caps -all \
+        haproxy -db -f deploy/docker-proxy/haproxy.cfg >"$WORK/runtime-proxy.log" 2>&1 &
+    RUNTIME_PROXY_PID=$!
+    plain_proxy=$PROXY PROXY=http://127.0.0.1:$RUNTIME_PORT
+    for _ in $(seq 1 50); do curl -sf "$PROXY/_ping" >/dev/null && break; sleep 0.1; done
+    expect 403 POST "/containers/create$name" "$good"
+    say "   (create without the runtime SANDBOX_RUNTIME=runsc names)"
+    refuse_create '"Runtime":null' '"Runtime":"runc"'
+    refuse_create '"Runtime":null' '"Runtime":"runsc2"'
+    refuse_create '"Runtime":null' '"Runtime":"runs."'
+    gvisor=${good/'"Runtime":null'/'"Runtime":"runsc"'}
+    id=$(curl -sf -X POST -H 'Content-Type: application/json' --data-binary "$gvisor" "$PROXY/containers/create$name" \
+        | $PYTHON -c 'import json, sys; print(json.load(sys.stdin)["Id"])') || die "the create with runsc was refused"
+    [[ $(docker inspect --format '{{.HostConfig.Runtime}}' "$id") == runsc ]] || die "the container does not run under runsc"
+    say "ok 201 POST /containers/create with \"Runtime\":\"runsc\" (and the engine runs it under runsc)"
+    expect 204 DELETE "/containers/$id?force=true"
+    PROXY=$plain_proxy
+    kill "$RUNTIME_PROXY_PID"; wait "$RUNTIME_PROXY_PID" 2>/dev/null || true
+    RUNTIME_PROXY_PID=
+else
+    die "the engine has no runsc runtime (sandbox-image/setup-docker.sh registers it): the runtime pin is untested"
+fi
 
 # --- the agent through the proxy, and the smoke test --------------------------------------
 DB=dea_smoke_chinook
