@@ -3,11 +3,12 @@ package dev.dea.execute.mysql;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dea.config.DbConfig;
 import dev.dea.testing.AgentHarness;
+import dev.dea.testing.AgentOnDatabase;
 import dev.dea.testing.SocketProxy;
 import dev.dea.testing.TestMariaDb;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 import java.util.Optional;
@@ -16,25 +17,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code POST /execute} SQL against MariaDB through a real agent started with a MySQL DbConfig. */
 class MySqlExecuteIT {
+    @RegisterExtension
+    static final AgentOnDatabase fixture = AgentOnDatabase.freshMariaDb("mysqldb_it_execute",
+            "CREATE TABLE orders (id INT PRIMARY KEY, total DECIMAL(12,2), placed DATETIME, "
+                    + "status ENUM('new','paid'), note VARCHAR(50)) CHARACTER SET utf8mb4",
+            "INSERT INTO orders VALUES (1, 9.50, '2024-02-29 10:00:00', 'new', 'première 😀'), "
+                    + "(2, 20.00, '2024-03-01 11:30:00', 'paid', NULL), (3, 0.01, NULL, 'paid', '')")
+            .env(Map.of("SQL_TIMEOUT_SECONDS", "1"));
     private static String database;
     private static AgentHarness agent;
 
     @BeforeAll
     static void start() {
-        database = TestMariaDb.freshDatabase("mysqldb_it_execute");
-        TestMariaDb.execute(database, "CREATE TABLE orders (id INT PRIMARY KEY, total DECIMAL(12,2), placed DATETIME, "
-                + "status ENUM('new','paid'), note VARCHAR(50)) CHARACTER SET utf8mb4");
-        TestMariaDb.execute(database, "INSERT INTO orders VALUES (1, 9.50, '2024-02-29 10:00:00', 'new', 'première 😀'), "
-                + "(2, 20.00, '2024-03-01 11:30:00', 'paid', NULL), (3, 0.01, NULL, 'paid', '')");
-        agent = AgentHarness.start(TestMariaDb.config(database), Map.of("SQL_TIMEOUT_SECONDS", "1"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-        TestMariaDb.drop(database);
+        database = fixture.database();
+        agent = fixture.agent();
     }
 
     @Test

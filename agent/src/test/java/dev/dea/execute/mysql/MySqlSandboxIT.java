@@ -3,10 +3,10 @@ package dev.dea.execute.mysql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.testing.AgentHarness;
-import dev.dea.testing.TestMariaDb;
-import org.junit.jupiter.api.AfterAll;
+import dev.dea.testing.AgentOnDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 
@@ -18,22 +18,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MySqlSandboxIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static String database;
+    @RegisterExtension
+    static final AgentOnDatabase fixture = AgentOnDatabase.freshMariaDb("mysqldb_it_sandbox")
+            .script("/fixture/mysql-fixture.sql")
+            .env(Map.of("SANDBOX_TIMEOUT_SECONDS", "60"));
     private static AgentHarness agent;
 
     @BeforeAll
     static void start() {
-        database = TestMariaDb.freshDatabase("mysqldb_it_sandbox");
-        TestMariaDb.runScript(database, "/fixture/mysql-fixture.sql");
-        agent = AgentHarness.start(TestMariaDb.config(database), Map.of("SANDBOX_TIMEOUT_SECONDS", "60"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-        TestMariaDb.drop(database);
+        agent = fixture.agent();
     }
 
     @Test
