@@ -12,15 +12,32 @@ import java.nio.file.StandardOpenOption;
 final class BufferWriter implements Closeable {
     // Small: a frame has a few files per column, and a wide frame many columns.
     private static final int BUFFER_BYTES = 1 << 14;
+    private static final int MIN_BUFFER_BYTES = 1 << 10;
+    // What the files of one frame being written hold in buffers together, about: 16 KiB each for
+    // an ordinary frame, down to 1 KiB each for a wide one (FrameCache.MAX_COLUMNS).
+    private static final int FRAME_BUFFER_BUDGET = 4 << 20;
 
     private final OutputStream out;
-    private final byte[] buf = new byte[BUFFER_BYTES];
+    private final byte[] buf;
     private int pos;
     private long count;
     private boolean closed;
 
     BufferWriter(Path file) throws IOException {
+        this(file, BUFFER_BYTES);
+    }
+
+    BufferWriter(Path file, int bufferBytes) throws IOException {
+        if (bufferBytes < MIN_BUFFER_BYTES) {
+            throw new IllegalArgumentException("bufferBytes must be at least " + MIN_BUFFER_BYTES + ", got " + bufferBytes);
+        }
+        this.buf = new byte[bufferBytes];
         this.out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+
+    /** The buffer size for each of {@code files} files written at once for one frame. */
+    static int bufferBytesFor(int files) {
+        return Math.max(MIN_BUFFER_BYTES, Math.min(BUFFER_BYTES, FRAME_BUFFER_BUDGET / Math.max(1, files)));
     }
 
     long count() {

@@ -35,13 +35,13 @@ final class ColumnAppender implements Closeable {
     private final BufferWriter data;
     private final BufferWriter floats;
 
-    ColumnAppender(Path dir, int index, ColumnKind kind) throws IOException {
+    ColumnAppender(Path dir, int index, ColumnKind kind, int bufferBytes) throws IOException {
         this.kind = kind;
         this.names = ColumnLayout.diskBuffers(kind);
         this.files = new BufferWriter[names.size()];
         try {
             for (int i = 0; i < files.length; i++) {
-                files[i] = new BufferWriter(dir.resolve(ColumnLayout.fileName(index, names.get(i))));
+                files[i] = new BufferWriter(dir.resolve(ColumnLayout.fileName(index, names.get(i))), bufferBytes);
             }
         } catch (IOException e) {
             close();

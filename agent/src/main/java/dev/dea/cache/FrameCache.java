@@ -97,10 +97,15 @@ public final class FrameCache implements AutoCloseable {
         evict();
     }
 
-    /** Starts a new frame; the caller must commit or close the writer. */
+    /**
+     * Starts a new frame; the caller must commit or close the writer.
+     *
+     * @throws AgentException RESULT_TOO_LARGE for more than {@link FrameWriter#MAX_COLUMNS} columns
+     */
     public FrameWriter create(List<FrameColumn> columns, Provenance provenance) {
         requireNonNull(columns, "columns");
         requireNonNull(provenance, "provenance");
+        FrameWriter.requireWidth(columns.size());
         if (closed.get()) {
             throw new IllegalStateException("the frame cache is closed");
         }

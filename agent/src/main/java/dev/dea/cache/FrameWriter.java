@@ -24,6 +24,13 @@ import static java.util.Objects.requireNonNull;
  * ({@link #receive}). Not thread-safe: one writer belongs to one producer.
  */
 public final class FrameWriter implements AutoCloseable {
+    /**
+     * Most columns one frame holds: MySQL's own limit for a table (PostgreSQL's select list stops
+     * at 1,664). While a frame is written each column is a few open files, so a caller's upload
+     * with a 100,000-field header must not get that far.
+     */
+    public static final int MAX_COLUMNS = 4096;
+
     private enum State { OPEN, FAILED, COMMITTED, DISCARDED }
 
     private final FrameCache cache;
@@ -144,6 +151,17 @@ public final class FrameWriter implements AutoCloseable {
         rows = rowCount;
     }
 
+    /**
+     * @throws AgentException RESULT_TOO_LARGE for more than {@link #MAX_COLUMNS} columns
+     */
+    public static void requireWidth(int columns) {
+        if (columns > MAX_COLUMNS) {
+            throw new AgentException(ErrorType.RESULT_TOO_LARGE, "The frame would have " + columns
+                    + " columns; a frame holds at most " + MAX_COLUMNS,
+                    Map.of("columns", columns, "max_columns", MAX_COLUMNS), null);
+        }
+    }
+
     private AgentException tooLarge() {
         return new AgentException(ErrorType.RESULT_TOO_LARGE,
                 "The result is larger than the frame size limit of " + maxFrameBytes
@@ -155,9 +173,11 @@ public final class FrameWriter implements AutoCloseable {
         if (appenders != null) {
             return;
         }
+        int files = columns.stream().mapToInt(c -> ColumnLayout.diskBuffers(c.kind()).size()).sum();
+        int bufferBytes = BufferWriter.bufferBytesFor(files);
         appenders = new ColumnAppender[columns.size()];
         for (int i = 0; i < appenders.length; i++) {
-            appenders[i] = new ColumnAppender(dir, i, columns.get(i).kind());
+            appenders[i] = new ColumnAppender(dir, i, columns.get(i).kind(), bufferBytes);
         }
     }
 

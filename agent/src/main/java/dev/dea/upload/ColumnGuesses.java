@@ -1,5 +1,6 @@
 package dev.dea.upload;
 
+import dev.dea.cache.FrameWriter;
 import dev.dea.frame.ColumnKind;
 import dev.dea.frame.FrameColumn;
 import dev.dea.upload.source.Declared;
@@ -24,6 +25,8 @@ final class ColumnGuesses implements RowSink {
 
     @Override
     public void column(String name, Optional<Declared> declared) {
+        // Before the per-column state of a 100,000-field header is built, not when the frame is.
+        FrameWriter.requireWidth(names.size() + 1);
         names.add(name);
         this.declared.add(declared);
         kinds.add(null);

@@ -84,52 +84,76 @@ final class Spool {
             if (!skipTo(in, delimiter, OutputStream.nullOutputStream())) {
                 throw malformed("no part starts with the boundary");
             }
-            Part found = null;
-            while (true) {
-                int a = in.read();
-                int b = in.read();
-                if (a == '-' && b == '-') {
-                    break;
-                }
-                if (a != '\r' || b != '\n') {
-                    throw malformed("a boundary line does not end with a line break");
-                }
-                String disposition = null;
-                String partType = null;
-                String line;
-                while (!(line = headerLine(in)).isEmpty()) {
-                    int colon = line.indexOf(':');
-                    String header = colon < 0 ? "" : line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
-                    if (header.equals("content-disposition")) {
-                        disposition = line.substring(colon + 1);
-                    } else if (header.equals("content-type")) {
-                        partType = line.substring(colon + 1).strip();
-                    }
-                }
-                Map<String, String> params = dispositionParams(disposition);
-                if ("file".equals(params.get("name"))) {
-                    if (found != null) {
-                        Files.deleteIfExists(found.file());
-                        throw AgentException.validation("The multipart body has more than one part named 'file'; send one");
-                    }
-                    Path file = Files.createTempFile(dir, "upload-", ".file");
-                    found = new Part(file, Optional.ofNullable(params.get("filename")), Optional.ofNullable(partType));
-                    boolean ended;
-                    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-                        ended = skipTo(in, delimiter, out);
-                    }
-                    if (!ended) {
-                        Files.deleteIfExists(file);
-                        throw malformed("the part 'file' is not closed by a boundary");
-                    }
-                } else if (!skipTo(in, delimiter, OutputStream.nullOutputStream())) {
-                    throw malformed("a part is not closed by a boundary");
-                }
-            }
+            Part found = fileUntilLastBoundary(in, delimiter);
             if (found == null) {
                 throw AgentException.validation("The multipart body has no part named 'file'; send the file as the form field 'file'");
             }
             return found;
+        }
+    }
+
+    /**
+     * Reads parts up to the closing boundary: the file part's copy, null when there is none. When
+     * the body turns out malformed after the copy was made, the copy is deleted: the caller never
+     * learns of it.
+     */
+    private Part fileUntilLastBoundary(InputStream in, byte[] delimiter) throws IOException {
+        Part[] found = {null};
+        try {
+            readParts(in, delimiter, found);
+            return found[0];
+        } catch (IOException | RuntimeException e) {
+            if (found[0] != null) {
+                try {
+                    Files.deleteIfExists(found[0].file());
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Fills {@code found[0]} with the file part's copy as soon as it is created. */
+    private void readParts(InputStream in, byte[] delimiter, Part[] found) throws IOException {
+        while (true) {
+            int a = in.read();
+            int b = in.read();
+            if (a == '-' && b == '-') {
+                break;
+            }
+            if (a != '\r' || b != '\n') {
+                throw malformed("a boundary line does not end with a line break");
+            }
+            String disposition = null;
+            String partType = null;
+            String line;
+            while (!(line = headerLine(in)).isEmpty()) {
+                int colon = line.indexOf(':');
+                String header = colon < 0 ? "" : line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+                if (header.equals("content-disposition")) {
+                    disposition = line.substring(colon + 1);
+                } else if (header.equals("content-type")) {
+                    partType = line.substring(colon + 1).strip();
+                }
+            }
+            Map<String, String> params = dispositionParams(disposition);
+            if ("file".equals(params.get("name"))) {
+                if (found[0] != null) {
+                    throw AgentException.validation("The multipart body has more than one part named 'file'; send one");
+                }
+                Path file = Files.createTempFile(dir, "upload-", ".file");
+                found[0] = new Part(file, Optional.ofNullable(params.get("filename")), Optional.ofNullable(partType));
+                boolean ended;
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                    ended = skipTo(in, delimiter, out);
+                }
+                if (!ended) {
+                    throw malformed("the part 'file' is not closed by a boundary");
+                }
+            } else if (!skipTo(in, delimiter, OutputStream.nullOutputStream())) {
+                throw malformed("a part is not closed by a boundary");
+            }
         }
     }
 

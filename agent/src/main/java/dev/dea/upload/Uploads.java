@@ -94,9 +94,11 @@ public final class Uploads {
             FrameMeta meta = upload(body, declaredLength, contentType, options, Optional.of(requestId), source);
             record(requestId, callerAddress, source[0], Optional.empty(), meta.rowCount(), started, Optional.of(meta.key()));
             return meta;
-        } catch (AgentException e) {
+        } catch (RuntimeException e) {
+            // A failure of ours (INTERNAL) is in the trail as much as the caller's mistakes.
+            String type = e instanceof AgentException a ? a.type().name() : ErrorType.INTERNAL.name();
             try {
-                record(requestId, callerAddress, source[0], Optional.of(e.type().name()), 0, started, Optional.empty());
+                record(requestId, callerAddress, source[0], Optional.of(type), 0, started, Optional.empty());
             } catch (RuntimeException auditFailure) {
                 e.addSuppressed(auditFailure);
             }

@@ -4,10 +4,12 @@ import dev.dea.upload.source.MalformedFile;
 import dev.dea.upload.source.ReadOptions;
 import dev.dea.upload.source.RowSink;
 import dev.dea.upload.source.TableReader;
+import dev.dea.upload.source.Utf8Text;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +71,8 @@ public final class DelimitedReader implements TableReader {
                 }
                 sink.row(row, cells);
             }
+        } catch (CharacterCodingException e) {
+            throw Utf8Text.notUtf8(file);
         }
     }
 

@@ -10,9 +10,11 @@ import dev.dea.upload.source.MalformedFile;
 import dev.dea.upload.source.ReadOptions;
 import dev.dea.upload.source.RowSink;
 import dev.dea.upload.source.TableReader;
+import dev.dea.upload.source.Utf8Text;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +79,8 @@ public final class JsonLinesReader implements TableReader {
                 }
                 sink.row(row, cells);
             }
+        } catch (CharacterCodingException e) {
+            throw Utf8Text.notUtf8(file);
         }
     }
 }

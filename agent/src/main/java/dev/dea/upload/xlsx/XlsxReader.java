@@ -33,6 +33,9 @@ import static javax.xml.stream.XMLStreamConstants.START_ELEMENT;
 public final class XlsxReader implements TableReader {
     private static final LocalDate EPOCH_1900 = LocalDate.of(1899, 12, 30);
     private static final LocalDate EPOCH_1904 = LocalDate.of(1904, 1, 1);
+    /** XFD: Excel's last column. */
+    static final int MAX_SHEET_COLUMNS = 16_384;
+    private static final double MAX_DATE_SERIAL = 2_958_465;
 
     @Override
     public void read(Path file, ReadOptions options, RowSink sink) throws IOException {
@@ -76,16 +79,20 @@ public final class XlsxReader implements TableReader {
                 switch (xml.getLocalName()) {
                     case "row" -> {
                         String r = xml.getAttributeValue(null, "r");
-                        rowNumber = r == null ? rowNumber + 1 : Long.parseLong(r);
+                        rowNumber = r == null ? rowNumber + 1 : rowNumber(r, rowNumber + 1);
                         cells.clear();
                         nextColumn = 1;
                     }
                     case "c" -> {
                         String ref = xml.getAttributeValue(null, "r");
                         column = ref == null ? nextColumn : columnIndex(ref);
+                        if (column > MAX_SHEET_COLUMNS) {
+                            throw new MalformedFile(rowNumber, 0, "the cell reference '" + abbreviate(ref)
+                                    + "' is beyond the last column a sheet has (XFD)");
+                        }
                         type = xml.getAttributeValue(null, "t");
                         String s = xml.getAttributeValue(null, "s");
-                        style = s == null ? 0 : Integer.parseInt(s);
+                        style = s == null ? 0 : styleIndex(s, rowNumber, column);
                         value = null;
                         inline = null;
                     }
@@ -197,6 +204,10 @@ public final class XlsxReader implements TableReader {
             throw new MalformedFile(row, column, "the numeric cell does not hold a number");
         }
         if (dateStyles.contains(style)) {
+            // Excel's own dates end with 9999-12-31 (serial 2,958,465); anything past is no date.
+            if (!(d >= -MAX_DATE_SERIAL && d < MAX_DATE_SERIAL + 1)) {
+                throw new MalformedFile(row, column, "the date cell holds " + v + ", which is no date Excel can show");
+            }
             long days = (long) Math.floor(d);
             double fraction = d - days;
             if (fraction == 0) {
@@ -211,7 +222,7 @@ public final class XlsxReader implements TableReader {
         return d;
     }
 
-    /** {@code BC12} -> 55. */
+    /** {@code BC12} -> 55; beyond {@link #MAX_SHEET_COLUMNS}, {@code MAX_SHEET_COLUMNS + 1} (no overflow). */
     static int columnIndex(String ref) {
         int index = 0;
         for (int i = 0; i < ref.length(); i++) {
@@ -219,8 +230,36 @@ public final class XlsxReader implements TableReader {
             if (ch < 'A' || ch > 'Z') {
                 break;
             }
-            index = index * 26 + (ch - 'A' + 1);
+            index = Math.min(index * 26 + (ch - 'A' + 1), MAX_SHEET_COLUMNS + 1);
         }
         return Math.max(index, 1);
+    }
+
+    private static long rowNumber(String r, long next) {
+        try {
+            long n = Long.parseLong(r.strip());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new MalformedFile(next, 0, "the row's number '" + abbreviate(r) + "' is not a row number");
+    }
+
+    private static int styleIndex(String s, long row, int column) {
+        try {
+            int index = Integer.parseInt(s.strip());
+            if (index >= 0) {
+                return index;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new MalformedFile(row, column, "the cell's style '" + abbreviate(s) + "' is not a style number");
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 20 ? s : s.substring(0, 20) + "...";
     }
 }
