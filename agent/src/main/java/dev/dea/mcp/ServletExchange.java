@@ -1,9 +1,12 @@
 package dev.dea.mcp;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
@@ -11,8 +14,11 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -57,9 +63,18 @@ final class ServletExchange {
         };
     }
 
-    /** A response whose {@code sendError} is remembered instead of committed; see {@link #rethrow}. */
+    /**
+     * A response whose errors are remembered instead of committed; see {@link #rethrow}. The SDK
+     * refuses some requests with {@code sendError}, others (an Accept header without
+     * text/event-stream, a body that is no JSON-RPC message) by setting a 4xx/5xx status and
+     * writing its exception as JSON, stack trace included: neither reaches the caller.
+     */
     static final class ErrorCapturingResponse extends HttpServletResponseWrapper {
+        private static final ObjectMapper JSON = new ObjectMapper();
         private Optional<AgentException> error = Optional.empty();
+        private int refusedStatus;
+        private final ByteArrayOutputStream refusal = new ByteArrayOutputStream();
+        private PrintWriter refusalWriter;
 
         ErrorCapturingResponse(HttpServletResponse response) {
             super(response);
@@ -75,9 +90,81 @@ final class ServletExchange {
             error = Optional.of(toException(status, message));
         }
 
+        @Override
+        public void setStatus(int status) {
+            if (status >= 400) {
+                refusedStatus = status;
+            } else {
+                super.setStatus(status);
+            }
+        }
+
+        @Override
+        public void setContentType(String type) {
+            if (refusedStatus == 0) {
+                super.setContentType(type);
+            }
+        }
+
+        @Override
+        public void setCharacterEncoding(String charset) {
+            if (refusedStatus == 0) {
+                super.setCharacterEncoding(charset);
+            }
+        }
+
+        @Override
+        public PrintWriter getWriter() throws IOException {
+            if (refusedStatus == 0) {
+                return super.getWriter();
+            }
+            if (refusalWriter == null) {
+                refusalWriter = new PrintWriter(new OutputStreamWriter(refusal, StandardCharsets.UTF_8));
+            }
+            return refusalWriter;
+        }
+
+        @Override
+        public ServletOutputStream getOutputStream() throws IOException {
+            if (refusedStatus == 0) {
+                return super.getOutputStream();
+            }
+            return new ServletOutputStream() {
+                @Override
+                public void write(int b) {
+                    refusal.write(b);
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setWriteListener(WriteListener listener) {
+                    throw new UnsupportedOperationException("the refusal is buffered");
+                }
+            };
+        }
+
         void rethrow() {
             if (error.isPresent()) {
                 throw error.get();
+            }
+            if (refusedStatus != 0) {
+                throw toException(refusedStatus, refusalMessage());
+            }
+        }
+
+        /** The message of the exception the SDK wrote, without the rest of it. */
+        private String refusalMessage() {
+            if (refusalWriter != null) {
+                refusalWriter.flush();
+            }
+            try {
+                return JSON.readTree(refusal.toByteArray()).path("message").asText(null);
+            } catch (IOException e) {
+                return null;
             }
         }
     }

@@ -390,6 +390,26 @@ class McpIT {
     }
 
     @Test
+    void requestsTheTransportRefusesAre400sInTheAgentsErrorFormatWithoutAStackTrace() {
+        String list = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
+        Map<String, String[]> refused = Map.of(
+                "an Accept header without text/event-stream", new String[] {"application/json", list},
+                "a body that is no JSON", new String[] {"application/json, text/event-stream", "not json"},
+                "a JSON-RPC response sent to the server", new String[] {"application/json, text/event-stream",
+                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}"});
+        refused.forEach((what, acceptAndBody) -> {
+            var reply = agent.send(HttpRequest.newBuilder(agent.uri("/mcp"))
+                    .header("Authorization", "Bearer " + AgentHarness.TOKEN).header("Content-Type", "application/json")
+                    .header("Accept", acceptAndBody[0])
+                    .POST(HttpRequest.BodyPublishers.ofString(acceptAndBody[1])).build());
+            assertThat(reply.status()).as(what + ": " + reply.body()).isEqualTo(400);
+            assertThat(reply.errorType()).as(what).isEqualTo("VALIDATION_ERROR");
+            assertThat(reply.json().path("detail").path("message").asText()).as(what).isNotBlank();
+            assertThat(reply.body()).as(what).doesNotContain("stackTrace").doesNotContain("McpError");
+        });
+    }
+
+    @Test
     void protocolResponsesCarryARequestId() {
         var reply = agent.send(HttpRequest.newBuilder(agent.uri("/mcp"))
                 .header("Authorization", "Bearer " + AgentHarness.TOKEN).header("Content-Type", "application/json")
