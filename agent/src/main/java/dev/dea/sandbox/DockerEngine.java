@@ -67,6 +67,8 @@ public final class DockerEngine implements AutoCloseable {
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     /** A call failed to reach the engine and none has succeeded since. */
     private volatile boolean unreachable;
+    /** A removal the engine answered but did not do (e.g. while it shut down): a later reap must retry it. */
+    private volatile boolean reapPending;
     private volatile Runnable onReachableAgain = () -> { };
 
     DockerEngine(SandboxConfig config, String instanceId, String owner) {
@@ -96,6 +98,11 @@ public final class DockerEngine implements AutoCloseable {
     /** Whether the latest engine call failed to reach it. */
     boolean unreachable() {
         return unreachable;
+    }
+
+    /** Whether a removal failed on an engine that answered, so that only a later reap removes the container. */
+    boolean reapPending() {
+        return reapPending;
     }
 
     /** Something (a broken attach stream) suggests the engine went away: the next successful call reaps. */
@@ -267,7 +274,11 @@ public final class DockerEngine implements AutoCloseable {
         } catch (DockerException e) {
             // 409 "removal already in progress" also means it goes away.
             log.debug("Removing sandbox container {}: {}", id, e.getMessage());
-            return e.getHttpStatus() == 409;
+            if (e.getHttpStatus() == 409) {
+                return true;
+            }
+            reapPending = true;
+            return false;
         }
     }
 
@@ -285,6 +296,8 @@ public final class DockerEngine implements AutoCloseable {
      * other test JVMs) are never touched.
      */
     int reapLeftovers(Set<String> liveInstances) {
+        // Before the listing: a removal failing from here on asks for the next reap.
+        reapPending = false;
         int removed = 0;
         List<Container> mine = call("list containers", c -> c.listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(LABEL, "true", OWNER_LABEL, owner)).exec());

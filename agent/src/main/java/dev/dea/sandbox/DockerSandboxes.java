@@ -55,6 +55,7 @@ public final class DockerSandboxes implements SandboxBackend {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean reapWarned = new AtomicBoolean();
     private final AtomicBoolean probing = new AtomicBoolean();
+    private final Backoff reapBackoff = new Backoff(HEALTH_PROBE, Duration.ofMinutes(5));
     private final WarmPool pool;
 
     public DockerSandboxes(SandboxConfig config, Path cacheDirectory) {
@@ -79,16 +80,25 @@ public final class DockerSandboxes implements SandboxBackend {
             }
         });
         // Notices the return without traffic (pool off, no requests): a ping while the engine is marked down.
+        // And retries removals the engine answered but did not do (a dockerd that was shutting down refuses
+        // them with a 500 and is not "unreachable"), backing off while they keep failing.
         watchdog.scheduleWithFixedDelay(() -> {
-            if (engine.unreachable() && !closed.get() && probing.compareAndSet(false, true)) {
-                remover.execute(() -> {
-                    try {
-                        engine.ping();
-                    } finally {
-                        probing.set(false);
-                    }
-                });
+            if (closed.get() || !probing.compareAndSet(false, true)) {
+                return;
             }
+            Runnable probe = engine.unreachable() ? engine::ping : engine.reapPending() ? this::retryReap : null;
+            if (probe == null) {
+                reapBackoff.reset();
+                probing.set(false);
+                return;
+            }
+            remover.execute(() -> {
+                try {
+                    probe.run();
+                } finally {
+                    probing.set(false);
+                }
+            });
         }, HEALTH_PROBE.toMillis(), HEALTH_PROBE.toMillis(), TimeUnit.MILLISECONDS);
         // After the reap: the pool's containers carry our live label and must not race with it.
         this.pool = new WarmPool(Math.max(0, config.poolSize()), poolMaxIdle, shortId, this::launchReady,
@@ -117,6 +127,11 @@ public final class DockerSandboxes implements SandboxBackend {
     @Override
     public int pooled() {
         return pool.pooled();
+    }
+
+    /** Whether a removal the engine refused waits for a reap (tests, debugging). */
+    boolean reapPending() {
+        return engine.reapPending();
     }
 
     /** Pool counters since start (tests, debugging). */
@@ -205,6 +220,12 @@ public final class DockerSandboxes implements SandboxBackend {
         return removed;
     }
 
+    private void retryReap() {
+        if (reapBackoff.due()) {
+            tryReap();
+        }
+    }
+
     private void tryReap() {
         try {
             int removed = reapLeftovers();
@@ -256,5 +277,35 @@ public final class DockerSandboxes implements SandboxBackend {
         LIVE_INSTANCES.remove(instanceId);
         engine.close();
         log.info("Docker sandbox backend {} closed ({} swept by label)", instanceId, swept);
+    }
+
+    /** Attempts due at growing intervals (doubling up to a ceiling) until reset. Thread-safe. */
+    private static final class Backoff {
+        private final long firstNanos;
+        private final long maxNanos;
+        private long delayNanos;
+        private long nextNanos;
+
+        Backoff(Duration first, Duration max) {
+            this.firstNanos = first.toNanos();
+            this.maxNanos = max.toNanos();
+            reset();
+        }
+
+        synchronized void reset() {
+            delayNanos = firstNanos;
+            nextNanos = System.nanoTime();
+        }
+
+        /** Whether an attempt is due now; if so, the next one is due after a longer wait. */
+        synchronized boolean due() {
+            long now = System.nanoTime();
+            if (now - nextNanos < 0) {
+                return false;
+            }
+            nextNanos = now + delayNanos;
+            delayNanos = Math.min(maxNanos, delayNanos * 2);
+            return true;
+        }
     }
 }

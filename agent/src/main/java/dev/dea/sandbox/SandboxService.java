@@ -306,6 +306,11 @@ public final class SandboxService implements AutoCloseable {
                 servedCold.get(), pool == null ? 0 : pool.replacedDead(), pool == null ? 0 : pool.recycledIdle());
     }
 
+    /** Whether the Docker backend has a removal to retry (tests' diagnoses). */
+    boolean reapPending() {
+        return backend instanceof DockerSandboxes docker && docker.reapPending();
+    }
+
     /** Ids of the idle pooled containers of the Docker backend (tests). */
     List<String> pooledIds() {
         return backend instanceof DockerSandboxes docker ? docker.pool().ids() : List.of();

@@ -64,10 +64,10 @@ class EngineRestartIT {
             assertThat(Duration.ofNanos(System.nanoTime() - restarted)).as("the steps ended with the restart, "
                     + "not with their code").isLessThan(SLEEP);
             // No container of this agent but the pool's fresh one, without the agent being restarted.
-            await(() -> strays(service).isEmpty(), Duration.ofSeconds(60), "no leftover containers");
+            awaitNoStrays(service, Duration.ofSeconds(60));
             SandboxOutcome after = service.execute(new SandboxJob("result_df = 42", Map.of(), Optional.empty()));
             assertThat(after.frame().rowCount()).isEqualTo(1);
-            await(() -> strays(service).isEmpty(), Duration.ofSeconds(30), "no leftover containers");
+            awaitNoStrays(service, Duration.ofSeconds(30));
         } finally {
             ensureDockerd();
         }
@@ -95,7 +95,7 @@ class EngineRestartIT {
             return engine.listLabelled().stream()
                     .filter(c -> owner.equals(c.getLabels().get(DockerEngine.OWNER_LABEL)))
                     .filter(c -> !pooled.contains(c.getId()))
-                    .map(Container::getId).toList();
+                    .map(c -> c.getId().substring(0, 12) + " (" + c.getStatus() + ")").toList();
         } catch (AgentException e) {
             return List.of("engine not reachable: " + e.getMessage());
         }
@@ -145,11 +145,22 @@ class EngineRestartIT {
         return p.exitValue() == 0;
     }
 
+    private static void awaitNoStrays(SandboxService service, Duration limit) {
+        var last = new java.util.concurrent.atomic.AtomicReference<List<String>>(List.of());
+        await(() -> last.updateAndGet(previous -> strays(service)).isEmpty(), limit, "no leftover containers",
+                () -> "; still there: " + last.get() + ", reap pending: " + service.reapPending());
+    }
+
     private static void await(java.util.function.BooleanSupplier condition, Duration limit, String what) {
+        await(condition, limit, what, () -> "");
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, Duration limit, String what,
+                              java.util.function.Supplier<String> diagnosis) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited " + limit.toSeconds() + " s for " + what);
+                throw new AssertionError("waited " + limit.toSeconds() + " s for " + what + diagnosis.get());
             }
             SandboxFixture.sleep(200);
         }
