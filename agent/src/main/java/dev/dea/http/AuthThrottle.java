@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Slows down token guessing: after {@code limit} failed authentications from one address
  * within {@code window}, every request from it gets 429 for {@code block}, even with the right
  * token (a guesser must not learn when it succeeded). Memory is bounded: past
- * {@link #MAX_TRACKED} addresses, stale entries are dropped, then the map is cleared.
+ * {@link #MAX_TRACKED} addresses, stale entries are dropped, then counts that block nothing;
+ * blocks are never dropped early, so failures from ever new addresses cannot lift them.
  */
 final class AuthThrottle {
     static final int MAX_TRACKED = 10_000;
@@ -49,9 +50,15 @@ final class AuthThrottle {
         long now = clock.millis();
         if (failures.size() >= MAX_TRACKED) {
             failures.values().removeIf(f -> f.blockedUntil() < now && now - f.windowStart() > window.toMillis());
-            if (failures.size() >= MAX_TRACKED) {
-                failures.clear();
-            }
+        }
+        if (failures.size() >= MAX_TRACKED) {
+            // Counts below the limit go before any block does: failures from ever more addresses must not lift
+            // the blocks of the addresses that already guessed too often.
+            failures.values().removeIf(f -> f.blockedUntil() <= now);
+        }
+        if (failures.size() >= MAX_TRACKED && !failures.containsKey(address)) {
+            // Full of blocked addresses: this one's failure goes uncounted until a block expires.
+            return;
         }
         failures.compute(address, (k, f) -> {
             if (f == null || now - f.windowStart() > window.toMillis()) {

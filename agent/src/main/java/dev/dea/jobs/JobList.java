@@ -49,7 +49,9 @@ public final class JobList {
                 problems.add("kind must be execute, execute-on-data or profile; got '" + Paging.abbreviate(kind) + "'");
             }
             int size = Paging.limit(limit, DEFAULT_LIMIT, MAX_LIMIT, problems);
-            Optional<List<String>> after = cursor == null ? Optional.empty() : Paging.parts(cursor, 2);
+            // The position's time is checked here: a cursor that decodes but holds none is as bad as one that does not.
+            Optional<List<String>> after = cursor == null ? Optional.empty()
+                    : Paging.parts(cursor, 2).filter(p -> isInstant(p.get(0)));
             if (cursor != null && after.isEmpty()) {
                 problems.add(Paging.BAD_CURSOR);
             }
@@ -80,14 +82,18 @@ public final class JobList {
         return new Page(List.copyOf(page), next);
     }
 
-    /** Whether {@code r} comes after the cursor's job, newest first. */
-    private static boolean isAfter(JobRecord r, List<String> cursor) {
-        int c;
+    private static boolean isInstant(String text) {
         try {
-            c = Instant.parse(r.createdAt()).compareTo(Instant.parse(cursor.get(0)));
+            Instant.parse(text);
+            return true;
         } catch (java.time.format.DateTimeParseException e) {
             return false;
         }
+    }
+
+    /** Whether {@code r} comes after the cursor's job, newest first (the cursor's time was checked by parse). */
+    private static boolean isAfter(JobRecord r, List<String> cursor) {
+        int c = Instant.parse(r.createdAt()).compareTo(Instant.parse(cursor.get(0)));
         return c < 0 || (c == 0 && r.jobId().compareTo(cursor.get(1)) < 0);
     }
 }

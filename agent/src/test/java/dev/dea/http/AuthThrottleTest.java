@@ -77,4 +77,16 @@ class AuthThrottleTest {
         throttle.recordFailure("addr-last");
         assertThat(catchThrowableOfType(AgentException.class, () -> throttle.checkAllowed("addr-last"))).isNotNull();
     }
+
+    @Test
+    void failuresFromEverNewAddressesDoNotLiftTheBlocksAlreadyInForce() {
+        for (int i = 0; i < 3; i++) {
+            throttle.recordFailure("guesser");
+        }
+        for (int i = 0; i < AuthThrottle.MAX_TRACKED * 3; i++) {
+            throttle.recordFailure("rotating-" + i);
+        }
+        assertThat(catchThrowableOfType(AgentException.class, () -> throttle.checkAllowed("guesser")))
+                .as("the guesser is still blocked").isNotNull();
+    }
 }
