@@ -24,11 +24,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * cannot take every thread of the pool (the thread pool is sized above the total, see
  * {@link HttpLimits#serverThreads()}). The exempt paths ({@code /health}) are not counted:
  * they must answer while everything else is saturated. A request counts until its response
- * is complete.
+ * is complete. Methods outside {@link #KNOWN_METHODS} are refused first, with 405.
  */
 final class ClientLimits extends Handler.Wrapper {
     /** A slot frees as soon as any request of the client completes; one second is a fair first retry. */
     static final int RETRY_AFTER_SECONDS = 1;
+    /**
+     * The methods Javalin knows by name. It keeps every other method name it sees in a static map
+     * for the life of the process, so a client inventing names would grow the heap before it even
+     * authenticates: those are refused here.
+     */
+    private static final Set<String> KNOWN_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT", "QUERY");
 
     private final int perClient;
     private final int total;
@@ -46,13 +53,21 @@ final class ClientLimits extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (!KNOWN_METHODS.contains(request.getMethod())) {
+            refuse(response, callback, ErrorType.METHOD_NOT_ALLOWED, "HTTP method '"
+                    + request.getMethod().substring(0, Math.min(20, request.getMethod().length()))
+                    + "' is not one this agent answers", Map.of());
+            return true;
+        }
         if (exemptPaths.contains(Request.getPathInContext(request))) {
             return super.handle(request, response, callback);
         }
         String client = Request.getRemoteAddr(request);
         String refusal = acquire(client);
         if (refusal != null) {
-            refuse(response, callback, refusal);
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
+            refuse(response, callback, ErrorType.TOO_MANY_REQUESTS, refusal,
+                    Map.<String, Object>of("retry_after_seconds", RETRY_AFTER_SECONDS));
             return true;
         }
         AtomicBoolean released = new AtomicBoolean();
@@ -107,12 +122,11 @@ final class ClientLimits extends Handler.Wrapper {
         return all.get();
     }
 
-    private void refuse(Response response, Callback callback, String message) throws Exception {
-        byte[] body = mapper.writeValueAsBytes(ErrorRenderer.body(ErrorType.TOO_MANY_REQUESTS, message,
-                Map.of("retry_after_seconds", RETRY_AFTER_SECONDS)));
-        response.setStatus(ErrorType.TOO_MANY_REQUESTS.httpStatus());
+    private void refuse(Response response, Callback callback, ErrorType type, String message,
+                        Map<String, Object> details) throws Exception {
+        byte[] body = mapper.writeValueAsBytes(ErrorRenderer.body(type, message, details));
+        response.setStatus(type.httpStatus());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.getHeaders().put(HttpHeader.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
         // The body is not read: the connection cannot carry another request after it.
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.getHeaders().put(RequestIds.HEADER, UUID.randomUUID().toString());

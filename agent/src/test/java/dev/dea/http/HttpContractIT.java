@@ -95,6 +95,18 @@ class HttpContractIT {
     }
 
     @Test
+    void anInventedMethodIs405BeforeAuthenticationAndJavalinNeverSeesIt() throws Exception {
+        var r = agent.send(request("/execute").method("XYZZY" + System.nanoTime(), HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(r.status()).isEqualTo(405);
+        assertThat(r.errorType()).isEqualTo("METHOD_NOT_ALLOWED");
+        // Javalin keeps every method name it is handed in this static map, for the life of the process.
+        var methods = io.javalin.http.HandlerType.class.getDeclaredField("METHOD_MAP");
+        methods.setAccessible(true);
+        assertThat(((Map<?, ?>) methods.get(null)).keySet()).isNotEmpty()
+                .noneMatch(name -> name.toString().startsWith("XYZZY"));
+    }
+
+    @Test
     void keepsAnIncomingRequestIdAndCreatesOneOtherwise() {
         var kept = agent.send(request("/health").header("X-Request-Id", "platform-req-42").GET().build());
         assertThat(kept.header("X-Request-Id")).isEqualTo("platform-req-42");
