@@ -55,7 +55,7 @@ public final class HealthReport {
         sb.put("running", sandbox.running());
         sb.put("queued", sandbox.queued());
         sb.put("pooled", sandbox.pooled());
-        // Read from the image's label on each call, so a rebuilt image shows at once (the inspection that tells whether it is present).
+        // Read from the image's label by the probe (at most a second old), so a rebuilt image shows at once.
         sb.put("packages", sandbox.packages());
         body.put("sandbox", sb);
         return new Report(db.reachable(), body);

@@ -55,6 +55,7 @@ public final class SandboxService implements AutoCloseable {
     private final ExecutorService remover;
     private final AtomicLong servedFromPool = new AtomicLong();
     private final AtomicLong servedCold = new AtomicLong();
+    private final SharedProbe probe;
     private volatile Served lastServed;
 
     /** Which sandbox served the latest execution (tests). */
@@ -81,6 +82,7 @@ public final class SandboxService implements AutoCloseable {
         this.cache = requireNonNull(cache, "cache");
         this.sql = requireNonNull(sql, "sql");
         this.backend = requireNonNull(backend, "backend");
+        this.probe = new SharedProbe(this.backend::probe, Duration.ofSeconds(1), Duration.ofSeconds(5));
         String shortId = backend.instanceId().substring(0, Math.min(8, backend.instanceId().length()));
         // A slot-holder may wait for its sandbox as long as an execution may take.
         this.admission = new Admission("sandbox", config.maxConcurrent(), config.queueSize(), config.timeout().plus(STARTUP_LIMIT));
@@ -267,9 +269,12 @@ public final class SandboxService implements AutoCloseable {
         }
     }
 
-    /** Backend state, checked now (not cached: an engine or API server may have come back). */
+    /**
+     * Backend state, as probed within the last second (an engine or API server may have come
+     * back); concurrent callers share one probe and wait for it at most 5 s.
+     */
     public SandboxStatus status() {
-        SandboxBackend.Probe probe = backend.probe();
+        SandboxBackend.Probe probe = this.probe.get();
         return new SandboxStatus(probe.reachable(), probe.reachable() && probe.reason().isEmpty(), backend.runtime(),
                 admission.running(), admission.queued(), backend.pooled(), probe.packages(), probe.reason());
     }
