@@ -5,6 +5,7 @@ import dev.dea.error.ErrorDetail;
 import dev.dea.error.ErrorType;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,10 @@ final class ErrorRenderer {
     }
 
     static void render(Context ctx, AgentException e) {
+        if (e.type() == ErrorType.INTERNAL && clientGone(e)) {
+            logClientGone(ctx, e);
+            return;
+        }
         if (e.type() == ErrorType.INTERNAL) {
             // The detail (paths, causes) is for the operator's log, not for the caller.
             log.error("Internal error on {} {} (request {}): {}", ctx.method(), ctx.path(), RequestIds.of(ctx), e.getMessage(), e);
@@ -52,8 +57,30 @@ final class ErrorRenderer {
     }
 
     static void renderUnexpected(Context ctx, Exception e) {
+        if (clientGone(e)) {
+            logClientGone(ctx, e);
+            return;
+        }
         log.error("Unexpected error on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
         write(ctx, ErrorType.INTERNAL, internalMessage(ctx), Map.of());
+    }
+
+    /**
+     * Whether writing the response failed because the client closed its connection (a download
+     * it abandoned): nothing went wrong here, and there is nobody left to answer.
+     */
+    static boolean clientGone(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof EofException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void logClientGone(Context ctx, Throwable e) {
+        log.debug("Client went away during {} {} (request {}): {}", ctx.method(), ctx.path(), RequestIds.of(ctx),
+                e.toString());
     }
 
     private static String internalMessage(Context ctx) {

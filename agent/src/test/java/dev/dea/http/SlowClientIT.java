@@ -1,10 +1,15 @@
 package dev.dea.http;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.dea.testing.AgentHarness;
 import dev.dea.testing.AgentOnDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -212,6 +217,35 @@ class SlowClientIT {
                 // expected once the agent has answered or closed it
             }
         }
+    }
+
+    @Test
+    void aDownloadTheClientAbandonsIsNoErrorInTheLog() throws Exception {
+        String key = agent.sql("SELECT g, md5(g::text) AS h FROM generate_series(1, 300000) g").json()
+                .path("cache_key").asText();
+        Logger renderer = (Logger) LoggerFactory.getLogger(ErrorRenderer.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        renderer.addAppender(logs);
+        try {
+            for (String format : List.of("csv", "json", "arrow")) {
+                try (Socket s = new Socket("127.0.0.1", agent.uri("/").getPort())) {
+                    s.getOutputStream().write(("GET /frames/" + key + "/data?format=" + format + " HTTP/1.1\r\n"
+                            + "Host: localhost\r\nAuthorization: Bearer " + AgentHarness.TOKEN + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    s.getInputStream().readNBytes(4096);
+                    // Reset, not a graceful close: the agent's next write fails at once.
+                    s.setSoLinger(true, 0);
+                }
+            }
+            // The agent writes on after the close until its socket buffer is full: wait for the write that fails.
+            Thread.sleep(2_000);
+        } finally {
+            renderer.detachAppender(logs);
+        }
+        assertThat(logs.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
     }
 
     /** The status line the agent already sent, or "closed"; waits at most briefly, since it should be there by now. */
