@@ -174,13 +174,21 @@ final class Env {
         }
         try {
             URI uri = new URI(v.get());
+            if (uri.getRawUserInfo() != null) {
+                // Never echoed: the user info may be a password. The URL would be logged with it, and the
+                // platform client does not send it anyway.
+                problems.add(key + " must not carry user:password@ (it would be logged); the agent's "
+                        + "credential is AGENT_SECRET_TOKEN");
+                return Optional.empty();
+            }
             if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
                 problems.add(key + " must be an http:// or https:// URL, got '" + v.get() + "'");
                 return Optional.empty();
             }
             return Optional.of(uri);
         } catch (java.net.URISyntaxException e) {
-            problems.add(key + " is not a valid URL: " + e.getMessage());
+            // The parser's message quotes the input, which may hold a password.
+            problems.add(key + " is not a valid URL (" + e.getReason() + " at index " + e.getIndex() + ")");
             return Optional.empty();
         }
     }

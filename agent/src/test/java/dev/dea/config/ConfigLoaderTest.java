@@ -96,6 +96,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aPlatformUrlWithAPasswordInItIsRefusedWithoutRepeatingThePassword() {
+        for (String url : new String[] {"https://ops:s3cret-pw@platform.example.com/", "https://ops:s3cret-pw@plat form"}) {
+            Map<String, String> env = db(Map.of("CORE_LOGIC_URL", url));
+            assertThatThrownBy(() -> ConfigLoader.load(env))
+                    .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                            .anySatisfy(p -> assertThat(p).startsWith("CORE_LOGIC_URL")))
+                    .message().doesNotContain("s3cret-pw");
+        }
+    }
+
+    @Test
     void requiresATokenWhenARealDatabaseIsConfigured() {
         Map<String, String> env = db(Map.of());
         env.remove("AGENT_SECRET_TOKEN");
