@@ -52,6 +52,14 @@ final class JobIndex {
 
     /** A job queued ({@code endedAt} empty) or ended, its record {@code size} bytes; the bounds are enforced at once. */
     /** {@code record} queued (not finished) or ended, written in {@code size} bytes; the bounds are enforced at once. */
+    synchronized void remove(String id) {
+        Entry before = records.remove(id);
+        if (before != null) {
+            bytes -= before.bytes();
+            before.endedAt().ifPresent(at -> finished.remove(new Ended(at, id)));
+        }
+    }
+
     synchronized void add(JobRecord record, long size) {
         String id = record.jobId();
         Optional<Instant> endedAt = record.status().finished()

@@ -99,6 +99,7 @@ public final class JobService implements AutoCloseable {
         long beat = config.heartbeat().toMillis();
         timer.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(index::prune, 10, 10, TimeUnit.MINUTES);
+        timer.scheduleWithFixedDelay(this::retryFinalRecords, 30, 30, TimeUnit.SECONDS);
     }
 
     /** Queues an execution as a job; {@code kind} names the route it came from. */
@@ -218,18 +219,19 @@ public final class JobService implements AutoCloseable {
         // Registered and queued-event written first, so that the job is findable the moment it may run.
         live.put(job.id, job);
         job.events.append("queued", json(record));
-        long size = store.write(record, job.events.history());
+        // Indexed before it may run: a job ending at once must not have its final entry replaced by this one.
+        index.add(record, store.write(record, job.events.history()));
         try {
             synchronized (job) {
                 job.future = workers.submit(() -> run(job));
             }
         } catch (RejectedExecutionException e) {
             live.remove(job.id);
+            index.remove(job.id);
             store.delete(job.id);
             throw Admission.rejection("job", "all " + config.maxConcurrent() + " job slots are busy and the job queue ("
                     + config.queueSize() + ") is full", 1);
         }
-        index.add(record, size);
         log.info("Job {} queued ({} {}, request {})", job.id, record.kind(), record.language().orElse(""), record.requestId());
         return record;
     }
@@ -272,15 +274,31 @@ public final class JobService implements AutoCloseable {
             done = job.record().finished(status, clock.instant(), result, error);
             job.record(done);
         }
-        if (closed) {
-            // close() has written this job as interrupted; the agent is stopping.
-            return;
-        }
-        long size = store.write(done, job.events.history());
+        // Also while closing: close() skipped this job, seeing it finished, and left its record to us.
+        storeFinal(job, done);
         job.events.end(status.finalEvent(), json(done));
-        live.remove(job.id);
-        index.add(done, size);
         log.info("Job {} {}", job.id, status.wire());
+    }
+
+    /**
+     * Writes a finished job's final record; until that succeeds (a full disk) the job stays in
+     * memory, where {@link #get} finds its true state, and {@link #retryFinalRecords} tries again.
+     */
+    private void storeFinal(Job job, JobRecord done) {
+        long size = store.write(done, job.events.history());
+        if (size > 0) {
+            index.add(done, size);
+            live.remove(job.id, job);
+        }
+    }
+
+    private void retryFinalRecords() {
+        for (Job job : live.values()) {
+            JobRecord r = job.record();
+            if (r.status().finished()) {
+                storeFinal(job, r);
+            }
+        }
     }
 
     private void recover() {
@@ -289,6 +307,8 @@ public final class JobService implements AutoCloseable {
         for (String id : store.ids()) {
             Optional<JobStore.Stored> stored = store.read(id);
             if (stored.isEmpty()) {
+                // Unreadable (logged by read): never listed, never pruned, so it goes now.
+                store.delete(id);
                 continue;
             }
             JobRecord r = stored.get().record();
@@ -312,7 +332,7 @@ public final class JobService implements AutoCloseable {
                 + "; jobs are not resumed, submit the step again", Map.of("was", when));
     }
 
-        private void heartbeat() {
+    private void heartbeat() {
         for (EventStream s : streams) {
             if (s.ended()) {
                 streams.remove(s);

@@ -61,8 +61,10 @@ final class JobStore {
             list.addObject().put("id", e.id()).put("event", e.name()).put("data", e.data());
         }
         Path target = file(record.jobId());
-        Path tmp = dir.resolve("." + record.jobId() + ".tmp");
+        Path tmp = null;
         try {
+            // Its own name: close() may write a job's record while the job's thread writes it too.
+            tmp = Files.createTempFile(dir, "." + record.jobId() + "-", ".tmp");
             mapper.writeValue(tmp.toFile(), root);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -71,8 +73,15 @@ final class JobStore {
             }
             return Files.size(target);
         } catch (IOException e) {
-            // The job goes on; only its record after a restart is at stake, and the operator must know.
+            // The caller keeps the job in memory meanwhile; the operator must know.
             log.warn("Could not write the record of job {}: {}", record.jobId(), e.toString());
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
             return 0;
         }
     }

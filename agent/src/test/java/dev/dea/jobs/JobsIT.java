@@ -385,7 +385,7 @@ class JobsIT {
     record Event(long id, String name, String data) {
     }
 
-    private static List<Event> stream(AgentHarness agent, String id, String lastEventId) throws Exception {
+    static List<Event> stream(AgentHarness agent, String id, String lastEventId) throws Exception {
         return streamUntil(agent, id, lastEventId, null);
     }
 
@@ -424,7 +424,7 @@ class JobsIT {
         return events;
     }
 
-    private static AgentHarness.Reply submit(AgentHarness agent, String path, String body) {
+    static AgentHarness.Reply submit(AgentHarness agent, String path, String body) {
         return agent.send(request(agent, path).header("Prefer", "respond-async").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
@@ -437,7 +437,7 @@ class JobsIT {
         return HttpRequest.newBuilder(agent.uri(path)).header("Authorization", "Bearer " + AgentHarness.TOKEN);
     }
 
-    private static JsonNode awaitEnd(AgentHarness agent, String id) throws InterruptedException {
+    static JsonNode awaitEnd(AgentHarness agent, String id) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (true) {
             JsonNode job = agent.get("/jobs/" + id).json();
@@ -450,7 +450,7 @@ class JobsIT {
         }
     }
 
-    private static void awaitStatus(AgentHarness agent, String id, String wanted) throws InterruptedException {
+    static void awaitStatus(AgentHarness agent, String id, String wanted) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!agent.get("/jobs/" + id).json().get("status").asText().equals(wanted)) {
             assertThat(System.nanoTime()).as("job " + id + " becomes " + wanted).isLessThan(deadline);
