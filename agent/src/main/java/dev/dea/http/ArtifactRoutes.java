@@ -12,7 +12,6 @@ import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Set;
 
 /** Artifacts of Python steps (figures, files written to OUT_DIR): download and drop by key. */
@@ -60,9 +59,7 @@ final class ArtifactRoutes {
             if (ACTIVE_TYPES.contains(meta.mediaType())) {
                 ctx.header("Content-Security-Policy", "sandbox");
             }
-            try (OutputStream out = ctx.outputStream()) {
-                in.transferTo(out);
-            }
+            BodyStream.send(ctx, in::transferTo);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.dea.error.ErrorDetail;
 import dev.dea.error.ErrorType;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,9 @@ final class ErrorRenderer {
     static void render(Context ctx, AgentException e) {
         if (e.type() == ErrorType.INTERNAL && clientGone(e)) {
             logClientGone(ctx, e);
+            return;
+        }
+        if (abortedMidBody(ctx, e)) {
             return;
         }
         if (e.type() == ErrorType.INTERNAL) {
@@ -61,6 +65,9 @@ final class ErrorRenderer {
             logClientGone(ctx, e);
             return;
         }
+        if (abortedMidBody(ctx, e)) {
+            return;
+        }
         log.error("Unexpected error on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
         write(ctx, ErrorType.INTERNAL, internalMessage(ctx), Map.of());
     }
@@ -76,6 +83,21 @@ final class ErrorRenderer {
             }
         }
         return false;
+    }
+
+    /**
+     * A failure after part of a streamed body was sent (see {@link BodyStream}) cannot become an
+     * error response any more: the connection is aborted, so that the client sees the body as
+     * incomplete instead of a shorter file that looks whole.
+     */
+    private static boolean abortedMidBody(Context ctx, Exception e) {
+        if (!ctx.res().isCommitted()) {
+            return false;
+        }
+        log.error("{} {} failed after part of the response was sent (request {}); connection aborted",
+                ctx.method(), ctx.path(), RequestIds.of(ctx), e);
+        ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
+        return true;
     }
 
     private static void logClientGone(Context ctx, Throwable e) {

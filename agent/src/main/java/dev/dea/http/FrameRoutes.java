@@ -15,7 +15,6 @@ import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 
 /** Cached frames: metadata with a preview, streamed exports, deletion. */
 final class FrameRoutes {
@@ -97,22 +96,18 @@ final class FrameRoutes {
         switch (format) {
             case "json" -> {
                 ctx.contentType("application/json");
-                try (OutputStream out = ctx.outputStream()) {
-                    cache.writeJson(key, out);
-                }
+                BodyStream.send(ctx, out -> cache.writeJson(key, out));
             }
             case "csv" -> {
                 ctx.contentType("text/csv; charset=utf-8");
                 ctx.header("Content-Disposition", "attachment; filename=\"" + key + ".csv\"");
-                try (OutputStream out = ctx.outputStream()) {
-                    cache.writeCsv(key, out);
-                }
+                BodyStream.send(ctx, out -> cache.writeCsv(key, out));
             }
             case "arrow" -> {
                 ctx.contentType(ArrowExport.CONTENT_TYPE);
                 ctx.header("Content-Disposition", "attachment; filename=\"" + key + ".arrows\"");
-                try (InputStream rows = cache.openRows(key); OutputStream out = ctx.outputStream()) {
-                    ArrowExport.write(meta, rows, out);
+                try (InputStream rows = cache.openRows(key)) {
+                    BodyStream.send(ctx, out -> ArrowExport.write(meta, rows, out));
                 }
             }
             default -> throw AgentException.validation(

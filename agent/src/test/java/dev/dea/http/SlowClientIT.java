@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * trickle their request bodies (the reproduced attack) leave /health and ordinary requests
  * answering, and are themselves cut off within REQUEST_BODY_TIMEOUT_SECONDS. The attacker
  * connects from 127.0.0.2, the test's own requests from 127.0.0.1: two client addresses, as an
- * attacker and the platform would be.
+ * attacker and the platform would be. Also downloads cut short, by the client or by the agent.
  */
 class SlowClientIT {
     private static final int CONNECTIONS = 300;
@@ -246,6 +246,31 @@ class SlowClientIT {
         }
         assertThat(logs.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
                 .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+    }
+
+    @Test
+    void aDownloadThatFailsMidwayEndsAsAnIncompleteResponseNotAShorterFileThatLooksWhole() throws Exception {
+        String key = agent.sql("SELECT g, md5(g::text) AS h FROM generate_series(1, 300000) g").json().path("cache_key").asText();
+        java.nio.file.Path data;
+        try (var files = java.nio.file.Files.walk(agent.cacheDir())) {
+            data = files.filter(p -> p.endsWith(java.nio.file.Path.of(key, "1.data"))).findFirst().orElseThrow();
+        }
+        // Damaged behind the cache's back after it was checked: the rows past 125,000 cannot be read.
+        try (var channel = java.nio.channels.FileChannel.open(data, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(4_000_000);
+        }
+        for (String format : java.util.List.of("csv", "json", "arrow")) {
+            var request = java.net.http.HttpRequest.newBuilder(agent.uri("/frames/" + key + "/data?format=" + format))
+                    .header("Authorization", "Bearer " + AgentHarness.TOKEN).build();
+            try {
+                var r = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                org.assertj.core.api.Assertions.fail(format + ": the body ended cleanly: HTTP " + r.statusCode() + ", "
+                        + r.body().length + " bytes, " + r.headers().map());
+            } catch (java.io.IOException expected) {
+                // the connection was cut: the client knows the body is incomplete
+            }
+        }
+        assertThat(agent.get("/health").status()).as("the agent answers on").isEqualTo(200);
     }
 
     /** The status line the agent already sent, or "closed"; waits at most briefly, since it should be there by now. */
