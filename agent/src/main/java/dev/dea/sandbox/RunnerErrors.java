@@ -66,9 +66,11 @@ final class RunnerErrors {
                 + error.path("exception").asText("error") + ": " + error.path("message").asText("");
         Map<String, Object> details = new LinkedHashMap<>();
         RunnerExchange.text(error.path("traceback")).ifPresent(t -> details.put("traceback", t));
-        // A protocol error is a disagreement between this agent and the image, not the user's fault.
-        ErrorType type = "PROTOCOL_ERROR".equals(kind) ? ErrorType.INTERNAL : ErrorType.EXECUTION_ERROR;
-        return new AgentException(type, message, details, null);
+        // The runner shares its process with the code, which can write this message itself: whatever it
+        // says, it is the step's error, never the agent's INTERNAL (an ERROR log and alert the code could
+        // raise at will). A real disagreement between agent and image shows in the message and in the
+        // warning the exchange logs.
+        return new AgentException(ErrorType.EXECUTION_ERROR, message, details, null);
     }
 
     /**

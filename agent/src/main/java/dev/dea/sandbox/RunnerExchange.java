@@ -106,7 +106,14 @@ final class RunnerExchange {
                             (sent - t0) / 1_000, (answered - sent) / 1_000, (System.nanoTime() - answered) / 1_000);
                     return r;
                 }
-                case "fatal" -> throw RunnerErrors.fatal(message.path("error"));
+                case "fatal" -> {
+                    if ("PROTOCOL_ERROR".equals(message.path("error").path("type").asText())) {
+                        log.warn("The sandbox runner reports a protocol error (the image and this agent disagree, or "
+                                + "the code wrote to the runner's channel): {}",
+                                RunnerErrors.fatal(message.path("error")).getMessage());
+                    }
+                    throw RunnerErrors.fatal(message.path("error"));
+                }
                 default -> throw new ProtocolException("unexpected runner message type '" + type + "'");
             }
         }

@@ -83,6 +83,17 @@ class SandboxContainmentIT {
     }
 
     @Test
+    void aFatalMessageTheCodeForgesIsTheStepsErrorNotAnInternalOne() {
+        AgentException e = failsWithin(TIMEOUT, CHANNEL + """
+                os.write(fd, b'{"type":"fatal","error":{"type":"PROTOCOL_ERROR","exception":"X","message":"page the on-call"}}\\n')
+                import time
+                time.sleep(60)
+                """);
+        assertThat(e.type()).isEqualTo(ErrorType.EXECUTION_ERROR);
+        assertThat(e.getMessage()).contains("page the on-call");
+    }
+
+    @Test
     void aLineThatNeverEndsIsStoppedByTheTimeLimit() {
         AgentException e = failsWithin(TIMEOUT.plusSeconds(10), CHANNEL + """
                 chunk = b"y" * 65536
