@@ -381,9 +381,14 @@ class DoctorIT {
     void neverPrintsPasswordsOrTokens() throws IOException {
         String password = "pw-that-must-not-show-123";
         Run run = run(env("DB_PASSWORD", password, "DB_PORT", Integer.toString(closedPort()),
-                "CORE_LOGIC_URL", "http://agent:" + password + "@127.0.0.1:" + closedPort() + "/?token=" + TOKEN));
+                "CORE_LOGIC_URL", "http://127.0.0.1:" + closedPort() + "/?token=" + TOKEN));
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.output()).contains("[FAIL] database:").contains("[FAIL] platform:")
                 .doesNotContain(password).doesNotContain(TOKEN);
+        // A password in the platform URL is refused by the configuration itself, without being echoed.
+        Run inUrl = run(env("CORE_LOGIC_URL", "http://agent:" + password + "@127.0.0.1:" + closedPort() + "/"));
+        assertThat(inUrl.code()).isEqualTo(1);
+        assertThat(inUrl.output()).contains("[FAIL] configuration: CORE_LOGIC_URL must not carry user:password@")
+                .doesNotContain(password);
     }
 }
