@@ -24,10 +24,6 @@ final class ErrorRenderer {
     }
 
     static void render(Context ctx, AgentException e) {
-        if (e.type() == ErrorType.INTERNAL && clientGone(e)) {
-            logClientGone(ctx, e);
-            return;
-        }
         if (abortedMidBody(ctx, e)) {
             return;
         }
@@ -61,10 +57,6 @@ final class ErrorRenderer {
     }
 
     static void renderUnexpected(Context ctx, Exception e) {
-        if (clientGone(e)) {
-            logClientGone(ctx, e);
-            return;
-        }
         if (abortedMidBody(ctx, e)) {
             return;
         }
@@ -73,36 +65,34 @@ final class ErrorRenderer {
     }
 
     /**
-     * Whether writing the response failed because the client closed its connection (a download
-     * it abandoned): nothing went wrong here, and there is nobody left to answer.
+     * A failure after part of the response was sent (a streamed body, see {@link BodyStream})
+     * cannot become an error response any more: the connection is aborted, so that the client
+     * sees the body as incomplete instead of a shorter file that looks whole. When the failure
+     * is the client having closed the connection (a download it abandoned), nothing went wrong
+     * here: a debug line, not an error.
      */
-    static boolean clientGone(Throwable e) {
+    private static boolean abortedMidBody(Context ctx, Exception e) {
+        if (!ctx.res().isCommitted()) {
+            return false;
+        }
+        if (clientGone(e)) {
+            log.debug("Client went away during {} {} (request {}): {}", ctx.method(), ctx.path(), RequestIds.of(ctx),
+                    e.toString());
+        } else {
+            log.error("{} {} failed after part of the response was sent (request {}); connection aborted",
+                    ctx.method(), ctx.path(), RequestIds.of(ctx), e);
+        }
+        ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
+        return true;
+    }
+
+    private static boolean clientGone(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof EofException) {
                 return true;
             }
         }
         return false;
-    }
-
-    /**
-     * A failure after part of a streamed body was sent (see {@link BodyStream}) cannot become an
-     * error response any more: the connection is aborted, so that the client sees the body as
-     * incomplete instead of a shorter file that looks whole.
-     */
-    private static boolean abortedMidBody(Context ctx, Exception e) {
-        if (!ctx.res().isCommitted()) {
-            return false;
-        }
-        log.error("{} {} failed after part of the response was sent (request {}); connection aborted",
-                ctx.method(), ctx.path(), RequestIds.of(ctx), e);
-        ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
-        return true;
-    }
-
-    private static void logClientGone(Context ctx, Throwable e) {
-        log.debug("Client went away during {} {} (request {}): {}", ctx.method(), ctx.path(), RequestIds.of(ctx),
-                e.toString());
     }
 
     private static String internalMessage(Context ctx) {
