@@ -14,7 +14,7 @@ final class BufferWriter implements Closeable {
     private static final int BUFFER_BYTES = 1 << 14;
     private static final int MIN_BUFFER_BYTES = 1 << 10;
     // What the files of one frame being written hold in buffers together, about: 16 KiB each for
-    // an ordinary frame, down to 1 KiB each for a wide one (FrameCache.MAX_COLUMNS).
+    // an ordinary frame, down to 1 KiB each for a wide one (FrameWriter.MAX_COLUMNS).
     private static final int FRAME_BUFFER_BUDGET = 4 << 20;
 
     private final OutputStream out;

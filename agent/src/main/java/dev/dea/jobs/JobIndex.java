@@ -50,8 +50,7 @@ final class JobIndex {
         this.store = requireNonNull(store, "store");
     }
 
-    /** A job queued ({@code endedAt} empty) or ended, its record {@code size} bytes; the bounds are enforced at once. */
-    /** {@code record} queued (not finished) or ended, written in {@code size} bytes; the bounds are enforced at once. */
+    /** Forgets a job that was never queued after all (its submission was refused). */
     synchronized void remove(String id) {
         Entry before = records.remove(id);
         if (before != null) {
@@ -60,6 +59,7 @@ final class JobIndex {
         }
     }
 
+    /** {@code record} queued (not finished) or ended, written in {@code size} bytes; the bounds are enforced at once. */
     synchronized void add(JobRecord record, long size) {
         String id = record.jobId();
         Optional<Instant> endedAt = record.status().finished()

@@ -129,22 +129,7 @@ final class ServletExchange {
             if (refusedStatus == 0) {
                 return super.getOutputStream();
             }
-            return new ServletOutputStream() {
-                @Override
-                public void write(int b) {
-                    refusal.write(b);
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setWriteListener(WriteListener listener) {
-                    throw new UnsupportedOperationException("the refusal is buffered");
-                }
-            };
+            return into(refusal);
         }
 
         void rethrow() {
@@ -167,6 +152,31 @@ final class ServletExchange {
                 return null;
             }
         }
+    }
+
+    /** A blocking servlet stream that keeps what the SDK writes in {@code buffer} instead of sending it. */
+    static ServletOutputStream into(ByteArrayOutputStream buffer) {
+        return new ServletOutputStream() {
+            @Override
+            public void write(int b) {
+                buffer.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                buffer.write(b, off, len);
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setWriteListener(WriteListener listener) {
+                throw new UnsupportedOperationException("blocking writes only");
+            }
+        };
     }
 
     static AgentException toException(int status, String message) {

@@ -107,12 +107,12 @@ final class RunnerExchange {
                     return r;
                 }
                 case "fatal" -> {
+                    AgentException failure = RunnerErrors.fatal(message.path("error"));
                     if ("PROTOCOL_ERROR".equals(message.path("error").path("type").asText())) {
                         log.warn("The sandbox runner reports a protocol error (the image and this agent disagree, or "
-                                + "the code wrote to the runner's channel): {}",
-                                RunnerErrors.fatal(message.path("error")).getMessage());
+                                + "the code wrote to the runner's channel): {}", failure.getMessage());
                     }
-                    throw RunnerErrors.fatal(message.path("error"));
+                    throw failure;
                 }
                 default -> throw new ProtocolException("unexpected runner message type '" + type + "'");
             }

@@ -98,62 +98,57 @@ final class Spool {
      * learns of it.
      */
     private Part fileUntilLastBoundary(InputStream in, byte[] delimiter) throws IOException {
-        Part[] found = {null};
+        Part found = null;
         try {
-            readParts(in, delimiter, found);
-            return found[0];
+            while (true) {
+                int a = in.read();
+                int b = in.read();
+                if (a == '-' && b == '-') {
+                    break;
+                }
+                if (a != '\r' || b != '\n') {
+                    throw malformed("a boundary line does not end with a line break");
+                }
+                String disposition = null;
+                String partType = null;
+                String line;
+                while (!(line = headerLine(in)).isEmpty()) {
+                    int colon = line.indexOf(':');
+                    String header = colon < 0 ? "" : line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+                    if (header.equals("content-disposition")) {
+                        disposition = line.substring(colon + 1);
+                    } else if (header.equals("content-type")) {
+                        partType = line.substring(colon + 1).strip();
+                    }
+                }
+                Map<String, String> params = dispositionParams(disposition);
+                if ("file".equals(params.get("name"))) {
+                    if (found != null) {
+                        throw AgentException.validation("The multipart body has more than one part named 'file'; send one");
+                    }
+                    Path file = Files.createTempFile(dir, "upload-", ".file");
+                    found = new Part(file, Optional.ofNullable(params.get("filename")), Optional.ofNullable(partType));
+                    boolean ended;
+                    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                        ended = skipTo(in, delimiter, out);
+                    }
+                    if (!ended) {
+                        throw malformed("the part 'file' is not closed by a boundary");
+                    }
+                } else if (!skipTo(in, delimiter, OutputStream.nullOutputStream())) {
+                    throw malformed("a part is not closed by a boundary");
+                }
+            }
+            return found;
         } catch (IOException | RuntimeException e) {
-            if (found[0] != null) {
+            if (found != null) {
                 try {
-                    Files.deleteIfExists(found[0].file());
+                    Files.deleteIfExists(found.file());
                 } catch (IOException cleanup) {
                     e.addSuppressed(cleanup);
                 }
             }
             throw e;
-        }
-    }
-
-    /** Fills {@code found[0]} with the file part's copy as soon as it is created. */
-    private void readParts(InputStream in, byte[] delimiter, Part[] found) throws IOException {
-        while (true) {
-            int a = in.read();
-            int b = in.read();
-            if (a == '-' && b == '-') {
-                break;
-            }
-            if (a != '\r' || b != '\n') {
-                throw malformed("a boundary line does not end with a line break");
-            }
-            String disposition = null;
-            String partType = null;
-            String line;
-            while (!(line = headerLine(in)).isEmpty()) {
-                int colon = line.indexOf(':');
-                String header = colon < 0 ? "" : line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
-                if (header.equals("content-disposition")) {
-                    disposition = line.substring(colon + 1);
-                } else if (header.equals("content-type")) {
-                    partType = line.substring(colon + 1).strip();
-                }
-            }
-            Map<String, String> params = dispositionParams(disposition);
-            if ("file".equals(params.get("name"))) {
-                if (found[0] != null) {
-                    throw AgentException.validation("The multipart body has more than one part named 'file'; send one");
-                }
-                Path file = Files.createTempFile(dir, "upload-", ".file");
-                found[0] = new Part(file, Optional.ofNullable(params.get("filename")), Optional.ofNullable(partType));
-                boolean ended;
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-                    ended = skipTo(in, delimiter, out);
-                }
-                if (!ended) {
-                    throw malformed("the part 'file' is not closed by a boundary");
-                }
-            } else if (!skipTo(in, delimiter, OutputStream.nullOutputStream())) {
-                throw malformed("a part is not closed by a boundary");
-            }
         }
     }
 

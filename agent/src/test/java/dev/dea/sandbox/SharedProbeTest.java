@@ -21,11 +21,7 @@ class SharedProbeTest {
     void concurrentCallersShareOneProbeAndItsAnswerIsReusedBriefly() throws Exception {
         AtomicInteger probes = new AtomicInteger();
         CountDownLatch release = new CountDownLatch(1);
-        SharedProbe shared = new SharedProbe(() -> {
-            probes.incrementAndGet();
-            await(release);
-            return UP;
-        }, Duration.ofSeconds(60), Duration.ofSeconds(10));
+        SharedProbe shared = new SharedProbe(heldUntil(release, probes), Duration.ofSeconds(60), Duration.ofSeconds(10));
         List<CompletableFuture<SandboxBackend.Probe>> callers = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             callers.add(CompletableFuture.supplyAsync(shared::get, r -> Thread.ofVirtual().start(r)));
@@ -43,11 +39,7 @@ class SharedProbeTest {
     void aProbeSlowerThanTheWaitIsReportedAsUnreachableWithoutStartingAnother() {
         AtomicInteger probes = new AtomicInteger();
         CountDownLatch release = new CountDownLatch(1);
-        SharedProbe shared = new SharedProbe(() -> {
-            probes.incrementAndGet();
-            await(release);
-            return UP;
-        }, Duration.ZERO, Duration.ofMillis(100));
+        SharedProbe shared = new SharedProbe(heldUntil(release, probes), Duration.ZERO, Duration.ofMillis(100));
         SandboxBackend.Probe first = shared.get();
         SandboxBackend.Probe second = shared.get();
         release.countDown();
@@ -68,6 +60,15 @@ class SharedProbeTest {
         }, Duration.ZERO, Duration.ofSeconds(5));
         assertThat(shared.get().reason()).hasValueSatisfying(r -> assertThat(r).contains("engine socket gone"));
         assertThat(shared.get()).isEqualTo(UP);
+    }
+
+    /** A probe that counts its calls and answers {@link #UP} once {@code release} opens. */
+    private static java.util.function.Supplier<SandboxBackend.Probe> heldUntil(CountDownLatch release, AtomicInteger probes) {
+        return () -> {
+            probes.incrementAndGet();
+            await(release);
+            return UP;
+        };
     }
 
     private static void await(CountDownLatch latch) {
