@@ -63,6 +63,11 @@ class PythonApiIT {
                 Map.of("prev", key), false);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().path("stdout").asText()).isEqualTo("float64\n");
+        assertThat(column(sql.json(), "amount").path("type").asText())
+                .as("the type the SQL step announces is the dtype the next step gets").isEqualTo("float64");
+        var chained = onData("result_df = input_data['prev']", Map.of("prev", key), false);
+        assertThat(column(chained.json(), "amount").path("kind").asText())
+                .as("a default-mode step returns the floats it computed with").isEqualTo("float64");
         var exact = onData("print(type(input_data['prev']['amount'].iloc[0]).__name__)\nresult_df = 1",
                 Map.of("prev", key), true);
         assertThat(exact.json().path("stdout").asText()).isEqualTo("Decimal\n");
