@@ -40,8 +40,15 @@ public final class Admission {
 
     /** Takes a slot, waiting in the bounded queue if needed; TOO_MANY_REQUESTS otherwise. */
     public void acquire() {
-        if (slots.tryAcquire()) {
-            return;
+        try {
+            // Not tryAcquire(): it takes a free slot even with callers queued before us (the
+            // semaphore's fairness applies to timed waits only), so they could starve into a 429.
+            if (slots.tryAcquire(0, TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw tooMany("interrupted while waiting for a " + slotName + " slot");
         }
         if (waiting.incrementAndGet() > queueSize) {
             waiting.decrementAndGet();
