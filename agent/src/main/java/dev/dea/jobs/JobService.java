@@ -238,6 +238,11 @@ public final class JobService implements AutoCloseable {
 
     private void run(Job job) {
         if (closed || !job.start(Thread.currentThread())) {
+            if (!closed) {
+                // Cancelled after a worker took it off the queue but before it started: cancel()
+                // could not remove it from the queue and waits for this thread to say how it ended.
+                finish(job, JobStatus.CANCELLED, Optional.empty(), Optional.empty());
+            }
             job.done.countDown();
             return;
         }
