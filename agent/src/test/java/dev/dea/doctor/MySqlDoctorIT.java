@@ -79,9 +79,14 @@ class MySqlDoctorIT {
     }
 
     @Test
-    void aWritingLoginWarnsNamingItsWrites() {
-        List<Check> checks = Doctor.diagnose(env("DB_USER", writer, "DB_PASSWORD", PASSWORD), Clock.systemUTC());
-        assertThat(check(checks, DatabaseChecks.LOGIN).status()).isEqualTo(Check.Status.OK);
+    void aWritingLoginFailsAndWithTheFlagWarnsNamingItsWrites() {
+        List<Check> refused = Doctor.diagnose(env("DB_USER", writer, "DB_PASSWORD", PASSWORD), Clock.systemUTC());
+        assertThat(check(refused, DatabaseChecks.LOGIN).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(check(refused, DatabaseChecks.LOGIN).detail()).contains("INSERT on " + database + ".*");
+
+        List<Check> checks = Doctor.diagnose(env("DB_USER", writer, "DB_PASSWORD", PASSWORD,
+                "DB_ALLOW_PRIVILEGED_LOGIN", "true"), Clock.systemUTC());
+        assertThat(check(checks, DatabaseChecks.LOGIN).status()).isEqualTo(Check.Status.WARN);
         Check rights = check(checks, DatabaseChecks.RIGHTS);
         assertThat(rights.status()).isEqualTo(Check.Status.WARN);
         assertThat(rights.detail()).contains("INSERT, DELETE on " + database + ".*");

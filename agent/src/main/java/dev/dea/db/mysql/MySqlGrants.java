@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
 /**
  * What a MySQL/MariaDB login may do beyond reading, from its own {@code SHOW GRANTS}: ALL
  * PRIVILEGES anywhere, any global privilege other than the read-only ones (SUPER, FILE,
- * PROCESS, global INSERT/UPDATE/DELETE/CREATE/DROP..., each named), GRANT OPTION, and PROXY.
- * A statement that slipped past the guard could use any of these. Privileges on one database
- * or table are the doctor's concern (it warns on write rights), not a reason to refuse.
+ * PROCESS, global INSERT/UPDATE/DELETE/CREATE/DROP..., each named), any write privilege on a
+ * database, table or routine (INSERT on shop.*), GRANT OPTION, and PROXY. A statement that
+ * slipped past the guard could use any of these, and MySQL has no read-only role to drop them
+ * for the session as PostgreSQL's {@code DB_READONLY_ROLE} does.
  */
 final class MySqlGrants {
     /** Global privileges that only read: holding them on *.* is still a least-privilege login. */
@@ -28,7 +29,7 @@ final class MySqlGrants {
     private MySqlGrants() {
     }
 
-    /** Privileges that write or change something, wherever granted (the doctor's warning, not a refusal). */
+    /** Privileges that write or change something, wherever granted. */
     private static final Set<String> WRITES = Set.of("INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER", "INDEX",
             "CREATE VIEW", "CREATE ROUTINE", "ALTER ROUTINE", "EXECUTE", "TRIGGER", "EVENT", "REFERENCES", "LOCK TABLES",
             "CREATE TEMPORARY TABLES", "DELETE HISTORY", "FILE", "SUPER", "CREATE USER", "CREATE TABLESPACE", "RELOAD",
@@ -40,12 +41,30 @@ final class MySqlGrants {
 
     static List<String> showGrants(Connection c) throws SQLException {
         List<String> grants = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GRANTS")) {
+        String query = "SHOW GRANTS";
+        if (!MySqlSession.isMariaDb(c.getMetaData().getDatabaseProductVersion())) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_ROLE()")) {
+                query = showGrantsSql(rs.next() ? rs.getString(1) : null);
+            }
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
             while (rs.next()) {
                 grants.add(rs.getString(1));
             }
         }
         return grants;
+    }
+
+    /**
+     * MySQL 8's SHOW GRANTS lists an active role only as "GRANT `r`@`%` TO ...", not its
+     * privileges; {@code USING} the session's roles (CURRENT_ROLE(): "`r`@`%`,`s`@`%`" or NONE)
+     * expands them. MariaDB lists the active role's privileges by itself and has no USING.
+     */
+    static String showGrantsSql(String currentRoles) {
+        if (currentRoles == null || currentRoles.isBlank() || currentRoles.equalsIgnoreCase("NONE")) {
+            return "SHOW GRANTS";
+        }
+        return "SHOW GRANTS FOR CURRENT_USER() USING " + currentRoles;
     }
 
     /** "INSERT, UPDATE on shop.*", one entry per grant line that writes; ALL PRIVILEGES counts. */
@@ -98,8 +117,8 @@ final class MySqlGrants {
                 String name = privilege.toUpperCase(Locale.ROOT);
                 if (name.startsWith("ALL")) {
                     out.add("ALL PRIVILEGES on " + on);
-                } else if (global && !READ_ONLY_GLOBAL.contains(name)) {
-                    out.add(name + " on *.*");
+                } else if (global ? !READ_ONLY_GLOBAL.contains(name) : WRITES.contains(name)) {
+                    out.add(name + " on " + on);
                 }
             }
         }

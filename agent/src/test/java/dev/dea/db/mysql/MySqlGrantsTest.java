@@ -34,11 +34,23 @@ class MySqlGrantsTest {
     }
 
     @Test
-    void allPrivilegesOnOneDatabaseAndGrantOptionAnywhereArePrivileged() {
+    void allPrivilegesAndWritesOnOneDatabaseAndGrantOptionAnywhereArePrivileged() {
         assertThat(MySqlGrants.privileged(List.of(
                 "GRANT ALL PRIVILEGES ON `shop`.* TO `u`@`%`",
                 "GRANT SELECT ON `shop`.`orders` TO `u`@`%` WITH GRANT OPTION",
-                "GRANT INSERT ON `shop`.* TO `u`@`%`")))
-                .containsExactly("ALL PRIVILEGES on shop.*", "GRANT OPTION on shop.orders");
+                "GRANT INSERT ON `shop`.* TO `u`@`%`",
+                "GRANT SELECT, UPDATE (total), DELETE ON `shop`.`orders` TO `u`@`%`",
+                "GRANT EXECUTE ON PROCEDURE `shop`.`p` TO `u`@`%`",
+                "GRANT SELECT, SHOW VIEW ON `shop`.* TO `u`@`%`")))
+                .containsExactly("ALL PRIVILEGES on shop.*", "GRANT OPTION on shop.orders", "INSERT on shop.*",
+                        "UPDATE on shop.orders", "DELETE on shop.orders", "EXECUTE on PROCEDURE shop.p");
+    }
+
+    @Test
+    void mysqlEightExpandsTheSessionsActiveRoles() {
+        assertThat(MySqlGrants.showGrantsSql("NONE")).isEqualTo("SHOW GRANTS");
+        assertThat(MySqlGrants.showGrantsSql(null)).isEqualTo("SHOW GRANTS");
+        assertThat(MySqlGrants.showGrantsSql("`analyst`@`%`,`w`@`%`"))
+                .isEqualTo("SHOW GRANTS FOR CURRENT_USER() USING `analyst`@`%`,`w`@`%`");
     }
 }

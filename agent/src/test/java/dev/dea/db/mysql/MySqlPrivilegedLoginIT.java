@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A privileged MySQL/MariaDB login (root: ALL PRIVILEGES ON *.* WITH GRANT OPTION; a global
- * write privilege; FILE) is refused at start-up unless DB_ALLOW_PRIVILEGED_LOGIN=true; a
+ * write privilege; FILE; a write privilege on the database, granted directly or through a
+ * default role) is refused at start-up unless DB_ALLOW_PRIVILEGED_LOGIN=true; a
  * SELECT-only login as docs/readonly-role-mysql.sql creates it starts without the flag.
  */
 class MySqlPrivilegedLoginIT {
@@ -31,6 +32,8 @@ class MySqlPrivilegedLoginIT {
     private static String reader;
     private static String writer;
     private static String filer;
+    private static String dbWriter;
+    private static String roleWriter;
 
     @BeforeAll
     static void createDatabaseAndLogins() {
@@ -40,6 +43,12 @@ class MySqlPrivilegedLoginIT {
         reader = login("reader", "GRANT SELECT, SHOW VIEW ON `" + database + "`.* TO %s");
         writer = login("writer", "GRANT SELECT, INSERT, UPDATE ON *.* TO %s");
         filer = login("filer", "GRANT SELECT, FILE ON *.* TO %s");
+        dbWriter = login("dbw", "GRANT SELECT, DELETE ON `" + database + "`.* TO %s");
+        roleWriter = login("rolew", "GRANT SELECT ON `" + database + "`.* TO %s");
+        TestMariaDb.execute("", "CREATE ROLE IF NOT EXISTS `" + database + "_wr`");
+        TestMariaDb.execute("", "GRANT UPDATE ON `" + database + "`.`orders` TO `" + database + "_wr`");
+        TestMariaDb.execute("", "GRANT `" + database + "_wr` TO '" + roleWriter + "'@'%'");
+        TestMariaDb.execute("", "SET DEFAULT ROLE `" + database + "_wr` FOR '" + roleWriter + "'@'%'");
     }
 
     private static String login(String role, String grant) {
@@ -52,11 +61,12 @@ class MySqlPrivilegedLoginIT {
 
     @AfterAll
     static void dropDatabaseAndLogins() {
-        for (String name : new String[] {reader, writer, filer}) {
+        for (String name : new String[] {reader, writer, filer, dbWriter, roleWriter}) {
             if (name != null) {
                 TestMariaDb.execute("", "DROP USER IF EXISTS '" + name + "'@'%'");
             }
         }
+        TestMariaDb.execute("", "DROP ROLE IF EXISTS `" + database + "_wr`");
         TestMariaDb.drop(database);
     }
 
@@ -99,6 +109,19 @@ class MySqlPrivilegedLoginIT {
         assertThatThrownBy(() -> new Database(as(filer, PASSWORD, false), limits()).close())
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(String.join("\n", e.problems()))
                         .contains("FILE on *.*"));
+    }
+
+    @Test
+    void aWritePrivilegeOnTheDatabaseIsRefusedAlsoThroughADefaultRole() {
+        assertThatThrownBy(() -> new Database(as(dbWriter, PASSWORD, false), limits()).close())
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(String.join("\n", e.problems()))
+                        .contains("DELETE on " + database + ".*").doesNotContain("SELECT on"));
+        assertThatThrownBy(() -> new Database(as(roleWriter, PASSWORD, false), limits()).close())
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(String.join("\n", e.problems()))
+                        .contains("UPDATE on " + database + ".orders"));
+        try (Database db = new Database(as(dbWriter, PASSWORD, true), limits())) {
+            assertThat(db.health().privilegedLogin()).contains("DELETE on " + database + ".*");
+        }
     }
 
     @Test
