@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static java.util.Objects.requireNonNull;
 
@@ -23,6 +24,8 @@ public final class CircuitBreaker {
     private final String datasource;
     private volatile Optional<String> openReason = Optional.empty();
     private volatile Optional<DbHealth> lastProbe = Optional.empty();
+    /** Counts trips, so that a probe that began before one cannot close the breaker it opened. */
+    private final AtomicLong trips = new AtomicLong();
 
     public CircuitBreaker(String datasource) {
         this.datasource = requireNonNull(datasource, "datasource");
@@ -56,12 +59,25 @@ public final class CircuitBreaker {
             log.warn("Datasource '{}' is down, failing its requests fast until it answers: {}", datasource, reason);
         }
         openReason = Optional.of(reason);
+        trips.incrementAndGet();
     }
 
-    /** A probe's answer opens or closes the breaker. */
-    void probed(DbHealth health) {
+    /** Taken before a probe starts, and handed back with its answer to {@link #probed}. */
+    long probeStarting() {
+        return trips.get();
+    }
+
+    /**
+     * A probe's answer opens or closes the breaker. A "reachable" from a probe that began before
+     * a request tripped the breaker is stale (the database went down while it ran): the breaker
+     * stays open for the next probe to decide.
+     */
+    void probed(DbHealth health, long startedAt) {
         lastProbe = Optional.of(health);
         if (health.reachable()) {
+            if (trips.get() != startedAt) {
+                return;
+            }
             if (openReason.isPresent()) {
                 log.info("Datasource '{}' answers again (server {})", datasource, health.serverVersion().orElse("?"));
             }

@@ -54,7 +54,7 @@ public final class Datasources implements SqlTargets, AutoCloseable {
         this.probes = Executors.newScheduledThreadPool(this.all.size(), Thread.ofPlatform().daemon()
                 .name("dea-datasource-probe-", 0).factory());
         for (Datasource d : this.all) {
-            probes.scheduleWithFixedDelay(() -> probe(d), 0, probeInterval.toMillis(), TimeUnit.MILLISECONDS);
+            probes.scheduleWithFixedDelay(() -> probeInBackground(d), 0, probeInterval.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -112,11 +112,7 @@ public final class Datasources implements SqlTargets, AutoCloseable {
      * many datasources are down. Before a datasource's first probe, it is probed now.
      */
     public List<DatasourceStatus> statuses() {
-        return all.stream().map(d -> DatasourceStatus.of(d, d.breaker().lastProbe().orElseGet(() -> {
-            DbHealth health = d.database().health();
-            d.breaker().probed(health);
-            return health;
-        }))).toList();
+        return all.stream().map(d -> DatasourceStatus.of(d, d.breaker().lastProbe().orElseGet(() -> probe(d)))).toList();
     }
 
     @Override
@@ -130,10 +126,16 @@ public final class Datasources implements SqlTargets, AutoCloseable {
         return all;
     }
 
-    private void probe(Datasource d) {
+    private static DbHealth probe(Datasource d) {
+        long startedAt = d.breaker().probeStarting();
+        DbHealth health = d.database().health();
+        d.breaker().probed(health, startedAt);
+        return health;
+    }
+
+    private void probeInBackground(Datasource d) {
         try {
-            DbHealth health = d.database().health();
-            d.breaker().probed(health);
+            probe(d);
         } catch (RuntimeException e) {
             // A probe must never end its schedule.
             log.debug("Probing datasource '{}' failed: {}", d.name(), e.getMessage());

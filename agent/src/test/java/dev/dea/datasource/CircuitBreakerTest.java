@@ -20,7 +20,7 @@ class CircuitBreakerTest {
 
     @Test
     void aFailedProbeOpensItAndRequestsFailAtOnceNamingTheDatasourceAndTheReason() {
-        breaker.probed(DbHealth.down("Connection refused"));
+        breaker.probed(DbHealth.down("Connection refused"), breaker.probeStarting());
         assertThat(breaker.isOpen()).isTrue();
         assertThatThrownBy(breaker::check).isInstanceOfSatisfying(AgentException.class, e -> {
             assertThat(e.type()).isEqualTo(ErrorType.DB_UNAVAILABLE);
@@ -33,9 +33,19 @@ class CircuitBreakerTest {
     void aRequestThatFoundTheDatabaseDownOpensItUntilAProbeSeesItAnswer() {
         breaker.trip("The database is unavailable: timeout");
         assertThat(breaker.isOpen()).isTrue();
-        breaker.probed(DbHealth.up("16.4"));
+        breaker.probed(DbHealth.up("16.4"), breaker.probeStarting());
         assertThat(breaker.isOpen()).isFalse();
         assertThat(breaker.lastProbe()).hasValueSatisfying(h -> assertThat(h.serverVersion()).contains("16.4"));
         assertThatCode(breaker::check).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aProbeThatBeganBeforeARequestTrippedItDoesNotCloseIt() {
+        long probeStarted = breaker.probeStarting();
+        breaker.trip("The database is unavailable: connection reset");
+        breaker.probed(DbHealth.up("16.4"), probeStarted);
+        assertThat(breaker.isOpen()).as("the probe's 'up' predates the failure").isTrue();
+        breaker.probed(DbHealth.up("16.4"), breaker.probeStarting());
+        assertThat(breaker.isOpen()).isFalse();
     }
 }
