@@ -10,7 +10,8 @@
 --
 -- The agent refuses a privileged login: a superuser, a role with BYPASSRLS, or a member
 -- (directly or through other roles) of pg_read_server_files, pg_write_server_files,
--- pg_execute_server_program, pg_signal_backend, pg_read_all_settings or pg_read_all_stats.
+-- pg_execute_server_program, pg_signal_backend, pg_read_all_settings, pg_read_all_stats,
+-- pg_read_all_data or pg_write_all_data, or of a superuser or BYPASSRLS role.
 -- It checks at start-up and on every new connection, and stops (or reports the database
 -- unusable) naming the privilege. This role has none of them, so never GRANT those roles to it.
 -- DB_ALLOW_PRIVILEGED_LOGIN=true makes the agent accept such a login anyway, with a warning

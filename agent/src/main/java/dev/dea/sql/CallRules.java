@@ -131,14 +131,16 @@ final class CallRules {
         }
         if (isPunct(k + 1, '(')) {
             checkCall(k, quoted, inGroupBy);
-        } else if (isPunct(k - 1, '.')) {
-            if (policy.deniesFieldCall(t.text())) {
-                throw reject(RULE_FUNCTION, "x." + t.text() + " calls " + t.text() + "(x) when " + t.text()
-                        + " is not a column, and " + t.text() + "() is not allowed; if it is a column, "
-                        + "select it without the qualifier or rename it in a subquery");
-            }
-        } else if (k + 1 < tokens.size() && tokens.get(k + 1).kind() == Kind.STRING && !isKeyword(k - 1, "as")) {
-            // type 'literal', e.g. date '2024-01-01', runs the type's input function
+            return;
+        }
+        if (isPunct(k - 1, '.') && policy.deniesFieldCall(t.text())) {
+            throw reject(RULE_FUNCTION, "x." + t.text() + " calls " + t.text() + "(x) when " + t.text()
+                    + " is not a column, and " + t.text() + "() is not allowed; if it is a column, "
+                    + "select it without the qualifier or rename it in a subquery");
+        }
+        if (k + 1 < tokens.size() && tokens.get(k + 1).kind() == Kind.STRING && !isKeyword(k - 1, "as")) {
+            // type 'literal', e.g. date '2024-01-01' or schema.type '...' (qualified too), runs
+            // the type's input function
             checkConversion(t.text());
         }
     }

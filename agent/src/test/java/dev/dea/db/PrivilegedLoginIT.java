@@ -100,6 +100,21 @@ class PrivilegedLoginIT {
     }
 
     @Test
+    void aLoginThatReadsAllDataOrMaySetASuperuserRoleIsRefused() throws Exception {
+        DbConfig login = leastPrivilege();
+        String boss = login.user() + "_boss";
+        asAdmin("CREATE ROLE " + boss + " NOLOGIN SUPERUSER; GRANT " + boss + ", pg_read_all_data TO " + login.user());
+        try {
+            assertThatThrownBy(() -> new Database(login, limits()))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("member of " + boss)
+                    .hasMessageContaining("member of pg_read_all_data");
+        } finally {
+            asAdmin("DROP ROLE " + boss + "; REVOKE pg_read_all_data FROM " + login.user());
+        }
+    }
+
+    @Test
     void aLoginThatMayBypassRowSecurityIsRefused() throws Exception {
         DbConfig login = leastPrivilege();
         asAdmin("ALTER ROLE " + login.user() + " BYPASSRLS");

@@ -36,14 +36,22 @@ public final class PostgreSqlSession implements SessionDialect {
             + "SET SESSION AUTHORIZATION DEFAULT; RESET ALL; SET TimeZone = 'UTC'; DISCARD TEMP; DISCARD SEQUENCES; "
             + "DEALLOCATE ALL";
 
-    /** The predefined roles that give access beyond the granted tables. */
-    static final List<String> SERVER_ROLES = List.of("pg_execute_server_program", "pg_read_all_settings",
-            "pg_read_all_stats", "pg_read_server_files", "pg_signal_backend", "pg_write_server_files");
+    /**
+     * The predefined roles that give access beyond the granted tables. pg_read_all_data reads
+     * every relation, pg_authid's password hashes included; pg_write_all_data writes them all
+     * (both PostgreSQL 14+; on older servers the names match no role).
+     */
+    static final List<String> SERVER_ROLES = List.of("pg_execute_server_program", "pg_read_all_data",
+            "pg_read_all_settings", "pg_read_all_stats", "pg_read_server_files", "pg_signal_backend",
+            "pg_write_all_data", "pg_write_server_files");
 
     // pg_has_role(..., 'MEMBER') follows memberships through other roles, with or without INHERIT.
     // A superuser is a member of every role, so its memberships say nothing more.
+    // A role that is a superuser or bypasses row security is listed too: SET ROLE would give its
+    // rights to anything that got past the guard.
     private static final String PRIVILEGES_QUERY = "SELECT r.rolsuper, r.rolbypassrls, ARRAY(SELECT p.rolname::text FROM pg_roles p"
-            + " WHERE p.rolname IN ('" + String.join("', '", SERVER_ROLES) + "')"
+            + " WHERE (p.rolname IN ('" + String.join("', '", SERVER_ROLES) + "') OR p.rolsuper OR p.rolbypassrls)"
+            + " AND p.oid <> r.oid"
             + " AND NOT r.rolsuper AND pg_has_role(r.oid, p.oid, 'MEMBER') ORDER BY p.rolname)"
             + " FROM pg_roles r WHERE r.rolname = session_user";
 
