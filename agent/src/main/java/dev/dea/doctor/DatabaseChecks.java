@@ -94,7 +94,7 @@ final class DatabaseChecks {
 
     /** What the agent itself checks on every new connection: a privileged login is refused unless allowed. */
     private static Check login(Connection c, DbConfig config) throws SQLException {
-        LoginPrivileges found = new LoginPrivileges(PostgreSqlSession.loginPrivileges(c));
+        LoginPrivileges found = new LoginPrivileges(PostgreSqlSession.loginPrivileges(c, config.readOnlyRole()));
         String who = "'" + config.user() + "'";
         if (!found.privileged()) {
             return Check.ok(LOGIN, who + " is not a superuser, cannot bypass row security and is in none of the "

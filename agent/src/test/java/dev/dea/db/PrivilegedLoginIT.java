@@ -115,6 +115,22 @@ class PrivilegedLoginIT {
     }
 
     @Test
+    void aReadOnlyRoleThatBypassesRowSecurityIsRefusedNamingIt() throws Exception {
+        DbConfig login = leastPrivilege();
+        String role = login.user() + "_ro";
+        asAdmin("CREATE ROLE " + role + " NOLOGIN BYPASSRLS; GRANT " + role + " TO " + login.user());
+        DbConfig withRole = new DbConfig(login.dialect(), login.host(), login.port(), login.user(), login.password(),
+                login.name(), login.sslMode(), Optional.of(role), "public", 2, false);
+        try {
+            assertThatThrownBy(() -> new Database(withRole, limits()))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("DB_READONLY_ROLE " + role + ": bypassrls");
+        } finally {
+            asAdmin("DROP ROLE " + role);
+        }
+    }
+
+    @Test
     void aLoginThatMayBypassRowSecurityIsRefused() throws Exception {
         DbConfig login = leastPrivilege();
         asAdmin("ALTER ROLE " + login.user() + " BYPASSRLS");

@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
 import static java.util.Objects.requireNonNull;
@@ -53,12 +54,14 @@ public final class PostgreSqlSession implements SessionDialect {
             + " WHERE (p.rolname IN ('" + String.join("', '", SERVER_ROLES) + "') OR p.rolsuper OR p.rolbypassrls)"
             + " AND p.oid <> r.oid"
             + " AND NOT r.rolsuper AND pg_has_role(r.oid, p.oid, 'MEMBER') ORDER BY p.rolname)"
-            + " FROM pg_roles r WHERE r.rolname = session_user";
+            + " FROM pg_roles r WHERE r.rolname = coalesce(?, session_user)";
 
     private final String transactionSettingsSql;
+    private final Optional<String> readOnlyRole;
 
     public PostgreSqlSession(DbConfig config, SqlLimits limits) {
         this.transactionSettingsSql = transactionSettingsSql(requireNonNull(config, "config"), requireNonNull(limits, "limits"));
+        this.readOnlyRole = config.readOnlyRole();
     }
 
     @Override
@@ -140,27 +143,45 @@ public final class PostgreSqlSession implements SessionDialect {
 
     @Override
     public List<String> privileges(Connection c) throws SQLException {
-        return loginPrivileges(c);
+        return loginPrivileges(c, readOnlyRole);
     }
 
-    /** Superuser, bypassrls, memberships of {@link #SERVER_ROLES}; static for the doctor, which has no session. */
-    public static List<String> loginPrivileges(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(PRIVILEGES_QUERY)) {
-            if (!rs.next()) {
-                throw new SQLException("the session user is not in pg_roles");
+    /**
+     * Superuser, bypassrls, memberships of {@link #SERVER_ROLES}, of the login and of
+     * {@code DB_READONLY_ROLE}: every statement runs as that role, so its rights are the ones a
+     * statement past the guard would have. Static for the doctor, which has no session.
+     */
+    public static List<String> loginPrivileges(Connection c, Optional<String> readOnlyRole) throws SQLException {
+        List<String> out = rolePrivileges(c, null).orElseThrow(() -> new SQLException("the session user is not in pg_roles"));
+        if (readOnlyRole.isPresent()) {
+            // A role that does not exist fails every statement's set_config already, naming it.
+            rolePrivileges(c, readOnlyRole.get()).orElse(List.of())
+                    .forEach(p -> out.add("DB_READONLY_ROLE " + readOnlyRole.get() + ": " + p));
+        }
+        return out;
+    }
+
+    /** Of {@code role}, or of the session user when null; empty when there is no such role. */
+    private static Optional<List<String>> rolePrivileges(Connection c, String role) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(PRIVILEGES_QUERY)) {
+            s.setString(1, role);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                List<String> out = new ArrayList<>();
+                if (rs.getBoolean(1)) {
+                    out.add("superuser");
+                }
+                if (rs.getBoolean(2)) {
+                    out.add("bypassrls");
+                }
+                Array roles = rs.getArray(3);
+                for (Object member : (Object[]) roles.getArray()) {
+                    out.add("member of " + member);
+                }
+                return Optional.of(out);
             }
-            List<String> out = new ArrayList<>();
-            if (rs.getBoolean(1)) {
-                out.add("superuser");
-            }
-            if (rs.getBoolean(2)) {
-                out.add("bypassrls");
-            }
-            Array roles = rs.getArray(3);
-            for (Object role : (Object[]) roles.getArray()) {
-                out.add("member of " + role);
-            }
-            return out;
         }
     }
 
