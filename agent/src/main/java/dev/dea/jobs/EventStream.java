@@ -47,6 +47,13 @@ final class EventStream implements JobEvents.Listener {
         schedule();
     }
 
+    @Override
+    public void caughtUp() {
+        // Queued, not end(): ending here would run onEnd under the history's lock.
+        pending.add(END);
+        schedule();
+    }
+
     void heartbeat() {
         pending.add(": heartbeat\n\n");
         schedule();

@@ -23,6 +23,9 @@ final class JobEvents {
     /** Called under the history's lock: it must only queue, never block. */
     interface Listener {
         void event(JobEvent event, boolean last);
+
+        /** The job had ended before the listener subscribed, and it has every event already. */
+        void caughtUp();
     }
 
     private final ArrayDeque<JobEvent> history = new ArrayDeque<>();
@@ -69,15 +72,20 @@ final class JobEvents {
     }
 
     /**
-     * The events after {@code afterId} (the final one included, if the job has ended); and
-     * {@code listener} registered for the later ones unless the job has ended.
+     * Hands {@code listener} the events after {@code afterId} (the final one included, if the
+     * job has ended), then registers it for the later ones unless the job has ended; under the
+     * lock, so an event appended meanwhile can neither come first nor be missed.
      */
-    synchronized List<JobEvent> subscribe(long afterId, Listener listener) {
+    synchronized void subscribe(long afterId, Listener listener) {
         List<JobEvent> backlog = after(afterId);
+        for (JobEvent e : backlog) {
+            listener.event(e, e == last);
+        }
         if (last == null) {
             listeners.add(listener);
+        } else if (backlog.isEmpty()) {
+            listener.caughtUp();
         }
-        return backlog;
     }
 
     synchronized void unsubscribe(Listener listener) {

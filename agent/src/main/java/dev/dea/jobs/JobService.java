@@ -178,15 +178,7 @@ public final class JobService implements AutoCloseable {
                 onEnd.run();
             });
             streams.add(stream);
-            List<JobEvent> backlog = events.subscribe(lastEventId, stream);
-            boolean ended = events.last().isPresent();
-            for (int i = 0; i < backlog.size(); i++) {
-                JobEvent e = backlog.get(i);
-                stream.event(e, ended && i == backlog.size() - 1);
-            }
-            if (ended && backlog.isEmpty()) {
-                stream.end();
-            }
+            events.subscribe(lastEventId, stream);
         };
     }
 

@@ -40,20 +40,76 @@ class JobEventsTest {
         assertThat(bytes).isLessThanOrEqualTo(JobEvents.MAX_BYTES + big.length() + 100);
     }
 
+    /** Records what a listener is told, in order. */
+    private static final class Recorder implements JobEvents.Listener {
+        final List<String> seen = new ArrayList<>();
+
+        @Override
+        public void event(JobEvent e, boolean last) {
+            seen.add(e.id() + e.name() + (last ? "!" : ""));
+        }
+
+        @Override
+        public void caughtUp() {
+            seen.add("caught up");
+        }
+    }
+
     @Test
     void aListenerGetsTheBacklogAfterItsIdThenEveryNewEventOnceAndTheLastFlagged() {
         JobEvents events = new JobEvents(List.of());
         events.append("queued", "{}");
         events.append("started", "{}");
-        List<String> seen = new ArrayList<>();
-        List<JobEvent> backlog = events.subscribe(1, (e, last) -> seen.add(e.id() + e.name() + (last ? "!" : "")));
-        assertThat(backlog).extracting(JobEvent::name).containsExactly("started");
+        Recorder recorder = new Recorder();
+        events.subscribe(1, recorder);
+        assertThat(recorder.seen).containsExactly("2started");
         events.append("progress", "{\"rows\":1}");
         events.end("result", "{}");
-        assertThat(seen).containsExactly("3progress", "4result!");
+        assertThat(recorder.seen).containsExactly("2started", "3progress", "4result!");
         assertThat(events.listeners()).isZero();
-        assertThat(events.subscribe(4, (e, last) -> seen.add("late"))).isEmpty();
+        Recorder late = new Recorder();
+        events.subscribe(4, late);
+        assertThat(late.seen).containsExactly("caught up");
         assertThat(events.listeners()).isZero();
+        Recorder replay = new Recorder();
+        events.subscribe(2, replay);
+        assertThat(replay.seen).containsExactly("3progress", "4result!");
+    }
+
+    @Test
+    void aStreamOpenedAsEventsArriveWritesThemInOrderAndEndsWithTheFinalOne() throws Exception {
+        JobEvents events = new JobEvents(List.of());
+        events.append("queued", "{}");
+        events.append("started", "{}");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        List<Runnable> tasks = new ArrayList<>();
+        boolean[] ended = {false};
+        // The writer runs nothing until asked: an event appended "while the backlog is written".
+        EventStream stream = new EventStream(out, tasks::add, self -> ended[0] = true);
+        events.subscribe(0, stream);
+        events.append("progress", "{}");
+        events.end("result", "{}");
+        while (!tasks.isEmpty()) {
+            tasks.remove(0).run();
+        }
+        List<String> ids = new ArrayList<>();
+        for (String line : out.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith("id: ")) {
+                ids.add(line.substring(4));
+            }
+        }
+        assertThat(ids).containsExactly("1", "2", "3", "4");
+        assertThat(ended[0]).isTrue();
+
+        java.io.ByteArrayOutputStream again = new java.io.ByteArrayOutputStream();
+        boolean[] endedAgain = {false};
+        EventStream caughtUp = new EventStream(again, tasks::add, self -> endedAgain[0] = true);
+        events.subscribe(4, caughtUp);
+        while (!tasks.isEmpty()) {
+            tasks.remove(0).run();
+        }
+        assertThat(again.size()).isZero();
+        assertThat(endedAgain[0]).as("a client that has every event is ended at once").isTrue();
     }
 
     @Test
