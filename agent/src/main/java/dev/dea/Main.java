@@ -78,6 +78,9 @@ public final class Main {
             return;
         }
         Optional<DemoDatabase> demo = Optional.empty();
+        // Built but not yet handed to the shutdown hook: a failed start must stop them (warm
+        // containers or pods, pools), or they outlive the process until the next start's reap.
+        Services started = null;
         try {
             if (config.db().isEmpty()) {
                 log.info("No DB_* variables set: starting the embedded demo database");
@@ -85,6 +88,7 @@ public final class Main {
                 config = config.withDb(demo.get().dbConfig());
             }
             Services services = buildServices(config);
+            started = services;
             Javalin app = createApp(services, tls).start(config.host(), config.port());
             // Registered only once the API is up: the platform may call back right away.
             Optional<PlatformClient> platform = startPlatformLink(config, services, HttpApi.endpoints(app));
@@ -97,14 +101,17 @@ public final class Main {
                 services.close();
                 demoToClose.ifPresent(DemoDatabase::close);
             }, "dea-shutdown"));
+            started = null;
             log.info("Data Execution Agent {} listening on {}://{}:{} ({})", Services.VERSION, config.scheme(), config.host(), app.port(), config);
             Banner.print(config, app.port(), demo.isPresent());
         } catch (ConfigException e) {
             // Found once the database answered (e.g. a privileged DB_USER): refused like a bad setting.
+            closeQuietly(started);
             demo.ifPresent(DemoDatabase::close);
             System.err.println(e.getMessage());
             System.exit(2);
         } catch (RuntimeException e) {
+            closeQuietly(started);
             demo.ifPresent(DemoDatabase::close);
             Optional<String> busy = bindFailure(e, config.host(), config.port());
             if (busy.isPresent()) {
@@ -114,6 +121,17 @@ public final class Main {
             }
             log.error("The agent could not start: {}", e.getMessage(), e);
             System.exit(1);
+        }
+    }
+
+    private static void closeQuietly(Services services) {
+        if (services == null) {
+            return;
+        }
+        try {
+            services.close();
+        } catch (RuntimeException e) {
+            log.warn("Stopping the services after a failed start: {}", e.toString());
         }
     }
 
