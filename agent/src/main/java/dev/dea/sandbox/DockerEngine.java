@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -65,6 +66,8 @@ public final class DockerEngine implements AutoCloseable {
     private final Duration callTimeout;
     /** Containers this engine created that their owner has not given up yet: never reaped. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
+    /** Creates in flight: a container the engine made may not be in {@link #held} yet. */
+    private final AtomicInteger creating = new AtomicInteger();
     /** A call failed to reach the engine and none has succeeded since. */
     private volatile boolean unreachable;
     /** A removal the engine answered but did not do (e.g. while it shut down): a later reap must retry it. */
@@ -239,6 +242,7 @@ public final class DockerEngine implements AutoCloseable {
 
     /** Creates (not starts) one hardened, labelled container ({@link ContainerSpec}); returns its id. */
     String create() {
+        creating.incrementAndGet();
         try {
             String id = call("create container", c -> ContainerSpec.apply(c.createContainerCmd(config.image()), config,
                             Map.of(LABEL, "true", INSTANCE_LABEL, instanceId, OWNER_LABEL, owner))
@@ -253,6 +257,8 @@ public final class DockerEngine implements AutoCloseable {
                     + " configured in /etc/docker/daemon.json? " + SETUP_HINT + ")" : "";
             throw unavailable("The Docker engine refused to create a sandbox container: " + Causes.rootMessage(e)
                     + runtimeHint, e);
+        } finally {
+            creating.decrementAndGet();
         }
     }
 
@@ -305,6 +311,12 @@ public final class DockerEngine implements AutoCloseable {
             String instance = c.getLabels() == null ? null : c.getLabels().get(INSTANCE_LABEL);
             boolean ours = instanceId.equals(instance);
             if (ours ? held.contains(c.getId()) : instance != null && liveInstances.contains(instance)) {
+                continue;
+            }
+            if (ours && creating.get() > 0) {
+                // Possibly one whose create the engine has done but whose id is not held yet: the
+                // next reap (asked for here) decides, once no create is in flight.
+                reapPending = true;
                 continue;
             }
             if (remove(c.getId())) {
