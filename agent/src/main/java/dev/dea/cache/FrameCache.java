@@ -237,7 +237,7 @@ public final class FrameCache implements AutoCloseable {
      * @return the number of frames evicted
      */
     public int evict() {
-        return evict(Optional.empty());
+        return evict(false);
     }
 
     public CacheStats stats() {
@@ -270,15 +270,30 @@ public final class FrameCache implements AutoCloseable {
     }
 
     /**
-     * Makes a fully written frame directory visible, then evicts (never the new frame). The
-     * meta is remembered: the next step usually chains on the frame just created.
+     * Makes a fully written frame directory visible, then evicts (never the new frame, pinned
+     * meanwhile). With {@code keepPinned} the pin is the caller's to release ({@link FramePin}).
+     * The meta is remembered: the next step usually chains on the frame just created.
      */
-    void publish(Path dir, FrameMeta meta, long metaFileBytes) throws IOException {
+    void publish(Path dir, FrameMeta meta, long metaFileBytes, boolean keepPinned) throws IOException {
         directory.publish(dir, meta.key());
-        index.add(meta.key(), meta.bytes() + metaFileBytes, clock.millis());
+        index.add(meta.key(), meta.bytes() + metaFileBytes, clock.millis(), true);
         remember(meta, metaFileBytes);
         log.debug("Committed frame {}: {} rows, {} bytes", meta.key(), meta.rowCount(), meta.bytes());
-        evict(Optional.of(meta.key()));
+        evict(true);
+        if (!keepPinned) {
+            index.unpin(meta.key());
+        }
+    }
+
+    /** A {@link FramePin} closed: the frame may go again, and limits it held off apply now. */
+    void unpin(String key) {
+        index.unpin(key);
+        evict(true);
+    }
+
+    /** How many frames are pinned now (tests, diagnostics). */
+    int pinnedFrames() {
+        return index.pinned();
     }
 
     void discardTemp(Path dir) {
@@ -293,8 +308,9 @@ public final class FrameCache implements AutoCloseable {
      * victims, not the number of frames (sorting every frame on every commit made small
      * queries quadratic).
      */
-    private int evict(Optional<String> keep) {
-        FrameIndex.Victims victims = index.evict(clock.millis(), config.maxBytes(), config.maxFrames(), keep);
+    /** {@code quiet}: on a request's path, where at a limit every commit evicts. */
+    private int evict(boolean quiet) {
+        FrameIndex.Victims victims = index.evict(clock.millis(), config.maxBytes(), config.maxFrames());
         for (String key : victims.keys()) {
             metas.remove(key);
             directory.deleteFrame(key);
@@ -306,7 +322,7 @@ public final class FrameCache implements AutoCloseable {
             // At a limit every commit evicts: that steady state is not worth an INFO line per request.
             String message = "Evicted {} frames ({} bytes): {} expired, {} over the size or frame limit; cache now {} frames, {} bytes";
             Object[] args = {count, victims.bytes(), victims.expired(), count - victims.expired(), s.frames(), s.bytes()};
-            if (keep.isPresent()) {
+            if (quiet) {
                 log.debug(message, args);
             } else {
                 log.info(message, args);

@@ -1,11 +1,11 @@
 package dev.dea.cache;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The cache's in-memory index: per frame only its size on disk and access times, in
@@ -53,6 +53,8 @@ final class FrameIndex {
     private final long touchIntervalMillis;
     /** Access order: iteration starts at the least recently accessed frame. */
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+    /** Pinned frames and their pin counts: never evicted, never expired (see {@link FramePin}). */
+    private final Map<String, Integer> pins = new HashMap<>();
     private long totalBytes;
 
     FrameIndex(long ttlMillis, long touchIntervalMillis) {
@@ -65,6 +67,14 @@ final class FrameIndex {
      * ascending order of last access, so that the order of the map is the order of the times.
      */
     synchronized void add(String key, long diskBytes, long lastAccess) {
+        add(key, diskBytes, lastAccess, false);
+    }
+
+    /** As {@link #add(String, long, long)}, pinned in the same step when {@code pinned}. */
+    synchronized void add(String key, long diskBytes, long lastAccess, boolean pinned) {
+        if (pinned) {
+            pins.merge(key, 1, Integer::sum);
+        }
         Entry previous = entries.put(key, new Entry(diskBytes, lastAccess));
         if (previous != null) {
             totalBytes -= previous.diskBytes;
@@ -78,7 +88,7 @@ final class FrameIndex {
         if (e == null) {
             return Access.ABSENT;
         }
-        if (now - e.lastAccess > ttlMillis) {
+        if (now - e.lastAccess > ttlMillis && !pins.containsKey(key)) {
             removeEntry(key);
             return Access.EXPIRED;
         }
@@ -100,6 +110,15 @@ final class FrameIndex {
         return removeEntry(key);
     }
 
+    /** Releases one pin of a frame (a no-op for one not pinned). */
+    synchronized void unpin(String key) {
+        pins.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+    }
+
+    synchronized int pinned() {
+        return pins.size();
+    }
+
     /** A frame as a listing sees it. */
     record Listed(String key, long diskBytes, long lastAccess) {
     }
@@ -119,9 +138,9 @@ final class FrameIndex {
      * Removes and returns the frames to evict: from the least recently accessed end, every
      * expired frame, then more while the totals exceed {@code maxBytes} or {@code maxFrames}.
      * Stops at the first frame that is neither, so the cost is the number of victims, not
-     * the size of the cache. {@code keep} (the frame just committed) is never a victim.
+     * the size of the cache. A pinned frame is never a victim.
      */
-    synchronized Victims evict(long now, long maxBytes, int maxFrames, Optional<String> keep) {
+    synchronized Victims evict(long now, long maxBytes, int maxFrames) {
         List<String> victims = null;
         int expired = 0;
         long freed = 0;
@@ -134,7 +153,7 @@ final class FrameIndex {
                 // Later entries were accessed more recently: none of them has expired either.
                 break;
             }
-            if (keep.isPresent() && keep.get().equals(next.getKey())) {
+            if (pins.containsKey(next.getKey())) {
                 continue;
             }
             it.remove();

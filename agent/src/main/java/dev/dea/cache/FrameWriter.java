@@ -190,9 +190,19 @@ public final class FrameWriter implements AutoCloseable {
     /**
      * Finishes the column files, writes meta.json last and publishes the frame atomically;
      * from then on {@link FrameCache#find} sees it. Eviction runs afterwards, but never
-     * evicts the frame just committed.
+     * evicts the frame just committed; a later commit may, so a caller that reads the frame
+     * back (a preview, the sandbox's channel) commits with {@link #commitPinned()}.
      */
     public FrameMeta commit() {
+        return commit(false);
+    }
+
+    /** As {@link #commit()}, and the frame stays out of eviction's reach until the pin is closed. */
+    public FramePin commitPinned() {
+        return new FramePin(cache, commit(true));
+    }
+
+    private FrameMeta commit(boolean pinned) {
         requireState(State.OPEN);
         try {
             List<List<ColumnMeta.Buffer>> buffers = received;
@@ -221,7 +231,7 @@ public final class FrameWriter implements AutoCloseable {
             FrameMeta meta = metaFile.parse(metaBytes);
             java.nio.file.Files.write(dir.resolve(MetaFile.META), metaBytes, java.nio.file.StandardOpenOption.CREATE_NEW,
                     java.nio.file.StandardOpenOption.WRITE);
-            cache.publish(dir, meta, metaBytes.length);
+            cache.publish(dir, meta, metaBytes.length, pinned);
             state = State.COMMITTED;
             return meta;
         } catch (IOException | RuntimeException e) {

@@ -5,6 +5,7 @@ import dev.dea.audit.AuditEvent;
 import dev.dea.audit.AuditLog;
 import dev.dea.cache.FrameCache;
 import dev.dea.cache.FrameMeta;
+import dev.dea.cache.FramePin;
 import dev.dea.error.AgentException;
 import dev.dea.metrics.ExecutionMetrics;
 import dev.dea.sandbox.LiveOutput;
@@ -13,6 +14,7 @@ import dev.dea.sandbox.SandboxOutcome;
 import dev.dea.sandbox.SandboxService;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,13 +65,26 @@ public final class ExecutionService {
         StepLimits.codeText(request.code());
         return switch (request.kind()) {
             case SQL -> executeSql(request.code(), request.datasource(), request.previewRows(), context, progress);
-            case PYTHON -> {
-                Map<String, String> inputs = new LinkedHashMap<>(request.cacheKeys());
-                Optional<String> requestId = Optional.of(context.requestId());
-                request.inlineData().forEach((name, data) -> inputs.put(name, inlineFrames.store(name, data, requestId).key()));
-                yield executePython(request.code(), inputs, request.previewRows(), request.exactDecimals(), context, progress);
-            }
+            case PYTHON -> executePython(request, context, progress);
         };
+    }
+
+    /** Inline tables stored as frames first, pinned until the step ends: it may wait long for a slot. */
+    private ExecutionResult executePython(ExecutionRequest request, ExecutionContext context, StepProgress progress) {
+        Map<String, String> inputs = new LinkedHashMap<>(request.cacheKeys());
+        Optional<String> requestId = Optional.of(context.requestId());
+        List<FramePin> inline = new ArrayList<>();
+        try {
+            request.inlineData().forEach((name, data) -> {
+                FramePin pin = inlineFrames.store(name, data, requestId);
+                inline.add(pin);
+                inputs.put(name, pin.meta().key());
+            });
+            return executePython(request.code(), inputs, inline, request.previewRows(), request.exactDecimals(), context,
+                    progress);
+        } finally {
+            inline.forEach(FramePin::close);
+        }
     }
 
     private ExecutionResult executeSql(String code, Optional<String> datasource, int previewRows,
@@ -97,9 +112,14 @@ public final class ExecutionService {
         }
     }
 
-    /** Python with {@code input_data} from cached frames (name -> key); an empty map for {@code /execute}. */
-    private ExecutionResult executePython(String code, Map<String, String> inputKeys, int previewRows, boolean exactDecimals,
-                                          ExecutionContext context, StepProgress progress) {
+    /**
+     * Python with {@code input_data} from cached frames (name -> key); an empty map for {@code /execute}.
+     * {@code inputPins} are released once the sandbox has read the inputs, before the result's own
+     * pin: the limits they held off then take the older inputs first, not the result.
+     */
+    private ExecutionResult executePython(String code, Map<String, String> inputKeys, List<FramePin> inputPins,
+                                          int previewRows, boolean exactDecimals, ExecutionContext context,
+                                          StepProgress progress) {
         StepLimits.codeText(code);
         long started = System.nanoTime();
         List<String> keysRead = List.copyOf(inputKeys.values());
@@ -107,33 +127,40 @@ public final class ExecutionService {
             // Unknown keys fail here, naming the key, before the request waits for a sandbox slot.
             inputKeys.values().forEach(cache::get);
             LiveOutput live = progress.wantsOutput() ? progress::output : LiveOutput.NONE;
-            SandboxOutcome outcome = sandbox.execute(new SandboxJob(code, inputKeys, Optional.of(context.requestId()), live,
-                    exactDecimals));
-            Optional<ExecutionResult.PythonOutput> output = Optional.of(output(outcome, context));
-            ExecutionResult result;
-            if (outcome.resultFrame().isEmpty()) {
-                result = new ExecutionResult("success",
-                        new ExecutionResult.Metadata(elapsedMs(started), 0, 0, false, false, List.of(), List.of(), keysRead),
-                        new ExecutionResult.Data(List.of(), List.of()), Optional.empty(), false, output);
-                record(context, "python", code, List.of(), Optional.empty(), 0, started, keysRead, Optional.empty(),
-                        Optional.empty());
-            } else {
-                FrameMeta meta = outcome.frame();
-                List<?> rows = cache.previewRows(meta.key(), previewRows);
-                result = new ExecutionResult("success",
-                        metadata(meta, elapsedMs(started), rows.size(), List.of()),
-                        new ExecutionResult.Data(meta.columns().stream().map(c -> c.name()).toList(), rows),
-                        Optional.of(meta.key()), true, output);
-                record(context, "python", code, List.of(), Optional.empty(), meta.rowCount(), started, keysRead,
-                        Optional.of(meta.key()), Optional.empty());
+            // Closed once the answer is built: its result frame stays pinned until the preview is read.
+            try (SandboxOutcome outcome = sandbox.execute(new SandboxJob(code, inputKeys, Optional.of(context.requestId()),
+                    live, exactDecimals))) {
+                inputPins.forEach(FramePin::close);
+                ExecutionResult result = answer(outcome, code, previewRows, keysRead, started, context);
+                metrics.pythonSucceeded();
+                return result;
             }
-            metrics.pythonSucceeded();
-            return result;
         } catch (RuntimeException e) {
             metrics.pythonFailed(e);
             throw e instanceof AgentException agent
                     ? recorded(agent, context, "python", code, keysRead, started, Optional.empty()) : e;
         }
+    }
+
+    private ExecutionResult answer(SandboxOutcome outcome, String code, int previewRows, List<String> keysRead,
+                                   long started, ExecutionContext context) {
+        Optional<ExecutionResult.PythonOutput> output = Optional.of(output(outcome, context));
+        if (outcome.resultFrame().isEmpty()) {
+            record(context, "python", code, List.of(), Optional.empty(), 0, started, keysRead, Optional.empty(),
+                    Optional.empty());
+            return new ExecutionResult("success",
+                    new ExecutionResult.Metadata(elapsedMs(started), 0, 0, false, false, List.of(), List.of(), keysRead),
+                    new ExecutionResult.Data(List.of(), List.of()), Optional.empty(), false, output);
+        }
+        FrameMeta meta = outcome.frame();
+        List<?> rows = cache.previewRows(meta.key(), previewRows);
+        ExecutionResult result = new ExecutionResult("success",
+                metadata(meta, elapsedMs(started), rows.size(), List.of()),
+                new ExecutionResult.Data(meta.columns().stream().map(c -> c.name()).toList(), rows),
+                Optional.of(meta.key()), true, output);
+        record(context, "python", code, List.of(), Optional.empty(), meta.rowCount(), started, keysRead,
+                Optional.of(meta.key()), Optional.empty());
+        return result;
     }
 
     /** Stores every artifact with the request and frame it came with; the result lists them by key. */

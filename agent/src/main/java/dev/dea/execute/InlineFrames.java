@@ -2,7 +2,7 @@ package dev.dea.execute;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dea.cache.FrameCache;
-import dev.dea.cache.FrameMeta;
+import dev.dea.cache.FramePin;
 import dev.dea.cache.FrameWriter;
 import dev.dea.cache.Provenance;
 import dev.dea.error.AgentException;
@@ -31,7 +31,7 @@ public final class InlineFrames {
         this.cache = requireNonNull(cache, "cache");
     }
 
-    public FrameMeta store(String name, JsonNode data, Optional<String> requestId) {
+    public FramePin store(String name, JsonNode data, Optional<String> requestId) {
         String where = "input_data['" + name + "']";
         if (data == null || !data.isObject()) {
             throw AgentException.validation(where + " must be an object with 'columns' and 'rows'");
@@ -77,7 +77,8 @@ public final class InlineFrames {
                 }
                 writer.append(values);
             }
-            return writer.commit();
+            // Pinned until the step that reads it has opened it, after its wait for a sandbox slot.
+            return writer.commitPinned();
         }
     }
 

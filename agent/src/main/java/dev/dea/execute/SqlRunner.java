@@ -2,6 +2,7 @@ package dev.dea.execute;
 
 import dev.dea.cache.FrameCache;
 import dev.dea.cache.FrameMeta;
+import dev.dea.cache.FramePin;
 import dev.dea.cache.FrameWriter;
 import dev.dea.cache.Provenance;
 import dev.dea.admission.Admission;
@@ -102,23 +103,33 @@ public final class SqlRunner {
     }
 
     /** For the sandbox's {@code sql()} callback: the frame only. */
-    public FrameMeta frame(String sql, Optional<String> requestId) {
-        return run(sql, 0, requestId, StepProgress.NONE).frame();
+    public FramePin frame(String sql, Optional<String> requestId) {
+        return counted(sql, 0, requestId, StepProgress.NONE).pin();
+    }
+
+    /** The preview is collected as the rows are read, so the frame need not stay pinned. */
+    public SqlRun run(String sql, int previewRows, Optional<String> requestId, StepProgress progress) {
+        Read read = counted(sql, previewRows, requestId, progress);
+        read.pin().close();
+        return new SqlRun(read.pin().meta(), read.statement(), read.preview());
+    }
+
+    private record Read(FramePin pin, GuardedStatement statement, List<Object[]> preview) {
     }
 
     /** Counted here, the one path, so that statements from sandboxed code show in the metrics too. */
-    public SqlRun run(String sql, int previewRows, Optional<String> requestId, StepProgress progress) {
+    private Read counted(String sql, int previewRows, Optional<String> requestId, StepProgress progress) {
         try {
-            SqlRun run = guardedRun(sql, previewRows, requestId, progress);
+            Read read = guardedRun(sql, previewRows, requestId, progress);
             metrics.sqlSucceeded();
-            return run;
+            return read;
         } catch (RuntimeException e) {
             metrics.sqlFailed(e);
             throw e;
         }
     }
 
-    private SqlRun guardedRun(String sql, int previewRows, Optional<String> requestId, StepProgress progress) {
+    private Read guardedRun(String sql, int previewRows, Optional<String> requestId, StepProgress progress) {
         GuardedStatement statement = guard.check(sql);
         Provenance provenance = Provenance.sql(sql, datasource, requestId);
         Preview preview = new Preview(previewRows, cache.previewMaxBytes());
@@ -126,13 +137,13 @@ public final class SqlRunner {
         admission.acquire();
         long admitted = System.nanoTime();
         try {
-            return new SqlRun(read(statement, provenance, preview, progress), statement, preview.rows);
+            return new Read(read(statement, provenance, preview, progress), statement, preview.rows);
         } finally {
             admission.release((System.nanoTime() - admitted) / 1_000_000);
         }
     }
 
-    private FrameMeta read(GuardedStatement statement, Provenance provenance, Preview preview, StepProgress progress) {
+    private FramePin read(GuardedStatement statement, Provenance provenance, Preview preview, StepProgress progress) {
         return database.readOnly(connection -> {
             try (Statement st = connection.createStatement()) {
                 // Small at first: the driver sizes later batches to SQL_RESULT_BUFFER once it has seen the rows.
@@ -172,7 +183,7 @@ public final class SqlRunner {
                         if (truncated) {
                             writer.markTruncated();
                         }
-                        return writer.commit();
+                        return writer.commitPinned();
                     }
                 }
             }

@@ -1,6 +1,7 @@
 package dev.dea.http;
 
 import dev.dea.cache.FrameMeta;
+import dev.dea.cache.FramePin;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import dev.dea.openapi.ApiContent;
@@ -64,11 +65,11 @@ final class UploadRoutes {
     void upload(Context ctx) throws IOException {
         UploadOptions options = UploadOptions.parse(ctx.queryParam("name"), ctx.queryParam("types"),
                 ctx.queryParam("header"), ctx.queryParam("sheet"));
-        FrameMeta meta;
+        FramePin pin;
         BodyDeadline deadline = BodyDeadline.start(ctx.req(), bodyTimeout);
         try (deadline; InputStream body = new Arrival(JsonBodies.stream(ctx), deadline)) {
             try {
-                meta = uploads.upload(body, ctx.req().getContentLengthLong(), ctx.header("Content-Type"), options,
+                pin = uploads.upload(body, ctx.req().getContentLengthLong(), ctx.header("Content-Type"), options,
                         RequestIds.of(ctx), ctx.ip());
             } catch (AgentException e) {
                 if (e.type() == ErrorType.PAYLOAD_TOO_LARGE) {
@@ -77,7 +78,10 @@ final class UploadRoutes {
                 throw e;
             }
         }
-        ctx.status(201).header("Location", "/frames/" + meta.key()).json(frames.description(meta));
+        try (pin) {
+            FrameMeta meta = pin.meta();
+            ctx.status(201).header("Location", "/frames/" + meta.key()).json(frames.description(meta));
+        }
     }
 
     /** A failed drain only means the client sees a reset instead of the 413 already decided. */

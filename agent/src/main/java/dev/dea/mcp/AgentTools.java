@@ -2,6 +2,7 @@ package dev.dea.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.cache.FrameMeta;
+import dev.dea.cache.FramePin;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 import dev.dea.execute.ExecutionContext;
@@ -158,9 +159,12 @@ final class AgentTools {
                 args.optionalString("types", 10_000).orElse(null),
                 args.optionalBoolean("header").map(String::valueOf).orElse(null),
                 args.optionalString("sheet", 1_000).orElse(null));
-        FrameMeta meta = services.uploads().upload(new ByteArrayInputStream(file), file.length, format.mediaType(),
-                options, caller.requestId(), caller.callerAddress());
-        return results.success(compact.frame(meta, services.cache().previewRows(meta.key(), previewRows(args))), List.of());
+        try (FramePin pin = services.uploads().upload(new ByteArrayInputStream(file), file.length, format.mediaType(),
+                options, caller.requestId(), caller.callerAddress())) {
+            FrameMeta meta = pin.meta();
+            return results.success(compact.frame(meta, services.cache().previewRows(meta.key(), previewRows(args))),
+                    List.of());
+        }
     }
 
     /** Runs the step as the call in flight: the client's cancel stops it, its progress goes to the client. */

@@ -11,6 +11,7 @@ import dev.dea.cache.ColumnMeta;
 import dev.dea.cache.FrameCache;
 import dev.dea.cache.FrameMeta;
 import dev.dea.cache.FrameData;
+import dev.dea.cache.FramePin;
 import dev.dea.cache.FrameWriter;
 import dev.dea.cache.Provenance;
 import dev.dea.error.AgentException;
@@ -50,7 +51,7 @@ final class RunnerExchange {
     }
 
     /** What a successful run produced; no frame when the code printed or drew without assigning result_df. */
-    record Result(Optional<FrameMeta> frame, String stdout, String stderr, boolean stdoutTruncated, boolean stderrTruncated,
+    record Result(Optional<FramePin> frame, String stdout, String stderr, boolean stdoutTruncated, boolean stderrTruncated,
                   List<Artifact> artifacts) {
     }
 
@@ -171,9 +172,10 @@ final class RunnerExchange {
         JsonNode datasource = message.path("datasource");
         FrameMeta result;
         FrameData data;
-        try {
-            result = sql.runSql(query, datasource.isTextual() ? Optional.of(datasource.textValue()) : Optional.empty(),
-                    job.requestId());
+        try (FramePin pinned = sql.runSql(query, datasource.isTextual() ? Optional.of(datasource.textValue())
+                : Optional.empty(), job.requestId())) {
+            // Opened while pinned: an open file stays readable whatever eviction does next.
+            result = pinned.meta();
             data = cache.openData(result.key());
         } catch (AgentException e) {
             log.debug("sql() from sandboxed code failed: {}", e.type());
@@ -229,7 +231,7 @@ final class RunnerExchange {
         if (rowCount < 0) {
             throw new ProtocolException("result without frame.row_count");
         }
-        FrameMeta meta;
+        FramePin pinned;
         try (FrameWriter writer = cache.create(columns, Provenance.python(job.code(), parentKeys, job.requestId()))) {
             try {
                 writer.receive(in.bytes(), rowCount, buffers);
@@ -237,9 +239,10 @@ final class RunnerExchange {
                 // A result that breaks the layout: the runner (or code writing to its channel) broke the protocol.
                 throw e instanceof ProtocolException p ? p : new ProtocolException("result frame: " + e.getMessage());
             }
-            meta = writer.commit();
+            // Pinned until the step's answer has read its preview back (SandboxOutcome.close).
+            pinned = writer.commitPinned();
         }
-        return new Result(Optional.of(meta), stdout, artifacts.appendNotes(stderr), stdoutTruncated, stderrTruncated,
+        return new Result(Optional.of(pinned), stdout, artifacts.appendNotes(stderr), stdoutTruncated, stderrTruncated,
                 artifacts.artifacts());
     }
 

@@ -194,7 +194,7 @@ public final class SandboxService implements AutoCloseable {
             double elapsedMs = (System.nanoTime() - started) / 1e6;
             log.debug("Sandbox {} ({}) produced frame {} ({} rows) in {} ms: {} ms to a ready runner, {} ms exchange",
                     sandbox.id(), sandbox.fromPool() ? "pooled" : "cold",
-                    r.frame().map(FrameMeta::key).orElse("none"), r.frame().map(FrameMeta::rowCount).orElse(0L),
+                    r.frame().map(p -> p.meta().key()).orElse("none"), r.frame().map(p -> p.meta().rowCount()).orElse(0L),
                     Math.round(elapsedMs), (taken - started) / 1_000_000, (System.nanoTime() - taken) / 1_000_000);
             return new SandboxOutcome(r.frame(), r.stdout(), r.stderr(), r.stdoutTruncated(), r.stderrTruncated(),
                     r.artifacts(), elapsedMs);

@@ -1,17 +1,17 @@
 package dev.dea.sandbox;
 
-import dev.dea.cache.FrameMeta;
+import dev.dea.cache.FramePin;
 
 import java.util.Optional;
 
 /**
  * Runs a query the sandboxed code asked for ({@code sql(...)}, {@code pd.read_sql(q, conn)})
- * through the agent's SQL path and returns the cached result frame, whose rows are
- * streamed back to the sandbox. Throws {@link dev.dea.error.AgentException} (e.g.
+ * through the agent's SQL path and returns the cached result frame, pinned until its rows
+ * are opened to be streamed back to the sandbox (the caller closes the pin). Throws {@link dev.dea.error.AgentException} (e.g.
  * SQL_REJECTED), which the code sees as an {@code AgentSqlError}. {@code datasource}: the name the
  * code gave ({@code sql(q, datasource="hr")}, {@code conns["hr"]}); empty for the default one.
  */
 @FunctionalInterface
 public interface SqlCallback {
-    FrameMeta runSql(String sql, Optional<String> datasource, Optional<String> requestId);
+    FramePin runSql(String sql, Optional<String> datasource, Optional<String> requestId);
 }

@@ -4,6 +4,7 @@ import dev.dea.audit.AuditEvent;
 import dev.dea.audit.AuditLog;
 import dev.dea.cache.FrameCache;
 import dev.dea.cache.FrameMeta;
+import dev.dea.cache.FramePin;
 import dev.dea.cache.FrameWriter;
 import dev.dea.cache.Provenance;
 import dev.dea.error.AgentException;
@@ -81,20 +82,26 @@ public final class Uploads {
     }
 
     /**
-     * Stores {@code body} as a frame. {@code contentType}: the request's Content-Type header
-     * (null when absent); {@code declaredLength}: its Content-Length, -1 when unknown.
+     * Stores {@code body} as a frame, pinned until the caller closes the pin (after reading
+     * its preview). {@code contentType}: the request's Content-Type header (null when absent);
+     * {@code declaredLength}: its Content-Length, -1 when unknown.
      */
-    public FrameMeta upload(InputStream body, long declaredLength, String contentType, UploadOptions options,
-                            String requestId, String callerAddress) {
+    public FramePin upload(InputStream body, long declaredLength, String contentType, UploadOptions options,
+                           String requestId, String callerAddress) {
         requireNonNull(body, "body");
         requireNonNull(options, "options");
         long started = System.nanoTime();
         String[] source = {options.name().orElse("(upload)")};
+        FramePin pin = null;
         try {
-            FrameMeta meta = upload(body, declaredLength, contentType, options, Optional.of(requestId), source);
+            pin = upload(body, declaredLength, contentType, options, Optional.of(requestId), source);
+            FrameMeta meta = pin.meta();
             record(requestId, callerAddress, source[0], Optional.empty(), meta.rowCount(), started, Optional.of(meta.key()));
-            return meta;
+            return pin;
         } catch (RuntimeException e) {
+            if (pin != null) {
+                pin.close();
+            }
             // A failure of ours (INTERNAL) is in the trail as much as the caller's mistakes.
             String type = e instanceof AgentException a ? a.type().name() : ErrorType.INTERNAL.name();
             try {
@@ -117,7 +124,7 @@ public final class Uploads {
                 rows, Math.round((System.nanoTime() - started) / 10_000.0) / 100.0, List.of(), key, Optional.empty()));
     }
 
-    private FrameMeta upload(InputStream body, long declaredLength, String contentType, UploadOptions options,
+    private FramePin upload(InputStream body, long declaredLength, String contentType, UploadOptions options,
                              Optional<String> requestId, String[] sourceOut) {
         String type = contentType == null ? "" : contentType;
         boolean multipart = UploadFormat.bare(type).equals(UploadFormat.MULTIPART);
@@ -160,7 +167,7 @@ public final class Uploads {
         }
     }
 
-    private FrameMeta store(Path file, UploadFormat format, UploadOptions options, Provenance provenance)
+    private FramePin store(Path file, UploadFormat format, UploadOptions options, Provenance provenance)
             throws IOException {
         TableReader reader = reader(format);
         ReadOptions read = new ReadOptions(options.header(), options.sheet());
@@ -184,10 +191,11 @@ public final class Uploads {
             } catch (MalformedFile e) {
                 throw malformed(e, guesses.names());
             }
-            FrameMeta meta = writer.commit();
-            log.debug("Stored {} upload as frame {}: {} rows, {} columns", format.label(), meta.key(), meta.rowCount(),
-                    columns.size());
-            return meta;
+            // Pinned until the caller has read the answer's preview back.
+            FramePin pin = writer.commitPinned();
+            log.debug("Stored {} upload as frame {}: {} rows, {} columns", format.label(), pin.meta().key(),
+                    pin.meta().rowCount(), columns.size());
+            return pin;
         }
     }
 

@@ -264,6 +264,49 @@ class FrameEvictionTest {
         return new CacheConfig(dir, TTL, maxBytes, 1L << 20, maxFrames);
     }
 
+    @Test
+    void aPinnedFrameOutlivesLaterCommitsAndGoesOnceItsPinIsClosed() {
+        ManualClock clock = new ManualClock();
+        try (FrameCache cache = new FrameCache(config(dir, 1L << 30, 1), clock)) {
+            FramePin pin = writePinned(cache);
+            String pinned = pin.meta().key();
+
+            String later = write(cache, 1).key();
+
+            // Before pins, this was a 404 for the step that had just succeeded.
+            assertThat(cache.previewRows(pinned, 10)).hasSize(1);
+            assertThat(cache.find(later)).as("the limit holds the newest frame back, not the pinned one").isPresent();
+            clock.advance(TTL.plusMinutes(1));
+            assertThat(cache.find(pinned)).as("a pinned frame does not expire either").isPresent();
+
+            pin.close();
+            pin.close();
+
+            assertThat(cache.pinnedFrames()).isZero();
+            assertThat(cache.stats().frames()).as("the limit applies again once the pin is closed").isEqualTo(1);
+            write(cache, 1);
+            assertThat(cache.find(pinned)).as("unpinned, it is evicted like any other").isEmpty();
+        }
+    }
+
+    @Test
+    void aCommitThatIsNotPinnedCanBeEvictedByTheNextOne() {
+        try (FrameCache cache = new FrameCache(config(dir, 1L << 30, 1), new ManualClock())) {
+            String first = write(cache, 1).key();
+            write(cache, 1);
+            assertThat(cache.find(first)).isEmpty();
+            assertThat(cache.pinnedFrames()).isZero();
+        }
+    }
+
+    static FramePin writePinned(FrameCache cache) {
+        try (FrameWriter w = cache.create(List.of(new FrameColumn("n", ColumnKind.INT64, "int8")),
+                Provenance.sql("SELECT n", Optional.empty()))) {
+            w.append(new Object[] {1L});
+            return w.commitPinned();
+        }
+    }
+
     static FrameMeta write(FrameCache cache, int rows) {
         try (FrameWriter w = cache.create(List.of(new FrameColumn("n", ColumnKind.INT64, "int8")),
                 Provenance.sql("SELECT n", Optional.empty()))) {
