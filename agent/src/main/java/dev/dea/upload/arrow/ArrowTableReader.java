@@ -18,6 +18,7 @@ import org.apache.arrow.vector.TimeMilliVector;
 import org.apache.arrow.vector.TimeNanoVector;
 import org.apache.arrow.vector.TimeSecVector;
 import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.UInt8Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
@@ -44,7 +45,9 @@ import java.util.Optional;
  * magic): the schema states each column's kind (docs/frame-format.md, "Uploads":
  * integers int64, floats float64, bool, utf8 string (json with the arrow.json extension),
  * decimal, date, timestamp with a zone timestamptz and without timestamp, time, binary bytes,
- * lists array). Other types (dictionaries, structs, maps, intervals) are refused naming the column.
+ * lists array; uint64 is decimal, to stay exact). Record batches may be LZ4-compressed
+ * ({@link ArrowCodecs}). Other types (dictionaries, structs, maps, intervals) are refused
+ * naming the column.
  */
 public final class ArrowTableReader implements TableReader {
     /** Decoding holds one record batch at a time; the bound stops a hostile batch header, not honest files. */
@@ -87,15 +90,23 @@ public final class ArrowTableReader implements TableReader {
             in.readNBytes(magic, 0, magic.length);
         }
         if (new String(magic, java.nio.charset.StandardCharsets.ISO_8859_1).equals("ARROW1")) {
-            return new ArrowFileReader(Files.newByteChannel(file), allocator);
+            return new ArrowFileReader(Files.newByteChannel(file), allocator, ArrowCodecs.INSTANCE);
         }
-        return new ArrowStreamReader(new BufferedInputStream(Files.newInputStream(file), 1 << 16), allocator);
+        return new ArrowStreamReader(new BufferedInputStream(Files.newInputStream(file), 1 << 16), allocator,
+                ArrowCodecs.INSTANCE);
     }
 
     private static boolean load(ArrowReader reader, long rowsSoFar) {
         try {
             return reader.loadNextBatch();
         } catch (IOException | RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ArrowCodecs.Unsupported codec) {
+                    throw new MalformedFile(rowsSoFar + 1, 0, "the record batch holding this row is " + codec.getMessage()
+                            + "-compressed, which the agent does not decode; write the file with LZ4 or without "
+                            + "compression (pandas: df.to_feather(path, compression='lz4'))");
+                }
+            }
             throw new MalformedFile(rowsSoFar + 1, 0, "the record batch holding this row cannot be read ("
                     + e.getClass().getSimpleName() + ")");
         }
@@ -107,6 +118,8 @@ public final class ArrowTableReader implements TableReader {
         }
         ArrowType t = f.getType();
         return switch (t) {
+            // Beyond int64: kept exact, as MySQL's BIGINT UNSIGNED is.
+            case ArrowType.Int i when !i.getIsSigned() && i.getBitWidth() == 64 -> new Declared(ColumnKind.DECIMAL, "uint64");
             case ArrowType.Int i -> new Declared(ColumnKind.INT64, (i.getIsSigned() ? "int" : "uint") + i.getBitWidth());
             case ArrowType.FloatingPoint p -> new Declared(ColumnKind.FLOAT64, p.getPrecision().name().toLowerCase(java.util.Locale.ROOT));
             case ArrowType.Bool b -> new Declared(ColumnKind.BOOL, "bool");
@@ -171,6 +184,8 @@ public final class ArrowTableReader implements TableReader {
             return null;
         }
         return switch (v) {
+            // getValueAsLong would wrap values of 2^63 and more into negative numbers.
+            case UInt8Vector u -> new java.math.BigDecimal(u.getObjectNoOverflow(r));
             case BaseIntVector i -> i.getValueAsLong(r);
             case DateDayVector d -> LocalDate.ofEpochDay(d.get(r));
             case DateMilliVector d -> LocalDate.ofEpochDay(Math.floorDiv(d.get(r), 86_400_000L));

@@ -4,15 +4,22 @@ import dev.dea.upload.source.Declared;
 import dev.dea.upload.source.MalformedFile;
 import dev.dea.upload.source.ReadOptions;
 import dev.dea.upload.source.RowSink;
+import org.apache.arrow.compression.CommonsCompressionFactory;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampMilliTZVector;
+import org.apache.arrow.vector.UInt8Vector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.compression.AbstractCompressionCodec;
+import org.apache.arrow.vector.compression.CompressionCodec;
+import org.apache.arrow.vector.compression.CompressionUtil;
 import org.apache.arrow.vector.ipc.ArrowWriter;
+import org.apache.arrow.vector.ipc.message.IpcOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +58,13 @@ class ArrowTableReaderTest {
     };
 
     private Path write(boolean fileFormat) throws IOException {
-        Path path = dir.resolve(fileFormat ? "t.arrow" : "t.arrows");
+        return write(fileFormat, null, CompressionUtil.CodecType.NO_COMPRESSION);
+    }
+
+    /** With {@code codecs} null, uncompressed; else record batches compressed with {@code codec}. */
+    private Path write(boolean fileFormat, CompressionCodec.Factory codecs, CompressionUtil.CodecType codec)
+            throws IOException {
+        Path path = dir.resolve((fileFormat ? "t.arrow" : "t.arrows") + codec);
         try (BufferAllocator allocator = new RootAllocator();
              IntVector id = new IntVector("id", allocator);
              VarCharVector name = new VarCharVector("name", allocator);
@@ -70,8 +83,12 @@ class ArrowTableReaderTest {
             at.setValueCount(2);
             try (VectorSchemaRoot root = VectorSchemaRoot.of(id, name, at);
                  OutputStream out = Files.newOutputStream(path);
-                 ArrowWriter writer = fileFormat ? new ArrowFileWriter(root, null, Channels.newChannel(out))
-                         : new ArrowStreamWriter(root, null, out)) {
+                 ArrowWriter writer = codecs == null
+                         ? (fileFormat ? new ArrowFileWriter(root, null, Channels.newChannel(out))
+                                 : new ArrowStreamWriter(root, null, out))
+                         : fileFormat
+                         ? new ArrowFileWriter(root, null, Channels.newChannel(out), null, IpcOption.DEFAULT, codecs, codec)
+                         : new ArrowStreamWriter(root, null, Channels.newChannel(out), IpcOption.DEFAULT, codecs, codec)) {
                 writer.start();
                 writer.writeBatch();
                 writer.end();
@@ -91,6 +108,78 @@ class ArrowTableReaderTest {
             assertThat(rows).as(fileFormat ? "file" : "stream")
                     .containsExactly("1:[7, seven, " + at + "]", "2:[null, none, null]");
         }
+    }
+
+    @Test
+    void readsLz4CompressedBatchesAsPandasToFeatherWritesThemByDefault() throws IOException {
+        for (boolean fileFormat : new boolean[]{false, true}) {
+            columns.clear();
+            rows.clear();
+            Path lz4 = write(fileFormat, CommonsCompressionFactory.INSTANCE, CompressionUtil.CodecType.LZ4_FRAME);
+            new ArrowTableReader().read(lz4, new ReadOptions(true, Optional.empty()), sink);
+            assertThat(rows).as(fileFormat ? "file" : "stream").hasSize(2).first().asString().startsWith("1:[7, seven, ");
+        }
+    }
+
+    /** Claims ZSTD, stores the bytes as they are: the reader must refuse it by name before decoding. */
+    private static final class FakeZstd extends AbstractCompressionCodec {
+        @Override
+        protected ArrowBuf doCompress(BufferAllocator allocator, ArrowBuf uncompressed) {
+            ArrowBuf out = allocator.buffer(uncompressed.writerIndex() + CompressionUtil.SIZE_OF_UNCOMPRESSED_LENGTH);
+            out.setBytes(CompressionUtil.SIZE_OF_UNCOMPRESSED_LENGTH, uncompressed, 0, uncompressed.writerIndex());
+            out.writerIndex(uncompressed.writerIndex() + CompressionUtil.SIZE_OF_UNCOMPRESSED_LENGTH);
+            return out;
+        }
+
+        @Override
+        protected ArrowBuf doDecompress(BufferAllocator allocator, ArrowBuf compressed) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompressionUtil.CodecType getCodecType() {
+            return CompressionUtil.CodecType.ZSTD;
+        }
+    }
+
+    @Test
+    void zstdCompressedBatchesAreRefusedByName() throws IOException {
+        CompressionCodec.Factory zstd = new CompressionCodec.Factory() {
+            @Override
+            public CompressionCodec createCodec(CompressionUtil.CodecType type) {
+                return new FakeZstd();
+            }
+
+            @Override
+            public CompressionCodec createCodec(CompressionUtil.CodecType type, int level) {
+                return new FakeZstd();
+            }
+        };
+        Path file = write(false, zstd, CompressionUtil.CodecType.ZSTD);
+        MalformedFile e = catchThrowableOfType(MalformedFile.class,
+                () -> new ArrowTableReader().read(file, new ReadOptions(true, Optional.empty()), sink));
+        assertThat(e.row()).isEqualTo(1);
+        assertThat(e.getMessage()).contains("ZSTD-compressed", "compression='lz4'");
+    }
+
+    @Test
+    void uint64BeyondInt64StaysExactAsADecimal() throws IOException {
+        Path path = dir.resolve("u.arrows");
+        try (BufferAllocator allocator = new RootAllocator(); UInt8Vector u = new UInt8Vector("u", allocator)) {
+            u.allocateNew(2);
+            u.set(0, -1L);   // 2^64 - 1 as unsigned
+            u.set(1, 5L);
+            u.setValueCount(2);
+            try (VectorSchemaRoot root = VectorSchemaRoot.of(u); OutputStream out = Files.newOutputStream(path);
+                 ArrowStreamWriter writer = new ArrowStreamWriter(root, null, out)) {
+                writer.start();
+                writer.writeBatch();
+                writer.end();
+            }
+        }
+        new ArrowTableReader().read(path, new ReadOptions(true, Optional.empty()), sink);
+        assertThat(columns).containsExactly("u:decimal");
+        assertThat(rows).containsExactly("1:[18446744073709551615]", "2:[5]");
     }
 
     @Test
