@@ -47,7 +47,16 @@ public final class SandboxService implements AutoCloseable {
     private final SandboxBackend backend;
     private final Admission admission;
     /** Per thread running a step: how to kill its sandbox (see {@link #abort}). */
-    private final Map<Thread, Runnable> aborts = new ConcurrentHashMap<>();
+    private final Map<Thread, Step> aborts = new ConcurrentHashMap<>();
+
+    /** What a cancel or the time limit reaches of one step in flight. */
+    private static final class Step {
+        /** Why the step was ended early ("cancelled", "timeout"); null while it may go on. */
+        final AtomicReference<String> expired = new AtomicReference<>();
+        final AtomicReference<SandboxBackend.Sandbox> current = new AtomicReference<>();
+        /** Past the admission wait: from here on a cancel must not interrupt the thread. */
+        final AtomicBoolean admitted = new AtomicBoolean();
+    }
     private final ScheduledThreadPoolExecutor watchdog;
     private final Set<SandboxBackend.Sandbox> active = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -114,16 +123,29 @@ public final class SandboxService implements AutoCloseable {
                     + " used sandbox containers are still being removed; retry after 5 s",
                     Map.of("retry_after_seconds", 5L), null);
         }
-        admission.acquire();
-        long started = System.nanoTime();
+        // Registered before the wait for a slot, so that no moment of the step escapes a cancel.
+        Step step = new Step();
+        aborts.put(Thread.currentThread(), step);
         try {
-            return run(job, started);
+            admission.acquire();
+            long started = System.nanoTime();
+            try {
+                step.admitted.set(true);
+                // Set before a cancel read 'admitted' as false (and interrupted us): never touch the pool then.
+                if (step.expired.get() != null) {
+                    throw new AgentException(ErrorType.EXECUTION_ERROR, "The step was " + step.expired.get()
+                            + " before its sandbox started");
+                }
+                return run(job, step, started);
+            } finally {
+                admission.release((System.nanoTime() - started) / 1_000_000);
+            }
         } finally {
-            admission.release((System.nanoTime() - started) / 1_000_000);
+            aborts.remove(Thread.currentThread());
         }
     }
 
-    private SandboxOutcome run(SandboxJob job, long started) {
+    private SandboxOutcome run(SandboxJob job, Step step, long started) {
         List<RunnerExchange.Input> inputs = new ArrayList<>();
         try {
             // Inputs first: an unknown key is NOT_FOUND before a container is paid for. Open files stay
@@ -132,7 +154,7 @@ public final class SandboxService implements AutoCloseable {
                 FrameMeta meta = cache.get(e.getValue());
                 inputs.add(new RunnerExchange.Input(e.getKey(), meta, cache.openData(meta.key())));
             }
-            return runInContainer(job, inputs, started);
+            return runInContainer(job, step, inputs, started);
         } finally {
             for (RunnerExchange.Input input : inputs) {
                 try {
@@ -145,32 +167,26 @@ public final class SandboxService implements AutoCloseable {
     }
 
     /**
-     * Kills the container of the step that {@code runner} is executing, as its time limit
-     * would, and so ends that step with an error; false if that thread runs no step in a
-     * container now. For cancelling a job (jobs/); an interrupt would leave the container,
-     * since removing it needs the engine calls that an interrupted thread cannot make.
+     * Ends the step that {@code runner} is executing, as its time limit would: its container is
+     * killed, or, still starting, it fails once it has one. False if that thread runs no step, or
+     * its step still waits for a slot: then the caller interrupts it (jobs/), which ends that wait.
+     * Past the wait an interrupt would leave the container, since removing it needs the engine
+     * calls that an interrupted thread cannot make, and would make the warm pool's checks fail.
      */
     public boolean abort(Thread runner) {
-        Runnable abort = aborts.get(runner);
-        if (abort == null) {
+        Step step = aborts.get(runner);
+        if (step == null) {
             return false;
         }
-        abort.run();
-        return true;
+        expire(step.current, step.expired, "cancelled");
+        return step.admitted.get();
     }
 
-    private SandboxOutcome runInContainer(SandboxJob job, List<RunnerExchange.Input> inputs, long started) {
-        AtomicReference<String> expired = new AtomicReference<>();
-        AtomicReference<SandboxBackend.Sandbox> current = new AtomicReference<>();
-        // Registered before the acquire: a cancel during a cold start ends the step once the sandbox is there.
-        aborts.put(Thread.currentThread(), () -> expire(current, expired, "cancelled"));
-        SandboxBackend.Sandbox sandbox;
-        try {
-            sandbox = backend.acquire();
-        } catch (RuntimeException e) {
-            aborts.remove(Thread.currentThread());
-            throw e;
-        }
+    private SandboxOutcome runInContainer(SandboxJob job, Step step, List<RunnerExchange.Input> inputs, long started) {
+        AtomicReference<String> expired = step.expired;
+        AtomicReference<SandboxBackend.Sandbox> current = step.current;
+        // A cancel during a cold start ends the step once the sandbox is there.
+        SandboxBackend.Sandbox sandbox = backend.acquire();
         current.set(sandbox);
         (sandbox.fromPool() ? servedFromPool : servedCold).incrementAndGet();
         active.add(sandbox);
@@ -204,7 +220,6 @@ public final class SandboxService implements AutoCloseable {
             // Only now, with the step finished (answered or diagnosed, every backend call bounded), may the
             // limit stop watching it. The removal never runs on the caller's path: the slot is freed at once
             // and a removal that cannot finish leaves the sandbox to the reap by label.
-            aborts.remove(Thread.currentThread());
             timer.cancel(false);
             sandbox.abort("the step ended");
             removeLater(sandbox);
