@@ -32,6 +32,38 @@ BASE="docker run -i --rm --network none --read-only --tmpfs /tmp:size=64m --user
 
 failed=0
 
+# The Dockerfile for hosts with a registry cannot be built here: it must at least say what the offline
+# build does (the runner's protocol, the same package versions, the same packages label).
+echo "== sandbox-image/Dockerfile against runner.py and the offline build"
+failed_before=$failed
+DOCKERFILE="$HERE/Dockerfile"
+want_protocol=$(sed -n 's/^PROTOCOL_VERSION = \([0-9]\+\).*/\1/p' "$HERE/runner/runner.py")
+have_protocol=$(sed -n 's/^ARG PROTOCOL_VERSION=\([0-9]\+\)$/\1/p' "$DOCKERFILE")
+if [ "$want_protocol" != "$have_protocol" ]; then
+    echo "test-image: FAILED: the Dockerfile's PROTOCOL_VERSION is '$have_protocol', runner.py speaks '$want_protocol'" >&2
+    failed=1
+fi
+offline_label=$(docker image inspect --format '{{index .Config.Labels "dev.dea.sandbox.packages"}}' "$IMAGE")
+dockerfile_label=$(sed -n 's/^ *dev\.dea\.sandbox\.packages="\(.*\)"$/\1/p' "$DOCKERFILE")
+if [ "$offline_label" != "$dockerfile_label" ]; then
+    echo "test-image: FAILED: the Dockerfile's packages label differs from $IMAGE's:" >&2
+    echo "  Dockerfile: $dockerfile_label" >&2
+    echo "  $IMAGE:     $offline_label" >&2
+    failed=1
+fi
+VERSIONS=$(ls -t "${DEA_SANDBOX_CACHE:-/var/cache/dea-sandbox}"/versions-*.txt 2>/dev/null | head -1 || true)
+if [ -z "$VERSIONS" ]; then
+    echo "test-image: FAILED: no versions-*.txt of the offline build under ${DEA_SANDBOX_CACHE:-/var/cache/dea-sandbox}" >&2
+    failed=1
+else
+    while IFS= read -r pin; do
+        # Each package the offline build installed must be pinned to the same version in the Dockerfile.
+        grep -qE "(^|[[:space:]])${pin//+/\\+}([[:space:]]|\\|$)" "$DOCKERFILE" \
+            || { echo "test-image: FAILED: the Dockerfile does not pin $pin (the offline build's version)" >&2; failed=1; }
+    done <"$VERSIONS"
+    [ "$failed" != "$failed_before" ] || echo "  protocol $have_protocol, packages label and $(wc -l <"$VERSIONS") pins agree"
+fi
+
 # The versions the agent reports (the image's label, read by docker image inspect) must be what the
 # image really imports: every listed module is imported inside the image and its __version__ compared.
 echo "== $IMAGE: the packages label against the installed modules"
