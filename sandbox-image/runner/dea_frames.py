@@ -26,7 +26,9 @@ gives for the same data:
     string      object                              str; NULL -> None
     decimal     object                              decimal.Decimal, exact; NULL -> None
                 (float64 with exact_decimals=False,     NULL -> NaN; the sandbox's default)
-                 as pandas.read_sql gives)
+                 as pandas.read_sql gives; but
+                 uint64 / UInt64 for the source types   NULL -> pd.NA; exact
+                 bigint unsigned, bit(64), uint64)
     date        object                              datetime.date; NULL -> None
     timestamp   datetime64[ns]                      NULL -> NaT
     timestamptz datetime64[ns, UTC]                 NULL -> NaT
@@ -158,9 +160,18 @@ def iter_columns(meta: dict, read_exact, convert, wanted=None):
         yield convert(column, n, buffers)
 
 
+# Unsigned 64-bit integers stored as decimals (they exceed int64): as floats they would lose every
+# value past 2**53 (ids, hashes), so they load as uint64 instead, exact, by default too.
+UNSIGNED_64 = frozenset(("bigint unsigned", "bit(64)", "uint64", "UInt64"))
+
+
+def _unsigned(column: dict) -> bool:
+    return column["kind"] == "decimal" and column.get("source_type") in UNSIGNED_64
+
+
 def _wanted(column: dict, exact_decimals: bool):
     names = [b["name"] for b in column["buffers"]]
-    if column["kind"] == "decimal" and not exact_decimals and "float" in names:
+    if column["kind"] == "decimal" and not exact_decimals and "float" in names and not _unsigned(column):
         return ("valid", "float")   # the text is not needed
     return names
 
@@ -244,6 +255,13 @@ def column_values(column: dict, n: int, buffers: dict, exact_decimals: bool = Tr
         if kind == "date":
             return _dates(_writable(np.frombuffer(raw, "<i8")), valid)
         return _timestamps(_writable(np.frombuffer(raw, "<i8")), valid, kind == "timestamptz")
+    if kind == "decimal" and not exact_decimals and _unsigned(column):
+        try:
+            values = np.fromiter(map(int, _fill(texts(column, n, buffers), ~valid, "0")), np.uint64, n)
+        except (ValueError, OverflowError):
+            raise FrameFormatError("column %r holds a value that is not an unsigned 64-bit integer"
+                                   % column["name"]) from None
+        return pd.arrays.IntegerArray(values, ~valid) if nulls else values
     if kind == "decimal" and not exact_decimals:
         if "float" in buffers:
             values = _writable(np.frombuffer(buffers["float"], "<f8"))

@@ -281,6 +281,18 @@ result_df = input_data["d"]
         message, _, _, code_ = run(code, [frame_input("d", ["v"], ["decimal"], rows, with_float=False)])
         self.assertEqual("float64 ['1.2345678901234568e+29', '-1e-30', 'nan', '-inf', 'nan']\n", message["stdout"])
 
+    def test_unsigned_64_bit_integers_load_exact_as_uint64_by_default(self):
+        code = "u = input_data['u']['v']\nprint(u.dtype, [str(v) for v in u])\nresult_df = input_data['u']"
+        rows = [["18446744073709551615"], ["9007199254740993"], ["0"]]
+        message, result, _, code_ = run(code, [frame_input("u", ["v"], ["decimal"], rows, ["bigint unsigned"])])
+        self.assert_ok(message, code_)
+        self.assertEqual("uint64 ['18446744073709551615', '9007199254740993', '0']\n", message["stdout"])
+        self.assertEqual(rows, result)
+        message, result, _, code_ = run(code, [frame_input("u", ["v"], ["decimal"], rows + [[None]], ["bit(64)"])])
+        self.assert_ok(message, code_)
+        self.assertEqual("UInt64 ['18446744073709551615', '9007199254740993', '0', '<NA>']\n", message["stdout"])
+        self.assertEqual(rows + [[None]], result)
+
     def test_frames_without_rows_or_columns(self):
         code = """
 w = input_data["w"]

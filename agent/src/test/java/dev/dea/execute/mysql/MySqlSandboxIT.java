@@ -67,4 +67,21 @@ class MySqlSandboxIT {
         assertThat(out.path("nulls").size()).isEqualTo(30);
         out.path("nulls").fields().forEachRemaining(f -> assertThat(f.getValue().asBoolean()).as(f.getKey()).isTrue());
     }
+
+    @Test
+    void unsignedBigintsLoadExactByDefaultNotAsFloats() throws Exception {
+        String code = """
+                df = sql('SELECT t_bigint_unsigned FROM all_types ORDER BY id')
+                print(df['t_bigint_unsigned'].dtype, int(df['t_bigint_unsigned'].iloc[0]))
+                result_df = df
+                """;
+        var r = agent.post("/execute", JSON.writeValueAsString(Map.of("language", "python", "code", code)));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        // A float64 would print 18446744073709551616 (2^64), or fail to convert.
+        assertThat(r.json().path("stdout").asText()).isEqualTo("UInt64 18446744073709551615\n");
+        JsonNode column = r.json().path("metadata").path("result_schema").get(0);
+        assertThat(column.path("type").asText()).isEqualTo("UInt64");
+        assertThat(r.json().path("data").path("rows").get(0).get(0).asText()).isEqualTo("18446744073709551615");
+    }
 }
+
