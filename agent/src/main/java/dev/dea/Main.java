@@ -10,6 +10,7 @@ import dev.dea.artifact.ArtifactStore;
 import dev.dea.cache.FrameCache;
 import dev.dea.config.AgentConfig;
 import dev.dea.config.ConfigException;
+import dev.dea.config.DatasourceConfig;
 import dev.dea.config.ConfigLoader;
 import dev.dea.datasource.Datasource;
 import dev.dea.datasource.DatasourceFactory;
@@ -37,6 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -124,6 +126,26 @@ public final class Main {
         }
     }
 
+    /**
+     * Every datasource, or one ConfigException with the problems of all that were refused (a
+     * privileged login): an operator fixes them in one go, not one restart each.
+     */
+    private static List<Datasource> buildAll(DatasourceFactory factory, List<DatasourceConfig> configs) {
+        List<Datasource> built = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (DatasourceConfig c : configs) {
+            try {
+                built.add(factory.build(c));
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return built;
+    }
+
     private static void closeQuietly(Services services) {
         if (services == null) {
             return;
@@ -165,7 +187,7 @@ public final class Main {
             metrics.watchCache(cache::stats);
             DatasourceFactory factory = new DatasourceFactory(cache, config.schema(), config.sqlAdmission(),
                     metrics.executions(), metrics.registry(), lifecycle::started);
-            List<Datasource> built = config.datasources().stream().map(factory::build).toList();
+            List<Datasource> built = buildAll(factory, config.datasources());
             // Closed before the pools: no probe runs on a closed pool.
             Datasources datasources = lifecycle.started("datasource probes", new Datasources(built));
             Datasource primary = datasources.defaultDatasource();

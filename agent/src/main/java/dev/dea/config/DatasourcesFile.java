@@ -168,7 +168,7 @@ public final class DatasourcesFile {
         }
         DbConfig db = new DbConfig(dialect.get(), host, port, user, password, database, ssl, role, searchPath, pool,
                 privileged);
-        return Optional.of(new DatasourceConfig(name, isDefault, db, sql));
+        return Optional.of(new DatasourceConfig(name, isDefault, db, sql, true));
     }
 
     /** The password from the variable or file the entry names; the value itself is never put in a message. */

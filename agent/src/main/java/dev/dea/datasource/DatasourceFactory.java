@@ -5,6 +5,7 @@ import dev.dea.config.DatasourceConfig;
 import dev.dea.config.SchemaConfig;
 import dev.dea.config.SqlAdmission;
 import dev.dea.db.Database;
+import dev.dea.db.LoginSettings;
 import dev.dea.execute.SqlRunner;
 import dev.dea.frame.ColumnDecoder;
 import dev.dea.frame.JdbcFrames;
@@ -61,7 +62,8 @@ public final class DatasourceFactory {
         var db = config.db();
         // HikariCP's meters are tagged by pool name only, which every pool shares: the default
         // datasource's pool publishes them, so that the existing dashboards keep their series.
-        Database database = new Database(db, config.sql(), config.isDefault() ? Optional.of(registry) : Optional.empty());
+        Database database = new Database(db, config.sql(), config.isDefault() ? Optional.of(registry) : Optional.empty(),
+                config.fromFile() ? LoginSettings.fileEntry(config.name()) : LoginSettings.ENV);
         started.accept("database " + config.name(), database);
         // The one place the dialect picks the guard, the value decoder, the catalog reader and the profiler.
         StatementGuard guard = switch (db.dialect()) {

@@ -57,10 +57,15 @@ public final class Database implements AutoCloseable {
 
     /** With {@code metrics}, the pool publishes HikariCP's {@code hikaricp.connections.*} meters (tag pool=dea-db). */
     public Database(DbConfig config, SqlLimits limits, Optional<MeterRegistry> metrics) {
+        this(config, limits, metrics, LoginSettings.ENV);
+    }
+
+    /** {@code settings}: how messages about the login name its settings (DB_* or a DATASOURCES_FILE entry). */
+    public Database(DbConfig config, SqlLimits limits, Optional<MeterRegistry> metrics, LoginSettings settings) {
         this.config = requireNonNull(config, "config");
         this.limits = requireNonNull(limits, "limits");
         this.session = sessionFor(config, limits);
-        this.login = new LoginCheck(session, config.user(), config.allowPrivilegedLogin());
+        this.login = new LoginCheck(session, config.user(), config.allowPrivilegedLogin(), requireNonNull(settings, "settings"));
         // Before any pool exists: a refused login then stops the start with nothing to clean up.
         refusePrivilegedLoginAtStartup(config, limits);
         HikariConfig hc = new HikariConfig();

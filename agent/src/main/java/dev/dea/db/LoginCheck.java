@@ -22,12 +22,14 @@ final class LoginCheck {
     private final String user;
     private final boolean allowed;
     /** The last privileges seen on a new connection; empty before the database first answered. */
+    private final LoginSettings settings;
     private final AtomicReference<Optional<LoginPrivileges>> seen = new AtomicReference<>(Optional.empty());
 
-    LoginCheck(SessionDialect session, String user, boolean allowed) {
+    LoginCheck(SessionDialect session, String user, boolean allowed, LoginSettings settings) {
         this.session = session;
         this.user = user;
         this.allowed = allowed;
+        this.settings = settings;
     }
 
     /** A privileged login without DB_ALLOW_PRIVILEGED_LOGIN; the pool then never gets the connection. */
@@ -55,9 +57,9 @@ final class LoginCheck {
             throw new Refused(refusal(found));
         }
         if (changed) {
-            log.warn("The database login '{}' is privileged ({}); accepted because DB_ALLOW_PRIVILEGED_LOGIN=true. "
+            log.warn("The database login '{}' is privileged ({}); accepted because of {}. "
                     + "A statement that got past the SQL guard could use these privileges: {}", user, found.describe(),
-                    "use a least-privilege login from " + session.readOnlyLoginScript());
+                    settings.allow(), "use a least-privilege login from " + session.readOnlyLoginScript());
         }
     }
 
@@ -72,13 +74,14 @@ final class LoginCheck {
     }
 
     String refusal(LoginPrivileges found) {
-        return "DB_USER '" + user + "' is a privileged database login (" + found.describe() + "), which the agent "
-                + "refuses: a statement that got past its SQL guard could use these privileges. " + capitalize(remedy()) + ".";
+        return capitalize(settings.user()) + " '" + user + "' is a privileged database login (" + found.describe()
+                + "), which the agent refuses: a statement that got past its SQL guard could use these privileges. "
+                + capitalize(remedy()) + ".";
     }
 
     String remedy() {
-        return "create a least-privilege login with " + session.readOnlyLoginScript() + " and set DB_USER to it, "
-                + "or set DB_ALLOW_PRIVILEGED_LOGIN=true to accept the risk";
+        return "create a least-privilege login with " + session.readOnlyLoginScript() + " and set "
+                + settings.user() + " to it, or set " + settings.allow() + " to accept the risk";
     }
 
     private static String capitalize(String s) {
