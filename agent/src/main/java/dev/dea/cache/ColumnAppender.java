@@ -109,6 +109,7 @@ final class ColumnAppender implements Closeable {
             default -> utf8(switch (value) {
                 case String s -> s;
                 case BigDecimal d -> d.toPlainString();
+                case java.time.LocalTime t -> FrameValues.formatTime(t);
                 default -> value.toString();
             });
         };

@@ -37,6 +37,7 @@ public final class FrameJson {
         frameValues.addSerializer(LocalDate.class, cast(viaFrameValues));
         frameValues.addSerializer(LocalDateTime.class, cast(viaFrameValues));
         frameValues.addSerializer(OffsetDateTime.class, cast(viaFrameValues));
+        frameValues.addSerializer(java.time.LocalTime.class, cast(viaFrameValues));
         frameValues.addSerializer(FrameValues.RawJson.class, cast(viaFrameValues));
         return JsonMapper.builder()
                 .addModule(new Jdk8Module())

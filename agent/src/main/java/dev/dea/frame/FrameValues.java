@@ -70,6 +70,7 @@ public final class FrameValues {
             case LocalDate d -> g.writeString(formatDate(d));
             case LocalDateTime t -> g.writeString(formatTimestamp(t));
             case OffsetDateTime t -> g.writeString(formatTimestampTz(t));
+            case java.time.LocalTime t -> g.writeString(formatTime(t));
             case RawJson j -> g.writeRawValue(j.json());
             case byte[] b -> g.writeString(Base64.getEncoder().encodeToString(b));
             case Object[] array -> {
@@ -102,6 +103,19 @@ public final class FrameValues {
         } else {
             g.writeNumber(d);
         }
+    }
+
+    /**
+     * "13:45:00", "13:45:00.5", "23:59:59.123456": as PostgreSQL prints a time, seconds always,
+     * microseconds at most. LocalTime.toString() drops zero seconds ("13:45").
+     */
+    public static String formatTime(java.time.LocalTime t) {
+        String hms = String.format(java.util.Locale.ROOT, "%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond());
+        int micros = t.getNano() / 1_000;
+        if (micros == 0) {
+            return hms;
+        }
+        return hms + "." + String.format(java.util.Locale.ROOT, "%06d", micros).replaceFirst("0+$", "");
     }
 
     // PostgreSQL's 'infinity' dates arrive from pgjdbc as MAX/MIN; ISO-8601 has no spelling for them.

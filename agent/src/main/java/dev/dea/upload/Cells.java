@@ -162,7 +162,8 @@ final class Cells {
                 case DATE -> LocalDate.parse(s);
                 case TIMESTAMP -> toTimestamp(s);
                 case TIMESTAMPTZ -> toTimestampTz(s);
-                case TIME -> LocalTime.parse(s);
+                // Stored as the text PostgreSQL would print, as times from the databases are.
+                case TIME -> FrameValues.formatTime(LocalTime.parse(s));
                 case JSON -> new FrameValues.RawJson(JSON.readTree(s).toString());
                 case BYTES -> Base64.getDecoder().decode(s);
                 case ARRAY -> throw new IllegalArgumentException("a text cell cannot be an array");
@@ -218,6 +219,8 @@ final class Cells {
             return switch (v) {
                 case Integer i -> i.longValue();
                 case Float f -> f.doubleValue();
+                // Stored as the text PostgreSQL would print, as times from the databases are.
+                case LocalTime t -> FrameValues.formatTime(t);
                 default -> v;
             };
         }

@@ -54,6 +54,22 @@ class FrameWriterTest {
     }
 
     @Test
+    void timeValuesAreStoredWithTheirSecondsAsPostgresPrintsThem() throws Exception {
+        try (FrameCache cache = new FrameCache(new CacheConfig(dir, Duration.ofHours(1), 1L << 20, 1L << 20, 100_000))) {
+            FrameMeta meta;
+            try (FrameWriter w = cache.create(List.of(new FrameColumn("t", ColumnKind.TIME, "time")),
+                    Provenance.sql("SELECT", Optional.empty()))) {
+                w.append(new Object[] {java.time.LocalTime.of(13, 45)});
+                w.append(new Object[] {java.time.LocalTime.of(0, 0, 0, 500_000_000)});
+                w.append(new Object[] {java.time.LocalTime.of(23, 59, 59, 123_456_789)});
+                meta = w.commit();
+            }
+            assertThat(cache.previewRows(meta.key(), 10).toString())
+                    .isEqualTo("[[\"13:45:00\"], [\"00:00:00.5\"], [\"23:59:59.123456\"]]");
+        }
+    }
+
+    @Test
     void frameOfExactlyTheLimitIsAccepted() {
         // int64: a validity byte and 8 value bytes; "x": a validity byte, an 8-byte offset, 'x' and its terminator.
         long rowBytes = (1 + 8) + (1 + 8 + 2);

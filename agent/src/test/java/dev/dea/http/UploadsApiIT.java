@@ -129,6 +129,16 @@ class UploadsApiIT {
     }
 
     @Test
+    void timeColumnsAreStoredWithTheirSecondsAsPostgresPrintsThem() {
+        var r = upload("?types=t:time", "text/csv", "id,t\n1,13:45\n2,08:00:30.5\n");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(kinds(r.json())).containsEntry("t", "time");
+        JsonNode rows = rows(r.json().path("cache_key").asText());
+        assertThat(rows.get(0).get(1).asText()).isEqualTo("13:45:00");
+        assertThat(rows.get(1).get(1).asText()).isEqualTo("08:00:30.5");
+    }
+
+    @Test
     void tsvAndATypesOverrideAndNoHeader() {
         var r = upload("?types=" + URLEncoder.encode("column_1:string,column_2:decimal", StandardCharsets.UTF_8)
                 + "&header=false", "text/tab-separated-values", "007\t1.10\n008\t2.25\n");

@@ -66,6 +66,9 @@ class CellsTest {
         assertThat(Cells.convert(JSON.readTree("5"), ColumnKind.STRING)).isEqualTo("5");
         assertThat(Cells.convert(3L, ColumnKind.FLOAT64)).isEqualTo(3.0);
         assertThat(Cells.convert(LocalDate.of(2024, 1, 1), ColumnKind.STRING)).isEqualTo("2024-01-01");
+        // Times are stored as PostgreSQL prints them, seconds included.
+        assertThat(Cells.convert("13:45", ColumnKind.TIME)).isEqualTo("13:45:00");
+        assertThat(Cells.convert(java.time.LocalTime.of(8, 0, 30, 500_000_000), ColumnKind.TIME)).isEqualTo("08:00:30.5");
         assertThatThrownBy(() -> Cells.convert("12abc", ColumnKind.INT64))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the value is not an int64 (5 characters)");

@@ -190,10 +190,11 @@ public final class ArrowTableReader implements TableReader {
             case DateDayVector d -> LocalDate.ofEpochDay(d.get(r));
             case DateMilliVector d -> LocalDate.ofEpochDay(Math.floorDiv(d.get(r), 86_400_000L));
             case TimeStampVector ts -> timestamp(ts, f, r);
-            case TimeSecVector t -> LocalTime.ofSecondOfDay(t.get(r));
-            case TimeMilliVector t -> LocalTime.ofNanoOfDay(t.get(r) * 1_000_000L);
-            case TimeMicroVector t -> LocalTime.ofNanoOfDay(t.get(r) * 1_000L);
-            case TimeNanoVector t -> LocalTime.ofNanoOfDay(t.get(r));
+            // Stored as the text PostgreSQL would print, as times from the databases are.
+            case TimeSecVector t -> FrameValues.formatTime(LocalTime.ofSecondOfDay(t.get(r)));
+            case TimeMilliVector t -> FrameValues.formatTime(LocalTime.ofNanoOfDay(t.get(r) * 1_000_000L));
+            case TimeMicroVector t -> FrameValues.formatTime(LocalTime.ofNanoOfDay(t.get(r) * 1_000L));
+            case TimeNanoVector t -> FrameValues.formatTime(LocalTime.ofNanoOfDay(t.get(r)));
             case ListVector l -> {
                 // Elements through the child vector, so dates and timestamps decode as they do in columns.
                 FieldVector data = l.getDataVector();
