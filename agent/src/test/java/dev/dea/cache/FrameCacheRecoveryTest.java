@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,21 +89,36 @@ class FrameCacheRecoveryTest {
     }
 
     @Test
-    void framesOfThePreviousJsonRowsFormatAreRemovedAtStartup() throws IOException {
-        String key = UUID.randomUUID().toString();
-        Path old = Files.createDirectories(dir.resolve("frames").resolve(key));
-        Files.writeString(old.resolve("rows.jsonl"), "[1]\n");
-        Files.writeString(old.resolve("meta.json"), """
-                {"format":"dea-frame","format_version":1,"key":"%s","columns":[{"name":"n","kind":"int64",
-                 "source_type":"int8","dtype":"int64","stats":{}}],"row_count":1,"data_bytes":4,"truncated":false,
-                 "created_at":"2024-05-01T12:00:00Z","provenance":{"kind":"sql","source":"SELECT 1","parent_keys":[],
-                 "request_id":null}}""".formatted(key));
-
-        try (FrameCache cache = new FrameCache(config())) {
-            assertThat(cache.find(key)).isEmpty();
-            assertThat(cache.stats().frames()).isZero();
+    void framesOfThePreviousJsonRowsFormatAreRemovedAtStartupWithOneLogLine() throws IOException {
+        List<Path> olds = new java.util.ArrayList<>();
+        List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String key = UUID.randomUUID().toString();
+            Path old = Files.createDirectories(dir.resolve("frames").resolve(key));
+            Files.writeString(old.resolve("rows.jsonl"), "[1]\n");
+            Files.writeString(old.resolve("meta.json"), """
+                    {"format":"dea-frame","format_version":1,"key":"%s","columns":[{"name":"n","kind":"int64",
+                     "source_type":"int8","dtype":"int64","stats":{}}],"row_count":1,"data_bytes":4,"truncated":false,
+                     "created_at":"2024-05-01T12:00:00Z","provenance":{"kind":"sql","source":"SELECT 1","parent_keys":[],
+                     "request_id":null}}""".formatted(key));
+            olds.add(old);
+            keys.add(key);
         }
-        assertThat(old).doesNotExist();
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.dea.cache");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try (FrameCache cache = new FrameCache(config())) {
+            keys.forEach(key -> assertThat(cache.find(key)).isEmpty());
+            assertThat(cache.stats().frames()).isZero();
+        } finally {
+            logger.detachAppender(logs);
+        }
+        olds.forEach(old -> assertThat(old).doesNotExist());
+        List<String> about = logs.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("previous format")).toList();
+        assertThat(about).singleElement().asString().startsWith("Removed 3 cached frames of the previous format");
     }
 
     @Test
