@@ -315,6 +315,11 @@ public final class ConfigLoader {
                 problems.add("DB_READONLY_ROLE '" + r + "' is not a plain SQL identifier");
             }
         });
+        if (dialect == Dialect.MYSQL && env.optional("DB_SEARCH_PATH").isPresent()) {
+            // Silently ignored otherwise: MySQL resolves unqualified names in DB_NAME only.
+            problems.add("DB_SEARCH_PATH is PostgreSQL-only; with DB_DIALECT=" + dialectName + " unqualified names "
+                    + "resolve in DB_NAME, and other databases are named db.table: unset DB_SEARCH_PATH");
+        }
         String searchPath = env.string("DB_SEARCH_PATH", "public");
         for (String part : searchPath.split(",")) {
             if (!IDENTIFIER.matcher(part.strip()).matches()) {

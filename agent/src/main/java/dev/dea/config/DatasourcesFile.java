@@ -153,6 +153,11 @@ public final class DatasourcesFile {
         }
         role.filter(r -> !IDENTIFIER.matcher(r).matches())
                 .ifPresent(r -> problems.add(where + ": read_only_role '" + r + "' is not a plain SQL identifier"));
+        if (mysql && entry.has("search_path")) {
+            // MySQL resolves unqualified names in the login's database only: the key would be silently ignored.
+            problems.add(where + ": search_path is PostgreSQL-only; with MySQL, unqualified names resolve in "
+                    + "'database', and other databases are named db.table");
+        }
         String searchPath = text(entry, "search_path").orElse("public");
         for (String part : searchPath.split(",")) {
             if (!IDENTIFIER.matcher(part.strip()).matches()) {
@@ -163,6 +168,14 @@ public final class DatasourcesFile {
         int pool = integer(entry, "pool_size", 10, 1, 200, where);
         boolean privileged = bool(entry, "allow_privileged_login", where);
         SqlLimits sql = sql(entry.get("sql"), where);
+        if (mysql) {
+            for (String schema : sql.allowedFunctionSchemas()) {
+                if (Set.of("mysql", "sys", "performance_schema", "information_schema").contains(schema.toLowerCase(Locale.ROOT))) {
+                    problems.add(where + ": sql.allow_function_schemas may name only the client's own databases, got '"
+                            + schema + "' (a MySQL system schema)");
+                }
+            }
+        }
         if (problems.size() > before) {
             return Optional.empty();
         }

@@ -61,10 +61,12 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aReadOnlyRoleIsRefusedForMySql() {
-        assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("DB_DIALECT", "mysql", "DB_READONLY_ROLE", "reader"))))
+    void aReadOnlyRoleAndASearchPathAreRefusedForMySql() {
+        assertThatThrownBy(() -> ConfigLoader.load(db(Map.of("DB_DIALECT", "mysql", "DB_READONLY_ROLE", "reader",
+                "DB_SEARCH_PATH", "shop"))))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-                        .anySatisfy(p -> assertThat(p).startsWith("DB_READONLY_ROLE is PostgreSQL-only")));
+                        .anySatisfy(p -> assertThat(p).startsWith("DB_READONLY_ROLE is PostgreSQL-only"))
+                        .anySatisfy(p -> assertThat(p).startsWith("DB_SEARCH_PATH is PostgreSQL-only")));
     }
 
     @Test

@@ -161,12 +161,16 @@ class DatasourcesFileTest {
         Path bad = write("mysql-bad.yaml", """
                 datasources:
                   - {name: shop, dialect: mysql, host: h, database: mysql, user: u, password_env: SALES_PASSWORD,
-                     read_only_role: ro}
+                     read_only_role: ro, search_path: other, sql: {allow_function_schemas: [sys, shop]}}
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(env(bad, Map.of())))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
                         .anySatisfy(p -> assertThat(p).contains("is a MySQL system schema"))
-                        .anySatisfy(p -> assertThat(p).contains("read_only_role is PostgreSQL-only")));
+                        .anySatisfy(p -> assertThat(p).contains("read_only_role is PostgreSQL-only"))
+                        .anySatisfy(p -> assertThat(p).contains("search_path is PostgreSQL-only"))
+                        .anySatisfy(p -> assertThat(p).contains("allow_function_schemas may name only the client's own "
+                                + "databases, got 'sys'"))
+                        .noneSatisfy(p -> assertThat(p).contains("got 'shop'")));
     }
 
     @Test
