@@ -53,7 +53,10 @@ public final class AgentHarness implements AutoCloseable {
         env.put("DB_USER", db.user());
         env.put("DB_PASSWORD", db.password());
         env.put("DB_NAME", db.name());
-        env.put("DB_SEARCH_PATH", db.searchPath());
+        if (db.dialect() == dev.dea.config.Dialect.POSTGRESQL) {
+            // PostgreSQL-only: refused with DB_DIALECT=mysql.
+            env.put("DB_SEARCH_PATH", db.searchPath());
+        }
         env.put("DB_SSL_MODE", "disable");
         // The suite logs in as the superuser postgres (TestPostgres.config), refused without this flag.
         env.put("DB_ALLOW_PRIVILEGED_LOGIN", String.valueOf(db.allowPrivilegedLogin()));

@@ -1,6 +1,7 @@
 package dev.dea.testing;
 
 import dev.dea.config.DbConfig;
+import dev.dea.config.Dialect;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,9 +39,12 @@ public final class DatasourcesFiles {
                     .append("    database: ").append(db.name()).append('\n')
                     .append("    user: ").append(db.user()).append('\n')
                     .append("    password_env: ").append(variable).append('\n')
-                    .append("    ssl_mode: ").append(db.sslMode()).append('\n')
-                    .append("    search_path: \"").append(db.searchPath()).append("\"\n")
-                    .append("    pool_size: ").append(db.poolSize()).append('\n')
+                    .append("    ssl_mode: ").append(db.sslMode()).append('\n');
+            if (db.dialect() == Dialect.POSTGRESQL) {
+                // PostgreSQL-only: a MySQL entry with it is refused.
+                yaml.append("    search_path: \"").append(db.searchPath()).append("\"\n");
+            }
+            yaml.append("    pool_size: ").append(db.poolSize()).append('\n')
                     .append("    allow_privileged_login: ").append(db.allowPrivilegedLogin()).append('\n')
                     .append("    default: ").append(first).append('\n');
             first = false;
