@@ -190,6 +190,7 @@ public final class Main {
             List<Datasource> built = buildAll(factory, config.datasources());
             // Closed before the pools: no probe runs on a closed pool.
             Datasources datasources = lifecycle.started("datasource probes", new Datasources(built));
+            built.forEach(d -> metrics.watchDatasource(d.name(), () -> !d.breaker().isOpen()));
             Datasource primary = datasources.defaultDatasource();
             AuditLog audit = lifecycle.started("audit log", new AuditLog(AuditConfig.from(config.audit())));
             // The tail of the trail read back, then kept current: GET /executions after a restart still lists it.

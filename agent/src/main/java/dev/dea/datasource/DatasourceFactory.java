@@ -60,10 +60,11 @@ public final class DatasourceFactory {
 
     public Datasource build(DatasourceConfig config) {
         var db = config.db();
-        // HikariCP's meters are tagged by pool name only, which every pool shares: the default
-        // datasource's pool publishes them, so that the existing dashboards keep their series.
-        Database database = new Database(db, config.sql(), config.isDefault() ? Optional.of(registry) : Optional.empty(),
-                config.fromFile() ? LoginSettings.fileEntry(config.name()) : LoginSettings.ENV);
+        // HikariCP tags its meters with the pool name only: the default datasource keeps "dea-db", the
+        // name existing dashboards know, and each other one is "dea-db-<name>".
+        Database database = new Database(db, config.sql(), Optional.of(registry),
+                config.fromFile() ? LoginSettings.fileEntry(config.name()) : LoginSettings.ENV,
+                config.isDefault() ? Database.DEFAULT_POOL_NAME : Database.DEFAULT_POOL_NAME + "-" + config.name());
         started.accept("database " + config.name(), database);
         // The one place the dialect picks the guard, the value decoder, the catalog reader and the profiler.
         StatementGuard guard = switch (db.dialect()) {

@@ -57,11 +57,19 @@ public final class Database implements AutoCloseable {
 
     /** With {@code metrics}, the pool publishes HikariCP's {@code hikaricp.connections.*} meters (tag pool=dea-db). */
     public Database(DbConfig config, SqlLimits limits, Optional<MeterRegistry> metrics) {
-        this(config, limits, metrics, LoginSettings.ENV);
+        this(config, limits, metrics, LoginSettings.ENV, DEFAULT_POOL_NAME);
     }
 
-    /** {@code settings}: how messages about the login name its settings (DB_* or a DATASOURCES_FILE entry). */
-    public Database(DbConfig config, SqlLimits limits, Optional<MeterRegistry> metrics, LoginSettings settings) {
+    /** The pool of the default datasource (and of the DB_* variables): the name dashboards know. */
+    public static final String DEFAULT_POOL_NAME = "dea-db";
+
+    /**
+     * {@code settings}: how messages about the login name its settings (DB_* or a DATASOURCES_FILE
+     * entry); {@code poolName}: the pool's name in logs and in the {@code pool} tag of its meters
+     * ({@code poolName}-health for the /health connection).
+     */
+    public Database(DbConfig config, SqlLimits limits, Optional<MeterRegistry> metrics, LoginSettings settings,
+                    String poolName) {
         this.config = requireNonNull(config, "config");
         this.limits = requireNonNull(limits, "limits");
         this.session = sessionFor(config, limits);
@@ -69,7 +77,7 @@ public final class Database implements AutoCloseable {
         // Before any pool exists: a refused login then stops the start with nothing to clean up.
         refusePrivilegedLoginAtStartup(config, limits);
         HikariConfig hc = new HikariConfig();
-        hc.setPoolName("dea-db");
+        hc.setPoolName(requireNonNull(poolName, "poolName"));
         // Every new physical connection's login is checked before the pool may hand it out.
         hc.setDataSource(new CheckingDataSource(session, limits, session.jdbcUrl(config),
                 connectionProperties(session, config, limits, "data-execution-agent", 0), login, true));
@@ -85,7 +93,7 @@ public final class Database implements AutoCloseable {
         // On the config, so the pool reports from its first connection attempt on.
         metrics.ifPresent(registry -> hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry)));
         this.pool = new HikariDataSource(hc);
-        this.healthPool = healthPool(session, config, limits, login);
+        this.healthPool = healthPool(session, config, limits, login, poolName + "-health");
         log.info("Database pool started for {} ({}, pool size {}, read-only role {})", config, session.product(), config.poolSize(),
                 config.readOnlyRole().orElse("none"));
     }
@@ -102,9 +110,10 @@ public final class Database implements AutoCloseable {
      * /health has its own connection, so that it answers quickly while every pooled connection
      * is busy: one connection, a short wait for it, and the same login check.
      */
-    private static HikariDataSource healthPool(SessionDialect session, DbConfig config, SqlLimits limits, LoginCheck login) {
+    private static HikariDataSource healthPool(SessionDialect session, DbConfig config, SqlLimits limits, LoginCheck login,
+                                               String poolName) {
         HikariConfig hc = new HikariConfig();
-        hc.setPoolName("dea-db-health");
+        hc.setPoolName(poolName);
         hc.setDataSource(new CheckingDataSource(session, limits, session.jdbcUrl(config),
                 connectionProperties(session, config, limits, "data-execution-agent health", HEALTH_TIMEOUT_SECONDS), login, true));
         hc.setMaximumPoolSize(1);

@@ -96,6 +96,14 @@ public final class AgentMetrics implements AutoCloseable {
         }
     }
 
+    /** 1 while the datasource is usable, 0 while its breaker is open (it is down, or its login refused). */
+    public void watchDatasource(String name, java.util.function.BooleanSupplier up) {
+        requireNonNull(up, "up");
+        Gauge.builder("dea.datasource.up", up, u -> u.getAsBoolean() ? 1 : 0)
+                .description("Whether the datasource answers: 1 up, 0 down (its requests fail fast with DB_UNAVAILABLE)")
+                .tag("datasource", requireNonNull(name, "name")).register(registry);
+    }
+
     /** Every meter in the Prometheus text format ({@link #CONTENT_TYPE}). */
     public String scrape() {
         return registry.scrape();

@@ -117,6 +117,16 @@ class SeveralDatasourcesIT {
     }
 
     @Test
+    void everyDatasourceHasItsPoolMetersAndAnUpGauge() {
+        String metrics = agent.get("/metrics").body();
+        assertThat(metrics)
+                .containsPattern("hikaricp_connections_max\\{pool=\"dea-db\"} [1-9]")
+                .containsPattern("hikaricp_connections_max\\{pool=\"dea-db-hr\"} [1-9]")
+                .contains("dea_datasource_up{datasource=\"sales\"} 1.0")
+                .contains("dea_datasource_up{datasource=\"hr\"} 1.0");
+    }
+
+    @Test
     void jobsRunOnTheNamedDatasourceAndAnUnknownNameIsRefusedBeforeQueueing() throws Exception {
         var profile = agent.send(asyncRequest("/schema/staff/profile?datasource=hr").GET().build());
         assertThat(profile.status()).as(profile.body()).isEqualTo(202);
