@@ -36,9 +36,7 @@ class DatasourceOutageIT {
         }
         DbConfig direct = TestPostgres.config(database);
         proxy = SocketProxy.tcp(direct.port());
-        DbConfig viaProxy = new DbConfig(direct.dialect(), "127.0.0.1", proxy.port(), direct.user(), direct.password(),
-                direct.name(), direct.sslMode(), direct.readOnlyRole(), direct.searchPath(), direct.poolSize(),
-                direct.allowPrivilegedLogin());
+        DbConfig viaProxy = proxy.route(direct);
         Map<String, DbConfig> datasources = new LinkedHashMap<>();
         datasources.put("main", direct);
         datasources.put("flaky", viaProxy);
@@ -95,9 +93,7 @@ class DatasourceOutageIT {
             late.down();
             Map<String, DbConfig> datasources = new LinkedHashMap<>();
             datasources.put("main", direct);
-            datasources.put("late", new DbConfig(direct.dialect(), "127.0.0.1", late.port(), direct.user(),
-                    direct.password(), direct.name(), direct.sslMode(), direct.readOnlyRole(), direct.searchPath(),
-                    direct.poolSize(), direct.allowPrivilegedLogin()));
+            datasources.put("late", late.route(direct));
             DatasourcesFiles file = DatasourcesFiles.write(datasources);
             try (AgentHarness second = AgentHarness.startWithDatasources(file.file(), file.env())) {
                 var down = second.post("/execute", "{\"language\":\"sql\",\"datasource\":\"late\",\"code\":\"SELECT 1\"}");
@@ -123,12 +119,7 @@ class DatasourceOutageIT {
     }
 
     private static String status(String name) {
-        for (var d : agent.get("/datasources").json().path("datasources")) {
-            if (d.path("name").asText().equals(name)) {
-                return d.path("status").asText();
-            }
-        }
-        throw new AssertionError("no datasource " + name);
+        return agent.datasourceStatus(name);
     }
 
     private static void waitFor(BooleanSupplier condition, Duration timeout) throws InterruptedException {

@@ -42,9 +42,7 @@ class MixedDialectsOutageIT {
         proxy = SocketProxy.tcp(direct.port());
         Map<String, DbConfig> datasources = new LinkedHashMap<>();
         datasources.put("sales", TestPostgres.config(pgDb));
-        datasources.put("shop", new DbConfig(direct.dialect(), "127.0.0.1", proxy.port(), direct.user(),
-                direct.password(), direct.name(), direct.sslMode(), direct.readOnlyRole(), direct.searchPath(),
-                direct.poolSize(), direct.allowPrivilegedLogin()));
+        datasources.put("shop", proxy.route(direct));
         DatasourcesFiles file = DatasourcesFiles.write(datasources);
         agent = AgentHarness.startWithDatasources(file.file(), file.env());
     }
@@ -105,11 +103,6 @@ class MixedDialectsOutageIT {
     }
 
     private static String status(String name) {
-        for (var d : agent.get("/datasources").json().path("datasources")) {
-            if (d.path("name").asText().equals(name)) {
-                return d.path("status").asText();
-            }
-        }
-        throw new AssertionError("no datasource " + name);
+        return agent.datasourceStatus(name);
     }
 }

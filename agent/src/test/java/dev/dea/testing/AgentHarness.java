@@ -144,6 +144,16 @@ public final class AgentHarness implements AutoCloseable {
         }
     }
 
+    /** A datasource's status as GET /datasources reports it ("up", "down"). */
+    public String datasourceStatus(String name) {
+        for (var d : get("/datasources").json().path("datasources")) {
+            if (d.path("name").asText().equals(name)) {
+                return d.path("status").asText();
+            }
+        }
+        throw new AssertionError("no datasource " + name);
+    }
+
     public Reply get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN).GET().build());
     }

@@ -52,6 +52,13 @@ public final class SocketProxy implements AutoCloseable {
         return ((InetSocketAddress) listen).getPort();
     }
 
+    /** {@code direct}'s login, reaching its server through this TCP proxy. */
+    public dev.dea.config.DbConfig route(dev.dea.config.DbConfig direct) {
+        return new dev.dea.config.DbConfig(direct.dialect(), "127.0.0.1", port(), direct.user(), direct.password(),
+                direct.name(), direct.sslMode(), direct.readOnlyRole(), direct.searchPath(), direct.poolSize(),
+                direct.allowPrivilegedLogin());
+    }
+
     /** The proxy's socket as a {@code DOCKER_HOST} value. */
     public String dockerHost() {
         return "unix://" + ((UnixDomainSocketAddress) listen).getPath();
