@@ -48,6 +48,8 @@ public final class MySqlTableProfiler implements TableProfiler {
      * and column, so 20,000 rows keep a 10-column distribution pass near 0.2 s (docs/benchmarks-mysql.md).
      */
     static final long DISTRIBUTION_ROWS = 20_000;
+    private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+    private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
     private static final int SEED = 42;
     private final SchemaConfig config;
 
@@ -174,11 +176,14 @@ public final class MySqlTableProfiler implements TableProfiler {
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT MIN(" + key + "), MAX(" + key + ") FROM " + relation)) {
             rs.next();
-            min = rs.getLong(1);
-            if (rs.wasNull()) {
+            // Decimals, not getLong: a BIGINT UNSIGNED key may hold values past 2^63, which getLong refuses.
+            BigDecimal low = rs.getBigDecimal(1);
+            BigDecimal high = rs.getBigDecimal(2);
+            if (low == null || high == null || low.compareTo(LONG_MIN) < 0 || high.compareTo(LONG_MAX) > 0) {
                 return byRand;
             }
-            max = rs.getLong(2);
+            min = low.longValueExact();
+            max = high.longValueExact();
         }
         double space = (double) max - min + 1;
         double stratum = space / count;

@@ -50,7 +50,9 @@ class MySqlProfilerIT {
         TestMariaDb.execute(db, "INSERT INTO big SELECT seq, seq % 100, CONCAT('w', seq % 3) FROM seq_1_to_50000");
         TestMariaDb.execute(db, "CREATE TABLE nokey (v INT)");
         TestMariaDb.execute(db, "INSERT INTO nokey SELECT seq FROM seq_1_to_20000");
-        TestMariaDb.execute(db, "ANALYZE TABLE item, big, nokey");
+        TestMariaDb.execute(db, "CREATE TABLE ubig (id BIGINT UNSIGNED PRIMARY KEY, v INT)");
+        TestMariaDb.execute(db, "INSERT INTO ubig SELECT 18446744073709531615 + seq, seq % 10 FROM seq_1_to_20000");
+        TestMariaDb.execute(db, "ANALYZE TABLE item, big, nokey, ubig");
         TestMariaDb.execute(db, "CREATE VIEW big_view AS SELECT id, v FROM big");
         TestMariaDb.execute(db, "CREATE TABLE empty_t (id INT PRIMARY KEY, s VARCHAR(5), d DATE)");
         TestMariaDb.execute(db, "CREATE TABLE odd (t TIME, flag BIT(3), nothing INT, `we``ird name` INT, n INT NOT NULL)");
@@ -201,6 +203,14 @@ class MySqlProfilerIT {
         TableProfile p = profile("nokey", sampling, DistributionMode.AUTO);
         assertThat(p.sample()).hasValueSatisfying(s -> assertThat(s.method()).isEqualTo("RAND"));
         assertThat(p.rowCount()).isBetween(16_000L, 24_000L);
+    }
+
+    @Test
+    void anUnsignedKeyPastTwoToTheSixtyThreeIsSampledWithRandInsteadOfFailing() throws SQLException {
+        SchemaConfig sampling = new SchemaConfig(Duration.ofMinutes(5), 1_000, 2_000);
+        TableProfile p = profile("ubig", sampling, DistributionMode.AUTO);
+        assertThat(p.sample()).hasValueSatisfying(s -> assertThat(s.method()).isEqualTo("RAND"));
+        assertThat(p.column("v").orElseThrow().distinctCount()).hasValue(10L);
     }
 
     @Test
