@@ -115,7 +115,8 @@ final class AgentTools {
 
     private McpSchema.CallToolResult runPython(ToolArguments args, ExecutionContext caller) {
         String code = args.requiredString("code", StepLimits.MAX_CODE_CHARS);
-        return execution(ExecutionRequest.python(code, Map.of(), Map.of(), previewRows(args)), caller);
+        return execution(ExecutionRequest.python(code, Map.of(), Map.of(), previewRows(args))
+                .withExactDecimals(args.optionalBoolean("exact_decimals").orElse(false)), caller);
     }
 
     private McpSchema.CallToolResult runPythonOnFrames(ToolArguments args, ExecutionContext caller) {
@@ -127,7 +128,8 @@ final class AgentTools {
                     + "use run_python for code without inputs");
         }
         // Inline tables become frames through the same front door as POST /execute-on-data.
-        return execution(ExecutionRequest.python(code, inputs, inline, previewRows(args)), caller);
+        return execution(ExecutionRequest.python(code, inputs, inline, previewRows(args))
+                .withExactDecimals(args.optionalBoolean("exact_decimals").orElse(false)), caller);
     }
 
     private McpSchema.CallToolResult getFrame(ToolArguments args, ExecutionContext caller) {

@@ -113,7 +113,7 @@ final class ToolCatalog {
                         + "querying again." + RESULT_SHAPE,
                 ordered("code", stringProperty("Python code that assigns result_df, e.g. "
                         + "\"df = sql('SELECT rating, count(*) AS n FROM film GROUP BY 1')\\nresult_df = df.sort_values('n')\"."),
-                        "preview_rows", previewProperty()),
+                        "preview_rows", previewProperty(), "exact_decimals", exactDecimalsProperty()),
                 List.of("code"));
     }
 
@@ -136,7 +136,7 @@ final class ToolCatalog {
                                         + "\"rows\": [[values], ...]}, e.g. a lookup list to join on. Kinds are inferred: "
                                         + "integers, other numbers, booleans, strings. Names are shared with cache_keys.",
                                 "additionalProperties", Map.of("type", "object")),
-                        "preview_rows", previewProperty()),
+                        "preview_rows", previewProperty(), "exact_decimals", exactDecimalsProperty()),
                 List.of("code"));
     }
 
@@ -208,6 +208,13 @@ final class ToolCatalog {
     private static Map<String, Object> datasourceProperty() {
         return stringProperty("Optional. Which of the agent's databases to use, by name (GET /datasources lists them); "
                 + "omit it for the default one. An unknown name fails with type NOT_FOUND listing the names.");
+    }
+
+    /** The same option as the HTTP body's exact_decimals (README, "Which dtype each SQL type becomes"). */
+    private static Map<String, Object> exactDecimalsProperty() {
+        return Map.of("type", "boolean", "default", false, "description", "Optional. true loads numeric/DECIMAL "
+                + "columns as exact decimal.Decimal objects (dtype object) instead of float64: for money arithmetic "
+                + "that must not round. Decimal objects break describe(), plots and arithmetic with floats.");
     }
 
     private static Map<String, Object> previewProperty() {

@@ -223,6 +223,14 @@ class McpIT {
     }
 
     @Test
+    void runPythonTakesExactDecimalsAsTheHttpBodyDoes() {
+        String code = "df = sql('SELECT amount FROM payment LIMIT 1')\nprint(type(df['amount'].iloc[0]).__name__)\nresult_df = df";
+        assertThat(ok(call("run_python", Map.of("code", code))).path("stdout").asText()).isEqualTo("float64\n");
+        assertThat(ok(call("run_python", Map.of("code", code, "exact_decimals", true))).path("stdout").asText())
+                .isEqualTo("Decimal\n");
+    }
+
+    @Test
     void aPythonErrorIsAToolErrorWithTheUsersLine() {
         JsonNode detail = error(call("run_python", Map.of("code", "x = 1\ny = 0\nresult_df = x / y")), "EXECUTION_ERROR");
         assertThat(detail.path("line").asInt()).isEqualTo(3);

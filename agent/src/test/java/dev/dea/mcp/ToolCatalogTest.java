@@ -22,7 +22,9 @@ class ToolCatalogTest {
 
     @Test
     void argumentsAreTheSchemasProperties() {
-        assertThat(ToolCatalog.arguments("run_python_on_frames")).containsExactlyInAnyOrder("code", "cache_keys", "input_data", "preview_rows");
+        assertThat(ToolCatalog.arguments("run_python_on_frames")).containsExactlyInAnyOrder("code", "cache_keys", "input_data", "preview_rows",
+                "exact_decimals");
+        assertThat(ToolCatalog.arguments("run_python")).containsExactlyInAnyOrder("code", "preview_rows", "exact_decimals");
         assertThat(ToolCatalog.arguments("describe_schema")).containsExactlyInAnyOrder("table", "datasource");
     }
 
