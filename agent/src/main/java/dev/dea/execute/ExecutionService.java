@@ -10,6 +10,7 @@ import dev.dea.error.AgentException;
 import dev.dea.metrics.ExecutionMetrics;
 import dev.dea.sandbox.LiveOutput;
 import dev.dea.sandbox.SandboxJob;
+import dev.dea.sandbox.SqlCallback;
 import dev.dea.sandbox.SandboxOutcome;
 import dev.dea.sandbox.SandboxService;
 
@@ -129,7 +130,7 @@ public final class ExecutionService {
             LiveOutput live = progress.wantsOutput() ? progress::output : LiveOutput.NONE;
             // Closed once the answer is built: its result frame stays pinned until the preview is read.
             try (SandboxOutcome outcome = sandbox.execute(new SandboxJob(code, inputKeys, Optional.of(context.requestId()),
-                    live, exactDecimals))) {
+                    live, exactDecimals, Optional.of(sqlFor(context))))) {
                 inputPins.forEach(FramePin::close);
                 ExecutionResult result = answer(outcome, code, previewRows, keysRead, started, context);
                 metrics.pythonSucceeded();
@@ -140,6 +141,36 @@ public final class ExecutionService {
             throw e instanceof AgentException agent
                     ? recorded(agent, context, "python", code, keysRead, started, Optional.empty()) : e;
         }
+    }
+
+    /**
+     * What answers the step's {@code sql()} calls: the path and checks of a SQL step, and an audit
+     * line of its own for each statement (datasource, tables, outcome), with the step's request id
+     * and caller, so that the trail holds every statement that reached a database.
+     */
+    private SqlCallback sqlFor(ExecutionContext context) {
+        return (query, datasource, requestId) -> {
+            long started = System.nanoTime();
+            String[] resolved = {datasource.orElse(null)};
+            SqlRunner.Pinned run;
+            try {
+                run = sql.run(datasource, (name, runner) -> {
+                    resolved[0] = name;
+                    return runner.pinned(query, requestId);
+                });
+            } catch (AgentException e) {
+                throw recorded(e, context, "sql", query, List.of(), started, Optional.ofNullable(resolved[0]));
+            }
+            try {
+                FrameMeta meta = run.pin().meta();
+                record(context, "sql", query, List.copyOf(new TreeSet<>(run.statement().tables())), Optional.empty(),
+                        meta.rowCount(), started, List.of(), Optional.of(meta.key()), Optional.ofNullable(resolved[0]));
+                return run.pin();
+            } catch (RuntimeException e) {
+                run.pin().close();
+                throw e;
+            }
+        };
     }
 
     private ExecutionResult answer(SandboxOutcome outcome, String code, int previewRows, List<String> keysRead,

@@ -104,7 +104,21 @@ public final class SqlRunner {
 
     /** For the sandbox's {@code sql()} callback: the frame only. */
     public FramePin frame(String sql, Optional<String> requestId) {
-        return counted(sql, 0, requestId, StepProgress.NONE).pin();
+        return pinned(sql, requestId).pin();
+    }
+
+    /** A statement's frame, pinned until the caller has opened it, and the statement as the guard read it. */
+    public record Pinned(FramePin pin, GuardedStatement statement) {
+        public Pinned {
+            requireNonNull(pin, "pin");
+            requireNonNull(statement, "statement");
+        }
+    }
+
+    /** For the sandbox's {@code sql()}: the frame, pinned, with the statement (its tables, for the audit). */
+    public Pinned pinned(String sql, Optional<String> requestId) {
+        Read read = counted(sql, 0, requestId, StepProgress.NONE);
+        return new Pinned(read.pin(), read.statement());
     }
 
     /** The preview is collected as the rows are read, so the frame need not stay pinned. */

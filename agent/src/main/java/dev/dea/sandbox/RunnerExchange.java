@@ -78,7 +78,7 @@ final class RunnerExchange {
                    OutputStream stdin) {
         this.job = job;
         this.cache = cache;
-        this.sql = sql;
+        this.sql = job.sql().orElse(sql);
         this.outputLimitBytes = outputLimitBytes;
         this.in = stdout;
         this.out = new BufferedOutputStream(stdin, 1 << 16);

@@ -10,19 +10,22 @@ import static java.util.Objects.requireNonNull;
 /**
  * One pandas execution: the code, its inputs ({@code input_data} name -> frame cache key,
  * in the order given: it is the order of the provenance's parent keys), the request id and who
- * follows its output live ({@link LiveOutput#NONE}: nobody, the runner does not stream), and
- * whether decimal columns reach pandas as exact {@code Decimal} objects rather than float64.
+ * follows its output live ({@link LiveOutput#NONE}: nobody, the runner does not stream),
+ * whether decimal columns reach pandas as exact {@code Decimal} objects rather than float64, and
+ * who answers the code's {@code sql()} calls for this step (the step's caller audits each one;
+ * empty: the service's own callback).
  */
 public record SandboxJob(String code, Map<String, String> inputKeys, Optional<String> requestId, LiveOutput output,
-                         boolean exactDecimals) {
+                         boolean exactDecimals, Optional<SqlCallback> sql) {
     public SandboxJob(String code, Map<String, String> inputKeys, Optional<String> requestId) {
-        this(code, inputKeys, requestId, LiveOutput.NONE, false);
+        this(code, inputKeys, requestId, LiveOutput.NONE, false, Optional.empty());
     }
 
     public SandboxJob {
         requireNonNull(code, "code");
         requireNonNull(requestId, "requestId");
         requireNonNull(output, "output");
+        requireNonNull(sql, "sql");
         // Not Map.copyOf: it would lose the caller's order.
         inputKeys = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(inputKeys, "inputKeys")));
         inputKeys.forEach((name, key) -> {

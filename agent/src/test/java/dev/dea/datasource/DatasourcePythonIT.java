@@ -68,6 +68,33 @@ class DatasourcePythonIT {
     }
 
     @Test
+    void everySqlCallFromPythonIsAnAuditLineNamingItsDatasourceAndTables() throws Exception {
+        String code = "staff = sql('SELECT count(*) AS staff_count_for_audit FROM staff', datasource='hr')\n"
+                + "result_df = staff";
+        var r = agent.post("/execute", JSON.writeValueAsString(Map.of("language", "python", "code", code)));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        String requestId = r.header("X-Request-Id");
+        java.nio.file.Path auditLog = agent.services().config().audit().path();
+        var lines = java.nio.file.Files.readAllLines(auditLog).stream()
+                .filter(l -> l.contains("\"request_id\":\"" + requestId + "\"")).toList();
+        assertThat(lines).as("the sql() call and the Python step, one line each").hasSize(2);
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"language\":\"sql\"")
+                .contains("staff_count_for_audit").contains("\"datasource\":\"hr\"")
+                .contains("\"tables_touched\":[\"staff\"]"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"language\":\"python\""));
+        var history = agent.get("/executions?datasource=hr");
+        assertThat(history.body()).contains("staff_count_for_audit");
+        // A refused statement from Python is in the trail too.
+        var refused = agent.post("/execute", JSON.writeValueAsString(Map.of("language", "python", "code",
+                "try:\n    sql('DELETE FROM staff', datasource='hr')\nexcept AgentSqlError as e:\n    print(e.error_type)")));
+        assertThat(refused.json().path("stdout").asText()).isEqualTo("SQL_REJECTED\n");
+        String refusedId = refused.header("X-Request-Id");
+        assertThat(java.nio.file.Files.readAllLines(auditLog)).anySatisfy(l -> assertThat(l)
+                .contains("\"request_id\":\"" + refusedId + "\"").contains("\"outcome\":\"rejected\"")
+                .contains("DELETE FROM staff"));
+    }
+
+    @Test
     void anUnknownDatasourceFromPythonIsAnAgentSqlErrorListingTheNames() throws Exception {
         String code = """
                 try:

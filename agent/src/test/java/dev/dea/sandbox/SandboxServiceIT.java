@@ -55,7 +55,7 @@ class SandboxServiceIT {
 
     private static SandboxOutcome run(String code, Map<String, String> inputs) {
         // Exact decimals: these tests check decimal values and kinds through the round trip.
-        return service.execute(new SandboxJob(code, inputs, Optional.of("req-1"), LiveOutput.NONE, true));
+        return service.execute(new SandboxJob(code, inputs, Optional.of("req-1"), LiveOutput.NONE, true, Optional.empty()));
     }
 
     private static AgentException fails(String code) {
