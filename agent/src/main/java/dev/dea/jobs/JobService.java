@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,7 +94,7 @@ public final class JobService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        recover();
+        JobRecovery.recover(store, index, clock.instant());
         long beat = config.heartbeat().toMillis();
         timer.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(index::prune, 10, 10, TimeUnit.MINUTES);
@@ -298,37 +297,6 @@ public final class JobService implements AutoCloseable {
         }
     }
 
-    private void recover() {
-        Instant now = clock.instant();
-        int interrupted = 0;
-        for (String id : store.ids()) {
-            Optional<JobStore.Stored> stored = store.read(id);
-            if (stored.isEmpty()) {
-                // Unreadable (logged by read): never listed, never pruned, so it goes now.
-                store.delete(id);
-                continue;
-            }
-            JobRecord r = stored.get().record();
-            if (!r.status().finished()) {
-                r = r.finished(JobStatus.INTERRUPTED, now, Optional.empty(), Optional.of(stoppedDetail(r, "ended")));
-                store.write(r, stored.get().events());
-                interrupted++;
-            }
-            index.add(r, store.bytes(id));
-        }
-        index.prune();
-        if (interrupted > 0) {
-            log.warn("{} jobs were queued or running when the agent stopped; they are recorded as interrupted", interrupted);
-        }
-    }
-
-    /** Why an interrupted job has no result: the same {@code detail} shape as every other failure. */
-    private static Map<String, Object> stoppedDetail(JobRecord r, String how) {
-        String when = r.status() == JobStatus.QUEUED ? "queued" : "running";
-        return ErrorDetail.of(ErrorType.AGENT_STOPPED, "The agent " + how + " while this job was " + when
-                + "; jobs are not resumed, submit the step again", Map.of("was", when));
-    }
-
     private void heartbeat() {
         for (EventStream s : streams) {
             if (s.ended()) {
@@ -404,7 +372,7 @@ public final class JobService implements AutoCloseable {
                     continue;
                 }
                 r = job.record().finished(JobStatus.INTERRUPTED, clock.instant(), Optional.empty(),
-                        Optional.of(stoppedDetail(job.record(), "stopped")));
+                        Optional.of(JobRecovery.stoppedDetail(job.record(), "stopped")));
                 job.record(r);
             }
             store.write(r, job.events.history());
