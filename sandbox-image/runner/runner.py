@@ -316,10 +316,23 @@ def finish(namespace, max_rows, max_artifact_bytes) -> dict:
             "artifacts": artifacts, "artifacts_truncated": artifacts_truncated, "_buffers": buffers}
 
 
+def declared_packages() -> dict:
+    """The image's package versions (/opt/dea/packages.txt, the same as its packages label): a
+    backend that cannot read image labels (Kubernetes) reports them from here. Outside the image,
+    the versions this process imported."""
+    try:
+        with open("/opt/dea/packages.txt", encoding="utf-8") as f:
+            return dict(pair.split("=", 1) for pair in f.read().split() if "=" in pair)
+    except OSError:
+        return {"python": platform.python_version(), "pandas": pd.__version__, "numpy": np.__version__,
+                "matplotlib": matplotlib.__version__}
+
+
 def main() -> int:
     try:
         CHANNEL.send({"type": "ready", "protocol": PROTOCOL_VERSION, "python": platform.python_version(),
-                      "pandas": pd.__version__, "numpy": np.__version__, "matplotlib": matplotlib.__version__})
+                      "pandas": pd.__version__, "numpy": np.__version__, "matplotlib": matplotlib.__version__,
+                      "packages": declared_packages()})
         request = CHANNEL.read_message()
         if request["type"] != "execute":
             raise sandbox_io.ProtocolError("expected an execute message, got %r" % request["type"])

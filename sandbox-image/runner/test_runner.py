@@ -32,6 +32,8 @@ class RunnerTest(RunnerTestCase):
         self.assertEqual(2, ready["protocol"])
         self.assertTrue(ready["python"].startswith("3."))
         self.assertIn("pandas", ready)
+        self.assertEqual(ready["pandas"], ready["packages"]["pandas"])
+        self.assertTrue(ready["packages"]["python"].startswith("3."))
 
     def test_grouped_index_becomes_columns(self):
         code = 'result_df = pd.DataFrame({"k": ["a", "b", "a"], "v": [1, 2, 3]}).groupby("k").sum()'

@@ -29,6 +29,22 @@ public final class ReadyLine {
      *                     {@link SandboxBackend#PROTOCOL_VERSION} (the message quotes what came)
      */
     public static InputStream await(InputStream stdout) throws IOException {
+        return read(stdout).rest();
+    }
+
+    /**
+     * What a ready line says beyond its protocol: the image's declared package versions (name ->
+     * version; empty from a runner that does not send them).
+     */
+    public record Ready(InputStream rest, java.util.Map<String, String> packages) {
+        public Ready {
+            java.util.Objects.requireNonNull(rest, "rest");
+            packages = java.util.Map.copyOf(packages);
+        }
+    }
+
+    /** As {@link #await}, with the packages the runner declares. */
+    public static Ready read(InputStream stdout) throws IOException {
         LineReader lines = new LineReader(stdout, MAX_BYTES);
         byte[] line;
         try {
@@ -50,7 +66,15 @@ public final class ReadyLine {
             throw new RunnerExchange.ProtocolException("the runner speaks protocol " + ready.path("protocol")
                     + ", this agent " + SandboxBackend.PROTOCOL_VERSION + "; rebuild the image (sandbox-image/build-offline.sh)");
         }
-        return lines.rest();
+        java.util.Map<String, String> packages = new java.util.TreeMap<>();
+        ready.path("packages").fields().forEachRemaining(e -> {
+            // Bounded: names and versions only, as the image's label holds them.
+            if (packages.size() < 64 && e.getValue().isTextual() && e.getKey().length() <= 64
+                    && e.getValue().textValue().length() <= 64) {
+                packages.put(e.getKey(), e.getValue().textValue());
+            }
+        });
+        return new Ready(lines.rest(), packages);
     }
 
     private static String quote(byte[] line) {

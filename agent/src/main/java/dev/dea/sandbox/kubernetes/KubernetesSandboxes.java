@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -54,6 +55,8 @@ public final class KubernetesSandboxes implements SandboxBackend {
     /** Instances alive in this JVM: their pods are not leftovers (tests run several). */
     private static final Set<String> LIVE_INSTANCES = ConcurrentHashMap.newKeySet();
 
+    /** The image's package versions, from the last ready runner (the image's labels need a registry client). */
+    private volatile Map<String, String> packages = Map.of();
     private final KubernetesConfig config;
     private final KubernetesClient client;
     private final String namespace;
@@ -216,7 +219,10 @@ public final class KubernetesSandboxes implements SandboxBackend {
             sandbox.close();
         }, Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         try {
-            sandbox.awaitReady();
+            Map<String, String> declared = sandbox.awaitReady();
+            if (!declared.isEmpty()) {
+                packages = declared;
+            }
         } catch (IOException e) {
             if (expired.get()) {
                 throw PodFailures.unavailable("The sandbox runner in pod " + sandbox.id() + " was not ready within "
@@ -303,6 +309,16 @@ public final class KubernetesSandboxes implements SandboxBackend {
             log.info("Deleted {} leftover sandbox pods of an earlier agent", removed);
         }
         return removed;
+    }
+
+    /**
+     * With the image's packages as the last ready runner declared them: the image's labels would
+     * need a registry client. Empty until a pod has been ready once.
+     */
+    @Override
+    public Probe probe() {
+        Optional<String> reason = unavailableReason();
+        return new Probe(reason.isEmpty(), packages, reason);
     }
 
     @Override

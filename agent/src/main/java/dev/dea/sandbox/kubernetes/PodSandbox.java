@@ -48,12 +48,15 @@ final class PodSandbox implements SandboxBackend.Sandbox {
     }
 
     /** Opens the start gate and reads the runner's ready line (the caller bounds the wait by closing). */
-    void awaitReady() throws IOException {
+    /** @return the image's package versions, as the runner declares them */
+    java.util.Map<String, String> awaitReady() throws IOException {
         OutputStream in = watch.getInput();
         in.write(PodSpecs.GO.getBytes(StandardCharsets.US_ASCII));
         in.flush();
-        afterReady = ReadyLine.await(watch.getOutput());
+        ReadyLine.Ready ready = ReadyLine.read(watch.getOutput());
+        afterReady = ready.rest();
         readyAtNanos = System.nanoTime();
+        return ready.packages();
     }
 
     private void drainStderr() {

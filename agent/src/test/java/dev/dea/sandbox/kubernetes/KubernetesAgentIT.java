@@ -84,6 +84,16 @@ class KubernetesAgentIT {
             assertThat(agent.services().cache().get(key).rowCount()).isEqualTo(3);
             assertThat(agent.services().cache().previewRows(key, 3).get(0).toString()).isEqualTo("[1,42]");
 
+            // /health reuses a probe for up to a second: one from before the pod was ready may still answer.
+            JsonNode packages = agent.getAnonymously("/health").json().path("sandbox").path("packages");
+            for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                 packages.path("pandas").asText().isEmpty() && System.nanoTime() < until; ) {
+                Thread.sleep(200);
+                packages = agent.getAnonymously("/health").json().path("sandbox").path("packages");
+            }
+            assertThat(packages.path("pandas").asText()).as("the runner's declared packages, once a pod was ready: %s",
+                    packages).isNotEmpty();
+            assertThat(packages.path("python").asText()).startsWith("3.");
             assertThat(agent.get("/metrics").body()).as("served by a cold pod, counted as for Docker")
                     .containsPattern("dea_sandbox_served_total\\{source=\"cold\"\\} 1(\\.0)?\\n")
                     .containsPattern("dea_sandbox_served_total\\{source=\"pool\"\\} 0(\\.0)?\\n");
