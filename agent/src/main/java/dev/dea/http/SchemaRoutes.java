@@ -37,13 +37,14 @@ final class SchemaRoutes {
                 .errors(ErrorType.NOT_FOUND, ErrorType.DB_UNAVAILABLE).build(), this::refresh);
         api.add(ApiOperation.get("/schema/{table}/profile").tag(SCHEMA)
                 .summary("Per-column statistics of one table, computed in the database")
-                .description("Sampled with TABLESAMPLE above PROFILE_SAMPLE_ABOVE_ROWS rows; what is exact and what "
-                        + "is a labelled estimate is in docs/profiles.md.")
+                .description("Sampled above PROFILE_SAMPLE_ABOVE_ROWS rows (PostgreSQL: TABLESAMPLE; MySQL/MariaDB: "
+                        + "primary-key ranges, or RAND()); `sample.method` says which. What is exact and what is a "
+                        + "labelled estimate is in docs/profiles.md.")
                 .pathParam("table", "`table` or `schema.table`, as in SQL (quote identifiers that need it)",
                         SchemaRef.inline("{\"type\": \"string\", \"minLength\": 1}"))
                 .queryParam("distribution", "auto (default): above PROFILE_ESTIMATE_ABOVE_ROWS, histograms and top "
-                        + "values of a table read in full come from pg_stats where fresh, labelled as estimates; "
-                        + "exact: always count them (one more scan)",
+                        + "values of a table read in full are estimates, labelled as such (PostgreSQL: from pg_stats "
+                        + "where fresh; MySQL/MariaDB: from a sample); exact: always count them (one more scan)",
                         SchemaRef.inline("{\"type\": \"string\", \"enum\": [\"auto\", \"exact\"]}"))
                 .queryParam(DatasourceRoutes.PARAM, DatasourceRoutes.PARAM_DESCRIPTION, DatasourceRoutes.PARAM_SCHEMA)
                 .ok("The table's profile", SchemaRef.of(TableProfile.class))

@@ -9,7 +9,7 @@ import java.sql.SQLException;
 /**
  * Computes one table's profile inside one dialect's database; only aggregates come back, never
  * rows. {@link ProfileService} resolves the name, admits the request and shares the result;
- * dev.dea.Main picks the implementation by the datasource's dialect.
+ * datasource.DatasourceFactory picks the implementation by the datasource's dialect.
  */
 public interface TableProfiler {
     /** The profile of {@code table} (resolved in {@code schema}), on a read-only connection the caller owns. */

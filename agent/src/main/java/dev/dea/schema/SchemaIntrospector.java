@@ -6,7 +6,7 @@ import java.time.Instant;
 
 /**
  * Reads one dialect's catalog into the common schema model. Implementations live in a package
- * named for their dialect ({@code schema.postgresql}, {@code schema.mysql}); dev.dea.Main picks
+ * named for their dialect ({@code schema.postgresql}, {@code schema.mysql}); datasource.DatasourceFactory picks
  * one by the datasource's dialect, so {@link SchemaService} never asks which database it talks to.
  */
 public interface SchemaIntrospector {
