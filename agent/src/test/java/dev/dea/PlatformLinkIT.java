@@ -65,7 +65,9 @@ class PlatformLinkIT {
             assertThat(heartbeat.body().path("health").path("database").path("status").asText()).isEqualTo("up");
             // The DB_* variables define one datasource, named default: announced, and its state in each heartbeat.
             assertThat(register.body().path("capabilities").path("datasources").toString())
-                    .isEqualTo("[{\"name\":\"default\",\"dialect\":\"postgresql\",\"default\":true}]");
+                    .startsWith("[{\"name\":\"default\",\"dialect\":\"postgresql\",\"default\":true,\"sql\":{");
+            assertThat(register.body().path("capabilities").path("datasources").get(0).path("sql").path("max_rows").asLong())
+                    .isEqualTo(register.body().path("capabilities").path("sql").path("max_rows").asLong());
             assertThat(heartbeat.body().path("health").path("datasources").get(0).path("status").asText()).isEqualTo("up");
             assertThat(calls.stream().filter(c -> c.path().endsWith("/deregister")).count()).isEqualTo(1);
         } finally {

@@ -61,8 +61,11 @@ public final class HealthReport {
         return new Report(db.reachable(), body);
     }
 
-    /** What the platform may rely on, sent at registration. */
-    /** {@code endpoints}: what the HTTP API really routes ({@code HttpApi.endpoints}). */
+    /**
+     * What the platform may rely on, sent at registration; {@code endpoints}: what the HTTP API
+     * really routes ({@code HttpApi.endpoints}). {@code sql} holds the agent-wide SQL limits, each
+     * datasource its own.
+     */
     public static Map<String, Object> capabilities(AgentConfig config, Datasources datasources, SandboxService sandboxes,
                                                    List<String> endpoints) {
         Map<String, Object> sql = new LinkedHashMap<>();
@@ -88,6 +91,9 @@ public final class HealthReport {
             one.put("name", d.name());
             one.put("dialect", d.config().db().dialect().id());
             one.put("default", d.isDefault());
+            // A datasource's own limits (its DATASOURCES_FILE entry's sql section), which caps.sql cannot show.
+            one.put("sql", Map.of("timeout_seconds", d.config().sql().statementTimeout().toSeconds(),
+                    "max_rows", d.config().sql().maxRows()));
             return one;
         }).toList());
         caps.put("sql", sql);
