@@ -21,10 +21,12 @@ import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.UInt8Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.util.Text;
 
@@ -38,6 +40,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,9 +48,9 @@ import java.util.Optional;
  * magic): the schema states each column's kind (docs/frame-format.md, "Uploads":
  * integers int64, floats float64, bool, utf8 string (json with the arrow.json extension),
  * decimal, date, timestamp with a zone timestamptz and without timestamp, time, binary bytes,
- * lists array; uint64 is decimal, to stay exact). Record batches may be LZ4-compressed
- * ({@link ArrowCodecs}). Other types (dictionaries, structs, maps, intervals) are refused
- * naming the column.
+ * lists array; uint64 is decimal, to stay exact; a dictionary-encoded column, such as a pandas
+ * categorical, is its values' kind). Record batches may be LZ4-compressed ({@link ArrowCodecs}).
+ * Other types (structs, maps, intervals) are refused naming the column.
  */
 public final class ArrowTableReader implements TableReader {
     /** Decoding holds one record batch at a time; the bound stops a hostile batch header, not honest files. */
@@ -64,9 +67,13 @@ public final class ArrowTableReader implements TableReader {
                 throw new MalformedFile(1, 0, "the file is not an Arrow IPC stream (" + e.getClass().getSimpleName() + ")");
             }
             List<Field> fields = root.getSchema().getFields();
+            Map<Long, Dictionary> dictionaries = reader.getDictionaryVectors();
+            // A dictionary-encoded column (a pandas categorical) holds indexes; its kind is its values'.
+            Field[] valueFields = new Field[fields.size()];
             for (int c = 0; c < fields.size(); c++) {
                 Field f = fields.get(c);
-                sink.column(f.getName(), Optional.of(declared(f, c + 1)));
+                valueFields[c] = f.getDictionary() == null ? f : dictionaryField(f, dictionaries, c + 1);
+                sink.column(f.getName(), Optional.of(declared(valueFields[c], c + 1)));
             }
             long row = 0;
             while (load(reader, row)) {
@@ -76,7 +83,10 @@ public final class ArrowTableReader implements TableReader {
                     row++;
                     Object[] cells = new Object[vectors.size()];
                     for (int c = 0; c < cells.length; c++) {
-                        cells[c] = value(vectors.get(c), fields.get(c), r);
+                        DictionaryEncoding encoding = fields.get(c).getDictionary();
+                        cells[c] = encoding == null ? value(vectors.get(c), valueFields[c], r)
+                                : decoded(vectors.get(c), dictionaries.get(encoding.getId()).getVector(), valueFields[c],
+                                r, row, c + 1);
                     }
                     sink.row(row, cells);
                 }
@@ -172,6 +182,31 @@ public final class ArrowTableReader implements TableReader {
             case ArrowType.Binary b -> "bytea";
             default -> "text";
         };
+    }
+
+    /** The field of a dictionary-encoded column's values, or a 400 for a dictionary the file does not hold. */
+    private static Field dictionaryField(Field f, Map<Long, Dictionary> dictionaries, int column) {
+        Dictionary dictionary = dictionaries.get(f.getDictionary().getId());
+        if (dictionary == null) {
+            throw new MalformedFile(1, column, Optional.of(f.getName()), "the column's dictionary "
+                    + f.getDictionary().getId() + " is not in the file");
+        }
+        Field values = dictionary.getVector().getField();
+        return new Field(f.getName(), values.getFieldType(), values.getChildren());
+    }
+
+    /** The value at a dictionary-encoded column's index: a NULL index is NULL, an index outside it a 400. */
+    private static Object decoded(FieldVector indexes, FieldVector dictionary, Field valueField, int r, long row,
+                                  int column) {
+        if (indexes.isNull(r)) {
+            return null;
+        }
+        long i = ((BaseIntVector) indexes).getValueAsLong(r);
+        if (i < 0 || i >= dictionary.getValueCount()) {
+            throw new MalformedFile(row, column, Optional.of(valueField.getName()), "the dictionary index " + i
+                    + " is outside the column's dictionary of " + dictionary.getValueCount() + " values");
+        }
+        return value(dictionary, valueField, (int) i);
     }
 
     private static MalformedFile unsupported(Field f, int column) {

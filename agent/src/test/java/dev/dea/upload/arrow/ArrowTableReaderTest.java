@@ -183,6 +183,40 @@ class ArrowTableReaderTest {
     }
 
     @Test
+    void dictionaryEncodedColumnsAsPandasCategoricalsWriteThemAreTheirValuesKind() throws IOException {
+        Path path = dir.resolve("dict.arrows");
+        try (BufferAllocator allocator = new RootAllocator();
+             VarCharVector values = new VarCharVector("color-dictionary", allocator);
+             VarCharVector raw = new VarCharVector("color", allocator)) {
+            values.allocateNew(2);
+            values.set(0, "red".getBytes(StandardCharsets.UTF_8));
+            values.set(1, "green".getBytes(StandardCharsets.UTF_8));
+            values.setValueCount(2);
+            org.apache.arrow.vector.dictionary.Dictionary dictionary = new org.apache.arrow.vector.dictionary.Dictionary(
+                    values, new org.apache.arrow.vector.types.pojo.DictionaryEncoding(7L, false, null));
+            var provider = new org.apache.arrow.vector.dictionary.DictionaryProvider.MapDictionaryProvider();
+            provider.put(dictionary);
+            raw.allocateNew(3);
+            raw.set(0, "green".getBytes(StandardCharsets.UTF_8));
+            raw.setNull(1);
+            raw.set(2, "red".getBytes(StandardCharsets.UTF_8));
+            raw.setValueCount(3);
+            try (org.apache.arrow.vector.FieldVector indexes = (org.apache.arrow.vector.FieldVector)
+                    org.apache.arrow.vector.dictionary.DictionaryEncoder.encode(raw, dictionary);
+                 VectorSchemaRoot root = new VectorSchemaRoot(List.of(indexes.getField()), List.of(indexes), 3);
+                 OutputStream out = Files.newOutputStream(path);
+                 ArrowStreamWriter writer = new ArrowStreamWriter(root, provider, out)) {
+                writer.start();
+                writer.writeBatch();
+                writer.end();
+            }
+        }
+        new ArrowTableReader().read(path, new ReadOptions(true, Optional.empty()), sink);
+        assertThat(columns).containsExactly("color:string");
+        assertThat(rows).containsExactly("1:[green]", "2:[null]", "3:[red]");
+    }
+
+    @Test
     void aFileThatIsNotArrowIsMalformed() throws IOException {
         Path junk = dir.resolve("junk");
         Files.writeString(junk, "a,b\n1,2\n");
