@@ -1,5 +1,6 @@
 package dev.dea.arrow;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.testing.AgentHarness;
 import dev.dea.testing.TestPostgres;
@@ -256,6 +257,33 @@ class ArrowExportIT {
                 assertThat(c.getValue().get(4)).as(c.getKey()).isNull();
             }
         }
+        // The same frame through the JSON and CSV exports: the same values, in their documented encodings.
+        String key = step.json().path("cache_key").asText();
+        JsonNode exported = JSON.readTree(agent.get("/frames/" + key + "/data").body());
+        List<String> names = new java.util.ArrayList<>();
+        exported.path("columns").forEach(n -> names.add(n.asText()));
+        assertThat(names).containsExactly("id", "i8", "f8", "t", "num", "d", "ts", "tstz", "tm", "jsb", "bin", "int_arr",
+                "emoji");
+        JsonNode rows = exported.path("rows");
+        assertThat(rows).hasSize(5);
+        assertThat(rows.get(0).get(names.indexOf("i8")).asLong()).isEqualTo(Long.MAX_VALUE);
+        assertThat(rows.get(0).get(names.indexOf("f8")).asText()).isEqualTo("NaN");
+        assertThat(rows.get(3).get(names.indexOf("t")).asText()).isEmpty();
+        assertThat(rows.get(3).get(names.indexOf("num")).asText()).isEqualTo("12345678901234567890.123456789");
+        assertThat(rows.get(0).get(names.indexOf("tstz")).asText()).isEqualTo("2024-06-01T01:30:00Z");
+        assertThat(rows.get(0).get(names.indexOf("emoji")).asText()).isEqualTo("😀𝄞");
+        assertThat(rows.get(0).get(names.indexOf("int_arr")).toString()).isEqualTo("[1,null,3]");
+        for (String name : names) {
+            if (!List.of("id", "emoji", "f8").contains(name)) {
+                assertThat(rows.get(4).get(names.indexOf(name)).isNull()).as("NULL %s in JSON", name).isTrue();
+            }
+        }
+        String csv = agent.get("/frames/" + key + "/data?format=csv").body();
+        String[] lines = csv.split("\r\n");
+        assertThat(lines).hasSize(6);
+        assertThat(lines[0]).isEqualTo(String.join(",", names));
+        assertThat(lines[4]).contains("12345678901234567890.123456789");
+        assertThat(lines[1]).contains("😀𝄞").contains("NaN").contains(Long.toString(Long.MAX_VALUE));
     }
 
     @Test
