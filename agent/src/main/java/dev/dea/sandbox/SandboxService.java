@@ -220,6 +220,8 @@ public final class SandboxService implements AutoCloseable {
             // Only now, with the step finished (answered or diagnosed, every backend call bounded), may the
             // limit stop watching it. The removal never runs on the caller's path: the slot is freed at once
             // and a removal that cannot finish leaves the sandbox to the reap by label.
+            // A cancel or a late timer from now on finds no sandbox: this one is removed below, once.
+            current.set(null);
             timer.cancel(false);
             sandbox.abort("the step ended");
             removeLater(sandbox);
