@@ -46,6 +46,21 @@ class MySqlChinookIT {
                     .orElseThrow();
             assertThat(playlistTrack.primaryKey()).containsExactly("PlaylistId", "TrackId");
             assertThat(tables.stream().mapToInt(t -> t.foreignKeys().size()).sum()).isEqualTo(11);
+            assertThat(track.indexes()).anySatisfy(i -> {
+                assertThat(i.name()).isEqualTo("IFK_TrackAlbumId");
+                assertThat(i.columns()).containsExactly("AlbumId");
+                assertThat(i.unique()).isFalse();
+            });
+            assertThat(track.indexes()).anySatisfy(i -> assertThat(i.primary()).isTrue());
+            long indexes;
+            try (var s = c.createStatement(); var rs = s.executeQuery("SELECT COUNT(*) FROM (SELECT DISTINCT TABLE_NAME, "
+                    + "INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = '" + db
+                    + "' AND TABLE_NAME <> 'dea_fixture_version') i")) {
+                rs.next();
+                indexes = rs.getLong(1);
+            }
+            assertThat(tables.stream().mapToInt(t -> t.indexes().size()).sum()).as("every index, primary keys included")
+                    .isEqualTo(indexes).isGreaterThanOrEqualTo(22);
         }
     }
 
