@@ -279,9 +279,12 @@ public final class FrameCache implements AutoCloseable {
         index.add(meta.key(), meta.bytes() + metaFileBytes, clock.millis(), true);
         remember(meta, metaFileBytes);
         log.debug("Committed frame {}: {} rows, {} bytes", meta.key(), meta.rowCount(), meta.bytes());
-        evict(true);
-        if (!keepPinned) {
-            index.unpin(meta.key());
+        try {
+            evict(true);
+        } finally {
+            if (!keepPinned) {
+                index.unpin(meta.key());
+            }
         }
     }
 
@@ -306,9 +309,9 @@ public final class FrameCache implements AutoCloseable {
      * Evicts expired frames, then least recently used ones while over a limit. The index
      * yields the victims from its least recently used end, so this costs the number of
      * victims, not the number of frames (sorting every frame on every commit made small
-     * queries quadratic).
+     * queries quadratic). {@code quiet}: on a request's path, where at a limit every commit
+     * evicts, so the line is DEBUG.
      */
-    /** {@code quiet}: on a request's path, where at a limit every commit evicts. */
     private int evict(boolean quiet) {
         FrameIndex.Victims victims = index.evict(clock.millis(), config.maxBytes(), config.maxFrames());
         for (String key : victims.keys()) {
