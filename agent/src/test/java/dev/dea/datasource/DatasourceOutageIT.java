@@ -14,7 +14,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,7 +57,7 @@ class DatasourceOutageIT {
         assertThat(sqlOn("flaky").status()).isEqualTo(200);
 
         proxy.down();
-        waitFor(() -> status("flaky").equals("down"), Duration.ofSeconds(15));
+        agent.awaitDatasourceStatus("flaky", "down", Duration.ofSeconds(15));
         assertThat(status("main")).isEqualTo("up");
 
         for (int i = 0; i < 3; i++) {
@@ -82,7 +81,7 @@ class DatasourceOutageIT {
         assertThat(agent.getAnonymously("/health").status()).as("the default datasource decides").isEqualTo(200);
 
         proxy.up();
-        waitFor(() -> status("flaky").equals("up"), Duration.ofSeconds(15));
+        agent.awaitDatasourceStatus("flaky", "up", Duration.ofSeconds(15));
         assertThat(sqlOn("flaky").status()).isEqualTo(200);
     }
 
@@ -120,15 +119,5 @@ class DatasourceOutageIT {
 
     private static String status(String name) {
         return agent.datasourceStatus(name);
-    }
-
-    private static void waitFor(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within " + timeout);
-            }
-            Thread.sleep(100);
-        }
     }
 }

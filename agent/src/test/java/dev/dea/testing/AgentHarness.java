@@ -154,6 +154,17 @@ public final class AgentHarness implements AutoCloseable {
         throw new AssertionError("no datasource " + name);
     }
 
+    /** Waits until GET /datasources reports {@code name} with {@code status}; fails after {@code timeout}. */
+    public void awaitDatasourceStatus(String name, String status, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!datasourceStatus(name).equals(status)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("datasource " + name + " not " + status + " within " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+
     public Reply get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN).GET().build());
     }
