@@ -187,6 +187,7 @@ public final class SandboxService implements AutoCloseable {
         AtomicReference<SandboxBackend.Sandbox> current = step.current;
         // A cancel during a cold start ends the step once the sandbox is there.
         SandboxBackend.Sandbox sandbox = backend.acquire();
+        probe.backendAnswered();
         current.set(sandbox);
         (sandbox.fromPool() ? servedFromPool : servedCold).incrementAndGet();
         active.add(sandbox);

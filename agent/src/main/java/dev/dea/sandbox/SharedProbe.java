@@ -27,6 +27,8 @@ final class SharedProbe {
     private CompletableFuture<SandboxBackend.Probe> inFlight;
     private SandboxBackend.Probe last;
     private long lastAtNanos;
+    // Bumped by backendAnswered(): a probe begun before it may have seen the outage that just ended.
+    private long generation;
 
     SharedProbe(Supplier<SandboxBackend.Probe> probe, Duration reuse, Duration wait) {
         this.probe = requireNonNull(probe, "probe");
@@ -43,7 +45,8 @@ final class SharedProbe {
             if (inFlight == null) {
                 CompletableFuture<SandboxBackend.Probe> started = new CompletableFuture<>();
                 inFlight = started;
-                Thread.ofVirtual().name("sandbox-probe").start(() -> run(started));
+                long startedIn = generation;
+                Thread.ofVirtual().name("sandbox-probe").start(() -> run(started, startedIn));
             }
             answer = inFlight;
         }
@@ -59,7 +62,22 @@ final class SharedProbe {
         }
     }
 
-    private void run(CompletableFuture<SandboxBackend.Probe> started) {
+    /**
+     * A sandbox has just started, so the backend is up: an answer saying otherwise (kept for
+     * {@code reuse}, or still in flight from the outage) must not be what the next caller reads.
+     */
+    void backendAnswered() {
+        synchronized (this) {
+            if (last != null && last.reachable() && last.reason().isEmpty() && inFlight == null) {
+                return;
+            }
+            last = null;
+            inFlight = null;
+            generation++;
+        }
+    }
+
+    private void run(CompletableFuture<SandboxBackend.Probe> started, long startedIn) {
         SandboxBackend.Probe p;
         try {
             p = probe.get();
@@ -67,9 +85,11 @@ final class SharedProbe {
             p = unreachable(Causes.rootMessage(e));
         }
         synchronized (this) {
-            last = p;
-            lastAtNanos = System.nanoTime();
-            inFlight = null;
+            if (generation == startedIn) {
+                last = p;
+                lastAtNanos = System.nanoTime();
+                inFlight = null;
+            }
         }
         started.complete(p);
     }

@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SharedProbeTest {
     private static final SandboxBackend.Probe UP = new SandboxBackend.Probe(true, Map.of("pandas", "2.2"), Optional.empty());
+    private static final SandboxBackend.Probe DOWN = new SandboxBackend.Probe(false, Map.of(), Optional.of("engine down"));
 
     @Test
     void concurrentCallersShareOneProbeAndItsAnswerIsReusedBriefly() throws Exception {
@@ -60,6 +61,42 @@ class SharedProbeTest {
         }, Duration.ZERO, Duration.ofSeconds(5));
         assertThat(shared.get().reason()).hasValueSatisfying(r -> assertThat(r).contains("engine socket gone"));
         assertThat(shared.get()).isEqualTo(UP);
+    }
+
+    @Test
+    void aDownAnswerIsForgottenOnceASandboxHasStarted() {
+        AtomicInteger probes = new AtomicInteger();
+        SharedProbe shared = new SharedProbe(() -> probes.incrementAndGet() == 1 ? DOWN : UP,
+                Duration.ofSeconds(60), Duration.ofSeconds(5));
+        assertThat(shared.get()).isEqualTo(DOWN);
+        assertThat(shared.get()).as("reused within the minute").isEqualTo(DOWN);
+        shared.backendAnswered();
+        assertThat(shared.get()).isEqualTo(UP);
+        shared.backendAnswered();
+        assertThat(shared.get()).as("an up answer is kept").isEqualTo(UP);
+        assertThat(probes).hasValue(2);
+    }
+
+    @Test
+    void aProbeBegunDuringTheOutageDoesNotOverwriteTheReturn() throws Exception {
+        AtomicInteger probes = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        SharedProbe shared = new SharedProbe(() -> {
+            if (probes.incrementAndGet() == 1) {
+                await(release);
+                return DOWN;
+            }
+            return UP;
+        }, Duration.ofSeconds(60), Duration.ofSeconds(5));
+        var stale = CompletableFuture.supplyAsync(shared::get, r -> Thread.ofVirtual().start(r));
+        while (probes.get() == 0) {
+            Thread.sleep(5);
+        }
+        shared.backendAnswered();
+        assertThat(shared.get()).as("a new probe, not the one still hanging").isEqualTo(UP);
+        release.countDown();
+        assertThat(stale.get(5, TimeUnit.SECONDS)).isEqualTo(DOWN);
+        assertThat(shared.get()).as("the late answer is not kept").isEqualTo(UP);
     }
 
     /** A probe that counts its calls and answers {@link #UP} once {@code release} opens. */
