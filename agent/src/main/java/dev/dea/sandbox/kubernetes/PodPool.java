@@ -31,6 +31,7 @@ final class PodPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PodPool.class);
     private static final long MIN_BACKOFF_MILLIS = 1_000;
     private static final long MAX_BACKOFF_MILLIS = 30_000;
+    private static final Duration START_DRAIN = Duration.ofSeconds(5);
 
     private final int size;
     private final long maxIdleNanos;
@@ -195,7 +196,10 @@ final class PodPool implements AutoCloseable {
         }
     }
 
-    /** Stops refilling and deletes the idle pods; starts in flight close their pod when they finish. */
+    /**
+     * Stops refilling, deletes the idle pods and waits (bounded, then interrupting) for starts in
+     * flight, which close their pod when they finish.
+     */
     @Override
     public void close() {
         List<PodSandbox> left;
@@ -212,7 +216,17 @@ final class PodPool implements AutoCloseable {
         starts.shutdown();
         try {
             refiller.join(5_000);
+            // The owner sweeps by label and closes the API client after this returns: a start still running then
+            // would create its pod after the sweep, or hold a connection the closing client no longer owns.
+            if (!starts.awaitTermination(START_DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                starts.shutdownNow();
+                if (!starts.awaitTermination(START_DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                    log.warn("Sandbox pod pool closed with pod starts still running after {} s",
+                            2 * START_DRAIN.toSeconds());
+                }
+            }
         } catch (InterruptedException e) {
+            starts.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }
