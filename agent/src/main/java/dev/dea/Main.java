@@ -197,10 +197,9 @@ public final class Main {
             ExecutionHistory history = new ExecutionHistory(ExecutionHistory.DEFAULT_CAPACITY, audit.config().includeCode());
             history.load(audit.path(), audit.config().maxFiles());
             audit.onAppend(history::record);
-            // sql() inside sandboxed code takes the same guarded, read-only path as /execute.
-            // Closed first: its containers are removed while the cache and the pool still serve them.
+            // Closed first: its containers are removed while the cache and the pool still serve them. sql() inside
+            // sandboxed code is answered per step by ExecutionService, on the guarded path of /execute, audited.
             SandboxService sandbox = lifecycle.started("sandbox", new SandboxService(config.sandbox(), cache,
-                    (sql, datasource, requestId) -> datasources.run(datasource, (name, runner) -> runner.frame(sql, requestId)),
                     SandboxBackends.of(config.sandbox(), cache.directory())));
             metrics.watchSandbox(sandbox::load);
             // Beside the frames, under the cache's lock; expires with the cache's TTL.

@@ -130,7 +130,7 @@ public final class ExecutionService {
             LiveOutput live = progress.wantsOutput() ? progress::output : LiveOutput.NONE;
             // Closed once the answer is built: its result frame stays pinned until the preview is read.
             try (SandboxOutcome outcome = sandbox.execute(new SandboxJob(code, inputKeys, Optional.of(context.requestId()),
-                    live, exactDecimals, Optional.of(sqlFor(context))))) {
+                    live, exactDecimals, sqlFor(context)))) {
                 inputPins.forEach(FramePin::close);
                 ExecutionResult result = answer(outcome, code, previewRows, keysRead, started, context);
                 metrics.pythonSucceeded();

@@ -74,11 +74,10 @@ final class RunnerExchange {
     private final OutputStream out;
 
     /** {@code stdout} must be past the runner's {@code ready} line ({@link ReadyLine}). */
-    RunnerExchange(SandboxJob job, FrameCache cache, SqlCallback sql, long outputLimitBytes, LineReader stdout,
-                   OutputStream stdin) {
+    RunnerExchange(SandboxJob job, FrameCache cache, long outputLimitBytes, LineReader stdout, OutputStream stdin) {
         this.job = job;
         this.cache = cache;
-        this.sql = job.sql().orElse(sql);
+        this.sql = job.sql();
         this.outputLimitBytes = outputLimitBytes;
         this.in = stdout;
         this.out = new BufferedOutputStream(stdin, 1 << 16);

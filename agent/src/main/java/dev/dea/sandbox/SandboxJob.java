@@ -12,13 +12,14 @@ import static java.util.Objects.requireNonNull;
  * in the order given: it is the order of the provenance's parent keys), the request id and who
  * follows its output live ({@link LiveOutput#NONE}: nobody, the runner does not stream),
  * whether decimal columns reach pandas as exact {@code Decimal} objects rather than float64, and
- * who answers the code's {@code sql()} calls for this step (the step's caller audits each one;
- * empty: the service's own callback).
+ * who answers the code's {@code sql()} calls for this step (the step's caller, which audits each
+ * one; {@link SqlCallback#NONE}: the step has no database).
  */
 public record SandboxJob(String code, Map<String, String> inputKeys, Optional<String> requestId, LiveOutput output,
-                         boolean exactDecimals, Optional<SqlCallback> sql) {
+                         boolean exactDecimals, SqlCallback sql) {
+    /** A step without live output, decimals as float64, and no database. */
     public SandboxJob(String code, Map<String, String> inputKeys, Optional<String> requestId) {
-        this(code, inputKeys, requestId, LiveOutput.NONE, false, Optional.empty());
+        this(code, inputKeys, requestId, LiveOutput.NONE, false, SqlCallback.NONE);
     }
 
     public SandboxJob {

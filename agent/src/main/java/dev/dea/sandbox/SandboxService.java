@@ -43,7 +43,6 @@ public final class SandboxService implements AutoCloseable {
 
     private final SandboxConfig config;
     private final FrameCache cache;
-    private final SqlCallback sql;
     private final SandboxBackend backend;
     private final Admission admission;
     /** Per thread running a step: how to kill its sandbox (see {@link #abort}). */
@@ -77,19 +76,18 @@ public final class SandboxService implements AutoCloseable {
     }
 
     /** On the agent's Docker engine ({@link DockerSandboxes}). */
-    public SandboxService(SandboxConfig config, FrameCache cache, SqlCallback sql) {
-        this(config, cache, sql, new DockerSandboxes(config, cache.directory()));
+    public SandboxService(SandboxConfig config, FrameCache cache) {
+        this(config, cache, new DockerSandboxes(config, cache.directory()));
     }
 
-    SandboxService(SandboxConfig config, FrameCache cache, SqlCallback sql, Duration poolMaxIdle) {
-        this(config, cache, sql, new DockerSandboxes(config, cache.directory(), poolMaxIdle));
+    SandboxService(SandboxConfig config, FrameCache cache, Duration poolMaxIdle) {
+        this(config, cache, new DockerSandboxes(config, cache.directory(), poolMaxIdle));
     }
 
     /** On {@code backend}, which this service closes. */
-    public SandboxService(SandboxConfig config, FrameCache cache, SqlCallback sql, SandboxBackend backend) {
+    public SandboxService(SandboxConfig config, FrameCache cache, SandboxBackend backend) {
         this.config = requireNonNull(config, "config");
         this.cache = requireNonNull(cache, "cache");
-        this.sql = requireNonNull(sql, "sql");
         this.backend = requireNonNull(backend, "backend");
         this.probe = new SharedProbe(this.backend::probe, Duration.ofSeconds(1), Duration.ofSeconds(5));
         String shortId = backend.instanceId().substring(0, Math.min(8, backend.instanceId().length()));
@@ -205,7 +203,7 @@ public final class SandboxService implements AutoCloseable {
             if (expired.get() != null) {
                 throw new IOException("the step was " + expired.get() + " while its sandbox started");
             }
-            RunnerExchange exchange = new RunnerExchange(job, cache, sql, config.outputLimitBytes(),
+            RunnerExchange exchange = new RunnerExchange(job, cache, config.outputLimitBytes(),
                     new LineReader(sandbox.stdout(), RunnerExchange.MAX_LINE_BYTES), sandbox.stdin());
             RunnerExchange.Result r = exchange.run(inputs, parentKeys);
             double elapsedMs = (System.nanoTime() - started) / 1e6;

@@ -1,6 +1,8 @@
 package dev.dea.sandbox;
 
 import dev.dea.cache.FramePin;
+import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
 
 import java.util.Optional;
 
@@ -13,5 +15,13 @@ import java.util.Optional;
  */
 @FunctionalInterface
 public interface SqlCallback {
+    /**
+     * For a step given no database: every {@code sql()} call is refused. The default, so that no
+     * statement reaches a database without a caller that audits it.
+     */
+    SqlCallback NONE = (sql, datasource, requestId) -> {
+        throw new AgentException(ErrorType.SQL_REJECTED, "This step has no database access: sql() is not available");
+    };
+
     FramePin runSql(String sql, Optional<String> datasource, Optional<String> requestId);
 }

@@ -33,7 +33,7 @@ class RunscSandboxIT {
             SandboxOutcome out = service.execute(new SandboxJob("""
                     n = sql("SELECT count(*) AS n FROM film")
                     result_df = n.assign(doubled=n["n"] * 2)
-                    """, Map.of(), Optional.empty()));
+                    """, Map.of(), Optional.empty(), LiveOutput.NONE, false, fixture.sqlCallback()));
             System.out.println("runsc execution with one sql(): " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             assertThat(fixture.cache.previewRows(out.frame().key(), 1).get(0).toString()).isEqualTo("[1000,2000]");
             AgentException e = catchThrowableOfType(AgentException.class, () -> service.execute(

@@ -45,7 +45,7 @@ final class SandboxFixture implements AutoCloseable {
         sql = new SqlRunner(database, TestGuards.guard(), cache);
     }
 
-    /** One database: a named datasource is not this fixture's concern (SeveralDatasourcesIT). */
+    /** One database, unaudited: a named datasource is not this fixture's concern (SeveralDatasourcesIT). */
     SqlCallback sqlCallback() {
         return (query, datasource, requestId) -> sql.frame(query, requestId);
     }
@@ -56,7 +56,7 @@ final class SandboxFixture implements AutoCloseable {
     }
 
     SandboxService service(SandboxConfig config) {
-        SandboxService service = new SandboxService(config, cache, sqlCallback());
+        SandboxService service = new SandboxService(config, cache);
         SandboxStatus status = service.status();
         assertThat(status.reason()).as("the sandbox backend must be usable for these tests (CI runs "
                 + "sandbox-image/setup-docker.sh and build-offline.sh)").isEmpty();

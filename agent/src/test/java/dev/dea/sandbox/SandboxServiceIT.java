@@ -55,7 +55,8 @@ class SandboxServiceIT {
 
     private static SandboxOutcome run(String code, Map<String, String> inputs) {
         // Exact decimals: these tests check decimal values and kinds through the round trip.
-        return service.execute(new SandboxJob(code, inputs, Optional.of("req-1"), LiveOutput.NONE, true, Optional.empty()));
+        return service.execute(new SandboxJob(code, inputs, Optional.of("req-1"), LiveOutput.NONE, true,
+                fixture.sqlCallback()));
     }
 
     private static AgentException fails(String code) {
@@ -140,6 +141,14 @@ class SandboxServiceIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> sqlError = (Map<String, Object>) e.details().get("sql_error");
         assertThat(sqlError.get("type")).isEqualTo("SQL_REJECTED");
+    }
+
+    @Test
+    void aStepGivenNoDatabaseHasItsSqlRefused() {
+        AgentException e = catchThrowableOfType(AgentException.class,
+                () -> service.execute(new SandboxJob("result_df = sql(\"SELECT 1 AS one\")", Map.of(), Optional.empty())));
+        assertThat(e.type()).isEqualTo(ErrorType.EXECUTION_ERROR);
+        assertThat(e.getMessage()).contains("AgentSqlError").contains("no database access");
     }
 
     @Test

@@ -19,7 +19,7 @@ class SandboxUnavailableIT {
         SandboxConfig config = new SandboxConfig("dea-sandbox:no-such-tag", Duration.ofSeconds(5), 256, 1.0, 64, 1, 0, 0,
                 Optional.empty(), 4096, 16);
         try (SandboxFixture fixture = new SandboxFixture();
-             SandboxService service = new SandboxService(config, fixture.cache, fixture.sqlCallback())) {
+             SandboxService service = new SandboxService(config, fixture.cache)) {
             SandboxStatus status = service.status();
             assertThat(status.engineReachable()).isTrue();
             assertThat(status.imagePresent()).isFalse();
@@ -38,7 +38,7 @@ class SandboxUnavailableIT {
         System.setProperty("DOCKER_HOST", "unix:///tmp/dea-no-docker-here.sock");
         try (SandboxFixture fixture = new SandboxFixture();
              SandboxService service = new SandboxService(SandboxFixture.config(Duration.ofSeconds(5), 1, 0, Optional.empty()),
-                     fixture.cache, fixture.sqlCallback())) {
+                     fixture.cache)) {
             SandboxStatus status = service.status();
             assertThat(status.engineReachable()).isFalse();
             assertThat(status.reason()).hasValueSatisfying(r -> assertThat(r).contains("setup-docker.sh"));

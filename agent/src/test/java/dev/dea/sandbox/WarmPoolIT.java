@@ -62,9 +62,7 @@ class WarmPoolIT {
         // A second agent = another cache directory; at start it reaps only its own predecessor's containers.
         java.nio.file.Path otherDir = java.nio.file.Files.createTempDirectory("dea-other-agent");
         try (var otherCache = new dev.dea.cache.FrameCache(new dev.dea.config.CacheConfig(otherDir, Duration.ofHours(1), 1L << 30, 1L << 20, 100_000));
-             SandboxService other = new SandboxService(withPool(config, 0), otherCache, (q, d, r) -> {
-                 throw new AssertionError("no sql expected");
-             })) {
+             SandboxService other = new SandboxService(withPool(config, 0), otherCache)) {
             assertThat(other.status().usable()).isTrue();
             for (String id : pooledBefore) {
                 assertThat(exists(id)).as("pooled container " + id + " survives another agent's start").isTrue();
@@ -133,7 +131,7 @@ class WarmPoolIT {
 
     @Test
     void idleContainersAreRecycled() throws Exception {
-        try (SandboxService shortIdle = new SandboxService(withPool(config, 1), fixture.cache, fixture.sqlCallback(),
+        try (SandboxService shortIdle = new SandboxService(withPool(config, 1), fixture.cache,
                 Duration.ofSeconds(2))) {
             await("the pool fills", () -> shortIdle.status().pooled() == 1);
             String first = shortIdle.pooledIds().get(0);
@@ -162,7 +160,7 @@ class WarmPoolIT {
     void withoutTheImageThePoolStaysEmptyAndRequestsSayWhy() throws Exception {
         SandboxConfig missing = new SandboxConfig("dea-sandbox:no-such-tag", config.timeout(), 256, 1.0, 64, 1, 0, 2,
                 Optional.empty(), 4096, 16);
-        try (SandboxService broken = new SandboxService(missing, fixture.cache, fixture.sqlCallback())) {
+        try (SandboxService broken = new SandboxService(missing, fixture.cache)) {
             SandboxFixture.sleep(1_500);   // the refill thread has tried (and backs off)
             SandboxStatus status = broken.status();
             assertThat(status.pooled()).isZero();
