@@ -157,6 +157,10 @@ final class ColumnReader implements Closeable {
         return switch (text) {
             case "NaN", "Infinity", "-Infinity" -> text;
             default -> {
+                // An exponent would let a few bytes stand for a gigabyte of plain text in previews and exports.
+                if (text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
+                    throw new IOException("a decimal value is not a number in plain notation");
+                }
                 try {
                     yield new BigDecimal(text);
                 } catch (NumberFormatException e) {

@@ -31,6 +31,48 @@ public final class FrameValues {
         }
     }
 
+    /** Digits a decimal may have before its point: PostgreSQL numeric's limit, which every database's values fit. */
+    public static final int MAX_DECIMAL_INTEGER_DIGITS = 131_072;
+    /** Digits a decimal may have after its point (PostgreSQL numeric's limit). */
+    public static final int MAX_DECIMAL_SCALE = 16_383;
+
+    /**
+     * {@code value} itself if a frame can store it; for values that come from outside the
+     * databases (uploads, inline tables). A decimal's plain text is what a frame stores, and
+     * {@code 1e999999999} is three characters of input and a gigabyte of plain text; a
+     * timestamp must fit int64 microseconds (about 292,000 years either side of 1970).
+     *
+     * @throws IllegalArgumentException saying which limit the value is beyond
+     */
+    public static Object requireStorable(Object value) {
+        switch (value) {
+            case BigDecimal d -> {
+                if (d.scale() > MAX_DECIMAL_SCALE || (long) d.precision() - d.scale() > MAX_DECIMAL_INTEGER_DIGITS) {
+                    throw new IllegalArgumentException("a decimal with more than " + MAX_DECIMAL_INTEGER_DIGITS
+                            + " digits before the point or " + MAX_DECIMAL_SCALE + " after it");
+                }
+            }
+            case LocalDateTime t -> requireMicros(() -> EpochTime.micros(t));
+            case OffsetDateTime t -> requireMicros(() -> EpochTime.micros(t));
+            case Object[] array -> {
+                for (Object element : array) {
+                    requireStorable(element);
+                }
+            }
+            case null, default -> {
+            }
+        }
+        return value;
+    }
+
+    private static void requireMicros(java.util.function.LongSupplier micros) {
+        try {
+            micros.getAsLong();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("a timestamp outside the range of int64 microseconds since 1970");
+        }
+    }
+
     /**
      * About how many bytes {@code value} takes in its JSON encoding, without encoding it: what
      * bounds a preview held in memory. Exact enough for texts, binary and arrays, which are what

@@ -112,12 +112,12 @@ final class Cells {
      * @throws IllegalArgumentException when it is not one; the message says why, without the value's context
      */
     static Object convert(Object cell, ColumnKind kind) {
-        return switch (cell) {
+        return FrameValues.requireStorable(switch (cell) {
             case null -> null;
             case String s -> fromText(s, kind);
             case JsonNode n -> fromJson(n, kind);
             default -> fromValue(cell, kind);
-        };
+        });
     }
 
     private static Object fromText(String s, ColumnKind kind) {

@@ -121,6 +121,33 @@ class MalformedUploadsIT {
     }
 
     @Test
+    void aDecimalOrTimestampBeyondWhatAFrameStoresIs400NamingTheCell() {
+        // "1e999999999" is a gigabyte of digits once written out: refused as it is read, not expanded.
+        var decimal = upload("?types=a:decimal", "text/csv", "a\n1.5\n1e999999999\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(decimal.status()).as(decimal.body()).isEqualTo(400);
+        assertThat(decimal.errorType()).isEqualTo("VALIDATION_ERROR");
+        assertThat(decimal.json().path("detail").path("row").asLong()).isEqualTo(3);
+        assertThat(decimal.json().path("detail").path("message").asText()).contains("digits");
+        var jsonl = upload("?types=a:decimal", "application/x-ndjson", "{\"a\": 1e-999999999}\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(jsonl.status()).as(jsonl.body()).isEqualTo(400);
+        var timestamp = upload("?types=t:timestamp", "text/csv", "t\n+300000-01-01T00:00:00\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(timestamp.status()).as("was a 500: " + timestamp.body()).isEqualTo(400);
+        assertThat(timestamp.json().path("detail").path("column").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void anXlsxCellOfMegabytesOfTextIs400BeforeItIsAllInMemory() throws IOException {
+        // Deflate shrinks one repeated character about a thousandfold: a small upload, a huge cell.
+        String huge = "x".repeat((int) 1_100_000);
+        var r = upload(DATA_SHEET, XLSX, UploadsApiIT.workbook("""
+                <row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>
+                <row r="2"><c r="A2" t="inlineStr"><is><t>""" + huge + "</t></is></c></row>"));
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().path("detail").path("row").asLong()).isEqualTo(2);
+        assertThat(r.json().path("detail").path("message").asText()).contains("longer than");
+    }
+
+    @Test
     void aMultipartBodyCutAfterTheFilePartLeavesNoCopyOfTheFile() {
         String boundary = "----dea" + System.nanoTime();
         String body = "--" + boundary + "\r\n"

@@ -77,4 +77,24 @@ class CellsTest {
         assertThatThrownBy(() -> Cells.convert(JSON.readTree("1.5"), ColumnKind.INT64))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void decimalsAndTimestampsBeyondWhatAFrameStoresAreRefusedNotExpanded() throws Exception {
+        // Three characters of input, a gigabyte of plain text if it were stored.
+        for (String huge : new String[]{"1e999999999", "1e-999999999", "1e131073"}) {
+            assertThatThrownBy(() -> Cells.convert(huge, ColumnKind.DECIMAL)).as(huge)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("digits");
+        }
+        // As JsonLinesReader reads numbers: as BigDecimal.
+        var exact = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        assertThatThrownBy(() -> Cells.convert(exact.readTree("1e999999999"), ColumnKind.DECIMAL))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("digits");
+        assertThat(Cells.convert("1e131071", ColumnKind.DECIMAL)).isEqualTo(new BigDecimal("1e131071"));
+        assertThatThrownBy(() -> Cells.convert("+300000-01-01T00:00:00", ColumnKind.TIMESTAMP))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("microseconds");
+        assertThatThrownBy(() -> Cells.convert("-300000-01-01T00:00:00Z", ColumnKind.TIMESTAMPTZ))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("microseconds");
+        assertThatThrownBy(() -> Cells.convert(new Object[]{new BigDecimal("1e999999999")}, ColumnKind.ARRAY))
+                .as("inside an array too").isInstanceOf(IllegalArgumentException.class);
+    }
 }

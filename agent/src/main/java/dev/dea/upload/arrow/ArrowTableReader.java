@@ -84,9 +84,15 @@ public final class ArrowTableReader implements TableReader {
                     Object[] cells = new Object[vectors.size()];
                     for (int c = 0; c < cells.length; c++) {
                         DictionaryEncoding encoding = fields.get(c).getDictionary();
-                        cells[c] = encoding == null ? value(vectors.get(c), valueFields[c], r)
-                                : decoded(vectors.get(c), dictionaries.get(encoding.getId()).getVector(), valueFields[c],
-                                r, row, c + 1);
+                        try {
+                            cells[c] = encoding == null ? value(vectors.get(c), valueFields[c], r)
+                                    : decoded(vectors.get(c), dictionaries.get(encoding.getId()).getVector(),
+                                    valueFields[c], r, row, c + 1);
+                        } catch (java.time.DateTimeException | ArithmeticException e) {
+                            // A time of day past 24 h, an instant beyond what java.time holds: the file's, not ours.
+                            throw new MalformedFile(row, c + 1, Optional.of(valueFields[c].getName()),
+                                    "a value outside its type's range (" + e.getMessage() + ")");
+                        }
                     }
                     sink.row(row, cells);
                 }

@@ -1,5 +1,6 @@
 package dev.dea.upload.csv;
 
+import dev.dea.cache.FrameWriter;
 import dev.dea.upload.source.MalformedFile;
 import dev.dea.upload.source.ReadOptions;
 import dev.dea.upload.source.RowSink;
@@ -151,6 +152,8 @@ public final class DelimitedReader implements TableReader {
                 }
                 fields.add(field.toString());
                 field.setLength(0);
+                // Before the rest of a record of millions of fields is in memory.
+                FrameWriter.requireWidth(fields.size());
                 if (c == delimiter) {
                     c = read();
                     continue;

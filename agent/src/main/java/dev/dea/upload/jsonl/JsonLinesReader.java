@@ -1,11 +1,14 @@
 package dev.dea.upload.jsonl;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.dea.cache.FrameWriter;
 import dev.dea.upload.source.MalformedFile;
 import dev.dea.upload.source.ReadOptions;
 import dev.dea.upload.source.RowSink;
@@ -18,7 +21,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -53,34 +55,58 @@ public final class JsonLinesReader implements TableReader {
                 if (line.isBlank()) {
                     continue;
                 }
-                JsonNode node;
-                try {
-                    node = reader.readTree(line);
-                } catch (JsonProcessingException e) {
-                    String at = e.getLocation() == null ? "" : " at character " + e.getLocation().getColumnNr();
-                    throw new MalformedFile(row, 0, "the line is not valid JSON" + at + ": " + e.getOriginalMessage());
-                }
-                if (node == null || !node.isObject()) {
-                    throw new MalformedFile(row, 0, "the line is not a JSON object"
-                            + (node == null ? "" : " but " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
-                }
-                for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-                    String name = names.next();
+                Map<String, JsonNode> node = object(line, row);
+                for (String name : node.keySet()) {
                     if (!columns.containsKey(name)) {
                         columns.put(name, columns.size());
                         sink.column(name, Optional.empty());
                     }
                 }
                 Object[] cells = new Object[columns.size()];
-                for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-                    Map.Entry<String, JsonNode> field = fields.next();
-                    JsonNode value = field.getValue();
-                    cells[columns.get(field.getKey())] = value.isNull() ? null : value;
-                }
+                node.forEach((name, value) -> cells[columns.get(name)] = value.isNull() ? null : value);
                 sink.row(row, cells);
             }
         } catch (CharacterCodingException e) {
             throw Utf8Text.notUtf8(file);
         }
+    }
+
+    /**
+     * The line's object, key by key: a line of millions of keys is refused at the first one past
+     * a frame's width, before it is all in memory. A repeated key keeps its last value.
+     */
+    private Map<String, JsonNode> object(String line, long row) throws IOException {
+        try (JsonParser p = reader.getFactory().createParser(line)) {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new MalformedFile(row, 0, "the line is not a JSON object but " + kind(first));
+            }
+            Map<String, JsonNode> fields = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                if (!fields.containsKey(name)) {
+                    FrameWriter.requireWidth(fields.size() + 1);
+                }
+                p.nextToken();
+                fields.put(name, reader.readTree(p));
+            }
+            if (p.nextToken() != null) {
+                throw new MalformedFile(row, 0, "the line holds more than one JSON value");
+            }
+            return fields;
+        } catch (JsonProcessingException e) {
+            String at = e.getLocation() == null ? "" : " at character " + e.getLocation().getColumnNr();
+            throw new MalformedFile(row, 0, "the line is not valid JSON" + at + ": " + e.getOriginalMessage());
+        }
+    }
+
+    private static String kind(JsonToken token) {
+        return switch (token) {
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            default -> "null";
+        };
     }
 }

@@ -17,7 +17,12 @@ import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
+import static javax.xml.stream.XMLStreamConstants.CDATA;
+import static javax.xml.stream.XMLStreamConstants.CHARACTERS;
+import static javax.xml.stream.XMLStreamConstants.END_DOCUMENT;
 import static javax.xml.stream.XMLStreamConstants.END_ELEMENT;
+import static javax.xml.stream.XMLStreamConstants.ENTITY_REFERENCE;
+import static javax.xml.stream.XMLStreamConstants.SPACE;
 import static javax.xml.stream.XMLStreamConstants.START_ELEMENT;
 
 /** The parts of an xlsx workbook around its sheets: the sheet list, shared strings, date styles. */
@@ -33,6 +38,10 @@ final class Workbook {
     static final long MAX_PART_BYTES = 1L << 30;
     /** Shared strings are held in memory (cells point into them by index). */
     static final long MAX_SHARED_STRING_CHARS = 32L << 20;
+    /** One cell's text, read in chunks: 32 times Excel's own limit (32,767), and a megabyte-sized compressed cell is not a gigabyte string. */
+    static final long MAX_CELL_CHARS = 1L << 20;
+    /** Sheets, relationships, number formats and cell styles a workbook may declare (Excel allows 64,000 styles). */
+    static final int MAX_ENTRIES = 65_536;
 
     static {
         // A workbook is the caller's file: no DTDs, no external entities.
@@ -114,7 +123,10 @@ final class Workbook {
             while (xml.hasNext()) {
                 if (xml.next() == START_ELEMENT) {
                     switch (xml.getLocalName()) {
-                        case "sheet" -> sheets.add(new Sheet(xml.getAttributeValue(null, "name"), relationId(xml)));
+                        case "sheet" -> {
+                            requireRoom(sheets.size(), "sheets");
+                            sheets.add(new Sheet(xml.getAttributeValue(null, "name"), relationId(xml)));
+                        }
                         case "workbookPr" -> {
                             String v = xml.getAttributeValue(null, "date1904");
                             date1904 = "1".equals(v) || "true".equals(v);
@@ -133,6 +145,7 @@ final class Workbook {
                 XMLStreamReader xml = xml(in);
                 while (xml.hasNext()) {
                     if (xml.next() == START_ELEMENT && xml.getLocalName().equals("Relationship")) {
+                        requireRoom(targets.size(), "relationships");
                         targets.put(xml.getAttributeValue(null, "Id"), xml.getAttributeValue(null, "Target"));
                     }
                 }
@@ -203,7 +216,7 @@ final class Workbook {
                         case "si" -> current = new StringBuilder();
                         case "rPh" -> phonetic++;
                         case "t" -> {
-                            String text = xml.getElementText();
+                            String text = text(xml, MAX_SHARED_STRING_CHARS, 1, 0);
                             if (current != null && phonetic == 0) {
                                 current.append(text);
                             }
@@ -231,6 +244,39 @@ final class Workbook {
         return strings;
     }
 
+    /**
+     * The text of the element just started, up to its end, read in the parser's chunks; longer
+     * than {@code maxChars}: MalformedFile at {@code row}, {@code column}. What
+     * {@code getElementText} does, without first holding all of a huge text.
+     */
+    static String text(XMLStreamReader xml, long maxChars, long row, int column) throws XMLStreamException {
+        StringBuilder text = new StringBuilder();
+        while (true) {
+            switch (xml.next()) {
+                case CHARACTERS, CDATA, SPACE, ENTITY_REFERENCE -> {
+                    if (text.length() + (long) xml.getTextLength() > maxChars) {
+                        throw new MalformedFile(row, column, "the text is longer than " + maxChars + " characters");
+                    }
+                    text.append(xml.getTextCharacters(), xml.getTextStart(), xml.getTextLength());
+                }
+                case END_ELEMENT -> {
+                    return text.toString();
+                }
+                case START_ELEMENT -> throw new XMLStreamException("an element inside text", xml.getLocation());
+                case END_DOCUMENT -> throw new XMLStreamException("the document ends inside text", xml.getLocation());
+                default -> {
+                    // comments and processing instructions are not text
+                }
+            }
+        }
+    }
+
+    private static void requireRoom(int count, String what) {
+        if (count >= MAX_ENTRIES) {
+            throw new MalformedFile(1, 0, "the workbook declares more than " + MAX_ENTRIES + " " + what);
+        }
+    }
+
     /** Indexes of the cell styles ({@code s}) whose number format shows a date or a time. */
     static Set<Integer> dateStyles(ZipFile zip) throws IOException {
         Set<Integer> styles = new HashSet<>();
@@ -250,12 +296,14 @@ final class Workbook {
                             String id = xml.getAttributeValue(null, "numFmtId");
                             String code = xml.getAttributeValue(null, "formatCode");
                             if (id != null && code != null && isDateFormat(code)) {
+                                requireRoom(dateFormats.size(), "number formats");
                                 dateFormats.add(Integer.parseInt(id));
                             }
                         }
                         case "cellXfs" -> inCellXfs = true;
                         case "xf" -> {
                             if (inCellXfs) {
+                                requireRoom(xf, "cell styles");
                                 String id = xml.getAttributeValue(null, "numFmtId");
                                 if (id != null && dateFormats.contains(Integer.parseInt(id))) {
                                     styles.add(xf);

@@ -96,13 +96,12 @@ public final class XlsxReader implements TableReader {
                         value = null;
                         inline = null;
                     }
-                    case "v" -> {
-                        value = xml.getElementText();
-                    }
+                    case "v" -> value = Workbook.text(xml, Workbook.MAX_CELL_CHARS, rowNumber, column);
                     case "is" -> inline = new StringBuilder();
                     case "t" -> {
                         if (inline != null) {
-                            inline.append(xml.getElementText());
+                            // An inline string's runs together are one cell's text.
+                            inline.append(Workbook.text(xml, Workbook.MAX_CELL_CHARS - inline.length(), rowNumber, column));
                         }
                     }
                     default -> {

@@ -224,4 +224,27 @@ class ArrowTableReaderTest {
                 () -> new ArrowTableReader().read(junk, new ReadOptions(true, Optional.empty()), sink));
         assertThat(e.row()).isEqualTo(1);
     }
+
+    @Test
+    void aTimeOfDayPast24HoursIsMalformedNamingItsRowAndColumn() throws IOException {
+        Path path = dir.resolve("t.arrows");
+        try (BufferAllocator allocator = new RootAllocator();
+             org.apache.arrow.vector.TimeSecVector t = new org.apache.arrow.vector.TimeSecVector("t", allocator)) {
+            t.allocateNew(2);
+            t.set(0, 3_600);
+            t.set(1, 86_400);
+            t.setValueCount(2);
+            try (VectorSchemaRoot root = VectorSchemaRoot.of(t); OutputStream out = Files.newOutputStream(path);
+                 ArrowStreamWriter writer = new ArrowStreamWriter(root, null, out)) {
+                writer.start();
+                writer.writeBatch();
+                writer.end();
+            }
+        }
+        MalformedFile e = catchThrowableOfType(MalformedFile.class,
+                () -> new ArrowTableReader().read(path, new ReadOptions(true, Optional.empty()), sink));
+        assertThat(e.row()).isEqualTo(2);
+        assertThat(e.column()).isEqualTo(1);
+        assertThat(e.getMessage()).contains("outside its type's range");
+    }
 }

@@ -71,4 +71,28 @@ class DelimitedReaderTest {
         MalformedFile twice = catchThrowableOfType(MalformedFile.class, () -> read(DelimitedReader.csv(), "a,a\n", true));
         assertThat(twice.columnName()).hasValue("a");
     }
+
+    @Test
+    void aRecordWiderThanAFrameIsRefusedBeforeTheRestOfItIsRead() {
+        long[] read = {0};
+        // An endless record "1,1,1,...": only the first few thousand fields may be read.
+        java.io.Reader endless = new java.io.Reader() {
+            @Override
+            public int read(char[] buf, int off, int len) {
+                for (int i = 0; i < len; i++) {
+                    buf[off + i] = (read[0] + i) % 2 == 0 ? '1' : ',';
+                }
+                read[0] += len;
+                return len;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        var e = catchThrowableOfType(dev.dea.error.AgentException.class,
+                () -> new DelimitedReader.Records(endless, ',').next());
+        assertThat(e.type()).isEqualTo(dev.dea.error.ErrorType.RESULT_TOO_LARGE);
+        assertThat(read[0]).isLessThan(10_000);
+    }
 }
