@@ -59,7 +59,10 @@ public final class McpEndpoint implements AutoCloseable {
     static final String CALL_ATTRIBUTE = McpEndpoint.class.getName() + ".call";
 
     /** The fields {@link #handle} routes on, and the objects that hold them. */
-    private static final Set<String> ROUTED = Set.of("method", "id", "params.requestId", "params._meta.progressToken");
+    private static final Set<String> ROUTED = Set.of("method", "id", "params.requestId", "params._meta.progressToken",
+            "params.name");
+    /** Kept as the JSON type of its value only ("object", "array", ...): what {@link #handle} checks of a tool's arguments. */
+    private static final String ARGUMENTS = "params.arguments";
     private static final Set<String> ROUTED_PARENTS = Set.of("params", "params._meta");
 
     private final ToolCalls calls = new ToolCalls();
@@ -121,6 +124,7 @@ public final class McpEndpoint implements AutoCloseable {
         ToolCalls.ToolCall call = null;
         ProgressStream progress = null;
         if (method.equals("tools/call") && message.hasNonNull("id")) {
+            requireToolCall(message.path("params"));
             JsonNode token = message.path("params").path("_meta").path("progressToken");
             if (token.isTextual() || token.isIntegralNumber()) {
                 progress = new ProgressStream(response, json, json.convertValue(token, Object.class));
@@ -146,8 +150,23 @@ public final class McpEndpoint implements AutoCloseable {
     }
 
     /**
+     * The SDK reads a tool call's params before its error handling starts: without a name, or with
+     * arguments that are not an object, it would fail with a 500. The caller's mistake, said as one.
+     */
+    private static void requireToolCall(JsonNode params) {
+        if (!params.isObject() || !params.path("name").isTextual()) {
+            throw AgentException.validation("tools/call needs params with the tool's name: "
+                    + "{\"name\": \"run_sql\", \"arguments\": {...}}");
+        }
+        if (params.has("arguments") && !params.path("arguments").asText().equals("object")) {
+            throw AgentException.validation("tools/call's arguments must be an object (of the tool's input schema)");
+        }
+    }
+
+    /**
      * The message's fields the endpoint routes on ({@code method}, {@code id},
-     * {@code params.requestId}, {@code params._meta.progressToken}); an empty node for a batch
+     * {@code params.requestId}, {@code params._meta.progressToken}) or checks ({@code params.name},
+     * the type of {@code params.arguments}); an empty node for a batch
      * or anything unparsable (the SDK answers those). Read with the streaming parser, skipping
      * everything else: the SDK parses the whole body again, and a tool's arguments (an
      * upload_frame file) can be most of {@code MAX_REQUEST_BYTES}.
@@ -172,6 +191,9 @@ public final class McpEndpoint implements AutoCloseable {
             JsonToken value = p.nextToken();
             if (ROUTED.contains(path)) {
                 out.set(name, small(p));
+            } else if (path.equals(ARGUMENTS)) {
+                out.put(name, p.currentToken() == JsonToken.START_OBJECT ? "object" : p.currentToken().name());
+                p.skipChildren();
             } else if (value == JsonToken.START_OBJECT && ROUTED_PARENTS.contains(path)) {
                 pick(p, out.putObject(name), path + ".");
             } else {

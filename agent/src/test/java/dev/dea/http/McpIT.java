@@ -418,6 +418,25 @@ class McpIT {
     }
 
     @Test
+    void aToolCallWithoutANameOrWithArgumentsThatAreNoObjectIs400NotA500() {
+        Map<String, String> malformed = Map.of(
+                "no params", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\"}",
+                "params without a name", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{}}",
+                "arguments as a string", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                        + "\"params\":{\"name\":\"run_sql\",\"arguments\":\"SELECT 1\"}}",
+                "a name that is an object", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                        + "\"params\":{\"name\":{\"x\":1},\"arguments\":{}}}");
+        malformed.forEach((what, body) -> {
+            var reply = agent.send(HttpRequest.newBuilder(agent.uri("/mcp"))
+                    .header("Authorization", "Bearer " + AgentHarness.TOKEN).header("Content-Type", "application/json")
+                    .header("Accept", "application/json, text/event-stream")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+            assertThat(reply.status()).as(what + ": " + reply.body()).isEqualTo(400);
+            assertThat(reply.errorType()).as(what).isEqualTo("VALIDATION_ERROR");
+        });
+    }
+
+    @Test
     void protocolResponsesCarryARequestId() {
         var reply = agent.send(HttpRequest.newBuilder(agent.uri("/mcp"))
                 .header("Authorization", "Bearer " + AgentHarness.TOKEN).header("Content-Type", "application/json")
