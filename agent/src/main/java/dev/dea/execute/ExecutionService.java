@@ -70,19 +70,37 @@ public final class ExecutionService {
         };
     }
 
-    /** Inline tables stored as frames first, pinned until the step ends: it may wait long for a slot. */
+    /**
+     * Inline tables stored as frames first, pinned until the step ends: it may wait long for a slot.
+     * A step that fails takes its inline frames with it: no result names them as parents.
+     */
     private ExecutionResult executePython(ExecutionRequest request, ExecutionContext context, StepProgress progress) {
         Map<String, String> inputs = new LinkedHashMap<>(request.cacheKeys());
         Optional<String> requestId = Optional.of(context.requestId());
         List<FramePin> inline = new ArrayList<>();
+        long started = System.nanoTime();
         try {
-            request.inlineData().forEach((name, data) -> {
-                FramePin pin = inlineFrames.store(name, data, requestId);
-                inline.add(pin);
-                inputs.put(name, pin.meta().key());
-            });
+            try {
+                // An unknown key fails before any inline table is stored.
+                request.cacheKeys().values().forEach(cache::get);
+                request.inlineData().forEach((name, data) -> {
+                    FramePin pin = inlineFrames.store(name, data, requestId);
+                    inline.add(pin);
+                    inputs.put(name, pin.meta().key());
+                });
+            } catch (AgentException e) {
+                metrics.pythonFailed(e);
+                throw recorded(e, context, "python", request.code(), List.copyOf(request.cacheKeys().values()), started,
+                        Optional.empty());
+            }
             return executePython(request.code(), inputs, inline, request.previewRows(), request.exactDecimals(), context,
                     progress);
+        } catch (RuntimeException e) {
+            inline.forEach(pin -> {
+                pin.close();
+                cache.delete(pin.meta().key());
+            });
+            throw e;
         } finally {
             inline.forEach(FramePin::close);
         }

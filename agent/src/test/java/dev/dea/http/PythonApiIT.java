@@ -160,6 +160,25 @@ class PythonApiIT {
     }
 
     @Test
+    void aFailedStepKeepsNoneOfItsInlineTablesAndIsAudited() {
+        int framesBefore = agent.services().cache().stats().frames();
+        int failuresBefore = agent.get("/executions?kind=python&status=error").json().get("executions").size();
+        // "a" is well formed and would be stored first; "b"'s second row is a value short.
+        var badShape = agent.post("/execute-on-data", "{\"code\":\"result_df = 1\",\"input_data\":{"
+                + "\"a\":{\"columns\":[\"c\"],\"rows\":[[1]]},\"b\":{\"columns\":[\"c\",\"d\"],\"rows\":[[1,2],[3]]}}}");
+        assertThat(badShape.status()).as(badShape.body()).isEqualTo(400);
+        var unknownKey = agent.post("/execute-on-data", "{\"code\":\"result_df = 1\",\"cache_keys\":{\"x\":\"nope\"},"
+                + "\"input_data\":{\"a\":{\"columns\":[\"c\"],\"rows\":[[1]]}}}");
+        assertThat(unknownKey.status()).as(unknownKey.body()).isIn(400, 404);
+        var codeError = agent.post("/execute-on-data", "{\"code\":\"raise ValueError('no')\","
+                + "\"input_data\":{\"a\":{\"columns\":[\"c\"],\"rows\":[[1]]}}}");
+        assertThat(codeError.status()).as(codeError.body()).isEqualTo(400);
+        assertThat(agent.services().cache().stats().frames()).as("inline frames left behind").isEqualTo(framesBefore);
+        assertThat(agent.get("/executions?kind=python&status=error").json().get("executions"))
+                .as("each failure has its audit line").hasSize(failuresBefore + 3);
+    }
+
+    @Test
     void missingOrOversizedCodeIs400() {
         assertThat(agent.post("/execute-on-data", "{\"cache_keys\":{}}").errorType()).isEqualTo("VALIDATION_ERROR");
         var oversized = agent.post("/execute-on-data", "{\"code\":\"" + "x".repeat(1_000_001) + "\"}");
