@@ -1,6 +1,7 @@
 package dev.dea.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dea.error.AgentException;
@@ -71,7 +72,8 @@ final class JsonBodies {
         }
         JsonNode node;
         try {
-            node = mapper.readTree(body);
+            // A repeated field would silently keep its last value, as an unknown one would be ignored: refused alike.
+            node = mapper.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(body);
         } catch (JsonProcessingException e) {
             // Jackson's stream constraints (nesting depth, number and string lengths) fail without a location.
             String where = e.getLocation() == null ? ""

@@ -126,6 +126,14 @@ class HttpContractIT {
     }
 
     @Test
+    void aFieldGivenTwiceIsAValidationErrorNotTheLastOneSilently() {
+        var r = agent.post("/execute", "{\"language\": \"sql\", \"code\": \"SELECT 1\", \"code\": \"SELECT 2\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.errorType()).isEqualTo("VALIDATION_ERROR");
+        assertThat(r.json().path("detail").path("message").asText()).contains("Duplicate field 'code'");
+    }
+
+    @Test
     void nonObjectBodiesAndEmptyBodiesAreValidationErrors() {
         assertThat(agent.post("/execute", "[1,2]").errorType()).isEqualTo("VALIDATION_ERROR");
         assertThat(agent.post("/execute", "").errorType()).isEqualTo("VALIDATION_ERROR");
