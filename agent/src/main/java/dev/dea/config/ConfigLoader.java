@@ -1,9 +1,6 @@
 package dev.dea.config;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -42,45 +39,13 @@ public final class ConfigLoader {
 
     /** {@code env} over {@code .env} in the working directory: the variables the agent reads (the doctor reads the same). */
     public static Map<String, String> withDotEnv(Map<String, String> env) {
-        Map<String, String> merged = new HashMap<>(readDotEnv(Path.of(".env")));
+        Map<String, String> merged = new HashMap<>(DotEnv.read(Path.of(".env")));
         merged.putAll(env);
         return merged;
     }
 
     public static AgentConfig load(Map<String, String> env) {
         return new ConfigLoader(env).build();
-    }
-
-    static Map<String, String> readDotEnv(Path file) {
-        Map<String, String> values = new HashMap<>();
-        if (!Files.isRegularFile(file)) {
-            return values;
-        }
-        try {
-            for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String line = raw.strip();
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
-                }
-                if (line.startsWith("export ")) {
-                    line = line.substring("export ".length()).strip();
-                }
-                int eq = line.indexOf('=');
-                if (eq <= 0) {
-                    continue;
-                }
-                String key = line.substring(0, eq).strip();
-                String value = line.substring(eq + 1).strip();
-                if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
-                        || value.startsWith("'") && value.endsWith("'"))) {
-                    value = value.substring(1, value.length() - 1);
-                }
-                values.put(key, value);
-            }
-        } catch (IOException e) {
-            throw new ConfigException(List.of(".env could not be read: " + e.getMessage()));
-        }
-        return values;
     }
 
     private SandboxConfig.Backend sandboxBackend() {

@@ -132,7 +132,7 @@ class ConfigLoaderTest {
     void readsDotEnvWithQuotesCommentsAndExport(@TempDir Path dir) throws Exception {
         Path file = dir.resolve(".env");
         Files.writeString(file, "# comment\nexport DB_HOST=\"db.example\"\nDB_USER='u'\n\nDB_NAME = n\nBROKEN LINE\n");
-        assertThat(ConfigLoader.readDotEnv(file)).containsEntry("DB_HOST", "db.example").containsEntry("DB_USER", "u")
+        assertThat(DotEnv.read(file)).containsEntry("DB_HOST", "db.example").containsEntry("DB_USER", "u")
                 .containsEntry("DB_NAME", "n").hasSize(3);
     }
 
