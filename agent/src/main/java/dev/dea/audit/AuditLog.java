@@ -5,14 +5,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -98,7 +96,7 @@ public final class AuditLog implements AutoCloseable {
         try {
             Files.createDirectories(path.getParent());
             open();
-            syncDirectory();   // a newly created file's directory entry
+            AuditFiles.syncDirectory(path);   // a newly created file's directory entry
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open audit log " + path, e);
         }
@@ -354,23 +352,10 @@ public final class AuditLog implements AutoCloseable {
 
     private void rotate() throws IOException {
         closeChannel();
-        Files.deleteIfExists(rotated(config.maxFiles()));
-        for (int i = config.maxFiles() - 1; i >= 1; i--) {
-            Path from = rotated(i);
-            if (Files.exists(from)) {
-                Files.move(from, rotated(i + 1), StandardCopyOption.ATOMIC_MOVE);
-            }
-        }
-        if (Files.exists(path)) {
-            Files.move(path, rotated(1), StandardCopyOption.ATOMIC_MOVE);
-        }
+        AuditFiles.shift(path, config.maxFiles());
         open();
-        syncDirectory();   // makes the renames and the new file's entry durable
-        log.info("Audit log rotated: {} -> {}", path.getFileName(), rotated(1).getFileName());
-    }
-
-    private Path rotated(int n) {
-        return path.resolveSibling(path.getFileName() + "." + n);
+        AuditFiles.syncDirectory(path);   // makes the renames and the new file's entry durable
+        log.info("Audit log rotated: {} -> {}", path.getFileName(), AuditFiles.rotated(path, 1).getFileName());
     }
 
     private void reopen() throws IOException {
@@ -384,7 +369,7 @@ public final class AuditLog implements AutoCloseable {
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         try {
             long existing = opened.size();
-            if (existing > 0 && lastByte() != NEWLINE) {
+            if (existing > 0 && AuditFiles.lastByte(path) != NEWLINE) {
                 // A crash mid-line left a torn tail: end it so the next line parses on its own.
                 opened.write(ByteBuffer.wrap(new byte[] {NEWLINE}));
                 opened.force(false);
@@ -396,22 +381,6 @@ public final class AuditLog implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             opened.close();
             throw e;
-        }
-    }
-
-    private byte lastByte() throws IOException {
-        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "r")) {
-            file.seek(file.length() - 1);
-            return file.readByte();
-        }
-    }
-
-    private void syncDirectory() {
-        // Makes the renames durable; Linux supports syncing a directory, some platforms do not.
-        try (FileChannel dir = FileChannel.open(path.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException | RuntimeException e) {
-            log.debug("Cannot sync directory {}: {}", path.getParent(), e.toString());
         }
     }
 
