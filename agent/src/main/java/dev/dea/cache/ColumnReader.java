@@ -29,9 +29,11 @@ final class ColumnReader implements Closeable {
     private static final JsonFactory JSON = new JsonFactory();
     /**
      * The largest single value an untrusted producer may send: the bound a whole result row had when
-     * results were JSON lines (RunnerExchange.MAX_LINE_BYTES).
+     * results were JSON lines.
      */
     static final int MAX_STRICT_VALUE_BYTES = 256 << 20;
+    /** A sign, the digits numeric allows on both sides and the point. */
+    private static final int MAX_DECIMAL_CHARS = FrameValues.MAX_DECIMAL_INTEGER_DIGITS + FrameValues.MAX_DECIMAL_SCALE + 2;
 
     private final ColumnKind kind;
     private final boolean strict;
@@ -128,7 +130,7 @@ final class ColumnReader implements Closeable {
         return switch (kind) {
             case INT64 -> v;
             case FLOAT64 -> Double.longBitsToDouble(v);
-            case DATE -> EpochTime.date(v);
+            case DATE -> date(v);
             case TIMESTAMP -> EpochTime.timestamp(v);
             case TIMESTAMPTZ -> EpochTime.timestampTz(v);
             default -> throw new IllegalStateException("not a fixed-width kind: " + kind);
@@ -152,6 +154,14 @@ final class ColumnReader implements Closeable {
         };
     }
 
+    private static java.time.LocalDate date(long days) throws IOException {
+        try {
+            return EpochTime.date(days);
+        } catch (java.time.DateTimeException e) {
+            throw new IOException("a date of " + days + " days from 1970 is beyond the years a date may have");
+        }
+    }
+
     /** The decimal's Java value for stats: BigDecimal, or the text of PostgreSQL's special values. */
     private static Object decimal(String text) throws IOException {
         return switch (text) {
@@ -160,6 +170,11 @@ final class ColumnReader implements Closeable {
                 // An exponent would let a few bytes stand for a gigabyte of plain text in previews and exports.
                 if (text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
                     throw new IOException("a decimal value is not a number in plain notation");
+                }
+                // Parsing a number's digits costs time quadratic in their count: numeric's limits, checked first.
+                if (text.length() > MAX_DECIMAL_CHARS) {
+                    throw new IOException("a decimal value has more than " + FrameValues.MAX_DECIMAL_INTEGER_DIGITS
+                            + " digits before its point or " + FrameValues.MAX_DECIMAL_SCALE + " after it");
                 }
                 try {
                     yield new BigDecimal(text);

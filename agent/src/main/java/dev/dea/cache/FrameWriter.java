@@ -128,13 +128,17 @@ public final class FrameWriter implements AutoCloseable {
             throw new ColumnIntake.BadColumnException("the frame has " + columns.size() + " columns, buffers came for "
                     + buffers.size());
         }
+        // Each size on its own first: a sum of sizes near Long.MAX_VALUE could wrap below the limit. Every row takes
+        // at least a validity byte, so more rows than the limit has bytes cannot fit either.
+        boolean over = rowCount > maxFrameBytes;
         long announced = 0;
         for (List<ColumnMeta.Buffer> column : buffers) {
             for (ColumnMeta.Buffer b : column) {
-                announced += b.bytes();
+                over |= b.bytes() > maxFrameBytes;
+                announced = over ? announced : announced + b.bytes();
             }
         }
-        if (announced > maxFrameBytes) {
+        if (over || announced > maxFrameBytes) {
             fail();
             throw tooLarge();
         }

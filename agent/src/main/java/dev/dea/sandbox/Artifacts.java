@@ -22,6 +22,8 @@ import static java.util.Objects.requireNonNull;
  */
 final class Artifacts {
     static final int MAX_COUNT = 64;
+    /** Notes on dropped artifacts before the rest are dropped in one: a list of junk is not a page of notes each. */
+    static final int MAX_NOTES = 16;
     static final int MAX_NAME_CHARS = 100;
     static final String PNG = ArtifactContent.PNG;
     /** Letters, digits, '.', '_', '-'; no separator, no leading dot; ".." is refused separately. */
@@ -69,9 +71,9 @@ final class Artifacts {
         for (JsonNode a : node) {
             index++;
             String label = a.path("name").isTextual() ? quote(a.path("name").asText()) : "#" + index;
-            if (accepted.size() == MAX_COUNT) {
-                notes.add("[agent] dropped " + (node.size() - index + 1) + " artifacts from " + label
-                        + " on: more than " + MAX_COUNT);
+            if (accepted.size() == MAX_COUNT || notes.size() == MAX_NOTES) {
+                notes.add("[agent] dropped " + (node.size() - index + 1) + " artifacts from " + label + " on: "
+                        + (accepted.size() == MAX_COUNT ? "more than " + MAX_COUNT : "too many were invalid"));
                 break;
             }
             String why;

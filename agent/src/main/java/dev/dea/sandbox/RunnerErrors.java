@@ -21,20 +21,28 @@ final class RunnerErrors {
     /** SIGTERM, which the runner answers by exiting at once: only the engine sends it (a restart, a docker stop). */
     private static final long EXIT_SIGTERM = 143;
 
+    /*
+     * What the runner says of an error, as the code can also write it: an exception's name, its message and the
+     * traceback, each far past any real one before it is cut.
+     */
+    private static final int MAX_NAME_CHARS = 200;
+    private static final int MAX_MESSAGE_CHARS = 16 << 10;
+    private static final int MAX_TRACEBACK_CHARS = 64 << 10;
+
     private RunnerErrors() {
     }
 
     /** An error result: the code raised, did not set result_df, or returned something unusable. */
     static AgentException userError(JsonNode error, String stdout, String stderr) {
-        String kind = error.path("type").asText("EXECUTION_ERROR");
-        Optional<String> exception = RunnerExchange.text(error.path("exception"));
-        String message = error.path("message").asText("");
+        String kind = RunnerExchange.clip(error.path("type").asText("EXECUTION_ERROR"), MAX_NAME_CHARS);
+        Optional<String> exception = RunnerExchange.text(error.path("exception"), MAX_NAME_CHARS);
+        String message = RunnerExchange.clip(error.path("message").asText(""), MAX_MESSAGE_CHARS);
         Map<String, Object> details = new LinkedHashMap<>();
         exception.ifPresent(e -> details.put("exception", e));
         if (error.path("line").canConvertToInt()) {
             details.put("line", error.path("line").intValue());
         }
-        RunnerExchange.text(error.path("traceback")).ifPresent(t -> details.put("traceback", t));
+        RunnerExchange.text(error.path("traceback"), MAX_TRACEBACK_CHARS).ifPresent(t -> details.put("traceback", t));
         details.put("stdout", stdout);
         details.put("stderr", stderr);
         if (!"EXECUTION_ERROR".equals(kind)) {
@@ -43,8 +51,8 @@ final class RunnerErrors {
         JsonNode sqlError = error.path("sql_error");
         if (sqlError.isObject()) {
             Map<String, Object> sql = new LinkedHashMap<>();
-            sql.put("type", sqlError.path("type").asText());
-            sql.put("message", sqlError.path("message").asText());
+            sql.put("type", RunnerExchange.clip(sqlError.path("type").asText(), MAX_NAME_CHARS));
+            sql.put("message", RunnerExchange.clip(sqlError.path("message").asText(), MAX_MESSAGE_CHARS));
             details.put("sql_error", sql);
         }
         if ("RESULT_TOO_LARGE".equals(kind)) {
@@ -61,11 +69,12 @@ final class RunnerErrors {
 
     /** The runner reported its own failure before exiting. */
     static AgentException fatal(JsonNode error) {
-        String kind = error.path("type").asText("INTERNAL");
+        String kind = RunnerExchange.clip(error.path("type").asText("INTERNAL"), MAX_NAME_CHARS);
         String message = "The sandbox runner failed (" + kind + "): "
-                + error.path("exception").asText("error") + ": " + error.path("message").asText("");
+                + RunnerExchange.clip(error.path("exception").asText("error"), MAX_NAME_CHARS) + ": "
+                + RunnerExchange.clip(error.path("message").asText(""), MAX_MESSAGE_CHARS);
         Map<String, Object> details = new LinkedHashMap<>();
-        RunnerExchange.text(error.path("traceback")).ifPresent(t -> details.put("traceback", t));
+        RunnerExchange.text(error.path("traceback"), MAX_TRACEBACK_CHARS).ifPresent(t -> details.put("traceback", t));
         // The runner shares its process with the code, which can write this message itself: whatever it
         // says, it is the step's error, never the agent's INTERNAL (an ERROR log and alert the code could
         // raise at will). A real disagreement between agent and image shows in the message and in the

@@ -15,6 +15,7 @@ import dev.dea.cache.FramePin;
 import dev.dea.cache.FrameWriter;
 import dev.dea.cache.Provenance;
 import dev.dea.error.AgentException;
+import dev.dea.error.ErrorType;
 import dev.dea.frame.ColumnKind;
 import dev.dea.frame.FrameColumn;
 import org.slf4j.Logger;
@@ -36,13 +37,26 @@ import java.util.Optional;
  */
 final class RunnerExchange {
     private static final Logger log = LoggerFactory.getLogger(RunnerExchange.class);
-    /** A row, a result message with figures (10 MB PNGs as base64) or output all fit well below this. */
-    static final int MAX_LINE_BYTES = 256 << 20;
     private static final long MAX_ARTIFACT_BYTES = 10L << 20;
+    /** The most a line may be whatever the output limit: the runner's channel is the code's to write to. */
+    private static final int LINE_CEILING = 256 << 20;
+    /**
+     * Tokens in one message: a result of 4,096 columns is about 125,000, artifacts and output a few
+     * hundred. Bounds the tree a line becomes ({@code [0,0,0,...]} is two bytes a node).
+     */
+    static final long MAX_TOKENS = 500_000;
+    /** sql() calls one step may make: each is a statement on a database and a cached frame. */
+    static final int MAX_SQL_CALLS = 1_000;
+    /** A result column's name (an upload's names have the same limit). */
+    private static final int MAX_COLUMN_NAME = 1_000;
+    /** The SQL guard's own limit (1 MiB of UTF-8), which a longer query would reach only to be refused. */
+    private static final int MAX_QUERY_CHARS = 1 << 20;
+    /** A datasource name as the code gives it; configured names are far shorter. */
+    private static final int MAX_DATASOURCE_NAME = 64;
 
     static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxStringLength(Integer.MAX_VALUE).maxNumberLength(1_000_000).build())
+                    .maxStringLength(Integer.MAX_VALUE).maxNumberLength(1_000).maxTokenCount(MAX_TOKENS).build())
             .build();
     private static final ObjectMapper JSON = JsonMapper.builder(FACTORY).build();
 
@@ -72,6 +86,7 @@ final class RunnerExchange {
     private static final int MARKER_CHARS = 200;
     private final LineReader in;
     private final OutputStream out;
+    private int sqlCalls;
 
     /** {@code stdout} must be past the runner's {@code ready} line ({@link ReadyLine}). */
     RunnerExchange(SandboxJob job, FrameCache cache, long outputLimitBytes, LineReader stdout, OutputStream stdin) {
@@ -110,11 +125,11 @@ final class RunnerExchange {
                     AgentException failure = RunnerErrors.fatal(message.path("error"));
                     if ("PROTOCOL_ERROR".equals(message.path("error").path("type").asText())) {
                         log.warn("The sandbox runner reports a protocol error (the image and this agent disagree, or "
-                                + "the code wrote to the runner's channel): {}", failure.getMessage());
+                                + "the code wrote to the runner's channel): {}", Artifacts.quote(failure.getMessage()));
                     }
                     throw failure;
                 }
-                default -> throw new ProtocolException("unexpected runner message type '" + type + "'");
+                default -> throw new ProtocolException("unexpected runner message type " + Artifacts.quote(type));
             }
         }
     }
@@ -127,8 +142,9 @@ final class RunnerExchange {
         }
         String text = message.get("text").asText();
         // Decoded text has at most as many characters as the kept bytes: more is not the runner's capture but code
-        // writing to the channel itself, and is not passed on (the result still says what the capture kept).
-        long total = streamed.merge(stream, (long) text.length(), Long::sum);
+        // writing to the channel itself, and is not passed on (the result still says what the capture kept). A line
+        // counts its newline, which the runner kept and does not send: a million empty lines are not free.
+        long total = streamed.merge(stream, (long) text.length() + 1, Long::sum);
         if (total > outputLimitBytes + MARKER_CHARS) {
             return;
         }
@@ -165,10 +181,36 @@ final class RunnerExchange {
         out.flush();
     }
 
+    /**
+     * The longest line a runner with this output limit sends: a result carries both streams'
+     * kept output (up to 6 JSON bytes a character, {@code \\uXXXX}), the artifacts as base64 and the
+     * frame's metadata. What the code itself writes to the channel is held to the same.
+     */
+    static int maxLineBytes(long outputLimitBytes) {
+        long bytes = (8L << 20) + MAX_ARTIFACT_BYTES / 3 * 4 + 12 * outputLimitBytes;
+        return (int) Math.min(LINE_CEILING, bytes);
+    }
+
     private void answerSql(JsonNode message) throws IOException {
         JsonNode id = message.path("id");
         String query = message.path("query").asText("");
         JsonNode datasource = message.path("datasource");
+        if (++sqlCalls > MAX_SQL_CALLS) {
+            sqlError(id, ErrorType.TOO_MANY_REQUESTS, "A step may call sql() at most " + MAX_SQL_CALLS
+                    + " times; query once and work on the frame in pandas");
+            return;
+        }
+        // Refused before the callback: nothing reaches a database, the audit trail or the logs at this size.
+        if (query.length() > MAX_QUERY_CHARS) {
+            sqlError(id, ErrorType.VALIDATION_ERROR, "The query has " + query.length() + " characters; at most "
+                    + MAX_QUERY_CHARS + " are accepted");
+            return;
+        }
+        if (datasource.isTextual() && datasource.textValue().length() > MAX_DATASOURCE_NAME) {
+            sqlError(id, ErrorType.NOT_FOUND, "No datasource has a name of " + datasource.textValue().length()
+                    + " characters");
+            return;
+        }
         FrameMeta result;
         FrameData data;
         try (FramePin pinned = sql.runSql(query, datasource.isTextual() ? Optional.of(datasource.textValue())
@@ -178,12 +220,7 @@ final class RunnerExchange {
             data = cache.openData(result.key());
         } catch (AgentException e) {
             log.debug("sql() from sandboxed code failed: {}", e.type());
-            ObjectNode error = JSON.createObjectNode();
-            error.put("type", "sql_error");
-            error.set("id", id);
-            error.putObject("error").put("type", e.type().name()).put("message", e.getMessage());
-            writeMessage(error);
-            out.flush();
+            sqlError(id, e.type(), e.getMessage());
             return;
         }
         try (data) {
@@ -197,11 +234,24 @@ final class RunnerExchange {
         }
     }
 
+    private void sqlError(JsonNode id, ErrorType type, String message) throws IOException {
+        ObjectNode error = JSON.createObjectNode();
+        error.put("type", "sql_error");
+        error.set("id", id);
+        error.putObject("error").put("type", type.name()).put("message", message);
+        writeMessage(error);
+        out.flush();
+    }
+
     private Result result(JsonNode message, List<String> parentKeys) throws IOException {
+        // The runner keeps at most the limit of each stream; code writing to the channel itself is held to it here.
+        int limit = (int) Math.min(Integer.MAX_VALUE - MARKER_CHARS, outputLimitBytes) + MARKER_CHARS;
         String stdout = message.path("stdout").asText("");
         String stderr = message.path("stderr").asText("");
-        boolean stdoutTruncated = message.path("stdout_truncated").asBoolean(false);
-        boolean stderrTruncated = message.path("stderr_truncated").asBoolean(false);
+        boolean stdoutTruncated = message.path("stdout_truncated").asBoolean(false) || stdout.length() > limit;
+        boolean stderrTruncated = message.path("stderr_truncated").asBoolean(false) || stderr.length() > limit;
+        stdout = clip(stdout, limit);
+        stderr = clip(stderr, limit);
         if (!"ok".equals(message.path("status").asText())) {
             throw RunnerErrors.userError(message.path("error"), stdout, stderr);
         }
@@ -221,9 +271,16 @@ final class RunnerExchange {
             try {
                 kind = ColumnKind.fromWireName(c.path("kind").asText());
             } catch (IllegalArgumentException e) {
-                throw new ProtocolException("result column of unknown kind " + c.path("kind"));
+                throw new ProtocolException("result column of unknown kind " + Artifacts.quote(c.path("kind").asText()));
             }
-            columns.add(new FrameColumn(c.path("name").asText(""), kind, c.path("source_type").asText(kind.wireName())));
+            String name = c.path("name").asText("");
+            String sourceType = c.path("source_type").asText(kind.wireName());
+            if (name.length() > MAX_COLUMN_NAME || sourceType.length() > MAX_COLUMN_NAME) {
+                // Names travel in every listing, preview and schema of the frame; uploads hold them to the same.
+                throw new ProtocolException("a result column's name or source type is over " + MAX_COLUMN_NAME
+                        + " characters");
+            }
+            columns.add(new FrameColumn(name, kind, sourceType));
             buffers.add(buffers(c.path("buffers")));
         }
         long rowCount = frame.path("row_count").asLong(-1);
@@ -299,7 +356,14 @@ final class RunnerExchange {
         out.write('\n');
     }
 
-    static Optional<String> text(JsonNode node) {
-        return node == null || node.isNull() || node.isMissingNode() ? Optional.empty() : Optional.of(node.asText());
+    static Optional<String> text(JsonNode node, int maxChars) {
+        return node == null || node.isNull() || node.isMissingNode() ? Optional.empty()
+                : Optional.of(clip(node.asText(), maxChars));
+    }
+
+    /** {@code text}, or its first {@code maxChars} characters and a note of how many more there were. */
+    static String clip(String text, int maxChars) {
+        return text.length() <= maxChars ? text
+                : text.substring(0, maxChars) + "... [" + (text.length() - maxChars) + " more characters]";
     }
 }

@@ -204,7 +204,7 @@ public final class SandboxService implements AutoCloseable {
                 throw new IOException("the step was " + expired.get() + " while its sandbox started");
             }
             RunnerExchange exchange = new RunnerExchange(job, cache, config.outputLimitBytes(),
-                    new LineReader(sandbox.stdout(), RunnerExchange.MAX_LINE_BYTES), sandbox.stdin());
+                    new LineReader(sandbox.stdout(), RunnerExchange.maxLineBytes(config.outputLimitBytes())), sandbox.stdin());
             RunnerExchange.Result r = exchange.run(inputs, parentKeys);
             double elapsedMs = (System.nanoTime() - started) / 1e6;
             log.debug("Sandbox {} ({}) produced frame {} ({} rows) in {} ms: {} ms to a ready runner, {} ms exchange",

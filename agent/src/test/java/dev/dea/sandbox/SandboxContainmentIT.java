@@ -79,7 +79,7 @@ class SandboxContainmentIT {
                 os.write(fd, b'{"type":"surprise"}\\n' + b'[1,2,3]\\n' * 2000000)
                 """);
         assertThat(e.type()).isEqualTo(ErrorType.EXECUTION_ERROR);
-        assertThat(e.getMessage()).contains("unexpected runner message type 'surprise'");
+        assertThat(e.getMessage()).contains("unexpected runner message type \"surprise\"");
     }
 
     @Test
@@ -138,5 +138,68 @@ class SandboxContainmentIT {
                 .contains("[agent] dropped artifact \"../../../../tmp/x.png\": the name contains a path separator")
                 .contains("[agent] dropped artifact \"page.html\": media type \"text/html\" is not allowed")
                 .contains("[agent] dropped artifact \"fake.png\": the data is not a PNG");
+    }
+
+    /** A result message of one column {@code kind} and the given buffers, sent by the code itself, then the runner gone. */
+    private static String forgedResult(String kind, String buffers, long rows, String data) {
+        return CHANNEL + """
+                sys.modules['__main__'].CHANNEL.send({"type": "result", "status": "ok",
+                    "frame": {"columns": [{"name": "v", "kind": "%s", "source_type": "%s", "dtype": "object",
+                                           "buffers": %s}], "row_count": %d},
+                    "artifacts": [], "stdout": "", "stdout_truncated": False, "stderr": "", "stderr_truncated": False},
+                    %s)
+                os._exit(0)
+                """.formatted(kind, kind, buffers, rows, data);
+    }
+
+    @Test
+    void aResultOfMillionsOfJsonNodesIsAProtocolErrorNotAHeapOfThem() {
+        AgentException e = failsWithin(TIMEOUT, CHANNEL + """
+                sys.modules['__main__'].CHANNEL.send({"type": "result", "status": "ok", "frame": None,
+                    "artifacts": [0] * 2000000, "stdout": "", "stderr": ""})
+                os._exit(0)
+                """);
+        assertThat(e.type()).isEqualTo(ErrorType.EXECUTION_ERROR);
+        assertThat(e.getMessage()).contains("broke the runner protocol");
+    }
+
+    @Test
+    void aBufferSizeThatWouldWrapTheFrameLimitIsRefusedNotCopiedUntilTheDiskIsFull() {
+        AgentException e = failsWithin(TIMEOUT, forgedResult("string", """
+                [{"name": "valid", "bytes": 0}, {"name": "offsets", "bytes": 8},
+                 {"name": "data", "bytes": 9223372036854775807}]""", 0, "[(0).to_bytes(8, 'little')]"));
+        assertThat(e.type()).isEqualTo(ErrorType.RESULT_TOO_LARGE);
+    }
+
+    @Test
+    void aDecimalOfMoreDigitsThanNumericHoldsIsAProtocolErrorBeforeItIsParsed() {
+        AgentException e = failsWithin(TIMEOUT, forgedResult("decimal", """
+                [{"name": "valid", "bytes": 1}, {"name": "offsets", "bytes": 16}, {"name": "data", "bytes": 200001}]""",
+                1, "[b'\\x01', (0).to_bytes(8, 'little') + (200001).to_bytes(8, 'little'), b'7' * 200000 + b'\\x00']"));
+        assertThat(e.type()).isEqualTo(ErrorType.EXECUTION_ERROR);
+        assertThat(e.getMessage()).contains("broke the runner protocol").contains("digits");
+    }
+
+    @Test
+    void aDateBeyondTheCalendarIsAProtocolErrorNotAnInternalOne() {
+        AgentException e = failsWithin(TIMEOUT, forgedResult("date", """
+                [{"name": "valid", "bytes": 1}, {"name": "values", "bytes": 8}]""",
+                1, "[b'\\x01', (2**62).to_bytes(8, 'little')]"));
+        assertThat(e.type()).isEqualTo(ErrorType.EXECUTION_ERROR);
+        assertThat(e.getMessage()).contains("broke the runner protocol");
+    }
+
+    @Test
+    void aForgedErrorIsCutToSizeAndItsOutputToTheLimit() {
+        AgentException e = failsWithin(TIMEOUT, CHANNEL + """
+                sys.modules['__main__'].CHANNEL.send({"type": "result", "status": "error",
+                    "error": {"type": "EXECUTION_ERROR", "exception": "E" * 10000, "message": "m" * 5000000,
+                              "traceback": "t" * 5000000},
+                    "stdout": "o" * 5000000, "stderr": ""})
+                os._exit(0)
+                """);
+        assertThat(e.getMessage().length()).isLessThan(20_000);
+        assertThat((String) e.details().get("traceback")).hasSizeLessThan(70_000);
+        assertThat((String) e.details().get("stdout")).as("the fixture keeps 4 KiB of output").hasSizeLessThan(5_000);
     }
 }

@@ -144,6 +144,36 @@ class SandboxServiceIT {
     }
 
     @Test
+    void aStepMayCallSqlAThousandTimesAndNoQueryLongerThanTheGuardTakesReachesTheCallback() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        SqlCallback counting = (query, datasource, requestId) -> {
+            calls.incrementAndGet();
+            try (var w = fixture.cache.create(List.of(new FrameColumn("one", ColumnKind.INT64, "int8")),
+                    dev.dea.cache.Provenance.sql(query, requestId))) {
+                w.append(new Object[]{1L});
+                return w.commitPinned();
+            }
+        };
+        SandboxOutcome out = service.execute(new SandboxJob("""
+                try:
+                    sql("x" * 1100000)
+                except Exception as e:
+                    print("long:", str(e)[:80])
+                n = 0
+                try:
+                    for _ in range(1001):
+                        sql("SELECT 1 AS one")
+                        n += 1
+                except Exception as e:
+                    print("after", n, str(e)[:120])
+                result_df = n
+                """, Map.of(), Optional.empty(), LiveOutput.NONE, false, counting));
+        // The refused long query counts as one of the thousand calls.
+        assertThat(out.stdout()).contains("long: VALIDATION_ERROR").contains("after 999").contains("at most 1000");
+        assertThat(calls).as("neither the long query nor the 1,000th reached the callback").hasValue(999);
+    }
+
+    @Test
     void aStepGivenNoDatabaseHasItsSqlRefused() {
         AgentException e = catchThrowableOfType(AgentException.class,
                 () -> service.execute(new SandboxJob("result_df = sql(\"SELECT 1 AS one\")", Map.of(), Optional.empty())));
