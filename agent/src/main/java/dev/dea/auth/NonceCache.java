@@ -8,7 +8,8 @@ import java.util.PriorityQueue;
 /**
  * Nonces of verified requests, each remembered until its request's timestamp can no longer
  * pass the window check (timestamp + max age); after that the timestamp alone rejects a
- * replay, so forgetting is safe. Expired nonces are dropped on every call.
+ * replay, so forgetting is safe. Expired nonces are dropped on every call, and a nonce
+ * whose own expiry has passed is refused rather than recorded: it may be one just dropped.
  *
  * <p>Memory is bounded by {@code capacity}. When it is reached by unexpired nonces the cache
  * refuses new ones ({@link Result#FULL}) instead of forgetting one that could still be
@@ -16,7 +17,7 @@ import java.util.PriorityQueue;
  * verified), and a caller that fast is better slowed down than left open to replays.
  */
 public final class NonceCache {
-    public enum Result { RECORDED, REPLAYED, FULL }
+    public enum Result { RECORDED, REPLAYED, FULL, EXPIRED }
 
     private record Entry(long expiresAt, String nonce) {
     }
@@ -36,10 +37,17 @@ public final class NonceCache {
 
     /**
      * Remembers {@code nonce} until {@code expiresAt} (unix seconds, inclusive) unless it is
-     * already remembered or the cache is full.
+     * already remembered, the cache is full, or {@code expiresAt} has already passed
+     * ({@link Result#EXPIRED}).
      */
     public synchronized Result record(String nonce, long expiresAt) {
         evictExpired();
+        // The caller's window check ran earlier (before a body that may have trickled in), so
+        // the eviction above may just have forgotten this very nonce; a request whose own
+        // expiry has passed by this clock must be refused, or a replay of it would run again.
+        if (expiresAt < now()) {
+            return Result.EXPIRED;
+        }
         if (expiries.containsKey(nonce)) {
             return Result.REPLAYED;
         }

@@ -67,8 +67,7 @@ public final class RequestVerifier {
         long timestamp = Long.parseLong(timestampText);
         long now = clock.instant().getEpochSecond();
         if (Math.abs(now - timestamp) > maxAge.toSeconds()) {
-            throw unauthorized("timestamp outside the allowed window of " + maxAge.toSeconds()
-                    + " s; check the caller's clock (agent time " + now + ", " + SignatureHeaders.TIMESTAMP + " " + timestamp + ")");
+            throw outsideWindow(timestamp);
         }
 
         CanonicalRequest canonical = CanonicalRequest.of(method, path, query, timestamp, nonce, body.get());
@@ -86,6 +85,10 @@ public final class RequestVerifier {
             case RECORDED -> {
             }
             case REPLAYED -> throw unauthorized("nonce already used (replayed request)");
+            // The body took long enough that the timestamp left the window after the check
+            // above; the cache may already have forgotten the nonce, so accepting it could
+            // run a replay.
+            case EXPIRED -> throw outsideWindow(timestamp);
             case FULL -> {
                 long retry = nonces.secondsUntilRoom();
                 log.warn("Refusing a signed request: {} unexpired nonces fill the nonce cache (HMAC_NONCE_CACHE_SIZE)",
@@ -104,6 +107,12 @@ public final class RequestVerifier {
             throw unauthorized("missing " + name + "; requests must be signed as described in docs/request-signing.md");
         }
         return value.strip();
+    }
+
+    private AgentException outsideWindow(long timestamp) {
+        return unauthorized("timestamp outside the allowed window of " + maxAge.toSeconds()
+                + " s; check the caller's clock (agent time " + clock.instant().getEpochSecond() + ", "
+                + SignatureHeaders.TIMESTAMP + " " + timestamp + ")");
     }
 
     private static AgentException unauthorized(String message) {

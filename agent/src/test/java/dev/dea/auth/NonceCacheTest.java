@@ -3,6 +3,7 @@ package dev.dea.auth;
 import dev.dea.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
+import static dev.dea.auth.NonceCache.Result.EXPIRED;
 import static dev.dea.auth.NonceCache.Result.FULL;
 import static dev.dea.auth.NonceCache.Result.RECORDED;
 import static dev.dea.auth.NonceCache.Result.REPLAYED;
@@ -23,6 +24,17 @@ class NonceCacheTest {
         clock.advanceSeconds(1);
         assertThat(cache.size()).isZero();
         assertThat(cache.record("nonce-a", T0 + 601)).as("forgotten once expired").isEqualTo(RECORDED);
+    }
+
+    @Test
+    void refusesANonceWhoseExpiryHasPassedRatherThanRecordingItAfresh() {
+        NonceCache cache = new NonceCache(10, clock);
+        assertThat(cache.record("nonce-a", T0 + 300)).isEqualTo(RECORDED);
+        clock.advanceSeconds(301);
+        // The first record is evicted by this call; recording the same request again would let it run twice.
+        assertThat(cache.record("nonce-a", T0 + 300)).isEqualTo(EXPIRED);
+        assertThat(cache.record("nonce-b", T0 + 300)).as("a never-seen nonce past its expiry too").isEqualTo(EXPIRED);
+        assertThat(cache.size()).isZero();
     }
 
     @Test

@@ -63,6 +63,31 @@ class RequestVerifierTest {
     }
 
     @Test
+    void rejectsAReplayWhoseBodyArrivesAfterTheWindowClosed() {
+        var h = headers(SigningExamples.TIMESTAMP, SigningExamples.POST_NONCE, SigningExamples.POST_SIGNATURE);
+        verify(h, BODY);
+        // The captured request is replayed at the last second of its window, its body trickled over a second.
+        clock.advanceSeconds(300);
+        Supplier<byte[]> slowBody = () -> {
+            clock.advanceSeconds(1);
+            return BODY;
+        };
+        assertUnauthorized(() -> verifier.verify("POST", "/execute", null, h::get, slowBody),
+                "timestamp outside the allowed window of 300 s");
+    }
+
+    @Test
+    void acceptsARequestWhoseBodyArrivesWhileTheTimestampIsStillInTheWindow() {
+        var h = headers(SigningExamples.TIMESTAMP, SigningExamples.POST_NONCE, SigningExamples.POST_SIGNATURE);
+        clock.advanceSeconds(299);
+        assertThatCode(() -> verifier.verify("POST", "/execute", null, h::get, () -> {
+            clock.advanceSeconds(1);
+            return BODY;
+        })).doesNotThrowAnyException();
+        assertUnauthorized(() -> verify(h, BODY), "nonce already used (replayed request)");
+    }
+
+    @Test
     void namesTheMissingHeaderWithoutReadingTheBody() {
         var h = headers(SigningExamples.TIMESTAMP, SigningExamples.POST_NONCE, SigningExamples.POST_SIGNATURE);
         for (String name : List.of("X-DEA-Signature", "X-DEA-Timestamp", "X-DEA-Nonce")) {
