@@ -41,28 +41,48 @@ final class FakePlatform implements AutoCloseable {
         }
     }
 
+    /** How the body follows the headers. */
+    enum Tail {
+        /** The body, with its Content-Length. */
+        WHOLE,
+        /** The body repeated until the client goes away, with no length: a platform that never stops talking. */
+        ENDLESS,
+        /** A Content-Length promising a megabyte, then nothing until the client goes away. */
+        STALLED
+    }
+
     /** How to answer: a status (with optional headers and body), after an optional delay, or a dropped socket. */
-    record Reply(int status, Map<String, String> headers, String body, long delayMillis, boolean drop) {
+    record Reply(int status, Map<String, String> headers, String body, long delayMillis, boolean drop, Tail tail) {
         static Reply status(int status) {
-            return new Reply(status, Map.of(), "{}", 0, false);
+            return new Reply(status, Map.of(), "{}", 0, false, Tail.WHOLE);
         }
 
         static Reply hangUp() {
-            return new Reply(0, Map.of(), "", 0, true);
+            return new Reply(0, Map.of(), "", 0, true, Tail.WHOLE);
         }
 
         Reply after(long millis) {
-            return new Reply(status, headers, body, millis, drop);
+            return new Reply(status, headers, body, millis, drop, tail);
         }
 
         Reply withHeader(String name, String value) {
             Map<String, String> h = new TreeMap<>(headers);
             h.put(name, value);
-            return new Reply(status, h, body, delayMillis, drop);
+            return new Reply(status, h, body, delayMillis, drop, tail);
         }
 
         Reply withBody(String newBody) {
-            return new Reply(status, headers, newBody, delayMillis, drop);
+            return new Reply(status, headers, newBody, delayMillis, drop, tail);
+        }
+
+        /** Sends the body over and over, never ending it. */
+        Reply endlessly() {
+            return new Reply(status, headers, body, delayMillis, drop, Tail.ENDLESS);
+        }
+
+        /** Sends the headers, then never the body. */
+        Reply stalled() {
+            return new Reply(status, headers, body, delayMillis, drop, Tail.STALLED);
         }
     }
 
@@ -143,14 +163,36 @@ final class FakePlatform implements AutoCloseable {
             }
             byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
             StringBuilder head = new StringBuilder("HTTP/1.1 " + reply.status() + " Fake\r\n")
-                    .append("Content-Type: application/json\r\n")
-                    .append("Content-Length: ").append(bytes.length).append("\r\n")
-                    .append("Connection: close\r\n");
+                    .append("Content-Type: application/json\r\n");
+            switch (reply.tail()) {
+                case WHOLE -> head.append("Content-Length: ").append(bytes.length).append("\r\n");
+                case STALLED -> head.append("Content-Length: 1000000\r\n");
+                case ENDLESS -> {
+                    // no length: the body runs until the connection closes
+                }
+            }
+            head.append("Connection: close\r\n");
             reply.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
             head.append("\r\n");
             OutputStream out = socket.getOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
-            out.write(bytes);
+            out.flush();
+            switch (reply.tail()) {
+                case WHOLE -> out.write(bytes);
+                case ENDLESS -> {
+                    while (!closed) {
+                        out.write(bytes);
+                        // Paced, so that a client buffering all of it fails its test rather than the test JVM.
+                        Thread.sleep(1);
+                    }
+                }
+                case STALLED -> {
+                    // Holds the connection open until the client closes it (read ends) or it breaks.
+                    while (in.read() != -1) {
+                        // the client sends nothing more
+                    }
+                }
+            }
             out.flush();
         } catch (IOException | InterruptedException | RuntimeException e) {
             // the client went away (timeout) or the test is over

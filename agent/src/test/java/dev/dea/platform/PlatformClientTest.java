@@ -246,6 +246,19 @@ class PlatformClientTest {
     }
 
     @Test
+    void keepsHeartbeatingWhenThePlatformAnswersWithBodiesThatNeverEnd() throws Exception {
+        AtomicInteger beats = new AtomicInteger();
+        platform.answer(r -> r.path().endsWith("/heartbeat") && beats.incrementAndGet() <= 2
+                ? Reply.status(500).withBody("x".repeat(8192)).endlessly()
+                : Reply.status(200).withBody("{}".repeat(4096)).endlessly());
+        PlatformClient c = client(Duration.ofMillis(50), Duration.ofMillis(500));
+        c.start();
+        awaitRegistered(c);
+        await("heartbeats past the failing ones", () -> platform.count("/heartbeat") >= 4);
+        await("heartbeat recovered", () -> c.status().lastHeartbeat().isPresent() && c.status().lastError().isEmpty());
+    }
+
+    @Test
     void closeSendsOneDeregistrationAndIsIdempotent() throws Exception {
         PlatformClient c = client();
         c.start();
