@@ -1,5 +1,8 @@
 package dev.dea.jobs;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -15,6 +18,7 @@ import java.util.Optional;
  * the two.
  */
 final class JobEvents {
+    private static final Logger log = LoggerFactory.getLogger(JobEvents.class);
     static final int MAX_EVENTS = 10_000;
     static final long MAX_BYTES = 1L << 20;
     /** Events the history may drop, oldest first, to stay within its bounds. */
@@ -34,6 +38,7 @@ final class JobEvents {
     private long bytes;
     private boolean truncated;
     private JobEvent last;
+    private boolean lateLogged;
 
     JobEvents(List<JobEvent> restored) {
         for (JobEvent e : restored) {
@@ -44,18 +49,27 @@ final class JobEvents {
         }
     }
 
-    synchronized JobEvent append(String name, String data) {
+    /**
+     * Adds an event; after the final one it is dropped. That is normal, not a fault: a cancel
+     * that waited in vain reports the job cancelled while its work still runs and reports
+     * progress or prints (a Python step up to its output limit), and each such event would
+     * otherwise fail, and be logged, one by one.
+     */
+    synchronized void append(String name, String data) {
         if (last != null) {
-            throw new IllegalStateException("event '" + name + "' after the final one");
+            if (!lateLogged) {
+                lateLogged = true;
+                log.debug("Event '{}' came after the job's final event and is dropped, as are any later ones", name);
+            }
+            return;
         }
-        JobEvent event = add(name, data);
+        add(name, data);
         while ((history.size() > MAX_EVENTS || bytes > MAX_BYTES) && dropOldestProgress()) {
             if (!truncated) {
                 truncated = true;
                 add("truncated", "{\"message\":\"older progress and output events were dropped to bound the history\"}");
             }
         }
-        return event;
     }
 
     /** The final event; the listeners are told it is the last and forgotten. */

@@ -113,6 +113,23 @@ class JobEventsTest {
     }
 
     @Test
+    void eventsAfterTheFinalOneAreDroppedWithoutFailingTheWorkThatReportsThem() {
+        // A cancel that waited in vain ends the job while its work goes on printing.
+        JobEvents events = new JobEvents(List.of());
+        events.append("queued", "{}");
+        events.end("cancelled", "{}");
+        Recorder late = new Recorder();
+        events.subscribe(0, late);
+        for (int i = 0; i < 1_000; i++) {
+            events.append("stdout", "{\"text\":\"line " + i + "\"}");
+        }
+        events.append("progress", "{\"rows\":1}");
+        assertThat(events.after(0)).extracting(JobEvent::name).containsExactly("queued", "cancelled");
+        assertThat(events.history()).extracting(JobEvent::name).containsExactly("queued");
+        assertThat(late.seen).containsExactly("1queued", "2cancelled!");
+    }
+
+    @Test
     void eventDataIsOneLineAndTheWireFormatIsServerSentEvents() {
         assertThat(new JobEvent(7, "progress", "{\"rows\":3}").wire())
                 .isEqualTo("id: 7\nevent: progress\ndata: {\"rows\":3}\n\n");
