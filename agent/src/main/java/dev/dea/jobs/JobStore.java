@@ -14,6 +14,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -97,6 +99,7 @@ final class JobStore {
         try {
             JsonNode root = mapper.readTree(file.toFile());
             JobRecord record = mapper.treeToValue(root.get("record"), JobRecord.class);
+            check(id, record);
             List<JobEvent> events = new ArrayList<>();
             for (JsonNode e : root.path("events")) {
                 events.add(new JobEvent(e.get("id").asLong(), e.get("event").asText(), e.get("data").asText()));
@@ -106,6 +109,32 @@ final class JobStore {
             log.warn("Ignoring the unreadable job record {}: {}", file, e.toString());
             return Optional.empty();
         }
+    }
+
+    /**
+     * What the rest of the agent takes for granted of a record: it is the file's own job (else
+     * recovery would write it under another name) and its times are instants (the index and the
+     * listing parse them; one bad one would stop the start-up, or fail every GET /jobs).
+     */
+    private static void check(String id, JobRecord record) {
+        if (!record.jobId().equals(id)) {
+            throw new IllegalArgumentException("it holds job '" + abbreviate(record.jobId()) + "'");
+        }
+        instant("created_at", record.createdAt());
+        record.startedAt().ifPresent(t -> instant("started_at", t));
+        record.finishedAt().ifPresent(t -> instant("finished_at", t));
+    }
+
+    private static void instant(String field, String text) {
+        try {
+            Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(field + " '" + abbreviate(text) + "' is not an instant", e);
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
     }
 
     long bytes(String id) {
