@@ -29,6 +29,12 @@ final class Job {
     final Optional<Predicate<Thread>> sandboxAbort;
     final QueryCancel queries = new QueryCancel();
     final CountDownLatch done = new CountDownLatch(1);
+    /**
+     * Guards {@link #worker}, apart from the job's own lock: a cancel holds it while it reaches
+     * the thread (a sandbox kill may be slow), and only the job's own thread waits for it then,
+     * never the readers of {@link #record} or {@code finish}. Taken after the job's lock, never before.
+     */
+    private final Object binding = new Object();
     private JobRecord record;
     private Thread worker;
     private boolean cancelRequested;
@@ -55,26 +61,41 @@ final class Job {
         if (cancelRequested || record.status().finished()) {
             return false;
         }
-        worker = thread;
+        // Bound before the job's lock is let go: a cancel that set its flag after the check above finds the thread.
+        synchronized (binding) {
+            worker = thread;
+        }
         return true;
     }
 
     /** Unbinds the thread; an interrupt meant for this job must not reach the pool's next task. */
-    synchronized void stop() {
-        worker = null;
-        Thread.interrupted();
+    void stop() {
+        synchronized (binding) {
+            worker = null;
+            Thread.interrupted();
+        }
     }
 
     synchronized boolean cancelRequested() {
         return cancelRequested;
     }
 
-    /** Asks the running work to stop: its statement cancelled in the database, a sandbox's thread interrupted. */
-    synchronized void requestCancel() {
-        cancelRequested = true;
+    /**
+     * Asks the running work to stop: its statement cancelled in the database, a sandbox's thread
+     * interrupted. Only the flag is set under the job's lock: the database's cancel is a network
+     * call (up to 10 s for PostgreSQL) and must not hold up the job's readers nor its end.
+     */
+    void requestCancel() {
+        synchronized (this) {
+            cancelRequested = true;
+        }
+        // The job's own: once the work left it, a cancel only sets its flag.
         queries.cancel();
-        if (worker != null && sandboxAbort.isPresent() && !sandboxAbort.get().test(worker)) {
-            worker.interrupt();
+        synchronized (binding) {
+            // Under the binding: the thread must still run this job, not the pool's next one.
+            if (worker != null && sandboxAbort.isPresent() && !sandboxAbort.get().test(worker)) {
+                worker.interrupt();
+            }
         }
     }
 }
