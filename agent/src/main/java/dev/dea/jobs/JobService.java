@@ -64,6 +64,8 @@ public final class JobService implements AutoCloseable {
     private final JobStore store;
     private final JobIndex index;
     private final Map<String, Job> live = new ConcurrentHashMap<>();
+    /** Finished jobs of {@link #live} whose final record could not be written yet ({@link #storeFinal}). */
+    private final Set<String> unwritten = ConcurrentHashMap.newKeySet();
     private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
     private final ThreadPoolExecutor workers;
     private final ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
@@ -206,12 +208,22 @@ public final class JobService implements AutoCloseable {
         if (closed) {
             throw new AgentException(ErrorType.DB_UNAVAILABLE, "The agent is shutting down");
         }
+        // Each such job keeps its result in memory until its record is written: their number is bounded here.
+        if (unwritten.size() >= config.maxConcurrent()) {
+            throw unwritable(unwritten.size() + " finished jobs are still waiting to have their records written");
+        }
         Job job = new Job(record, new JobEvents(List.of()), work, sandboxAbort);
         // Registered and queued-event written first, so that the job is findable the moment it may run.
         live.put(job.id, job);
         job.events.append("queued", json(record));
+        long size = store.write(record, job.events.history());
+        if (size == 0) {
+            // A job that can leave no record would end only in memory, and its end would likely not be written either.
+            live.remove(job.id);
+            throw unwritable("the job's record could not be written");
+        }
         // Indexed before it may run: a job ending at once must not have its final entry replaced by this one.
-        index.add(record, store.write(record, job.events.history()));
+        index.add(record, size);
         try {
             synchronized (job) {
                 job.future = workers.submit(() -> run(job));
@@ -279,22 +291,34 @@ public final class JobService implements AutoCloseable {
     /**
      * Writes a finished job's final record; until that succeeds (a full disk) the job stays in
      * memory, where {@link #get} finds its true state, and {@link #retryFinalRecords} tries again.
+     * While {@code maxConcurrent} such jobs wait, {@link #submit} refuses new ones: those in
+     * flight may still join them, but no more, so the results they hold in memory stay bounded.
      */
     private void storeFinal(Job job, JobRecord done) {
         long size = store.write(done, job.events.history());
         if (size > 0) {
             index.add(done, size);
             live.remove(job.id, job);
+            unwritten.remove(job.id);
+        } else {
+            unwritten.add(job.id);
         }
     }
 
     private void retryFinalRecords() {
-        for (Job job : live.values()) {
-            JobRecord r = job.record();
-            if (r.status().finished()) {
-                storeFinal(job, r);
+        for (String id : unwritten) {
+            Job job = live.get(id);
+            if (job == null) {
+                unwritten.remove(id);
+            } else {
+                storeFinal(job, job.record());
             }
         }
+    }
+
+    private AgentException unwritable(String why) {
+        return new AgentException(ErrorType.DB_UNAVAILABLE, "No job can be queued: " + why
+                + " (CACHE_DIR/jobs is full or not writable); retry once the disk has room");
     }
 
     private void heartbeat() {

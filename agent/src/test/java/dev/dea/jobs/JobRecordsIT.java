@@ -30,6 +30,59 @@ class JobRecordsIT {
     }
 
     @Test
+    void aSubmissionWhoseRecordCannotBeWrittenIs503AndLeavesNoJob() throws Exception {
+        Path jobs = agent.cacheDir().resolve("jobs");
+        Path away = agent.cacheDir().resolve("jobs-away");
+        String before = agent.get("/jobs?limit=500").json().get("jobs").toString();
+        Files.move(jobs, away);
+        Files.writeString(jobs, "not a directory");
+        AgentHarness.Reply refused;
+        try {
+            refused = JobsIT.submit(agent, "/execute", "{\"language\":\"sql\",\"code\":\"SELECT 1 AS one\"}");
+        } finally {
+            Files.delete(jobs);
+            Files.move(away, jobs);
+        }
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.errorType()).isEqualTo("DB_UNAVAILABLE");
+        assertThat(refused.body()).contains("CACHE_DIR/jobs");
+        assertThat(agent.get("/jobs?limit=500").json().get("jobs").toString()).isEqualTo(before);
+        // The disk back, jobs are taken again.
+        String id = JobsIT.submit(agent, "/execute", "{\"language\":\"sql\",\"code\":\"SELECT 1 AS one\"}")
+                .json().get("job_id").asText();
+        assertThat(JobsIT.awaitEnd(agent, id).get("status").asText()).isEqualTo("succeeded");
+    }
+
+    @Test
+    void finishedJobsWaitingForTheirRecordsAreBoundedByRefusingSubmissions() throws Exception {
+        try (AgentHarness one = AgentHarness.start(TestPostgres.config(fixture.database()),
+                Map.of("JOBS_MAX_CONCURRENT", "1", "SQL_LOCK_TIMEOUT_SECONDS", "60"));
+             Connection holder = TestPostgres.connect(fixture.database()); Statement st = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            st.execute("LOCK TABLE blocker IN ACCESS EXCLUSIVE MODE");
+            String body = "{\"language\":\"sql\",\"code\":\"SELECT count(*) AS n FROM blocker\"}";
+            String id = JobsIT.submit(one, "/execute", body).json().get("job_id").asText();
+            Path record = one.cacheDir().resolve("jobs").resolve(id + ".json");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!Files.readString(record).contains("\"running\"")) {
+                assertThat(System.nanoTime()).as("the started record is written").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            // Only this job's record is unwritable (a full disk can take a small queued record and not a result).
+            Files.delete(record);
+            Files.createDirectory(record);
+            Files.writeString(record.resolve("in-the-way"), "x");
+            holder.rollback();
+            assertThat(JobsIT.awaitEnd(one, id).get("status").asText()).isEqualTo("succeeded");
+
+            AgentHarness.Reply refused = JobsIT.submit(one, "/execute", body);
+            assertThat(refused.status()).as("JOBS_MAX_CONCURRENT finished jobs wait in memory already").isEqualTo(503);
+            assertThat(refused.errorType()).isEqualTo("DB_UNAVAILABLE");
+            assertThat(one.get("/jobs/" + id).json().get("status").asText()).isEqualTo("succeeded");
+        }
+    }
+
+    @Test
     void aJobWhoseFinalRecordCannotBeWrittenStillReadsFinishedAndIsWrittenOnceTheDiskIsBack() throws Exception {
         Path jobs = agent.cacheDir().resolve("jobs");
         Path away = agent.cacheDir().resolve("jobs-away");
