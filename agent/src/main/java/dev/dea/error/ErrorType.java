@@ -28,6 +28,8 @@ public enum ErrorType {
     DB_UNAVAILABLE(503),
     /** The agent stopped (a restart, a crash) while a job was queued or running; the job is not resumed: submit it again. */
     AGENT_STOPPED(503),
+    /** The agent's own disk (CACHE_DIR) refuses what a request must write first, e.g. a job's record. */
+    STORAGE_UNAVAILABLE(503),
     /** The caller cancelled the step while it ran (an MCP client's notifications/cancelled); it was stopped. */
     CANCELLED(409),
     INTERNAL(500);

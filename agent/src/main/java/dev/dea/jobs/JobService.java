@@ -317,7 +317,7 @@ public final class JobService implements AutoCloseable {
     }
 
     private AgentException unwritable(String why) {
-        return new AgentException(ErrorType.DB_UNAVAILABLE, "No job can be queued: " + why
+        return new AgentException(ErrorType.STORAGE_UNAVAILABLE, "No job can be queued: " + why
                 + " (CACHE_DIR/jobs is full or not writable); retry once the disk has room");
     }
 

@@ -44,7 +44,7 @@ class JobRecordsIT {
             Files.move(away, jobs);
         }
         assertThat(refused.status()).isEqualTo(503);
-        assertThat(refused.errorType()).isEqualTo("DB_UNAVAILABLE");
+        assertThat(refused.errorType()).isEqualTo("STORAGE_UNAVAILABLE");
         assertThat(refused.body()).contains("CACHE_DIR/jobs");
         assertThat(agent.get("/jobs?limit=500").json().get("jobs").toString()).isEqualTo(before);
         // The disk back, jobs are taken again.
@@ -77,7 +77,7 @@ class JobRecordsIT {
 
             AgentHarness.Reply refused = JobsIT.submit(one, "/execute", body);
             assertThat(refused.status()).as("JOBS_MAX_CONCURRENT finished jobs wait in memory already").isEqualTo(503);
-            assertThat(refused.errorType()).isEqualTo("DB_UNAVAILABLE");
+            assertThat(refused.errorType()).isEqualTo("STORAGE_UNAVAILABLE");
             assertThat(one.get("/jobs/" + id).json().get("status").asText()).isEqualTo("succeeded");
         }
     }
