@@ -101,7 +101,7 @@ final class JobRoutes {
                 .pathParam("id", ID_DESCRIPTION, ID)
                 .headerParam("Last-Event-ID", "Resume after this event id", SchemaRef.inline("{\"type\": \"integer\", \"minimum\": 0}"))
                 .response(200, "The event stream", new ApiContent("text/event-stream", SchemaRef.inline("{\"type\": \"string\"}")))
-                .errors(ErrorType.NOT_FOUND, ErrorType.VALIDATION_ERROR).build(), this::events);
+                .errors(ErrorType.NOT_FOUND, ErrorType.VALIDATION_ERROR, ErrorType.TOO_MANY_REQUESTS).build(), this::events);
     }
 
     void list(Context ctx) {
@@ -119,19 +119,24 @@ final class JobRoutes {
 
     void events(Context ctx) throws IOException {
         long after = lastEventId(ctx.header("Last-Event-ID"));
-        JobService.Stream stream = jobs.openStream(ctx.pathParam("id"), after);
-        var res = ctx.res();
-        res.setStatus(200);
-        res.setCharacterEncoding("UTF-8");
-        res.setContentType("text/event-stream");
-        res.setHeader("Cache-Control", "no-cache");
-        // nginx would otherwise buffer the stream.
-        res.setHeader("X-Accel-Buffering", "no");
-        res.flushBuffer();
-        // The request thread goes back to the pool: events are written as they come, by short tasks.
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        ctx.future(() -> done);
-        stream.start(res.getOutputStream(), () -> done.complete(null));
+        JobService.Stream stream = jobs.openStream(ctx.pathParam("id"), after, ctx.ip());
+        try {
+            var res = ctx.res();
+            res.setStatus(200);
+            res.setCharacterEncoding("UTF-8");
+            res.setContentType("text/event-stream");
+            res.setHeader("Cache-Control", "no-cache");
+            // nginx would otherwise buffer the stream.
+            res.setHeader("X-Accel-Buffering", "no");
+            res.flushBuffer();
+            // The request thread goes back to the pool: events are written as they come, by short tasks.
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            ctx.future(() -> done);
+            stream.start(res.getOutputStream(), () -> done.complete(null));
+        } catch (IOException | RuntimeException e) {
+            stream.abandon();
+            throw e;
+        }
     }
 
     private static long lastEventId(String header) {

@@ -28,7 +28,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,9 +65,8 @@ public final class JobService implements AutoCloseable {
     private final Map<String, Job> live = new ConcurrentHashMap<>();
     /** Finished jobs of {@link #live} whose final record could not be written yet ({@link #storeFinal}). */
     private final Set<String> unwritten = ConcurrentHashMap.newKeySet();
-    private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
+    private final JobStreams streams = new JobStreams();
     private final ThreadPoolExecutor workers;
-    private final ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timer;
     private volatile boolean closed;
 
@@ -98,7 +96,7 @@ public final class JobService implements AutoCloseable {
         });
         JobRecovery.recover(store, index, clock.instant());
         long beat = config.heartbeat().toMillis();
-        timer.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(streams::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(index::prune, 10, 10, TimeUnit.MINUTES);
         timer.scheduleWithFixedDelay(this::retryFinalRecords, 30, 30, TimeUnit.SECONDS);
     }
@@ -169,25 +167,27 @@ public final class JobService implements AutoCloseable {
      * Opens the event stream of a job: the events after {@code lastEventId} (0: all), then each
      * new one as it comes, until the final one. NOT_FOUND before anything is written.
      */
-    public Stream openStream(String id, long lastEventId) {
+    /**
+     * A stream of the job's events for {@code client} (its address), counted against
+     * {@link JobStreams#MAX_STREAMS_PER_CLIENT} from now until it ends or is
+     * {@linkplain Stream#abandon abandoned}.
+     *
+     * @throws AgentException NOT_FOUND for an unknown job, TOO_MANY_REQUESTS when the client holds
+     *                        as many streams as it may
+     */
+    public Stream openStream(String id, long lastEventId, String client) {
         Job job = live.get(id);
         JobEvents events = job != null ? job.events : store.read(id).map(this::finishedEvents).orElseThrow(() -> notFound(id));
-        return (out, onEnd) -> {
-            EventStream stream = new EventStream(out, writers, self -> {
-                events.unsubscribe(self);
-                streams.remove(self);
-                onEnd.run();
-            });
-            streams.add(stream);
-            events.subscribe(lastEventId, stream);
-        };
+        return streams.open(events, lastEventId, client);
     }
 
     /** An event stream ready to write to a response body. */
-    @FunctionalInterface
     public interface Stream {
         /** Starts writing to {@code out}; {@code onEnd} runs once when the stream is over. */
         void start(OutputStream out, Runnable onEnd);
+
+        /** For a stream that will not be started (the response failed first): it no longer counts. */
+        void abandon();
     }
 
     private JobEvents finishedEvents(JobStore.Stored stored) {
@@ -321,16 +321,6 @@ public final class JobService implements AutoCloseable {
                 + " (CACHE_DIR/jobs is full or not writable); retry once the disk has room");
     }
 
-    private void heartbeat() {
-        for (EventStream s : streams) {
-            if (s.ended()) {
-                streams.remove(s);
-            } else {
-                s.heartbeat();
-            }
-        }
-    }
-
     private String json(Object value) {
         try {
             return mapper.writeValueAsString(value);
@@ -406,6 +396,6 @@ public final class JobService implements AutoCloseable {
         closed = true;
         workers.shutdownNow();
         timer.shutdownNow();
-        writers.shutdown();
+        streams.close();
     }
 }

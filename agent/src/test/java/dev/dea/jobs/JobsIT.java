@@ -154,6 +154,44 @@ class JobsIT {
     }
 
     @Test
+    void anAddressMayHoldThirtyTwoStreamsOpenAndTheNextIs429UntilOneEnds() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        List<InputStream> open = new ArrayList<>();
+        String id;
+        try (Connection holder = TestPostgres.connect(database); Statement st = holder.createStatement()) {
+            // The job waits on the lock while the streams are opened.
+            holder.setAutoCommit(false);
+            st.execute("LOCK TABLE blocker IN ACCESS EXCLUSIVE MODE");
+            id = submit(agent, "/execute", "{\"language\":\"sql\",\"code\":\"SELECT 7 AS streams_wait FROM blocker\"}")
+                    .json().get("job_id").asText();
+            for (int i = 0; i < JobStreams.MAX_STREAMS_PER_CLIENT; i++) {
+                HttpResponse<InputStream> r = http.send(request(agent, "/jobs/" + id + "/events").GET().build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                assertThat(r.statusCode()).as("stream " + (i + 1)).isEqualTo(200);
+                open.add(r.body());
+            }
+            AgentHarness.Reply refused = agent.get("/jobs/" + id + "/events");
+            assertThat(refused.status()).as(refused.body()).isEqualTo(429);
+            assertThat(refused.errorType()).isEqualTo("TOO_MANY_REQUESTS");
+            assertThat(refused.header("Retry-After")).isEqualTo("1");
+            assertThat(agent.get("/jobs/" + id).status()).as("other calls still get through").isEqualTo(200);
+            holder.rollback();
+        }
+        try {
+            assertThat(awaitEnd(agent, id).get("status").asText()).isEqualTo("succeeded");
+            // Every stream ends after the final event, and with it its place.
+            for (InputStream in : open) {
+                in.readAllBytes();
+            }
+            assertThat(stream(agent, id, null)).extracting(Event::name).contains("result");
+        } finally {
+            for (InputStream in : open) {
+                in.close();
+            }
+        }
+    }
+
+    @Test
     void aLiveStreamGetsEventsAsTheyHappenAndResumesWithoutLossOrRepeat() throws Exception {
         try (Connection holder = TestPostgres.connect(database); Statement st = holder.createStatement()) {
             holder.setAutoCommit(false);
