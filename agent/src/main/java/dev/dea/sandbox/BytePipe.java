@@ -13,7 +13,7 @@ import java.util.ArrayDeque;
  * dead"), and either side can be failed from a third thread (the timeout watchdog) so
  * neither end blocks forever on a dead container.
  */
-final class BytePipe {
+public final class BytePipe {
     private final int capacity;
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
     private byte[] head;
@@ -22,12 +22,12 @@ final class BytePipe {
     private boolean closed;
     private IOException failure;
 
-    BytePipe(int capacity) {
+    public BytePipe(int capacity) {
         this.capacity = capacity;
     }
 
     /** Blocks while the pipe is full; fails once the pipe is failed or closed. */
-    synchronized void write(byte[] data, int off, int len) throws IOException {
+    public synchronized void write(byte[] data, int off, int len) throws IOException {
         if (len == 0) {
             return;
         }
@@ -51,13 +51,13 @@ final class BytePipe {
     }
 
     /** End of data: the reader sees EOF after the buffered bytes. Idempotent. */
-    synchronized void close() {
+    public synchronized void close() {
         closed = true;
         notifyAll();
     }
 
     /** Both sides fail at once with {@code cause}, buffered bytes are dropped. */
-    synchronized void fail(IOException cause) {
+    public synchronized void fail(IOException cause) {
         if (failure == null) {
             failure = cause;
         }
@@ -100,7 +100,7 @@ final class BytePipe {
         return n;
     }
 
-    InputStream inputStream() {
+    public InputStream inputStream() {
         return new InputStream() {
             @Override
             public int read() throws IOException {
@@ -120,7 +120,7 @@ final class BytePipe {
         };
     }
 
-    OutputStream outputStream() {
+    public OutputStream outputStream() {
         return new OutputStream() {
             @Override
             public void write(int b) throws IOException {

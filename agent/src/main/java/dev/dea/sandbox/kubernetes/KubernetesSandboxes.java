@@ -174,9 +174,10 @@ public final class KubernetesSandboxes implements SandboxBackend {
         long deadline = System.nanoTime() + config.startupTimeout().toNanos();
         String name = PodSpecs.podName();
         Pod spec = PodSpecs.pod(config, namespace, name, instanceId, owner);
-        api("create a sandbox pod", () -> client.pods().inNamespace(namespace).resource(spec).create());
         PodSandbox sandbox = null;
         try {
+            // Inside: a create whose answer was lost (a timeout) may still have made the pod.
+            api("create a sandbox pod", () -> client.pods().inNamespace(namespace).resource(spec).create());
             awaitRunning(name, deadline);
             ExecWatch watch = api("attach to a sandbox pod", () -> client.pods().inNamespace(namespace).withName(name)
                     .inContainer(PodSpecs.CONTAINER)
@@ -216,7 +217,8 @@ public final class KubernetesSandboxes implements SandboxBackend {
         AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> timer = watchdog.schedule(() -> {
             expired.set(true);
-            sandbox.close();
+            // Not close(): its delete is an API call, and the watchdog times every start. The caller deletes.
+            sandbox.abort("startup");
         }, Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         try {
             Map<String, String> declared = sandbox.awaitReady();
