@@ -103,7 +103,8 @@ final class PodFailures {
 
     /**
      * The runner's stream ended without a result: OOMKilled (or SIGKILL) is MEMORY_LIMIT, the
-     * pod's activeDeadlineSeconds is TIMEOUT, anything else EXECUTION_ERROR with the exit code.
+     * pod's activeDeadlineSeconds is TIMEOUT, a pod still running SANDBOX_UNAVAILABLE (the
+     * connection broke), anything else EXECUTION_ERROR with the exit code.
      */
     static AgentException died(Pod pod, String what, String stderrTail, int memoryMb, Duration timeout) {
         Map<String, Object> details = new LinkedHashMap<>();
@@ -128,6 +129,12 @@ final class PodFailures {
         if (oom || (exit != null && exit == EXIT_SIGKILL)) {
             return new AgentException(ErrorType.MEMORY_LIMIT, "The code exceeded the sandbox memory limit of " + memoryMb
                     + " MB (SANDBOX_MEMORY_MB) and was killed (exit code " + exit + ", OOMKilled " + oom + ")", details, null);
+        }
+        if (end.isEmpty() && pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())) {
+            // The runner still runs: the connection to it broke (API server, node, network), not the code.
+            return new AgentException(ErrorType.SANDBOX_UNAVAILABLE, "The connection to sandbox pod " + name(pod)
+                    + " ended while the pod still ran (" + what + "): the API server or the node's connection broke",
+                    details, null);
         }
         return new AgentException(ErrorType.EXECUTION_ERROR, "The sandbox ended without a result: " + what + "; pod "
                 + name(pod) + (end.isPresent() ? " exited with code " + exit + " (" + end.get().getReason() + ")"
