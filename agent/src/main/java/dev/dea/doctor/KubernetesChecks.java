@@ -40,6 +40,7 @@ final class KubernetesChecks {
             new Access("", "pods", "", "list"), new Access("", "pods", "", "watch"),
             new Access("", "pods", "", "delete"), new Access("", "pods", "attach", "create"),
             new Access("networking.k8s.io", "networkpolicies", "", "get"),
+            new Access("networking.k8s.io", "networkpolicies", "", "list"),
             new Access("networking.k8s.io", "networkpolicies", "", "create"));
     /** Rights the agent has no use for: having them widens what a compromised agent could do. */
     private static final List<Access> EXCESS = List.of(
@@ -132,7 +133,7 @@ final class KubernetesChecks {
             return Check.fail(RBAC, "in " + namespace + " the agent may not " + String.join(", ", missing), ROLE_REMEDY);
         }
         String done = "in " + namespace + " the agent may create, get, list, watch and delete pods, attach to them, "
-                + "read and create the NetworkPolicy";
+                + "read, list and create NetworkPolicies";
         if (!excess.isEmpty()) {
             return Check.warn(RBAC, done + "; it may also " + String.join(", ", excess) + ", which it never needs",
                     "bind only the Role of deploy/kubernetes/agent-rbac.yaml to the agent's ServiceAccount");
@@ -165,6 +166,20 @@ final class KubernetesChecks {
 
     private static Check policy(KubernetesClient client, String namespace) {
         String name = KubernetesSandboxes.NETWORK_POLICY;
+        List<String> opening;
+        try {
+            // Any instance and owner: a policy that opens some agent's sandbox pods is a way out all the same.
+            opening = KubernetesSandboxes.opening(client.network().v1().networkPolicies().inNamespace(namespace).list()
+                    .getItems(), "", "");
+        } catch (KubernetesClientException e) {
+            return Check.fail(POLICY, "the NetworkPolicies of " + namespace + " could not be listed: "
+                    + Causes.rootMessage(e), ROLE_REMEDY);
+        }
+        if (!opening.isEmpty()) {
+            return Check.fail(POLICY, "NetworkPolicies " + opening + " in " + namespace + " select sandbox pods and allow"
+                    + " traffic, which " + name + " cannot take back; the agent refuses to start pods",
+                    "keep those policies off pods labelled dev.dea.sandbox=true");
+        }
         return read(POLICY, c -> c.network().v1().networkPolicies().inNamespace(namespace).withName(name).get(), client,
                 (NetworkPolicy found) -> KubernetesSandboxes.deniesAll(found)
                         ? Check.ok(POLICY, namespace + "/" + name + " denies all ingress and egress of sandbox pods")

@@ -179,6 +179,18 @@ class KubernetesChecksIT {
     }
 
     @Test
+    void anotherPolicyThatOpensSandboxPodsFailsBesideADenyAllThatIsFine() throws IOException {
+        installAsDocumented();
+        NetworkPolicy allowDns = manifest("sandbox-networkpolicy.yaml", "NetworkPolicy", NetworkPolicy.class);
+        allowDns.getMetadata().setName("allow-dns");
+        allowDns.getSpec().setEgress(List.of(new NetworkPolicyEgressRule()));
+        admin.network().v1().networkPolicies().inNamespace(NS).resource(allowDns).create();
+        Check policy = named(run(Map.of()), KubernetesChecks.POLICY);
+        assertThat(policy.status()).isEqualTo(Check.Status.FAIL);
+        assertThat(policy.detail()).contains("[allow-dns]").contains("refuses to start pods");
+    }
+
+    @Test
     void aMissingPolicyIsAWarningSinceTheAgentCreatesIt() throws IOException {
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
         Check policy = named(run(Map.of()), KubernetesChecks.POLICY);

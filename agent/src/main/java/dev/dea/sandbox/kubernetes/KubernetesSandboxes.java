@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -62,7 +64,9 @@ public final class KubernetesSandboxes implements SandboxBackend {
     private final String namespace;
     private final String owner;
     private final String instanceId = UUID.randomUUID().toString();
-    private final AtomicBoolean policyChecked = new AtomicBoolean();
+    /** When the namespace's policies were last found to keep sandboxes off the network; 0: never, or to check again. */
+    private volatile long policyCheckedAt;
+    static final Duration POLICY_RECHECK = Duration.ofSeconds(60);
     private final AtomicBoolean reaped = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
@@ -104,6 +108,17 @@ public final class KubernetesSandboxes implements SandboxBackend {
     /** Whether {@code policy} selects every sandbox pod and allows no traffic in or out (doctor). */
     public static boolean deniesAll(NetworkPolicy policy) {
         return PodSpecs.deniesAll(policy);
+    }
+
+    /**
+     * The names of the policies among {@code policies}, besides deny-all, that select sandbox pods
+     * and allow some traffic: policies add up, so deny-all cannot take back what they allow.
+     */
+    public static List<String> opening(List<NetworkPolicy> policies, String instanceId, String owner) {
+        Map<String, String> labels = PodSpecs.podLabels(instanceId, owner);
+        return policies.stream()
+                .filter(p -> !PodSpecs.NETWORK_POLICY.equals(p.getMetadata().getName()) && PodSpecs.opens(p, labels))
+                .map(p -> p.getMetadata().getName()).sorted().toList();
     }
 
     /** The standard client (in-cluster service account, else KUBECONFIG) with the agent's timeouts. */
@@ -165,7 +180,7 @@ public final class KubernetesSandboxes implements SandboxBackend {
     /** Creates a pod, waits for it to run, attaches, and reads the runner's ready line, all within the start-up bound. */
     PodSandbox launchReady() {
         requireOpen();
-        if (!policyChecked.get()) {
+        if (!policyCurrent()) {
             checkNetworkPolicy();
         }
         if (!reaped.get()) {
@@ -278,7 +293,20 @@ public final class KubernetesSandboxes implements SandboxBackend {
         }
     }
 
-    /** Creates the deny-all NetworkPolicy when missing; refuses pods when one of its name allows traffic. */
+    /**
+     * Whether the last policy check is recent: policies change under a running agent (one deleted,
+     * an "allow DNS" one added), so pods start only within {@link #POLICY_RECHECK} of a check.
+     */
+    private boolean policyCurrent() {
+        long at = policyCheckedAt;
+        return at != 0 && System.nanoTime() - at < POLICY_RECHECK.toNanos();
+    }
+
+    /**
+     * Creates the deny-all NetworkPolicy when missing; refuses pods when one of its name allows
+     * traffic, or when any other policy of the namespace selects sandbox pods and allows some
+     * (policies add up: deny-all does not hold against another policy's allow rule).
+     */
     private void checkNetworkPolicy() {
         NetworkPolicy found = api("read the sandbox NetworkPolicy", () -> client.network().v1().networkPolicies()
                 .inNamespace(namespace).withName(PodSpecs.NETWORK_POLICY).get());
@@ -291,7 +319,14 @@ public final class KubernetesSandboxes implements SandboxBackend {
                     + " ingress and egress of sandbox pods; delete it (the agent recreates it) or apply"
                     + " deploy/kubernetes/sandbox-networkpolicy.yaml", null);
         }
-        policyChecked.set(true);
+        List<String> opening = opening(api("list the NetworkPolicies of the sandbox namespace", () -> client.network()
+                .v1().networkPolicies().inNamespace(namespace).list()).getItems(), instanceId, owner);
+        if (!opening.isEmpty()) {
+            throw PodFailures.unavailable("NetworkPolicies " + opening + " in " + namespace + " select sandbox pods and"
+                    + " allow traffic, which " + PodSpecs.NETWORK_POLICY + " cannot take back (policies add up); keep"
+                    + " them off pods labelled " + PodSpecs.LABEL + "=true", null);
+        }
+        policyCheckedAt = System.nanoTime();
     }
 
     @Override
@@ -328,7 +363,7 @@ public final class KubernetesSandboxes implements SandboxBackend {
         try {
             api("list sandbox pods", () -> client.pods().inNamespace(namespace).withLabel(PodSpecs.LABEL, "true")
                     .withLabel(PodSpecs.INSTANCE_LABEL, instanceId).list());
-            if (!policyChecked.get()) {
+            if (!policyCurrent()) {
                 checkNetworkPolicy();
             }
             return Optional.empty();
@@ -345,7 +380,7 @@ public final class KubernetesSandboxes implements SandboxBackend {
         } catch (KubernetesClientException e) {
             if (e.getCode() <= 0) {
                 // Whatever answers next may have lost or changed the policy (a rebuilt control plane): check again.
-                policyChecked.set(false);
+                policyCheckedAt = 0;
             }
             throw PodFailures.api(what, e, client.getConfiguration().getMasterUrl());
         }

@@ -1,5 +1,6 @@
 package dev.dea.sandbox.kubernetes;
 
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -53,7 +54,7 @@ final class PodSpecs {
                 .withNewMetadata()
                     .withName(name)
                     .withNamespace(namespace)
-                    .withLabels(Map.of(LABEL, "true", INSTANCE_LABEL, instanceId, OWNER_LABEL, owner))
+                    .withLabels(podLabels(instanceId, owner))
                 .endMetadata()
                 .withNewSpec()
                     .withRestartPolicy("Never")
@@ -125,5 +126,55 @@ final class PodSpecs {
                 && spec.getPolicyTypes() != null && spec.getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
                 && (spec.getIngress() == null || spec.getIngress().isEmpty())
                 && (spec.getEgress() == null || spec.getEgress().isEmpty());
+    }
+
+    /** The labels of every sandbox pod: reaping and the NetworkPolicy check select on them. */
+    static Map<String, String> podLabels(String instanceId, String owner) {
+        return Map.of(LABEL, "true", INSTANCE_LABEL, instanceId, OWNER_LABEL, owner);
+    }
+
+    /**
+     * Whether {@code p} opens traffic to or from a pod with {@code labels}: NetworkPolicies add
+     * up, so any policy that selects sandbox pods and has a rule allows what the rule says, deny-all
+     * or not (an "allow DNS" policy is a way out).
+     */
+    static boolean opens(NetworkPolicy p, Map<String, String> labels) {
+        var spec = p.getSpec();
+        if (spec == null || !selects(spec.getPodSelector(), labels)) {
+            return false;
+        }
+        return spec.getIngress() != null && !spec.getIngress().isEmpty()
+                || spec.getEgress() != null && !spec.getEgress().isEmpty();
+    }
+
+    /** Kubernetes' label selector semantics; an empty selector selects every pod, an unknown operator counts as selecting. */
+    static boolean selects(LabelSelector selector, Map<String, String> labels) {
+        if (selector == null) {
+            return true;
+        }
+        if (selector.getMatchLabels() != null) {
+            for (Map.Entry<String, String> e : selector.getMatchLabels().entrySet()) {
+                if (!e.getValue().equals(labels.get(e.getKey()))) {
+                    return false;
+                }
+            }
+        }
+        if (selector.getMatchExpressions() != null) {
+            for (var r : selector.getMatchExpressions()) {
+                String value = labels.get(r.getKey());
+                List<String> values = r.getValues() == null ? List.of() : r.getValues();
+                boolean matches = switch (String.valueOf(r.getOperator())) {
+                    case "In" -> value != null && values.contains(value);
+                    case "NotIn" -> value == null || !values.contains(value);
+                    case "Exists" -> value != null;
+                    case "DoesNotExist" -> value == null;
+                    default -> true;
+                };
+                if (!matches) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 }

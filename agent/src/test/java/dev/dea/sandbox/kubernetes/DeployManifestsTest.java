@@ -129,7 +129,7 @@ class DeployManifestsTest {
                         org.assertj.core.groups.Tuple.tuple(List.of(""), List.of("pods/attach", "pods/exec"),
                                 Set.of("create"), List.of(), List.of()),
                         org.assertj.core.groups.Tuple.tuple(List.of("networking.k8s.io"), List.of("networkpolicies"),
-                                Set.of("get", "create"), List.of(), List.of()));
+                                Set.of("get", "list", "create"), List.of(), List.of()));
         assertThat(all).noneMatch(o -> o.getKind().startsWith("Cluster"));
 
         RoleBinding binding = all.stream().filter(RoleBinding.class::isInstance).map(RoleBinding.class::cast)

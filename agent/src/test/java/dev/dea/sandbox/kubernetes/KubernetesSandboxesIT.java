@@ -270,4 +270,32 @@ class KubernetesSandboxesIT {
         assertThat(cluster.sandboxPods()).isEmpty();
         assertThat(backend.unavailableReason()).hasValueSatisfying(r -> assertThat(r).contains("does not deny all"));
     }
+
+    @Test
+    void anotherPolicyThatOpensSandboxPodsStopsPodStartsAndOneForOtherPodsDoesNot() throws IOException {
+        cluster = new FakeCluster(0);
+        var egress = java.util.List.of(new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule());
+        cluster.admin.network().v1().networkPolicies().inNamespace(FakeCluster.NS).resource(
+                new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder()
+                        .withNewMetadata().withName("web-egress").endMetadata()
+                        .withNewSpec().withNewPodSelector().withMatchLabels(Map.of("app", "web")).endPodSelector()
+                        .withEgress(egress).endSpec().build()).create();
+        backend = new KubernetesSandboxes(config(0, Duration.ofSeconds(30)), cluster.agentClient(), "owner-a");
+        try (SandboxBackend.Sandbox sandbox = backend.acquire()) {
+            assertThat(runCode(sandbox, "result_df = None").path("type").asText()).isEqualTo("result");
+        }
+
+        cluster.admin.network().v1().networkPolicies().inNamespace(FakeCluster.NS).resource(
+                new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder()
+                        .withNewMetadata().withName("allow-dns").endMetadata()
+                        .withNewSpec().withNewPodSelector().withMatchLabels(Map.of("dev.dea.sandbox", "true"))
+                        .endPodSelector().withEgress(egress).endSpec().build()).create();
+        backend.close();
+        backend = new KubernetesSandboxes(config(0, Duration.ofSeconds(30)), cluster.agentClient(), "owner-a");
+        assertThatThrownBy(backend::acquire).isInstanceOfSatisfying(AgentException.class, e -> {
+            assertThat(e.type()).isEqualTo(ErrorType.SANDBOX_UNAVAILABLE);
+            assertThat(e.getMessage()).contains("[allow-dns]").doesNotContain("web-egress");
+        });
+        assertThat(cluster.sandboxPods()).isEmpty();
+    }
 }

@@ -113,6 +113,34 @@ class PodSpecsTest {
     }
 
     @Test
+    void anyPolicyThatSelectsSandboxPodsAndHasARuleOpensThem() {
+        Map<String, String> labels = PodSpecs.podLabels("i-1", "owner-a");
+        var egress = List.of(new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule());
+        NetworkPolicy allowDns = new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder()
+                .withNewMetadata().withName("allow-dns").endMetadata()
+                .withNewSpec().withNewPodSelector().endPodSelector().withEgress(egress).endSpec().build();
+        assertThat(PodSpecs.opens(allowDns, labels)).as("an empty selector selects every pod").isTrue();
+
+        allowDns.getSpec().getPodSelector().setMatchLabels(Map.of("app", "web"));
+        assertThat(PodSpecs.opens(allowDns, labels)).as("another app's pods").isFalse();
+
+        allowDns.getSpec().getPodSelector().setMatchLabels(null);
+        allowDns.getSpec().getPodSelector().setMatchExpressions(List.of(
+                new io.fabric8.kubernetes.api.model.LabelSelectorRequirement("dev.dea.sandbox", "Exists", null)));
+        assertThat(PodSpecs.opens(allowDns, labels)).isTrue();
+        allowDns.getSpec().getPodSelector().setMatchExpressions(List.of(
+                new io.fabric8.kubernetes.api.model.LabelSelectorRequirement("dev.dea.sandbox", "NotIn", List.of("true"))));
+        assertThat(PodSpecs.opens(allowDns, labels)).isFalse();
+        allowDns.getSpec().getPodSelector().setMatchExpressions(List.of(
+                new io.fabric8.kubernetes.api.model.LabelSelectorRequirement("tier", "DoesNotExist", null)));
+        assertThat(PodSpecs.opens(allowDns, labels)).isTrue();
+
+        allowDns.getSpec().setEgress(List.of());
+        assertThat(PodSpecs.opens(allowDns, labels)).as("a policy with no rule only denies").isFalse();
+        assertThat(PodSpecs.opens(PodSpecs.denyAll("sandboxes"), labels)).isFalse();
+    }
+
+    @Test
     void badKubernetesSettingsAreReportedTogether() {
         assertThatThrownBy(() -> KubernetesConfig.from(sandbox(0), Map.of("SANDBOX_K8S_NAMESPACE", "Sandboxes_1",
                 "SANDBOX_RUNTIME_CLASS", "g visor", "SANDBOX_K8S_START_TIMEOUT_SECONDS", "soon")))
