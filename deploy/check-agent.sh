@@ -145,6 +145,14 @@ refuse_create '"Runtime":null' '"Runtime":"runc"'
 refuse_create '"RestartPolicy":null' '"RestartPolicy":{"Name":"always"}'
 refuse_create '"UTSMode":null' '"UTSMode":null,"OomScoreAdj":-1000'
 refuse_create '"UTSMode":null' '"UTSMode":null,"Annotations":{"dev.gvisor.spec.mount.x.share":"shared"}'
+# Limits above the agent's settings (the proxy's defaults here: 256 MB, 0.5 CPU, 64 pids, 64 MB /tmp).
+refuse_create '"Memory":268435456,"MemorySwap":268435456' '"Memory":268435457,"MemorySwap":268435457'
+refuse_create '"Memory":268435456,"MemorySwap":268435456' '"Memory":1099511627776,"MemorySwap":1099511627776'
+refuse_create '"Memory":268435456,"MemorySwap":268435456' '"Memory":99999999999999999999,"MemorySwap":99999999999999999999'
+refuse_create '"NanoCpus":500000000' '"NanoCpus":1000000000'
+refuse_create '"PidsLimit":64' '"PidsLimit":65'
+refuse_create '"PidsLimit":64' '"PidsLimit":4294967360'
+refuse_create 'size=64m' 'size=65m'
 # Settings moved to where the engine ignores them, every key still there once: a Config field
 # into HostConfig, a HostConfig field to the top level (the engine then runs the container
 # with its defaults: checked, NetworkDisabled inside HostConfig gives it the bridge network).
@@ -184,10 +192,11 @@ expect 403 GET "/containers/$other/../$other/json"
 docker rm -f "$other" >/dev/null
 
 # With SANDBOX_RUNTIME set (gVisor here), the proxy accepts that runtime and no other: a
-# compromised agent cannot fall back to runc's shared kernel. A second proxy, same file.
+# compromised agent cannot fall back to runc's shared kernel. A second proxy, same file, also
+# with raised limits: the bounds follow the settings it is given.
 if docker info --format '{{json .Runtimes}}' | grep -q '"runsc"'; then
     RUNTIME_PORT=$(free_port)
-    PROXY_BIND=127.0.0.1:$RUNTIME_PORT SANDBOX_RUNTIME=runsc setpriv --bounding-set -all --inh-caps -all \
+    PROXY_BIND=127.0.0.1:$RUNTIME_PORT SANDBOX_RUNTIME=runsc SANDBOX_MEMORY_MB=512 SANDBOX_CPUS=1.5 setpriv --bounding-set -all --inh-caps -all \
         haproxy -db -f deploy/docker-proxy/haproxy.cfg >"$WORK/runtime-proxy.log" 2>&1 &
     RUNTIME_PROXY_PID=$!
     plain_proxy=$PROXY PROXY=http://127.0.0.1:$RUNTIME_PORT
@@ -198,10 +207,18 @@ if docker info --format '{{json .Runtimes}}' | grep -q '"runsc"'; then
     refuse_create '"Runtime":null' '"Runtime":"runsc2"'
     refuse_create '"Runtime":null' '"Runtime":"runs."'
     gvisor=${good/'"Runtime":null'/'"Runtime":"runsc"'}
+    gvisor=${gvisor/'"Memory":268435456,"MemorySwap":268435456'/'"Memory":536870912,"MemorySwap":536870912'}
+    gvisor=${gvisor/'"NanoCpus":500000000'/'"NanoCpus":1500000000'}
+    # Above the raised settings: refused (1 ns of CPU is let through for the agent's rounding).
+    expect 403 POST "/containers/create$name" "${gvisor/'"NanoCpus":1500000000'/'"NanoCpus":1500000002'}"
+    say "   (create with 1.5 CPUs + 2 ns under SANDBOX_CPUS=1.5)"
+    expect 403 POST "/containers/create$name" \
+        "${gvisor/'"Memory":536870912,"MemorySwap":536870912'/'"Memory":536870913,"MemorySwap":536870913'}"
+    say "   (create with 512 MiB + 1 byte under SANDBOX_MEMORY_MB=512)"
     id=$(curl -sf -X POST -H 'Content-Type: application/json' --data-binary "$gvisor" "$PROXY/containers/create$name" \
         | $PYTHON -c 'import json, sys; print(json.load(sys.stdin)["Id"])') || die "the create with runsc was refused"
     [[ $(docker inspect --format '{{.HostConfig.Runtime}}' "$id") == runsc ]] || die "the container does not run under runsc"
-    say "ok 201 POST /containers/create with \"Runtime\":\"runsc\" (and the engine runs it under runsc)"
+    say "ok 201 POST /containers/create with \"Runtime\":\"runsc\", 512 MiB and 1.5 CPUs (and the engine runs it under runsc)"
     expect 204 DELETE "/containers/$id?force=true"
     PROXY=$plain_proxy
     kill "$RUNTIME_PROXY_PID"; wait "$RUNTIME_PROXY_PID" 2>/dev/null || true
