@@ -46,6 +46,13 @@ final class PodFailures {
                     + reason + "); retry after " + QUOTA_RETRY_AFTER_SECONDS + " s",
                     Map.of("retry_after_seconds", QUOTA_RETRY_AFTER_SECONDS), e);
         }
+        if (e.getCode() == 403 && reason != null && !rbacDenial(reason)) {
+            // Same status as RBAC, another cause: Pod Security admission, a webhook or a policy engine.
+            return unavailable("The Kubernetes API server refused to " + what + " (HTTP 403: " + reason + "): an"
+                    + " admission policy of the cluster rejected it, not the agent's Role; the sandbox pod spec meets"
+                    + " Pod Security \"restricted\" (docs/kubernetes.md), so look at the cluster's webhooks and"
+                    + " policies for the sandbox namespace", e);
+        }
         if (e.getCode() == 401 || e.getCode() == 403) {
             return unavailable("The Kubernetes API server refused to " + what + " (HTTP " + e.getCode() + ": " + reason
                     + "); the agent's ServiceAccount needs the Role of deploy/kubernetes/agent-rbac.yaml", e);
@@ -55,6 +62,14 @@ final class PodFailures {
         }
         return unavailable("The Kubernetes API server at " + masterUrl + " is not reachable (" + what + ": "
                 + Causes.rootMessage(e) + ")", e);
+    }
+
+    /**
+     * Whether a 403's message is the RBAC authorizer's ("User \"...\" cannot create resource
+     * \"pods\" ..."); admission denials say "violates PodSecurity", "admission webhook ... denied".
+     */
+    static boolean rbacDenial(String message) {
+        return message.contains(" cannot ") && message.contains("resource \"");
     }
 
     /** Whether a pod has settled one way or the other: running, finished, or stuck for good. */

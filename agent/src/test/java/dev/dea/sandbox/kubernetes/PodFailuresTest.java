@@ -23,6 +23,29 @@ class PodFailuresTest {
         return status.endContainerStatus().endStatus().build();
     }
 
+    private static io.fabric8.kubernetes.client.KubernetesClientException forbidden(String message) {
+        return new io.fabric8.kubernetes.client.KubernetesClientException(new io.fabric8.kubernetes.api.model.StatusBuilder()
+                .withCode(403).withReason("Forbidden").withMessage(message).build());
+    }
+
+    @Test
+    void aForbiddenFromRbacNamesTheRoleAndOneFromAdmissionDoesNot() {
+        AgentException rbac = PodFailures.api("create the sandbox pod", forbidden("pods is forbidden: User"
+                + " \"system:serviceaccount:dea:dea-agent\" cannot create resource \"pods\" in API group \"\" in the"
+                + " namespace \"dea-sandboxes\""), "https://k8s");
+        assertThat(rbac.type()).isEqualTo(ErrorType.SANDBOX_UNAVAILABLE);
+        assertThat(rbac.getMessage()).contains("agent-rbac.yaml").contains("cannot create resource");
+
+        AgentException podSecurity = PodFailures.api("create the sandbox pod", forbidden("pods \"dea-sandbox-1\" is"
+                + " forbidden: violates PodSecurity \"restricted:latest\": seccompProfile"), "https://k8s");
+        assertThat(podSecurity.type()).isEqualTo(ErrorType.SANDBOX_UNAVAILABLE);
+        assertThat(podSecurity.getMessage()).contains("violates PodSecurity").contains("admission policy")
+                .doesNotContain("agent-rbac.yaml");
+        AgentException webhook = PodFailures.api("create the sandbox pod", forbidden("admission webhook"
+                + " \"validation.gatekeeper.sh\" denied the request: [no-runsc] not allowed"), "https://k8s");
+        assertThat(webhook.getMessage()).contains("gatekeeper").contains("admission policy").doesNotContain("agent-rbac");
+    }
+
     @Test
     void aStreamThatEndsWhileThePodStillRunsIsTheConnectionsFaultNotTheCodes() {
         AgentException e = PodFailures.died(pod("Running", null, null), "the runner's output ended", "", 256,
