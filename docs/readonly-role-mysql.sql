@@ -16,6 +16,9 @@
 -- named), WITH GRANT OPTION, and PROXY. It checks at start-up and on every new connection.
 -- DB_ALLOW_PRIVILEGED_LOGIN=true accepts such a login anyway, with a warning at every start
 -- and the privileges listed in /health: only for a trusted test setup.
+-- A global SELECT (ON *.*) is not refused, but doctor warns about it: it reads the mysql
+-- system database, whose grant tables hold every account's password hash (the SQL guard
+-- refuses those tables; grant SELECT per served database, as below, and it need not).
 
 -- 1. A login that can do nothing by itself. '%' admits it from any host: narrow it to the
 -- agent's address where you can ('dea_agent'@'10.0.0.5'). The connection limit must cover

@@ -21,6 +21,7 @@ class MySqlDoctorIT {
     private static String database;
     private static String reader;
     private static String writer;
+    private static String globalReader;
 
     @TempDir
     Path tmp;
@@ -35,12 +36,16 @@ class MySqlDoctorIT {
         TestMariaDb.execute("", "GRANT SELECT ON `" + database + "`.* TO '" + reader + "'@'%'");
         TestMariaDb.execute("", "CREATE USER '" + writer + "'@'%' IDENTIFIED BY '" + PASSWORD + "'");
         TestMariaDb.execute("", "GRANT SELECT, INSERT, DELETE ON `" + database + "`.* TO '" + writer + "'@'%'");
+        globalReader = database + "_all";
+        TestMariaDb.execute("", "CREATE USER '" + globalReader + "'@'%' IDENTIFIED BY '" + PASSWORD + "'");
+        TestMariaDb.execute("", "GRANT SELECT ON *.* TO '" + globalReader + "'@'%'");
     }
 
     @AfterAll
     static void dropDatabaseAndLogins() {
         TestMariaDb.execute("", "DROP USER IF EXISTS '" + reader + "'@'%'");
         TestMariaDb.execute("", "DROP USER IF EXISTS '" + writer + "'@'%'");
+        TestMariaDb.execute("", "DROP USER IF EXISTS '" + globalReader + "'@'%'");
         TestMariaDb.drop(database);
     }
 
@@ -97,5 +102,14 @@ class MySqlDoctorIT {
         List<Check> checks = Doctor.diagnose(env("DB_USER", reader, "DB_PASSWORD", PASSWORD), Clock.systemUTC());
         assertThat(check(checks, DatabaseChecks.LOGIN).status()).isEqualTo(Check.Status.OK);
         assertThat(check(checks, DatabaseChecks.RIGHTS).status()).isEqualTo(Check.Status.OK);
+    }
+
+    @Test
+    void aLoginThatMayReadTheGrantTablesStartsButWarns() {
+        List<Check> checks = Doctor.diagnose(env("DB_USER", globalReader, "DB_PASSWORD", PASSWORD), Clock.systemUTC());
+        assertThat(check(checks, DatabaseChecks.LOGIN).status()).isEqualTo(Check.Status.OK);
+        Check rights = check(checks, DatabaseChecks.RIGHTS);
+        assertThat(rights.status()).isEqualTo(Check.Status.WARN);
+        assertThat(rights.detail()).contains("SELECT on *.*").contains("password hash");
     }
 }

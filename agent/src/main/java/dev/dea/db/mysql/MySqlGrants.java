@@ -95,6 +95,33 @@ final class MySqlGrants {
         return out;
     }
 
+    /**
+     * Grants that let the login read the {@code mysql} system database ("SELECT on *.*",
+     * "SELECT on mysql.user"): its grant tables hold every account's password hash. The guard
+     * refuses those tables, but a login limited to the served databases does not depend on it.
+     */
+    static List<String> systemReads(List<String> grants) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String line : grants) {
+            Matcher m = GRANT.matcher(line.strip());
+            if (!m.matches() || m.group(1).strip().toUpperCase(Locale.ROOT).startsWith("PROXY")) {
+                continue;
+            }
+            String on = m.group(2).strip().replace("`", "").replace("'", "");
+            String database = on.contains(".") ? on.substring(0, on.indexOf('.')) : on;
+            if (!database.equals("*") && !database.equalsIgnoreCase("mysql")) {
+                continue;
+            }
+            for (String privilege : splitPrivileges(m.group(1).strip())) {
+                String name = privilege.toUpperCase(Locale.ROOT);
+                if (name.equals("SELECT") || name.startsWith("ALL")) {
+                    out.add(name + " on " + on);
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** The privileged parts of {@code grants} (SHOW GRANTS lines), each once, in order of appearance. */
     static List<String> privileged(List<String> grants) {
         Set<String> out = new LinkedHashSet<>();

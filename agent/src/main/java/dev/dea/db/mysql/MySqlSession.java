@@ -195,6 +195,11 @@ public final class MySqlSession implements SessionDialect {
         return MySqlGrants.writes(MySqlGrants.showGrants(c));
     }
 
+    /** The login's grants that let it read the mysql system database and its password hashes, for the doctor. */
+    public static List<String> systemReadGrants(Connection c) throws SQLException {
+        return MySqlGrants.systemReads(MySqlGrants.showGrants(c));
+    }
+
     @Override
     public String readOnlyLoginScript() {
         return "docs/readonly-role-mysql.sql";

@@ -27,6 +27,20 @@ class MySqlGrantsTest {
     }
 
     @Test
+    void selectOnEverythingOrOnTheMysqlDatabaseReadsThePasswordHashes() {
+        assertThat(MySqlGrants.systemReads(List.of(
+                "GRANT USAGE ON *.* TO `reader`@`%`",
+                "GRANT SELECT, SHOW VIEW ON `shop`.* TO `reader`@`%`",
+                "GRANT SELECT, SHOW DATABASES ON *.* TO `reader`@`%`",
+                "GRANT SELECT ON `mysql`.`global_priv` TO `reader`@`%`",
+                "GRANT ALL PRIVILEGES ON `MySQL`.* TO `reader`@`%`",
+                "GRANT SELECT (id) ON `shop`.`mysql` TO `reader`@`%`",
+                "GRANT PROXY ON ''@'%' TO 'reader'@'%'")))
+                .containsExactly("SELECT on *.*", "SELECT on mysql.global_priv", "ALL PRIVILEGES on MySQL.*");
+        assertThat(MySqlGrants.systemReads(List.of("GRANT SELECT, SHOW VIEW ON `shop`.* TO `reader`@`%`"))).isEmpty();
+    }
+
+    @Test
     void globalWritesAdminAndFileAreEachNamed() {
         assertThat(MySqlGrants.privileged(List.of(
                 "GRANT SELECT, INSERT, UPDATE (a), SUPER, FILE, PROCESS ON *.* TO `u`@`%`")))
