@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,9 +42,8 @@ import static java.util.Objects.requireNonNull;
  * capabilities, no service account token, memory-backed /tmp, the Docker backend's CPU and
  * memory limits, an activeDeadlineSeconds backstop), created, awaited until Running within
  * the start-up bound, attached (stdin, stdout, stderr over the API server), and deleted
- * after its one execution. The namespace's deny-all NetworkPolicy ({@link PodSpecs#denyAll})
- * is created when missing and checked before the first pod starts, and again after the API
- * server was unreachable: a policy of that name that allows traffic stops every start. Pods carry the Docker backend's labels; leftovers
+ * after its one execution. No pod starts unless the namespace's NetworkPolicies keep it off the
+ * network ({@link SandboxNetworkPolicy}). Pods carry the Docker backend's labels; leftovers
  * of this owner are reaped at start-up and at close, another agent's never.
  *
  * <p>The API client is fabric8's, configured the standard way (the in-cluster service
@@ -64,9 +62,7 @@ public final class KubernetesSandboxes implements SandboxBackend {
     private final String namespace;
     private final String owner;
     private final String instanceId = UUID.randomUUID().toString();
-    /** When the namespace's policies were last found to keep sandboxes off the network; 0: never, or to check again. */
-    private volatile long policyCheckedAt;
-    static final Duration POLICY_RECHECK = Duration.ofSeconds(60);
+    private final SandboxNetworkPolicy policy;
     private final AtomicBoolean reaped = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
@@ -82,9 +78,10 @@ public final class KubernetesSandboxes implements SandboxBackend {
         this.client = requireNonNull(client, "client");
         this.owner = requireNonNull(owner, "owner");
         this.namespace = namespaceOf(config.namespace(), client);
+        this.policy = new SandboxNetworkPolicy(client, namespace, PodSpecs.podLabels(instanceId, owner), this::api);
         LIVE_INSTANCES.add(instanceId);
         try {
-            checkNetworkPolicy();
+            policy.check();
             reapLeftovers();
         } catch (AgentException e) {
             // Not fatal: SQL works without sandboxes; both are retried before the next pod starts.
@@ -115,10 +112,7 @@ public final class KubernetesSandboxes implements SandboxBackend {
      * and allow some traffic: policies add up, so deny-all cannot take back what they allow.
      */
     public static List<String> opening(List<NetworkPolicy> policies, String instanceId, String owner) {
-        Map<String, String> labels = PodSpecs.podLabels(instanceId, owner);
-        return policies.stream()
-                .filter(p -> !PodSpecs.NETWORK_POLICY.equals(p.getMetadata().getName()) && PodSpecs.opens(p, labels))
-                .map(p -> p.getMetadata().getName()).sorted().toList();
+        return SandboxNetworkPolicy.opening(policies, PodSpecs.podLabels(instanceId, owner));
     }
 
     /** The standard client (in-cluster service account, else KUBECONFIG) with the agent's timeouts. */
@@ -180,9 +174,7 @@ public final class KubernetesSandboxes implements SandboxBackend {
     /** Creates a pod, waits for it to run, attaches, and reads the runner's ready line, all within the start-up bound. */
     PodSandbox launchReady() {
         requireOpen();
-        if (!policyCurrent()) {
-            checkNetworkPolicy();
-        }
+        policy.ensure();
         if (!reaped.get()) {
             reapLeftovers();
         }
@@ -293,42 +285,6 @@ public final class KubernetesSandboxes implements SandboxBackend {
         }
     }
 
-    /**
-     * Whether the last policy check is recent: policies change under a running agent (one deleted,
-     * an "allow DNS" one added), so pods start only within {@link #POLICY_RECHECK} of a check.
-     */
-    private boolean policyCurrent() {
-        long at = policyCheckedAt;
-        return at != 0 && System.nanoTime() - at < POLICY_RECHECK.toNanos();
-    }
-
-    /**
-     * Creates the deny-all NetworkPolicy when missing; refuses pods when one of its name allows
-     * traffic, or when any other policy of the namespace selects sandbox pods and allows some
-     * (policies add up: deny-all does not hold against another policy's allow rule).
-     */
-    private void checkNetworkPolicy() {
-        NetworkPolicy found = api("read the sandbox NetworkPolicy", () -> client.network().v1().networkPolicies()
-                .inNamespace(namespace).withName(PodSpecs.NETWORK_POLICY).get());
-        if (found == null) {
-            api("create the sandbox NetworkPolicy", () -> client.network().v1().networkPolicies()
-                    .inNamespace(namespace).resource(PodSpecs.denyAll(namespace)).create());
-            log.info("Created NetworkPolicy {}/{} denying all traffic of sandbox pods", namespace, PodSpecs.NETWORK_POLICY);
-        } else if (!PodSpecs.deniesAll(found)) {
-            throw PodFailures.unavailable("NetworkPolicy " + namespace + "/" + PodSpecs.NETWORK_POLICY + " does not deny all"
-                    + " ingress and egress of sandbox pods; delete it (the agent recreates it) or apply"
-                    + " deploy/kubernetes/sandbox-networkpolicy.yaml", null);
-        }
-        List<String> opening = opening(api("list the NetworkPolicies of the sandbox namespace", () -> client.network()
-                .v1().networkPolicies().inNamespace(namespace).list()).getItems(), instanceId, owner);
-        if (!opening.isEmpty()) {
-            throw PodFailures.unavailable("NetworkPolicies " + opening + " in " + namespace + " select sandbox pods and"
-                    + " allow traffic, which " + PodSpecs.NETWORK_POLICY + " cannot take back (policies add up); keep"
-                    + " them off pods labelled " + PodSpecs.LABEL + "=true", null);
-        }
-        policyCheckedAt = System.nanoTime();
-    }
-
     @Override
     public int reapLeftovers() {
         var pods = api("list sandbox pods", () -> client.pods().inNamespace(namespace)
@@ -363,9 +319,7 @@ public final class KubernetesSandboxes implements SandboxBackend {
         try {
             api("list sandbox pods", () -> client.pods().inNamespace(namespace).withLabel(PodSpecs.LABEL, "true")
                     .withLabel(PodSpecs.INSTANCE_LABEL, instanceId).list());
-            if (!policyCurrent()) {
-                checkNetworkPolicy();
-            }
+            policy.ensure();
             return Optional.empty();
         } catch (AgentException e) {
             return Optional.of(e.getMessage());
@@ -380,7 +334,7 @@ public final class KubernetesSandboxes implements SandboxBackend {
         } catch (KubernetesClientException e) {
             if (e.getCode() <= 0) {
                 // Whatever answers next may have lost or changed the policy (a rebuilt control plane): check again.
-                policyCheckedAt = 0;
+                policy.forget();
             }
             throw PodFailures.api(what, e, client.getConfiguration().getMasterUrl());
         }
