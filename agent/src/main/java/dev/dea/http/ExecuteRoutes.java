@@ -155,8 +155,9 @@ final class ExecuteRoutes {
     /** Python reaches a datasource through sql() in its code, not through the request. */
     private static void refuseDatasource(JsonNode body) {
         if (datasource(body).isPresent()) {
-            throw AgentException.validation("Field 'datasource' applies to language 'sql' only; Python code reads the "
-                    + "default datasource with sql(query)");
+            throw AgentException.validation("Field 'datasource' applies to language 'sql' only; Python code names its "
+                    + "datasource in each call: sql(query, datasource='NAME') or pd.read_sql(query, conns['NAME']) "
+                    + "(sql(query) and conn read the default one)");
         }
     }
 

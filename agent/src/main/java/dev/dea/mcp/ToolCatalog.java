@@ -27,7 +27,8 @@ final class ToolCatalog {
 
     private static final String RESULT_SHAPE = " Returns JSON: cache_key, row_count, columns (name, pandas dtype 'type', "
             + "'sql_type', 'kind' and stats computed over ALL rows: count, null_count, distinct_count, min, max, mean, std, "
-            + "top_values) and 'rows', a preview of the first preview_rows rows (default 10, at most 50; cells over 200 "
+            + "top_values; distinct values are counted up to 10,000, so with distinct_count_exact false distinct_count "
+            + "is only a lower bound and top_values cover the rows read until then) and 'rows', a preview of the first preview_rows rows (default 10, at most 50; cells over 200 "
             + "characters are cut). The whole result stays cached on the agent under cache_key (for about a day, unless "
             + "evicted): pass it to run_python_on_frames to keep working on it or to get_frame to look at it again, "
             + "instead of running the step again.";

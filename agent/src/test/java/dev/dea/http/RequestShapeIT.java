@@ -66,6 +66,13 @@ class RequestShapeIT {
     }
 
     @Test
+    void aDatasourceFieldOnAPythonStepIsA400ThatShowsHowPythonNamesOne() {
+        var r = agent.post("/execute", "{\"language\": \"python\", \"code\": \"result_df = sql('SELECT 1')\", \"datasource\": \"default\"}");
+        assertThat(validationError(r).path("message").asText())
+                .contains("'datasource'", "sql(query, datasource='NAME')", "conns['NAME']");
+    }
+
+    @Test
     void anUnknownQueryParameterOnTheProfileIsA400ListingDistribution() {
         JsonNode detail = validationError(agent.get("/schema/products/profile?distributon=exact"));
         assertThat(detail.path("message").asText()).contains("'distributon'", "GET /schema/{table}/profile", "distribution");
