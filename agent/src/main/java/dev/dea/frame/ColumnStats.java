@@ -24,17 +24,33 @@ public final class ColumnStats {
     private long count;
     private long nulls;
     private long nanCount;
-    private Comparable<Object> min;
-    private Comparable<Object> max;
+    /** Comparable values of the column's class (Long and Double compared unboxed). */
+    private Object min;
+    private Object max;
     // Welford's running mean and variance, stable for long streams.
     private long numericCount;
     private double mean;
     private double m2;
     private final Map<Object, Counter> counts = new HashMap<>();
+    /**
+     * Distinct values of the kinds whose top values are not shown (numbers, timestamps), as
+     * long keys: every value of such a column is looked up, and boxing it into {@link #counts}
+     * cost more than the rest of writing the frame. Values of another class stay in {@link #counts}.
+     */
+    private final LongSet keys;
     private boolean countsOverflowed;
+    // The kind's properties, read for every value.
+    private final boolean numeric;
+    private final boolean ordered;
+    private final boolean textOrdered;
 
     public ColumnStats(ColumnKind kind) {
         this.kind = java.util.Objects.requireNonNull(kind, "kind");
+        this.numeric = kind.isNumeric();
+        this.ordered = kind.isOrdered();
+        this.textOrdered = kind == ColumnKind.STRING;
+        this.keys = kind == ColumnKind.INT64 || kind == ColumnKind.FLOAT64 || kind == ColumnKind.TIMESTAMP
+                || kind == ColumnKind.TIMESTAMPTZ ? new LongSet() : null;
     }
 
     public ColumnKind kind() {
@@ -45,34 +61,64 @@ public final class ColumnStats {
         return nulls;
     }
 
-    @SuppressWarnings("unchecked")
+    /** Counts one value (null for SQL NULL). Plain type tests, not a pattern switch: this runs for every cell of a frame. */
     public void accept(Object value) {
         count++;
         if (value == null) {
             nulls++;
             return;
         }
-        switch (value) {
-            case Double d when d.isNaN() -> {
+        if (value instanceof Double d) {
+            double x = d;
+            if (x != x) {
                 nanCount++;
                 track(value);
                 return;
             }
-            case Number n when kind.isNumeric() -> addNumeric(n instanceof BigDecimal b ? b.doubleValue() : n.doubleValue());
-            default -> {
+            if (numeric) {
+                addNumeric(x);
             }
+        } else if (numeric && value instanceof Number n) {
+            addNumeric(n instanceof BigDecimal b ? b.doubleValue() : n.doubleValue());
         }
-        if (kind.isOrdered() && value instanceof Comparable<?> c && !(value instanceof String && kind != ColumnKind.STRING)) {
-            Comparable<Object> cmp = (Comparable<Object>) c;
-            if (min == null || cmp.compareTo(min) < 0) {
-                min = cmp;
-            }
-            if (max == null || cmp.compareTo(max) > 0) {
-                max = cmp;
-            }
+        if (ordered && (textOrdered || !(value instanceof String))) {
+            minMax(value);
         }
         if (!countsOverflowed) {
             track(value);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void minMax(Object value) {
+        if (min == null) {
+            if (value instanceof Comparable<?>) {
+                min = value;
+                max = value;
+            }
+            return;
+        }
+        // Longs and doubles compared unboxed; Double.compare orders as Double.compareTo does (-0.0 < 0.0).
+        if (value instanceof Long l && min instanceof Long lo && max instanceof Long hi) {
+            if (l < lo) {
+                min = value;
+            } else if (l > hi) {
+                max = value;
+            }
+        } else if (value instanceof Double d && min instanceof Double lo && max instanceof Double hi) {
+            if (Double.compare(d, lo) < 0) {
+                min = value;
+            } else if (Double.compare(d, hi) > 0) {
+                max = value;
+            }
+        } else if (value instanceof Comparable<?> c) {
+            Comparable<Object> cmp = (Comparable<Object>) c;
+            if (cmp.compareTo(min) < 0) {
+                min = value;
+            }
+            if (cmp.compareTo(max) > 0) {
+                max = value;
+            }
         }
     }
 
@@ -99,6 +145,37 @@ public final class ColumnStats {
     }
 
     private void track(Object value) {
+        if (keys != null) {
+            long key;
+            if (value instanceof Long l && kind == ColumnKind.INT64) {
+                key = l;
+            } else if (value instanceof Double d && kind == ColumnKind.FLOAT64) {
+                // Double.equals' identity: canonical NaN, -0.0 apart from 0.0.
+                key = Double.doubleToLongBits(d);
+            } else if (value instanceof java.time.LocalDateTime t && kind == ColumnKind.TIMESTAMP) {
+                key = EpochTime.micros(t);
+            } else if (value instanceof java.time.OffsetDateTime t && kind == ColumnKind.TIMESTAMPTZ) {
+                key = EpochTime.micros(t);
+            } else {
+                trackObject(value);
+                return;
+            }
+            // One probe below the limit; at it, a new key means the column has more values than are counted.
+            if (distinctCount() < DISTINCT_LIMIT) {
+                keys.add(key);
+            } else if (!keys.contains(key)) {
+                countsOverflowed = true;
+            }
+            return;
+        }
+        trackObject(value);
+    }
+
+    private long distinctCount() {
+        return counts.size() + (keys == null ? 0 : keys.size());
+    }
+
+    private void trackObject(Object value) {
         Object key = switch (value) {
             case String str -> clip(str);
             case byte[] b -> b.length <= MAX_RENDERED_CHARS / 2 ? java.util.HexFormat.of().formatHex(b)
@@ -117,7 +194,7 @@ public final class ColumnStats {
         Counter c = counts.get(key);
         if (c != null) {
             c.count++;
-        } else if (counts.size() < DISTINCT_LIMIT) {
+        } else if (distinctCount() < DISTINCT_LIMIT) {
             counts.put(key, new Counter(value instanceof String || value instanceof byte[] || value instanceof Object[]
                     || value instanceof FrameValues.RawJson ? key : value));
         } else {
@@ -141,7 +218,7 @@ public final class ColumnStats {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("count", count);
         out.put("null_count", nulls);
-        out.put("distinct_count", (long) counts.size());
+        out.put("distinct_count", distinctCount());
         out.put("distinct_count_exact", !countsOverflowed);
         if (nanCount > 0) {
             out.put("nan_count", nanCount);

@@ -82,4 +82,45 @@ class ColumnStatsTest {
         assertThat(m).containsEntry("distinct_count", 2L);
         assertThat(m.toString().length()).isLessThan(5_000);
     }
+
+    @Test
+    void countsDistinctNumbersAndTimestampsAsTheirValuesEqualityDoes() {
+        ColumnStats doubles = new ColumnStats(ColumnKind.FLOAT64);
+        for (double v : new double[] {0.0, -0.0, 0.0, Double.NaN, Double.longBitsToDouble(0x7ff8000000000001L), 1.5, 1.5}) {
+            doubles.accept(v);
+        }
+        // Double.equals: -0.0 is not 0.0, every NaN is one value.
+        assertThat(doubles.toMap()).containsEntry("distinct_count", 4L).containsEntry("nan_count", 2L)
+                .containsEntry("min", -0.0).containsEntry("max", 1.5);
+
+        ColumnStats longs = new ColumnStats(ColumnKind.INT64);
+        for (long v : new long[] {Long.MIN_VALUE, Long.MIN_VALUE, 0, Long.MAX_VALUE, -7}) {
+            longs.accept(v);
+        }
+        assertThat(longs.toMap()).containsEntry("distinct_count", 4L)
+                .containsEntry("min", Long.MIN_VALUE).containsEntry("max", Long.MAX_VALUE);
+
+        ColumnStats stamps = new ColumnStats(ColumnKind.TIMESTAMPTZ);
+        var instant = java.time.OffsetDateTime.parse("2024-02-29T12:00:00Z");
+        stamps.accept(instant);
+        stamps.accept(instant.withOffsetSameInstant(java.time.ZoneOffset.ofHours(2)));
+        stamps.accept(instant.plusNanos(1_000));
+        assertThat(stamps.toMap()).containsEntry("distinct_count", 2L).containsEntry("max", instant.plusNanos(1_000));
+    }
+
+    @Test
+    void theDistinctLimitCountsEveryValueOnceWhateverItsClass() {
+        ColumnStats s = new ColumnStats(ColumnKind.TIMESTAMP);
+        var start = java.time.LocalDateTime.parse("2024-01-01T00:00:00");
+        for (long i = 0; i < ColumnStats.DISTINCT_LIMIT - 1; i++) {
+            s.accept(start.plusSeconds(i));
+        }
+        // Not of the kind's class: counted beside the timestamps, not in place of one.
+        s.accept("not a timestamp");
+        assertThat(s.toMap()).containsEntry("distinct_count", (long) ColumnStats.DISTINCT_LIMIT)
+                .containsEntry("distinct_count_exact", true);
+        s.accept(start.minusSeconds(1));
+        assertThat(s.toMap()).containsEntry("distinct_count", (long) ColumnStats.DISTINCT_LIMIT)
+                .containsEntry("distinct_count_exact", false).containsEntry("min", start.minusSeconds(1));
+    }
 }

