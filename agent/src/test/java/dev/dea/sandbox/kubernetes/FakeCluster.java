@@ -284,6 +284,18 @@ final class FakeCluster implements AutoCloseable {
         kubelet.interrupt();
         runners.values().forEach(Process::destroyForcibly);
         admin.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            if (!"Unable to close MockWebServer".equals(e.getMessage())) {
+                throw e;
+            }
+            // fabric8's mock watch (WatchEventsListener.onClosed) waits on the server's only event loop, up to a
+            // minute, for its event executor; a watch that a closing client ends just then stalls the server's own
+            // close past its 10 s bound (seen once in CI). The tests' assertions have run; only the double's
+            // shutdown was late, and its port is not reused.
+            System.err.println("FakeCluster: the mock API server did not close within 10 s (a watch ending at "
+                    + "teardown held its event loop); going on");
+        }
     }
 }
