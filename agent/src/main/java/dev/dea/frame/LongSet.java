@@ -10,6 +10,8 @@ final class LongSet {
     /** Marks a free slot; the key of that value itself is held by {@link #hasFree}. */
     private static final long FREE = Long.MIN_VALUE;
     private long[] slots = newSlots(16);
+    /** 64 minus log2 of the table's length: the hash's top bits index it, at any size. */
+    private int shift = 64 - 4;
     private int size;
     private boolean hasFree;
 
@@ -22,7 +24,7 @@ final class LongSet {
             return hasFree;
         }
         int mask = slots.length - 1;
-        for (int i = index(key, mask); ; i = (i + 1) & mask) {
+        for (int i = index(key); ; i = (i + 1) & mask) {
             long k = slots[i];
             if (k == key) {
                 return true;
@@ -44,7 +46,7 @@ final class LongSet {
             return true;
         }
         int mask = slots.length - 1;
-        int i = index(key, mask);
+        int i = index(key);
         for (long k; (k = slots[i]) != FREE; i = (i + 1) & mask) {
             if (k == key) {
                 return false;
@@ -60,10 +62,11 @@ final class LongSet {
     private void grow() {
         long[] old = slots;
         slots = newSlots(old.length * 2);
+        shift--;
         int mask = slots.length - 1;
         for (long k : old) {
             if (k != FREE) {
-                int i = index(k, mask);
+                int i = index(k);
                 while (slots[i] != FREE) {
                     i = (i + 1) & mask;
                 }
@@ -72,9 +75,9 @@ final class LongSet {
         }
     }
 
-    private static int index(long key, int mask) {
+    private int index(long key) {
         // Fibonacci hashing: consecutive ids, days and microseconds spread over the table.
-        return (int) ((key * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+        return (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
     }
 
     private static long[] newSlots(int n) {
