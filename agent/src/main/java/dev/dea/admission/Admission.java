@@ -23,6 +23,7 @@ public final class Admission {
     private final int queueSize;
     private final Duration maxWait;
     private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicInteger spares = new AtomicInteger();
     /** Exponential moving average of execution time, for Retry-After. */
     private final AtomicLong averageMillis = new AtomicLong(2_000);
 
@@ -72,8 +73,32 @@ public final class Admission {
         slots.release();
     }
 
+    /**
+     * Takes a second slot for work already holding one, only if it is free now and nobody waits
+     * for it: work may use an idle slot's resources (a database connection) to go faster, never
+     * to delay other work. Give it back with {@link #releaseSpare()}.
+     */
+    public boolean tryAcquireSpare() {
+        try {
+            if (waiting.get() == 0 && slots.tryAcquire(0, TimeUnit.MILLISECONDS)) {
+                spares.incrementAndGet();
+                return true;
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public void releaseSpare() {
+        spares.decrementAndGet();
+        slots.release();
+    }
+
+    /** Work holding slots; a spare slot is not work of its own. */
     public int running() {
-        return Math.max(0, maxConcurrent - slots.availablePermits());
+        return Math.max(0, maxConcurrent - slots.availablePermits() - spares.get());
     }
 
     public int queued() {

@@ -199,6 +199,15 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts {@code work} as {@link #readOnly(SqlWork)} would run it, on another thread with a
+     * pooled connection of its own; the caller must hold a budget for that connection (the pool
+     * is sized for admitted work) and close the result.
+     */
+    public <T> Aside<T> aside(SqlWork<T> work) {
+        return Aside.start(this, requireNonNull(work, "work"));
+    }
+
     private void refuseIfPrivileged() {
         login.refused().ifPresent(found -> {
             throw new AgentException(ErrorType.DB_UNAVAILABLE, "The database is unavailable: the login is privileged ("

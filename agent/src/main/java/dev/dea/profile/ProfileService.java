@@ -127,7 +127,17 @@ public final class ProfileService {
                 progress.profilePasses(statements[0] - 1, table.columns().size());
             }
         };
-        TableProfile profile = db.readOnly(c -> profiler.profile(counting(c, statements, passStarted), table, current, mode));
+        // A profile slot nobody uses or waits for lends its connection (SpareConnection).
+        boolean spare = admission.tryAcquireSpare();
+        TableProfile profile;
+        try {
+            profile = db.readOnly(c -> profiler.profile(counting(c, statements, passStarted), table, current, mode,
+                    spare ? SpareConnection.of(db) : SpareConnection.NONE));
+        } finally {
+            if (spare) {
+                admission.releaseSpare();
+            }
+        }
         log.debug("Profiled {} ({} columns, sampled {}) in {} ms with {} statements", table.qualifiedName(),
                 profile.columns().size(), profile.sampled(), profile.elapsedMs(), statements[0]);
         return new Counted(profile, statements[0]);

@@ -15,4 +15,13 @@ public interface TableProfiler {
     /** The profile of {@code table} (resolved in {@code schema}), on a read-only connection the caller owns. */
     TableProfile profile(Connection c, TableInfo table, DatabaseSchema schema, DistributionMode mode)
             throws SQLException;
+
+    /**
+     * As above, with a second connection the profiler may use for part of its work when
+     * {@code spare} is available; profilers that gain nothing from it ignore it.
+     */
+    default TableProfile profile(Connection c, TableInfo table, DatabaseSchema schema, DistributionMode mode,
+                                 SpareConnection spare) throws SQLException {
+        return profile(c, table, schema, mode);
+    }
 }

@@ -42,4 +42,44 @@ class AdmissionTest {
             assertThat(e.getMessage()).contains("all 1 profile slots are busy and the wait queue (0) is full");
         });
     }
+
+    @Test
+    void aSpareSlotIsLentOnlyWhenFreeAndNobodyWaitsAndDoesNotCountAsRunningWork() throws Exception {
+        Admission admission = new Admission("profile", 2, 1, Duration.ofSeconds(5));
+        admission.acquire();
+        assertThat(admission.tryAcquireSpare()).isTrue();
+        assertThat(admission.running()).as("the spare is not work of its own").isEqualTo(1);
+        assertThat(admission.tryAcquireSpare()).as("no free slot left").isFalse();
+
+        CompletableFuture<Void> queued = CompletableFuture.runAsync(admission::acquire);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (admission.queued() == 0) {
+            assertThat(System.nanoTime()).as("the second caller queues").isLessThan(deadline);
+            Thread.sleep(1);
+        }
+        admission.releaseSpare();
+        queued.get(5, TimeUnit.SECONDS);
+        assertThat(admission.running()).isEqualTo(2);
+        admission.release(10);
+        assertThat(admission.tryAcquireSpare()).isTrue();
+        admission.releaseSpare();
+        admission.release(10);
+        assertThat(admission.running()).isZero();
+    }
+
+    @Test
+    void noSpareIsLentWhileACallerWaitsEvenIfASlotJustFreedUp() throws Exception {
+        Admission admission = new Admission("profile", 1, 1, Duration.ofSeconds(5));
+        admission.acquire();
+        CompletableFuture<Void> queued = CompletableFuture.runAsync(admission::acquire);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (admission.queued() == 0) {
+            assertThat(System.nanoTime()).as("the second caller queues").isLessThan(deadline);
+            Thread.sleep(1);
+        }
+        assertThat(admission.tryAcquireSpare()).isFalse();
+        admission.release(10);
+        queued.get(5, TimeUnit.SECONDS);
+        assertThat(admission.tryAcquireSpare()).isFalse();
+    }
 }

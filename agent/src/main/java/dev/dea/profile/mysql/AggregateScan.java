@@ -27,6 +27,24 @@ final class AggregateScan {
         void read(ResultSet rs, int index) throws SQLException;
     }
 
+    /**
+     * What a column adds to a row's cost, in aggregates (a string comparison or a CHAR_LENGTH
+     * counts about twice): how {@link SplitPass} balances the halves.
+     */
+    static int cost(ColumnStats col) {
+        int n = col.nullable ? 1 : 0;
+        if (col.kind.orderable()) {
+            n += col.kind.isNumeric() || col.kind.isTemporal() ? 2 : 4;
+        }
+        if (col.kind.isNumeric()) {
+            n += 2;
+        }
+        if (col.kind.hasLengths()) {
+            n += 4;
+        }
+        return n;
+    }
+
     /** Returns the source's row count and fills every column's first-pass statistics. */
     static long run(Connection c, String source, List<ColumnStats> columns) throws SQLException {
         List<String> exprs = new ArrayList<>();

@@ -39,6 +39,11 @@ final class DistributionScan {
     private DistributionScan() {
     }
 
+    /** Branches of the statement a column adds (a grouping; a window sort when it has a numeric key). */
+    static int cost(ColumnStats col) {
+        return col.kind.opaque() ? 0 : col.kind.hasNumericKey() && col.low != null ? 2 : 1;
+    }
+
     /**
      * @param select  the sample (or the whole source) as a SELECT of the profiled columns
      * @param scaleTo the sample holds fewer rows than the first pass counted: scale counts to the

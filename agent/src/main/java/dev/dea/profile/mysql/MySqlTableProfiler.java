@@ -3,6 +3,7 @@ package dev.dea.profile.mysql;
 import dev.dea.config.SchemaConfig;
 import dev.dea.profile.DistributionMode;
 import dev.dea.profile.SampleInfo;
+import dev.dea.profile.SpareConnection;
 import dev.dea.profile.TableProfile;
 import dev.dea.profile.TableProfiler;
 import dev.dea.schema.ColumnInfo;
@@ -72,6 +73,13 @@ public final class MySqlTableProfiler implements TableProfiler {
     @Override
     public TableProfile profile(Connection c, TableInfo table, DatabaseSchema schema, DistributionMode mode)
             throws SQLException {
+        return profile(c, table, schema, mode, SpareConnection.NONE);
+    }
+
+    /** With {@code spare} available, each pass over a large table runs as two statements at once ({@link SplitPass}). */
+    @Override
+    public TableProfile profile(Connection c, TableInfo table, DatabaseSchema schema, DistributionMode mode,
+                                SpareConnection spare) throws SQLException {
         long started = System.nanoTime();
         String relation = MySqlNames.always(table.schema()) + "." + MySqlNames.always(table.name());
         List<ColumnInfo> infos = table.columns();
@@ -92,7 +100,10 @@ public final class MySqlTableProfiler implements TableProfiler {
             first = whole;
         }
         List<ColumnStats> columns = columns(infos);
-        long rows = AggregateScan.run(c, first.from(), columns);
+        // Rows the first pass reads: a RAND sample reads the whole table, key ranges and LIMIT only the sample.
+        long reads = first.method().map(m -> m.equals("RAND") ? estimate : target).orElse(estimate);
+        long rows = SplitPass.run(c, spare, reads, columns, AggregateScan::cost,
+                (conn, group) -> AggregateScan.run(conn, first.from(), group));
         boolean isLimit = first.method().filter("LIMIT"::equals).isPresent();
         boolean sampled = first.method().isPresent() && (!isLimit || rows >= target);
         long rowCount = sampled && !isLimit ? Math.round(rows / first.fraction()) : rows;
@@ -105,7 +116,12 @@ public final class MySqlTableProfiler implements TableProfiler {
                     DISTRIBUTION_RANGES);
             scale = second.method().isPresent();
         }
-        DistributionScan.run(c, second.select(), columns, scale);
+        String distributionSource = second.select();
+        boolean scaleTo = scale;
+        SplitPass.run(c, spare, Math.min(rows, distributionTarget), columns, DistributionScan::cost, (conn, group) -> {
+            DistributionScan.run(conn, distributionSource, group, scaleTo);
+            return null;
+        });
         columns.forEach(MySqlTableProfiler::annotate);
 
         Optional<SampleInfo> sample = Optional.empty();

@@ -2,6 +2,7 @@ package dev.dea.db.mysql;
 
 import dev.dea.config.ConfigLoader;
 import dev.dea.config.SqlLimits;
+import dev.dea.db.Aside;
 import dev.dea.db.Database;
 import dev.dea.db.QueryCancel;
 import dev.dea.error.AgentException;
@@ -135,6 +136,59 @@ class MySqlSessionIT {
             cancel.cancel();
             assertThatThrownBy(() -> running.get(15, TimeUnit.SECONDS)).hasCauseInstanceOf(AgentException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
+    private static long sleepsRunning() {
+        try (Connection c = TestMariaDb.connect(database)) {
+            return Long.parseLong(text(c, "SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+                    + "WHERE INFO LIKE 'SELECT SLEEP(30)%'"));
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void closingARunningAsideStopsItsStatementOnTheServer() throws Exception {
+        try (Database db = new Database(TestMariaDb.config(database), limits(60))) {
+            long start = System.nanoTime();
+            Aside<String> aside = db.aside(c -> text(c, "SELECT SLEEP(30) FROM t"));
+            Thread.sleep(1_000);
+            assertThat(sleepsRunning()).as("the aside's statement runs on the server").isEqualTo(1);
+            aside.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+            assertThat(sleepsRunning()).isZero();
+            assertThat(query(db, "SELECT 1")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void aCancelOfTheCallersWorkStopsTheAsideItWaitsFor() throws Exception {
+        try (Database db = new Database(TestMariaDb.config(database), limits(60))) {
+            QueryCancel cancel = new QueryCancel();
+            long start = System.nanoTime();
+            CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> cancel.run(() -> db.readOnly(c -> {
+                try (Aside<String> aside = db.aside(c2 -> text(c2, "SELECT SLEEP(30) FROM t"))) {
+                    return aside.join();
+                }
+            })));
+            Thread.sleep(1_000);
+            cancel.cancel();
+            assertThatThrownBy(() -> running.get(15, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(java.util.concurrent.CancellationException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+            assertThat(sleepsRunning()).isZero();
+        }
+    }
+
+    @Test
+    void anAsidesFailureReachesJoinAsReadOnlyReportsIt() {
+        try (Database db = new Database(TestMariaDb.config(database), limits(5));
+             Aside<String> aside = db.aside(c -> text(c, "SELECT nothing FROM no_such_table"))) {
+            assertThatThrownBy(aside::join).isInstanceOfSatisfying(AgentException.class, e -> {
+                assertThat(e.type().name()).isEqualTo("SQL_ERROR");
+                assertThat(e.getMessage()).contains("no_such_table");
+            });
         }
     }
 

@@ -1,6 +1,10 @@
 package dev.dea.profile.mysql;
 
+import dev.dea.config.ConfigLoader;
 import dev.dea.config.SchemaConfig;
+import dev.dea.db.Database;
+import dev.dea.profile.ProfileService;
+import dev.dea.schema.SchemaService;
 import dev.dea.profile.DistributionMode;
 import dev.dea.profile.TableProfile;
 import dev.dea.schema.DatabaseSchema;
@@ -12,11 +16,13 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -90,6 +96,27 @@ class MySqlProfileBench {
                     sampledProfile = sampling.profile(c, table, schema, DistributionMode.AUTO);
                     sampledRuns.add((System.nanoTime() - t0) / 1e6);
                 }
+                // Through ProfileService, as the agent runs it: with one profile slot (one connection) and
+                // with the default two (an idle slot lends its connection: each pass split over two).
+                List<String> service = new ArrayList<>();
+                try (Database database = new Database(TestMariaDb.config(db), ConfigLoader.load(Map.of()).sql())) {
+                    for (long above : new long[] {1_000_000, 500_000}) {
+                        for (int slots : new int[] {1, 2}) {
+                            SchemaConfig config = new SchemaConfig(Duration.ofMinutes(5), above, 100_000, slots, 500_000);
+                            ProfileService profileService = new ProfileService(database, new SchemaService(database, config,
+                                    Clock.systemUTC(), new MySqlIntrospector()), config, new MySqlTableProfiler(config));
+                            profileService.profile(db + ".big_1m"); // schema read, warm-up
+                            List<Double> runs = new ArrayList<>();
+                            for (int i = 0; i < RUNS; i++) {
+                                long t0 = System.nanoTime();
+                                profileService.profile(db + ".big_1m");
+                                runs.add((System.nanoTime() - t0) / 1e6);
+                            }
+                            service.add(String.format("PROFILE_SAMPLE_ABOVE_ROWS=%d, %s: %.1f ms %s", above,
+                                    slots == 1 ? "one connection" : "two connections", median(runs), runs));
+                        }
+                    }
+                }
                 List<Double> exact = new ArrayList<>();
                 TableProfile exactProfile = null;
                 for (int i = 0; i < 1; i++) {
@@ -110,6 +137,10 @@ class MySqlProfileBench {
                         sampledProfile.sampled(), sampledProfile.sample());
                 System.out.printf("BENCH profile, ?distribution=exact (one run): %.1f ms %s = %.2fx, sampled=%s%n",
                         exactMs, exact, exactMs / scanMs, exactProfile.sampled());
+                for (String line : service) {
+                    double ms = Double.parseDouble(line.replaceAll(".*: ([0-9.]+) ms.*", "$1"));
+                    System.out.printf("BENCH ProfileService, %s = %.2fx%n", line, ms / scanMs);
+                }
                 assertThat(last.rowCount()).isPositive();
             }
         } finally {
