@@ -245,7 +245,7 @@ final class AstScan {
             // Unquoted TABLE is reserved in PostgreSQL: this is JSqlParser misreading a
             // "(TABLE name)" FROM item as a table named TABLE aliased name. The tree does not
             // show the real relation, and the alias would vouch for a denied name in
-            // TextRules.auditNames (aliases count as mentions, so that "FROM pg_roles pg_authid"
+            // TextRules.auditNames (aliases count as mentions, so that "FROM pg_class pg_authid"
             // stays usable).
             report(Rule.DENIED_TABLE, "a (TABLE name) FROM item cannot be checked; write (SELECT * FROM name)");
             return;

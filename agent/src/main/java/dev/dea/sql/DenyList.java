@@ -70,8 +70,9 @@ final class DenyList {
             "pg_file_settings", "pg_hba_file_rules", "pg_ident_file_mappings",
             "pg_statistic", "pg_statistic_ext_data", "pg_subscription",
             // information_schema's views of the user mappings show their options, passwords
-            // included, to the mapping's user; per-role settings may hold secrets too.
-            "user_mapping_options", "_pg_user_mappings", "pg_db_role_setting",
+            // included, to the mapping's user; per-role settings may hold secrets too (PostgREST's
+            // ALTER ROLE ... SET pgrst.jwt_secret), and pg_roles and pg_user show them to anyone.
+            "user_mapping_options", "_pg_user_mappings", "pg_db_role_setting", "pg_roles", "pg_user",
             // Views over denied functions: other sessions' queries, locks, settings, server state.
             "pg_stat_activity", "pg_stat_ssl", "pg_stat_gssapi", "pg_stat_replication*", "pg_stat_wal_receiver",
             "pg_stat_subscription*", "pg_stat_progress_*", "pg_stat_statements*", "pg_locks", "pg_settings",

@@ -464,7 +464,12 @@ class SqlGuardTest {
             "SELECT * FROM film f JOIN (TABLE pg_catalog.pg_authid) a ON true",
             "SELECT * FROM (TABLE film) f",
             "SELECT * FROM information_schema.user_mapping_options",
-            "SELECT setconfig FROM pg_db_role_setting"})
+            "SELECT setconfig FROM pg_db_role_setting",
+            // pg_roles.rolconfig and pg_user.useconfig are pg_db_role_setting's per-role settings.
+            "SELECT rolname, rolconfig FROM pg_roles",
+            "SELECT * FROM pg_catalog.\"pg_roles\"",
+            "SELECT useconfig FROM PG_USER",
+            "SELECT to_json(r) FROM pg_roles r"})
     void rejectsDeniedTable(String sql) {
         assertRejected(sql, "denied_table");
     }
@@ -538,7 +543,7 @@ class SqlGuardTest {
                 "(SELECT film_id FROM film ORDER BY film_id LIMIT 1) UNION ALL (SELECT film_id FROM inventory ORDER BY film_id DESC LIMIT 1)",
                 "/* leading comment; with a semicolon */ SELECT count(*) -- trailing; comment\nFROM film;",
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
-                "SELECT rolname FROM pg_roles ORDER BY 1",
+                "SELECT nspname FROM pg_namespace ORDER BY 1",
                 "SELECT d::date FROM generate_series(date '2022-01-01', date '2022-01-07', interval '1 day') AS g(d)",
                 "SELECT * FROM unnest(ARRAY['a', 'b']) WITH ORDINALITY AS u(letter, n)",
                 "SELECT CASE WHEN length > 120 THEN 'long' WHEN length > 60 THEN 'medium' ELSE 'short' END AS bucket, count(*) FROM film GROUP BY 1",
@@ -549,7 +554,7 @@ class SqlGuardTest {
                 "SELECT 1 FOR READ ONLY",
                 "WITH pg_shadow AS (SELECT 1 AS x) SELECT x FROM pg_shadow",
                 "SELECT lo_range.n FROM generate_series(1, 3) AS lo_range(n)",
-                "SELECT r.rolname FROM pg_roles pg_authid JOIN pg_roles r ON r.oid = pg_authid.oid",
+                "SELECT c.relname FROM pg_class pg_authid JOIN pg_class c ON c.oid = pg_authid.oid",
                 """
                 SELECT ar.name AS artist, count(t.track_id) AS tracks, sum(il.unit_price * il.quantity) AS revenue
                 FROM artist ar JOIN album al ON al.artist_id = ar.artist_id JOIN track t ON t.album_id = al.album_id
