@@ -12,16 +12,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AdmissionTest {
-    @Test
-    void aFreedSlotGoesToTheQueuedCallerNotToANewcomer() throws Exception {
-        Admission admission = new Admission("sandbox", 1, 1, Duration.ofMillis(300));
-        admission.acquire();
+    /** A caller that waits for a slot, returned once it is in the queue. */
+    private static CompletableFuture<Void> queuedCaller(Admission admission) throws InterruptedException {
         CompletableFuture<Void> queued = CompletableFuture.runAsync(admission::acquire);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (admission.queued() == 0) {
             assertThat(System.nanoTime()).as("the second caller queues").isLessThan(deadline);
             Thread.sleep(1);
         }
+        return queued;
+    }
+
+    @Test
+    void aFreedSlotGoesToTheQueuedCallerNotToANewcomer() throws Exception {
+        Admission admission = new Admission("sandbox", 1, 1, Duration.ofMillis(300));
+        admission.acquire();
+        CompletableFuture<Void> queued = queuedCaller(admission);
         Thread.sleep(50);
 
         admission.release(10);
@@ -51,12 +57,7 @@ class AdmissionTest {
         assertThat(admission.running()).as("the spare is not work of its own").isEqualTo(1);
         assertThat(admission.tryAcquireSpare()).as("no free slot left").isFalse();
 
-        CompletableFuture<Void> queued = CompletableFuture.runAsync(admission::acquire);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (admission.queued() == 0) {
-            assertThat(System.nanoTime()).as("the second caller queues").isLessThan(deadline);
-            Thread.sleep(1);
-        }
+        CompletableFuture<Void> queued = queuedCaller(admission);
         admission.releaseSpare();
         queued.get(5, TimeUnit.SECONDS);
         assertThat(admission.running()).isEqualTo(2);
@@ -71,12 +72,7 @@ class AdmissionTest {
     void noSpareIsLentWhileACallerWaitsEvenIfASlotJustFreedUp() throws Exception {
         Admission admission = new Admission("profile", 1, 1, Duration.ofSeconds(5));
         admission.acquire();
-        CompletableFuture<Void> queued = CompletableFuture.runAsync(admission::acquire);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (admission.queued() == 0) {
-            assertThat(System.nanoTime()).as("the second caller queues").isLessThan(deadline);
-            Thread.sleep(1);
-        }
+        CompletableFuture<Void> queued = queuedCaller(admission);
         assertThat(admission.tryAcquireSpare()).isFalse();
         admission.release(10);
         queued.get(5, TimeUnit.SECONDS);

@@ -96,48 +96,39 @@ class MySqlSplitProfileIT {
         assertThat(split.columns()).isEqualTo(single.columns());
     }
 
+    /** The profile through the service, checked equal to the one-connection profile, and the connections it took. */
+    private static TableProfile profiledWithConnections(SchemaConfig config, String table, int connections)
+            throws Exception {
+        ProfileService profiles = service(config);
+        long before = acquired();
+        TableProfile profile = profiles.profile(db + "." + table);
+        assertThat(acquired() - before).as("connections taken").isEqualTo(connections);
+        assertSameProfile(profile, oneConnection(table, config));
+        return profile;
+    }
+
     @Test
     void aLargeTableReadInFullIsProfiledOnTwoConnectionsWithTheOneConnectionResult() throws Exception {
-        ProfileService profiles = service(EXACT);
-        long before = acquired();
-        TableProfile split = profiles.profile(db + ".wide");
         // Its own connection, and the spare once per pass (the first pass and the distribution statement).
-        assertThat(acquired() - before).isEqualTo(3);
-
-        TableProfile single = oneConnection("wide", EXACT);
+        TableProfile split = profiledWithConnections(EXACT, "wide", 3);
         assertThat(split.sampled()).isFalse();
         assertThat(split.rowCount()).isEqualTo(30_000);
         assertThat(split.columns()).hasSize(9);
         assertThat(split.columns().get(1).nullCount()).hasValue(3_000L);
-        assertSameProfile(split, single);
     }
 
     @Test
     void aSampledLargeTableIsProfiledOnTwoConnectionsWithTheOneConnectionResult() throws Exception {
-        ProfileService profiles = service(SAMPLED);
-        long before = acquired();
-        TableProfile split = profiles.profile(db + ".wide");
-        assertThat(acquired() - before).isEqualTo(3);
-
-        assertThat(split.sampled()).isTrue();
-        assertSameProfile(split, oneConnection("wide", SAMPLED));
+        assertThat(profiledWithConnections(SAMPLED, "wide", 3).sampled()).isTrue();
     }
 
     @Test
     void aProfileTakesNoSecondConnectionWhenItsSlotIsTheOnlyOne() throws Exception {
-        ProfileService profiles = service(ONE_SLOT);
-        long before = acquired();
-        TableProfile profile = profiles.profile(db + ".wide");
-        assertThat(acquired() - before).isEqualTo(1);
-        assertSameProfile(profile, oneConnection("wide", ONE_SLOT));
+        profiledWithConnections(ONE_SLOT, "wide", 1);
     }
 
     @Test
     void aSmallTableIsProfiledOnOneConnection() throws Exception {
-        ProfileService profiles = service(EXACT);
-        long before = acquired();
-        TableProfile profile = profiles.profile(db + ".small");
-        assertThat(acquired() - before).isEqualTo(1);
-        assertSameProfile(profile, oneConnection("small", EXACT));
+        profiledWithConnections(EXACT, "small", 1);
     }
 }
