@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * Database work running on a pooled connection of its own, on another thread, while the thread
  * that started it goes on with its own connection: MariaDB runs one statement on one core, so
@@ -35,6 +37,16 @@ public final class Aside<T> implements AutoCloseable {
             }
         });
         return aside;
+    }
+
+    /**
+     * Runs {@code ended} once the work has ended and its connection is back in the pool (at once
+     * if it has), however it ended; returns this.
+     */
+    public Aside<T> whenEnded(Runnable ended) {
+        requireNonNull(ended, "ended");
+        result.whenComplete((value, failure) -> ended.run());
+        return this;
     }
 
     /**

@@ -127,17 +127,9 @@ public final class ProfileService {
                 progress.profilePasses(statements[0] - 1, table.columns().size());
             }
         };
-        // A profile slot nobody uses or waits for lends its connection (SpareConnection).
-        boolean spare = admission.tryAcquireSpare();
-        TableProfile profile;
-        try {
-            profile = db.readOnly(c -> profiler.profile(counting(c, statements, passStarted), table, current, mode,
-                    spare ? SpareConnection.of(db) : SpareConnection.NONE));
-        } finally {
-            if (spare) {
-                admission.releaseSpare();
-            }
-        }
+        // A profile slot nobody uses or waits for lends its connection, a statement at a time.
+        TableProfile profile = db.readOnly(c -> profiler.profile(counting(c, statements, passStarted), table, current,
+                mode, SpareConnection.of(db, admission)));
         log.debug("Profiled {} ({} columns, sampled {}) in {} ms with {} statements", table.qualifiedName(),
                 profile.columns().size(), profile.sampled(), profile.elapsedMs(), statements[0]);
         return new Counted(profile, statements[0]);

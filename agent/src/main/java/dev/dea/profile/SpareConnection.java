@@ -1,5 +1,6 @@
 package dev.dea.profile;
 
+import dev.dea.admission.Admission;
 import dev.dea.db.Aside;
 import dev.dea.db.Database;
 import dev.dea.db.SqlWork;
@@ -9,29 +10,40 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A second read-only connection a {@link TableProfiler} may run one statement at a time on,
- * alongside its own, to spread a pass over two cores. {@link ProfileService} offers one only
- * while a profile slot is idle and nobody waits for it, so the pool's budget (docs/profiles.md)
- * holds: a profile never takes a connection that admitted work counts on.
+ * A second read-only connection a {@link TableProfiler} may run one statement on, alongside
+ * its own, to spread a pass over two cores. It is lent per statement, only while a profile
+ * slot is idle and nobody waits for one, and given back when that statement ends: the pool's
+ * budget (docs/profiles.md) holds, and a profile that arrives meanwhile waits at most for the
+ * end of one statement.
  */
 public final class SpareConnection {
-    public static final SpareConnection NONE = new SpareConnection(Optional.empty());
-    private final Optional<Database> db;
+    public static final SpareConnection NONE = new SpareConnection(null, null);
+    private final Database db;
+    private final Admission slots;
 
-    private SpareConnection(Optional<Database> db) {
+    private SpareConnection(Database db, Admission slots) {
         this.db = db;
+        this.slots = slots;
     }
 
-    static SpareConnection of(Database db) {
-        return new SpareConnection(Optional.of(requireNonNull(db, "db")));
+    static SpareConnection of(Database db, Admission slots) {
+        return new SpareConnection(requireNonNull(db, "db"), requireNonNull(slots, "slots"));
     }
 
-    public boolean available() {
-        return db.isPresent();
-    }
-
-    /** Starts {@code work} on the spare connection; only when {@link #available()}. The caller closes the result. */
-    public <T> Aside<T> start(SqlWork<T> work) {
-        return db.orElseThrow(() -> new IllegalStateException("no spare connection")).aside(work);
+    /**
+     * Starts {@code work} on a spare connection, or returns empty when none is free now (the
+     * caller does the work itself). The caller closes the result.
+     */
+    public <T> Optional<Aside<T>> start(SqlWork<T> work) {
+        requireNonNull(work, "work");
+        if (db == null || !slots.tryAcquireSpare()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(db.aside(work).whenEnded(slots::releaseSpare));
+        } catch (RuntimeException | Error e) {
+            slots.releaseSpare();
+            throw e;
+        }
     }
 }

@@ -76,7 +76,7 @@ public final class MySqlTableProfiler implements TableProfiler {
         return profile(c, table, schema, mode, SpareConnection.NONE);
     }
 
-    /** With {@code spare} available, each pass over a large table runs as two statements at once ({@link SplitPass}). */
+    /** With a {@code spare} connection free, each bounded pass over a large table runs as two statements at once ({@link SplitPass}). */
     @Override
     public TableProfile profile(Connection c, TableInfo table, DatabaseSchema schema, DistributionMode mode,
                                 SpareConnection spare) throws SQLException {
@@ -100,9 +100,9 @@ public final class MySqlTableProfiler implements TableProfiler {
             first = whole;
         }
         List<ColumnStats> columns = columns(infos);
-        // Rows the first pass reads: a RAND sample reads the whole table, key ranges and LIMIT only the sample.
-        long reads = first.method().map(m -> m.equals("RAND") ? estimate : target).orElse(estimate);
-        long rows = SplitPass.run(c, spare, reads, columns, AggregateScan::cost,
+        long reads = first.method().isPresent() ? target : estimate;
+        long rows = SplitPass.run(c, readsSampleOnly(first) ? spare : SpareConnection.NONE, reads, columns,
+                AggregateScan::cost,
                 (conn, group) -> AggregateScan.run(conn, first.from(), group));
         boolean isLimit = first.method().filter("LIMIT"::equals).isPresent();
         boolean sampled = first.method().isPresent() && (!isLimit || rows >= target);
@@ -118,7 +118,11 @@ public final class MySqlTableProfiler implements TableProfiler {
         }
         String distributionSource = second.select();
         boolean scaleTo = scale;
-        SplitPass.run(c, spare, Math.min(rows, distributionTarget), columns, DistributionScan::cost, (conn, group) -> {
+        // A whole-table distribution (?distribution=exact) can run for minutes: it keeps to one
+        // connection, so that it never holds a spare a waiting profile could use meanwhile.
+        boolean bounded = (scale || rows <= distributionTarget) && readsSampleOnly(second);
+        SplitPass.run(c, bounded ? spare : SpareConnection.NONE, Math.min(rows, distributionTarget), columns,
+                DistributionScan::cost, (conn, group) -> {
             DistributionScan.run(conn, distributionSource, group, scaleTo);
             return null;
         });
@@ -152,6 +156,15 @@ public final class MySqlTableProfiler implements TableProfiler {
         double elapsed = Math.round((System.nanoTime() - started) / 100_000.0) / 10.0;
         return new TableProfile(table.qualifiedName(), table.kind().wireName(), rowCount, sampled, sample, elapsed,
                 note, columns.stream().map(ColumnStats::toProfile).toList());
+    }
+
+    /**
+     * Whether reading {@code source} costs about its rows, so that splitting it over two
+     * connections halves it: not a RAND sample, which reads the whole table to keep a fraction
+     * (two statements would read it twice and hold the spare connection as long as one).
+     */
+    private static boolean readsSampleOnly(Source source) {
+        return source.method().filter("RAND"::equals).isEmpty();
     }
 
     private static Source limit(Source whole, long rows) {

@@ -8,11 +8,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.ToIntFunction;
 
 /**
  * One pass over a table's columns, split in two statements over halves of the columns of
- * about equal cost when a {@link SpareConnection} is available: MariaDB has no parallel query,
+ * about equal cost when a {@link SpareConnection} is free: MariaDB has no parallel query,
  * and a pass costs per row and per aggregate (docs/benchmarks-mysql.md), so two statements on
  * two connections take about half the time of one on two cores. Each half fills only its own
  * columns' statistics, from its own statement's counts.
@@ -31,11 +32,15 @@ final class SplitPass {
     /** Runs {@code pass}, split when worth it; returns what the calling connection's half returned. */
     static <R> R run(Connection c, SpareConnection spare, long rows, List<ColumnStats> columns,
                      ToIntFunction<ColumnStats> cost, Pass<R> pass) throws SQLException {
-        if (!spare.available() || rows < SPLIT_FROM_ROWS || columns.size() < 2) {
+        if (rows < SPLIT_FROM_ROWS || columns.size() < 2) {
             return pass.run(c, columns);
         }
         List<List<ColumnStats>> halves = halves(columns, cost);
-        try (Aside<R> other = spare.start(c2 -> pass.run(c2, halves.get(1)))) {
+        Optional<Aside<R>> started = spare.start(c2 -> pass.run(c2, halves.get(1)));
+        if (started.isEmpty()) {
+            return pass.run(c, columns);
+        }
+        try (Aside<R> other = started.get()) {
             R mine = pass.run(c, halves.get(0));
             other.join();
             return mine;

@@ -54,7 +54,9 @@ class MySqlSplitProfileIT {
                 """);
         TestMariaDb.execute(db, "CREATE TABLE small (id INT PRIMARY KEY, v INT, w VARCHAR(10))");
         TestMariaDb.execute(db, "INSERT INTO small SELECT seq, seq % 10, CONCAT('w', seq % 3) FROM seq_1_to_200");
-        TestMariaDb.execute(db, "ANALYZE TABLE wide, small");
+        TestMariaDb.execute(db, "CREATE TABLE nokey (v INT, w VARCHAR(10))");
+        TestMariaDb.execute(db, "INSERT INTO nokey SELECT seq, CONCAT('w', seq % 7) FROM seq_1_to_30000");
+        TestMariaDb.execute(db, "ANALYZE TABLE wide, small, nokey");
         registry = new SimpleMeterRegistry();
         database = new Database(TestMariaDb.config(db), ConfigLoader.load(Map.of()).sql(), Optional.of(registry));
     }
@@ -79,12 +81,16 @@ class MySqlSplitProfileIT {
     }
 
     private static TableProfile oneConnection(String table, SchemaConfig config) throws Exception {
+        return oneConnection(table, config, DistributionMode.AUTO);
+    }
+
+    private static TableProfile oneConnection(String table, SchemaConfig config, DistributionMode mode) throws Exception {
         try (Connection c = TestMariaDb.connect(db)) {
             c.setReadOnly(true);
             DatabaseSchema schema = new MySqlIntrospector().read(c, Instant.now());
             TableInfo t = schema.tables().stream().filter(x -> x.schema().equals(db) && x.name().equals(table))
                     .findFirst().orElseThrow();
-            return new MySqlTableProfiler(config).profile(c, t, schema, DistributionMode.AUTO);
+            return new MySqlTableProfiler(config).profile(c, t, schema, mode);
         }
     }
 
@@ -99,11 +105,15 @@ class MySqlSplitProfileIT {
     /** The profile through the service, checked equal to the one-connection profile, and the connections it took. */
     private static TableProfile profiledWithConnections(SchemaConfig config, String table, int connections)
             throws Exception {
-        ProfileService profiles = service(config);
+        return profiledWithConnections(service(config), config, table, DistributionMode.AUTO, connections);
+    }
+
+    private static TableProfile profiledWithConnections(ProfileService profiles, SchemaConfig config, String table,
+                                                        DistributionMode mode, int connections) throws Exception {
         long before = acquired();
-        TableProfile profile = profiles.profile(db + "." + table);
+        TableProfile profile = profiles.profile(db + "." + table, mode);
         assertThat(acquired() - before).as("connections taken").isEqualTo(connections);
-        assertSameProfile(profile, oneConnection(table, config));
+        assertSameProfile(profile, oneConnection(table, config, mode));
         return profile;
     }
 
@@ -130,5 +140,24 @@ class MySqlSplitProfileIT {
     @Test
     void aSmallTableIsProfiledOnOneConnection() throws Exception {
         profiledWithConnections(EXACT, "small", 1);
+    }
+
+    @Test
+    void theSpareIsGivenBackAfterEachStatementSoTheNextProfileSplitsToo() throws Exception {
+        ProfileService profiles = service(EXACT);
+        profiledWithConnections(profiles, EXACT, "wide", DistributionMode.AUTO, 3);
+        profiledWithConnections(profiles, EXACT, "wide", DistributionMode.AUTO, 3);
+    }
+
+    @Test
+    void aWholeTableDistributionKeepsToOneConnectionAndOnlyTheFirstPassSplits() throws Exception {
+        TableProfile exact = profiledWithConnections(service(EXACT), EXACT, "wide", DistributionMode.EXACT, 2);
+        assertThat(exact.columns().get(1).quantilesMethod()).hasValue("exact");
+    }
+
+    @Test
+    void aRandSampleThatReadsTheWholeTableIsNotReadTwice() throws Exception {
+        TableProfile sampled = profiledWithConnections(SAMPLED, "nokey", 1);
+        assertThat(sampled.sample()).hasValueSatisfying(info -> assertThat(info.method()).isEqualTo("RAND"));
     }
 }
