@@ -149,6 +149,11 @@ final class ExecuteRoutes {
         if (!node.isTextual()) {
             throw AgentException.validation("Field 'datasource' must be a string, got " + JsonBodies.describe(node));
         }
+        if (node.textValue().isBlank()) {
+            // Not the default: an empty name in a JSON body is more likely an unset variable than a choice.
+            throw AgentException.validation("Field 'datasource' must name a datasource (GET /datasources lists them); "
+                    + "omit it for the default datasource");
+        }
         return java.util.Optional.of(node.textValue());
     }
 

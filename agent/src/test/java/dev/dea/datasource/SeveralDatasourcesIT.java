@@ -176,6 +176,16 @@ class SeveralDatasourcesIT {
     }
 
     @Test
+    void anEmptyDatasourceInAJsonBodyIsRefusedRatherThanTakenForTheDefault() {
+        for (String empty : List.of("\"\"", "\"  \"")) {
+            var r = agent.post("/execute", "{\"language\":\"sql\",\"datasource\":" + empty + ",\"code\":\"SELECT 1\"}");
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.errorType()).isEqualTo("VALIDATION_ERROR");
+            assertThat(r.json().path("detail").path("message").asText()).contains("'datasource'").contains("omit it");
+        }
+    }
+
+    @Test
     void auditTrailAndFrameProvenanceNameTheDatasource() throws Exception {
         var r = agent.post("/execute", "{\"language\":\"sql\",\"datasource\":\"hr\",\"code\":\"SELECT name FROM staff WHERE id = 2\"}");
         assertThat(r.status()).isEqualTo(200);
