@@ -98,7 +98,9 @@ class MySqlProfileBench {
                 }
                 // Through ProfileService, as the agent runs it: with one profile slot (one connection) and
                 // with the default two (an idle slot lends its connection: each pass split over two).
-                List<String> service = new ArrayList<>();
+                record ServiceRun(long sampleAbove, int slots, List<Double> runs) {
+                }
+                List<ServiceRun> service = new ArrayList<>();
                 try (Database database = new Database(TestMariaDb.config(db), ConfigLoader.load(Map.of()).sql())) {
                     for (long above : new long[] {1_000_000, 500_000}) {
                         for (int slots : new int[] {1, 2}) {
@@ -112,8 +114,7 @@ class MySqlProfileBench {
                                 profileService.profile(db + ".big_1m");
                                 runs.add((System.nanoTime() - t0) / 1e6);
                             }
-                            service.add(String.format("PROFILE_SAMPLE_ABOVE_ROWS=%d, %s: %.1f ms %s", above,
-                                    slots == 1 ? "one connection" : "two connections", median(runs), runs));
+                            service.add(new ServiceRun(above, slots, runs));
                         }
                     }
                 }
@@ -137,9 +138,11 @@ class MySqlProfileBench {
                         sampledProfile.sampled(), sampledProfile.sample());
                 System.out.printf("BENCH profile, ?distribution=exact (one run): %.1f ms %s = %.2fx, sampled=%s%n",
                         exactMs, exact, exactMs / scanMs, exactProfile.sampled());
-                for (String line : service) {
-                    double ms = Double.parseDouble(line.replaceAll(".*: ([0-9.]+) ms.*", "$1"));
-                    System.out.printf("BENCH ProfileService, %s = %.2fx%n", line, ms / scanMs);
+                for (ServiceRun run : service) {
+                    double ms = median(run.runs());
+                    System.out.printf("BENCH ProfileService, PROFILE_SAMPLE_ABOVE_ROWS=%d, %s: %.1f ms %s = %.2fx%n",
+                            run.sampleAbove(), run.slots() == 1 ? "one connection" : "two connections", ms, run.runs(),
+                            ms / scanMs);
                 }
                 assertThat(last.rowCount()).isPositive();
             }

@@ -65,10 +65,16 @@ class MySqlProfilerIT {
     }
 
     private static TableProfile profile(String table, SchemaConfig config, DistributionMode mode) throws SQLException {
-        try (Connection c = TestMariaDb.connect(db)) {
+        return profileOnOneConnection(db, table, config, mode);
+    }
+
+    /** {@code database.table}'s profile straight from the profiler, on one read-only connection (no spare). */
+    static TableProfile profileOnOneConnection(String database, String table, SchemaConfig config, DistributionMode mode)
+            throws SQLException {
+        try (Connection c = TestMariaDb.connect(database)) {
             c.setReadOnly(true);
             DatabaseSchema schema = new MySqlIntrospector().read(c, Instant.now());
-            TableInfo t = schema.tables().stream().filter(x -> x.schema().equals(db) && x.name().equals(table))
+            TableInfo t = schema.tables().stream().filter(x -> x.schema().equals(database) && x.name().equals(table))
                     .findFirst().orElseThrow();
             return new MySqlTableProfiler(config).profile(c, t, schema, mode);
         }

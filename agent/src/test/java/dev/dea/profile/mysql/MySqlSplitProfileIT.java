@@ -6,9 +6,7 @@ import dev.dea.db.Database;
 import dev.dea.profile.DistributionMode;
 import dev.dea.profile.ProfileService;
 import dev.dea.profile.TableProfile;
-import dev.dea.schema.DatabaseSchema;
 import dev.dea.schema.SchemaService;
-import dev.dea.schema.TableInfo;
 import dev.dea.schema.mysql.MySqlIntrospector;
 import dev.dea.testing.TestMariaDb;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -16,10 +14,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -85,13 +81,7 @@ class MySqlSplitProfileIT {
     }
 
     private static TableProfile oneConnection(String table, SchemaConfig config, DistributionMode mode) throws Exception {
-        try (Connection c = TestMariaDb.connect(db)) {
-            c.setReadOnly(true);
-            DatabaseSchema schema = new MySqlIntrospector().read(c, Instant.now());
-            TableInfo t = schema.tables().stream().filter(x -> x.schema().equals(db) && x.name().equals(table))
-                    .findFirst().orElseThrow();
-            return new MySqlTableProfiler(config).profile(c, t, schema, mode);
-        }
+        return MySqlProfilerIT.profileOnOneConnection(db, table, config, mode);
     }
 
     private static void assertSameProfile(TableProfile split, TableProfile single) {
