@@ -38,7 +38,7 @@ final class SchemaRoutes {
         api.add(ApiOperation.get("/schema/{table}/profile").tag(SCHEMA)
                 .summary("Per-column statistics of one table, computed in the database")
                 .description("Sampled above PROFILE_SAMPLE_ABOVE_ROWS rows (PostgreSQL: TABLESAMPLE; MySQL/MariaDB: "
-                        + "primary-key ranges, or RAND()); `sample.method` says which. What is exact and what is a "
+                        + "primary-key ranges or runs, or RAND()); `sample.method` says which. What is exact and what is a "
                         + "labelled estimate is in docs/profiles.md.")
                 .pathParam("table", "`table` or `schema.table`, as in SQL (quote identifiers that need it)",
                         SchemaRef.inline("{\"type\": \"string\", \"minLength\": 1}"))

@@ -21,7 +21,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 
 import static java.util.Objects.requireNonNull;
 
@@ -32,10 +31,10 @@ import static java.util.Objects.requireNonNull;
  * from one grouped, windowed pass over at most {@link SchemaConfig#profileSampleRows()} rows).
  * Nothing sorts the whole table.
  *
- * <p>MySQL has no TABLESAMPLE. A sample is either {@code PRIMARY_KEY_RANGES} (a single integer
- * primary key: 100 key ranges (25 for the distribution sample) spread over the key space at seeded random offsets; reads only those
- * rows, block-like) or {@code RAND} ({@code WHERE RAND(42) < fraction}: row-level, but reads the table).
- * Views are read up to {@code profileSampleRows} rows ({@code LIMIT}, possibly biased).
+ * <p>MySQL has no TABLESAMPLE: {@link Sampling} picks key ranges or runs (100, 25 for the
+ * distribution sample; only those rows are read) where the primary key allows, else
+ * {@code RAND} (reads the table). Views are read up to {@code profileSampleRows} rows
+ * ({@code LIMIT}, possibly biased).
  */
 public final class MySqlTableProfiler implements TableProfiler {
     static final int RANGES = 100;
@@ -49,25 +48,10 @@ public final class MySqlTableProfiler implements TableProfiler {
      * and column, so 20,000 rows keep a 10-column distribution pass near 0.2 s (docs/benchmarks-mysql.md).
      */
     static final long DISTRIBUTION_ROWS = 20_000;
-    private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
-    private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
-    private static final int SEED = 42;
     private final SchemaConfig config;
 
     public MySqlTableProfiler(SchemaConfig config) {
         this.config = requireNonNull(config, "config");
-    }
-
-    /** Where the rows come from, as a SELECT of the profiled columns; {@code method} empty when read in full. */
-    record Source(String select, Optional<String> method, double fraction, Optional<String> relation) {
-        Source(String select, Optional<String> method, double fraction) {
-            this(select, method, fraction, Optional.empty());
-        }
-
-        /** The FROM item of the first pass: the table itself when read in full (a derived table might be materialized). */
-        String from() {
-            return relation.map(r -> r + " AS s").orElse("(" + select + ") AS s");
-        }
     }
 
     @Override
@@ -89,38 +73,36 @@ public final class MySqlTableProfiler implements TableProfiler {
         long distributionTarget = Math.min(target, DISTRIBUTION_ROWS);
         long estimate = table.approxRowCount().orElse(0L);
         boolean view = table.kind() == TableKind.VIEW;
-        Source whole = new Source("SELECT " + columnList + " FROM " + relation, Optional.empty(), 1,
-                Optional.of(relation));
+        Source whole = Source.whole(relation, columnList);
         Source first;
         if (view) {
-            first = limit(whole, target);
+            first = Sampling.limit(whole, target);
         } else if (estimate > config.profileSampleAboveRows()) {
-            first = sample(c, table, relation, columnList, (double) target / estimate, RANGES);
+            first = Sampling.sample(c, table, relation, columnList, target, estimate, RANGES);
         } else {
             first = whole;
         }
         List<ColumnStats> columns = columns(infos);
         long reads = first.method().isPresent() ? target : estimate;
-        long rows = SplitPass.run(c, readsSampleOnly(first) ? spare : SpareConnection.NONE, reads, columns,
+        long rows = SplitPass.run(c, first.readsSampleOnly() ? spare : SpareConnection.NONE, reads, columns,
                 AggregateScan::cost,
                 (conn, group) -> AggregateScan.run(conn, first.from(), group));
-        boolean isLimit = first.method().filter("LIMIT"::equals).isPresent();
+        boolean isLimit = first.method().filter(Sampling.LIMIT::equals).isPresent();
         boolean sampled = first.method().isPresent() && (!isLimit || rows >= target);
-        long rowCount = sampled && !isLimit ? Math.round(rows / first.fraction()) : rows;
+        long rowCount = sampled && !isLimit ? first.tableRows(rows) : rows;
 
         Source second = sampled ? first : whole;
         boolean scale = false;
         if (rows > distributionTarget && (sampled || mode == DistributionMode.AUTO)) {
-            second = view ? limit(whole, distributionTarget)
-                    : sample(c, table, relation, columnList, (double) distributionTarget / Math.max(1, rowCount),
-                    DISTRIBUTION_RANGES);
+            second = view ? Sampling.limit(whole, distributionTarget)
+                    : Sampling.sample(c, table, relation, columnList, distributionTarget, rowCount, DISTRIBUTION_RANGES);
             scale = second.method().isPresent();
         }
         String distributionSource = second.select();
         boolean scaleTo = scale;
         // A whole-table distribution (?distribution=exact) can run for minutes: it keeps to one
         // connection, so that it never holds a spare a waiting profile could use meanwhile.
-        boolean bounded = (scale || rows <= distributionTarget) && readsSampleOnly(second);
+        boolean bounded = (scale || rows <= distributionTarget) && second.readsSampleOnly();
         SplitPass.run(c, bounded ? spare : SpareConnection.NONE, Math.min(rows, distributionTarget), columns,
                 DistributionScan::cost, (conn, group) -> {
             DistributionScan.run(conn, distributionSource, group, scaleTo);
@@ -133,16 +115,19 @@ public final class MySqlTableProfiler implements TableProfiler {
         if (sampled) {
             String method = first.method().get();
             String why = switch (method) {
-                case "LIMIT" -> "Views cannot be sampled at random: statistics describe the first " + rows
+                case Sampling.LIMIT -> "Views cannot be sampled at random: statistics describe the first " + rows
                         + " rows returned and may be biased; row_count is at least that";
-                case "RAND" -> "Rows kept by WHERE RAND(" + SEED + ") < fraction (the whole table is read); "
-                        + "statistics describe the sampled rows; row_count is extrapolated from the sample";
+                case Sampling.RAND -> "Rows kept by WHERE RAND(" + Sampling.SEED + ") < fraction (the whole table is "
+                        + "read); statistics describe the sampled rows; row_count is extrapolated from the sample";
+                case Sampling.RUNS -> "Runs of neighbouring rows in primary-key order, one from a random point in each of "
+                        + RANGES + " parts of the key span (like block sampling; only they are read); statistics "
+                        + "describe them; row_count is InnoDB's estimate (information_schema.TABLES.TABLE_ROWS)";
                 default -> "Rows in " + RANGES + " primary-key ranges spread over the key space (runs of neighbouring "
                         + "rows, like block sampling; only they are read); statistics describe them; row_count is "
                         + "extrapolated from the sample";
             };
-            Optional<Double> percent = isLimit ? Optional.empty()
-                    : Optional.of(new BigDecimal(first.fraction() * 100).round(new MathContext(4)).doubleValue());
+            Optional<Double> percent = isLimit || rowCount == 0 ? Optional.empty()
+                    : Optional.of(new BigDecimal(100.0 * rows / rowCount).round(new MathContext(4)).doubleValue());
             sample = Optional.of(new SampleInfo(method, percent, rows, why));
         }
         if (scale) {
@@ -158,76 +143,12 @@ public final class MySqlTableProfiler implements TableProfiler {
                 note, columns.stream().map(ColumnStats::toProfile).toList());
     }
 
-    /**
-     * Whether reading {@code source} costs about its rows, so that splitting it over two
-     * connections halves it: not a RAND sample, which reads the whole table to keep a fraction
-     * (two statements would read it twice and hold the spare connection as long as one).
-     */
-    private static boolean readsSampleOnly(Source source) {
-        return source.method().filter("RAND"::equals).isEmpty();
-    }
-
-    private static Source limit(Source whole, long rows) {
-        return new Source(whole.select() + " LIMIT " + rows, Optional.of("LIMIT"), 1);
-    }
-
     private static List<ColumnStats> columns(List<ColumnInfo> infos) {
         List<ColumnStats> out = new ArrayList<>();
         for (ColumnInfo ci : infos) {
             out.add(new ColumnStats(ci.name(), ci.type(), ci.nullable(), "s." + MySqlNames.always(ci.name())));
         }
         return out;
-    }
-
-    /**
-     * A sample of about {@code fraction} of the table: primary-key ranges when the key is one
-     * integer column (reads only the sampled rows), else RAND (reads every row, keeps a fraction).
-     */
-    Source sample(Connection c, TableInfo table, String relation, String columnList, double fraction, int count)
-            throws SQLException {
-        if (fraction >= 1) {
-            return new Source("SELECT " + columnList + " FROM " + relation, Optional.empty(), 1);
-        }
-        String rand = "SELECT " + columnList + " FROM " + relation + " WHERE RAND(" + SEED + ") < "
-                + BigDecimal.valueOf(fraction).toPlainString();
-        Source byRand = new Source(rand, Optional.of("RAND"), fraction);
-        if (table.primaryKey().size() != 1) {
-            return byRand;
-        }
-        String pk = table.primaryKey().get(0);
-        boolean integerKey = table.column(pk).map(ci -> MySqlKind.of(ci.type()) == MySqlKind.INTEGER).orElse(false);
-        if (!integerKey) {
-            return byRand;
-        }
-        String key = MySqlNames.always(pk);
-        long min;
-        long max;
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT MIN(" + key + "), MAX(" + key + ") FROM " + relation)) {
-            rs.next();
-            // Decimals, not getLong: a BIGINT UNSIGNED key may hold values past 2^63, which getLong refuses.
-            BigDecimal low = rs.getBigDecimal(1);
-            BigDecimal high = rs.getBigDecimal(2);
-            if (low == null || high == null || low.compareTo(LONG_MIN) < 0 || high.compareTo(LONG_MAX) > 0) {
-                return byRand;
-            }
-            min = low.longValueExact();
-            max = high.longValueExact();
-        }
-        double space = (double) max - min + 1;
-        double stratum = space / count;
-        long width = Math.max(1, Math.round(space * fraction / count));
-        if (width >= stratum) {
-            return byRand;
-        }
-        Random random = new Random(SEED);
-        List<String> ranges = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            long start = min + (long) (i * stratum + random.nextDouble() * (stratum - width));
-            ranges.add(key + " BETWEEN " + start + " AND " + (start + width - 1));
-        }
-        String sql = "SELECT " + columnList + " FROM " + relation + " WHERE " + String.join(" OR ", ranges);
-        return new Source(sql, Optional.of("PRIMARY_KEY_RANGES"), count * width / space);
     }
 
     private static void annotate(ColumnStats col) {

@@ -78,8 +78,8 @@ class MySqlProfileBench {
                 long a0 = System.nanoTime();
                 AggregateScan.run(c, relation + " AS s", cols);
                 double firstPass = (System.nanoTime() - a0) / 1e6;
-                MySqlTableProfiler.Source sample = profiler.sample(c, table, relation, "id, qty, amount, price, rate, "
-                        + "score, ratio, name, category, day", MySqlTableProfiler.DISTRIBUTION_ROWS / 1e6,
+                Source sample = Sampling.sample(c, table, relation, "id, qty, amount, price, rate, "
+                        + "score, ratio, name, category, day", MySqlTableProfiler.DISTRIBUTION_ROWS, 1_000_000,
                         MySqlTableProfiler.DISTRIBUTION_RANGES);
                 long d0 = System.nanoTime();
                 DistributionScan.run(c, sample.select(), cols, true);

@@ -52,7 +52,17 @@ class MySqlProfilerIT {
         TestMariaDb.execute(db, "INSERT INTO nokey SELECT seq FROM seq_1_to_20000");
         TestMariaDb.execute(db, "CREATE TABLE ubig (id BIGINT UNSIGNED PRIMARY KEY, v INT)");
         TestMariaDb.execute(db, "INSERT INTO ubig SELECT 18446744073709531615 + seq, seq % 10 FROM seq_1_to_20000");
-        TestMariaDb.execute(db, "ANALYZE TABLE item, big, nokey, ubig");
+        TestMariaDb.execute(db, "CREATE TABLE uuid_t (id CHAR(36) PRIMARY KEY, v INT)");
+        TestMariaDb.execute(db, "INSERT INTO uuid_t SELECT UUID(), seq % 100 FROM seq_1_to_60000");
+        TestMariaDb.execute(db, "CREATE TABLE bin_t (id BINARY(16) PRIMARY KEY, v INT)");
+        TestMariaDb.execute(db, "INSERT INTO bin_t SELECT UNHEX(MD5(seq)), seq % 10 FROM seq_1_to_20000");
+        TestMariaDb.execute(db, "CREATE TABLE ord_t (id VARCHAR(20) CHARACTER SET latin1 COLLATE latin1_bin PRIMARY KEY, "
+                + "v INT)");
+        TestMariaDb.execute(db, "INSERT INTO ord_t SELECT CONCAT('ORD-', CHAR(65 + seq % 26), LPAD(seq, 6, '0')), seq % 10 "
+                + "FROM seq_1_to_20000");
+        TestMariaDb.execute(db, "CREATE TABLE pair (a INT, b INT, v INT, PRIMARY KEY (a, b))");
+        TestMariaDb.execute(db, "INSERT INTO pair SELECT seq % 7, seq, seq % 10 FROM seq_1_to_20000");
+        TestMariaDb.execute(db, "ANALYZE TABLE item, big, nokey, ubig, uuid_t, bin_t, ord_t, pair");
         TestMariaDb.execute(db, "CREATE VIEW big_view AS SELECT id, v FROM big");
         TestMariaDb.execute(db, "CREATE TABLE empty_t (id INT PRIMARY KEY, s VARCHAR(5), d DATE)");
         TestMariaDb.execute(db, "CREATE TABLE odd (t TIME, flag BIT(3), nothing INT, `we``ird name` INT, n INT NOT NULL)");
@@ -212,11 +222,74 @@ class MySqlProfilerIT {
     }
 
     @Test
-    void anUnsignedKeyPastTwoToTheSixtyThreeIsSampledWithRandInsteadOfFailing() throws SQLException {
+    void aCompositeKeyIsSampledWithRand() throws SQLException {
+        SchemaConfig sampling = new SchemaConfig(Duration.ofMinutes(5), 1_000, 2_000);
+        TableProfile p = profile("pair", sampling, DistributionMode.AUTO);
+        assertThat(p.sample()).hasValueSatisfying(s -> assertThat(s.method()).isEqualTo("RAND"));
+    }
+
+    @Test
+    void anUnsignedKeyPastTwoToTheSixtyThreeIsSampledByKeyRunsInsteadOfFailing() throws SQLException {
         SchemaConfig sampling = new SchemaConfig(Duration.ofMinutes(5), 1_000, 2_000);
         TableProfile p = profile("ubig", sampling, DistributionMode.AUTO);
-        assertThat(p.sample()).hasValueSatisfying(s -> assertThat(s.method()).isEqualTo("RAND"));
+        assertThat(p.sample()).hasValueSatisfying(s -> {
+            assertThat(s.method()).isEqualTo("PRIMARY_KEY_RUNS");
+            assertThat(s.rowsScanned()).isBetween(1_800L, 2_000L);
+        });
         assertThat(p.column("v").orElseThrow().distinctCount()).hasValue(10L);
+    }
+
+    @Test
+    void aTextKeyIsSampledByKeyRunsThatReadOnlyTheSampledRows() throws SQLException {
+        SchemaConfig sampling = new SchemaConfig(Duration.ofMinutes(5), 10_000, 3_000);
+        long tableRows = 60_000;
+        try (Connection c = TestMariaDb.connect(db)) {
+            c.setReadOnly(true);
+            DatabaseSchema schema = new MySqlIntrospector().read(c, Instant.now());
+            TableInfo t = schema.tables().stream().filter(x -> x.schema().equals(db) && x.name().equals("uuid_t"))
+                    .findFirst().orElseThrow();
+            long before = rowsRead(c);
+            TableProfile p = new MySqlTableProfiler(sampling).profile(c, t, schema, DistributionMode.AUTO);
+            long read = rowsRead(c) - before;
+            assertThat(p.sample()).hasValueSatisfying(s -> {
+                assertThat(s.method()).isEqualTo("PRIMARY_KEY_RUNS");
+                assertThat(s.rowsScanned()).isBetween(2_700L, 3_000L);
+                assertThat(s.note()).contains("InnoDB's estimate");
+            });
+            // RAND reads all 60,000 rows for the first pass and again per distribution branch.
+            assertThat(read).isLessThan(tableRows);
+            assertThat(p.rowCount()).isEqualTo(t.approxRowCount().orElseThrow()).isBetween(40_000L, 80_000L);
+            ColumnProfile v = p.column("v").orElseThrow();
+            assertThat(v.min()).hasValue(0L);
+            assertThat(v.max()).hasValue(99L);
+            assertThat(v.distinctCount()).hasValue(100L);
+        }
+    }
+
+    /** Rows the server read for this session so far: index range steps and scan steps (also of temporary tables). */
+    private static long rowsRead(Connection c) throws SQLException {
+        long sum = 0;
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW SESSION STATUS WHERE Variable_name IN "
+                     + "('Handler_read_next', 'Handler_read_rnd_next', 'Handler_read_prev')")) {
+            while (rs.next()) {
+                sum += rs.getLong(2);
+            }
+        }
+        return sum;
+    }
+
+    @Test
+    void binaryAndCaseSensitiveLatin1KeysAreSampledByKeyRunsToo() throws SQLException {
+        SchemaConfig sampling = new SchemaConfig(Duration.ofMinutes(5), 1_000, 2_000);
+        for (String table : new String[] {"bin_t", "ord_t"}) {
+            TableProfile p = profile(table, sampling, DistributionMode.AUTO);
+            assertThat(p.sample()).as(table).hasValueSatisfying(s -> {
+                assertThat(s.method()).isEqualTo("PRIMARY_KEY_RUNS");
+                assertThat(s.rowsScanned()).isBetween(1_800L, 2_000L);
+            });
+            assertThat(p.column("v").orElseThrow().distinctCount()).as(table).hasValue(10L);
+        }
     }
 
     @Test

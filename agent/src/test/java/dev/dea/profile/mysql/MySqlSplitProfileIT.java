@@ -52,7 +52,9 @@ class MySqlSplitProfileIT {
         TestMariaDb.execute(db, "INSERT INTO small SELECT seq, seq % 10, CONCAT('w', seq % 3) FROM seq_1_to_200");
         TestMariaDb.execute(db, "CREATE TABLE nokey (v INT, w VARCHAR(10))");
         TestMariaDb.execute(db, "INSERT INTO nokey SELECT seq, CONCAT('w', seq % 7) FROM seq_1_to_30000");
-        TestMariaDb.execute(db, "ANALYZE TABLE wide, small, nokey");
+        TestMariaDb.execute(db, "CREATE TABLE uuid_keyed (id CHAR(36) PRIMARY KEY, v INT, w VARCHAR(10))");
+        TestMariaDb.execute(db, "INSERT INTO uuid_keyed SELECT MD5(seq), seq % 100, CONCAT('w', seq % 7) FROM seq_1_to_30000");
+        TestMariaDb.execute(db, "ANALYZE TABLE wide, small, nokey, uuid_keyed");
         registry = new SimpleMeterRegistry();
         database = new Database(TestMariaDb.config(db), ConfigLoader.load(Map.of()).sql(), Optional.of(registry));
     }
@@ -120,6 +122,12 @@ class MySqlSplitProfileIT {
     @Test
     void aSampledLargeTableIsProfiledOnTwoConnectionsWithTheOneConnectionResult() throws Exception {
         assertThat(profiledWithConnections(SAMPLED, "wide", 3).sampled()).isTrue();
+    }
+
+    @Test
+    void aTableSampledByKeyRunsIsProfiledOnTwoConnectionsWithTheOneConnectionResult() throws Exception {
+        TableProfile sampled = profiledWithConnections(SAMPLED, "uuid_keyed", 3);
+        assertThat(sampled.sample()).hasValueSatisfying(info -> assertThat(info.method()).isEqualTo("PRIMARY_KEY_RUNS"));
     }
 
     @Test

@@ -1,0 +1,153 @@
+package dev.dea.profile.mysql;
+
+import dev.dea.schema.TableInfo;
+import dev.dea.schema.mysql.MySqlNames;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
+
+/**
+ * How a MySQL/MariaDB table is sampled: MySQL has no TABLESAMPLE (docs/profiles.md, "Sampling").
+ * In order of preference: {@link #RANGES} for a single integer primary key, {@link #RUNS} for a
+ * single primary key of another orderable type (both read only the sampled rows), {@link #RAND}
+ * for any other table (reads it all), {@link #LIMIT} for views.
+ */
+final class Sampling {
+    static final String RANGES = "PRIMARY_KEY_RANGES";
+    static final String RUNS = "PRIMARY_KEY_RUNS";
+    static final String RAND = "RAND";
+    static final String LIMIT = "LIMIT";
+    static final int SEED = 42;
+    /** Times the runs' LIMIT is raised when skewed keys leave runs short. */
+    static final int RESIZES = 2;
+    private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+    private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+
+    private Sampling() {
+    }
+
+    static Source limit(Source whole, long rows) {
+        return new Source(whole.select() + " LIMIT " + rows, Optional.of(LIMIT), 1);
+    }
+
+    /**
+     * About {@code rows} of a table of about {@code tableRows}, in {@code parts} key ranges or
+     * runs where the primary key allows, else by RAND.
+     */
+    static Source sample(Connection c, TableInfo table, String relation, String columnList, long rows, long tableRows,
+                         int parts) throws SQLException {
+        double fraction = (double) rows / Math.max(1, tableRows);
+        String all = "SELECT " + columnList + " FROM " + relation;
+        if (fraction >= 1) {
+            return new Source(all, Optional.empty(), 1);
+        }
+        Source byRand = new Source(all + " WHERE RAND(" + SEED + ") < " + BigDecimal.valueOf(fraction).toPlainString(),
+                Optional.of(RAND), fraction);
+        if (table.primaryKey().size() != 1) {
+            return byRand;
+        }
+        String pk = table.primaryKey().get(0);
+        Optional<String> type = table.column(pk).map(ci -> ci.type());
+        if (type.isEmpty()) {
+            return byRand;
+        }
+        MySqlKind kind = MySqlKind.of(type.get());
+        String key = MySqlNames.always(pk);
+        Object min;
+        Object max;
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT MIN(" + key + "), MAX(" + key + ") FROM " + relation)) {
+            rs.next();
+            // Decimals, not getLong: a BIGINT UNSIGNED key may hold values past 2^63, which getLong refuses.
+            min = switch (kind) {
+                case TEXT -> rs.getString(1);
+                case BYTES -> rs.getBytes(1);
+                default -> kind.isNumeric() ? rs.getBigDecimal(1) : null;
+            };
+            max = switch (kind) {
+                case TEXT -> rs.getString(2);
+                case BYTES -> rs.getBytes(2);
+                default -> kind.isNumeric() ? rs.getBigDecimal(2) : null;
+            };
+        }
+        if (kind == MySqlKind.INTEGER && min != null && max != null
+                && ((BigDecimal) min).compareTo(LONG_MIN) >= 0 && ((BigDecimal) max).compareTo(LONG_MAX) <= 0) {
+            return ranges(all, key, ((BigDecimal) min).longValueExact(), ((BigDecimal) max).longValueExact(),
+                    fraction, parts).orElse(byRand);
+        }
+        Optional<KeySpace> space = KeySpace.of(kind, type.get(), min, max);
+        List<String> cuts = space.map(ks -> ks.cuts(parts, new Random(SEED))).orElse(List.of());
+        if (cuts.size() < Math.max(2, parts / 2)) {
+            return byRand;
+        }
+        return runs(c, relation, all, key, cuts, rows, tableRows).orElse(byRand);
+    }
+
+    /** {@code parts} key ranges of equal width, one at a random offset in each {@code parts}-th of the key space. */
+    private static Optional<Source> ranges(String all, String key, long min, long max, double fraction, int parts) {
+        double space = (double) max - min + 1;
+        double stratum = space / parts;
+        long width = Math.max(1, Math.round(space * fraction / parts));
+        if (width >= stratum) {
+            return Optional.empty();
+        }
+        Random random = new Random(SEED);
+        List<String> ranges = new ArrayList<>();
+        for (int i = 0; i < parts; i++) {
+            long start = min + (long) (i * stratum + random.nextDouble() * (stratum - width));
+            ranges.add(key + " BETWEEN " + start + " AND " + (start + width - 1));
+        }
+        return Optional.of(new Source(all + " WHERE " + String.join(" OR ", ranges), Optional.of(RANGES),
+                parts * width / space));
+    }
+
+    /**
+     * Runs of up to {@code rows / cuts} rows in key order, one from each cut up to the next:
+     * a union of index range reads, each stopped by its LIMIT, so that only the sampled rows
+     * are read whatever the keys look like. Ranges between cuts do not overlap, so no row is
+     * read twice. Keys denser in some parts than the interpolation assumed leave other runs
+     * short: the runs' keys are counted first (they alone are read), and the LIMIT is raised
+     * until the runs hold about {@code rows} (at most {@link #RESIZES} times). The key span says
+     * nothing of the row count: that is InnoDB's estimate.
+     */
+    private static Optional<Source> runs(Connection c, String relation, String all, String key, List<String> cuts,
+                                         long rows, long tableRows) throws SQLException {
+        long perRun = Math.max(1, (rows + cuts.size() - 1) / cuts.size());
+        for (int resize = 0; resize <= RESIZES; resize++) {
+            long got;
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM (" + union("SELECT " + key + " FROM " + relation,
+                         key, cuts, perRun) + ") AS r")) {
+                rs.next();
+                got = rs.getLong(1);
+            }
+            if (got == 0) {
+                return Optional.empty();
+            }
+            if (got >= rows * 9 / 10 || perRun >= rows || resize == RESIZES) {
+                break;
+            }
+            perRun = Math.min(rows, (long) Math.ceil(perRun * (double) rows / got));
+        }
+        return Optional.of(new Source(union(all, key, cuts, perRun), Optional.of(RUNS),
+                (double) rows / Math.max(1, tableRows), Optional.empty(), OptionalLong.of(tableRows)));
+    }
+
+    private static String union(String select, String key, List<String> cuts, long perRun) {
+        List<String> branches = new ArrayList<>();
+        for (int i = 0; i < cuts.size(); i++) {
+            String upTo = i + 1 < cuts.size() ? " AND " + key + " < " + cuts.get(i + 1) : "";
+            branches.add("(" + select + " WHERE " + key + " >= " + cuts.get(i) + upTo + " ORDER BY " + key
+                    + " LIMIT " + perRun + ")");
+        }
+        return String.join(" UNION ALL ", branches);
+    }
+}
