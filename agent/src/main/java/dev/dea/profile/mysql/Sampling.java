@@ -17,8 +17,8 @@ import java.util.Random;
 /**
  * How a MySQL/MariaDB table is sampled: MySQL has no TABLESAMPLE (docs/profiles.md, "Sampling").
  * In order of preference: {@link #RANGES} for a single integer primary key, {@link #RUNS} for a
- * single primary key of another orderable type (both read only the sampled rows), {@link #RAND}
- * for any other table (reads it all), {@link #LIMIT} for views.
+ * primary key of another orderable type or of several columns, by its first (both read only the
+ * sampled rows), {@link #RAND} for any other table (reads it all), {@link #LIMIT} for views.
  */
 final class Sampling {
     static final String RANGES = "PRIMARY_KEY_RANGES";
@@ -51,10 +51,13 @@ final class Sampling {
         }
         Source byRand = new Source(all + " WHERE RAND(" + SEED + ") < " + BigDecimal.valueOf(fraction).toPlainString(),
                 Optional.of(RAND), fraction);
-        if (table.primaryKey().size() != 1) {
+        if (table.primaryKey().isEmpty()) {
             return byRand;
         }
+        // A composite key is read in the order of its first column: its index serves
+        // ORDER BY on that prefix, and ranges of it never overlap.
         String pk = table.primaryKey().get(0);
+        boolean whole = table.primaryKey().size() == 1;
         Optional<String> type = table.column(pk).map(ci -> ci.type());
         if (type.isEmpty()) {
             return byRand;
@@ -67,18 +70,11 @@ final class Sampling {
              ResultSet rs = s.executeQuery("SELECT MIN(" + key + "), MAX(" + key + ") FROM " + relation)) {
             rs.next();
             // Decimals, not getLong: a BIGINT UNSIGNED key may hold values past 2^63, which getLong refuses.
-            min = switch (kind) {
-                case TEXT -> rs.getString(1);
-                case BYTES -> rs.getBytes(1);
-                default -> kind.isNumeric() ? rs.getBigDecimal(1) : null;
-            };
-            max = switch (kind) {
-                case TEXT -> rs.getString(2);
-                case BYTES -> rs.getBytes(2);
-                default -> kind.isNumeric() ? rs.getBigDecimal(2) : null;
-            };
+            min = keyValue(rs, 1, kind);
+            max = keyValue(rs, 2, kind);
         }
-        if (kind == MySqlKind.INTEGER && min != null && max != null
+        // Key ranges of a computed width need one row per key value: a single integer key.
+        if (whole && kind == MySqlKind.INTEGER && min != null && max != null
                 && ((BigDecimal) min).compareTo(LONG_MIN) >= 0 && ((BigDecimal) max).compareTo(LONG_MAX) <= 0) {
             return ranges(all, key, ((BigDecimal) min).longValueExact(), ((BigDecimal) max).longValueExact(),
                     fraction, parts).orElse(byRand);
@@ -89,6 +85,15 @@ final class Sampling {
             return byRand;
         }
         return runs(c, relation, all, key, cuts, rows, tableRows).orElse(byRand);
+    }
+
+    /** A key's value as {@link KeySpace#of} takes it; null for kinds it cannot cut. */
+    private static Object keyValue(ResultSet rs, int column, MySqlKind kind) throws SQLException {
+        return switch (kind) {
+            case TEXT -> rs.getString(column);
+            case BYTES -> rs.getBytes(column);
+            default -> kind.isNumeric() ? rs.getBigDecimal(column) : null;
+        };
     }
 
     /** {@code parts} key ranges of equal width, one at a random offset in each {@code parts}-th of the key space. */

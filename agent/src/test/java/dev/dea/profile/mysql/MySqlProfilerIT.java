@@ -62,7 +62,9 @@ class MySqlProfilerIT {
                 + "FROM seq_1_to_20000");
         TestMariaDb.execute(db, "CREATE TABLE pair (a INT, b INT, v INT, PRIMARY KEY (a, b))");
         TestMariaDb.execute(db, "INSERT INTO pair SELECT seq % 7, seq, seq % 10 FROM seq_1_to_20000");
-        TestMariaDb.execute(db, "ANALYZE TABLE item, big, nokey, ubig, uuid_t, bin_t, ord_t, pair");
+        TestMariaDb.execute(db, "CREATE TABLE order_line (order_id INT, line INT, v INT, PRIMARY KEY (order_id, line))");
+        TestMariaDb.execute(db, "INSERT INTO order_line SELECT seq DIV 4, seq % 4, seq % 10 FROM seq_1_to_20000");
+        TestMariaDb.execute(db, "ANALYZE TABLE item, big, nokey, ubig, uuid_t, bin_t, ord_t, pair, order_line");
         TestMariaDb.execute(db, "CREATE VIEW big_view AS SELECT id, v FROM big");
         TestMariaDb.execute(db, "CREATE TABLE empty_t (id INT PRIMARY KEY, s VARCHAR(5), d DATE)");
         TestMariaDb.execute(db, "CREATE TABLE odd (t TIME, flag BIT(3), nothing INT, `we``ird name` INT, n INT NOT NULL)");
@@ -222,7 +224,18 @@ class MySqlProfilerIT {
     }
 
     @Test
-    void aCompositeKeyIsSampledWithRand() throws SQLException {
+    void aCompositeKeyIsSampledByRunsOfItsFirstColumn() throws SQLException {
+        SchemaConfig sampling = new SchemaConfig(Duration.ofMinutes(5), 1_000, 2_000);
+        TableProfile p = profile("order_line", sampling, DistributionMode.AUTO);
+        assertThat(p.sample()).hasValueSatisfying(s -> {
+            assertThat(s.method()).isEqualTo("PRIMARY_KEY_RUNS");
+            assertThat(s.rowsScanned()).isBetween(1_800L, 2_000L);
+        });
+        assertThat(p.column("line").orElseThrow().distinctCount()).hasValue(4L);
+    }
+
+    @Test
+    void aCompositeKeyWhoseFirstColumnHasFewValuesIsSampledWithRand() throws SQLException {
         SchemaConfig sampling = new SchemaConfig(Duration.ofMinutes(5), 1_000, 2_000);
         TableProfile p = profile("pair", sampling, DistributionMode.AUTO);
         assertThat(p.sample()).hasValueSatisfying(s -> assertThat(s.method()).isEqualTo("RAND"));
