@@ -174,8 +174,10 @@ sealed interface KeySpace {
                 if (integral) {
                     v = v.setScale(0, RoundingMode.FLOOR);
                 }
-                if (previous == null || v.compareTo(previous) > 0) {
-                    // A float column compares with a double; a decimal or integer one exactly.
+                // A float column compares with a double; a decimal or integer one exactly. A
+                // double past its range would print as "Infinity", which SQL reads as a name.
+                boolean finite = !approximate || Double.isFinite(v.doubleValue());
+                if (finite && (previous == null || v.compareTo(previous) > 0)) {
                     out.add(approximate ? Double.toString(v.doubleValue()) : v.toPlainString());
                     previous = v;
                 }

@@ -98,6 +98,10 @@ class KeySpaceTest {
 
         List<String> doubles = cuts(new KeySpace.Numeric(new BigDecimal("-1E300"), new BigDecimal("1E300"), false, true), 3);
         assertThat(doubles).hasSize(3).allSatisfy(c -> assertThat(Double.parseDouble(c)).isFinite());
+
+        // Past the double range (a float column cannot hold it, but the literal must never say "Infinity").
+        List<String> beyond = cuts(new KeySpace.Numeric(new BigDecimal("-1E400"), new BigDecimal("1E400"), false, true), 10);
+        assertThat(beyond).allSatisfy(c -> assertThat(c).doesNotContain("Infinity"));
     }
 
     @Test
