@@ -151,7 +151,7 @@ class MySqlProfileBench {
         }
     }
 
-    private static double time(Connection c, String sql) throws Exception {
+    static double time(Connection c, String sql) throws Exception {
         long t0 = System.nanoTime();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
@@ -159,7 +159,7 @@ class MySqlProfileBench {
         return (System.nanoTime() - t0) / 1e6;
     }
 
-    private static double median(List<Double> xs) {
+    static double median(List<Double> xs) {
         List<Double> sorted = new ArrayList<>(xs);
         Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);

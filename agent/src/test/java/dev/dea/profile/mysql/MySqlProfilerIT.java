@@ -223,15 +223,19 @@ class MySqlProfilerIT {
         assertThat(p.rowCount()).isBetween(16_000L, 24_000L);
     }
 
-    @Test
-    void aCompositeKeyIsSampledByRunsOfItsFirstColumn() throws SQLException {
-        SchemaConfig sampling = new SchemaConfig(Duration.ofMinutes(5), 1_000, 2_000);
-        TableProfile p = profile("order_line", sampling, DistributionMode.AUTO);
-        assertThat(p.sample()).hasValueSatisfying(s -> {
+    /** {@code table} sampled to about 2,000 rows by key runs that hold them all and see every value of {@code column}. */
+    private static void assertSampledByKeyRuns(String table, String column, long distinctValues) throws SQLException {
+        TableProfile p = profile(table, new SchemaConfig(Duration.ofMinutes(5), 1_000, 2_000), DistributionMode.AUTO);
+        assertThat(p.sample()).as(table).hasValueSatisfying(s -> {
             assertThat(s.method()).isEqualTo("PRIMARY_KEY_RUNS");
             assertThat(s.rowsScanned()).isBetween(1_800L, 2_000L);
         });
-        assertThat(p.column("line").orElseThrow().distinctCount()).hasValue(4L);
+        assertThat(p.column(column).orElseThrow().distinctCount()).as(table).hasValue(distinctValues);
+    }
+
+    @Test
+    void aCompositeKeyIsSampledByRunsOfItsFirstColumn() throws SQLException {
+        assertSampledByKeyRuns("order_line", "line", 4);
     }
 
     @Test
@@ -243,13 +247,7 @@ class MySqlProfilerIT {
 
     @Test
     void anUnsignedKeyPastTwoToTheSixtyThreeIsSampledByKeyRunsInsteadOfFailing() throws SQLException {
-        SchemaConfig sampling = new SchemaConfig(Duration.ofMinutes(5), 1_000, 2_000);
-        TableProfile p = profile("ubig", sampling, DistributionMode.AUTO);
-        assertThat(p.sample()).hasValueSatisfying(s -> {
-            assertThat(s.method()).isEqualTo("PRIMARY_KEY_RUNS");
-            assertThat(s.rowsScanned()).isBetween(1_800L, 2_000L);
-        });
-        assertThat(p.column("v").orElseThrow().distinctCount()).hasValue(10L);
+        assertSampledByKeyRuns("ubig", "v", 10);
     }
 
     @Test
@@ -294,15 +292,8 @@ class MySqlProfilerIT {
 
     @Test
     void binaryAndCaseSensitiveLatin1KeysAreSampledByKeyRunsToo() throws SQLException {
-        SchemaConfig sampling = new SchemaConfig(Duration.ofMinutes(5), 1_000, 2_000);
-        for (String table : new String[] {"bin_t", "ord_t"}) {
-            TableProfile p = profile(table, sampling, DistributionMode.AUTO);
-            assertThat(p.sample()).as(table).hasValueSatisfying(s -> {
-                assertThat(s.method()).isEqualTo("PRIMARY_KEY_RUNS");
-                assertThat(s.rowsScanned()).isBetween(1_800L, 2_000L);
-            });
-            assertThat(p.column("v").orElseThrow().distinctCount()).as(table).hasValue(10L);
-        }
+        assertSampledByKeyRuns("bin_t", "v", 10);
+        assertSampledByKeyRuns("ord_t", "v", 10);
     }
 
     @Test

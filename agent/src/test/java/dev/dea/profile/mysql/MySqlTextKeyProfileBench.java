@@ -10,12 +10,9 @@ import dev.dea.testing.TestMariaDb;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,10 +48,10 @@ class MySqlTextKeyProfileBench {
                     c.setReadOnly(true);
                     String scan = "SELECT COUNT(id), COUNT(qty), COUNT(amount), COUNT(price), COUNT(rate), COUNT(score), "
                             + "COUNT(ratio), COUNT(name), COUNT(category), COUNT(day) FROM " + table;
-                    time(c, scan); // warm the buffer pool
+                    MySqlProfileBench.time(c, scan); // warm the buffer pool
                     List<Double> scans = new ArrayList<>();
                     for (int i = 0; i < RUNS; i++) {
-                        scans.add(time(c, scan));
+                        scans.add(MySqlProfileBench.time(c, scan));
                     }
                     DatabaseSchema schema = new MySqlIntrospector().read(c, Instant.now());
                     TableInfo info = schema.tables().stream().filter(t -> t.schema().equals(db) && t.name().equals(table))
@@ -67,8 +64,8 @@ class MySqlTextKeyProfileBench {
                         last = profiler.profile(c, info, schema, DistributionMode.AUTO);
                         profiles.add((System.nanoTime() - t0) / 1e6);
                     }
-                    double scanMs = median(scans);
-                    double profileMs = median(profiles);
+                    double scanMs = MySqlProfileBench.median(scans);
+                    double profileMs = MySqlProfileBench.median(profiles);
                     System.out.printf("%nBENCH %,d rows (TABLE_ROWS estimate %,d): full scan %.1f ms %s; profile, defaults, one connection %.1f ms %s "
                                     + "= %.2fx; sampled=%s, sample=%s, note=%s%n", thousands * 1_000, info.approxRowCount().orElse(-1L), scanMs, scans,
                             profileMs, profiles, profileMs / scanMs, last.sampled(),
@@ -80,19 +77,5 @@ class MySqlTextKeyProfileBench {
         } finally {
             TestMariaDb.drop(db);
         }
-    }
-
-    private static double time(Connection c, String sql) throws Exception {
-        long t0 = System.nanoTime();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-        }
-        return (System.nanoTime() - t0) / 1e6;
-    }
-
-    private static double median(List<Double> xs) {
-        List<Double> sorted = new ArrayList<>(xs);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
     }
 }
