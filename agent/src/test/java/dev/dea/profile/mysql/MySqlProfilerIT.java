@@ -64,7 +64,11 @@ class MySqlProfilerIT {
         TestMariaDb.execute(db, "INSERT INTO pair SELECT seq % 7, seq, seq % 10 FROM seq_1_to_20000");
         TestMariaDb.execute(db, "CREATE TABLE order_line (order_id INT, line INT, v INT, PRIMARY KEY (order_id, line))");
         TestMariaDb.execute(db, "INSERT INTO order_line SELECT seq DIV 4, seq % 4, seq % 10 FROM seq_1_to_20000");
-        TestMariaDb.execute(db, "ANALYZE TABLE item, big, nokey, ubig, uuid_t, bin_t, ord_t, pair, order_line");
+        // Keys that would break a quoted literal: a 4-byte character, a quote and a backslash in the common prefix.
+        TestMariaDb.execute(db, "CREATE TABLE odd_key (k VARCHAR(20) CHARACTER SET utf8mb4 PRIMARY KEY, v INT)");
+        TestMariaDb.execute(db, "INSERT INTO odd_key SELECT CONCAT(_utf8mb4 X'F09F9880', '''\\\\', LPAD(seq, 6, '0')), "
+                + "seq % 10 FROM seq_1_to_20000");
+        TestMariaDb.execute(db, "ANALYZE TABLE item, big, nokey, ubig, uuid_t, bin_t, ord_t, pair, order_line, odd_key");
         TestMariaDb.execute(db, "CREATE VIEW big_view AS SELECT id, v FROM big");
         TestMariaDb.execute(db, "CREATE TABLE empty_t (id INT PRIMARY KEY, s VARCHAR(5), d DATE)");
         TestMariaDb.execute(db, "CREATE TABLE odd (t TIME, flag BIT(3), nothing INT, `we``ird name` INT, n INT NOT NULL)");
@@ -294,6 +298,12 @@ class MySqlProfilerIT {
     void binaryAndCaseSensitiveLatin1KeysAreSampledByKeyRunsToo() throws SQLException {
         assertSampledByKeyRuns("bin_t", "v", 10);
         assertSampledByKeyRuns("ord_t", "v", 10);
+    }
+
+    @Test
+    void keyTextWithQuotesBackslashesAndFourByteCharactersIsCutSafely() throws SQLException {
+        assertThat(text("SELECT MIN(k) FROM odd_key")).isEqualTo("\uD83D\uDE00'\\000001");
+        assertSampledByKeyRuns("odd_key", "v", 10);
     }
 
     @Test
