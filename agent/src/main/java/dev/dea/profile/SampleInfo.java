@@ -10,9 +10,11 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * How a large relation was sampled. {@code method} is {@code SYSTEM} or {@code BERNOULLI}
- * (TABLESAMPLE, with {@code percent}) or {@code LIMIT} (views and foreign tables, which cannot be
- * TABLESAMPLEd: the first rows the relation yields, so possibly biased). All counts in the
- * profile except {@code row_count} describe the {@code rows_scanned} sampled rows.
+ * (PostgreSQL's TABLESAMPLE, with {@code percent}), {@code PRIMARY_KEY_RANGES},
+ * {@code PRIMARY_KEY_RUNS} or {@code RAND} (MySQL/MariaDB, which have no TABLESAMPLE), or
+ * {@code LIMIT} (views and foreign tables: the first rows the relation yields, so possibly
+ * biased). All counts in the profile except {@code row_count} describe the
+ * {@code rows_scanned} sampled rows.
  */
 @JsonInclude(JsonInclude.Include.NON_ABSENT)
 @JsonPropertyOrder({"method", "percent", "rows_scanned", "note"})
