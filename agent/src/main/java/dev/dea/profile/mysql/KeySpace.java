@@ -37,14 +37,23 @@ sealed interface KeySpace {
     /**
      * Strings: the common prefix, then {@link #DIGITS} digits over the narrowest alphabet that
      * holds both ends' suffixes (decimal, hexadecimal, or 0-9 plus letters), so that keys made of
-     * hex (UUIDs) or digits are spread over the digits they use, not over unused letters.
+     * hex (UUIDs) or digits are spread over the digits they use, not over unused letters. Under
+     * a binary collation, where upper case sorts before lower case, ends in both cases get
+     * {@code 0-9A-Za-z}; elsewhere letters of either case are one digit, as the collation has them.
      */
     record Text(String prefix, String alphabet, long low, long high) implements KeySpace {
         static final int DIGITS = 10;
         private static final List<String> ALPHABETS = List.of("0123456789", "0123456789abcdef", "0123456789ABCDEF",
                 "0123456789abcdefghijklmnopqrstuvwxyz", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        /** Both cases in code point order: only for binary collations. */
+        static final String MIXED = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
         static Text of(String min, String max) {
+            return of(min, max, false);
+        }
+
+        /** @param binaryOrder the column's collation compares code points ({@code _bin}) */
+        static Text of(String min, String max, boolean binaryOrder) {
             int p = 0;
             while (p < min.length() && p < max.length() && min.charAt(p) == max.charAt(p)) {
                 p++;
@@ -56,9 +65,10 @@ sealed interface KeySpace {
             String b = max.substring(p, Math.min(max.length(), p + DIGITS));
             // The alphabet follows the letters and digits; separators such as a UUID's '-' clamp to a digit.
             String rest = (a + b).replaceAll("[^0-9A-Za-z]", "");
-            boolean upper = rest.chars().anyMatch(c -> c >= 'A' && c <= 'Z') && rest.chars().noneMatch(c -> c >= 'a' && c <= 'z');
+            boolean anyUpper = rest.chars().anyMatch(c -> c >= 'A' && c <= 'Z');
+            boolean anyLower = rest.chars().anyMatch(c -> c >= 'a' && c <= 'z');
             String alphabet = ALPHABETS.stream().filter(al -> rest.chars().allMatch(c -> al.indexOf(c) >= 0)).findFirst()
-                    .orElse(ALPHABETS.get(upper ? 4 : 3));
+                    .orElse(binaryOrder && anyUpper && anyLower ? MIXED : ALPHABETS.get(anyUpper && !anyLower ? 4 : 3));
             return new Text(min.substring(0, p), alphabet, value(a, alphabet), value(b, alphabet));
         }
 
@@ -75,6 +85,14 @@ sealed interface KeySpace {
             int exact = alphabet.indexOf(c);
             if (exact >= 0) {
                 return exact;
+            }
+            if (alphabet.equals(MIXED)) {
+                for (int i = 0; i < alphabet.length(); i++) {
+                    if (alphabet.charAt(i) > c) {
+                        return i;
+                    }
+                }
+                return alphabet.length() - 1;
             }
             // Letters of the other case sort with theirs in case-insensitive collations.
             int folded = alphabet.indexOf(Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c));
@@ -186,8 +204,11 @@ sealed interface KeySpace {
         }
     }
 
-    /** The key span of a column of {@code kind} and SQL type {@code type} between {@code min} and {@code max}, if one can be cut. */
-    static Optional<KeySpace> of(MySqlKind kind, String type, Object min, Object max) {
+    /**
+     * The key span of a column of {@code kind} and SQL type {@code type} between {@code min} and
+     * {@code max}, if one can be cut; {@code collation} is a text key's (empty: not known).
+     */
+    static Optional<KeySpace> of(MySqlKind kind, String type, Object min, Object max, Optional<String> collation) {
         if (min == null || max == null) {
             return Optional.empty();
         }
@@ -196,7 +217,9 @@ sealed interface KeySpace {
             // Only keys whose index holds the whole value: a TEXT/BLOB key is a prefix index, and
             // ORDER BY on it would sort each part instead of reading it in order.
             case TEXT -> base.equals("char") || base.equals("varchar")
-                    ? Optional.of(Text.of((String) min, (String) max)) : Optional.empty();
+                    ? Optional.of(Text.of((String) min, (String) max,
+                    collation.filter(name -> name.toLowerCase(Locale.ROOT).endsWith("_bin")).isPresent()))
+                    : Optional.empty();
             case BYTES -> base.equals("binary") || base.equals("varbinary")
                     ? Optional.of(Bytes.of((byte[]) min, (byte[]) max)) : Optional.empty();
             case INTEGER, DECIMAL, FLOAT -> Optional.of(new Numeric((BigDecimal) min, (BigDecimal) max,

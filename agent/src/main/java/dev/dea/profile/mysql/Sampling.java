@@ -66,12 +66,15 @@ final class Sampling {
         String key = MySqlNames.always(pk);
         Object min;
         Object max;
+        Optional<String> collation;
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT MIN(" + key + "), MAX(" + key + ") FROM " + relation)) {
+             ResultSet rs = s.executeQuery("SELECT MIN(" + key + "), MAX(" + key + "), COLLATION(MIN(" + key + ")) FROM "
+                     + relation)) {
             rs.next();
             // Decimals, not getLong: a BIGINT UNSIGNED key may hold values past 2^63, which getLong refuses.
             min = keyValue(rs, 1, kind);
             max = keyValue(rs, 2, kind);
+            collation = Optional.ofNullable(rs.getString(3));
         }
         // Key ranges of a computed width need one row per key value: a single integer key.
         if (whole && kind == MySqlKind.INTEGER && min != null && max != null
@@ -79,7 +82,7 @@ final class Sampling {
             return ranges(all, key, ((BigDecimal) min).longValueExact(), ((BigDecimal) max).longValueExact(),
                     fraction, parts).orElse(byRand);
         }
-        Optional<KeySpace> space = KeySpace.of(kind, type.get(), min, max);
+        Optional<KeySpace> space = KeySpace.of(kind, type.get(), min, max, collation);
         List<String> cuts = space.map(ks -> ks.cuts(parts, new Random(SEED))).orElse(List.of());
         if (cuts.size() < Math.max(2, parts / 2)) {
             return byRand;
@@ -146,12 +149,23 @@ final class Sampling {
                 (double) rows / Math.max(1, tableRows), Optional.empty(), OptionalLong.of(tableRows)));
     }
 
+    /**
+     * The runs as one UNION ALL. The first starts at the smallest key, not at its cut: the cuts
+     * follow an interpolation, and keys below the first cut (all upper-case ones under a binary
+     * collation whose cuts are lower case, say) would otherwise never be read.
+     */
     private static String union(String select, String key, List<String> cuts, long perRun) {
         List<String> branches = new ArrayList<>();
         for (int i = 0; i < cuts.size(); i++) {
-            String upTo = i + 1 < cuts.size() ? " AND " + key + " < " + cuts.get(i + 1) : "";
-            branches.add("(" + select + " WHERE " + key + " >= " + cuts.get(i) + upTo + " ORDER BY " + key
-                    + " LIMIT " + perRun + ")");
+            List<String> bounds = new ArrayList<>();
+            if (i > 0) {
+                bounds.add(key + " >= " + cuts.get(i));
+            }
+            if (i + 1 < cuts.size()) {
+                bounds.add(key + " < " + cuts.get(i + 1));
+            }
+            branches.add("(" + select + (bounds.isEmpty() ? "" : " WHERE " + String.join(" AND ", bounds))
+                    + " ORDER BY " + key + " LIMIT " + perRun + ")");
         }
         return String.join(" UNION ALL ", branches);
     }

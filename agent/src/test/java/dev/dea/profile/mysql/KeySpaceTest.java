@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,6 +53,23 @@ class KeySpaceTest {
         List<String> decimal = cuts(KeySpace.Text.of("INV-0000017", "INV-0099812"), 20).stream()
                 .map(KeySpaceTest::text).toList();
         assertThat(decimal).allSatisfy(t -> assertThat(t).matches("INV-00[0-9]{10}"));
+    }
+
+    @Test
+    void mixedCaseKeysUnderABinaryCollationAreCutInCodePointOrderOverBothCases() {
+        KeySpace.Text binary = KeySpace.Text.of("K000002", "k019999", true);
+        assertThat(binary.alphabet()).isEqualTo(KeySpace.Text.MIXED);
+        List<String> texts = cuts(binary, 20).stream().map(KeySpaceTest::text).toList();
+        // Binary order is String order: the cuts cover the upper-case keys as well as the lower-case ones.
+        assertThat(texts).isSortedAccordingTo(String::compareTo).doesNotHaveDuplicates();
+        assertThat(texts.get(0)).startsWith("K");
+        assertThat(texts.get(19).charAt(0)).isBetween('a', 'k');
+        // In a case-insensitive collation K and k are one letter: one alphabet of 36.
+        assertThat(KeySpace.Text.of("K000002", "k019999", false).alphabet()).hasSize(36);
+        assertThat(KeySpace.of(MySqlKind.TEXT, "varchar(9)", "K000002", "k019999", Optional.of("utf8mb4_bin")))
+                .hasValueSatisfying(ks -> assertThat(((KeySpace.Text) ks).alphabet()).hasSize(62));
+        assertThat(KeySpace.of(MySqlKind.TEXT, "varchar(9)", "K000002", "k019999", Optional.of("utf8mb4_general_ci")))
+                .hasValueSatisfying(ks -> assertThat(((KeySpace.Text) ks).alphabet()).hasSize(36));
     }
 
     @Test
@@ -112,13 +130,13 @@ class KeySpaceTest {
 
     @Test
     void onlyKeysWhoseIndexHoldsTheWholeValueCanBeCut() {
-        assertThat(KeySpace.of(MySqlKind.TEXT, "varchar(36)", "a", "z")).isPresent();
-        assertThat(KeySpace.of(MySqlKind.TEXT, "char(36)", "a", "z")).isPresent();
-        assertThat(KeySpace.of(MySqlKind.TEXT, "text", "a", "z")).isEmpty();
-        assertThat(KeySpace.of(MySqlKind.BYTES, "varbinary(16)", new byte[]{1}, new byte[]{2})).isPresent();
-        assertThat(KeySpace.of(MySqlKind.BYTES, "blob", new byte[]{1}, new byte[]{2})).isEmpty();
-        assertThat(KeySpace.of(MySqlKind.DATE, "date", "x", "y")).isEmpty();
-        assertThat(KeySpace.of(MySqlKind.TEXT, "varchar(3)", null, null)).isEmpty();
-        assertThat(KeySpace.of(MySqlKind.DECIMAL, "decimal(10,2) unsigned", BigDecimal.ONE, BigDecimal.TEN)).isPresent();
+        assertThat(KeySpace.of(MySqlKind.TEXT, "varchar(36)", "a", "z", Optional.empty())).isPresent();
+        assertThat(KeySpace.of(MySqlKind.TEXT, "char(36)", "a", "z", Optional.empty())).isPresent();
+        assertThat(KeySpace.of(MySqlKind.TEXT, "text", "a", "z", Optional.empty())).isEmpty();
+        assertThat(KeySpace.of(MySqlKind.BYTES, "varbinary(16)", new byte[]{1}, new byte[]{2}, Optional.empty())).isPresent();
+        assertThat(KeySpace.of(MySqlKind.BYTES, "blob", new byte[]{1}, new byte[]{2}, Optional.empty())).isEmpty();
+        assertThat(KeySpace.of(MySqlKind.DATE, "date", "x", "y", Optional.empty())).isEmpty();
+        assertThat(KeySpace.of(MySqlKind.TEXT, "varchar(3)", null, null, Optional.empty())).isEmpty();
+        assertThat(KeySpace.of(MySqlKind.DECIMAL, "decimal(10,2) unsigned", BigDecimal.ONE, BigDecimal.TEN, Optional.empty())).isPresent();
     }
 }
