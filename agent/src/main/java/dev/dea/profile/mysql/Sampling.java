@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.function.IntFunction;
 
 /**
  * How a MySQL/MariaDB table is sampled: MySQL has no TABLESAMPLE (docs/profiles.md, "Sampling").
@@ -122,30 +123,38 @@ final class Sampling {
      * a union of index range reads, each stopped by its LIMIT, so that only the sampled rows
      * are read whatever the keys look like. Ranges between cuts do not overlap, so no row is
      * read twice. Keys denser in some parts than the interpolation assumed leave other runs
-     * short: the runs' keys are counted first (they alone are read), and the LIMIT is raised
+     * short: the runs' rows are counted first (only they are read), and the LIMIT is raised
      * until the runs hold about {@code rows} (at most {@link #RESIZES} times). The key span says
-     * nothing of the row count: that is InnoDB's estimate.
+     * nothing of the row count: that is InnoDB's estimate. When every run ends before its LIMIT,
+     * the runs hold the whole table (InnoDB's estimate was far too high): it is read in full.
      */
     private static Optional<Source> runs(Connection c, String relation, String all, String key, List<String> cuts,
                                          long rows, long tableRows) throws SQLException {
         long perRun = Math.max(1, (rows + cuts.size() - 1) / cuts.size());
         for (int resize = 0; resize <= RESIZES; resize++) {
-            long got;
+            long got = 0;
+            boolean allShort = true;
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM (" + union("SELECT " + key + " FROM " + relation,
-                         key, cuts, perRun) + ") AS r")) {
-                rs.next();
-                got = rs.getLong(1);
+                 ResultSet rs = s.executeQuery("SELECT run, COUNT(*) FROM (" + union(i -> "SELECT " + i + " AS run FROM "
+                         + relation, key, cuts, perRun) + ") AS r GROUP BY run")) {
+                while (rs.next()) {
+                    long n = rs.getLong(2);
+                    got += n;
+                    allShort &= n < perRun;
+                }
             }
             if (got == 0) {
                 return Optional.empty();
+            }
+            if (allShort) {
+                return Optional.of(new Source(all, Optional.empty(), 1));
             }
             if (got >= rows * 9 / 10 || perRun >= rows || resize == RESIZES) {
                 break;
             }
             perRun = Math.min(rows, (long) Math.ceil(perRun * (double) rows / got));
         }
-        return Optional.of(new Source(union(all, key, cuts, perRun), Optional.of(RUNS),
+        return Optional.of(new Source(union(i -> all, key, cuts, perRun), Optional.of(RUNS),
                 (double) rows / Math.max(1, tableRows), Optional.empty(), OptionalLong.of(tableRows)));
     }
 
@@ -154,7 +163,7 @@ final class Sampling {
      * follow an interpolation, and keys below the first cut (all upper-case ones under a binary
      * collation whose cuts are lower case, say) would otherwise never be read.
      */
-    private static String union(String select, String key, List<String> cuts, long perRun) {
+    private static String union(IntFunction<String> select, String key, List<String> cuts, long perRun) {
         List<String> branches = new ArrayList<>();
         for (int i = 0; i < cuts.size(); i++) {
             List<String> bounds = new ArrayList<>();
@@ -164,7 +173,7 @@ final class Sampling {
             if (i + 1 < cuts.size()) {
                 bounds.add(key + " < " + cuts.get(i + 1));
             }
-            branches.add("(" + select + (bounds.isEmpty() ? "" : " WHERE " + String.join(" AND ", bounds))
+            branches.add("(" + select.apply(i) + (bounds.isEmpty() ? "" : " WHERE " + String.join(" AND ", bounds))
                     + " ORDER BY " + key + " LIMIT " + perRun + ")");
         }
         return String.join(" UNION ALL ", branches);

@@ -315,6 +315,24 @@ class MySqlProfilerIT {
     }
 
     @Test
+    void keyRunsThatFindEveryRowOfTheTableReadItInFullInstead() throws SQLException {
+        // InnoDB's estimate far above the rows there are (a table emptied since its statistics):
+        // 100 runs of up to 300 rows each end before their LIMIT, so they hold the whole table.
+        try (Connection c = TestMariaDb.connect(db)) {
+            c.setReadOnly(true);
+            DatabaseSchema schema = new MySqlIntrospector().read(c, Instant.now());
+            TableInfo t = schema.tables().stream().filter(x -> x.schema().equals(db) && x.name().equals("bin_t"))
+                    .findFirst().orElseThrow();
+            Source whole = Sampling.sample(c, t, "`" + db + "`.`bin_t`", "`id`, `v`", 30_000, 1_000_000, 100);
+            assertThat(whole.method()).isEmpty();
+            assertThat(count("SELECT COUNT(*) FROM (" + whole.select() + ") AS x")).isEqualTo(20_000);
+
+            Source runs = Sampling.sample(c, t, "`" + db + "`.`bin_t`", "`id`, `v`", 2_000, 20_000, 100);
+            assertThat(runs.method()).hasValue("PRIMARY_KEY_RUNS");
+        }
+    }
+
+    @Test
     void keyTextWithQuotesBackslashesAndFourByteCharactersIsCutSafely() throws SQLException {
         assertThat(text("SELECT MIN(k) FROM odd_key")).isEqualTo("\uD83D\uDE00'\\000001");
         assertSampledByKeyRuns("odd_key", "v", 10);
