@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.LongFunction;
 
 /**
  * The span of a primary key that is not a 64-bit integer, from its smallest to its largest
@@ -35,6 +36,24 @@ sealed interface KeySpace {
     List<String> cuts(int parts, Random random);
 
     /**
+     * The cuts of a span of whole numbers from {@code low} to {@code high}, each rendered as a
+     * literal, dropping any that would not be above the one before.
+     */
+    private static List<String> cuts(long low, long high, int parts, Random random, LongFunction<String> literal) {
+        List<String> out = new ArrayList<>();
+        long previous = Long.MIN_VALUE;
+        double span = (double) high - low;
+        for (int i = 0; i < parts; i++) {
+            long v = low + (long) ((i + random.nextDouble()) / parts * span);
+            if (v > previous) {
+                out.add(literal.apply(v));
+                previous = v;
+            }
+        }
+        return out;
+    }
+
+    /**
      * Strings: the common prefix, then {@link #DIGITS} digits over the narrowest alphabet that
      * holds both ends' suffixes (decimal, hexadecimal, or 0-9 plus letters), so that keys made of
      * hex (UUIDs) or digits are spread over the digits they use, not over unused letters. Under
@@ -47,10 +66,6 @@ sealed interface KeySpace {
                 "0123456789abcdefghijklmnopqrstuvwxyz", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
         /** Both cases in code point order: only for binary collations. */
         static final String MIXED = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-        static Text of(String min, String max) {
-            return of(min, max, false);
-        }
 
         /** @param binaryOrder the column's collation compares code points ({@code _bin}) */
         static Text of(String min, String max, boolean binaryOrder) {
@@ -86,22 +101,19 @@ sealed interface KeySpace {
             if (exact >= 0) {
                 return exact;
             }
-            if (alphabet.equals(MIXED)) {
-                for (int i = 0; i < alphabet.length(); i++) {
-                    if (alphabet.charAt(i) > c) {
-                        return i;
-                    }
+            // Letters of the other case sort with theirs in case-insensitive collations; only
+            // MIXED (binary collations) keeps the cases apart.
+            boolean caseless = !alphabet.equals(MIXED);
+            if (caseless && c < 128) {
+                int folded = alphabet.indexOf(Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c));
+                if (folded >= 0) {
+                    return folded;
                 }
-                return alphabet.length() - 1;
             }
-            // Letters of the other case sort with theirs in case-insensitive collations.
-            int folded = alphabet.indexOf(Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c));
-            if (folded >= 0 && c < 128) {
-                return folded;
-            }
-            char lower = Character.toLowerCase(c);
+            char key = caseless ? Character.toLowerCase(c) : c;
             for (int i = 0; i < alphabet.length(); i++) {
-                if (Character.toLowerCase(alphabet.charAt(i)) > lower) {
+                char d = alphabet.charAt(i);
+                if ((caseless ? Character.toLowerCase(d) : d) > key) {
                     return i;
                 }
             }
@@ -110,17 +122,7 @@ sealed interface KeySpace {
 
         @Override
         public List<String> cuts(int parts, Random random) {
-            List<String> out = new ArrayList<>();
-            long previous = Long.MIN_VALUE;
-            double span = (double) high - low;
-            for (int i = 0; i < parts; i++) {
-                long v = low + (long) ((i + random.nextDouble()) / parts * span);
-                if (v > previous) {
-                    out.add(literal(prefix + digits(v)));
-                    previous = v;
-                }
-            }
-            return out;
+            return KeySpace.cuts(low, high, parts, random, v -> literal(prefix + digits(v)));
         }
 
         private String digits(long v) {
@@ -160,21 +162,13 @@ sealed interface KeySpace {
 
         @Override
         public List<String> cuts(int parts, Random random) {
-            List<String> out = new ArrayList<>();
-            long previous = -1;
-            double span = (double) high - low;
-            for (int i = 0; i < parts; i++) {
-                long v = low + (long) ((i + random.nextDouble()) / parts * span);
-                if (v > previous) {
-                    byte[] cut = Arrays.copyOf(prefix, prefix.length + DIGITS);
-                    for (int j = 0; j < DIGITS; j++) {
-                        cut[prefix.length + j] = (byte) (v >>> (8 * (DIGITS - 1 - j)));
-                    }
-                    out.add("X'" + HexFormat.of().formatHex(cut) + "'");
-                    previous = v;
+            return KeySpace.cuts(low, high, parts, random, v -> {
+                byte[] cut = Arrays.copyOf(prefix, prefix.length + DIGITS);
+                for (int j = 0; j < DIGITS; j++) {
+                    cut[prefix.length + j] = (byte) (v >>> (8 * (DIGITS - 1 - j)));
                 }
-            }
-            return out;
+                return "X'" + HexFormat.of().formatHex(cut) + "'";
+            });
         }
     }
 

@@ -26,7 +26,7 @@ class KeySpaceTest {
 
     @Test
     void uuidKeysAreCutIntoStrictlyIncreasingPointsSpreadOverTheirFirstCharacter() {
-        KeySpace space = KeySpace.Text.of("0000104c-d168-386a-335b-a6bf6e32219d", "fffffe98-d096-3d27-015c-198262d97221");
+        KeySpace space = KeySpace.Text.of("0000104c-d168-386a-335b-a6bf6e32219d", "fffffe98-d096-3d27-015c-198262d97221", false);
         List<String> texts = cuts(space, 100).stream().map(KeySpaceTest::text).toList();
         assertThat(texts).hasSize(100).isSortedAccordingTo(String::compareTo).doesNotHaveDuplicates();
         assertThat(texts).allSatisfy(t -> assertThat(t).matches("[0-9a-f]{10}"));
@@ -38,7 +38,7 @@ class KeySpaceTest {
 
     @Test
     void theCommonPrefixIsKeptAndUpperCaseKeysGetUpperCaseCuts() {
-        List<String> texts = cuts(KeySpace.Text.of("ORD-A00017", "ORD-Z98812"), 10).stream().map(KeySpaceTest::text)
+        List<String> texts = cuts(KeySpace.Text.of("ORD-A00017", "ORD-Z98812", false), 10).stream().map(KeySpaceTest::text)
                 .toList();
         assertThat(texts).hasSize(10).isSortedAccordingTo(String::compareTo)
                 .allSatisfy(t -> assertThat(t).matches("ORD-[0-9A-Z]{10}"));
@@ -46,11 +46,11 @@ class KeySpaceTest {
 
     @Test
     void theAlphabetIsTheNarrowestThatHoldsBothEnds() {
-        assertThat(KeySpace.Text.of("5a3b1234-d1", "5a6e0000-00").alphabet()).isEqualTo("0123456789abcdef");
-        assertThat(KeySpace.Text.of("INV-0000017", "INV-0099812").alphabet()).isEqualTo("0123456789");
-        assertThat(KeySpace.Text.of("5A3B", "5A6E").alphabet()).isEqualTo("0123456789ABCDEF");
-        assertThat(KeySpace.Text.of("alice@example.com", "zoe@example.com").alphabet()).hasSize(36);
-        List<String> decimal = cuts(KeySpace.Text.of("INV-0000017", "INV-0099812"), 20).stream()
+        assertThat(KeySpace.Text.of("5a3b1234-d1", "5a6e0000-00", false).alphabet()).isEqualTo("0123456789abcdef");
+        assertThat(KeySpace.Text.of("INV-0000017", "INV-0099812", false).alphabet()).isEqualTo("0123456789");
+        assertThat(KeySpace.Text.of("5A3B", "5A6E", false).alphabet()).isEqualTo("0123456789ABCDEF");
+        assertThat(KeySpace.Text.of("alice@example.com", "zoe@example.com", false).alphabet()).hasSize(36);
+        List<String> decimal = cuts(KeySpace.Text.of("INV-0000017", "INV-0099812", false), 20).stream()
                 .map(KeySpaceTest::text).toList();
         assertThat(decimal).allSatisfy(t -> assertThat(t).matches("INV-00[0-9]{10}"));
     }
@@ -74,13 +74,13 @@ class KeySpaceTest {
 
     @Test
     void keysThatDifferOnlyInCharactersOutsideTheAlphabetGiveTooFewCutsToUse() {
-        assertThat(cuts(KeySpace.Text.of("a-", "a."), 100)).hasSizeLessThan(2);
-        assertThat(cuts(KeySpace.Text.of("same", "same"), 100)).hasSizeLessThan(2);
+        assertThat(cuts(KeySpace.Text.of("a-", "a.", false), 100)).hasSizeLessThan(2);
+        assertThat(cuts(KeySpace.Text.of("same", "same", false), 100)).hasSizeLessThan(2);
     }
 
     @Test
     void aPrefixEndingInsideAFourByteCharacterIsShortenedToKeepItWhole() {
-        KeySpace.Text space = KeySpace.Text.of("x\uD83D\uDE00a", "x\uD83D\uDE01z");
+        KeySpace.Text space = KeySpace.Text.of("x\uD83D\uDE00a", "x\uD83D\uDE01z", false);
         assertThat(space.prefix()).isEqualTo("x");
         assertThat(cuts(space, 4).stream().map(KeySpaceTest::text))
                 .allSatisfy(t -> assertThat(t).startsWith("x").doesNotContain("\uD83D"));
@@ -88,7 +88,7 @@ class KeySpaceTest {
 
     @Test
     void keyTextNeverReachesTheSqlExceptAsHex() {
-        List<String> literals = cuts(KeySpace.Text.of("it's\\a", "it's\\z"), 5);
+        List<String> literals = cuts(KeySpace.Text.of("it's\\a", "it's\\z", false), 5);
         assertThat(literals).allSatisfy(l -> assertThat(l).matches("_utf8mb4 X'[0-9a-f]+'"));
         assertThat(text(literals.get(0))).startsWith("it's\\");
     }
