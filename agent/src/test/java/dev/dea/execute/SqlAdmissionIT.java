@@ -139,7 +139,7 @@ class SqlAdmissionIT {
         try (Connection c = TestPostgres.connect(database)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             int waiting = 0;
-            while (System.nanoTime() < deadline && (waiting = lockWaiters(c)) < expected) {
+            while (System.nanoTime() < deadline && (waiting = TestPostgres.lockWaiters(c)) < expected) {
                 Thread.sleep(50);
             }
             assertThat(waiting).as("statements waiting on the locked table: %s", activity(c)).isEqualTo(expected);
@@ -157,14 +157,5 @@ class SqlAdmissionIT {
             }
         }
         return sb.toString();
-    }
-
-    private static int lockWaiters(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                     + "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")) {
-            rs.next();
-            return rs.getInt(1);
-        }
     }
 }

@@ -11,8 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,7 +90,7 @@ class ProfileAdmissionIT {
             long deadline = System.nanoTime() + Duration.ofMillis(1_500).toNanos();
             int most = 0;
             while (System.nanoTime() < deadline) {
-                most = Math.max(most, lockWaiters(locker));
+                most = Math.max(most, TestPostgres.lockWaiters(locker));
                 Thread.sleep(50);
             }
             assertThat(most).isEqualTo(expectedScanning);
@@ -104,15 +102,6 @@ class ProfileAdmissionIT {
             return results;
         } finally {
             pool.shutdownNow();
-        }
-    }
-
-    private static int lockWaiters(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                     + "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")) {
-            rs.next();
-            return rs.getInt(1);
         }
     }
 }

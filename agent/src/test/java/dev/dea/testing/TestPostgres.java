@@ -121,6 +121,16 @@ public final class TestPostgres {
         return DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + PORT + "/" + database, USER, PASSWORD);
     }
 
+    /** Sessions of {@code c}'s database, other than {@code c}'s own, that wait for a lock now. */
+    public static int lockWaiters(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                     + "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     /** The folder holding pagila/ and chinook/, given by {@code ./dea test --datasets DIR} as {@code dea.datasets.dir}. */
     public static Path datasetsDir() {
         String configured = System.getProperty("dea.datasets.dir");
