@@ -28,7 +28,7 @@ PACKAGES=(python3 python3-pandas python3-numpy python3-scipy python3-matplotlib
 # Import name of every module whose version the image reports (label dev.dea.sandbox.packages,
 # /health, the platform registration): what the platform's LLM may write `import X` for.
 REPORTED_MODULES=(numpy pandas scipy matplotlib sklearn statsmodels seaborn openpyxl xlsxwriter tabulate jinja2 patsy joblib)
-RUNNER_FILES=(runner.py dea_frames.py dea_texts.py sandbox_io.py sandbox_sql.py sandbox_encode.py)
+RUNNER_FILES=(runner.py dea_frames.py dea_texts.py sandbox_io.py sandbox_sql.py sandbox_encode.py sandbox_unchanged.py)
 # Force-removed after installation (the image never runs apt), nothing imports them at run time:
 # - matplotlib's hard dependencies for GUI backends and its web backend: Tk (python3-pil.imagetk ->
 #   python3-tk -> tk, tcl, X11 libraries) and jQuery; the sandbox only renders with Agg.

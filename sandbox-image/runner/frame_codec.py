@@ -100,7 +100,8 @@ def frame(names, kinds, rows, sources=None, dtypes=None, with_float=True):
     for i, (name, kind, values) in enumerate(zip(names, kinds, columns)):
         encoded = encode_column(kind, values, with_float)
         metas.append({"name": name, "kind": kind, "source_type": (sources or kinds)[i],
-                      "dtype": dtypes[i] if dtypes else pandas_dtype(kind, None in values), "stats": {},
+                      "dtype": dtypes[i] if dtypes else pandas_dtype(kind, None in values),
+                      "stats": {"null_count": sum(v is None for v in values)},
                       "buffers": [{"name": b, "bytes": len(data)} for b, data in encoded]})
         buffers.extend(data for _, data in encoded)
     meta = {"format": "dea-frame", "format_version": 2, "key": "0b7e2c1a-4f3d-4c2b-9a8e-1d2c3b4a5f60",
@@ -121,6 +122,17 @@ def write_frame(directory: str, meta: dict, buffers: list):
 
 
 # -- decoding and checking (runner -> agent) ------------------------------------------------
+
+def _input_column(column: dict, n: int, inputs) -> list:
+    index, j = column["input"]
+    _, meta, buffers = inputs[index]
+    source = meta["columns"][j]
+    _check(column["buffers"] == [] and source["kind"] == column["kind"] and meta["row_count"] == n,
+           "column %r names input column %r (%s, %d rows) but is %s of %d rows with buffers %s", column["name"],
+           source["name"], source["kind"], meta["row_count"], column["kind"], n, column["buffers"])
+    first = sum(len(c["buffers"]) for c in meta["columns"][:j])
+    return decode_column(source, n, {b["name"]: buffers[first + k] for k, b in enumerate(source["buffers"])})
+
 
 class FrameCheckError(AssertionError):
     """The runner's buffers break docs/frame-format.md; the agent would refuse them."""
@@ -207,12 +219,19 @@ def decode_column(column: dict, n: int, buffers: dict) -> list:
     return out
 
 
-def decode_frame(frame_meta: dict, read_exact) -> list:
-    """Rows (lists of JSON-encoded values) of a result frame whose buffers ``read_exact`` reads."""
+def decode_frame(frame_meta: dict, read_exact, inputs=()) -> list:
+    """Rows (lists of JSON-encoded values) of a result frame whose buffers ``read_exact`` reads.
+
+    A column that names an input column (``input``: [input, column]) is that column of ``inputs``
+    (a list of (name, meta, buffers) as sent), as the agent copies it from its own files.
+    """
     n = frame_meta["row_count"]
     columns = []
     for column in frame_meta["columns"]:
         kind = column["kind"]
+        if "input" in column:
+            columns.append(_input_column(column, n, inputs))
+            continue
         names = [b["name"] for b in column["buffers"]]
         # The runner sends a decimal without its float: the agent computes that while checking.
         expected = ["valid", "values"] if kind in FIXED_WIDTH else ["valid", "offsets", "data"]

@@ -77,6 +77,7 @@ warnings.filterwarnings("ignore", message="pandas only supports SQLAlchemy conne
 import dea_frames  # noqa: E402
 import sandbox_encode  # noqa: E402
 import sandbox_sql  # noqa: E402
+import sandbox_unchanged  # noqa: E402
 
 
 def _int_field(request, name, default):
@@ -86,12 +87,13 @@ def _int_field(request, name, default):
     return value
 
 
-def read_inputs(request, exact_decimals: bool = False) -> dict:
+def read_inputs(request, exact_decimals: bool = False, unchanged=None) -> dict:
+    """The input frames by name; ``unchanged`` (if given) remembers their columns before the code runs."""
     inputs = request.get("inputs", [])
     if not isinstance(inputs, list):
         raise sandbox_io.ProtocolError("inputs must be a list")
     frames = {}
-    for item in inputs:
+    for index, item in enumerate(inputs):
         try:
             name, meta = item["name"], item["meta"]
         except (KeyError, TypeError):
@@ -100,6 +102,8 @@ def read_inputs(request, exact_decimals: bool = False) -> dict:
             frames[name] = dea_frames.frame_from_buffers(meta, CHANNEL.read_exact, exact_decimals)
         except (dea_frames.FrameFormatError, ValueError, KeyError, TypeError) as e:
             raise sandbox_io.ProtocolError("input %r: %s" % (name, e)) from None
+        if unchanged is not None:
+            unchanged.register(index, meta, frames[name])
     return frames
 
 
@@ -237,7 +241,9 @@ def execute(request) -> tuple:
     max_rows = _int_field(request, "max_result_rows", DEFAULT_MAX_RESULT_ROWS)
     max_artifact_bytes = _int_field(request, "max_artifact_bytes", DEFAULT_MAX_ARTIFACT_BYTES)
     exact_decimals = request.get("exact_decimals") is True
-    inputs = read_inputs(request, exact_decimals)
+    # Only an agent that asks copies unchanged columns from its own files (docs/sandbox-protocol.md).
+    unchanged = sandbox_unchanged.UnchangedColumns() if request.get("reuse_inputs") is True else None
+    inputs = read_inputs(request, exact_decimals, unchanged)
 
     client = sandbox_sql.SqlClient(CHANNEL, exact_decimals)
     namespace = {
@@ -269,7 +275,7 @@ def execute(request) -> tuple:
         except BaseException as e:  # noqa: B036 - SystemExit/KeyboardInterrupt from user code are user errors
             message.update(status="error", error=user_error(e, code))
         else:
-            message.update(finish(namespace, max_rows, max_artifact_bytes))
+            message.update(finish(namespace, max_rows, max_artifact_bytes, unchanged))
             buffers = message.pop("_buffers", ())
     if client.fatal is not None:
         raise sandbox_io.ProtocolError("sql exchange failed: %s" % client.fatal)
@@ -287,7 +293,7 @@ def execute(request) -> tuple:
     return message, buffers
 
 
-def finish(namespace, max_rows, max_artifact_bytes) -> dict:
+def finish(namespace, max_rows, max_artifact_bytes, unchanged=None) -> dict:
     if "result_df" not in namespace:
         # No frame; execute() decides whether the step printed or drew enough to succeed.
         try:
@@ -302,7 +308,7 @@ def finish(namespace, max_rows, max_artifact_bytes) -> dict:
         if len(frame) > max_rows:
             raise sandbox_encode.ResultError(
                 "RESULT_TOO_LARGE", "result_df has %d rows, the limit is %d" % (len(frame), max_rows))
-        columns, buffers = sandbox_encode.encode_frame(frame)
+        columns, buffers = sandbox_encode.encode_frame(frame, unchanged)
         artifacts, artifacts_truncated = collect_artifacts(max_artifact_bytes)
     except sandbox_encode.ResultError as e:
         return {"status": "error", "error": {"type": e.error_type, "exception": None, "line": None,

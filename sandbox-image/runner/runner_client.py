@@ -109,7 +109,7 @@ class Session:
         rows = []
         if message["type"] == "result" and message["status"] == "ok" and message["frame"] is not None:
             if decode:
-                rows = decode_frame(message["frame"], self.read_exact)
+                rows = decode_frame(message["frame"], self.read_exact, inputs)
             else:
                 rows = sum(len(self.read_exact(b["bytes"])) for c in message["frame"]["columns"] for b in c["buffers"])
         self.result_at = time.perf_counter()

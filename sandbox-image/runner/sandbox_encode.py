@@ -327,11 +327,21 @@ def encode_column(series: pd.Series):
     return source_type, _texts("string", _scatter(list(map(str, values[~null])), null, n, "", object), null, n)
 
 
-def encode_frame(frame: pd.DataFrame):
-    """(column metas for the result message, iterator of the buffers in wire order)."""
+def encode_frame(frame: pd.DataFrame, unchanged=None):
+    """(column metas for the result message, iterator of the buffers in wire order).
+
+    ``unchanged`` (sandbox_unchanged.UnchangedColumns) names the columns that are input columns
+    as they came: their meta says which (``input``: [input index, column index]) and no buffers follow.
+    """
     metas, encoded = [], []
     for i in range(frame.shape[1]):
-        source_type, column = encode_column(frame.iloc[:, i])
+        series = frame.iloc[:, i]
+        same = unchanged.match(frame.columns[i], series) if unchanged is not None else None
+        if same is not None:
+            metas.append({"name": str(frame.columns[i]), "kind": same[2], "source_type": str(series.dtype),
+                          "input": [same[0], same[1]], "buffers": []})
+            continue
+        source_type, column = encode_column(series)
         no_nulls, with_nulls = _DTYPES.get(column.kind, ("object", "object"))
         metas.append({"name": str(frame.columns[i]), "kind": column.kind, "source_type": source_type,
                       "dtype": no_nulls if column.null is None else with_nulls,

@@ -110,6 +110,52 @@ result_df = input_data["all"]
                           "1970-01-01T00:00:00", None, None, [], None, None], rows[4])
         self.assertEqual([-7, 0.1, None, "\"", None, None, None, None, None, None, None, [None]], rows[5])
 
+    def test_unchanged_input_columns_come_back_by_reference_with_the_same_values(self):
+        inputs = [all_kinds_input(), small_input()]
+        code = 'result_df = input_data["all"]'
+        plain, plain_rows, _, _ = run(code, inputs, exact_decimals=True)
+        message, rows, _, code_ = run(code, inputs, exact_decimals=True, reuse_inputs=True)
+        self.assert_ok(message, code_)
+        columns = message["frame"]["columns"]
+        # Named: what would come back byte for byte. Not: a float64 with a NULL (it would come back as NaN),
+        # a date and a timestamptz holding infinity (they load as missing), and the kinds pandas holds differently.
+        self.assertEqual({"i": [0, 0], "b": [0, 2], "s": [0, 3], "ts": [0, 6]},
+                         {c["name"]: c["input"] for c in columns if "input" in c})
+        self.assertTrue(all(c["buffers"] == [] for c in columns if "input" in c))
+        self.assertEqual([c["kind"] for c in plain["frame"]["columns"]], [c["kind"] for c in columns])
+        self.assertEqual([c["source_type"] for c in plain["frame"]["columns"]], [c["source_type"] for c in columns])
+        self.assertEqual(plain_rows, rows)
+
+    def test_changed_reordered_or_renamed_columns_are_encoded(self):
+        rows = [[i, (i - 100) / 4, "v%d" % (i % 3), "2024-01-%02d" % (i % 28 + 1), "2024-01-02T03:%02d:05Z" % (i % 60),
+                 i % 2 == 0] for i in range(200)]
+        data = frame_input("t", ["n", "x", "s", "d", "tz", "ok"],
+                           ["int64", "float64", "string", "date", "timestamptz", "bool"], rows)
+        cases = {
+            # In place: the same arrays with one value changed each.
+            "df = input_data['t']\ndf.loc[5, ['n', 'x', 's', 'ok']] = [-1, -0.5, 'changed', True]\n"
+            "df.loc[6, 'd'] = df.loc[6, 'd'].replace(year=1999)\ndf.loc[7, 'tz'] = pd.NaT\n"
+            "result_df = df": set(),
+            "df = input_data['t']\ndf['x'] = df.x.abs() * 1\nresult_df = df": {"n", "s", "d", "tz", "ok"},
+            "result_df = input_data['t'].iloc[::-1]": set(),
+            "result_df = input_data['t'].rename(columns={'s': 'label'}).assign(z=1)": {"n", "x", "d", "tz", "ok"},
+            "result_df = input_data['t'].iloc[::-1].iloc[::-1].reset_index(drop=True)[['ok', 's']]": {"ok", "s"},
+            "result_df = input_data['t'].astype({'n': 'float64', 's': 'category'})": {"x", "d", "tz", "ok"},
+        }
+        for code, named in cases.items():
+            with self.subTest(code=code):
+                plain, plain_rows, _, _ = run(code, [data])
+                message, result, _, code_ = run(code, [data], reuse_inputs=True)
+                self.assert_ok(message, code_)
+                self.assertEqual(named, {c["name"] for c in message["frame"]["columns"] if "input" in c})
+                self.assertEqual([c["kind"] for c in plain["frame"]["columns"]],
+                                 [c["kind"] for c in message["frame"]["columns"]])
+                self.assertEqual(plain_rows, result)
+        changed = run(next(iter(cases)), [data], reuse_inputs=True)[1]
+        self.assertEqual([-1, -0.5, "changed", "2024-01-06", "2024-01-02T03:05:05Z", True], changed[5])
+        self.assertEqual("1999-01-07", changed[6][3])
+        self.assertIsNone(changed[7][4])
+
     def test_empty_input_keeps_dtypes(self):
         code = describe_code('input_data["e"]') + 'result_df = input_data["e"]'
         message, rows, _, code_ = run(code, [frame_input("e", NAMES, KINDS, [], SOURCE)], exact_decimals=True)

@@ -2,45 +2,89 @@ package dev.dea.cache;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * The buffer files of a stored frame, opened together, in channel order (column by column,
  * buffer by buffer): what a sandbox receives byte for byte. Opened at once so eviction after
- * the lookup cannot leave half a frame; an open file stays readable once unlinked.
+ * the lookup cannot leave half a frame; an open file stays readable once unlinked, also for
+ * {@link FrameWriter#receive} copying a column the sandbox returned unchanged.
  */
 public final class FrameData implements Closeable {
-    private final List<InputStream> files;
+    private final FrameMeta meta;
+    /** Per column, its buffers' files in meta order. */
+    private final List<List<FileChannel>> columns;
 
     FrameData(Path dir, FrameMeta meta) throws IOException {
-        List<InputStream> open = new ArrayList<>();
+        this.meta = requireNonNull(meta, "meta");
+        List<List<FileChannel>> open = new ArrayList<>();
         try {
             for (int i = 0; i < meta.columns().size(); i++) {
+                List<FileChannel> files = new ArrayList<>();
+                open.add(files);
                 for (ColumnMeta.Buffer b : meta.columns().get(i).buffers()) {
-                    open.add(Files.newInputStream(dir.resolve(ColumnLayout.fileName(i, b.name()))));
+                    files.add(FileChannel.open(dir.resolve(ColumnLayout.fileName(i, b.name())), StandardOpenOption.READ));
                 }
             }
         } catch (IOException e) {
-            FrameFiles.closeAll(open);
+            closeAll(open);
             throw e;
         }
-        this.files = open;
+        this.columns = open;
+    }
+
+    public FrameMeta meta() {
+        return meta;
     }
 
     /** Copies every buffer, in order, to {@code out}; does not flush or close it. */
     public void transferTo(OutputStream out) throws IOException {
-        for (InputStream in : files) {
-            in.transferTo(out);
+        for (List<FileChannel> column : columns) {
+            for (FileChannel file : column) {
+                // From the start whatever was read before: the files are shared with copyColumn.
+                Channels.newInputStream(file.position(0)).transferTo(out);
+            }
         }
+    }
+
+    /** Copies column {@code column}'s files into {@code dir} as column {@code index}; returns the buffers written. */
+    List<ColumnMeta.Buffer> copyColumn(int column, Path dir, int index) throws IOException {
+        List<ColumnMeta.Buffer> buffers = meta.columns().get(column).buffers();
+        for (int b = 0; b < buffers.size(); b++) {
+            FileChannel from = columns.get(column).get(b);
+            long size = buffers.get(b).bytes();
+            try (FileChannel to = FileChannel.open(dir.resolve(ColumnLayout.fileName(index, buffers.get(b).name())),
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                long done = 0;
+                while (done < size) {
+                    long n = from.transferTo(done, size - done, to);
+                    if (n <= 0) {
+                        throw new IOException("column " + column + " of frame " + meta.key() + " ended after "
+                                + done + " of " + size + " bytes");
+                    }
+                    done += n;
+                }
+            }
+        }
+        return buffers;
     }
 
     @Override
     public void close() throws IOException {
-        FrameFiles.closeAll(files);
+        closeAll(columns);
+    }
+
+    private static void closeAll(List<List<FileChannel>> columns) throws IOException {
+        List<FileChannel> all = new ArrayList<>();
+        columns.forEach(all::addAll);
+        FrameFiles.closeAll(all);
     }
 }

@@ -33,6 +33,32 @@ public final class FrameWriter implements AutoCloseable {
 
     private enum State { OPEN, FAILED, COMMITTED, DISCARDED }
 
+    /** Where {@link #receive} takes a column from. */
+    public sealed interface Source permits Wire, Copy {
+    }
+
+    /** The column's buffers follow on the stream, of these announced sizes. */
+    public record Wire(List<ColumnMeta.Buffer> buffers) implements Source {
+        public Wire {
+            buffers = List.copyOf(buffers);
+        }
+    }
+
+    /** Every column from the wire, with these announced buffers. */
+    public static List<Source> wire(List<List<ColumnMeta.Buffer>> buffers) {
+        return buffers.stream().<Source>map(Wire::new).toList();
+    }
+
+    /**
+     * The column is column {@code column} of {@code frame} as stored (a sandbox returned an input column
+     * unchanged): its files are copied and its statistics kept, nothing is read from the stream.
+     */
+    public record Copy(FrameData frame, int column) implements Source {
+        public Copy {
+            requireNonNull(frame, "frame");
+        }
+    }
+
     private final FrameCache cache;
     private final String key;
     private final List<FrameColumn> columns;
@@ -40,6 +66,8 @@ public final class FrameWriter implements AutoCloseable {
     private final Path dir;
     private final long maxFrameBytes;
     private final ColumnStats[] stats;
+    /** Copied columns as their frame recorded them: their stats and dtype are kept (stats[i] stays empty). */
+    private final Map<Integer, ColumnMeta> copied = new java.util.HashMap<>();
     /** Created by the first append (or the commit of an empty frame); a received frame has none. */
     private ColumnAppender[] appenders;
     private List<List<ColumnMeta.Buffer>> received;
@@ -111,22 +139,32 @@ public final class FrameWriter implements AutoCloseable {
 
     /**
      * Reads a whole frame of {@code rowCount} rows in the stored layout from {@code in}: for each
-     * column its buffers as {@link ColumnLayout#wireBuffers} lists them, of the announced sizes.
-     * Every value is checked; a frame that breaks the layout is an IOException (the producer broke
+     * {@link Wire} column its buffers as {@link ColumnLayout#wireBuffers} lists them, of the announced
+     * sizes; a {@link Copy} column comes from its frame, which must have the same kind and row count.
+     * Every value read is checked; a frame that breaks the layout is an IOException (the producer broke
      * the protocol) and nothing is kept. Only on a writer that has not appended rows.
      *
      * @throws AgentException RESULT_TOO_LARGE when the announced sizes exceed the frame size limit
      *                        (checked before anything is read)
      */
-    public void receive(InputStream in, long rowCount, List<List<ColumnMeta.Buffer>> buffers) throws IOException {
+    public void receive(InputStream in, long rowCount, List<? extends Source> sources) throws IOException {
         requireState(State.OPEN);
         if (appenders != null || received != null) {
             throw new IllegalStateException("frame writer " + key + " already holds rows");
         }
-        if (buffers.size() != columns.size() || rowCount < 0) {
+        if (sources.size() != columns.size() || rowCount < 0) {
             fail();
             throw new ColumnIntake.BadColumnException("the frame has " + columns.size() + " columns, buffers came for "
-                    + buffers.size());
+                    + sources.size());
+        }
+        List<List<ColumnMeta.Buffer>> buffers = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            try {
+                buffers.add(announced(i, sources.get(i), rowCount));
+            } catch (ColumnIntake.BadColumnException e) {
+                fail();
+                throw e;
+            }
         }
         // Each size on its own first: a sum of sizes near Long.MAX_VALUE could wrap below the limit. Every row takes
         // at least a validity byte, so more rows than the limit has bytes cannot fit either.
@@ -145,7 +183,12 @@ public final class FrameWriter implements AutoCloseable {
         List<List<ColumnMeta.Buffer>> stored = new ArrayList<>();
         try {
             for (int i = 0; i < columns.size(); i++) {
-                stored.add(ColumnIntake.receive(in, dir, i, columns.get(i).kind(), rowCount, buffers.get(i), stats[i]));
+                if (sources.get(i) instanceof Copy copy) {
+                    stored.add(copy.frame().copyColumn(copy.column(), dir, i));
+                    copied.put(i, copy.frame().meta().columns().get(copy.column()));
+                } else {
+                    stored.add(ColumnIntake.receive(in, dir, i, columns.get(i).kind(), rowCount, buffers.get(i), stats[i]));
+                }
             }
         } catch (IOException | RuntimeException e) {
             fail();
@@ -153,6 +196,26 @@ public final class FrameWriter implements AutoCloseable {
         }
         received = stored;
         rows = rowCount;
+    }
+
+    /** The buffers column {@code i} will take: announced on the wire, or those of the column it copies. */
+    private List<ColumnMeta.Buffer> announced(int i, Source source, long rowCount) throws ColumnIntake.BadColumnException {
+        if (source instanceof Wire wire) {
+            return wire.buffers();
+        }
+        Copy copy = (Copy) source;
+        FrameMeta from = copy.frame().meta();
+        if (copy.column() < 0 || copy.column() >= from.columns().size()) {
+            throw new ColumnIntake.BadColumnException("column " + i + " names column " + copy.column() + " of a frame of "
+                    + from.columns().size() + " columns");
+        }
+        ColumnMeta column = from.columns().get(copy.column());
+        if (column.kind() != columns.get(i).kind() || from.rowCount() != rowCount) {
+            throw new ColumnIntake.BadColumnException("column " + i + " (" + columns.get(i).kind().wireName() + ", "
+                    + rowCount + " rows) names a column of " + column.kind().wireName() + " and " + from.rowCount()
+                    + " rows");
+        }
+        return column.buffers();
     }
 
     /**
@@ -224,8 +287,11 @@ public final class FrameWriter implements AutoCloseable {
                 for (ColumnMeta.Buffer b : buffers.get(i)) {
                     dataBytes += b.bytes();
                 }
-                columnMetas.add(new ColumnMeta(c.name(), c.kind(), c.sourceType(),
-                        c.kind().pandasDtype(stats[i].nullCount() > 0), stats[i].toMap(), buffers.get(i)));
+                ColumnMeta same = copied.get(i);
+                columnMetas.add(same != null
+                        ? new ColumnMeta(c.name(), c.kind(), c.sourceType(), same.dtype(), same.stats(), buffers.get(i))
+                        : new ColumnMeta(c.name(), c.kind(), c.sourceType(), c.kind().pandasDtype(stats[i].nullCount() > 0),
+                                stats[i].toMap(), buffers.get(i)));
             }
             Instant createdAt = cache.now();
             MetaFile metaFile = cache.metaFile();

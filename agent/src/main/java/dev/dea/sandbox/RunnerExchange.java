@@ -87,6 +87,7 @@ final class RunnerExchange {
     private final LineReader in;
     private final OutputStream out;
     private int sqlCalls;
+    private int copiedColumns;
 
     /** {@code stdout} must be past the runner's {@code ready} line ({@link ReadyLine}). */
     RunnerExchange(SandboxJob job, FrameCache cache, long outputLimitBytes, LineReader stdout, OutputStream stdin) {
@@ -115,10 +116,11 @@ final class RunnerExchange {
                 case "output" -> output(message);
                 case "result" -> {
                     long answered = System.nanoTime();
-                    Result r = result(message, parentKeys);
+                    Result r = result(message, inputs, parentKeys);
                     // Where a step's time goes (the warm-pool benchmark's profile); no code or rows logged.
-                    log.debug("Exchange: execute sent in {} us, runner answered after {} us, result cached in {} us",
-                            (sent - t0) / 1_000, (answered - sent) / 1_000, (System.nanoTime() - answered) / 1_000);
+                    log.debug("Exchange: execute sent in {} us, runner answered after {} us, result cached in {} us, "
+                                    + "{} columns copied from the inputs", (sent - t0) / 1_000, (answered - sent) / 1_000,
+                            (System.nanoTime() - answered) / 1_000, copiedColumns);
                     return r;
                 }
                 case "fatal" -> {
@@ -165,6 +167,8 @@ final class RunnerExchange {
         if (job.exactDecimals()) {
             execute.put("exact_decimals", true);
         }
+        // Input columns the code returns unchanged are named, not sent back: the agent copies its own files.
+        execute.put("reuse_inputs", true);
         ArrayNode list = execute.putArray("inputs");
         for (Input input : inputs) {
             ObjectNode item = list.addObject();
@@ -243,7 +247,7 @@ final class RunnerExchange {
         out.flush();
     }
 
-    private Result result(JsonNode message, List<String> parentKeys) throws IOException {
+    private Result result(JsonNode message, List<Input> inputs, List<String> parentKeys) throws IOException {
         // The runner keeps at most the limit of each stream; code writing to the channel itself is held to it here.
         int limit = (int) Math.min(Integer.MAX_VALUE - MARKER_CHARS, outputLimitBytes) + MARKER_CHARS;
         String stdout = message.path("stdout").asText("");
@@ -265,7 +269,7 @@ final class RunnerExchange {
                     stderrTruncated, artifacts.artifacts());
         }
         List<FrameColumn> columns = new ArrayList<>();
-        List<List<ColumnMeta.Buffer>> buffers = new ArrayList<>();
+        List<FrameWriter.Source> sources = new ArrayList<>();
         for (JsonNode c : frame.path("columns")) {
             ColumnKind kind;
             try {
@@ -281,8 +285,9 @@ final class RunnerExchange {
                         + " characters");
             }
             columns.add(new FrameColumn(name, kind, sourceType));
-            buffers.add(buffers(c.path("buffers")));
+            sources.add(c.has("input") ? copy(c.get("input"), inputs) : new FrameWriter.Wire(buffers(c.path("buffers"))));
         }
+        copiedColumns = (int) sources.stream().filter(FrameWriter.Copy.class::isInstance).count();
         long rowCount = frame.path("row_count").asLong(-1);
         if (rowCount < 0) {
             throw new ProtocolException("result without frame.row_count");
@@ -290,7 +295,7 @@ final class RunnerExchange {
         FramePin pinned;
         try (FrameWriter writer = cache.create(columns, Provenance.python(job.code(), parentKeys, job.requestId()))) {
             try {
-                writer.receive(in.bytes(), rowCount, buffers);
+                writer.receive(in.bytes(), rowCount, sources);
             } catch (IOException e) {
                 // A result that breaks the layout: the runner (or code writing to its channel) broke the protocol.
                 throw e instanceof ProtocolException p ? p : new ProtocolException("result frame: " + e.getMessage());
@@ -300,6 +305,20 @@ final class RunnerExchange {
         }
         return new Result(Optional.of(pinned), stdout, artifacts.appendNotes(stderr), stdoutTruncated, stderrTruncated,
                 artifacts.artifacts());
+    }
+
+    /** A column the runner names as {@code [input index, column index]}: an input column returned unchanged. */
+    private static FrameWriter.Copy copy(JsonNode reference, List<Input> inputs) throws ProtocolException {
+        if (!reference.isArray() || reference.size() != 2 || !reference.get(0).isInt()
+                || !reference.get(1).isInt()) {
+            throw new ProtocolException("a result column's input must be [input index, column index]");
+        }
+        int input = reference.get(0).asInt();
+        if (input < 0 || input >= inputs.size()) {
+            throw new ProtocolException("a result column names input " + input + " of " + inputs.size());
+        }
+        // The column index, kind and row count are checked by the frame writer against the input's meta.
+        return new FrameWriter.Copy(inputs.get(input).data(), reference.get(1).asInt());
     }
 
     private static List<ColumnMeta.Buffer> buffers(JsonNode list) throws ProtocolException {
@@ -329,8 +348,14 @@ final class RunnerExchange {
             }
             // What the runner uses to intern repeated text: how many distinct values a column has (a lower
             // bound when not exact, which still tells a high-cardinality column).
+            // And whether it has NULLs: a float64 column with NULLs cannot come back by reference (pandas
+            // turns NULL into NaN, a value), nor a date or timestamp the runner could not load.
+            ObjectNode stats = column.putObject("stats");
             if (c.stats().get("distinct_count") instanceof Long distinct) {
-                column.putObject("stats").put("distinct_count", distinct);
+                stats.put("distinct_count", distinct);
+            }
+            if (c.stats().get("null_count") instanceof Long nulls) {
+                stats.put("null_count", nulls);
             }
         }
         node.put("row_count", meta.rowCount());

@@ -70,7 +70,7 @@ class FrameWriterReceiveTest {
 
     private FrameMeta receive(Wire wire, long rows) throws IOException {
         try (FrameWriter w = cache.create(FrameRoundTripTest.ALL_KINDS, Provenance.python("code", List.of(), Optional.empty()))) {
-            w.receive(new ByteArrayInputStream(wire.bytes()), rows, wire.buffers());
+            w.receive(new ByteArrayInputStream(wire.bytes()), rows, FrameWriter.wire(wire.buffers()));
             return w.commit();
         }
     }
@@ -92,6 +92,66 @@ class FrameWriterReceiveTest {
         Path a = cache.frameDirectory(written.key()).resolve("4.float");
         Path b = cache.frameDirectory(received.key()).resolve("4.float");
         assertThat(Files.readAllBytes(b)).isEqualTo(Files.readAllBytes(a));
+    }
+
+    @Test
+    void copiedColumnsKeepTheirFilesStatsAndDtypeWhileTheOthersComeFromTheWire() throws IOException {
+        FrameMeta written = FrameRoundTripTest.writeAllKinds(cache);
+        Wire wire = wireOf(written);
+        String writtenRows = rows(written.key());
+        int columns = written.columns().size();
+        // Every even column is copied from the stored frame; the odd ones arrive on the wire.
+        ByteArrayOutputStream odd = new ByteArrayOutputStream();
+        int at = 0;
+        for (int i = 0; i < columns; i++) {
+            int size = wire.buffers().get(i).stream().mapToInt(b -> (int) b.bytes()).sum();
+            if (i % 2 == 1) {
+                odd.write(wire.bytes(), at, size);
+            }
+            at += size;
+        }
+        FrameMeta received;
+        try (FrameData data = cache.openData(written.key());
+             FrameWriter w = cache.create(FrameRoundTripTest.ALL_KINDS, Provenance.python("code", List.of(), Optional.empty()))) {
+            data.transferTo(new ByteArrayOutputStream());   // as the sandbox got it: the copy reads from the start again
+            List<FrameWriter.Source> sources = new ArrayList<>();
+            for (int i = 0; i < columns; i++) {
+                sources.add(i % 2 == 0 ? new FrameWriter.Copy(data, i) : new FrameWriter.Wire(wire.buffers().get(i)));
+            }
+            cache.delete(written.key());   // deleted meanwhile: the open files still hold the columns
+            w.receive(new ByteArrayInputStream(odd.toByteArray()), written.rowCount(), sources);
+            received = w.commit();
+        }
+
+        assertThat(received.bytes()).isEqualTo(written.bytes());
+        for (int i = 0; i < columns; i++) {
+            assertThat(received.columns().get(i).stats()).as("stats of column %d", i).isEqualTo(written.columns().get(i).stats());
+            assertThat(received.columns().get(i).dtype()).isEqualTo(written.columns().get(i).dtype());
+            assertThat(received.columns().get(i).buffers()).isEqualTo(written.columns().get(i).buffers());
+        }
+        assertThat(rows(received.key())).isEqualTo(writtenRows);
+    }
+
+    @Test
+    void aCopyOfAnotherKindOrRowCountOrAMissingColumnIsRefusedAndNothingIsKept() throws IOException {
+        FrameMeta written = FrameRoundTripTest.writeAllKinds(cache);
+        List<FrameColumn> oneInt = List.of(new FrameColumn("n", ColumnKind.INT64, "int64"));
+        try (FrameData data = cache.openData(written.key())) {
+            int stringColumn = 3;
+            for (FrameWriter.Copy bad : List.of(new FrameWriter.Copy(data, stringColumn), new FrameWriter.Copy(data, -1),
+                    new FrameWriter.Copy(data, written.columns().size()))) {
+                try (FrameWriter w = cache.create(oneInt, Provenance.python("code", List.of(), Optional.empty()))) {
+                    assertThatThrownBy(() -> w.receive(new ByteArrayInputStream(new byte[0]), written.rowCount(),
+                            List.of(bad))).isInstanceOf(IOException.class);
+                }
+            }
+            try (FrameWriter w = cache.create(oneInt, Provenance.python("code", List.of(), Optional.empty()))) {
+                assertThatThrownBy(() -> w.receive(new ByteArrayInputStream(new byte[0]), written.rowCount() + 1,
+                        List.of(new FrameWriter.Copy(data, 0)))).isInstanceOf(IOException.class);
+            }
+        }
+        assertThat(dir.resolve("tmp")).isEmptyDirectory();
+        assertThat(cache.stats().frames()).isEqualTo(1);
     }
 
     @Test
@@ -129,7 +189,7 @@ class FrameWriterReceiveTest {
         long rows = 1L << 20;
         try (FrameWriter w = cache.create(one, Provenance.python("code", List.of(), Optional.empty()))) {
             assertThatThrownBy(() -> w.receive(new ByteArrayInputStream(new byte[0]), rows,
-                    List.of(List.of(new ColumnMeta.Buffer("valid", rows), new ColumnMeta.Buffer("values", rows * 8)))))
+                    FrameWriter.wire(List.of(List.of(new ColumnMeta.Buffer("valid", rows), new ColumnMeta.Buffer("values", rows * 8))))))
                     .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.type()).isEqualTo(ErrorType.RESULT_TOO_LARGE));
         }
         assertThat(dir.resolve("tmp")).isEmptyDirectory();

@@ -1,14 +1,18 @@
 package dev.dea.sandbox;
 
+import dev.dea.cache.FrameMeta;
 import dev.dea.config.SandboxConfig;
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
+import dev.dea.frame.ColumnKind;
+import dev.dea.frame.FrameColumn;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -150,6 +154,33 @@ class SandboxContainmentIT {
                     %s)
                 os._exit(0)
                 """.formatted(kind, kind, buffers, rows, data);
+    }
+
+    @Test
+    void aForgedReferenceNamesOnlyAColumnOfThisStepsInputsOfItsKindAndLength() {
+        FrameMeta input = fixture.frame(List.of(new FrameColumn("n", ColumnKind.INT64, "int8")),
+                List.of(new Object[] {1L}, new Object[] {2L}));
+        long frames = fixture.cache.stats().frames();
+        String reference = CHANNEL + """
+                sys.modules['__main__'].CHANNEL.send({"type": "result", "status": "ok",
+                    "frame": {"columns": [{"name": "v", "kind": "%s", "source_type": "x", "input": %s, "buffers": []}],
+                              "row_count": %d},
+                    "artifacts": [], "stdout": "", "stdout_truncated": False, "stderr": "", "stderr_truncated": False})
+                os._exit(0)
+                """;
+        // No such input, no such column, another kind, another length, not a pair of integers.
+        for (String forged : List.of(reference.formatted("int64", "[1, 0]", 2), reference.formatted("int64", "[0, 1]", 2),
+                reference.formatted("string", "[0, 0]", 2), reference.formatted("int64", "[0, 0]", 3),
+                reference.formatted("int64", "[0.5, 0]", 2), reference.formatted("int64", "'0'", 2))) {
+            long t0 = System.nanoTime();
+            AgentException e = catchThrowableOfType(AgentException.class, () -> service.execute(new SandboxJob(forged,
+                    Map.of("t", input.key()), Optional.of("req-containment"))));
+            assertThat(e).as(forged).isNotNull();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(TIMEOUT);
+            assertThat(e.type()).isEqualTo(ErrorType.EXECUTION_ERROR);
+            assertThat(e.getMessage()).contains("broke the runner protocol");
+        }
+        assertThat(fixture.cache.stats().frames()).isEqualTo(frames);
     }
 
     @Test

@@ -102,6 +102,54 @@ class SandboxServiceIT {
     }
 
     @Test
+    void inputColumnsReturnedUnchangedAreCopiedFromTheCacheAndChangedOnesComeAsSent() {
+        FrameMeta a = fixture.frame(List.of(new FrameColumn("id", ColumnKind.INT64, "int8"),
+                        new FrameColumn("note", ColumnKind.STRING, "text"), new FrameColumn("day", ColumnKind.DATE, "date"),
+                        new FrameColumn("amount", ColumnKind.DECIMAL, "numeric")),
+                List.of(new Object[] {1L, "a", LocalDate.of(2024, 2, 29), new BigDecimal("12.50")},
+                        new Object[] {2L, null, null, new BigDecimal("-0.10")},
+                        new Object[] {3L, "c", LocalDate.of(2023, 1, 1), null}));
+        FrameMeta b = fixture.frame(List.of(new FrameColumn("name", ColumnKind.STRING, "text")),
+                List.of(new Object[] {"Ada"}, new Object[] {"Grace"}, new Object[] {"Linus"}));
+        Map<String, String> inputs = new LinkedHashMap<>();
+        inputs.put("a", a.key());
+        inputs.put("b", b.key());
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(RunnerExchange.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        logger.addAppender(logs);
+        FrameMeta frame;
+        try {
+            frame = run("""
+                    df = input_data["a"]
+                    df.loc[0, "note"] = "changed"
+                    df["name"] = input_data["b"]["name"]
+                    result_df = df
+                    """, inputs).frame();
+        } finally {
+            logger.detachAppender(logs);
+            logger.setLevel(level);
+        }
+        // id, day and name come back as they were sent; note was changed in place, amount is a decimal.
+        assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).endsWith("3 columns copied from the inputs"));
+        assertThat(frame.columns().stream().map(ColumnMeta::name)).containsExactly("id", "note", "day", "amount", "name");
+        List<JsonNode> rows = fixture.cache.previewRows(frame.key(), 10);
+        assertThat(rows.toString()).isEqualTo("[[1,\"changed\",\"2024-02-29\",\"12.50\",\"Ada\"], "
+                + "[2,null,null,\"-0.10\",\"Grace\"], [3,\"c\",\"2023-01-01\",null,\"Linus\"]]");
+        assertThat(frame.columns().get(0).stats()).isEqualTo(a.columns().get(0).stats());
+        assertThat(frame.columns().get(2).stats()).isEqualTo(a.columns().get(2).stats());
+        assertThat(frame.columns().get(4).stats()).isEqualTo(b.columns().get(0).stats());
+        assertThat(frame.columns().get(2).dtype()).isEqualTo("object");
+        assertThat(frame.columns().get(0).sourceType()).isEqualTo("int64");
+        assertThat(frame.columns().get(1).stats().get("top_values").toString()).contains("changed");
+        assertThat(frame.provenance().parentKeys()).containsExactly(a.key(), b.key());
+    }
+
+    @Test
     void wrapsSeriesAndScalarsAndRendersFigures() {
         SandboxOutcome scalar = run("result_df = 42", Map.of());
         assertThat(scalar.frame().columns().get(0).name()).isEqualTo("value");
