@@ -79,7 +79,9 @@ step() { # $1 = cache key, $2 = code
         -H 'Content-Type: application/json' \
         -d "{\"code\":\"$2\",\"cache_keys\":{\"d\":\"$1\"}}" "$URL/execute-on-data")
     code=${out%% *}
-    if [ "$code" = 200 ]; then echo "${out#* }"; else echo "FAIL:$(jq -r '.error.type // .type // "?"' "$body")"; fi
+    if [ "$code" = 200 ]; then echo "${out#* }"; else
+        echo "step failed: HTTP $code: $(head -c 500 "$body")" >&2
+        echo "FAIL:$(jq -r '.detail.type // .error.type // .type // "?"' "$body" 2>/dev/null || echo "HTTP $code")"; fi
     rm -f "$body"
 }
 

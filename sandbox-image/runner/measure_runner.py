@@ -14,12 +14,17 @@ encode times and its peak memory (VmHWM).
 import array
 import itertools
 import json
+import os
 import statistics
 import sys
 import time
 
 from runner_client import Session, frame_input
 
+# DEA_REUSE_INPUTS=1: ask, as the agent does, for unchanged input columns by reference (docs/sandbox-protocol.md),
+# telling the runner the memory limit of DEA_RUNNER_CMD (DEA_MEMORY_MB, 256).
+REUSE = {"reuse_inputs": True, "memory_limit_bytes": int(os.environ.get("DEA_MEMORY_MB", "256")) << 20} \
+    if os.environ.get("DEA_REUSE_INPUTS") == "1" else {}
 TRIVIAL = 'result_df = input_data["t"].assign(y=lambda d: d.x * 2)'
 INPUT = frame_input("t", ["x"], ["int64"], [[1], [2], [3]], ["int8"])
 CITIES = ["Berlin", "Paris", "Madrid", "Rome", "Vienna", "Prague", "Warsaw", "Lisbon", "Dublin", "Oslo",
@@ -87,6 +92,7 @@ def big_input(n: int):
         ("ok", "bool", "bool", "bool", [valid, bytes(i % 3 == 0 for i in range(n))]),
     ]
     meta = {"columns": [{"name": name, "kind": kind, "source_type": source, "dtype": dtype,
+                         "stats": {"null_count": bufs[0].count(0)},
                          "buffers": [{"name": b, "bytes": len(data)} for b, data in zip(
                              ["valid", "values"] if len(bufs) == 2 else ["valid", "offsets", "data", "float"], bufs)]}
                         for name, kind, source, dtype, bufs in columns], "row_count": n}
@@ -127,7 +133,8 @@ def frames(sizes, rounds: int):
                 try:
                     session.wait_ready()
                     start = time.perf_counter()
-                    message, _, _, exit_code = session.execute("import json\n" + code, [frame], decode=False)
+                    message, _, _, exit_code = session.execute("import json\n" + code, [frame], decode=False,
+                                                               **REUSE)
                 except (EOFError, OSError) as e:
                     # The runner died (137: the memory limit), possibly while we were still sending.
                     message, exit_code = {"error": str(e).split(";")[0]}, session.proc.wait()

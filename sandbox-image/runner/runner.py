@@ -87,8 +87,8 @@ def _int_field(request, name, default):
     return value
 
 
-def read_inputs(request, exact_decimals: bool = False, unchanged=None) -> dict:
-    """The input frames by name; ``unchanged`` (if given) remembers their columns before the code runs."""
+def read_inputs(request, exact_decimals: bool = False, decoded=None) -> dict:
+    """The input frames by name; ``decoded`` (a list, if given) gets (index, meta, frame) of each."""
     inputs = request.get("inputs", [])
     if not isinstance(inputs, list):
         raise sandbox_io.ProtocolError("inputs must be a list")
@@ -102,8 +102,8 @@ def read_inputs(request, exact_decimals: bool = False, unchanged=None) -> dict:
             frames[name] = dea_frames.frame_from_buffers(meta, CHANNEL.read_exact, exact_decimals)
         except (dea_frames.FrameFormatError, ValueError, KeyError, TypeError) as e:
             raise sandbox_io.ProtocolError("input %r: %s" % (name, e)) from None
-        if unchanged is not None:
-            unchanged.register(index, meta, frames[name])
+        if decoded is not None:
+            decoded.append((index, meta, frames[name]))
     return frames
 
 
@@ -241,9 +241,16 @@ def execute(request) -> tuple:
     max_rows = _int_field(request, "max_result_rows", DEFAULT_MAX_RESULT_ROWS)
     max_artifact_bytes = _int_field(request, "max_artifact_bytes", DEFAULT_MAX_ARTIFACT_BYTES)
     exact_decimals = request.get("exact_decimals") is True
-    # Only an agent that asks copies unchanged columns from its own files (docs/sandbox-protocol.md).
-    unchanged = sandbox_unchanged.UnchangedColumns() if request.get("reuse_inputs") is True else None
-    inputs = read_inputs(request, exact_decimals, unchanged)
+    memory_limit = _int_field(request, "memory_limit_bytes", 0)
+    decoded = []
+    inputs = read_inputs(request, exact_decimals, decoded)
+    unchanged = None
+    if request.get("reuse_inputs") is True:
+        # Only an agent that asks copies unchanged columns from its own files (docs/sandbox-protocol.md),
+        # and only as far as the memory the decoded inputs left allows.
+        unchanged = sandbox_unchanged.UnchangedColumns(sandbox_unchanged.budget(memory_limit))
+        for index, meta, frame in decoded:
+            unchanged.register(index, meta, frame)
 
     client = sandbox_sql.SqlClient(CHANNEL, exact_decimals)
     namespace = {

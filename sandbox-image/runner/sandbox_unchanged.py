@@ -10,8 +10,10 @@ freed and its address reused), and a result column is named only if it has the i
 column's name, length, dtype and, value for value, the same bits (object columns: the very
 same objects). Anything else is encoded as before.
 
-The copies cost memory, so they stop at ``BUDGET_BYTES`` in all (all columns of a 100,000-row
-frame of 20 columns; the first ones of a 1,000,000-row frame).
+The copies cost memory, so they stop at ``budget()``: at most ``BUDGET_BYTES`` in all (every
+column of a 100,000-row frame of 20 columns), and nothing once the decoded inputs leave less than
+``RESERVE_BYTES`` of the sandbox's memory limit free (a 1,000,000-row frame at 256 MB, which needs
+that room for the code itself: measured in docs/benchmarks-frames.md).
 """
 
 from __future__ import annotations
@@ -22,6 +24,31 @@ import numpy as np
 import pandas as pd
 
 BUDGET_BYTES = 16 << 20
+RESERVE_BYTES = 64 << 20
+
+
+def budget(memory_limit_bytes: int) -> int:
+    """Bytes of copies allowed now (inputs decoded): a quarter of what the limit leaves beyond the reserve.
+
+    ``memory_limit_bytes`` 0 means no limit is known (the host-side tests): BUDGET_BYTES.
+    """
+    if not memory_limit_bytes:
+        return BUDGET_BYTES
+    used = _resident_bytes()
+    if used is None:
+        return 0
+    return max(0, min(BUDGET_BYTES, (memory_limit_bytes - used - RESERVE_BYTES) // 4))
+
+
+def _resident_bytes():
+    # RssAnon is what the memory limit holds to; gVisor reports only VmRSS (which also counts the
+    # shared libraries: more, so the budget errs on the small side).
+    try:
+        with open("/proc/self/status", "rb") as f:
+            fields = dict(line.split(b":", 1) for line in f.read().splitlines() if b":" in line)
+        return int((fields.get(b"RssAnon") or fields[b"VmRSS"]).split()[0]) * 1024
+    except (OSError, KeyError, ValueError, IndexError):
+        return None
 
 
 class UnchangedColumns:

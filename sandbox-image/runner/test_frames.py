@@ -126,6 +126,17 @@ result_df = input_data["all"]
         self.assertEqual([c["source_type"] for c in plain["frame"]["columns"]], [c["source_type"] for c in columns])
         self.assertEqual(plain_rows, rows)
 
+    def test_no_column_comes_back_by_reference_when_the_inputs_leave_little_memory(self):
+        inputs = [all_kinds_input()]
+        code = 'result_df = input_data["all"]'
+        roomy, _, _, _ = run(code, inputs, reuse_inputs=True, memory_limit_bytes=8 << 30)
+        tight, rows, _, code_ = run(code, inputs, reuse_inputs=True, memory_limit_bytes=96 << 20)
+        self.assert_ok(tight, code_)
+        self.assertEqual(4, sum("input" in c for c in roomy["frame"]["columns"]))
+        # The runner alone takes more than 96 MiB less the 64 MiB reserve.
+        self.assertEqual(0, sum("input" in c for c in tight["frame"]["columns"]))
+        self.assertEqual(6, len(rows))
+
     def test_changed_reordered_or_renamed_columns_are_encoded(self):
         rows = [[i, (i - 100) / 4, "v%d" % (i % 3), "2024-01-%02d" % (i % 28 + 1), "2024-01-02T03:%02d:05Z" % (i % 60),
                  i % 2 == 0] for i in range(200)]

@@ -80,6 +80,8 @@ final class RunnerExchange {
     private final FrameCache cache;
     private final SqlCallback sql;
     private final long outputLimitBytes;
+    /** The sandbox's memory limit: the runner keeps copies for unchanged columns only from what it leaves free. */
+    private final long memoryLimitBytes;
     /** Characters of live output passed on per stream: the runner sends at most the output limit of each. */
     private final java.util.Map<String, Long> streamed = new java.util.HashMap<>();
     /** Room for the runner's one truncation marker per stream. */
@@ -90,11 +92,13 @@ final class RunnerExchange {
     private int copiedColumns;
 
     /** {@code stdout} must be past the runner's {@code ready} line ({@link ReadyLine}). */
-    RunnerExchange(SandboxJob job, FrameCache cache, long outputLimitBytes, LineReader stdout, OutputStream stdin) {
+    RunnerExchange(SandboxJob job, FrameCache cache, long outputLimitBytes, long memoryLimitBytes, LineReader stdout,
+                   OutputStream stdin) {
         this.job = job;
         this.cache = cache;
         this.sql = job.sql();
         this.outputLimitBytes = outputLimitBytes;
+        this.memoryLimitBytes = memoryLimitBytes;
         this.in = stdout;
         this.out = new BufferedOutputStream(stdin, 1 << 16);
     }
@@ -169,6 +173,7 @@ final class RunnerExchange {
         }
         // Input columns the code returns unchanged are named, not sent back: the agent copies its own files.
         execute.put("reuse_inputs", true);
+        execute.put("memory_limit_bytes", memoryLimitBytes);
         ArrayNode list = execute.putArray("inputs");
         for (Input input : inputs) {
             ObjectNode item = list.addObject();

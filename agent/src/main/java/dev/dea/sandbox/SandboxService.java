@@ -203,7 +203,7 @@ public final class SandboxService implements AutoCloseable {
             if (expired.get() != null) {
                 throw new IOException("the step was " + expired.get() + " while its sandbox started");
             }
-            RunnerExchange exchange = new RunnerExchange(job, cache, config.outputLimitBytes(),
+            RunnerExchange exchange = new RunnerExchange(job, cache, config.outputLimitBytes(), config.memoryMb() * (1L << 20),
                     new LineReader(sandbox.stdout(), RunnerExchange.maxLineBytes(config.outputLimitBytes())), sandbox.stdin());
             RunnerExchange.Result r = exchange.run(inputs, parentKeys);
             double elapsedMs = (System.nanoTime() - started) / 1e6;
