@@ -123,9 +123,9 @@ def write_frame(directory: str, meta: dict, buffers: list):
 
 # -- decoding and checking (runner -> agent) ------------------------------------------------
 
-def _input_column(column: dict, n: int, inputs) -> list:
-    index, j = column["input"]
-    _, meta, buffers = inputs[index]
+def _input_column(column: dict, n: int, frames) -> list:
+    index, j = column["input"] if "input" in column else column["sql"]
+    _, meta, buffers = frames[index]
     source = meta["columns"][j]
     _check(column["buffers"] == [] and source["kind"] == column["kind"] and meta["row_count"] == n,
            "column %r names input column %r (%s, %d rows) but is %s of %d rows with buffers %s", column["name"],
@@ -219,18 +219,19 @@ def decode_column(column: dict, n: int, buffers: dict) -> list:
     return out
 
 
-def decode_frame(frame_meta: dict, read_exact, inputs=()) -> list:
+def decode_frame(frame_meta: dict, read_exact, inputs=(), sql_frames=None) -> list:
     """Rows (lists of JSON-encoded values) of a result frame whose buffers ``read_exact`` reads.
 
     A column that names an input column (``input``: [input, column]) is that column of ``inputs``
-    (a list of (name, meta, buffers) as sent), as the agent copies it from its own files.
+    (a list of (name, meta, buffers) as sent), as the agent copies it from its own files; one that
+    names a sql() frame (``sql``: [id, column]), that column of ``sql_frames[id]``.
     """
     n = frame_meta["row_count"]
     columns = []
     for column in frame_meta["columns"]:
         kind = column["kind"]
-        if "input" in column:
-            columns.append(_input_column(column, n, inputs))
+        if "input" in column or "sql" in column:
+            columns.append(_input_column(column, n, inputs if "input" in column else sql_frames))
             continue
         names = [b["name"] for b in column["buffers"]]
         # The runner sends a decimal without its float: the agent computes that while checking.

@@ -248,11 +248,11 @@ def execute(request) -> tuple:
     if request.get("reuse_inputs") is True:
         # Only an agent that asks copies unchanged columns from its own files (docs/sandbox-protocol.md),
         # and only as far as the memory the decoded inputs left allows.
-        unchanged = sandbox_unchanged.UnchangedColumns(sandbox_unchanged.budget(memory_limit))
+        unchanged = sandbox_unchanged.UnchangedColumns(memory_limit)
         for index, meta, frame in decoded:
-            unchanged.register(index, meta, frame)
+            unchanged.register(("input", index), meta, frame)
 
-    client = sandbox_sql.SqlClient(CHANNEL, exact_decimals)
+    client = sandbox_sql.SqlClient(CHANNEL, exact_decimals, unchanged)
     namespace = {
         "__name__": "__main__", "__builtins__": builtins,
         "pd": pd, "np": np, "plt": plt, "input_data": inputs,

@@ -87,6 +87,7 @@ class Session:
         request.update(limits)
         self.send(request, [buffer for _, _, buffers in inputs for buffer in buffers])
         queries = []
+        sql_frames = {}
         self.outputs = []
         while True:
             message = self.read_message()
@@ -100,7 +101,12 @@ class Session:
                 queries.append(seen)
                 answer = sql_handler(seen) if sql_handler else ("error", "SQL_REJECTED", "no sql here")
                 if answer[0] == "ok":
-                    self.send({"type": "sql_result", "id": message["id"], "meta": answer[1]}, answer[2])
+                    reply = {"type": "sql_result", "id": message["id"], "meta": answer[1]}
+                    if limits.get("reuse_inputs"):
+                        # As the agent does: its columns may come back by reference (docs/sandbox-protocol.md).
+                        reply["reusable"] = True
+                        sql_frames[message["id"]] = (seen, answer[1], answer[2])
+                    self.send(reply, answer[2])
                 else:
                     self.send({"type": "sql_error", "id": message["id"],
                                "error": {"type": answer[1], "message": answer[2]}})
@@ -109,7 +115,7 @@ class Session:
         rows = []
         if message["type"] == "result" and message["status"] == "ok" and message["frame"] is not None:
             if decode:
-                rows = decode_frame(message["frame"], self.read_exact, inputs)
+                rows = decode_frame(message["frame"], self.read_exact, inputs, sql_frames)
             else:
                 rows = sum(len(self.read_exact(b["bytes"])) for c in message["frame"]["columns"] for b in c["buffers"])
         self.result_at = time.perf_counter()

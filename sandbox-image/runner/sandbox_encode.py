@@ -330,16 +330,18 @@ def encode_column(series: pd.Series):
 def encode_frame(frame: pd.DataFrame, unchanged=None):
     """(column metas for the result message, iterator of the buffers in wire order).
 
-    ``unchanged`` (sandbox_unchanged.UnchangedColumns) names the columns that are input columns
-    as they came: their meta says which (``input``: [input index, column index]) and no buffers follow.
+    ``unchanged`` (sandbox_unchanged.UnchangedColumns) names the columns that are columns of an
+    input or a sql() frame as they came: their meta says which (``input``: [input index, column
+    index] or ``sql``: [sql id, column index]) and no buffers follow.
     """
     metas, encoded = [], []
     for i in range(frame.shape[1]):
         series = frame.iloc[:, i]
         same = unchanged.match(frame.columns[i], series) if unchanged is not None else None
         if same is not None:
-            metas.append({"name": str(frame.columns[i]), "kind": same[2], "source_type": str(series.dtype),
-                          "input": [same[0], same[1]], "buffers": []})
+            (source, index), column, kind = same
+            metas.append({"name": str(frame.columns[i]), "kind": kind, "source_type": str(series.dtype),
+                          source: [index, column], "buffers": []})
             continue
         source_type, column = encode_column(series)
         no_nulls, with_nulls = _DTYPES.get(column.kind, ("object", "object"))

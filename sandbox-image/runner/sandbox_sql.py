@@ -34,8 +34,10 @@ class AgentSqlError(Exception):
 class SqlClient:
     """Sends ``sql`` requests and reads the matching answer, one query at a time."""
 
-    def __init__(self, channel, exact_decimals: bool = False):
+    def __init__(self, channel, exact_decimals: bool = False, unchanged=None):
         self.channel = channel
+        # sandbox_unchanged.UnchangedColumns: a sql() frame the agent keeps may come back by reference.
+        self.unchanged = unchanged
         # Decimal columns as float64 (pd.read_sql's default) unless the step asked for Decimal objects.
         self.exact_decimals = exact_decimals
         self.next_id = 1
@@ -45,12 +47,13 @@ class SqlClient:
         # A broken exchange must end the run even if the user code swallows the exception.
         self.fatal = None
 
-    def query(self, query, datasource, decode):
+    def query(self, query, datasource, decode, remember=False):
         """``decode(meta, read_exact)`` of the agent's answer; raises AgentSqlError on sql_error.
 
         ``datasource``: the name of one of the agent's datasources; None for its default one.
         ``decode`` reads the frame's buffers while the exchange is still held: the channel is
-        only back in step after all of them are read.
+        only back in step after all of them are read. ``remember``: the decoded DataFrame of an
+        answer the agent marks ``reusable`` goes to ``unchanged`` before the code sees it.
         """
         if not isinstance(query, str):
             raise TypeError("sql() takes the query as a str, not %s" % type(query).__name__)
@@ -76,9 +79,12 @@ class SqlClient:
                 if reply["type"] != "sql_result":
                     raise ValueError("expected sql_result or sql_error, got %r" % reply["type"])
                 try:
-                    return decode(reply["meta"], self.channel.read_exact)
+                    result = decode(reply["meta"], self.channel.read_exact)
                 except (FrameFormatError, KeyError, TypeError) as e:
                     raise ValueError("bad sql_result frame: %s" % e) from None
+                if remember and reply.get("reusable") is True:
+                    self.unchanged.register(("sql", request_id), reply["meta"], result)
+                return result
             except AgentSqlError:
                 raise
             except Exception as e:
@@ -87,7 +93,8 @@ class SqlClient:
 
     def frame(self, query, datasource=None):
         return self.query(query, datasource,
-                          lambda meta, read_exact: frame_from_buffers(meta, read_exact, self.exact_decimals))
+                          lambda meta, read_exact: frame_from_buffers(meta, read_exact, self.exact_decimals),
+                          remember=self.unchanged is not None)
 
 
 def make_sql(client: SqlClient):

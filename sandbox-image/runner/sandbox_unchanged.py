@@ -7,8 +7,8 @@ sending them back; the agent copies its own files. Only columns whose bytes woul
 identical are named: the runner keeps, before the code runs, a private copy of each such
 input column (its pointers for object columns, so no value is copied and no object can be
 freed and its address reused), and a result column is named only if it has the input
-column's name, length, dtype and, value for value, the same bits (object columns: the very
-same objects). Anything else is encoded as before.
+column's length, dtype and, value for value, the same bits (object columns: the very same
+objects), whatever its name. Anything else is encoded as before.
 
 The copies cost memory, so they stop at ``budget()``: at most ``BUDGET_BYTES`` in all (every
 column of a 100,000-row frame of 20 columns), and nothing once the decoded inputs leave less than
@@ -52,14 +52,20 @@ def _resident_bytes():
 
 
 class UnchangedColumns:
-    """The input columns that may come back by reference, by column name."""
+    """The columns of the frames the agent sent that may come back by reference, by column name.
 
-    def __init__(self, budget_bytes: int = BUDGET_BYTES):
-        self._room = budget_bytes
+    A frame is named by its source: ("input", index in execute.inputs) or ("sql", id of its sql_result).
+    """
+
+    def __init__(self, memory_limit_bytes: int = 0):
+        self._limit = memory_limit_bytes
+        self._room = BUDGET_BYTES
         self._by_name = {}
 
-    def register(self, input_index: int, meta: dict, frame: pd.DataFrame) -> None:
-        """Remembers the columns of input ``input_index`` (decoded from ``meta``) that round-trip exactly."""
+    def register(self, source: tuple, meta: dict, frame: pd.DataFrame) -> None:
+        """Remembers the columns of ``frame`` (decoded from ``meta``) that round-trip exactly."""
+        # What the frames decoded so far leave; a sql() frame comes while the code runs.
+        self._room = min(self._room, budget(self._limit))
         for j, column in enumerate(meta["columns"]):
             values = _values(frame.iloc[:, j])
             if not _round_trips(column, values):
@@ -69,17 +75,24 @@ class UnchangedColumns:
             if size > self._room:
                 continue
             self._room -= size
-            self._by_name.setdefault(column["name"], []).append((input_index, j, column["kind"], baseline))
+            self._by_name.setdefault(column["name"], []).append((source, j, column["kind"], baseline))
 
     def match(self, name, series: pd.Series):
-        """(input index, column index, kind) of an input column ``series`` equals exactly, or None."""
-        candidates = self._by_name.get(name) if isinstance(name, str) else None
-        if not candidates:
-            return None
+        """(source, column index, kind) of a column ``series`` equals exactly, or None.
+
+        The input column of the same name first; then any other (a renamed column), compared in
+        full only when its first and last values already agree, so a new column costs next to nothing.
+        """
         values = _values(series)
-        for input_index, j, kind, baseline in candidates:
+        named = self._by_name.get(name, ()) if isinstance(name, str) else ()
+        for source, j, kind, baseline in named:
             if _same(values, baseline):
-                return input_index, j, kind
+                return source, j, kind
+        for entries in self._by_name.values():
+            for source, j, kind, baseline in entries:
+                if entries is not named and _same(values[:1], baseline[:1]) and _same(values[-1:], baseline[-1:]) \
+                        and _same(values, baseline):
+                    return source, j, kind
         return None
 
 

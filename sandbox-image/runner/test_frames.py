@@ -149,7 +149,12 @@ result_df = input_data["all"]
             "result_df = df": set(),
             "df = input_data['t']\ndf['x'] = df.x.abs() * 1\nresult_df = df": {"n", "s", "d", "tz", "ok"},
             "result_df = input_data['t'].iloc[::-1]": set(),
-            "result_df = input_data['t'].rename(columns={'s': 'label'}).assign(z=1)": {"n", "x", "d", "tz", "ok"},
+            # A renamed column is still the input column; a copy of one under a new name too.
+            "result_df = input_data['t'].rename(columns={'s': 'label'}).assign(z=1, n2=lambda d: d.n)":
+                {"n", "x", "label", "d", "tz", "ok", "n2"},
+            # Equal numbers are the same bits whatever made them; equal strings made anew are new objects.
+            "df = input_data['t'].copy()\ndf['n'] = df.n + 0\ndf['s'] = df.s.str.upper().str.lower()\nresult_df = df":
+                {"n", "x", "d", "tz", "ok"},
             "result_df = input_data['t'].iloc[::-1].iloc[::-1].reset_index(drop=True)[['ok', 's']]": {"ok", "s"},
             "result_df = input_data['t'].astype({'n': 'float64', 's': 'category'})": {"x", "d", "tz", "ok"},
         }

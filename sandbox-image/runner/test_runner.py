@@ -91,6 +91,24 @@ result_df = a.assign(n=b["n"])
         self.assertEqual([[1, "12.50", "2024-01-02T01:04:05Z", 7.0], [2, "-0.10", "2024-06-01T00:00:00Z", "NaN"]],
                          rows)
 
+    def test_unchanged_columns_of_sql_frames_come_back_by_reference_when_the_agent_keeps_them(self):
+        def agent(query):
+            return ("ok",) + frame(["id", "amount", "at"], ["int64", "decimal", "timestamptz"],
+                                   [[1, "12.50", "2024-01-02T03:04:05+02:00"], [2, "-0.10", "2024-06-01T00:00:00Z"]])
+        code = """
+a = sql("SELECT id, amount, at FROM orders")
+b = pd.read_sql("SELECT id, amount, at FROM orders", conn)
+result_df = a.assign(when=b["at"], ident=a["id"])
+"""
+        plain, plain_rows, _, _ = run(code, sql_handler=agent)
+        message, rows, _, code_ = run(code, sql_handler=agent, reuse_inputs=True)
+        self.assert_ok(message, code_)
+        self.assertEqual(plain_rows, rows)
+        # Columns of sql() frames, under any name; read_sql's timestamps are the same bits as sql()'s.
+        self.assertEqual({"id": [1, 0], "at": [1, 2], "when": [1, 2], "ident": [1, 0]},
+                         {c["name"]: c["sql"] for c in message["frame"]["columns"] if "sql" in c})
+        self.assertFalse(any("sql" in c for c in plain["frame"]["columns"]))
+
     def test_sql_and_conns_name_a_datasource_and_omit_it_for_the_default(self):
         def agent(query):
             return ("ok",) + frame(["n"], ["int64"], [[1]])

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -67,7 +68,7 @@ public final class FrameWriter implements AutoCloseable {
     private final long maxFrameBytes;
     private final ColumnStats[] stats;
     /** Copied columns as their frame recorded them: their stats and dtype are kept (stats[i] stays empty). */
-    private final Map<Integer, ColumnMeta> copied = new java.util.HashMap<>();
+    private final Map<Integer, ColumnMeta> copied = new HashMap<>();
     /** Created by the first append (or the commit of an empty frame); a received frame has none. */
     private ColumnAppender[] appenders;
     private List<List<ColumnMeta.Buffer>> received;

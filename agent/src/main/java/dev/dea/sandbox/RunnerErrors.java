@@ -35,14 +35,14 @@ final class RunnerErrors {
     /** An error result: the code raised, did not set result_df, or returned something unusable. */
     static AgentException userError(JsonNode error, String stdout, String stderr) {
         String kind = RunnerExchange.clip(error.path("type").asText("EXECUTION_ERROR"), MAX_NAME_CHARS);
-        Optional<String> exception = RunnerExchange.text(error.path("exception"), MAX_NAME_CHARS);
+        Optional<String> exception = text(error.path("exception"), MAX_NAME_CHARS);
         String message = RunnerExchange.clip(error.path("message").asText(""), MAX_MESSAGE_CHARS);
         Map<String, Object> details = new LinkedHashMap<>();
         exception.ifPresent(e -> details.put("exception", e));
         if (error.path("line").canConvertToInt()) {
             details.put("line", error.path("line").intValue());
         }
-        RunnerExchange.text(error.path("traceback"), MAX_TRACEBACK_CHARS).ifPresent(t -> details.put("traceback", t));
+        text(error.path("traceback"), MAX_TRACEBACK_CHARS).ifPresent(t -> details.put("traceback", t));
         details.put("stdout", stdout);
         details.put("stderr", stderr);
         if (!"EXECUTION_ERROR".equals(kind)) {
@@ -74,7 +74,7 @@ final class RunnerErrors {
                 + RunnerExchange.clip(error.path("exception").asText("error"), MAX_NAME_CHARS) + ": "
                 + RunnerExchange.clip(error.path("message").asText(""), MAX_MESSAGE_CHARS);
         Map<String, Object> details = new LinkedHashMap<>();
-        RunnerExchange.text(error.path("traceback"), MAX_TRACEBACK_CHARS).ifPresent(t -> details.put("traceback", t));
+        text(error.path("traceback"), MAX_TRACEBACK_CHARS).ifPresent(t -> details.put("traceback", t));
         // The runner shares its process with the code, which can write this message itself: whatever it
         // says, it is the step's error, never the agent's INTERNAL (an ERROR log and alert the code could
         // raise at will). A real disagreement between agent and image shows in the message and in the
@@ -140,5 +140,10 @@ final class RunnerErrors {
             sb.append(sb.isEmpty() ? "" : " | ").append(lines[i].strip());
         }
         return sb.length() > 1000 ? sb.substring(sb.length() - 1000) : sb.toString();
+    }
+
+    private static Optional<String> text(JsonNode node, int maxChars) {
+        return node == null || node.isNull() || node.isMissingNode() ? Optional.empty()
+                : Optional.of(RunnerExchange.clip(node.asText(), maxChars));
     }
 }

@@ -90,6 +90,8 @@ final class RunnerExchange {
     private final OutputStream out;
     private int sqlCalls;
     private int copiedColumns;
+    /** The frames the result may name columns of; set by run(). */
+    private ReusableFrames reusable;
 
     /** {@code stdout} must be past the runner's {@code ready} line ({@link ReadyLine}). */
     RunnerExchange(SandboxJob job, FrameCache cache, long outputLimitBytes, long memoryLimitBytes, LineReader stdout,
@@ -109,6 +111,13 @@ final class RunnerExchange {
      * (the caller diagnoses the container).
      */
     Result run(List<Input> inputs, List<String> parentKeys) throws IOException {
+        try (ReusableFrames frames = new ReusableFrames(inputs.stream().map(Input::data).toList())) {
+            reusable = frames;
+            return exchange(inputs, parentKeys);
+        }
+    }
+
+    private Result exchange(List<Input> inputs, List<String> parentKeys) throws IOException {
         long t0 = System.nanoTime();
         sendExecute(inputs);
         long sent = System.nanoTime();
@@ -120,10 +129,10 @@ final class RunnerExchange {
                 case "output" -> output(message);
                 case "result" -> {
                     long answered = System.nanoTime();
-                    Result r = result(message, inputs, parentKeys);
+                    Result r = result(message, parentKeys);
                     // Where a step's time goes (the warm-pool benchmark's profile); no code or rows logged.
                     log.debug("Exchange: execute sent in {} us, runner answered after {} us, result cached in {} us, "
-                                    + "{} columns copied from the inputs", (sent - t0) / 1_000, (answered - sent) / 1_000,
+                                    + "{} columns copied from its frames", (sent - t0) / 1_000, (answered - sent) / 1_000,
                             (System.nanoTime() - answered) / 1_000, copiedColumns);
                     return r;
                 }
@@ -171,7 +180,7 @@ final class RunnerExchange {
         if (job.exactDecimals()) {
             execute.put("exact_decimals", true);
         }
-        // Input columns the code returns unchanged are named, not sent back: the agent copies its own files.
+        // Columns of the inputs (and kept sql() frames) the code returns unchanged are named, not sent back.
         execute.put("reuse_inputs", true);
         execute.put("memory_limit_bytes", memoryLimitBytes);
         ArrayNode list = execute.putArray("inputs");
@@ -232,14 +241,23 @@ final class RunnerExchange {
             sqlError(id, e.type(), e.getMessage());
             return;
         }
-        try (data) {
+        boolean kept = reusable.keepSql(id, result.columns().size(), data);
+        try {
             ObjectNode answer = JSON.createObjectNode();
             answer.put("type", "sql_result");
             answer.set("id", id);
             answer.set("meta", runnerMeta(result));
+            if (kept) {
+                // Its unchanged columns may come back by reference: the files stay open until the step ends.
+                answer.put("reusable", true);
+            }
             writeMessage(answer);
             data.transferTo(out);
             out.flush();
+        } finally {
+            if (!kept) {
+                data.close();
+            }
         }
     }
 
@@ -252,7 +270,7 @@ final class RunnerExchange {
         out.flush();
     }
 
-    private Result result(JsonNode message, List<Input> inputs, List<String> parentKeys) throws IOException {
+    private Result result(JsonNode message, List<String> parentKeys) throws IOException {
         // The runner keeps at most the limit of each stream; code writing to the channel itself is held to it here.
         int limit = (int) Math.min(Integer.MAX_VALUE - MARKER_CHARS, outputLimitBytes) + MARKER_CHARS;
         String stdout = message.path("stdout").asText("");
@@ -290,7 +308,8 @@ final class RunnerExchange {
                         + " characters");
             }
             columns.add(new FrameColumn(name, kind, sourceType));
-            sources.add(c.has("input") ? copy(c.get("input"), inputs) : new FrameWriter.Wire(buffers(c.path("buffers"))));
+            Optional<FrameWriter.Copy> copy = reusable.copyOf(c);
+            sources.add(copy.isPresent() ? copy.get() : new FrameWriter.Wire(buffers(c.path("buffers"))));
         }
         copiedColumns = (int) sources.stream().filter(FrameWriter.Copy.class::isInstance).count();
         long rowCount = frame.path("row_count").asLong(-1);
@@ -310,20 +329,6 @@ final class RunnerExchange {
         }
         return new Result(Optional.of(pinned), stdout, artifacts.appendNotes(stderr), stdoutTruncated, stderrTruncated,
                 artifacts.artifacts());
-    }
-
-    /** A column the runner names as {@code [input index, column index]}: an input column returned unchanged. */
-    private static FrameWriter.Copy copy(JsonNode reference, List<Input> inputs) throws ProtocolException {
-        if (!reference.isArray() || reference.size() != 2 || !reference.get(0).isInt()
-                || !reference.get(1).isInt()) {
-            throw new ProtocolException("a result column's input must be [input index, column index]");
-        }
-        int input = reference.get(0).asInt();
-        if (input < 0 || input >= inputs.size()) {
-            throw new ProtocolException("a result column names input " + input + " of " + inputs.size());
-        }
-        // The column index, kind and row count are checked by the frame writer against the input's meta.
-        return new FrameWriter.Copy(inputs.get(input).data(), reference.get(1).asInt());
     }
 
     private static List<ColumnMeta.Buffer> buffers(JsonNode list) throws ProtocolException {
@@ -384,11 +389,6 @@ final class RunnerExchange {
     private void writeMessage(JsonNode message) throws IOException {
         out.write(JSON.writeValueAsBytes(message));
         out.write('\n');
-    }
-
-    static Optional<String> text(JsonNode node, int maxChars) {
-        return node == null || node.isNull() || node.isMissingNode() ? Optional.empty()
-                : Optional.of(clip(node.asText(), maxChars));
     }
 
     /** {@code text}, or its first {@code maxChars} characters and a note of how many more there were. */

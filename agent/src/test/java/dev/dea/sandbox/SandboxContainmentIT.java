@@ -157,21 +157,24 @@ class SandboxContainmentIT {
     }
 
     @Test
-    void aForgedReferenceNamesOnlyAColumnOfThisStepsInputsOfItsKindAndLength() {
+    void aForgedReferenceNamesOnlyAColumnOfThisStepsFramesOfItsKindAndLength() {
         FrameMeta input = fixture.frame(List.of(new FrameColumn("n", ColumnKind.INT64, "int8")),
                 List.of(new Object[] {1L}, new Object[] {2L}));
         long frames = fixture.cache.stats().frames();
         String reference = CHANNEL + """
                 sys.modules['__main__'].CHANNEL.send({"type": "result", "status": "ok",
-                    "frame": {"columns": [{"name": "v", "kind": "%s", "source_type": "x", "input": %s, "buffers": []}],
+                    "frame": {"columns": [{"name": "v", "kind": "%s", "source_type": "x", %s, "buffers": []}],
                               "row_count": %d},
                     "artifacts": [], "stdout": "", "stdout_truncated": False, "stderr": "", "stderr_truncated": False})
                 os._exit(0)
                 """;
-        // No such input, no such column, another kind, another length, not a pair of integers.
-        for (String forged : List.of(reference.formatted("int64", "[1, 0]", 2), reference.formatted("int64", "[0, 1]", 2),
-                reference.formatted("string", "[0, 0]", 2), reference.formatted("int64", "[0, 0]", 3),
-                reference.formatted("int64", "[0.5, 0]", 2), reference.formatted("int64", "'0'", 2))) {
+        // No such input, no such column, another kind, another length, not a pair of integers, a sql() frame
+        // never fetched, both at once.
+        for (String forged : List.of(reference.formatted("int64", "'input': [1, 0]", 2),
+                reference.formatted("int64", "'input': [0, 1]", 2), reference.formatted("string", "'input': [0, 0]", 2),
+                reference.formatted("int64", "'input': [0, 0]", 3), reference.formatted("int64", "'input': [0.5, 0]", 2),
+                reference.formatted("int64", "'input': '0'", 2), reference.formatted("int64", "'sql': [1, 0]", 2),
+                reference.formatted("int64", "'input': [0, 0], 'sql': [1, 0]", 2))) {
             long t0 = System.nanoTime();
             AgentException e = catchThrowableOfType(AgentException.class, () -> service.execute(new SandboxJob(forged,
                     Map.of("t", input.key()), Optional.of("req-containment"))));

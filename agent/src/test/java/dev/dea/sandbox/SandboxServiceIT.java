@@ -114,28 +114,15 @@ class SandboxServiceIT {
         Map<String, String> inputs = new LinkedHashMap<>();
         inputs.put("a", a.key());
         inputs.put("b", b.key());
-        ch.qos.logback.classic.Logger logger =
-                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(RunnerExchange.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
-                new ch.qos.logback.core.read.ListAppender<>();
-        logs.start();
-        ch.qos.logback.classic.Level level = logger.getLevel();
-        logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
-        logger.addAppender(logs);
-        FrameMeta frame;
-        try {
-            frame = run("""
-                    df = input_data["a"]
-                    df.loc[0, "note"] = "changed"
-                    df["name"] = input_data["b"]["name"]
-                    result_df = df
-                    """, inputs).frame();
-        } finally {
-            logger.detachAppender(logs);
-            logger.setLevel(level);
-        }
+        List<String> exchanges = new ArrayList<>();
+        FrameMeta frame = withExchangeLog(exchanges, () -> run("""
+                df = input_data["a"]
+                df.loc[0, "note"] = "changed"
+                df["name"] = input_data["b"]["name"]
+                result_df = df
+                """, inputs)).frame();
         // id, day and name come back as they were sent; note was changed in place, amount is a decimal.
-        assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).endsWith("3 columns copied from the inputs"));
+        assertThat(exchanges).anySatisfy(line -> assertThat(line).endsWith("3 columns copied from its frames"));
         assertThat(frame.columns().stream().map(ColumnMeta::name)).containsExactly("id", "note", "day", "amount", "name");
         List<JsonNode> rows = fixture.cache.previewRows(frame.key(), 10);
         assertThat(rows.toString()).isEqualTo("[[1,\"changed\",\"2024-02-29\",\"12.50\",\"Ada\"], "
@@ -167,13 +154,35 @@ class SandboxServiceIT {
         assertThat(series.artifacts().get(0).width()).isPositive();
     }
 
+    /** Runs {@code step} with RunnerExchange's debug lines collected into {@code lines}. */
+    private static SandboxOutcome withExchangeLog(List<String> lines, java.util.function.Supplier<SandboxOutcome> step) {
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(RunnerExchange.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        logger.addAppender(logs);
+        try {
+            return step.get();
+        } finally {
+            logger.detachAppender(logs);
+            logger.setLevel(level);
+            logs.list.forEach(e -> lines.add(e.getFormattedMessage()));
+        }
+    }
+
     @Test
     void answersSqlAndReadSqlThroughTheGuard() {
-        SandboxOutcome out = run("""
+        List<String> exchanges = new ArrayList<>();
+        SandboxOutcome out = withExchangeLog(exchanges, () -> run("""
                 films = sql("SELECT film_id, title, rental_rate FROM film ORDER BY film_id LIMIT 5")
                 n = pd.read_sql("SELECT count(*) AS n FROM film", conn)
                 result_df = films.assign(total=int(n["n"][0]))
-                """, Map.of());
+                """, Map.of()));
+        // film_id and title are the sql() frame's, copied by the agent; rental_rate is exact (Decimal objects).
+        assertThat(exchanges).anySatisfy(line -> assertThat(line).endsWith("2 columns copied from its frames"));
         assertThat(out.frame().rowCount()).isEqualTo(5);
         assertThat(out.frame().columns().get(2).kind()).as("numeric stays exact").isEqualTo(ColumnKind.DECIMAL);
         JsonNode first = fixture.cache.previewRows(out.frame().key(), 1).get(0);
