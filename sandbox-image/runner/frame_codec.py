@@ -127,11 +127,17 @@ def _input_column(column: dict, n: int, frames) -> list:
     index, j = column["input"] if "input" in column else column["sql"]
     _, meta, buffers = frames[index]
     source = meta["columns"][j]
-    _check(column["buffers"] == [] and source["kind"] == column["kind"] and meta["row_count"] == n,
+    floats = column.get("buffer") == "float"
+    _check(column["buffers"] == [] and meta["row_count"] == n and (
+               source["kind"] == "decimal" and column["kind"] == "float64" if floats else source["kind"] == column["kind"]),
            "column %r names input column %r (%s, %d rows) but is %s of %d rows with buffers %s", column["name"],
            source["name"], source["kind"], meta["row_count"], column["kind"], n, column["buffers"])
     first = sum(len(c["buffers"]) for c in meta["columns"][:j])
-    return decode_column(source, n, {b["name"]: buffers[first + k] for k, b in enumerate(source["buffers"])})
+    named = {b["name"]: buffers[first + k] for k, b in enumerate(source["buffers"])}
+    if floats:
+        # As the agent makes it: the decimal's float64 buffer, every row valid (a NULL is its NaN).
+        return decode_column(dict(column, kind="float64"), n, {"valid": b"\x01" * n, "values": named["float"]})
+    return decode_column(source, n, named)
 
 
 class FrameCheckError(AssertionError):

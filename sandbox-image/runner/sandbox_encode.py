@@ -339,9 +339,11 @@ def encode_frame(frame: pd.DataFrame, unchanged=None):
         series = frame.iloc[:, i]
         same = unchanged.match(frame.columns[i], series) if unchanged is not None else None
         if same is not None:
-            (source, index), column, kind = same
+            (source, index), column, kind, buffer = same
             metas.append({"name": str(frame.columns[i]), "kind": kind, "source_type": str(series.dtype),
                           source: [index, column], "buffers": []})
+            if buffer is not None:
+                metas[-1]["buffer"] = buffer
             continue
         source_type, column = encode_column(series)
         no_nulls, with_nulls = _DTYPES.get(column.kind, ("object", "object"))

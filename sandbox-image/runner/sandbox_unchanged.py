@@ -68,31 +68,40 @@ class UnchangedColumns:
         self._room = min(self._room, budget(self._limit))
         for j, column in enumerate(meta["columns"]):
             values = _values(frame.iloc[:, j])
-            if not _round_trips(column, values):
+            if column["kind"] == "decimal" and isinstance(values, np.ndarray) and values.dtype == np.float64 \
+                    and any(b["name"] == "float" for b in column["buffers"]):
+                # Loaded from its float64 buffer (NaN for NULL): it goes back as that buffer, a float64
+                # column without NULLs, which the agent can make from its own file.
+                kind, buffer = "float64", "float"
+            elif _round_trips(column, values):
+                kind, buffer = column["kind"], None
+            else:
                 continue
             baseline = _baseline(values)
             size = _bytes(baseline)
             if size > self._room:
                 continue
             self._room -= size
-            self._by_name.setdefault(column["name"], []).append((source, j, column["kind"], baseline))
+            self._by_name.setdefault(column["name"], []).append((source, j, kind, buffer, baseline))
 
     def match(self, name, series: pd.Series):
-        """(source, column index, kind) of a column ``series`` equals exactly, or None.
+        """(source, column index, kind, buffer) of a column ``series`` equals exactly, or None.
+
+        ``buffer`` is "float" when the column is a decimal column's float64 buffer, else None.
 
         The input column of the same name first; then any other (a renamed column), compared in
         full only when its first and last values already agree, so a new column costs next to nothing.
         """
         values = _values(series)
         named = self._by_name.get(name, ()) if isinstance(name, str) else ()
-        for source, j, kind, baseline in named:
+        for source, j, kind, buffer, baseline in named:
             if _same(values, baseline):
-                return source, j, kind
+                return source, j, kind, buffer
         for entries in self._by_name.values():
-            for source, j, kind, baseline in entries:
+            for source, j, kind, buffer, baseline in entries:
                 if entries is not named and _same(values[:1], baseline[:1]) and _same(values[-1:], baseline[-1:]) \
                         and _same(values, baseline):
-                    return source, j, kind
+                    return source, j, kind, buffer
         return None
 
 
@@ -115,7 +124,7 @@ def _round_trips(column: dict, values) -> bool:
         pointers = _pointers(values)
         missing = int(np.count_nonzero(pd.isna(values) if pointers is None else pointers == id(None)))
         return isinstance(nulls, int) and missing == nulls and missing < len(values)
-    # decimal (float64 in pandas by default), time, json, bytes, array: encoded differently or not byte for byte.
+    # decimal (as Decimal objects or uint64), time, json, bytes, array: encoded differently or not byte for byte.
     return False
 
 

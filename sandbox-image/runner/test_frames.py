@@ -118,7 +118,8 @@ result_df = input_data["all"]
         self.assert_ok(message, code_)
         columns = message["frame"]["columns"]
         # Named: what would come back byte for byte. Not: a float64 with a NULL (it would come back as NaN),
-        # a date and a timestamptz holding infinity (they load as missing), and the kinds pandas holds differently.
+        # a date and a timestamptz holding infinity (they load as missing), and the kinds pandas holds differently
+        # (with exact decimals, the decimal too).
         self.assertEqual({"i": [0, 0], "b": [0, 2], "s": [0, 3], "ts": [0, 6]},
                          {c["name"]: c["input"] for c in columns if "input" in c})
         self.assertTrue(all(c["buffers"] == [] for c in columns if "input" in c))
@@ -126,13 +127,36 @@ result_df = input_data["all"]
         self.assertEqual([c["source_type"] for c in plain["frame"]["columns"]], [c["source_type"] for c in columns])
         self.assertEqual(plain_rows, rows)
 
+    def test_a_decimal_held_as_float64_comes_back_as_its_float_buffer(self):
+        data = frame_input("t", ["d", "n"], ["decimal", "int64"],
+                           [["12.50", 1], [None, 2], ["NaN", 3], ["-0.10", 4], ["1e400", 5]], ["numeric", "int8"])
+        for code in ('result_df = input_data["t"]', 'result_df = input_data["t"][["d"]].rename(columns={"d": "x"})'):
+            with self.subTest(code=code):
+                plain, plain_rows, _, _ = run(code, [data])
+                message, rows, _, code_ = run(code, [data], reuse_inputs=True)
+                self.assert_ok(message, code_)
+                first = message["frame"]["columns"][0]
+                self.assertEqual(("float64", [0, 0], "float"), (first["kind"], first["input"], first["buffer"]))
+                self.assertEqual(plain["frame"]["columns"][0]["kind"], first["kind"])
+                # NULL and NaN both went into pandas as NaN and come back as NaN values, as when encoded.
+                self.assertEqual(plain_rows, rows)
+                self.assertEqual("NaN", rows[1][0])
+        # Changed in place, or sent without its float buffer (parsed from text): encoded.
+        message, rows, _, _ = run('df = input_data["t"]\ndf.loc[0, "d"] = 1.0\nresult_df = df', [data], reuse_inputs=True)
+        self.assertNotIn("input", message["frame"]["columns"][0])
+        self.assertEqual(1.0, rows[0][0])
+        no_floats = frame_input("t", ["d"], ["decimal"], [["12.50"], [None]], with_float=False)
+        message, rows, _, _ = run('result_df = input_data["t"]', [no_floats], reuse_inputs=True)
+        self.assertNotIn("input", message["frame"]["columns"][0])
+        self.assertEqual([[12.5], ["NaN"]], rows)
+
     def test_no_column_comes_back_by_reference_when_the_inputs_leave_little_memory(self):
         inputs = [all_kinds_input()]
         code = 'result_df = input_data["all"]'
         roomy, _, _, _ = run(code, inputs, reuse_inputs=True, memory_limit_bytes=8 << 30)
         tight, rows, _, code_ = run(code, inputs, reuse_inputs=True, memory_limit_bytes=96 << 20)
         self.assert_ok(tight, code_)
-        self.assertEqual(4, sum("input" in c for c in roomy["frame"]["columns"]))
+        self.assertEqual(5, sum("input" in c for c in roomy["frame"]["columns"]))   # with the decimal's floats
         # The runner alone takes more than 96 MiB less the 64 MiB reserve.
         self.assertEqual(0, sum("input" in c for c in tight["frame"]["columns"]))
         self.assertEqual(6, len(rows))

@@ -104,8 +104,9 @@ result_df = a.assign(when=b["at"], ident=a["id"])
         message, rows, _, code_ = run(code, sql_handler=agent, reuse_inputs=True)
         self.assert_ok(message, code_)
         self.assertEqual(plain_rows, rows)
-        # Columns of sql() frames, under any name; read_sql's timestamps are the same bits as sql()'s.
-        self.assertEqual({"id": [1, 0], "at": [1, 2], "when": [1, 2], "ident": [1, 0]},
+        # Columns of sql() frames (the decimal as its floats), under any name; read_sql's timestamps are the
+        # same bits as sql()'s.
+        self.assertEqual({"id": [1, 0], "amount": [1, 1], "at": [1, 2], "when": [1, 2], "ident": [1, 0]},
                          {c["name"]: c["sql"] for c in message["frame"]["columns"] if "sql" in c})
         self.assertFalse(any("sql" in c for c in plain["frame"]["columns"]))
 

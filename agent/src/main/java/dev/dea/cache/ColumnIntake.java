@@ -50,6 +50,16 @@ final class ColumnIntake {
             }
             stored.add(buffer);
         }
+        return check(dir, index, kind, rows, stored, stats);
+    }
+
+    /**
+     * Reads the column's files in {@code dir} back strictly, feeding {@code stats}, and derives a
+     * decimal's float64 buffer; returns {@code stored} with the derived buffer added.
+     */
+    static List<ColumnMeta.Buffer> check(Path dir, int index, ColumnKind kind, long rows, List<ColumnMeta.Buffer> stored,
+                                         ColumnStats stats) throws IOException {
+        stored = new ArrayList<>(stored);
         BufferWriter floats = kind == ColumnKind.DECIMAL
                 ? new BufferWriter(dir.resolve(ColumnLayout.fileName(index, ColumnLayout.FLOAT))) : null;
         try (ColumnReader reader = new ColumnReader(dir, index, kind, true)) {

@@ -59,22 +59,45 @@ public final class FrameData implements Closeable {
     List<ColumnMeta.Buffer> copyColumn(int column, Path dir, int index) throws IOException {
         List<ColumnMeta.Buffer> buffers = meta.columns().get(column).buffers();
         for (int b = 0; b < buffers.size(); b++) {
-            FileChannel from = columns.get(column).get(b);
-            long size = buffers.get(b).bytes();
-            try (FileChannel to = FileChannel.open(dir.resolve(ColumnLayout.fileName(index, buffers.get(b).name())),
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                long done = 0;
-                while (done < size) {
-                    long n = from.transferTo(done, size - done, to);
-                    if (n <= 0) {
-                        throw new IOException("column " + column + " of frame " + meta.key() + " ended after "
-                                + done + " of " + size + " bytes");
-                    }
-                    done += n;
-                }
-            }
+            copy(column, b, dir.resolve(ColumnLayout.fileName(index, buffers.get(b).name())));
         }
         return buffers;
+    }
+
+    /**
+     * Writes decimal column {@code column}'s float64 buffer into {@code dir} as the float64 column
+     * {@code index} without NULLs (a NULL is its NaN there), as pandas holds it; returns its buffers.
+     */
+    List<ColumnMeta.Buffer> copyDecimalFloats(int column, Path dir, int index) throws IOException {
+        List<ColumnMeta.Buffer> buffers = meta.columns().get(column).buffers();
+        int floats = buffers.stream().map(ColumnMeta.Buffer::name).toList().indexOf(ColumnLayout.FLOAT);
+        if (floats < 0) {
+            throw new IOException("column " + column + " of frame " + meta.key() + " has no float64 buffer");
+        }
+        long rows = meta.rowCount();
+        try (BufferWriter valid = new BufferWriter(dir.resolve(ColumnLayout.fileName(index, ColumnLayout.VALID)))) {
+            for (long r = 0; r < rows; r++) {
+                valid.writeByte(1);
+            }
+        }
+        copy(column, floats, dir.resolve(ColumnLayout.fileName(index, ColumnLayout.VALUES)));
+        return List.of(new ColumnMeta.Buffer(ColumnLayout.VALID, rows), new ColumnMeta.Buffer(ColumnLayout.VALUES, rows * 8));
+    }
+
+    private void copy(int column, int buffer, Path target) throws IOException {
+        FileChannel from = columns.get(column).get(buffer);
+        long size = meta.columns().get(column).buffers().get(buffer).bytes();
+        try (FileChannel to = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long done = 0;
+            while (done < size) {
+                long n = from.transferTo(done, size - done, to);
+                if (n <= 0) {
+                    throw new IOException("column " + column + " of frame " + meta.key() + " ended after "
+                            + done + " of " + size + " bytes");
+                }
+                done += n;
+            }
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.dea.cache;
 
 import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
+import dev.dea.frame.ColumnKind;
 import dev.dea.frame.ColumnStats;
 import dev.dea.frame.FrameColumn;
 import dev.dea.frame.FrameValues;
@@ -33,32 +34,6 @@ public final class FrameWriter implements AutoCloseable {
     public static final int MAX_COLUMNS = 4096;
 
     private enum State { OPEN, FAILED, COMMITTED, DISCARDED }
-
-    /** Where {@link #receive} takes a column from. */
-    public sealed interface Source permits Wire, Copy {
-    }
-
-    /** The column's buffers follow on the stream, of these announced sizes. */
-    public record Wire(List<ColumnMeta.Buffer> buffers) implements Source {
-        public Wire {
-            buffers = List.copyOf(buffers);
-        }
-    }
-
-    /** Every column from the wire, with these announced buffers. */
-    public static List<Source> wire(List<List<ColumnMeta.Buffer>> buffers) {
-        return buffers.stream().<Source>map(Wire::new).toList();
-    }
-
-    /**
-     * The column is column {@code column} of {@code frame} as stored (a sandbox returned an input column
-     * unchanged): its files are copied and its statistics kept, nothing is read from the stream.
-     */
-    public record Copy(FrameData frame, int column) implements Source {
-        public Copy {
-            requireNonNull(frame, "frame");
-        }
-    }
 
     private final FrameCache cache;
     private final String key;
@@ -140,15 +115,15 @@ public final class FrameWriter implements AutoCloseable {
 
     /**
      * Reads a whole frame of {@code rowCount} rows in the stored layout from {@code in}: for each
-     * {@link Wire} column its buffers as {@link ColumnLayout#wireBuffers} lists them, of the announced
-     * sizes; a {@link Copy} column comes from its frame, which must have the same kind and row count.
+     * {@link ColumnSource.Wire} column its buffers as {@link ColumnLayout#wireBuffers} lists them, of the
+     * announced sizes; a {@link ColumnSource.Copy} column comes from its frame (kind and row count checked).
      * Every value read is checked; a frame that breaks the layout is an IOException (the producer broke
      * the protocol) and nothing is kept. Only on a writer that has not appended rows.
      *
      * @throws AgentException RESULT_TOO_LARGE when the announced sizes exceed the frame size limit
      *                        (checked before anything is read)
      */
-    public void receive(InputStream in, long rowCount, List<? extends Source> sources) throws IOException {
+    public void receive(InputStream in, long rowCount, List<? extends ColumnSource> sources) throws IOException {
         requireState(State.OPEN);
         if (appenders != null || received != null) {
             throw new IllegalStateException("frame writer " + key + " already holds rows");
@@ -161,7 +136,7 @@ public final class FrameWriter implements AutoCloseable {
         List<List<ColumnMeta.Buffer>> buffers = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
             try {
-                buffers.add(announced(i, sources.get(i), rowCount));
+                buffers.add(sources.get(i).announced(i, columns.get(i).kind(), rowCount));
             } catch (ColumnIntake.BadColumnException e) {
                 fail();
                 throw e;
@@ -184,7 +159,10 @@ public final class FrameWriter implements AutoCloseable {
         List<List<ColumnMeta.Buffer>> stored = new ArrayList<>();
         try {
             for (int i = 0; i < columns.size(); i++) {
-                if (sources.get(i) instanceof Copy copy) {
+                if (sources.get(i) instanceof ColumnSource.Copy copy && copy.decimalFloats()) {
+                    stored.add(ColumnIntake.check(dir, i, ColumnKind.FLOAT64, rowCount,
+                            copy.frame().copyDecimalFloats(copy.column(), dir, i), stats[i]));
+                } else if (sources.get(i) instanceof ColumnSource.Copy copy) {
                     stored.add(copy.frame().copyColumn(copy.column(), dir, i));
                     copied.put(i, copy.frame().meta().columns().get(copy.column()));
                 } else {
@@ -197,26 +175,6 @@ public final class FrameWriter implements AutoCloseable {
         }
         received = stored;
         rows = rowCount;
-    }
-
-    /** The buffers column {@code i} will take: announced on the wire, or those of the column it copies. */
-    private List<ColumnMeta.Buffer> announced(int i, Source source, long rowCount) throws ColumnIntake.BadColumnException {
-        if (source instanceof Wire wire) {
-            return wire.buffers();
-        }
-        Copy copy = (Copy) source;
-        FrameMeta from = copy.frame().meta();
-        if (copy.column() < 0 || copy.column() >= from.columns().size()) {
-            throw new ColumnIntake.BadColumnException("column " + i + " names column " + copy.column() + " of a frame of "
-                    + from.columns().size() + " columns");
-        }
-        ColumnMeta column = from.columns().get(copy.column());
-        if (column.kind() != columns.get(i).kind() || from.rowCount() != rowCount) {
-            throw new ColumnIntake.BadColumnException("column " + i + " (" + columns.get(i).kind().wireName() + ", "
-                    + rowCount + " rows) names a column of " + column.kind().wireName() + " and " + from.rowCount()
-                    + " rows");
-        }
-        return column.buffers();
     }
 
     /**

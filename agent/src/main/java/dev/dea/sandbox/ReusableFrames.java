@@ -2,7 +2,7 @@ package dev.dea.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dea.cache.FrameData;
-import dev.dea.cache.FrameWriter;
+import dev.dea.cache.ColumnSource;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -52,10 +52,11 @@ final class ReusableFrames implements Closeable {
 
     /**
      * The copy a result column names ({@code "input": [input index, column]} or {@code "sql": [sql id,
-     * column]}), or empty when its buffers follow on the wire. The column index, kind and row count
+     * column]}, with {@code "buffer": "float"} for a decimal column's floats), or empty when its buffers
+     * follow on the wire. The column index, kind and row count
      * are checked by the frame writer against the named frame.
      */
-    Optional<FrameWriter.Copy> copyOf(JsonNode column) throws RunnerExchange.ProtocolException {
+    Optional<ColumnSource.Copy> copyOf(JsonNode column) throws RunnerExchange.ProtocolException {
         boolean input = column.has("input");
         if (!input && !column.has("sql")) {
             return Optional.empty();
@@ -75,7 +76,12 @@ final class ReusableFrames implements Closeable {
             throw new RunnerExchange.ProtocolException("a result column names " + (input ? "input " : "sql() frame ")
                     + frame + ", which " + (input ? "the step was not given" : "the agent did not keep"));
         }
-        return Optional.of(new FrameWriter.Copy(data, reference.get(1).asInt()));
+        // "buffer": "float": a decimal column's float64 buffer, which is what pandas held (as float64) by default.
+        JsonNode buffer = column.path("buffer");
+        if (!buffer.isMissingNode() && !"float".equals(buffer.textValue())) {
+            throw new RunnerExchange.ProtocolException("a result column may only name a column's float buffer");
+        }
+        return Optional.of(new ColumnSource.Copy(data, reference.get(1).asInt(), !buffer.isMissingNode()));
     }
 
     /** Closes the kept sql() frames. Idempotent. */

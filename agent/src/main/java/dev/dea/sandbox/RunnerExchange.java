@@ -12,6 +12,7 @@ import dev.dea.cache.FrameCache;
 import dev.dea.cache.FrameMeta;
 import dev.dea.cache.FrameData;
 import dev.dea.cache.FramePin;
+import dev.dea.cache.ColumnSource;
 import dev.dea.cache.FrameWriter;
 import dev.dea.cache.Provenance;
 import dev.dea.error.AgentException;
@@ -292,7 +293,7 @@ final class RunnerExchange {
                     stderrTruncated, artifacts.artifacts());
         }
         List<FrameColumn> columns = new ArrayList<>();
-        List<FrameWriter.Source> sources = new ArrayList<>();
+        List<ColumnSource> sources = new ArrayList<>();
         for (JsonNode c : frame.path("columns")) {
             ColumnKind kind;
             try {
@@ -308,10 +309,10 @@ final class RunnerExchange {
                         + " characters");
             }
             columns.add(new FrameColumn(name, kind, sourceType));
-            Optional<FrameWriter.Copy> copy = reusable.copyOf(c);
-            sources.add(copy.isPresent() ? copy.get() : new FrameWriter.Wire(buffers(c.path("buffers"))));
+            Optional<ColumnSource.Copy> copy = reusable.copyOf(c);
+            sources.add(copy.isPresent() ? copy.get() : new ColumnSource.Wire(buffers(c.path("buffers"))));
         }
-        copiedColumns = (int) sources.stream().filter(FrameWriter.Copy.class::isInstance).count();
+        copiedColumns = (int) sources.stream().filter(ColumnSource.Copy.class::isInstance).count();
         long rowCount = frame.path("row_count").asLong(-1);
         if (rowCount < 0) {
             throw new ProtocolException("result without frame.row_count");

@@ -70,7 +70,7 @@ class FrameWriterReceiveTest {
 
     private FrameMeta receive(Wire wire, long rows) throws IOException {
         try (FrameWriter w = cache.create(FrameRoundTripTest.ALL_KINDS, Provenance.python("code", List.of(), Optional.empty()))) {
-            w.receive(new ByteArrayInputStream(wire.bytes()), rows, FrameWriter.wire(wire.buffers()));
+            w.receive(new ByteArrayInputStream(wire.bytes()), rows, ColumnSource.wire(wire.buffers()));
             return w.commit();
         }
     }
@@ -114,9 +114,9 @@ class FrameWriterReceiveTest {
         try (FrameData data = cache.openData(written.key());
              FrameWriter w = cache.create(FrameRoundTripTest.ALL_KINDS, Provenance.python("code", List.of(), Optional.empty()))) {
             data.transferTo(new ByteArrayOutputStream());   // as the sandbox got it: the copy reads from the start again
-            List<FrameWriter.Source> sources = new ArrayList<>();
+            List<ColumnSource> sources = new ArrayList<>();
             for (int i = 0; i < columns; i++) {
-                sources.add(i % 2 == 0 ? new FrameWriter.Copy(data, i) : new FrameWriter.Wire(wire.buffers().get(i)));
+                sources.add(i % 2 == 0 ? new ColumnSource.Copy(data, i) : new ColumnSource.Wire(wire.buffers().get(i)));
             }
             cache.delete(written.key());   // deleted meanwhile: the open files still hold the columns
             w.receive(new ByteArrayInputStream(odd.toByteArray()), written.rowCount(), sources);
@@ -133,13 +133,57 @@ class FrameWriterReceiveTest {
     }
 
     @Test
+    void aDecimalsFloatsBecomeAFloat64ColumnWithoutNullsAsIfTheyHadBeenSent() throws IOException {
+        FrameMeta written = FrameRoundTripTest.writeAllKinds(cache);
+        int decimal = 4;
+        long rows = written.rowCount();
+        byte[] floats = Files.readAllBytes(cache.frameDirectory(written.key()).resolve(decimal + ".float"));
+        byte[] valid = new byte[(int) rows];
+        java.util.Arrays.fill(valid, (byte) 1);
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        sent.write(valid);
+        sent.write(floats);
+        List<FrameColumn> one = List.of(new FrameColumn("x", ColumnKind.FLOAT64, "float64"));
+        FrameMeta wired;
+        try (FrameWriter w = cache.create(one, Provenance.python("code", List.of(), Optional.empty()))) {
+            w.receive(new ByteArrayInputStream(sent.toByteArray()), rows, ColumnSource.wire(List.of(List.of(
+                    new ColumnMeta.Buffer("valid", rows), new ColumnMeta.Buffer("values", rows * 8)))));
+            wired = w.commit();
+        }
+        FrameMeta copied;
+        try (FrameData data = cache.openData(written.key());
+             FrameWriter w = cache.create(one, Provenance.python("code", List.of(), Optional.empty()))) {
+            w.receive(new ByteArrayInputStream(new byte[0]), rows, List.of(new ColumnSource.Copy(data, decimal, true)));
+            copied = w.commit();
+        }
+
+        assertThat(copied.columns().get(0)).isEqualTo(wired.columns().get(0));
+        assertThat(rows(copied.key())).isEqualTo(rows(wired.key()));
+        // Only a decimal's floats, and only as a float64 column.
+        try (FrameData data = cache.openData(written.key())) {
+            for (ColumnSource.Copy bad : List.of(new ColumnSource.Copy(data, 1, true), new ColumnSource.Copy(data, 0, true))) {
+                try (FrameWriter w = cache.create(one, Provenance.python("code", List.of(), Optional.empty()))) {
+                    assertThatThrownBy(() -> w.receive(new ByteArrayInputStream(new byte[0]), rows, List.of(bad)))
+                            .isInstanceOf(IOException.class);
+                }
+            }
+            List<FrameColumn> text = List.of(new FrameColumn("x", ColumnKind.STRING, "object"));
+            try (FrameWriter w = cache.create(text, Provenance.python("code", List.of(), Optional.empty()))) {
+                assertThatThrownBy(() -> w.receive(new ByteArrayInputStream(new byte[0]), rows,
+                        List.of(new ColumnSource.Copy(data, decimal, true)))).isInstanceOf(IOException.class);
+            }
+        }
+        assertThat(dir.resolve("tmp")).isEmptyDirectory();
+    }
+
+    @Test
     void aCopyOfAnotherKindOrRowCountOrAMissingColumnIsRefusedAndNothingIsKept() throws IOException {
         FrameMeta written = FrameRoundTripTest.writeAllKinds(cache);
         List<FrameColumn> oneInt = List.of(new FrameColumn("n", ColumnKind.INT64, "int64"));
         try (FrameData data = cache.openData(written.key())) {
             int stringColumn = 3;
-            for (FrameWriter.Copy bad : List.of(new FrameWriter.Copy(data, stringColumn), new FrameWriter.Copy(data, -1),
-                    new FrameWriter.Copy(data, written.columns().size()))) {
+            for (ColumnSource.Copy bad : List.of(new ColumnSource.Copy(data, stringColumn), new ColumnSource.Copy(data, -1),
+                    new ColumnSource.Copy(data, written.columns().size()))) {
                 try (FrameWriter w = cache.create(oneInt, Provenance.python("code", List.of(), Optional.empty()))) {
                     assertThatThrownBy(() -> w.receive(new ByteArrayInputStream(new byte[0]), written.rowCount(),
                             List.of(bad))).isInstanceOf(IOException.class);
@@ -147,7 +191,7 @@ class FrameWriterReceiveTest {
             }
             try (FrameWriter w = cache.create(oneInt, Provenance.python("code", List.of(), Optional.empty()))) {
                 assertThatThrownBy(() -> w.receive(new ByteArrayInputStream(new byte[0]), written.rowCount() + 1,
-                        List.of(new FrameWriter.Copy(data, 0)))).isInstanceOf(IOException.class);
+                        List.of(new ColumnSource.Copy(data, 0)))).isInstanceOf(IOException.class);
             }
         }
         assertThat(dir.resolve("tmp")).isEmptyDirectory();
@@ -189,7 +233,7 @@ class FrameWriterReceiveTest {
         long rows = 1L << 20;
         try (FrameWriter w = cache.create(one, Provenance.python("code", List.of(), Optional.empty()))) {
             assertThatThrownBy(() -> w.receive(new ByteArrayInputStream(new byte[0]), rows,
-                    FrameWriter.wire(List.of(List.of(new ColumnMeta.Buffer("valid", rows), new ColumnMeta.Buffer("values", rows * 8))))))
+                    ColumnSource.wire(List.of(List.of(new ColumnMeta.Buffer("valid", rows), new ColumnMeta.Buffer("values", rows * 8))))))
                     .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.type()).isEqualTo(ErrorType.RESULT_TOO_LARGE));
         }
         assertThat(dir.resolve("tmp")).isEmptyDirectory();

@@ -169,12 +169,14 @@ class SandboxContainmentIT {
                 os._exit(0)
                 """;
         // No such input, no such column, another kind, another length, not a pair of integers, a sql() frame
-        // never fetched, both at once.
+        // never fetched, both at once, the floats of a column that is no decimal, another buffer.
         for (String forged : List.of(reference.formatted("int64", "'input': [1, 0]", 2),
                 reference.formatted("int64", "'input': [0, 1]", 2), reference.formatted("string", "'input': [0, 0]", 2),
                 reference.formatted("int64", "'input': [0, 0]", 3), reference.formatted("int64", "'input': [0.5, 0]", 2),
                 reference.formatted("int64", "'input': '0'", 2), reference.formatted("int64", "'sql': [1, 0]", 2),
-                reference.formatted("int64", "'input': [0, 0], 'sql': [1, 0]", 2))) {
+                reference.formatted("int64", "'input': [0, 0], 'sql': [1, 0]", 2),
+                reference.formatted("float64", "'input': [0, 0], 'buffer': 'float'", 2),
+                reference.formatted("int64", "'input': [0, 0], 'buffer': 'values'", 2))) {
             long t0 = System.nanoTime();
             AgentException e = catchThrowableOfType(AgentException.class, () -> service.execute(new SandboxJob(forged,
                     Map.of("t", input.key()), Optional.of("req-containment"))));

@@ -154,6 +154,24 @@ class SandboxServiceIT {
         assertThat(series.artifacts().get(0).width()).isPositive();
     }
 
+    @Test
+    void aDecimalReturnedAsPandasHeldItComesBackAsItsFloatsWithoutNulls() {
+        FrameMeta a = fixture.frame(List.of(new FrameColumn("id", ColumnKind.INT64, "int8"),
+                        new FrameColumn("amount", ColumnKind.DECIMAL, "numeric")),
+                List.of(new Object[] {1L, new BigDecimal("12.50")}, new Object[] {2L, null},
+                        new Object[] {3L, new BigDecimal("-0.10")}));
+        List<String> exchanges = new ArrayList<>();
+        // Not exact: the default, amount is float64 in pandas (NaN for the NULL).
+        FrameMeta frame = withExchangeLog(exchanges, () -> service.execute(new SandboxJob("result_df = input_data['a']",
+                Map.of("a", a.key()), Optional.of("req-1"), LiveOutput.NONE, false, fixture.sqlCallback()))).frame();
+        assertThat(exchanges).anySatisfy(line -> assertThat(line).endsWith("2 columns copied from its frames"));
+        ColumnMeta amount = frame.columns().get(1);
+        assertThat(amount.kind()).isEqualTo(ColumnKind.FLOAT64);
+        assertThat(amount.dtype()).isEqualTo("float64");
+        assertThat(amount.stats()).containsEntry("null_count", 0L).containsEntry("nan_count", 1L)
+                .containsEntry("min", -0.1).containsEntry("max", 12.5);
+    }
+
     /** Runs {@code step} with RunnerExchange's debug lines collected into {@code lines}. */
     private static SandboxOutcome withExchangeLog(List<String> lines, java.util.function.Supplier<SandboxOutcome> step) {
         ch.qos.logback.classic.Logger logger =
