@@ -232,6 +232,21 @@ def collect_artifacts(max_bytes: int):
     return artifacts + files, truncated or bool(notes)
 
 
+def remember_inputs(request, decoded, memory_limit):
+    """The inputs' columns that may come back by reference, or None if the agent did not ask.
+
+    Only an agent that asks copies unchanged columns from its own files (docs/sandbox-protocol.md),
+    and only as far as the memory the decoded inputs left allows. A function of its own: no local
+    of execute() may keep an input frame alive.
+    """
+    if request.get("reuse_inputs") is not True:
+        return None
+    unchanged = sandbox_unchanged.UnchangedColumns(memory_limit)
+    for index, meta, frame in decoded:
+        unchanged.register(("input", index), meta, frame)
+    return unchanged
+
+
 def execute(request) -> tuple:
     """(result message, frame buffers) for one execute request."""
     code = request.get("code")
@@ -244,13 +259,9 @@ def execute(request) -> tuple:
     memory_limit = _int_field(request, "memory_limit_bytes", 0)
     decoded = []
     inputs = read_inputs(request, exact_decimals, decoded)
-    unchanged = None
-    if request.get("reuse_inputs") is True:
-        # Only an agent that asks copies unchanged columns from its own files (docs/sandbox-protocol.md),
-        # and only as far as the memory the decoded inputs left allows.
-        unchanged = sandbox_unchanged.UnchangedColumns(memory_limit)
-        for index, meta, frame in decoded:
-            unchanged.register(("input", index), meta, frame)
+    unchanged = remember_inputs(request, decoded, memory_limit)
+    # input_data alone holds the frames from here: code that drops one (del input_data["big"]) frees it.
+    decoded.clear()
 
     client = sandbox_sql.SqlClient(CHANNEL, exact_decimals, unchanged)
     namespace = {

@@ -150,6 +150,12 @@ result_df = input_data["all"]
         self.assertNotIn("input", message["frame"]["columns"][0])
         self.assertEqual([[12.5], ["NaN"]], rows)
 
+    def test_an_input_the_code_drops_is_freed_although_its_columns_were_remembered(self):
+        code = "import gc, weakref\nr = weakref.ref(input_data['t'])\ndel input_data['t']\ngc.collect()\nprint(r() is None)"
+        message, _, _, code_ = run(code, [small_input("t")], reuse_inputs=True)
+        self.assert_ok(message, code_)
+        self.assertEqual("True\n", message["stdout"])
+
     def test_no_column_comes_back_by_reference_when_the_inputs_leave_little_memory(self):
         inputs = [all_kinds_input()]
         code = 'result_df = input_data["all"]'
