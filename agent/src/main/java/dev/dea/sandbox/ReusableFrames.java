@@ -1,8 +1,8 @@
 package dev.dea.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dea.cache.FrameData;
 import dev.dea.cache.ColumnSource;
+import dev.dea.cache.FrameData;
 
 import java.io.Closeable;
 import java.io.IOException;
