@@ -9,7 +9,8 @@
 # bool) cached by /execute from a generated PostgreSQL table, so the benchmark needs no dataset.
 # Needs: Docker with dea-sandbox:latest, PostgreSQL at 127.0.0.1:5432 (trust, user postgres), curl, jq.
 # Env: N (timed calls per small step, 10), N_LARGE (calls of the 1M step, 5), WARMUP (untimed calls before
-# each step, 5: the JIT compiles the agent's frame paths, as in a running agent), PORT (18012), SKIP_BUILD=1, OUT.
+# each step, 5: the JIT compiles the agent's frame paths, as in a running agent), PORT (18012), SKIP_BUILD=1, OUT,
+# JAR (another build to compare, e.g. an earlier commit's; implies SKIP_BUILD=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,8 +24,9 @@ DB=dea_bench_frames
 TOKEN=frames-bench-$(date +%s)-0123456789
 URL=http://127.0.0.1:$PORT
 
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    (cd agent && mvn -B -q -o -DskipTests package)
+JAR=${JAR:-}
+if [ -z "$JAR" ] && [ "${SKIP_BUILD:-0}" != 1 ]; then
+    (cd agent && mvn -B -q -DskipTests package)
 fi
 
 psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1 \
@@ -57,7 +59,7 @@ trap stop_agent EXIT
 AGENT_SECRET_TOKEN=$TOKEN AGENT_PORT=$PORT AGENT_HOST=127.0.0.1 DB_HOST=127.0.0.1 DB_USER=postgres \
 DB_ALLOW_PRIVILEGED_LOGIN=true DB_NAME=$DB DB_SSL_MODE=disable CACHE_DIR=$CACHE LOG_LEVEL=${AGENT_LOG_LEVEL:-WARN} LOG_FORMAT=${AGENT_LOG_FORMAT:-text} \
 SANDBOX_POOL_SIZE=2 SQL_TIMEOUT_SECONDS=300 \
-    "$JAVA_HOME/bin/java" -jar agent/target/agent.jar >"$LOG" 2>&1 &
+    "$JAVA_HOME/bin/java" -jar "${JAR:-agent/target/agent.jar}" >"$LOG" 2>&1 &
 AGENT_PID=$!
 for _ in $(seq 1 120); do curl -sf "$URL/health" >/dev/null && break; sleep 0.5; done
 curl -sf "$URL/health" >/dev/null || { cat "$LOG"; echo "agent did not start" >&2; exit 1; }

@@ -4,5 +4,5 @@
 # Creates and drops a fresh database mysqlschema_it_bench_*; prints BENCH lines (docs/benchmarks-mysql.md).
 set -euo pipefail
 cd "$(dirname "$0")/../agent"
-JAVA_HOME="${JAVA_HOME:-$(../dea java)}" mvn -B -o -q test -Dtest=MySqlProfileBench -Dsurefire.failIfNoSpecifiedTests=false
+JAVA_HOME="${JAVA_HOME:-$(../dea java)}" mvn -B -q test -Dtest=MySqlProfileBench -Dsurefire.failIfNoSpecifiedTests=false
 grep -h '^BENCH' target/surefire-reports/dev.dea.profile.mysql.MySqlProfileBench-output.txt

@@ -4,5 +4,5 @@
 # Creates and drops a fresh database mysqlschema_it_bench_uuid_*; prints BENCH lines (docs/benchmarks-mysql.md).
 set -euo pipefail
 cd "$(dirname "$0")/../agent"
-JAVA_HOME="${JAVA_HOME:-$(../dea java)}" mvn -B -o -q test -Dtest=MySqlTextKeyProfileBench -Dsurefire.failIfNoSpecifiedTests=false
+JAVA_HOME="${JAVA_HOME:-$(../dea java)}" mvn -B -q test -Dtest=MySqlTextKeyProfileBench -Dsurefire.failIfNoSpecifiedTests=false
 grep -h '^BENCH' target/surefire-reports/dev.dea.profile.mysql.MySqlTextKeyProfileBench-output.txt

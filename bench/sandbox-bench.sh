@@ -24,7 +24,7 @@ URL=http://127.0.0.1:$PORT
 MEM_MB=256 CPUS=0.5 PIDS=64 TMPFS_MB=64
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    mvn -B -q -o -DskipTests package
+    mvn -B -q -DskipTests package
 fi
 
 pct() { # $1 = percentile; stdin = numbers; nearest rank

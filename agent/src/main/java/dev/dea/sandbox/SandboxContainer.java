@@ -44,6 +44,9 @@ final class SandboxContainer implements SandboxBackend.Sandbox {
     private volatile boolean streamEnded;
     /** Told when the attach stream ends, e.g. a pooled runner killed while idle. */
     private volatile Runnable onStreamEnd = () -> { };
+    /** Set by the first {@link #abort}: whoever used the container is done with it. */
+    private final AtomicBoolean released = new AtomicBoolean();
+    private volatile Runnable onRelease = () -> { };
     private volatile long readyAtNanos;
     private volatile boolean fromPool;
 
@@ -148,12 +151,31 @@ final class SandboxContainer implements SandboxBackend.Sandbox {
         }
     }
 
-    /** Makes both protocol directions fail at once, e.g. at the time limit. */
+    /** Told once when the container is released (its step ended, or it was aborted or closed). */
+    void onRelease(Runnable listener) {
+        this.onRelease = listener;
+        if (released.get()) {
+            listener.run();
+        }
+    }
+
+    boolean released() {
+        return released.get();
+    }
+
+    /** Makes both protocol directions fail at once, e.g. at the time limit or once the step ended. */
     @Override
     public void abort(String why) {
         IOException cause = new IOException(why);
         stdout.fail(cause);
         stdin.fail(cause);
+        if (released.compareAndSet(false, true)) {
+            try {
+                onRelease.run();
+            } catch (RuntimeException e) {
+                log.debug("Release listener of {}: {}", shortId(), e.toString());
+            }
+        }
     }
 
     /** The last bytes the runner wrote to its real stderr (not the user's, which is captured). */

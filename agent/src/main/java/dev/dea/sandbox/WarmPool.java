@@ -30,6 +30,12 @@ import java.util.function.Predicate;
  * (engine restart, OOM, {@code docker kill}) is noticed through its attach stream or an
  * inspect when taken, and replaced. When the engine is down, starts back off and the pool
  * stays empty until it returns.
+ *
+ * <p>A replacement is started once the step that took a container has ended (the service
+ * releases the container), or
+ * {@link #REFILL_HOLD} after it was taken, whichever comes first: a start is about a second of
+ * both cores (the engine, runc, Python importing pandas), and started at once it doubled a
+ * short step's time on a 2-core host (docs/benchmarks-frames.md).
  */
 final class WarmPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WarmPool.class);
@@ -37,6 +43,8 @@ final class WarmPool implements AutoCloseable {
     static final Duration MAX_IDLE = Duration.ofMinutes(5);
     private static final long MIN_BACKOFF_MILLIS = 1_000;
     private static final long MAX_BACKOFF_MILLIS = 30_000;
+    /** How long a refill waits for the steps running on taken containers; past it, they share the CPU. */
+    static final Duration REFILL_HOLD = Duration.ofSeconds(1);
 
     /** Starts one container and reads its ready line; AgentException when the engine cannot. */
     interface Launcher {
@@ -52,6 +60,10 @@ final class WarmPool implements AutoCloseable {
     private final Thread refiller;
     private volatile boolean closed;
     private boolean wake;   // guarded by this
+    /** Taken containers whose step still runs (not yet released). Guarded by this. */
+    private final List<SandboxContainer> inStep = new ArrayList<>();
+    /** Until when a refill waits for {@link #inStep} to empty; guarded by this. */
+    private long holdUntilNanos;
     private final AtomicLong launched = new AtomicLong();
     private final AtomicLong served = new AtomicLong();
     private final AtomicLong replacedDead = new AtomicLong();
@@ -81,6 +93,12 @@ final class WarmPool implements AutoCloseable {
             SandboxContainer c;
             synchronized (this) {
                 c = idle.pollFirst();
+                if (c != null) {
+                    // Before the refill thread wakes: it must find the hold in place.
+                    inStep.add(c);
+                    holdUntilNanos = System.nanoTime() + REFILL_HOLD.toNanos();
+                    c.onRelease(() -> released(c));
+                }
                 wake = true;
                 notifyAll();
             }
@@ -91,6 +109,9 @@ final class WarmPool implements AutoCloseable {
                 served.incrementAndGet();
                 c.markPooled();
                 return Optional.of(c);
+            }
+            synchronized (this) {
+                inStep.remove(c);
             }
         }
     }
@@ -153,10 +174,13 @@ final class WarmPool implements AutoCloseable {
             try {
                 evict();
                 boolean missing;
+                long held;
                 synchronized (this) {
                     missing = idle.size() < size;
+                    inStep.removeIf(SandboxContainer::released);
+                    held = inStep.isEmpty() ? 0 : holdUntilNanos - System.nanoTime();
                 }
-                if (missing && System.nanoTime() >= retryAt) {
+                if (missing && held <= 0 && System.nanoTime() >= retryAt) {
                     add(launcher.launchReady());
                     if (backoff > 0) {
                         log.info("Sandbox warm pool is starting containers again");
@@ -164,7 +188,7 @@ final class WarmPool implements AutoCloseable {
                     backoff = 0;
                     continue;
                 }
-                long waitNanos = missing ? retryAt - System.nanoTime() : untilNextExpiry();
+                long waitNanos = !missing ? untilNextExpiry() : Math.max(held, retryAt - System.nanoTime());
                 synchronized (this) {
                     if (!wake && !closed && waitNanos > 0) {
                         TimeUnit.NANOSECONDS.timedWait(this, waitNanos);
@@ -234,8 +258,18 @@ final class WarmPool implements AutoCloseable {
         }
     }
 
+    /** A pooled runner died (or a taken one exited: its step may still be storing the result). */
     private void wakeUp() {
         synchronized (this) {
+            wake = true;
+            notifyAll();
+        }
+    }
+
+    /** A taken container's step ended: the refill may start. */
+    private void released(SandboxContainer c) {
+        synchronized (this) {
+            inStep.remove(c);
             wake = true;
             notifyAll();
         }

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,6 +88,32 @@ class WarmPoolIT {
         await("the pool refills", () -> service.status().pooled() == 2);
         assertThat(service.pooledIds()).doesNotContain(served.containerId());
         SandboxFixture.awaitContainers(service, config, 2, Duration.ofSeconds(15));
+    }
+
+    @Test
+    void theReplacementStartsOnceTheStepThatTookAContainerHasEnded() throws Exception {
+        SandboxFixture.awaitContainers(service, config, 2, FILL_LIMIT);   // earlier tests' used ones are gone
+        CompletableFuture<SandboxOutcome> step = CompletableFuture.supplyAsync(
+                () -> run(service, "import time\ntime.sleep(0.8)\nresult_df = 5"));
+        await("the step takes a pooled container", () -> service.status().pooled() == 1);
+        SandboxFixture.sleep(300);
+        assertThat(SandboxFixture.containersOf(service, config))
+                .as("the pooled one and the step's: no replacement competes with the step for the CPU").isEqualTo(2);
+        assertThat(step.get(30, TimeUnit.SECONDS).frame().rowCount()).isEqualTo(1);
+        await("the pool refills after the step", () -> service.status().pooled() == 2);
+    }
+
+    @Test
+    void aLongStepHoldsTheRefillBackForOneSecondAtMost() throws Exception {
+        SandboxFixture.awaitContainers(service, config, 2, FILL_LIMIT);
+        CompletableFuture<SandboxOutcome> step = CompletableFuture.supplyAsync(
+                () -> run(service, "import time\ntime.sleep(8)\nresult_df = 6"));
+        await("the step takes a pooled container", () -> service.status().pooled() == 1);
+        long taken = System.nanoTime();
+        await("a replacement starts while the step runs", () -> SandboxFixture.containersOf(service, config) == 3);
+        assertThat(Duration.ofNanos(System.nanoTime() - taken)).isGreaterThanOrEqualTo(Duration.ofMillis(800));
+        assertThat(step).as("the step still runs").isNotDone();
+        assertThat(step.get(30, TimeUnit.SECONDS).frame().rowCount()).isEqualTo(1);
     }
 
     @Test
