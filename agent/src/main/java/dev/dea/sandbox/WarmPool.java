@@ -44,7 +44,7 @@ final class WarmPool implements AutoCloseable {
     private static final long MIN_BACKOFF_MILLIS = 1_000;
     private static final long MAX_BACKOFF_MILLIS = 30_000;
     /** How long a refill waits for the steps running on taken containers; past it, they share the CPU. */
-    static final Duration REFILL_HOLD = Duration.ofSeconds(1);
+    static final Duration REFILL_HOLD = Duration.ofSeconds(2);
 
     /** Starts one container and reads its ready line; AgentException when the engine cannot. */
     interface Launcher {
