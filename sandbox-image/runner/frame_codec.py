@@ -9,6 +9,7 @@ Values are given and returned in the JSON encoding of the frame-format "kind" ta
 
 from __future__ import annotations
 
+import array
 import base64
 import datetime
 import decimal
@@ -123,11 +124,17 @@ def write_frame(directory: str, meta: dict, buffers: list):
 
 # -- decoding and checking (runner -> agent) ------------------------------------------------
 
-def _input_column(column: dict, n: int, frames) -> list:
+def _input_column(column: dict, n: int, frames, positions=None) -> list:
     index, j = column["input"] if "input" in column else column["sql"]
     _, meta, buffers = frames[index]
     source = meta["columns"][j]
     floats = column.get("buffer") == "float"
+    if column.get("rows") is True:
+        # The source column's rows at the frame's positions, as the agent gathers them from its files.
+        _check(positions is not None and len(positions) == n and all(0 <= p < meta["row_count"] for p in positions),
+               "column %r names rows %s of a frame of %d rows", column["name"], positions, meta["row_count"])
+        whole = _input_column(dict(column, rows=False), meta["row_count"], frames)
+        return [whole[p] for p in positions]
     _check(column["buffers"] == [] and meta["row_count"] == n and (
                source["kind"] == "decimal" and column["kind"] == "float64" if floats else source["kind"] == column["kind"]),
            "column %r names input column %r (%s, %d rows) but is %s of %d rows with buffers %s", column["name"],
@@ -234,10 +241,15 @@ def decode_frame(frame_meta: dict, read_exact, inputs=(), sql_frames=None) -> li
     """
     n = frame_meta["row_count"]
     columns = []
+    positions = None
+    if "rows" in frame_meta:
+        # The input rows that columns marked "rows": true hold, int64, before every column's buffers.
+        _check(frame_meta["rows"] == {"bytes": 8 * n}, "frame rows %s, expected %d bytes", frame_meta["rows"], 8 * n)
+        positions = array.array("q", bytes(read_exact(8 * n))).tolist()
     for column in frame_meta["columns"]:
         kind = column["kind"]
         if "input" in column or "sql" in column:
-            columns.append(_input_column(column, n, inputs if "input" in column else sql_frames))
+            columns.append(_input_column(column, n, inputs if "input" in column else sql_frames, positions))
             continue
         names = [b["name"] for b in column["buffers"]]
         # The runner sends a decimal without its float: the agent computes that while checking.

@@ -39,7 +39,7 @@ print(json.dumps({"describe_ms": (t1 - t0) * 1000, "shape": list(d.shape)}))
 UNCHANGED = """
 import time, sandbox_encode
 t0 = time.perf_counter()
-_, buffers = sandbox_encode.encode_frame(input_data["t"])
+_, buffers, _ = sandbox_encode.encode_frame(input_data["t"])
 size = sum(memoryview(b).nbytes for b in buffers)
 print(json.dumps({"encode_ms": (time.perf_counter() - t0) * 1000, "bytes": size}))
 result_df = input_data["t"]

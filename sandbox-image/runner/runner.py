@@ -322,11 +322,12 @@ def finish(namespace, max_rows, max_artifact_bytes, unchanged=None) -> dict:
                                                  "traceback": traceback.format_exc()}}
         return {"status": "ok", "frame": None, "artifacts": artifacts, "artifacts_truncated": artifacts_truncated}
     try:
+        positions = sandbox_encode.row_positions(namespace["result_df"]) if unchanged is not None else None
         frame = sandbox_encode.to_frame(namespace["result_df"])
         if len(frame) > max_rows:
             raise sandbox_encode.ResultError(
                 "RESULT_TOO_LARGE", "result_df has %d rows, the limit is %d" % (len(frame), max_rows))
-        columns, buffers = sandbox_encode.encode_frame(frame, unchanged)
+        columns, buffers, rows = sandbox_encode.encode_frame(frame, unchanged, positions)
         artifacts, artifacts_truncated = collect_artifacts(max_artifact_bytes)
     except sandbox_encode.ResultError as e:
         return {"status": "error", "error": {"type": e.error_type, "exception": None, "line": None,
@@ -336,7 +337,10 @@ def finish(namespace, max_rows, max_artifact_bytes, unchanged=None) -> dict:
         return {"status": "error", "error": {"type": "INVALID_RESULT", "exception": type(e).__name__,
                                              "message": str(e), "line": None,
                                              "traceback": traceback.format_exc()}}
-    return {"status": "ok", "frame": {"columns": columns, "row_count": len(frame)},
+    frame_message = {"columns": columns, "row_count": len(frame)}
+    if rows is not None:
+        frame_message["rows"] = rows
+    return {"status": "ok", "frame": frame_message,
             "artifacts": artifacts, "artifacts_truncated": artifacts_truncated, "_buffers": buffers}
 
 

@@ -69,6 +69,27 @@ def to_frame(value) -> pd.DataFrame:
         return frame.reset_index(drop=True)   # index name collides with a column
 
 
+def row_positions(value):
+    """The input rows a filtered or reordered ``result_df`` holds, as int64, or None.
+
+    What :func:`to_frame` drops as leftover positions (an unnamed integer index that is not
+    0..n-1) is, for a frame derived from an input, which input row each result row came from.
+    It is only a hint: a column is named by these rows only after its values were compared with
+    the input's (sandbox_unchanged).
+    """
+    if not isinstance(value, (pd.DataFrame, pd.Series)):
+        return None
+    index = value.index
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return None
+    if not all(name is None for name in index.names) or not pdt.is_integer_dtype(index.dtype) or len(index) == 0:
+        return None
+    values = index.to_numpy()
+    if values.min() < 0 or (values.dtype.kind == "u" and values.max() > np.iinfo(np.int64).max):
+        return None
+    return np.ascontiguousarray(values, dtype="<i8")
+
+
 def _decimal(d: decimal.Decimal):
     if d.is_nan():
         return "NaN"
@@ -327,23 +348,29 @@ def encode_column(series: pd.Series):
     return source_type, _texts("string", _scatter(list(map(str, values[~null])), null, n, "", object), null, n)
 
 
-def encode_frame(frame: pd.DataFrame, unchanged=None):
-    """(column metas for the result message, iterator of the buffers in wire order).
+def encode_frame(frame: pd.DataFrame, unchanged=None, positions=None):
+    """(column metas for the result message, iterator of the buffers in wire order, rows).
 
     ``unchanged`` (sandbox_unchanged.UnchangedColumns) names the columns that are columns of an
     input or a sql() frame as they came: their meta says which (``input``: [input index, column
-    index] or ``sql``: [sql id, column index]) and no buffers follow.
+    index] or ``sql``: [sql id, column index]) and no buffers follow. With ``positions``
+    (:func:`row_positions`), also those that are such a column's rows at these positions
+    (``"rows": true``); then ``rows`` is ``{"bytes": 8 * len(frame)}`` and the positions, int64,
+    are the first buffer. Otherwise ``rows`` is None.
     """
-    metas, encoded = [], []
+    metas, encoded, gathered = [], [], False
     for i in range(frame.shape[1]):
         series = frame.iloc[:, i]
-        same = unchanged.match(frame.columns[i], series) if unchanged is not None else None
+        same = unchanged.match(frame.columns[i], series, positions) if unchanged is not None else None
         if same is not None:
-            (source, index), column, kind, buffer = same
+            (source, index), column, kind, buffer, by_rows = same
             metas.append({"name": str(frame.columns[i]), "kind": kind, "source_type": str(series.dtype),
                           source: [index, column], "buffers": []})
             if buffer is not None:
                 metas[-1]["buffer"] = buffer
+            if by_rows:
+                metas[-1]["rows"] = True
+                gathered = True
             continue
         source_type, column = encode_column(series)
         no_nulls, with_nulls = _DTYPES.get(column.kind, ("object", "object"))
@@ -351,7 +378,9 @@ def encode_frame(frame: pd.DataFrame, unchanged=None):
                       "dtype": no_nulls if column.null is None else with_nulls,
                       "buffers": [{"name": name, "bytes": size} for name, size in column.specs]})
         encoded.append(column)
-    return metas, _buffers(encoded)
+    if not gathered:
+        return metas, _buffers(encoded), None
+    return metas, itertools.chain((memoryview(positions).cast("B"),), _buffers(encoded)), {"bytes": positions.nbytes}
 
 
 def _buffers(columns: list):

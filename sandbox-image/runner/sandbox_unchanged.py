@@ -8,7 +8,10 @@ identical are named: the runner keeps, before the code runs, a private copy of e
 input column (its pointers for object columns, so no value is copied and no object can be
 freed and its address reused), and a result column is named only if it has the input
 column's length, dtype and, value for value, the same bits (object columns: the very same
-objects), whatever its name. Anything else is encoded as before.
+objects), whatever its name. A filtered or reordered result (``df[df.x > 0]``,
+``df.sort_values("y")``) names its columns too, with the input rows they hold: the positions
+its leftover index gives (sandbox_encode.row_positions), checked value for value against the
+copy gathered at those positions. Anything else is encoded as before.
 
 The copies cost memory, so they stop at ``budget()``: at most ``BUDGET_BYTES`` in all (every
 column of a 100,000-row frame of 20 columns), and nothing once the decoded inputs leave less than
@@ -84,10 +87,12 @@ class UnchangedColumns:
             self._room -= size
             self._by_name.setdefault(column["name"], []).append((source, j, kind, buffer, baseline))
 
-    def match(self, name, series: pd.Series):
-        """(source, column index, kind, buffer) of a column ``series`` equals exactly, or None.
+    def match(self, name, series: pd.Series, positions=None):
+        """(source, column index, kind, buffer, by rows) of a column ``series`` equals exactly, or None.
 
-        ``buffer`` is "float" when the column is a decimal column's float64 buffer, else None.
+        ``buffer`` is "float" when the column is a decimal column's float64 buffer, else None. ``by
+        rows`` is True when ``series`` equals that column's rows at ``positions`` (int64, one per row
+        of ``series``) rather than the whole column in order.
 
         The input column of the same name first; then any other (a renamed column), compared in
         full only when its first and last values already agree, so a new column costs next to nothing.
@@ -96,12 +101,24 @@ class UnchangedColumns:
         named = self._by_name.get(name, ()) if isinstance(name, str) else ()
         for source, j, kind, buffer, baseline in named:
             if _same(values, baseline):
-                return source, j, kind, buffer
+                return source, j, kind, buffer, False
         for entries in self._by_name.values():
             for source, j, kind, buffer, baseline in entries:
                 if entries is not named and _same(values[:1], baseline[:1]) and _same(values[-1:], baseline[-1:]) \
                         and _same(values, baseline):
-                    return source, j, kind, buffer
+                    return source, j, kind, buffer, False
+        if positions is None or len(positions) != len(values) or not len(values):
+            return None
+        top = int(positions.max())
+        for source, j, kind, buffer, baseline in named:
+            if top < len(baseline) and _same_rows(values, baseline, positions):
+                return source, j, kind, buffer, True
+        ends = positions[[0, -1]]
+        for entries in self._by_name.values():
+            for source, j, kind, buffer, baseline in entries:
+                if entries is not named and top < len(baseline) and _same_rows(values[[0, -1]], baseline, ends) \
+                        and _same_rows(values, baseline, positions):
+                    return source, j, kind, buffer, True
         return None
 
 
@@ -159,6 +176,27 @@ def _same(values, baseline) -> bool:
             np.where(values._mask, 0, values._data), np.where(baseline._mask, 0, baseline._data))
     if isinstance(values, pd.arrays.DatetimeArray):
         return _same_bits(values.asi8, baseline.asi8)
+    return False
+
+
+def _same_rows(values, baseline, positions: np.ndarray) -> bool:
+    """Whether ``values`` is ``baseline`` at ``positions`` (all within it), by the rules of _same."""
+    if values.dtype != baseline.dtype:
+        return False
+    if isinstance(values, np.ndarray):
+        if values.dtype == object:
+            # The baseline is a copy, so contiguous; a result column may be a strided view.
+            a = _pointers(values)
+            a = _pointers(np.ascontiguousarray(values)) if a is None else a
+            b = _pointers(baseline)
+            return a is not None and b is not None and bool(np.array_equal(a, b[positions]))
+        return _same_bits(values, baseline[positions])
+    if isinstance(values, (pd.arrays.IntegerArray, pd.arrays.BooleanArray)):
+        mask = baseline._mask[positions]
+        return _same_bits(values._mask, mask) and _same_bits(
+            np.where(values._mask, 0, values._data), np.where(mask, 0, baseline._data[positions]))
+    if isinstance(values, pd.arrays.DatetimeArray):
+        return _same_bits(values.asi8, baseline.asi8[positions])
     return False
 
 

@@ -178,7 +178,8 @@ result_df = input_data["all"]
             "df.loc[6, 'd'] = df.loc[6, 'd'].replace(year=1999)\ndf.loc[7, 'tz'] = pd.NaT\n"
             "result_df = df": set(),
             "df = input_data['t']\ndf['x'] = df.x.abs() * 1\nresult_df = df": {"n", "s", "d", "tz", "ok"},
-            "result_df = input_data['t'].iloc[::-1]": set(),
+            # Reordered rows: named, with the input rows they hold (the next test).
+            "result_df = input_data['t'].iloc[::-1]": {"n", "x", "s", "d", "tz", "ok"},
             # A renamed column is still the input column; a copy of one under a new name too.
             "result_df = input_data['t'].rename(columns={'s': 'label'}).assign(z=1, n2=lambda d: d.n)":
                 {"n", "x", "label", "d", "tz", "ok", "n2"},
@@ -201,6 +202,44 @@ result_df = input_data["all"]
         self.assertEqual([-1, -0.5, "changed", "2024-01-06", "2024-01-02T03:05:05Z", True], changed[5])
         self.assertEqual("1999-01-07", changed[6][3])
         self.assertIsNone(changed[7][4])
+
+    def test_filtered_or_reordered_columns_come_back_as_the_input_rows_they_hold(self):
+        rows = [[i, (i - 100) / 4, "v%d" % (i % 3), "2024-01-%02d" % (i % 28 + 1), "2024-01-02T03:%02d:05Z" % (i % 60),
+                 i % 2 == 0] for i in range(200)]
+        data = frame_input("t", ["n", "x", "s", "d", "tz", "ok"],
+                           ["int64", "float64", "string", "date", "timestamptz", "bool"], rows)
+        every = {"n", "x", "s", "d", "tz", "ok"}
+        cases = {
+            "result_df = input_data['t'].iloc[::-1]": every,
+            "df = input_data['t']\nresult_df = df[df.n % 3 == 0]": every,
+            "result_df = input_data['t'].sort_values(['s', 'n'], ascending=[True, False])": every,
+            "result_df = input_data['t'].iloc[[3, 3, 0]]": every,
+            "result_df = input_data['t'].nlargest(5, 'x')['s']": {"s"},
+            "result_df = input_data['t'].sample(frac=1, random_state=1)[['s', 'n']].rename(columns={'s': 'label'})":
+                {"label", "n"},
+            # Changed after the filter: that column is encoded, the others are rows.
+            "df = input_data['t'][lambda d: d.n > 10].copy()\ndf['s'] = df.s.str.upper()\nresult_df = df":
+                every - {"s"},
+            "df = input_data['t'].iloc[::-1].copy()\ndf.iloc[0, 0] = -1\nresult_df = df": every - {"n"},
+            # No positions left: a reset index (the rows are no longer where they were), a named index.
+            "result_df = input_data['t'].iloc[::-1].reset_index(drop=True)": set(),
+            "result_df = input_data['t'].set_index('n').iloc[::-1]": set(),
+            "result_df = input_data['t'].groupby('s').n.sum()": set(),
+            # An integer index that is not input rows: compared, and encoded.
+            "df = input_data['t'].iloc[::-1]\ndf.index = range(1, 201)\nresult_df = df": set(),
+            "result_df = input_data['t'].iloc[:0]": set(),
+        }
+        for code, named in cases.items():
+            with self.subTest(code=code):
+                plain, plain_rows, _, _ = run(code, [data])
+                message, result, _, code_ = run(code, [data], reuse_inputs=True)
+                self.assert_ok(message, code_)
+                frame = message["frame"]
+                self.assertEqual(named, {c["name"] for c in frame["columns"] if "input" in c})
+                self.assertTrue(all(c.get("rows") is True for c in frame["columns"] if "input" in c))
+                self.assertEqual({"bytes": 8 * frame["row_count"]} if named else None, frame.get("rows"))
+                self.assertEqual([c["kind"] for c in plain["frame"]["columns"]], [c["kind"] for c in frame["columns"]])
+                self.assertEqual(plain_rows, result)
 
     def test_empty_input_keeps_dtypes(self):
         code = describe_code('input_data["e"]') + 'result_df = input_data["e"]'

@@ -84,6 +84,20 @@ public final class FrameData implements Closeable {
         return List.of(new ColumnMeta.Buffer(ColumnLayout.VALID, rows), new ColumnMeta.Buffer(ColumnLayout.VALUES, rows * 8));
     }
 
+    /** The buffers {@link #gather} would write, with their sizes. */
+    List<ColumnMeta.Buffer> gatherSizes(int column, RowPositions rows, boolean decimalFloats) throws IOException {
+        return ColumnGather.sizes(meta.columns().get(column), columns.get(column), rows, decimalFloats);
+    }
+
+    /**
+     * Writes column {@code column}'s rows at {@code rows} into {@code dir} as column {@code index}
+     * ({@link ColumnGather#write}); returns the buffers written.
+     */
+    List<ColumnMeta.Buffer> gather(int column, RowPositions rows, boolean decimalFloats, Path dir, int index)
+            throws IOException {
+        return ColumnGather.write(meta.columns().get(column), columns.get(column), rows, decimalFloats, dir, index);
+    }
+
     private void copy(int column, int buffer, Path target) throws IOException {
         FileChannel from = columns.get(column).get(buffer);
         long size = meta.columns().get(column).buffers().get(buffer).bytes();

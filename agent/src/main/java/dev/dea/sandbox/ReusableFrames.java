@@ -3,6 +3,7 @@ package dev.dea.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dea.cache.ColumnSource;
 import dev.dea.cache.FrameData;
+import dev.dea.cache.RowPositions;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -51,12 +52,13 @@ final class ReusableFrames implements Closeable {
     }
 
     /**
-     * The copy a result column names ({@code "input": [input index, column]} or {@code "sql": [sql id,
-     * column]}, with {@code "buffer": "float"} for a decimal column's floats), or empty when its buffers
-     * follow on the wire. The column index, kind and row count
-     * are checked by the frame writer against the named frame.
+     * The column a result column names ({@code "input": [input index, column]} or {@code "sql": [sql id,
+     * column]}, with {@code "buffer": "float"} for a decimal column's floats, and {@code "rows": true}
+     * for its rows at the frame's {@code positions}), or empty when its buffers follow on the wire.
+     * The column index, kind, row count and positions are checked by the frame writer against the
+     * named frame.
      */
-    Optional<ColumnSource.Copy> copyOf(JsonNode column) throws RunnerExchange.ProtocolException {
+    Optional<ColumnSource> sourceOf(JsonNode column, RowPositions positions) throws RunnerExchange.ProtocolException {
         boolean input = column.has("input");
         if (!input && !column.has("sql")) {
             return Optional.empty();
@@ -80,6 +82,16 @@ final class ReusableFrames implements Closeable {
         JsonNode buffer = column.path("buffer");
         if (!buffer.isMissingNode() && !"float".equals(buffer.textValue())) {
             throw new RunnerExchange.ProtocolException("a result column may only name a column's float buffer");
+        }
+        JsonNode rows = column.path("rows");
+        if (!rows.isMissingNode() && !rows.isBoolean()) {
+            throw new RunnerExchange.ProtocolException("a result column's rows must be true or false");
+        }
+        if (rows.asBoolean(false)) {
+            if (positions == null) {
+                throw new RunnerExchange.ProtocolException("a result column names rows, but the frame sent no positions");
+            }
+            return Optional.of(new ColumnSource.Gather(data, reference.get(1).asInt(), !buffer.isMissingNode(), positions));
         }
         return Optional.of(new ColumnSource.Copy(data, reference.get(1).asInt(), !buffer.isMissingNode()));
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dea.cache.ColumnMeta;
 import dev.dea.cache.ColumnSource;
+import dev.dea.cache.RowPositions;
 import dev.dea.cache.FrameCache;
 import dev.dea.cache.FrameMeta;
 import dev.dea.cache.FrameData;
@@ -292,6 +293,11 @@ final class RunnerExchange {
             return new Result(Optional.empty(), stdout, artifacts.appendNotes(stderr), stdoutTruncated,
                     stderrTruncated, artifacts.artifacts());
         }
+        long rowCount = frame.path("row_count").asLong(-1);
+        if (rowCount < 0) {
+            throw new ProtocolException("result without frame.row_count");
+        }
+        RowPositions positions = rowPositions(frame.path("rows"), rowCount);
         List<FrameColumn> columns = new ArrayList<>();
         List<ColumnSource> sources = new ArrayList<>();
         for (JsonNode c : frame.path("columns")) {
@@ -309,14 +315,10 @@ final class RunnerExchange {
                         + " characters");
             }
             columns.add(new FrameColumn(name, kind, sourceType));
-            Optional<ColumnSource.Copy> copy = reusable.copyOf(c);
-            sources.add(copy.isPresent() ? copy.get() : new ColumnSource.Wire(buffers(c.path("buffers"))));
+            Optional<ColumnSource> named = reusable.sourceOf(c, positions);
+            sources.add(named.isPresent() ? named.get() : new ColumnSource.Wire(buffers(c.path("buffers"))));
         }
-        copiedColumns = (int) sources.stream().filter(ColumnSource.Copy.class::isInstance).count();
-        long rowCount = frame.path("row_count").asLong(-1);
-        if (rowCount < 0) {
-            throw new ProtocolException("result without frame.row_count");
-        }
+        copiedColumns = (int) sources.stream().filter(s -> !(s instanceof ColumnSource.Wire)).count();
         FramePin pinned;
         try (FrameWriter writer = cache.create(columns, Provenance.python(job.code(), parentKeys, job.requestId()))) {
             try {
@@ -330,6 +332,25 @@ final class RunnerExchange {
         }
         return new Result(Optional.of(pinned), stdout, artifacts.appendNotes(stderr), stdoutTruncated, stderrTruncated,
                 artifacts.artifacts());
+    }
+
+    /**
+     * The input rows that the result's {@code "rows": true} columns hold, which precede every column's
+     * buffers ({@code frame.rows} = {@code {"bytes": 8 * row_count}}); null when the frame sends none.
+     */
+    private RowPositions rowPositions(JsonNode spec, long rowCount) throws IOException {
+        if (spec.isMissingNode()) {
+            return null;
+        }
+        if (!spec.isObject() || spec.size() != 1 || !spec.path("bytes").canConvertToLong()
+                || spec.path("bytes").asLong() != 8 * rowCount) {
+            throw new ProtocolException("a result frame's rows must be {\"bytes\": 8 * row_count}");
+        }
+        try {
+            return RowPositions.read(in.bytes(), rowCount);
+        } catch (IOException e) {
+            throw new ProtocolException("result frame rows: " + e.getMessage());
+        }
     }
 
     private static List<ColumnMeta.Buffer> buffers(JsonNode list) throws ProtocolException {

@@ -176,6 +176,103 @@ class FrameWriterReceiveTest {
         assertThat(dir.resolve("tmp")).isEmptyDirectory();
     }
 
+    private static RowPositions positions(long... rows) {
+        return new RowPositions(rows, java.util.Arrays.stream(rows).max().orElse(-1));
+    }
+
+    @Test
+    void gatheredColumnsHoldTheRowsAtTheirPositionsWithTheStatsAndFilesOfWrittenRows() throws IOException {
+        FrameMeta written = FrameRoundTripTest.writeAllKinds(cache);
+        int columns = written.columns().size();
+        // Reordered, repeated, and rows left out: what sorting, filtering and iloc leave.
+        long[] at = {written.rowCount() - 1, 0, 2, 2, 1};
+        FrameMeta expected;
+        try (FrameWriter w = cache.create(FrameRoundTripTest.ALL_KINDS, Provenance.python("code", List.of(), Optional.empty()))) {
+            for (long p : at) {
+                w.append(FrameRoundTripTest.ALL_KINDS_ROWS[(int) p]);
+            }
+            expected = w.commit();
+        }
+        FrameMeta gathered;
+        try (FrameData data = cache.openData(written.key());
+             FrameWriter w = cache.create(FrameRoundTripTest.ALL_KINDS, Provenance.python("code", List.of(), Optional.empty()))) {
+            List<ColumnSource> sources = new ArrayList<>();
+            for (int i = 0; i < columns; i++) {
+                sources.add(new ColumnSource.Gather(data, i, false, positions(at)));
+            }
+            cache.delete(written.key());   // deleted meanwhile: the open files still hold the columns
+            w.receive(new ByteArrayInputStream(new byte[0]), at.length, sources);
+            gathered = w.commit();
+        }
+
+        assertThat(rows(gathered.key())).isEqualTo(rows(expected.key()));
+        assertThat(gathered.bytes()).isEqualTo(expected.bytes());
+        for (int i = 0; i < columns; i++) {
+            assertThat(gathered.columns().get(i).stats()).as("stats of column %d", i).isEqualTo(expected.columns().get(i).stats());
+            assertThat(gathered.columns().get(i).buffers()).as("buffers of column %d", i)
+                    .isEqualTo(expected.columns().get(i).buffers());
+            for (ColumnMeta.Buffer b : expected.columns().get(i).buffers()) {
+                assertThat(Files.readAllBytes(cache.frameDirectory(gathered.key()).resolve(i + "." + b.name())))
+                        .as("%d.%s", i, b.name())
+                        .isEqualTo(Files.readAllBytes(cache.frameDirectory(expected.key()).resolve(i + "." + b.name())));
+            }
+        }
+    }
+
+    @Test
+    void aDecimalsFloatsGatheredBecomeAFloat64ColumnOfThoseRows() throws IOException {
+        FrameMeta written = FrameRoundTripTest.writeAllKinds(cache);
+        int decimal = 4;
+        List<FrameColumn> one = List.of(new FrameColumn("x", ColumnKind.FLOAT64, "float64"));
+        FrameMeta all;
+        FrameMeta two;
+        try (FrameData data = cache.openData(written.key())) {
+            try (FrameWriter w = cache.create(one, Provenance.python("code", List.of(), Optional.empty()))) {
+                w.receive(new ByteArrayInputStream(new byte[0]), written.rowCount(), List.of(new ColumnSource.Copy(data, decimal, true)));
+                all = w.commit();
+            }
+            try (FrameWriter w = cache.create(one, Provenance.python("code", List.of(), Optional.empty()))) {
+                w.receive(new ByteArrayInputStream(new byte[0]), 2, List.of(new ColumnSource.Gather(data, decimal, true, positions(2, 0))));
+                two = w.commit();
+            }
+        }
+        String[] lines = rows(all.key()).split("\n");
+        assertThat(rows(two.key())).isEqualTo(lines[2] + "\n" + lines[0] + "\n");
+        assertThat(two.columns().get(0).kind()).isEqualTo(ColumnKind.FLOAT64);
+    }
+
+    @Test
+    void aGatherPastTheFramesRowsOrOfAnotherKindOrRowCountIsRefusedAndNothingIsKept() throws IOException {
+        FrameMeta written = FrameRoundTripTest.writeAllKinds(cache);
+        List<FrameColumn> oneInt = List.of(new FrameColumn("n", ColumnKind.INT64, "int64"));
+        try (FrameData data = cache.openData(written.key())) {
+            for (ColumnSource.Gather bad : List.of(new ColumnSource.Gather(data, 0, false, positions(0, written.rowCount())),
+                    new ColumnSource.Gather(data, 3, false, positions(0, 1)), new ColumnSource.Gather(data, 9_999, false, positions(0, 1)),
+                    new ColumnSource.Gather(data, 0, false, positions(0)))) {
+                try (FrameWriter w = cache.create(oneInt, Provenance.python("code", List.of(), Optional.empty()))) {
+                    assertThatThrownBy(() -> w.receive(new ByteArrayInputStream(new byte[0]), 2, List.of(bad)))
+                            .as(bad.toString()).isInstanceOf(IOException.class);
+                }
+            }
+        }
+        assertThat(dir.resolve("tmp")).isEmptyDirectory();
+        assertThat(cache.stats().frames()).isEqualTo(1);
+    }
+
+    @Test
+    void rowPositionsAreReadLittleEndianAndRefusedWhenNegativeShortOrTooMany() throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(7).putLong(0).putLong(1L << 40);
+        RowPositions read = RowPositions.read(new ByteArrayInputStream(b.array()), 3);
+        assertThat(read.positions()).containsExactly(7, 0, 1L << 40);
+        assertThat(read.max()).isEqualTo(1L << 40);
+        b.putLong(8, -1);
+        assertThatThrownBy(() -> RowPositions.read(new ByteArrayInputStream(b.array()), 3)).hasMessageContaining("negative");
+        assertThatThrownBy(() -> RowPositions.read(new ByteArrayInputStream(b.array()), 4)).isInstanceOf(java.io.EOFException.class);
+        assertThatThrownBy(() -> RowPositions.read(new ByteArrayInputStream(new byte[0]), RowPositions.MAX_ROWS + 1L))
+                .hasMessageContaining("at most");
+    }
+
     @Test
     void aCopyOfAnotherKindOrRowCountOrAMissingColumnIsRefusedAndNothingIsKept() throws IOException {
         FrameMeta written = FrameRoundTripTest.writeAllKinds(cache);

@@ -189,6 +189,40 @@ class SandboxContainmentIT {
     }
 
     @Test
+    void forgedRowPositionsNameOnlyRowsThatTheNamedFrameHas() {
+        FrameMeta input = fixture.frame(List.of(new FrameColumn("n", ColumnKind.INT64, "int8")),
+                List.of(new Object[] {1L}, new Object[] {2L}));
+        long frames = fixture.cache.stats().frames();
+        String gather = CHANNEL + """
+                import struct
+                sys.modules['__main__'].CHANNEL.send({"type": "result", "status": "ok",
+                    "frame": {"columns": [{"name": "v", "kind": "int64", "source_type": "x", "input": [0, 0], %s,
+                                           "buffers": []}], "row_count": 2%s},
+                    "artifacts": [], "stdout": "", "stdout_truncated": False, "stderr": "", "stderr_truncated": False},
+                    [struct.pack('<2q', %s)])
+                os._exit(0)
+                """;
+        // Past the frame's rows, negative, rows without positions, positions of another size or shape, not a flag.
+        for (String forged : List.of(gather.formatted("'rows': True", ", 'rows': {'bytes': 16}", "1, 2"),
+                gather.formatted("'rows': True", ", 'rows': {'bytes': 16}", "1, -1"),
+                gather.formatted("'rows': True", "", "0, 1"),
+                gather.formatted("'rows': True", ", 'rows': {'bytes': 8}", "0, 1"),
+                gather.formatted("'rows': True", ", 'rows': {'bytes': 16, 'more': 1}", "0, 1"),
+                gather.formatted("'rows': 'yes'", ", 'rows': {'bytes': 16}", "0, 1"))) {
+            AgentException e = catchThrowableOfType(AgentException.class, () -> service.execute(new SandboxJob(forged,
+                    Map.of("t", input.key()), Optional.of("req-containment"))));
+            assertThat(e).as(forged).isNotNull();
+            assertThat(e.type()).isEqualTo(ErrorType.EXECUTION_ERROR);
+            assertThat(e.getMessage()).contains("broke the runner protocol");
+        }
+        assertThat(fixture.cache.stats().frames()).isEqualTo(frames);
+        // The same message with rows the frame has is a frame of those rows.
+        FrameMeta rows = service.execute(new SandboxJob(gather.formatted("'rows': True", ", 'rows': {'bytes': 16}", "1, 0"),
+                Map.of("t", input.key()), Optional.of("req-containment"))).frame();
+        assertThat(fixture.cache.previewRows(rows.key(), 5).toString()).isEqualTo("[[2], [1]]");
+    }
+
+    @Test
     void aResultOfMillionsOfJsonNodesIsAProtocolErrorNotAHeapOfThem() {
         AgentException e = failsWithin(TIMEOUT, CHANNEL + """
                 sys.modules['__main__'].CHANNEL.send({"type": "result", "status": "ok", "frame": None,

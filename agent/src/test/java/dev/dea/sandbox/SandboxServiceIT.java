@@ -137,6 +137,35 @@ class SandboxServiceIT {
     }
 
     @Test
+    void filteredOrSortedRowsOfAnInputAreGatheredFromTheCacheWithTheStatsOfThoseRows() {
+        List<FrameColumn> kinds = List.of(new FrameColumn("id", ColumnKind.INT64, "int8"),
+                new FrameColumn("note", ColumnKind.STRING, "text"), new FrameColumn("day", ColumnKind.DATE, "date"),
+                new FrameColumn("amount", ColumnKind.DECIMAL, "numeric"));
+        List<Object[]> all = List.of(new Object[] {1L, "a", LocalDate.of(2024, 2, 29), new BigDecimal("12.50")},
+                new Object[] {2L, null, null, new BigDecimal("-0.10")},
+                new Object[] {3L, "c", LocalDate.of(2023, 1, 1), new BigDecimal("7")},
+                new Object[] {4L, "d", LocalDate.of(2022, 5, 6), new BigDecimal("1.25")});
+        FrameMeta a = fixture.frame(kinds, all);
+        List<String> exchanges = new ArrayList<>();
+        // Not exact: the default, amount is float64 in pandas.
+        FrameMeta frame = withExchangeLog(exchanges, () -> service.execute(new SandboxJob("""
+                df = input_data["a"]
+                result_df = df[df.id != 3].sort_values("id", ascending=False)
+                """, Map.of("a", a.key()), Optional.of("req-1"), LiveOutput.NONE, false, fixture.sqlCallback()))).frame();
+        // Every column, the decimal as the floats pandas held: named by the input rows they hold, none sent back.
+        assertThat(exchanges).anySatisfy(line -> assertThat(line).endsWith("4 columns copied from its frames"));
+        assertThat(fixture.cache.previewRows(frame.key(), 10).toString()).isEqualTo("[[4,\"d\",\"2022-05-06\",1.25], "
+                + "[2,null,null,-0.1], [1,\"a\",\"2024-02-29\",12.5]]");
+        FrameMeta expected = fixture.frame(kinds.subList(0, 3), java.util.stream.Stream.of(3, 1, 0)
+                .map(r -> java.util.Arrays.copyOf(all.get(r), 3)).toList());
+        for (int i = 0; i < 3; i++) {
+            assertThat(frame.columns().get(i).stats()).as("stats of column %d", i).isEqualTo(expected.columns().get(i).stats());
+        }
+        assertThat(frame.columns().get(3).kind()).isEqualTo(ColumnKind.FLOAT64);
+        assertThat(frame.rowCount()).isEqualTo(3);
+    }
+
+    @Test
     void wrapsSeriesAndScalarsAndRendersFigures() {
         SandboxOutcome scalar = run("result_df = 42", Map.of());
         assertThat(scalar.frame().columns().get(0).name()).isEqualTo("value");
