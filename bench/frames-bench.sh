@@ -3,8 +3,9 @@
 # (256 MB, 0.5 CPU), the pool full before each step:
 #   result_df = input_data['d'].describe()   on cached frames of 1,000 / 100,000 / 1,000,000 rows
 #   result_df = input_data['d']               on the 100,000-row frame (returned unchanged)
-#   and, for comparison, the same 100,000 rows returned in reverse order (every column encoded and
-#   sent back) and with one column added (the other 8 named, not sent: docs/sandbox-protocol.md)
+#   and, for comparison, the same 100,000 rows returned in reverse order (every column named by the
+#   input rows it holds, gathered by the agent) and with one column added (the other 8 named, not
+#   sent: docs/sandbox-protocol.md)
 # Frames are 8 mixed columns (int, float, numeric, text, low-cardinality text, date, timestamptz,
 # bool) cached by /execute from a generated PostgreSQL table, so the benchmark needs no dataset.
 # Needs: Docker with dea-sandbox:latest, PostgreSQL at 127.0.0.1:5432 (trust, user postgres), curl, jq.
@@ -130,7 +131,7 @@ RESULTS=$(cat <<MD
 | \`describe()\`, 100,000 rows | ${RUNS[d100k]:-0} | $(cell d100k) | $(ratio d100k) | 2,097 ms (40x) |
 | \`describe()\`, 1,000,000 rows | ${RUNS[d1m]:-0} | $(cell d1m) | $(ratio d1m) | fails: \`MEMORY_LIMIT\` at 256 MB |
 | \`result_df = input_data['d']\`, 100,000 rows returned | ${RUNS[r100k]:-0} | $(cell r100k) | $(ratio r100k) | 4,677 ms (90x) |
-| the same in reverse order, \`.iloc[::-1]\` (every column sent back) | ${RUNS[v100k]:-0} | $(cell v100k) | $(ratio v100k) | - |
+| the same in reverse order, \`.iloc[::-1]\` (every column named by its input rows) | ${RUNS[v100k]:-0} | $(cell v100k) | $(ratio v100k) | - |
 | the same with a column added, \`.assign(id2=...)\` | ${RUNS[a100k]:-0} | $(cell a100k) | $(ratio a100k) | - |
 
 Goals: 100,000-row step <= 4x the 1,000-row step: $(verdict d100k 4). Returning 100,000 rows <= 4x:

@@ -72,16 +72,15 @@ def to_frame(value) -> pd.DataFrame:
 def row_positions(value):
     """The input rows a filtered or reordered ``result_df`` holds, as int64, or None.
 
-    What :func:`to_frame` drops as leftover positions (an unnamed integer index that is not
-    0..n-1) is, for a frame derived from an input, which input row each result row came from.
+    An unnamed integer index (what :func:`to_frame` drops as leftover positions, or a RangeIndex) is,
+    for a frame derived from an input, which input row each result row came from.
     It is only a hint: a column is named by these rows only after its values were compared with
     the input's (sandbox_unchanged).
     """
     if not isinstance(value, (pd.DataFrame, pd.Series)):
         return None
     index = value.index
-    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
-        return None
+    # A RangeIndex too: head() and tail() leave one, and 0..n-1 of a shorter frame is rows of the input.
     if not all(name is None for name in index.names) or not pdt.is_integer_dtype(index.dtype) or len(index) == 0:
         return None
     values = index.to_numpy()

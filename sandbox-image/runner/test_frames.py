@@ -214,6 +214,8 @@ result_df = input_data["all"]
             "df = input_data['t']\nresult_df = df[df.n % 3 == 0]": every,
             "result_df = input_data['t'].sort_values(['s', 'n'], ascending=[True, False])": every,
             "result_df = input_data['t'].iloc[[3, 3, 0]]": every,
+            "result_df = input_data['t'].head(50)": every,
+            "result_df = input_data['t'].tail(7)[['x', 'd']]": {"x", "d"},
             "result_df = input_data['t'].nlargest(5, 'x')['s']": {"s"},
             "result_df = input_data['t'].sample(frac=1, random_state=1)[['s', 'n']].rename(columns={'s': 'label'})":
                 {"label", "n"},
@@ -223,6 +225,7 @@ result_df = input_data["all"]
             "df = input_data['t'].iloc[::-1].copy()\ndf.iloc[0, 0] = -1\nresult_df = df": every - {"n"},
             # No positions left: a reset index (the rows are no longer where they were), a named index.
             "result_df = input_data['t'].iloc[::-1].reset_index(drop=True)": set(),
+            "result_df = pd.DataFrame({'n': np.arange(1, 201)})": set(),
             "result_df = input_data['t'].set_index('n').iloc[::-1]": set(),
             "result_df = input_data['t'].groupby('s').n.sum()": set(),
             # An integer index that is not input rows: compared, and encoded.

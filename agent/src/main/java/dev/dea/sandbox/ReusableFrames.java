@@ -7,6 +7,7 @@ import dev.dea.cache.RowPositions;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,6 +95,26 @@ final class ReusableFrames implements Closeable {
             return Optional.of(new ColumnSource.Gather(data, reference.get(1).asInt(), !buffer.isMissingNode(), positions));
         }
         return Optional.of(new ColumnSource.Copy(data, reference.get(1).asInt(), !buffer.isMissingNode()));
+    }
+
+    /**
+     * The input rows that a result's {@code "rows": true} columns hold, which precede every column's
+     * buffers on {@code in} ({@code frame.rows} = {@code {"bytes": 8 * row_count}}); null when the
+     * frame sends none.
+     */
+    static RowPositions positions(JsonNode spec, long rowCount, InputStream in) throws RunnerExchange.ProtocolException {
+        if (spec.isMissingNode()) {
+            return null;
+        }
+        if (!spec.isObject() || spec.size() != 1 || !spec.path("bytes").canConvertToLong()
+                || spec.path("bytes").asLong() != 8 * rowCount) {
+            throw new RunnerExchange.ProtocolException("a result frame's rows must be {\"bytes\": 8 * row_count}");
+        }
+        try {
+            return RowPositions.read(in, rowCount);
+        } catch (IOException e) {
+            throw new RunnerExchange.ProtocolException("result frame rows: " + e.getMessage());
+        }
     }
 
     /** Closes the kept sql() frames. Idempotent. */

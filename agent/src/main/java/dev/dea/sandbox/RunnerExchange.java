@@ -297,7 +297,7 @@ final class RunnerExchange {
         if (rowCount < 0) {
             throw new ProtocolException("result without frame.row_count");
         }
-        RowPositions positions = rowPositions(frame.path("rows"), rowCount);
+        RowPositions positions = ReusableFrames.positions(frame.path("rows"), rowCount, in.bytes());
         List<FrameColumn> columns = new ArrayList<>();
         List<ColumnSource> sources = new ArrayList<>();
         for (JsonNode c : frame.path("columns")) {
@@ -332,25 +332,6 @@ final class RunnerExchange {
         }
         return new Result(Optional.of(pinned), stdout, artifacts.appendNotes(stderr), stdoutTruncated, stderrTruncated,
                 artifacts.artifacts());
-    }
-
-    /**
-     * The input rows that the result's {@code "rows": true} columns hold, which precede every column's
-     * buffers ({@code frame.rows} = {@code {"bytes": 8 * row_count}}); null when the frame sends none.
-     */
-    private RowPositions rowPositions(JsonNode spec, long rowCount) throws IOException {
-        if (spec.isMissingNode()) {
-            return null;
-        }
-        if (!spec.isObject() || spec.size() != 1 || !spec.path("bytes").canConvertToLong()
-                || spec.path("bytes").asLong() != 8 * rowCount) {
-            throw new ProtocolException("a result frame's rows must be {\"bytes\": 8 * row_count}");
-        }
-        try {
-            return RowPositions.read(in.bytes(), rowCount);
-        } catch (IOException e) {
-            throw new ProtocolException("result frame rows: " + e.getMessage());
-        }
     }
 
     private static List<ColumnMeta.Buffer> buffers(JsonNode list) throws ProtocolException {
