@@ -3,10 +3,14 @@ package dev.dea.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import dev.dea.error.AgentException;
+import dev.dea.cache.FrameMeta;
 import dev.dea.error.ErrorType;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -131,6 +135,37 @@ final class RunnerErrors {
                         : " (its final state is unknown)")
                 + (stderrTail.isEmpty() ? "" : "; runner stderr: " + lastLines(stderrTail, 5));
         return new AgentException(ErrorType.EXECUTION_ERROR, diagnosis, details, null);
+    }
+
+    /**
+     * A memory-limit failure of a step with input frames, with their size added: the limit alone
+     * does not tell a caller (often an LLM writing the next attempt) that the inputs were what
+     * filled it, nor what to change. Loaded into pandas, a frame holds several times its stored
+     * size when it has text (one Python object per distinct value), and a filter or sort makes a
+     * second frame of that size (README, "Memory for a million rows"). Other errors pass unchanged.
+     */
+    static AgentException withInputSizes(AgentException e, List<FrameMeta> inputs) {
+        if (e.type() != ErrorType.MEMORY_LIMIT || inputs.isEmpty()) {
+            return e;
+        }
+        long rows = inputs.stream().mapToLong(FrameMeta::rowCount).sum();
+        long bytes = inputs.stream().mapToLong(FrameMeta::bytes).sum();
+        FrameMeta largest = inputs.stream().max(Comparator.comparingLong(FrameMeta::bytes)).orElseThrow();
+        Map<String, Object> details = new LinkedHashMap<>(e.details());
+        details.put("input_rows", rows);
+        details.put("input_bytes", bytes);
+        String message = e.getMessage() + ". Its " + (inputs.size() == 1 ? "input frame holds " : inputs.size()
+                + " input frames hold ") + String.format(Locale.ROOT, "%,d", rows) + " rows ("
+                + megabytes(bytes) + " as stored" + (inputs.size() == 1 ? "" : "; the largest " + String.format(
+                Locale.ROOT, "%,d", largest.rowCount()) + " rows x " + largest.columns().size() + " columns") + ")"
+                + ": in pandas a frame takes more memory than stored, and a filter or sort makes a second one. "
+                + "Load fewer rows or columns (filter or aggregate in SQL first), or raise SANDBOX_MEMORY_MB";
+        return new AgentException(e.type(), message, details, e.getCause());
+    }
+
+    private static String megabytes(long bytes) {
+        return bytes < (1 << 20) ? String.format(Locale.ROOT, "%,d bytes", bytes)
+                : String.format(Locale.ROOT, "%.1f MB", bytes / (double) (1 << 20));
     }
 
     private static String lastLines(String text, int n) {

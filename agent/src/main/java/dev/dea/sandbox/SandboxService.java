@@ -214,7 +214,8 @@ public final class SandboxService implements AutoCloseable {
             return new SandboxOutcome(r.frame(), r.stdout(), r.stderr(), r.stdoutTruncated(), r.stderrTruncated(),
                     r.artifacts(), elapsedMs);
         } catch (IOException | AgentException e) {
-            throw diagnose(e, sandbox, expired.get());
+            List<FrameMeta> inputMetas = inputs.stream().map(RunnerExchange.Input::meta).toList();
+            throw RunnerErrors.withInputSizes(diagnose(e, sandbox, expired.get()), inputMetas);
         } finally {
             // Only now, with the step finished (answered or diagnosed, every backend call bounded), may the
             // limit stop watching it. The removal never runs on the caller's path: the slot is freed at once

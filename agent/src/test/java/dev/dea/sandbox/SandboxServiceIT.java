@@ -336,6 +336,20 @@ class SandboxServiceIT {
     }
 
     @Test
+    void aMemoryLimitSaysHowLargeTheInputsWere() {
+        FrameMeta small = fixture.frame(List.of(new FrameColumn("id", ColumnKind.INT64, "int8")),
+                List.of(new Object[] {1L}, new Object[] {2L}, new Object[] {3L}));
+        AgentException e = catchThrowableOfType(AgentException.class, () -> run("""
+                chunks = []
+                while True:
+                    chunks.append(bytearray(8 * 1024 * 1024))
+                """, Map.of("t", small.key())));
+        assertThat(e.type()).as(e.getMessage()).isEqualTo(ErrorType.MEMORY_LIMIT);
+        assertThat(e.getMessage()).contains("Its input frame holds 3 rows").contains("SANDBOX_MEMORY_MB");
+        assertThat(e.details()).containsEntry("input_rows", 3L).containsEntry("input_bytes", small.bytes());
+    }
+
+    @Test
     void forkBombDoesNotHurtTheAgent() {
         AgentException e = fails("""
                 import os
