@@ -272,7 +272,9 @@ class MySqlProfilerIT {
             long read = rowsRead(c) - before;
             assertThat(p.sample()).hasValueSatisfying(s -> {
                 assertThat(s.method()).isEqualTo("PRIMARY_KEY_RUNS");
-                assertThat(s.rowsScanned()).isBetween(2_700L, 3_000L);
+                // Whole runs of ceil(rows / cuts) rows, their LIMIT raised by a ratio when keys are skewed (the
+                // table's UUIDs are random): the total lands near the 3,000 asked for, on either side.
+                assertThat(s.rowsScanned()).isBetween(2_700L, 3_300L);
                 assertThat(s.note()).contains("InnoDB's estimate");
             });
             // RAND reads all 60,000 rows for the first pass and again per distribution branch.
