@@ -2,8 +2,8 @@ package dev.dea.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import dev.dea.error.AgentException;
 import dev.dea.cache.FrameMeta;
+import dev.dea.error.AgentException;
 import dev.dea.error.ErrorType;
 
 import java.time.Duration;
@@ -154,17 +154,21 @@ final class RunnerErrors {
         Map<String, Object> details = new LinkedHashMap<>(e.details());
         details.put("input_rows", rows);
         details.put("input_bytes", bytes);
-        String message = e.getMessage() + ". Its " + (inputs.size() == 1 ? "input frame holds " : inputs.size()
-                + " input frames hold ") + String.format(Locale.ROOT, "%,d", rows) + " rows ("
-                + megabytes(bytes) + " as stored" + (inputs.size() == 1 ? "" : "; the largest " + String.format(
-                Locale.ROOT, "%,d", largest.rowCount()) + " rows x " + largest.columns().size() + " columns") + ")"
-                + ": in pandas a frame takes more memory than stored, and a filter or sort makes a second one. "
-                + "Load fewer rows or columns (filter or aggregate in SQL first), or raise SANDBOX_MEMORY_MB";
+        String held = inputs.size() == 1 ? "Its input frame holds " : "Its " + inputs.size() + " input frames hold ";
+        String largestOfSeveral = inputs.size() == 1 ? "" : "; the largest " + thousands(largest.rowCount()) + " rows x "
+                + largest.columns().size() + " columns";
+        String message = e.getMessage() + ". " + held + thousands(rows) + " rows (" + megabytes(bytes) + " as stored"
+                + largestOfSeveral + "): in pandas a frame takes more memory than stored, and a filter or sort makes "
+                + "a second one. Load fewer rows or columns (filter or aggregate in SQL first), or raise SANDBOX_MEMORY_MB";
         return new AgentException(e.type(), message, details, e.getCause());
     }
 
+    private static String thousands(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
     private static String megabytes(long bytes) {
-        return bytes < (1 << 20) ? String.format(Locale.ROOT, "%,d bytes", bytes)
+        return bytes < (1 << 20) ? thousands(bytes) + " bytes"
                 : String.format(Locale.ROOT, "%.1f MB", bytes / (double) (1 << 20));
     }
 
