@@ -208,6 +208,9 @@ def _check_meta(meta: dict):
                 raise FrameFormatError("a column name must be a string")
             if kind in FIXED_WIDTH:
                 expected = [("valid", n), ("values", FIXED_WIDTH[kind] * n)]
+            elif kind == "decimal" and names == ["valid", "float"]:
+                # Agent -> runner for a step that loads decimals as floats: the text it would drop is not sent.
+                expected = [("valid", n), ("float", 8 * n)]
             elif kind in VARIABLE_KINDS:
                 expected = [("valid", n), ("offsets", 8 * (n + 1)), ("data", sizes[2] if len(sizes) > 2 else -1)]
                 # Frames on disk and agent -> runner carry the decimal's float; accepting its absence
@@ -255,6 +258,8 @@ def column_values(column: dict, n: int, buffers: dict, exact_decimals: bool = Tr
         if kind == "date":
             return _dates(_writable(np.frombuffer(raw, "<i8")), valid)
         return _timestamps(_writable(np.frombuffer(raw, "<i8")), valid, kind == "timestamptz")
+    if kind == "decimal" and "data" not in buffers and (exact_decimals or _unsigned(column)):
+        raise FrameFormatError("column %r carries only its floats; exact values need its text" % column["name"])
     if kind == "decimal" and not exact_decimals and _unsigned(column):
         try:
             values = np.fromiter(map(int, _fill(texts(column, n, buffers), ~valid, "0")), np.uint64, n)

@@ -33,6 +33,19 @@ def frame_input(name, names, kinds, rows, sources=None, dtypes=None, with_float=
     return name, meta, buffers
 
 
+def floats_only(item):
+    """``item`` (a frame_input) as the agent sends it to a step that loads decimals as floats:
+    each decimal column with a ``float`` buffer goes without its text (docs/sandbox-protocol.md)."""
+    name, meta, buffers = item
+    pieces, columns, kept = iter(buffers), [], []
+    for column in meta["columns"]:
+        own = {b["name"]: (b, next(pieces)) for b in column["buffers"]}
+        names = ["valid", "float"] if column["kind"] == "decimal" and "float" in own else list(own)
+        columns.append(dict(column, buffers=[own[n][0] for n in names]))
+        kept.extend(own[n][1] for n in names)
+    return name, dict(meta, columns=columns), kept
+
+
 class Session:
     """One runner process: wait for ready, send one execute, answer sql, read the result."""
 

@@ -11,7 +11,7 @@ import json
 import unittest
 
 from frame_codec import frame
-from runner_client import frame_input, run
+from runner_client import floats_only, frame_input, run
 
 KINDS = ["int64", "float64", "bool", "string", "decimal", "date", "timestamp", "timestamptz", "time", "json",
          "bytes", "array"]
@@ -149,6 +149,32 @@ result_df = input_data["all"]
         message, rows, _, _ = run('result_df = input_data["t"]', [no_floats], reuse_inputs=True)
         self.assertNotIn("input", message["frame"]["columns"][0])
         self.assertEqual([[12.5], ["NaN"]], rows)
+
+    def test_a_decimal_sent_without_its_text_loads_from_its_floats_and_comes_back_by_reference(self):
+        data = frame_input("t", ["d", "n"], ["decimal", "int64"],
+                           [["12.50", 1], [None, 2], ["NaN", 3], ["-0.10", 4], ["1e400", 5]], ["numeric", "int8"])
+        code = describe_code('input_data["t"]') + 'result_df = input_data["t"]'
+        whole, whole_rows, _, _ = run(code, [data], reuse_inputs=True)
+        message, rows, _, code_ = run(code, [floats_only(data)], reuse_inputs=True)
+        self.assert_ok(message, code_)
+        self.assertEqual(whole["stdout"], message["stdout"])
+        self.assertEqual(whole_rows, rows)
+        self.assertEqual(("float64", [0, 0], "float"), tuple(message["frame"]["columns"][0].get(k)
+                                                             for k in ("kind", "input", "buffer")))
+
+    def test_a_decimal_without_its_text_is_a_protocol_error_where_exact_values_are_needed(self):
+        cases = {"exact_decimals": (frame_input("t", ["d"], ["decimal"], [["1.5"]], ["numeric"]), True),
+                 "unsigned 64-bit": (frame_input("t", ["u"], ["decimal"], [["18446744073709551615"]],
+                                                 ["bigint unsigned"]), False)}
+        for case, (data, exact) in cases.items():
+            with self.subTest(case=case):
+                message, _, _, code_ = run("result_df = 1", [floats_only(data)], exact_decimals=exact)
+                self.assertEqual(("fatal", "PROTOCOL_ERROR", 2), (message["type"], message["error"]["type"], code_))
+                self.assertIn("carries only its floats", message["error"]["message"])
+        name, meta, buffers = floats_only(frame_input("t", ["d"], ["decimal"], [["1.5"], ["2"]], ["numeric"]))
+        column = dict(meta["columns"][0], buffers=[{"name": "valid", "bytes": 2}, {"name": "float", "bytes": 8}])
+        message, _, _, code_ = run("result_df = 1", [(name, dict(meta, columns=[column]), [buffers[0], buffers[1][:8]])])
+        self.assertEqual(("fatal", "PROTOCOL_ERROR", 2), (message["type"], message["error"]["type"], code_))
 
     def test_an_input_the_code_drops_is_freed_although_its_columns_were_remembered(self):
         code = "import gc, weakref\nr = weakref.ref(input_data['t'])\ndel input_data['t']\ngc.collect()\nprint(r() is None)"

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -23,6 +24,12 @@ import static java.util.Objects.requireNonNull;
  */
 public record ColumnMeta(String name, ColumnKind kind, String sourceType, String dtype, Map<String, Object> stats,
                          List<Buffer> buffers) {
+    /**
+     * Source types of decimal columns that hold unsigned 64-bit integers: a step loads them exact
+     * ({@code uint64}), not as floats, which would lose every value past 2^53 (dea_frames.UNSIGNED_64).
+     */
+    public static final Set<String> UNSIGNED_64 = Set.of("bigint unsigned", "bit(64)", "uint64", "UInt64");
+
     public ColumnMeta {
         requireNonNull(name, "name");
         requireNonNull(kind, "kind");
@@ -35,6 +42,15 @@ public record ColumnMeta(String name, ColumnKind kind, String sourceType, String
 
     public ColumnMeta(String name, ColumnKind kind, String sourceType, String dtype, Map<String, Object> stats) {
         this(name, kind, sourceType, dtype, stats, List.of());
+    }
+
+    /**
+     * Whether a step that does not ask for exact decimals loads this column from its {@code float}
+     * buffer alone (and {@code valid}): a decimal with floats stored, other than {@link #UNSIGNED_64}.
+     */
+    public boolean stepLoadsFloats() {
+        return kind == ColumnKind.DECIMAL && !UNSIGNED_64.contains(sourceType)
+                && buffers.stream().anyMatch(b -> b.name().equals(ColumnLayout.FLOAT));
     }
 
     /** One buffer of a stored column: {@code <column index>.<name>} in the frame directory, of exactly {@code bytes}. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiPredicate;
 
 import static java.util.Objects.requireNonNull;
 
@@ -47,10 +48,18 @@ public final class FrameData implements Closeable {
 
     /** Copies every buffer, in order, to {@code out}; does not flush or close it. */
     public void transferTo(OutputStream out) throws IOException {
-        for (List<FileChannel> column : columns) {
-            for (FileChannel file : column) {
-                // From the start whatever was read before: the files are shared with copyColumn.
-                Channels.newInputStream(file.position(0)).transferTo(out);
+        transferTo(out, (column, buffer) -> true);
+    }
+
+    /** Copies, in order, the buffers {@code send} accepts to {@code out}; does not flush or close it. */
+    public void transferTo(OutputStream out, BiPredicate<ColumnMeta, ColumnMeta.Buffer> send) throws IOException {
+        for (int c = 0; c < columns.size(); c++) {
+            ColumnMeta column = meta.columns().get(c);
+            for (int b = 0; b < columns.get(c).size(); b++) {
+                if (send.test(column, column.buffers().get(b))) {
+                    // From the start whatever was read before: the files are shared with copyColumn.
+                    Channels.newInputStream(columns.get(c).get(b).position(0)).transferTo(out);
+                }
             }
         }
     }

@@ -22,8 +22,6 @@ import static java.util.Objects.requireNonNull;
 public record ResultColumn(String name, String type, String sqlType, String kind, Map<String, Object> stats) {
     /** The dtype a step's decimals get by default (README, "Which dtype each SQL type becomes"). */
     static final String STEP_DECIMAL_DTYPE = "float64";
-    /** Source types of decimal columns that hold unsigned 64-bit integers (sandbox-image/runner/dea_frames.py). */
-    static final java.util.Set<String> UNSIGNED_64 = java.util.Set.of("bigint unsigned", "bit(64)", "uint64", "UInt64");
 
     public ResultColumn {
         requireNonNull(name, "name");
@@ -37,8 +35,7 @@ public record ResultColumn(String name, String type, String sqlType, String kind
         String type = c.dtype();
         if (c.kind() == ColumnKind.DECIMAL) {
             boolean nulls = c.stats().get("null_count") instanceof Number n && n.longValue() > 0;
-            // dea_frames.UNSIGNED_64: unsigned 64-bit integers load exact, not as floats.
-            type = UNSIGNED_64.contains(c.sourceType()) ? (nulls ? "UInt64" : "uint64") : STEP_DECIMAL_DTYPE;
+            type = ColumnMeta.UNSIGNED_64.contains(c.sourceType()) ? (nulls ? "UInt64" : "uint64") : STEP_DECIMAL_DTYPE;
         }
         return new ResultColumn(c.name(), type, c.sourceType(), c.kind().wireName(), c.stats());
     }

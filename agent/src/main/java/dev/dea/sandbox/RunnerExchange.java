@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dea.cache.ColumnLayout;
 import dev.dea.cache.ColumnMeta;
 import dev.dea.cache.ColumnSource;
 import dev.dea.cache.FrameCache;
@@ -30,6 +31,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 
 /**
  * The agent's side of the runner protocol (docs/sandbox-protocol.md, runner.py) for one
@@ -55,6 +57,9 @@ final class RunnerExchange {
     private static final int MAX_QUERY_CHARS = 1 << 20;
     /** A datasource name as the code gives it; configured names are far shorter. */
     private static final int MAX_DATASOURCE_NAME = 64;
+
+    /** sql() frames go whole: the code's DB-API cursor reads exact decimals from their text. */
+    private static final BiPredicate<ColumnMeta, ColumnMeta.Buffer> EVERY_BUFFER = (column, buffer) -> true;
 
     static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -186,17 +191,18 @@ final class RunnerExchange {
         execute.put("reuse_inputs", true);
         execute.put("memory_limit_bytes", memoryLimitBytes);
         ArrayNode list = execute.putArray("inputs");
+        BiPredicate<ColumnMeta, ColumnMeta.Buffer> sent = inputBuffers();
         for (Input input : inputs) {
             ObjectNode item = list.addObject();
             item.put("name", input.name());
-            item.set("meta", runnerMeta(input.meta()));
+            item.set("meta", runnerMeta(input.meta(), sent));
         }
         execute.put("output_limit_bytes", outputLimitBytes);
         execute.put("max_artifact_bytes", MAX_ARTIFACT_BYTES);
         writeMessage(execute);
         for (Input input : inputs) {
             // The stored column files are exactly the channel's buffers: copy bytes, parse nothing.
-            input.data().transferTo(out);
+            input.data().transferTo(out, sent);
         }
         out.flush();
     }
@@ -248,7 +254,7 @@ final class RunnerExchange {
             ObjectNode answer = JSON.createObjectNode();
             answer.put("type", "sql_result");
             answer.set("id", id);
-            answer.set("meta", runnerMeta(result));
+            answer.set("meta", runnerMeta(result, EVERY_BUFFER));
             if (kept) {
                 // Its unchanged columns may come back by reference: the files stay open until the step ends.
                 answer.put("reusable", true);
@@ -348,8 +354,23 @@ final class RunnerExchange {
         return out;
     }
 
-    /** What runner.py reads of a frame's meta: columns (name, kind, source_type, dtype) and row_count. */
-    private static ObjectNode runnerMeta(FrameMeta meta) {
+    /**
+     * The input buffers the runner gets. A decimal that the step loads as floats goes without its
+     * text, which the runner would read only to drop (with its offsets, about 16 bytes a row).
+     */
+    private BiPredicate<ColumnMeta, ColumnMeta.Buffer> inputBuffers() {
+        if (job.exactDecimals()) {
+            return EVERY_BUFFER;
+        }
+        return (column, buffer) -> !column.stepLoadsFloats()
+                || buffer.name().equals(ColumnLayout.VALID) || buffer.name().equals(ColumnLayout.FLOAT);
+    }
+
+    /**
+     * What runner.py reads of a frame's meta: columns (name, kind, source_type, dtype, the buffers
+     * {@code sent}) and row_count.
+     */
+    private static ObjectNode runnerMeta(FrameMeta meta, BiPredicate<ColumnMeta, ColumnMeta.Buffer> sent) {
         ObjectNode node = JSON.createObjectNode();
         ArrayNode columns = node.putArray("columns");
         for (ColumnMeta c : meta.columns()) {
@@ -357,7 +378,9 @@ final class RunnerExchange {
                     .put("source_type", c.sourceType()).put("dtype", c.dtype());
             ArrayNode list = column.putArray("buffers");
             for (ColumnMeta.Buffer b : c.buffers()) {
-                list.addObject().put("name", b.name()).put("bytes", b.bytes());
+                if (sent.test(c, b)) {
+                    list.addObject().put("name", b.name()).put("bytes", b.bytes());
+                }
             }
             // What the runner uses to intern repeated text: how many distinct values a column has (a lower
             // bound when not exact, which still tells a high-cardinality column).

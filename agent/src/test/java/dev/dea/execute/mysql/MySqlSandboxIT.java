@@ -83,5 +83,26 @@ class MySqlSandboxIT {
         assertThat(column.path("type").asText()).isEqualTo("UInt64");
         assertThat(r.json().path("data").path("rows").get(0).get(0).asText()).isEqualTo("18446744073709551615");
     }
+
+    @Test
+    void anInputFrameGivesFloatsForDecimalsAndExactUnsignedBigintsByDefault() throws Exception {
+        // The agent sends a decimal's text only to steps that read it: exact decimals, or unsigned 64-bit integers.
+        var sql = agent.sql("SELECT t_bigint_unsigned, t_decimal FROM all_types ORDER BY id");
+        assertThat(sql.status()).as(sql.body()).isEqualTo(200);
+        String code = """
+                df = input_data['prev']
+                print(df['t_bigint_unsigned'].dtype, int(df['t_bigint_unsigned'].iloc[0]), df['t_decimal'].dtype,
+                      type(df['t_decimal'].iloc[0]).__name__)
+                result_df = df
+                """;
+        for (boolean exact : new boolean[] {false, true}) {
+            var r = agent.post("/execute-on-data", JSON.writeValueAsString(Map.of("code", code,
+                    "cache_keys", Map.of("prev", sql.json().path("cache_key").asText()), "exact_decimals", exact)));
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.json().path("stdout").asText()).isEqualTo(exact
+                    ? "object 18446744073709551615 object Decimal\n"
+                    : "UInt64 18446744073709551615 float64 float64\n");
+        }
+    }
 }
 
