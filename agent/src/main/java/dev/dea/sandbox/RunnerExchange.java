@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dea.cache.ColumnLayout;
 import dev.dea.cache.ColumnMeta;
 import dev.dea.cache.ColumnSource;
 import dev.dea.cache.FrameCache;
@@ -57,9 +56,6 @@ final class RunnerExchange {
     private static final int MAX_QUERY_CHARS = 1 << 20;
     /** A datasource name as the code gives it; configured names are far shorter. */
     private static final int MAX_DATASOURCE_NAME = 64;
-
-    /** sql() frames go whole: the code's DB-API cursor reads exact decimals from their text. */
-    private static final BiPredicate<ColumnMeta, ColumnMeta.Buffer> EVERY_BUFFER = (column, buffer) -> true;
 
     static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -191,11 +187,11 @@ final class RunnerExchange {
         execute.put("reuse_inputs", true);
         execute.put("memory_limit_bytes", memoryLimitBytes);
         ArrayNode list = execute.putArray("inputs");
-        BiPredicate<ColumnMeta, ColumnMeta.Buffer> sent = inputBuffers();
+        BiPredicate<ColumnMeta, ColumnMeta.Buffer> sent = RunnerFrames.inputBuffers(job.exactDecimals());
         for (Input input : inputs) {
             ObjectNode item = list.addObject();
             item.put("name", input.name());
-            item.set("meta", runnerMeta(input.meta(), sent));
+            item.set("meta", RunnerFrames.meta(input.meta(), sent));
         }
         execute.put("output_limit_bytes", outputLimitBytes);
         execute.put("max_artifact_bytes", MAX_ARTIFACT_BYTES);
@@ -254,7 +250,7 @@ final class RunnerExchange {
             ObjectNode answer = JSON.createObjectNode();
             answer.put("type", "sql_result");
             answer.set("id", id);
-            answer.set("meta", runnerMeta(result, EVERY_BUFFER));
+            answer.set("meta", RunnerFrames.meta(result, RunnerFrames.EVERY_BUFFER));
             if (kept) {
                 // Its unchanged columns may come back by reference: the files stay open until the step ends.
                 answer.put("reusable", true);
@@ -352,50 +348,6 @@ final class RunnerExchange {
             out.add(new ColumnMeta.Buffer(b.get("name").textValue(), b.get("bytes").asLong()));
         }
         return out;
-    }
-
-    /**
-     * The input buffers the runner gets. A decimal that the step loads as floats goes without its
-     * text, which the runner would read only to drop (with its offsets, about 16 bytes a row).
-     */
-    private BiPredicate<ColumnMeta, ColumnMeta.Buffer> inputBuffers() {
-        if (job.exactDecimals()) {
-            return EVERY_BUFFER;
-        }
-        return (column, buffer) -> !column.stepLoadsFloats()
-                || buffer.name().equals(ColumnLayout.VALID) || buffer.name().equals(ColumnLayout.FLOAT);
-    }
-
-    /**
-     * What runner.py reads of a frame's meta: columns (name, kind, source_type, dtype, the buffers
-     * {@code sent}) and row_count.
-     */
-    private static ObjectNode runnerMeta(FrameMeta meta, BiPredicate<ColumnMeta, ColumnMeta.Buffer> sent) {
-        ObjectNode node = JSON.createObjectNode();
-        ArrayNode columns = node.putArray("columns");
-        for (ColumnMeta c : meta.columns()) {
-            ObjectNode column = columns.addObject().put("name", c.name()).put("kind", c.kind().wireName())
-                    .put("source_type", c.sourceType()).put("dtype", c.dtype());
-            ArrayNode list = column.putArray("buffers");
-            for (ColumnMeta.Buffer b : c.buffers()) {
-                if (sent.test(c, b)) {
-                    list.addObject().put("name", b.name()).put("bytes", b.bytes());
-                }
-            }
-            // What the runner uses to intern repeated text: how many distinct values a column has (a lower
-            // bound when not exact, which still tells a high-cardinality column).
-            // And whether it has NULLs: a float64 column with NULLs cannot come back by reference (pandas
-            // turns NULL into NaN, a value), nor a date or timestamp the runner could not load.
-            ObjectNode stats = column.putObject("stats");
-            if (c.stats().get("distinct_count") instanceof Long distinct) {
-                stats.put("distinct_count", distinct);
-            }
-            if (c.stats().get("null_count") instanceof Long nulls) {
-                stats.put("null_count", nulls);
-            }
-        }
-        node.put("row_count", meta.rowCount());
-        return node;
     }
 
     private JsonNode readMessage() throws IOException {
