@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 
+from dea_frames import UNSIGNED_64
 from frame_codec import decode_frame, frame
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -34,13 +35,15 @@ def frame_input(name, names, kinds, rows, sources=None, dtypes=None, with_float=
 
 
 def floats_only(item):
-    """``item`` (a frame_input) as the agent sends it to a step that loads decimals as floats:
-    each decimal column with a ``float`` buffer goes without its text (docs/sandbox-protocol.md)."""
+    """``item`` (a frame_input) as the agent sends it to a step that loads decimals as floats: each
+    decimal column with a ``float`` buffer, but unsigned 64-bit integers, goes without its text
+    (docs/sandbox-protocol.md)."""
     name, meta, buffers = item
     pieces, columns, kept = iter(buffers), [], []
     for column in meta["columns"]:
         own = {b["name"]: (b, next(pieces)) for b in column["buffers"]}
-        names = ["valid", "float"] if column["kind"] == "decimal" and "float" in own else list(own)
+        floats = column["kind"] == "decimal" and "float" in own and column["source_type"] not in UNSIGNED_64
+        names = ["valid", "float"] if floats else list(own)
         columns.append(dict(column, buffers=[own[n][0] for n in names]))
         kept.extend(own[n][1] for n in names)
     return name, dict(meta, columns=columns), kept
@@ -102,6 +105,7 @@ class Session:
         queries = []
         sql_frames = {}
         self.outputs = []
+        self.sql_requests = []
         while True:
             message = self.read_message()
             if message["type"] == "output":
@@ -112,7 +116,11 @@ class Session:
                 seen = message["query"] if "datasource" not in message else "%s: %s" % (message["datasource"],
                                                                                       message["query"])
                 queries.append(seen)
+                self.sql_requests.append(message)
                 answer = sql_handler(seen) if sql_handler else ("error", "SQL_REJECTED", "no sql here")
+                if answer[0] == "ok" and message.get("decimals_as_floats") is True:
+                    # As the agent does: a DataFrame that loads decimals as floats gets them without their text.
+                    answer = ("ok",) + floats_only(("", answer[1], answer[2]))[1:]
                 if answer[0] == "ok":
                     reply = {"type": "sql_result", "id": message["id"], "meta": answer[1]}
                     if limits.get("reuse_inputs"):

@@ -47,13 +47,14 @@ class SqlClient:
         # A broken exchange must end the run even if the user code swallows the exception.
         self.fatal = None
 
-    def query(self, query, datasource, decode, remember=False):
+    def query(self, query, datasource, decode, remember=False, floats=False):
         """``decode(meta, read_exact)`` of the agent's answer; raises AgentSqlError on sql_error.
 
         ``datasource``: the name of one of the agent's datasources; None for its default one.
         ``decode`` reads the frame's buffers while the exchange is still held: the channel is
         only back in step after all of them are read. ``remember``: the decoded DataFrame of an
         answer the agent marks ``reusable`` goes to ``unchanged`` before the code sees it.
+        ``floats``: ``decode`` loads decimals as floats, so the agent may leave their text out.
         """
         if not isinstance(query, str):
             raise TypeError("sql() takes the query as a str, not %s" % type(query).__name__)
@@ -69,6 +70,8 @@ class SqlClient:
                 request = {"type": "sql", "id": request_id, "query": query}
                 if datasource is not None:
                     request["datasource"] = datasource
+                if floats:
+                    request["decimals_as_floats"] = True
                 self.channel.send(request)
                 reply = self.channel.read_message()
                 if reply.get("id") != request_id:
@@ -94,7 +97,7 @@ class SqlClient:
     def frame(self, query, datasource=None):
         return self.query(query, datasource,
                           lambda meta, read_exact: frame_from_buffers(meta, read_exact, self.exact_decimals),
-                          remember=self.unchanged is not None)
+                          remember=self.unchanged is not None, floats=not self.exact_decimals)
 
 
 def make_sql(client: SqlClient):

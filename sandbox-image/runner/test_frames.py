@@ -11,7 +11,7 @@ import json
 import unittest
 
 from frame_codec import frame
-from runner_client import floats_only, frame_input, run
+from runner_client import Session, floats_only, frame_input, run
 
 KINDS = ["int64", "float64", "bool", "string", "decimal", "date", "timestamp", "timestamptz", "time", "json",
          "bytes", "array"]
@@ -163,12 +163,13 @@ result_df = input_data["all"]
                                                              for k in ("kind", "input", "buffer")))
 
     def test_a_decimal_without_its_text_is_a_protocol_error_where_exact_values_are_needed(self):
-        cases = {"exact_decimals": (frame_input("t", ["d"], ["decimal"], [["1.5"]], ["numeric"]), True),
-                 "unsigned 64-bit": (frame_input("t", ["u"], ["decimal"], [["18446744073709551615"]],
-                                                 ["bigint unsigned"]), False)}
+        name, meta, buffers = floats_only(frame_input("t", ["u"], ["decimal"], [["18446744073709551615"]], ["numeric"]))
+        unsigned = (name, dict(meta, columns=[dict(meta["columns"][0], source_type="bigint unsigned")]), buffers)
+        cases = {"exact_decimals": (floats_only(frame_input("t", ["d"], ["decimal"], [["1.5"]], ["numeric"])), True),
+                 "unsigned 64-bit": (unsigned, False)}
         for case, (data, exact) in cases.items():
             with self.subTest(case=case):
-                message, _, _, code_ = run("result_df = 1", [floats_only(data)], exact_decimals=exact)
+                message, _, _, code_ = run("result_df = 1", [data], exact_decimals=exact)
                 self.assertEqual(("fatal", "PROTOCOL_ERROR", 2), (message["type"], message["error"]["type"], code_))
                 self.assertIn("carries only its floats", message["error"]["message"])
         name, meta, buffers = floats_only(frame_input("t", ["d"], ["decimal"], [["1.5"], ["2"]], ["numeric"]))
@@ -346,6 +347,32 @@ result_df = pd.DataFrame({"d": d})
                                    [all_kinds_input()], sql_handler=agent, exact_decimals=True)
         self.assert_ok(message, code_)
         self.assertTrue(message["stdout"].startswith("object object 2 2 25.00 Decimal"), message["stdout"])
+    def test_sql_asks_for_decimals_as_floats_only_where_its_frame_loads_them_so(self):
+        # The test's agent answers such a request as the agent does: decimals without their text.
+        def agent(query):
+            return ("ok",) + frame(["amount", "u"], ["decimal", "decimal"],
+                                   [["12.50", "18446744073709551615"], [None, None]], ["numeric", "bigint unsigned"])
+        code = """
+a = sql("SELECT 1")
+cur = conn.cursor()
+cur.execute("SELECT 2")
+row = cur.fetchone()
+print(a["amount"].dtype, a["u"].dtype, int(a["u"].iloc[0]), type(row[0]).__name__, row[0], row[1])
+"""
+        for exact in (False, True):
+            with self.subTest(exact_decimals=exact):
+                session = Session()
+                try:
+                    message, _, _, code_ = session.execute(code, [], agent, exact_decimals=exact)
+                    asked = [r.get("decimals_as_floats", False) for r in session.sql_requests]
+                finally:
+                    session.close()
+                self.assert_ok(message, code_)
+                self.assertEqual([not exact, False], asked)
+                self.assertTrue(message["stdout"].endswith("Decimal 12.50 18446744073709551615\n"), message["stdout"])
+                if not exact:
+                    self.assertTrue(message["stdout"].startswith("float64 UInt64 18446744073709551615 "))
+
     def test_columns_of_nulls_only_load_and_come_back_as_nulls(self):
         rows = [[None] * len(KINDS)] * 3
         code = describe_code('input_data["n"]') + 'result_df = input_data["n"]'

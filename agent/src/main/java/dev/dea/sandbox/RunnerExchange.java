@@ -187,7 +187,7 @@ final class RunnerExchange {
         execute.put("reuse_inputs", true);
         execute.put("memory_limit_bytes", memoryLimitBytes);
         ArrayNode list = execute.putArray("inputs");
-        BiPredicate<ColumnMeta, ColumnMeta.Buffer> sent = RunnerFrames.inputBuffers(job.exactDecimals());
+        BiPredicate<ColumnMeta, ColumnMeta.Buffer> sent = RunnerFrames.buffers(job.exactDecimals());
         for (Input input : inputs) {
             ObjectNode item = list.addObject();
             item.put("name", input.name());
@@ -250,13 +250,15 @@ final class RunnerExchange {
             ObjectNode answer = JSON.createObjectNode();
             answer.put("type", "sql_result");
             answer.set("id", id);
-            answer.set("meta", RunnerFrames.meta(result, RunnerFrames.EVERY_BUFFER));
+            // The cursor reads exact decimals from their text; a DataFrame of a float step does not.
+            boolean exact = !message.path("decimals_as_floats").asBoolean(false);
+            answer.set("meta", RunnerFrames.meta(result, RunnerFrames.buffers(exact)));
             if (kept) {
                 // Its unchanged columns may come back by reference: the files stay open until the step ends.
                 answer.put("reusable", true);
             }
             writeMessage(answer);
-            data.transferTo(out);
+            data.transferTo(out, RunnerFrames.buffers(exact));
             out.flush();
         } finally {
             if (!kept) {

@@ -14,17 +14,17 @@ import java.util.function.BiPredicate;
  * {@code sql_result}): the meta it reads, and which of the frame's buffer files follow it.
  */
 final class RunnerFrames {
-    /** sql() frames go whole: the code's DB-API cursor reads exact decimals from their text. */
-    static final BiPredicate<ColumnMeta, ColumnMeta.Buffer> EVERY_BUFFER = (column, buffer) -> true;
+    private static final BiPredicate<ColumnMeta, ColumnMeta.Buffer> EVERY_BUFFER = (column, buffer) -> true;
 
     private RunnerFrames() {
     }
 
     /**
-     * The input buffers the runner gets. A decimal that the step loads as floats goes without its
-     * text, which the runner would read only to drop (with its offsets, about 16 bytes a row).
+     * The buffers of a frame the runner gets: all of them where it reads exact decimals, else a
+     * decimal it loads as floats goes without its text, which it would read only to drop (with its
+     * offsets, about 16 bytes a row).
      */
-    static BiPredicate<ColumnMeta, ColumnMeta.Buffer> inputBuffers(boolean exactDecimals) {
+    static BiPredicate<ColumnMeta, ColumnMeta.Buffer> buffers(boolean exactDecimals) {
         if (exactDecimals) {
             return EVERY_BUFFER;
         }

@@ -41,7 +41,7 @@ class RunnerFramesTest {
 
     @Test
     void aStepThatLoadsDecimalsAsFloatsGetsTheirFloatsWithoutTheText() {
-        JsonNode meta = RunnerFrames.meta(FRAME, RunnerFrames.inputBuffers(false));
+        JsonNode meta = RunnerFrames.meta(FRAME, RunnerFrames.buffers(false));
         assertThat(buffers(meta)).containsExactly(List.of("valid", "float"),
                 List.of("valid", "offsets", "data", "float"), List.of("valid", "values"));
         assertThat(meta.path("columns").get(0).path("buffers").get(1).path("bytes").asLong()).isEqualTo(16);
@@ -51,10 +51,9 @@ class RunnerFramesTest {
     }
 
     @Test
-    void exactDecimalsAndSqlFramesGetEveryBuffer() {
+    void aStepOrCursorThatReadsExactDecimalsGetsEveryBuffer() {
         List<List<String>> every = List.of(List.of("valid", "offsets", "data", "float"),
                 List.of("valid", "offsets", "data", "float"), List.of("valid", "values"));
-        assertThat(buffers(RunnerFrames.meta(FRAME, RunnerFrames.inputBuffers(true)))).isEqualTo(every);
-        assertThat(buffers(RunnerFrames.meta(FRAME, RunnerFrames.EVERY_BUFFER))).isEqualTo(every);
+        assertThat(buffers(RunnerFrames.meta(FRAME, RunnerFrames.buffers(true)))).isEqualTo(every);
     }
 }

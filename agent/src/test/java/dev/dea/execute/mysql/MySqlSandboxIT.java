@@ -85,6 +85,25 @@ class MySqlSandboxIT {
     }
 
     @Test
+    void sqlFramesGetDecimalsAsFloatsWhileTheCursorGetsThemExact() throws Exception {
+        // sql() asks for its decimals as floats and gets no text; the cursor asks for none and gets it.
+        String code = """
+                df = sql('SELECT t_bigint_unsigned, t_decimal FROM all_types ORDER BY id')
+                cur = conn.cursor()
+                cur.execute('SELECT t_decimal FROM all_types ORDER BY id')
+                row = cur.fetchone()
+                print(df['t_bigint_unsigned'].dtype, int(df['t_bigint_unsigned'].iloc[0]), df['t_decimal'].dtype,
+                      type(row[0]).__name__, row[0])
+                result_df = df
+                """;
+        var r = agent.post("/execute", JSON.writeValueAsString(Map.of("language", "python", "code", code)));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("stdout").asText())
+                .isEqualTo("UInt64 18446744073709551615 float64 Decimal 12345678901234567890.0123456789\n");
+        assertThat(r.json().path("metadata").path("result_schema").get(1).path("kind").asText()).isEqualTo("float64");
+    }
+
+    @Test
     void anInputFrameGivesFloatsForDecimalsAndExactUnsignedBigintsByDefault() throws Exception {
         // The agent sends a decimal's text only to steps that read it: exact decimals, or unsigned 64-bit integers.
         var sql = agent.sql("SELECT t_bigint_unsigned, t_decimal FROM all_types ORDER BY id");
