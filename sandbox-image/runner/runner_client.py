@@ -16,7 +16,6 @@ import tempfile
 import threading
 import time
 
-from dea_frames import UNSIGNED_64
 from frame_codec import decode_frame, frame
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -32,6 +31,11 @@ def frame_input(name, names, kinds, rows, sources=None, dtypes=None, with_float=
     """(name, meta, buffers) of an input frame given as rows of JSON-encoded values (frame_codec.frame)."""
     meta, buffers = frame(names, kinds, rows, sources, dtypes, with_float)
     return name, meta, buffers
+
+
+# As the agent's ColumnMeta.UNSIGNED_64 (and dea_frames'): decimals that load exact, not as floats. Not
+# imported from dea_frames, which needs pandas: this client drives the image from any Python 3.
+UNSIGNED_64 = frozenset(("bigint unsigned", "bit(64)", "uint64", "UInt64"))
 
 
 def floats_only(item):
