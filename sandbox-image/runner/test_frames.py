@@ -347,6 +347,7 @@ result_df = pd.DataFrame({"d": d})
                                    [all_kinds_input()], sql_handler=agent, exact_decimals=True)
         self.assert_ok(message, code_)
         self.assertTrue(message["stdout"].startswith("object object 2 2 25.00 Decimal"), message["stdout"])
+
     def test_sql_asks_for_decimals_as_floats_only_where_its_frame_loads_them_so(self):
         # The test's agent answers such a request as the agent does: decimals without their text.
         def agent(query):

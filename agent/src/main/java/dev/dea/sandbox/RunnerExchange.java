@@ -251,14 +251,15 @@ final class RunnerExchange {
             answer.put("type", "sql_result");
             answer.set("id", id);
             // The cursor reads exact decimals from their text; a DataFrame of a float step does not.
-            boolean exact = !message.path("decimals_as_floats").asBoolean(false);
-            answer.set("meta", RunnerFrames.meta(result, RunnerFrames.buffers(exact)));
+            BiPredicate<ColumnMeta, ColumnMeta.Buffer> sent =
+                    RunnerFrames.buffers(!message.path("decimals_as_floats").asBoolean(false));
+            answer.set("meta", RunnerFrames.meta(result, sent));
             if (kept) {
                 // Its unchanged columns may come back by reference: the files stay open until the step ends.
                 answer.put("reusable", true);
             }
             writeMessage(answer);
-            data.transferTo(out, RunnerFrames.buffers(exact));
+            data.transferTo(out, sent);
             out.flush();
         } finally {
             if (!kept) {
